@@ -1,0 +1,76 @@
+# Simon-suite: a literate reproducibility suite of James B. Simon and coauthors' findings.
+#
+#   make figures     run every experiment whose sources changed, then draw every figure
+#   make test        unit tests of common/, claim tests (--quick), bad-input tests
+#   make claims      run every experiment's claims at default size, write the scoreboard
+#   make reproduce   rerun every experiment from scratch, then draw every figure
+#   make bench       performance against references, as ratios (never part of test)
+#   make notes       the literate HTML view under site/
+#   make deps data   the set-up (run automatically by figures and test)
+#
+# BLAS: GSL is linked against OpenBLAS's CBLAS.  `make BLAS=-lgslcblas` swaps in GSL's own
+# reference CBLAS for a cross-check (slow).  The binding is checked by `make check-blas`.
+
+SHELL   := /bin/bash
+CC      ?= gcc
+BLAS    ?= -lopenblas
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Wshadow -ffp-contract=off -fno-fast-math -Icommon -MMD -MP
+LDLIBS  := -lgsl $(BLAS) -llapacke -llapack $(BLAS) -lfftw3 -lz -lm -lpthread -ldl
+B       := build
+
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:common/%.c=$(B)/common/%.o)
+SLUGS      := $(notdir $(wildcard experiments/*))
+EXPS       := $(SLUGS:%=$(B)/%)
+TEST_SRC   := $(wildcard tests/test_*.c)
+TESTS      := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+
+.PHONY: all deps data figures test check claims reproduce bench notes clean check-blas \
+        sanitize fuzz check-hard help
+all: $(EXPS) $(TESTS)
+
+help:
+	@sed -n '3,12p' Makefile
+
+# ---- set-up ------------------------------------------------------------------------------
+# `deps` is quick when everything is present; `data` verifies checksums of what it fetched.
+deps:
+	@scripts/install-deps
+data: deps
+	@for f in scripts/fetch-*.sh; do bash "$$f" || exit 1; done
+
+# ---- build -------------------------------------------------------------------------------
+$(B)/common/%.o: common/%.c | $(B)/common
+	$(CC) $(CFLAGS) -c $< -o $@
+$(B)/libcommon.a: $(COMMON_OBJ)
+	@rm -f $@; ar rcs $@ $^
+$(B)/%: experiments/%/%.c $(B)/libcommon.a | $(B)
+	$(CC) $(CFLAGS) -DSLUG='"$*"' $< -o $@ $(B)/libcommon.a $(LDLIBS)
+$(B)/tests/%: tests/%.c tests/testlib.h $(B)/libcommon.a | $(B)/tests
+	$(CC) $(CFLAGS) -Itests $< -o $@ $(B)/libcommon.a $(shell pkg-config --libs check) $(LDLIBS)
+$(B) $(B)/common $(B)/tests:
+	@mkdir -p $@
+-include $(wildcard $(B)/common/*.d $(B)/*.d $(B)/tests/*.d)
+
+# ---- figures -----------------------------------------------------------------------------
+# Each experiment reruns only when the hash of its sources (its .c, common/, its default
+# flags) differs from the one stored beside its TSVs; gnuplot always redraws (seconds).
+figures: deps data $(EXPS)
+	@for s in $(SLUGS); do scripts/make-figure "$$s" || exit 1; done
+reproduce: deps data $(EXPS)
+	@for s in $(SLUGS); do FORCE=1 scripts/make-figure "$$s" || exit 1; done
+
+claims: deps data $(EXPS)
+	@scripts/claims $(SLUGS)
+
+# ---- tests -------------------------------------------------------------------------------
+test check: deps data all
+	@scripts/run-tests $(TESTS)
+
+check-blas: $(EXPS)
+	@scripts/check-blas $(B)/krr-curves
+
+clean:
+	rm -rf $(B) site

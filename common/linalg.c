@@ -1,0 +1,55 @@
+#include "linalg.h"
+#include <lapacke.h>
+#include <stdlib.h>
+#include "util.h"
+
+int la_chol_solve(int n, double *A, int nrhs, double *B) {
+    return LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', n, nrhs, A, n, B, nrhs);
+}
+
+int la_eigh(int n, double *A, double *w, int vectors) {
+    return LAPACKE_dsyevd(LAPACK_ROW_MAJOR, vectors ? 'V' : 'N', 'L', n, A, n, w);
+}
+
+int la_eigh_top(int n, double *A, int k, double *w, double *Z) {
+    if (k < 1 || k > n) DIE("la_eigh_top: k = %d must be in [1, %d]", k, n);
+    int m = 0;
+    lapack_int *isuppz = xmalloc(2 * (size_t)k, sizeof *isuppz);
+    double *wa = xmalloc((size_t)n, sizeof *wa);
+    double *Za = Z ? xmalloc((size_t)n * k, sizeof *Za) : NULL;
+    int info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, Z ? 'V' : 'N', 'I', 'L', n, A, n, 0.0, 0.0, n - k + 1, n, 0.0, &m, wa,
+                              Za ? Za : wa, Za ? k : 1, isuppz);
+    if (info == 0) {
+        // dsyevr returns ascending order; reverse to descending.
+        for (int j = 0; j < m; j++) w[j] = wa[m - 1 - j];
+        if (Z)
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < m; j++) Z[(size_t)i * k + j] = Za[(size_t)i * k + (m - 1 - j)];
+    }
+    free(isuppz);
+    free(wa);
+    free(Za);
+    return info;
+}
+
+int la_svd(int m, int n, double *A, double *s, double *U, double *VT) {
+    int mn = m < n ? m : n;
+    char job = (U || VT) ? 'S' : 'N';
+    double *Ub = NULL, *VTb = NULL;
+    if (job == 'S') {
+        Ub = U ? U : xmalloc((size_t)m * mn, sizeof *Ub);
+        VTb = VT ? VT : xmalloc((size_t)mn * n, sizeof *VTb);
+    }
+    double dummy;
+    int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, job, m, n, A, n, s, Ub ? Ub : &dummy, mn, VTb ? VTb : &dummy,
+                              n);
+    if (Ub && Ub != U) free(Ub);
+    if (VTb && VTb != VT) free(VTb);
+    return info;
+}
+
+double la_frob2(size_t n, const double *A) {
+    double s = 0;
+    for (size_t i = 0; i < n; i++) s += A[i] * A[i];
+    return s;
+}

@@ -1,0 +1,87 @@
+#include "util.h"
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void (*die_hooks[8])(void);
+static int n_die_hooks;
+
+void util_on_die(void (*fn)(void)) {
+    if (n_die_hooks < 8) die_hooks[n_die_hooks++] = fn;
+}
+
+void die_at(const char *file, int line, const char *fmt, ...) {
+    fflush(stdout);
+    fprintf(stderr, "%s:%d: ", file, line);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    for (int i = n_die_hooks - 1; i >= 0; i--) die_hooks[i]();
+    exit(EXIT_RUNTIME);
+}
+
+void *xmalloc_at(const char *file, int line, size_t n, size_t size) {
+    if (n == 0 || size == 0) n = size = 1;
+    if (n > (size_t)-1 / size) die_at(file, line, "allocation of %zu x %zu bytes overflows", n, size);
+    void *p = malloc(n * size);
+    if (!p) die_at(file, line, "out of memory allocating %zu bytes; try smaller sizes", n * size);
+    return p;
+}
+
+void *xcalloc_at(const char *file, int line, size_t n, size_t size) {
+    if (n == 0 || size == 0) n = size = 1;
+    void *p = calloc(n, size);
+    if (!p) die_at(file, line, "out of memory allocating %zu x %zu bytes; try smaller sizes", n, size);
+    return p;
+}
+
+FILE *xfopen_at(const char *file, int line, const char *path, const char *mode, const char *hint) {
+    FILE *f = fopen(path, mode);
+    if (!f) die_at(file, line, "cannot open %s: %s%s%s", path, strerror(errno), hint ? "; " : "", hint ? hint : "");
+    return f;
+}
+
+double util_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+double util_mean(const double *x, int n) {
+    double s = 0;
+    for (int i = 0; i < n; i++) s += x[i];
+    return n > 0 ? s / n : NAN;
+}
+
+double util_stderr(const double *x, int n) {
+    if (n < 2) return 0.0;
+    double m = util_mean(x, n), s = 0;
+    for (int i = 0; i < n; i++) s += (x[i] - m) * (x[i] - m);
+    return sqrt(s / (n - 1) / n);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+double util_median(const double *x, int n) {
+    if (n <= 0) return NAN;
+    double *c = xmalloc((size_t)n, sizeof *c);
+    memcpy(c, x, (size_t)n * sizeof *c);
+    qsort(c, (size_t)n, sizeof *c, cmp_double);
+    double m = (n % 2) ? c[n / 2] : 0.5 * (c[n / 2 - 1] + c[n / 2]);
+    free(c);
+    return m;
+}
+
+int util_all_finite(const double *x, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i])) return 0;
+    return 1;
+}
