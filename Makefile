@@ -18,7 +18,8 @@ OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 CFLAGS  += -std=gnu11 -Wall -Wextra -Wshadow -ffp-contract=off -fno-fast-math -Icommon -MMD -MP
 LDLIBS  := -lgsl $(BLAS) -llapacke -llapack $(BLAS) -lfftw3 -lz -lm -lpthread -ldl
-B       := build
+# A second BLAS gets its own build directory, so switching never runs stale binaries.
+B       ?= build$(if $(filter -lopenblas,$(BLAS)),,-$(subst -l,,$(firstword $(BLAS))))
 
 COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:common/%.c=$(B)/common/%.o)
@@ -67,7 +68,7 @@ claims: deps data $(EXPS)
 
 # ---- tests -------------------------------------------------------------------------------
 test check: deps data all
-	@scripts/run-tests $(TESTS)
+	@SIM_BUILD=$(B) BLAS_EXPECT='$(BLAS)' scripts/run-tests $(TESTS)
 
 check-blas: $(EXPS)
 	@scripts/check-blas $(B)/krr-curves
