@@ -26,11 +26,11 @@ static void discover(void) {
     if (!d) return;
     struct dirent *e;
     while ((e = readdir(d)) && nslugs < MAXS) {
-        if (e->d_name[0] == '.') continue;
-        char p[512];
+        if (e->d_name[0] == '.' || strlen(e->d_name) > 100) continue;
+        char p[1024];
         snprintf(p, sizeof p, "experiments/%s/%s.c", e->d_name, e->d_name);
         struct stat st;
-        if (stat(p, &st) == 0) snprintf(slugs[nslugs++], 128, "%s", e->d_name);
+        if (stat(p, &st) == 0) memcpy(slugs[nslugs++], e->d_name, strlen(e->d_name) + 1);
     }
     closedir(d);
     // sort for a stable order
