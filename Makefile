@@ -73,5 +73,17 @@ test check: deps data all
 check-blas: $(EXPS)
 	@scripts/check-blas $(B)/krr-curves
 
+# ---- reliability (slow; not part of test) -------------------------------------------------
+# sanitize: everything rebuilt with ASan+UBSan into build-asan/, then every test and every
+# experiment --quick (the claim test runs them all); any report fails the run.
+sanitize: deps data
+	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 \
+	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer' \
+	  ASAN_OPTIONS=detect_leaks=1 test
+fuzz:
+	@scripts/fuzz $${FUZZ_SECONDS:-60}
+check-hard: all
+	@SIM_BUILD=$(B) scripts/check-hard
+
 clean:
-	rm -rf $(B) site
+	rm -rf build build-* site
