@@ -16,7 +16,8 @@ CC      ?= gcc
 BLAS    ?= -lopenblas
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Wshadow -ffp-contract=off -fno-fast-math -Icommon -MMD -MP
+# The flags the code needs are kept apart from CFLAGS, so `make CFLAGS=...` only adds to them.
+XCFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -ffp-contract=off -fno-fast-math -Icommon -MMD -MP
 LDLIBS  := -lgsl $(BLAS) -llapacke -llapack $(BLAS) -lfftw3 -lz -lm -lpthread -ldl
 # A second BLAS gets its own build directory, so switching never runs stale binaries.
 B       ?= build$(if $(filter -lopenblas,$(BLAS)),,-$(subst -l,,$(firstword $(BLAS))))
@@ -44,13 +45,13 @@ data: deps
 
 # ---- build -------------------------------------------------------------------------------
 $(B)/common/%.o: common/%.c | $(B)/common
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(XCFLAGS) -c $< -o $@
 $(B)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@; ar rcs $@ $^
 $(B)/%: experiments/%/%.c $(B)/libcommon.a | $(B)
-	$(CC) $(CFLAGS) -DSLUG='"$*"' $< -o $@ $(B)/libcommon.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(XCFLAGS) -DSLUG='"$*"' $< -o $@ $(B)/libcommon.a $(LDLIBS)
 $(B)/tests/%: tests/%.c tests/testlib.h $(B)/libcommon.a | $(B)/tests
-	$(CC) $(CFLAGS) -Itests $< -o $@ $(B)/libcommon.a $(shell pkg-config --libs check) $(LDLIBS)
+	$(CC) $(CFLAGS) $(XCFLAGS) -Itests $< -o $@ $(B)/libcommon.a $(shell pkg-config --libs check) $(LDLIBS)
 $(B) $(B)/common $(B)/tests:
 	@mkdir -p $@
 -include $(wildcard $(B)/common/*.d $(B)/*.d $(B)/tests/*.d)
