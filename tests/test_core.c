@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "blasinfo.h"
 #include "cli.h"
 #include "idx.h"
 #include "linalg.h"
@@ -246,6 +247,17 @@ START_TEST(linalg_svd_wide_range) {
 }
 END_TEST
 
+// The build links GSL's cblas_* against the BLAS named by `make BLAS=...` (OpenBLAS by
+// default); the dynamic linker must agree, or every dense figure runs ~20x slower.
+START_TEST(blas_binding) {
+    const char *want = getenv("BLAS_EXPECT");
+    const char *got = blas_library();
+    if (!want || !*want) return;  // run outside make: nothing to compare against
+    if (strstr(want, "openblas")) ck_assert_msg(strstr(got, "openblas") != NULL, "cblas_dgemm bound to %s", got);
+    if (strstr(want, "gslcblas")) ck_assert_msg(strstr(got, "gslcblas") != NULL, "cblas_dgemm bound to %s", got);
+}
+END_TEST
+
 Suite *make_suite(void) {
     Suite *s = suite_create("core");
     TCase *t = tcase_create("rng");
@@ -274,6 +286,7 @@ Suite *make_suite(void) {
     t = tcase_create("linalg");
     tcase_add_test(t, linalg_chol_and_eigh);
     tcase_add_test(t, linalg_svd_wide_range);
+    tcase_add_test(t, blas_binding);
     suite_add_tcase(s, t);
     return s;
 }
