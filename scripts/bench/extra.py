@@ -10,3 +10,16 @@ if have(f"{B}/bench/bench_mlp"):
         steps = "200" if QUICK else "2000"
         pair("mlp step (nn)", label, [f"{B}/bench/bench_mlp", *args, steps],
              [PY, "scripts/bench/ref_mlp.py", *args, steps], note="vs PyTorch CPU float64")
+
+# 4. Gram matrices, MNIST-sized, vs numpy written the idiomatic way -----------------------------
+if have(f"{B}/bench/bench_kernels"):
+    n, d = (2000, 784) if QUICK else (8000, 784)
+    for kind in ("laplace", "gaussian"):
+        pair(f"gram {kind}", f"n={n},d={d}", [f"{B}/bench/bench_kernels", "gram", kind, str(n), str(d)],
+             [PY, "scripts/bench/ref_linalg.py", "gram", kind, str(n), str(d)],
+             flops=float(n) * n * d, dgemm_rate=R, note="vs numpy GEMM + elementwise")
+
+# 5. eigenframework solve, 10^6 eigenvalues -----------------------------------------------------
+    M = "100000" if QUICK else "1000000"
+    pair("eigenframework solve", f"M={M},n=1000", [f"{B}/bench/bench_kernels", "eigfw", M, "1000", "5"],
+         [PY, "scripts/bench/ref_eigfw.py", M, "1000", "5"], note="kappa and E0; vs numpy+brentq")
