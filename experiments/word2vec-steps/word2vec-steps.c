@@ -1133,11 +1133,18 @@ static void part_text(const corpus *cp, analogy_set *aset, int is_registry) {
     step_table *st = steps_measure(tr, lam, r2, P.sigma_init, M2);
     steps_print("text corpus", st);
     double eG = 0, pmin = INFINITY, pmax = -INFINITY;
+    int kw = 0;
     for (int k = 0; k < d; k++) {
-        if (k < d / 2) eG = fmax(eG, isnan(st->tm[k]) ? INFINITY : fabs(st->tm[k] / st->tG[k] - 1));
+        double e = isnan(st->tm[k]) ? INFINITY : fabs(st->tm[k] / st->tG[k] - 1);
+        if (k < d / 2 && e > eG) eG = e, kw = k;
         if (k < d - 3) pmin = fmin(pmin, st->tm[k] / st->tP[k]), pmax = fmax(pmax, st->tm[k] / st->tP[k]);
     }
-    claim_check("w2v.C3c", eG <= 0.02, "text: step times vs predictor G, max |tau_meas/tau_G - 1| (k <= d/2)", eG, "0.02");
+    // the worst mode's relative gap to its nearest neighbour: a near-degenerate pair mixes (§2.2)
+    double gapw = kw + 1 < kt ? (lam[kw] - lam[kw + 1]) / lam[kw] : 1;
+    if (kw > 0) gapw = fmin(gapw, (lam[kw - 1] - lam[kw]) / lam[kw - 1]);
+    snprintf(what, sizeof what, "text: step times vs predictor G, max |tau_meas/tau_G - 1| (k <= d/2; worst k = %d, "
+             "relative gap to its neighbour %.4f)", kw + 1, gapw);
+    claim_check("w2v.C3c", eG <= 0.02, what, eG, "0.02");
     snprintf(what, sizeof what, "text: tau_meas/tau_P in [%.4f, %.4f] for k <= d-3; worst", pmin, pmax);
     claim_check("w2v.C3d", pmin >= 0.93 && pmax <= 1.12, what, fabs(pmax - 1) > fabs(pmin - 1) ? pmax : pmin, "[0.93, 1.12]");
     double e4 = 0;
