@@ -134,7 +134,7 @@ do for [fmt in "png svg"] {
     set title "(b) analogy accuracy (project set, in-vocabulary questions)"
     set xlabel "dimension d (closed form) / learned modes (trained)"
     set ylabel "top-1 accuracy (3CosAdd)"
-    set yrange [0:*]
+    set yrange [0:0.7]
     set xrange [1:500]
     set key top left
     if (txt) {
