@@ -34,7 +34,8 @@
 // Run:  build/word2vec-steps                      (everything; needs `make data` for text)
 //       build/word2vec-steps --part synthetic --K 8 --eps0 0.6
 //       CORPUS=wiki8.txt.xz build/word2vec-steps --part qwem --vocab 3000 --dim 50
-// Runtime (2-core box, one BLAS thread): default about 40 s; --quick under 1 s.
+// Runtime (2-core box, one BLAS thread): default 14 s CPU (45-75 s wall when the box is shared;
+// tied SGNS is about half); --quick 0.5 s CPU.
 #define _GNU_SOURCE
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_randist.h>
