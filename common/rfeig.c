@@ -18,6 +18,34 @@ static void sums(const rfeig_task *t, double gamma, double *z, double *zq) {
     if (zq) *zq = sq;
 }
 
+// Safeguarded Newton in u = log gamma on a strictly decreasing f(u), bracketed by
+// f(ulo) > 0 > f(uhi): a Newton step is taken when it stays inside the bracket, else the
+// bisection point.  fdf returns f and df/du (f may be +inf left of a pole: then bisect).
+typedef double (*fdf_fn)(const rfeig_task *t, double u, const double *par, double *df);
+static double newton_bisect(const rfeig_task *t, fdf_fn f, const double *par, double ulo, double uhi) {
+    double u = 0.5 * (ulo + uhi);
+    for (int it = 0; it < 300; it++) {
+        double df, fu = f(t, u, par, &df);
+        if (fu == 0) return u;
+        if (fu > 0) ulo = u;
+        else uhi = u;
+        if (uhi - ulo <= 4e-16 * fmax(1.0, fabs(u))) break;
+        double un = (isfinite(fu) && df < 0) ? u - fu / df : NAN;
+        if (!(un > ulo && un < uhi)) un = 0.5 * (ulo + uhi);
+        if (fabs(un - u) <= 2e-16 * fmax(1.0, fabs(u))) { u = un; break; }
+        u = un;
+    }
+    return u;
+}
+
+// f = z(gamma) - target, df/du = -sum m L (1-L).  par = {target}.
+static double fz(const rfeig_task *t, double u, const double *par, double *df) {
+    double z, zq;
+    sums(t, exp(u), &z, &zq);
+    *df = -zq;
+    return z - par[0];
+}
+
 // Solve z(gamma) = target (z strictly decreasing from Ntot at 0 to 0 at inf), in log gamma.
 static double solve_z(const rfeig_task *t, double target, double S) {
     double hi = 2.0 * S / target, z;
@@ -30,23 +58,29 @@ static double solve_z(const rfeig_task *t, double target, double S) {
         if (z > target) break;
         if (lo < 1e-300) DIE("rfeig: z(gamma) = %g never exceeds %g; too few modes", z, target);
     }
-    double ulo = log(lo), uhi = log(hi);
-    for (int it = 0; it < 400 && uhi - ulo > 1e-14 * fmax(1.0, fabs(ulo)); it++) {
-        double um = 0.5 * (ulo + uhi);
-        sums(t, exp(um), &z, NULL);
-        if (z > target) ulo = um;
-        else uhi = um;
-    }
-    return exp(0.5 * (ulo + uhi));
+    return exp(newton_bisect(t, fz, &target, log(lo), log(hi)));
 }
 
 // G(gamma) = z + delta k/(gamma (k - z)) - n; +inf where k - z <= 0 (left of gamma_k).
+// dG/du = -zq - (delta k/(gamma (k-z))) (1 + zq/(k-z)).  par = {n, k, delta}.
+static double fG(const rfeig_task *t, double u, const double *par, double *df) {
+    double n = par[0], k = par[1], de = par[2], gamma = exp(u), z, zq;
+    sums(t, gamma, &z, &zq);
+    if (isinf(k)) {
+        *df = -zq - de / gamma;
+        return z + de / gamma - n;
+    }
+    if (k - z <= 0) {
+        *df = NAN;
+        return INFINITY;
+    }
+    double a = de * k / (gamma * (k - z));
+    *df = -zq - a * (1.0 + zq / (k - z));
+    return z + a - n;
+}
 static double Gfun(const rfeig_task *t, double gamma, double n, double k, double de) {
-    double z;
-    sums(t, gamma, &z, NULL);
-    if (isinf(k)) return z + de / gamma - n;
-    if (k - z <= 0) return INFINITY;
-    return z + de * k / (gamma * (k - z)) - n;
+    double par[3] = {n, k, de}, df;
+    return fG(t, log(gamma), par, &df);
 }
 
 int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_result *r) {
@@ -81,13 +115,8 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
             while (Gfun(t, lo, n, k, de) <= 0) lo /= 4;
         double hi = fmax(2.0 * lo, 2.0 * (S + de) / n);
         while (Gfun(t, hi, n, k, de) >= 0) hi *= 4;
-        double ulo = log(lo), uhi = log(hi);
-        for (int it = 0; it < 400 && uhi - ulo > 1e-14 * fmax(1.0, fabs(ulo)); it++) {
-            double um = 0.5 * (ulo + uhi);
-            if (Gfun(t, exp(um), n, k, de) > 0) ulo = um;
-            else uhi = um;
-        }
-        gamma = exp(0.5 * (ulo + uhi));
+        double par[3] = {n, k, de};
+        gamma = exp(newton_bisect(t, fG, par, log(lo), log(hi)));
         double z;
         sums(t, gamma, &z, NULL);
         // At the root kappa = gamma (k - z)/k = de/(n - z).  The second form is well

@@ -12,7 +12,7 @@
 //     E_te = E0 [ sum_i (1 - L_i)(1 - L_i (k - z)/(k - q)) v_i^2 + eps^2 ]
 //     E_tr = (delta / (n kappa))^2 E_te
 //
-// k = INFINITY is KRR (gamma = kappa).  What it owns: the solver (monotone bisection in
+// k = INFINITY is KRR (gamma = kappa).  What it owns: the solver (Newton safeguarded by bisection in
 // log gamma on G(gamma) = z + delta k / (gamma (k - z)) - n over (gamma_k, inf), z(gamma_k) = k)
 // and the ridgeless cases (k > n: z = n; k < n: gamma = gamma_k, kappa = 0, delta/kappa := n-k;
 // k = n: E0 = inf, reported with status RFEIG_PEAK, not an error).  It does not know about
