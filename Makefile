@@ -46,7 +46,9 @@ $(B)/common/%.o: common/%.c | $(B)/common
 	$(CC) $(CFLAGS) -c $< -o $@
 $(B)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@; ar rcs $@ $^
-$(B)/%: experiments/%/%.c $(B)/libcommon.a | $(B)
+# GNU make substitutes only the first % of a pattern prerequisite: expand the stem twice.
+.SECONDEXPANSION:
+$(EXPS): $(B)/%: experiments/$$*/$$*.c $(B)/libcommon.a | $(B)
 	$(CC) $(CFLAGS) -DSLUG='"$*"' $< -o $@ $(B)/libcommon.a $(LDLIBS)
 $(B)/tests/%: tests/%.c tests/testlib.h $(B)/libcommon.a | $(B)/tests
 	$(CC) $(CFLAGS) -Itests $< -o $@ $(B)/libcommon.a $(shell pkg-config --libs check) $(LDLIBS)
