@@ -636,6 +636,7 @@ int main(int argc, char **argv) {
         tsv_note(tk, "degree D = %d, endpoint weight %g, threshold %g", P.degree, P.endpoint_weight, P.coef_threshold);
         tsv_columns(tk, "panel\txi\ttarget\tengineered\tquad_nngp\tquad_ntk");
         tsv *tc = tsv_open(&c, "coeffs.tsv", "revntk.C2");
+        tsv_allow_nonfinite(tc, 1);  // c_k_spec is nan where the spec has no table (single --target, k > 7)
         tsv_note(tc, "c_k: fitted power series (NNLS, thresholded); b_k: Hermite coefficients of phi = sum b_k He_k/k!");
         tsv_columns(tc, "panel\tk\tc_k\tb_k\tc_k_spec");
         tsv *tm = NULL;
@@ -717,6 +718,7 @@ int main(int argc, char **argv) {
         tsv_close(tc);
 
         tsv *tf = tsv_open(&c, "fits.tsv", "revntk.C2");
+        tsv_allow_nonfinite(tf, 1);  // bounds are nan for a single --target
         tsv_columns(tf, "panel\trel_l2\trel_sup\tbound_l2\tbound_sup");
         for (int ip = 0; ip < np; ip++)
             tsv_row(tf, "%s\t%.6g\t%.6g\t%.6g\t%.6g", pn[ip].id, pn[ip].l2, pn[ip].sup, pn[ip].has_ref ? pn[ip].bound_l2 : NAN,
