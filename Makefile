@@ -48,7 +48,9 @@ $(B)/common/%.o: common/%.c | $(B)/common
 	$(CC) $(CFLAGS) $(XCFLAGS) -c $< -o $@
 $(B)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@; ar rcs $@ $^
-$(B)/%: experiments/%/%.c $(B)/libcommon.a | $(B)
+# GNU make substitutes only the first % of a pattern prerequisite: expand the stem twice.
+.SECONDEXPANSION:
+$(B)/%: experiments/$$*/$$*.c $(B)/libcommon.a | $(B)
 	$(CC) $(CFLAGS) $(XCFLAGS) -DSLUG='"$*"' $< -o $@ $(B)/libcommon.a $(LDLIBS)
 $(B)/tests/%: tests/%.c tests/testlib.h $(B)/libcommon.a | $(B)/tests
 	$(CC) $(CFLAGS) $(XCFLAGS) -Itests $< -o $@ $(B)/libcommon.a $(shell pkg-config --libs check) $(LDLIBS)
