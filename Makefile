@@ -48,7 +48,7 @@ $(B)/common/%.o: common/%.c | $(B)/common
 	$(CC) $(CFLAGS) $(XCFLAGS) -c $< -o $@
 $(B)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@; ar rcs $@ $^
-# GNU make substitutes only the first % of a pattern prerequisite: expand the stem twice.
+# (make replaces only the first % of a prerequisite: the second needs secondary expansion)
 .SECONDEXPANSION:
 $(B)/%: experiments/$$*/$$*.c $(B)/libcommon.a | $(B)
 	$(CC) $(CFLAGS) $(XCFLAGS) -DSLUG='"$*"' $< -o $@ $(B)/libcommon.a $(LDLIBS)
