@@ -575,6 +575,20 @@ static void mnist_bytes_load(const char *dir, int train, mnist_bytes *mb) {
 }
 
 typedef struct {
+    const ef_spectrum *s;
+    const double *v2;
+    double delta, eps2;
+} pool_th_par;
+static void pool_theory(double n, int target, double *L, double *mse, void *par) {
+    (void)target;
+    pool_th_par *q = par;
+    ef_fit f = solve_or_die(q->s, n, q->delta);
+    ef_pred p;
+    ef_predict(q->s, &f, q->v2, 0.0, q->eps2, &p);
+    *L = p.L, *mse = p.mse;
+}
+
+typedef struct {
     double worst_ratio, worst_dL;  // over n <= M/8
     int rows_checked, finite, th_decreasing, emp_decreasing;
 } mnist_stats;
@@ -626,6 +640,9 @@ static void e4_mnist(const mnist_bytes *tr, const mnist_bytes *te, double m, dou
         if (tspec && (i < 200 || i % 20 == 0)) tsv_row(tspec, "%s\t%d\t%.10g\t1\t%.10g", panel, i, lam[i], v[i]);
     }
     ef_spectrum s = {.M = (size_t)M, .lam = lam};
+    pool_th_par tp = {&s, v, delta, eps2};
+    int target0 = 0;
+    write_theory(panel, "krr.C5", 1, nmax, &target0, 1, pool_theory, &tp);
     // K(test, B) once, when the trials together touch more of B than B itself; else per trial
     long touch = 0;
     for (int t = 0;; t++) {

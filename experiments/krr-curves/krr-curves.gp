@@ -15,7 +15,8 @@ do for [fmt in "png svg"] {
     set output sprintf("%s/krr-curves-conservation.%s", outdir, fmt)
     set multiplot layout 1,2 title "Conservation of learnability on the circle Z_{10} (ridgeless KRR, one training set per bar)"
     set xrange [-0.6:2.6]
-    set xtics ("Laplace\n{/Symbol l}=1" 0, "Gaussian\n{/Symbol l}=0.5" 1, "ReLU NTK\nL=4" 2)
+    set xtics ("Laplace\nℓ = 1" 0, "Gaussian\nℓ = 0.5" 1, "ReLU NTK\nL = 4" 2)
+    set bmargin 4
     set ylabel "stacked D-learnability L^{(D)}({/Symbol f}_k) of the 10 Fourier modes"
     set key outside right top vertical title "frequency k" noopaque
     do for [nn in "3 6"] {
@@ -57,8 +58,7 @@ do for [fmt in "png svg"] {
             set title (row eq "L" ? ptitle(p) : "")
             set xlabel (row eq "L" ? "" : "training set size n")
             set ylabel (row eq "L" ? "learnability L" : "test MSE")
-            set yrange (row eq "L" ? [0:1.02] : [0:1.2])
-            set key (row eq "L" ? "bottom right" : "top right")
+            if (row eq "L") { set yrange [0:1.02]; set key bottom right } else { set yrange [0:1.2]; set key top right }
             if (!have(lf)) {
                 set label 1 "MNIST absent (run make data)" at graph 0.5, 0.5 center
                 plot NaN notitle
@@ -69,11 +69,12 @@ do for [fmt in "png svg"] {
                 if (strstrt(p, "mnist")) {
                     plot lf skip 1 using 1:($11 == 0 ? column(cL) : NaN):(column(cL+1)) with yerrorbars lt 2 pt 7 title "experiment", \
                          lf skip 1 using 1:($11 == 1 ? column(cL) : NaN):(column(cL+1)) with yerrorbars lt 2 pt 6 title "n > M/8 (beyond pool)", \
-                         lf skip 1 using 1:(column(cL-1)) with lines lt 1 title "theory (pool spectrum)"
+                         tf skip 1 using 1:(column(cT)) with lines lt 1 title "theory (pool spectrum)"
                 } else {
-                    plot for [k in tlist(p)] tf skip 1 using 1:($2 == k ? column(cT) : NaN) with lines lt (word(tlist(p),1)+0 == 1 ? 0 : 0)+ (k==word(tlist(p),1)?1:k==word(tlist(p),2)?2:k==word(tlist(p),3)?3:4) notitle, \
-                         for [k in tlist(p)] lf skip 1 using 1:($2 == k ? column(cL) : NaN):(column(cL+1)) with yerrorbars \
-                              lt (k==word(tlist(p),1)?1:k==word(tlist(p),2)?2:k==word(tlist(p),3)?3:4) pt 7 title sprintf("k = %s", k)
+                    tl = tlist(p)
+                    plot for [i=1:words(tl)] tf skip 1 using 1:($2 == word(tl,i)+0 ? column(cT) : NaN) with lines lt i notitle, \
+                         for [i=1:words(tl)] lf skip 1 using 1:($2 == word(tl,i)+0 ? column(cL) : NaN):(column(cL+1)) \
+                              with yerrorbars lt i pt 7 title sprintf("k = %s", word(tl,i))
                 }
             }
         }
@@ -103,8 +104,8 @@ do for [fmt in "png svg"] {
     set key bottom left
     do for [i=1:4] {
         n = word(nlist, i) + 0
-        stats bt using ($1 == n ? $5 : NaN) nooutput
-        set arrow i from STATS_max, graph 0 to STATS_max, graph 1 nohead dt 3 lw 1.5 lc rgb C[i]
+        ts = system(sprintf("awk -F'\t' '!/^#/ && $1 == %d {print $5; exit}' %s", n, bt))
+        if (strlen(ts) > 0) { set arrow i from ts+0, graph 0 to ts+0, graph 1 nohead dt 3 lw 1.5 lc rgb C[i] }
     }
     plot for [i=1:4] bt skip 1 using 2:($1 == word(nlist,i)+0 ? $3 : NaN) with lines lt i title sprintf("n = %s", word(nlist,i)), \
          bt skip 1 using 2:($1 == 0 ? $3 : NaN) with lines lw 2.5 lc rgb "black" title "n = ∞", \
