@@ -27,7 +27,7 @@
 // learning_<panel>.tsv and theory_<panel>.tsv for panels cube, sphere, mnist_0v1, mnist_3v8,
 // spectra.tsv, kappa.tsv, powerlaw.tsv, bootstrap_theory.tsv, bootstrap_sim.tsv.
 //
-// Run: build/krr-curves (default, ~90 s single thread), build/krr-curves --quick (~1.5 s), or one
+// Run: build/krr-curves (default: ~70 s of CPU, single thread), build/krr-curves --quick (~1.2 s), or one
 // learning curve: build/krr-curves --domain sphere --dim 5 --kernel gaussian --bandwidth 0.7
 // --n-list 16,64,256 --trials 10.  Figures: scripts/make-figure krr-curves.
 #define _GNU_SOURCE
@@ -1069,14 +1069,14 @@ int main(int argc, char **argv) {
     if (panel && P.trials > 64 && strcmp(P.domain, "bootstrap") == 0) cli_usage_error(&C, "--trials must be <= 64 for bootstrap");
     if (panel && strcmp(P.domain, "cube") == 0) {
         if (P.dim > 12) cli_usage_error(&C, "--dim %d: the cube needs d <= 12", P.dim);
-        for (int i = 0; i < P.n_list.n; i++)
-            if (P.n_list.v[i] >= (1 << P.dim) && P.ridge == 0)
-                cli_usage_error(&C, "--n-list: n = %ld must be < 2^d = %d (ridgeless)", P.n_list.v[i], 1 << P.dim);
+        for (int i = 0; i < P.n_list.n && given("n-list"); i++)
+            if (P.n_list.v[i] >= (1 << (given("dim") ? P.dim : 8)) && P.ridge == 0)
+                cli_usage_error(&C, "--n-list: n = %ld must be < 2^d (ridgeless)", P.n_list.v[i]);
     }
-    if (panel && strcmp(P.domain, "circle") == 0)
+    if (panel && strcmp(P.domain, "circle") == 0 && given("n-list"))
         for (int i = 0; i < P.n_list.n; i++)
             if (P.n_list.v[i] > 10) cli_usage_error(&C, "--n-list: n = %ld exceeds the 10 circle points", P.n_list.v[i]);
-    if (panel && strcmp(P.domain, "mnist") == 0) {
+    if (given("task") || (panel && strcmp(P.domain, "mnist") == 0)) {
         int a, b;
         task_digits(P.task, &a, &b);
     }
