@@ -93,7 +93,7 @@ static void relu_moments(double qx, double qy, double c, double *Ephi, double *E
     if (rho > 1) rho = 1;
     if (rho < -1) rho = -1;
     double th = acos(rho);
-    *Ephi = s * (sin(th) + (M_PI - th) * rho) / (2 * M_PI);
+    *Ephi = s * (sqrt(1 - rho * rho) + (M_PI - th) * rho) / (2 * M_PI);  // sin th = sqrt(1-rho^2)
     *Edot = (M_PI - th) / (2 * M_PI);
 }
 static void erf_moments(double qx, double qy, double c, double *Ephi, double *Edot) {
