@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "blasinfo.h"
+#include "idx.h"
 #include "util.h"
 
 #ifndef SUITE_VERSION
@@ -218,6 +219,15 @@ void cli_parse(cli *c, int argc, char **argv) {
         }
     }
     if (optind < argc) cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+    // A data directory the user named (flag or $MNIST_DIR) must hold MNIST: a typo should not
+    // silently turn every MNIST claim into "skipped".  Only the default location may be absent
+    // (then the MNIST parts are skipped with "run make data").
+    int mnist_named = cli_given(c, "mnist-dir") || (getenv("MNIST_DIR") && *getenv("MNIST_DIR"));
+    if (mnist_named && !mnist_available(c->mnist_dir)) {
+        fprintf(stderr, "%s: no MNIST IDX files in %s (from %s); run `make data` or point it at the IDX files\n",
+                c->slug, c->mnist_dir, cli_given(c, "mnist-dir") ? "--mnist-dir" : "$MNIST_DIR");
+        exit(EXIT_RUNTIME);
+    }
     (void)given_seed;
     c->seed = (unsigned long)seedv;
     free(lo);

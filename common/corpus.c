@@ -47,7 +47,7 @@ static int same_word(const char *a, const char *b, int n) {
 
 static long table_add(type_table *t, const char *buf, size_t off, int len) {
     if (2 * (t->used + 1) > t->cap) {  // grow, keeping the load factor under 1/2
-        size_t ncap = t->cap ? 2 * t->cap : 1 << 16;
+        size_t ncap = t->cap ? 2 * t->cap : 1 << 10;  // small start: grows by doubling
         type_slot *ns = XNEW(type_slot, ncap);
         for (size_t i = 0; i < t->cap; i++) {
             if (!t->slot[i].len) continue;

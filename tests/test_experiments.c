@@ -6,7 +6,8 @@
 //     experiments/<slug>/quick-claims prints `reproduced`; the two runs' TSV bodies (lines not
 //     starting with '#') are identical byte for byte (OPENBLAS_NUM_THREADS=1);
 //   * bad input: an unknown flag, a non-numeric --seed, a NaN typed into --seed: exit 2, one
-//     line on stderr, and nothing written to --out;
+//     line on stderr, and nothing written to --out; a named MNIST directory that does not
+//     exist: exit 1 with a message naming `make data`;
 //   * --help: exit 0 with a usage line on stdout.
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -182,6 +183,23 @@ START_TEST(test_bad_input) {
         char o[600];
         snprintf(o, sizeof o, "%s/o", dir);
         ck_assert_msg(dir_is_empty_or_missing(o), "%s %s wrote files before failing", s, bad[k]);
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        ck_assert_int_eq(system(cmd), 0);
+        free(out);
+        free(err);
+    }
+    // a data directory that is named but missing: exit 1, a message naming `make data`
+    {
+        char dir[] = "/tmp/simtest-mXXXXXX";
+        ck_assert(mkdtemp(dir));
+        char cmd[2048], *out, *err;
+        snprintf(cmd, sizeof cmd, "%s/%s --quick --out %s/o --mnist-dir /nonexistent-mnist", bdir, s, dir);
+        int rc = run(cmd, &out, &err);
+        ck_assert_msg(rc == 1, "%s --mnist-dir /nonexistent-mnist: exit %d, expected 1", s, rc);
+        ck_assert_msg(strstr(err, "make data") != NULL, "%s: the message does not name `make data`: %s", s, err);
+        char o[600];
+        snprintf(o, sizeof o, "%s/o", dir);
+        ck_assert_msg(dir_is_empty_or_missing(o), "%s wrote files before failing", s);
         snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
         ck_assert_int_eq(system(cmd), 0);
         free(out);
