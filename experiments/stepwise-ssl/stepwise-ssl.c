@@ -1032,6 +1032,11 @@ int main(int argc, char **argv) {
         final_state(&L, &R6, &Od, &nCI, &relW);
         double Od3, nCI3, relW3;
         final_state(&L, &R3, &Od3, &nCI3, &relW3);
+        // The finite-gap residual (spec §2): the part of W along v_5 freezes at ~ c0^((1 - g5/g4)/2).
+        printf("# C4: gap gamma_4/gamma_5 = %.3f (spec: about 5); residual scale c0^((1-g5/g4)/2) "
+               "with c0 = gamma_4 s0^2: %.3g (s0 = 1e-6), %.3g (s0 = 1e-3)\n",
+               R6.gamma[3] / R6.gamma[4], pow(R6.gamma[3] * 1e-12, 0.5 * (1 - R6.gamma[4] / R6.gamma[3])),
+               pow(R6.gamma[3] * 1e-6, 0.5 * (1 - R6.gamma[4] / R6.gamma[3])));
         claim_check("ssl.C4a", relW < 1e-3, "latent, s0 = 1e-6: |W^T W - V_d G_d^-1 V_d^T|_F / |.|_F", relW, "1e-3");
         claim_check("ssl.C4b", nCI < 1e-3, "latent, s0 = 1e-6: |C - I|_F", nCI, "1e-3");
         printf("# latent s0 = 1e-3: rel_err_WtW = %.4g, |C - I|_F = %.3g (finite-gap residual "
