@@ -106,7 +106,8 @@ static struct params P = {
 #define MLP_N 300
 #define MLP_D 6
 #define MLP_ETA 0.04
-#define MLP_ETA_STD 0.02   // standard init: eta = 0.04 diverges at step 6 (measured), 0.02 is stable
+#define MLP_ETA_STD 0.01   // standard init (measured): 0.04 diverges at step 6, 0.02 oscillates
+                           // with period 2 (edge of stability) until t ~ 25, 0.01 is clean
 #define N_GRID 200         // TSV snapshots: 200 uniform + 200 log-spaced steps
 
 // ---- theory ----
