@@ -31,8 +31,9 @@
 // kernel_traj.tsv, kernel_steps.tsv, mlp_small.tsv, mlp_std.tsv, diag_steps.tsv,
 // latent_final.tsv.  Prints one CLAIM line per claim part and a step-time table.
 //
-// Run: build/stepwise-ssl                 (everything; ~20 s single-threaded)
-//      build/stepwise-ssl --quick         (tiny sizes, ~1.5 s)
+// Run: build/stepwise-ssl                 (everything; ~80 s of one core: diag/latent 1 s,
+//                                          MNIST linear 1 s, kernel 3 s, MLP 16 s + 60 s)
+//      build/stepwise-ssl --quick         (tiny sizes, ~0.8 s of one core)
 //      build/stepwise-ssl --part linear --data diag --m 50 --gamma-ratio 0.8 --d 8
 //      build/stepwise-ssl --part mlp --init-scale 0.02 --steps 8000
 #define _GNU_SOURCE
