@@ -27,6 +27,8 @@ kd = (STATS_columns - 2) / 2
 stats ms using 1 nooutput
 md = STATS_columns - 2
 tmlp = STATS_max
+stats mst using ($2 < 0.5 ? $1 : 1/0) nooutput
+t_std_half = STATS_min
 stats kt using 2 nooutput
 kloss_max = STATS_max
 stats lt using 1 nooutput
@@ -92,9 +94,11 @@ do for [fmt in "png svg"] {
         set y2label "eigenvalues of C (thin)"
         set key top right maxrows 4 font ",9"
         do for [i=0:md] { set arrow from graph 0, first i to graph 1, first i nohead dt 3 lc rgb '#999999' lw 1 }
+        if (panel == 2) { set label 1 sprintf("loss < 0.5 at t = %.2f, then no plateau", t_std_half) at graph 0.3, graph 0.55 font ",11" }
         plot f using 1:2 with lines lw 3.5 lc rgb '#000000' title "loss", \
              for [j=1:md] f using 1:(column(2 + j)) axes x1y2 with lines lw 1.5 lc rgb MC[j] title sprintf("c_{%d}", j)
         unset arrow
+        unset label 1
         unset y2tics
         unset y2label
     }
@@ -109,7 +113,7 @@ do for [fmt in "png svg"] {
     set yrange [0.4:2000]
     set format xy "10^{%T}"
     set ytics auto
-    set key bottom right font ",10"
+    set key top left maxrows auto maxcols 1 font ",10"
     plot x with lines lw 1 lc rgb '#999999' title "y = x", \
          ls_ using 4:5 with points pt 7 ps 1.2 lc rgb '#0072B2' title "linear/MNIST, predictor G", \
          ls_ using 3:5 with points pt 6 ps 1.2 lc rgb '#0072B2' title "linear/MNIST, predictor P", \
