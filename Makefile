@@ -16,9 +16,11 @@ CC      ?= gcc
 BLAS    ?= -lopenblas
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
-CFLAGS  += -std=gnu11 -Wall -Wextra -Wshadow -ffp-contract=off -fno-fast-math -Icommon -MMD -MP
+# The flags the code needs are kept apart from CFLAGS, so `make CFLAGS=...` only adds to them.
+XCFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -ffp-contract=off -fno-fast-math -Icommon -MMD -MP
 LDLIBS  := -lgsl $(BLAS) -llapacke -llapack $(BLAS) -lfftw3 -lz -lm -lpthread -ldl
-B       := build
+# A second BLAS gets its own build directory, so switching never runs stale binaries.
+B       ?= build$(if $(filter -lopenblas,$(BLAS)),,-$(subst -l,,$(firstword $(BLAS))))
 
 COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:common/%.c=$(B)/common/%.o)
@@ -43,14 +45,16 @@ data: deps
 
 # ---- build -------------------------------------------------------------------------------
 $(B)/common/%.o: common/%.c | $(B)/common
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(XCFLAGS) -c $< -o $@
 $(B)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@; ar rcs $@ $^
 $(B)/%: experiments/%/%.c $(B)/libcommon.a | $(B)
-	$(CC) $(CFLAGS) -DSLUG='"$*"' $< -o $@ $(B)/libcommon.a $(LDLIBS)
+	$(CC) $(CFLAGS) $(XCFLAGS) -DSLUG='"$*"' $< -o $@ $(B)/libcommon.a $(LDLIBS)
 $(B)/tests/%: tests/%.c tests/testlib.h $(B)/libcommon.a | $(B)/tests
-	$(CC) $(CFLAGS) -Itests $< -o $@ $(B)/libcommon.a $(shell pkg-config --libs check) $(LDLIBS)
-$(B) $(B)/common $(B)/tests:
+	$(CC) $(CFLAGS) $(XCFLAGS) -Itests $< -o $@ $(B)/libcommon.a $(shell pkg-config --libs check) $(LDLIBS)
+$(B)/bench/%: tests/bench/%.c $(B)/libcommon.a | $(B)/bench
+	$(CC) $(CFLAGS) $(XCFLAGS) $< -o $@ $(B)/libcommon.a $(LDLIBS)
+$(B) $(B)/common $(B)/tests $(B)/bench:
 	@mkdir -p $@
 -include $(wildcard $(B)/common/*.d $(B)/*.d $(B)/tests/*.d)
 
@@ -67,10 +71,29 @@ claims: deps data $(EXPS)
 
 # ---- tests -------------------------------------------------------------------------------
 test check: deps data all
-	@scripts/run-tests $(TESTS)
+	@SIM_BUILD=$(B) BLAS_EXPECT='$(BLAS)' scripts/run-tests $(TESTS)
 
 check-blas: $(EXPS)
 	@scripts/check-blas $(B)/krr-curves
 
+# ---- benchmarks (never part of test) -------------------------------------------------------
+BENCHES := $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard tests/bench/*.c))
+bench: deps data all $(BENCHES)
+	@scripts/bench/install-refs
+	@SIM_BUILD=$(B) scripts/bench/run.py
+	@gnuplot -c scripts/bench/bench.gp figures/data/bench figures
+
+# ---- reliability (slow; not part of test) -------------------------------------------------
+# sanitize: everything rebuilt with ASan+UBSan into build-asan/, then every test and every
+# experiment --quick (the claim test runs them all); any report fails the run.
+sanitize: deps data
+	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 \
+	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer' \
+	  ASAN_OPTIONS=detect_leaks=1 test
+fuzz:
+	@scripts/fuzz $${FUZZ_SECONDS:-60}
+check-hard: all
+	@SIM_BUILD=$(B) scripts/check-hard
+
 clean:
-	rm -rf $(B) site
+	rm -rf build build-* site

@@ -18,6 +18,7 @@
 
 #define MAXS 64
 static char slugs[MAXS][128];
+static const char *bdir = "build";  // $SIM_BUILD: the build directory of this BLAS
 static int nslugs;
 
 static void discover(void) {
@@ -25,11 +26,11 @@ static void discover(void) {
     if (!d) return;
     struct dirent *e;
     while ((e = readdir(d)) && nslugs < MAXS) {
-        if (e->d_name[0] == '.') continue;
-        char p[512];
+        if (e->d_name[0] == '.' || strlen(e->d_name) > 100) continue;
+        char p[1024];
         snprintf(p, sizeof p, "experiments/%s/%s.c", e->d_name, e->d_name);
         struct stat st;
-        if (stat(p, &st) == 0) snprintf(slugs[nslugs++], 128, "%s", e->d_name);
+        if (stat(p, &st) == 0) memcpy(slugs[nslugs++], e->d_name, strlen(e->d_name) + 1);
     }
     closedir(d);
     // sort for a stable order
@@ -107,7 +108,7 @@ START_TEST(test_quick_claims_and_determinism) {
     char dir1[] = "/tmp/simtest-d1XXXXXX", dir2[] = "/tmp/simtest-d2XXXXXX";
     ck_assert(mkdtemp(dir1) && mkdtemp(dir2));
     char cmd[2048], *out, *err;
-    snprintf(cmd, sizeof cmd, "build/%s --quick --seed 7 --out %s", s, dir1);
+    snprintf(cmd, sizeof cmd, "%s/%s --quick --seed 7 --out %s", bdir, s, dir1);
     int rc = run(cmd, &out, &err);
     ck_assert_msg(rc == 0, "%s --quick exited %d; stderr:\n%s", s, rc, err);
     fputs(out, stderr);
@@ -134,7 +135,7 @@ START_TEST(test_quick_claims_and_determinism) {
     ck_assert_msg(nlisted > 0, "%s lists no claims", s);
 
     // same seed, second run: identical TSV bodies
-    snprintf(cmd, sizeof cmd, "build/%s --quick --seed 7 --out %s", s, dir2);
+    snprintf(cmd, sizeof cmd, "%s/%s --quick --seed 7 --out %s", bdir, s, dir2);
     char *out2;
     rc = run(cmd, &out2, NULL);
     ck_assert_int_eq(rc, 0);
@@ -172,7 +173,7 @@ START_TEST(test_bad_input) {
         ck_assert(mkdtemp(dir));
         char cmd[2048], *out, *err;
         // --out before the bad flag, so a program that ignored the error would write there
-        snprintf(cmd, sizeof cmd, "build/%s --quick --out %s/o %s", s, dir, bad[k]);
+        snprintf(cmd, sizeof cmd, "%s/%s --quick --out %s/o %s", bdir, s, dir, bad[k]);
         int rc = run(cmd, &out, &err);
         ck_assert_msg(rc == 2, "%s %s: exit %d, expected 2 (stderr: %s)", s, bad[k], rc, err);
         int lines = 0;
@@ -187,7 +188,7 @@ START_TEST(test_bad_input) {
         free(err);
     }
     char cmd[512], *out;
-    snprintf(cmd, sizeof cmd, "build/%s --help", s);
+    snprintf(cmd, sizeof cmd, "%s/%s --help", bdir, s);
     ck_assert_int_eq(run(cmd, &out, NULL), 0);
     ck_assert_msg(strstr(out, "usage:") != NULL, "%s --help printed no usage", s);
     free(out);
@@ -195,6 +196,7 @@ START_TEST(test_bad_input) {
 END_TEST
 
 Suite *make_suite(void) {
+    if (getenv("SIM_BUILD") && *getenv("SIM_BUILD")) bdir = getenv("SIM_BUILD");
     discover();
     Suite *su = suite_create("experiments");
     TCase *tc = tcase_create("quick claims and determinism");
