@@ -2,7 +2,7 @@
 //
 // Paper: Neil Mallinar*, James B. Simon*, Amirhesam Abedsoltan, Parthe Pandit, Mikhail Belkin,
 // Preetum Nakkiran, "Benign, Tempered, or Catastrophic: A Taxonomy of Overfitting" (NeurIPS
-// 2022), arXiv 2207.06569.  The kernel half: the trichotomy from the eigenspectrum (Sec. 4),
+// 2022), arXiv 2207.06569.  The kernel half: the trichotomy from the eigenspectrum,
 // Laplace vs Gaussian kernels (Fig. 4 analogue), classification noise profiles (Fig. 3/10
 // analogues, KRR and 1-NN only).  Spec: shared/specs/tempered-overfitting.md.
 //
@@ -32,6 +32,8 @@
 //       build/tempered-overfitting --quick              (tests: under 2 s)
 //       build/tempered-overfitting --domain torus --spectrum heat --heat-t 1 --n-list 64,256
 //       build/tempered-overfitting --kernel gaussian --ridge 1e-3 --out my-run/
+// Runtime: default about 55 s of CPU on one core (T1 15 s, T2 4 s, T3 21 s, T4 14 s);
+// --quick 0.6 s.
 // Given any part flag, the program runs ONE series with the user's parameters (see main).
 #include <fftw3.h>  // before lapacke.h (pulled in by nothing here, but keep the rule: CN §4.4)
 #include <gsl/gsl_cblas.h>
@@ -41,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "blasinfo.h"
 #include "circulant.h"
 #include "claim.h"
@@ -234,21 +237,9 @@ static ef_fit theory_fit(const theory_spec *t, double n, double delta) {
     return f;
 }
 
-// The theory curve E0(n) - 1 on log-spaced n, as a TSV theory-<name>.tsv.
+// Output (defined in the output section below): the TSV tables and their stdout summaries.
 static void write_theory_curve(const theory_spec *t, const char *name, double delta, double n0, double n1, int pts,
-                               const char *claims) {
-    char fn[64];
-    snprintf(fn, sizeof fn, "theory-%s.tsv", name);
-    tsv *f = tsv_open(&C, fn, claims);
-    tsv_note(f, "eigenframework E0(n) for spectrum %s, delta = %g (CN §5.1); excess_theory = (E0-1) sigma^2 with sigma^2 = 1", t->name, delta);
-    tsv_columns(f, "n\tkappa\tE0\texcess_theory");
-    for (int j = 0; j < pts; j++) {
-        double n = pts > 1 ? round(n0 * pow(n1 / n0, (double)j / (pts - 1))) : n0;
-        ef_fit fit = theory_fit(t, n, delta);
-        tsv_row(f, "%.0f\t%.10g\t%.10g\t%.10g", n, fit.kappa, fit.E0, fit.E0 - 1);
-    }
-    tsv_close(f);
-}
+                               const char *claims);
 
 // ---- experiment: the excess-risk table shared by every series ----
 //
@@ -292,33 +283,7 @@ static void summarise(excess_row *r, const double *ex, int k) {
     r->q75 = quantile(ex, k, 0.75);
 }
 
-static void print_rows(const char *series, const excess_row *r, int nr) {
-    for (int j = 0; j < nr; j++) {
-        if (r[j].failed && r[j].trials == 0) {
-            printf("  %-22s n = %5d  Cholesky failed: series stopped\n", series, r[j].n);
-            continue;
-        }
-        printf("  %-22s n = %5d  excess %.4g ± %.2g (median %.4g)  theory %.4g  E0 %.5g  ratio %.3f\n", series, r[j].n,
-               r[j].mean, r[j].se, r[j].median, r[j].theory, r[j].E0, r[j].mean / r[j].theory);
-    }
-}
-
-static void write_excess(const char *name, const char *claims, const char *what, const excess_row *r, int nr) {
-    char fn[96];
-    snprintf(fn, sizeof fn, "excess-%s.tsv", name);
-    tsv *f = tsv_open(&C, fn, claims);
-    tsv_allow_nonfinite(f, 1);  // a series stopped by a failed Cholesky writes nan for that n
-    tsv_note(f, "%s", what);
-    tsv_note(f, "excess = clean-label excess risk E_x[f_hat^2] (pure-noise labels), per trial; theory = eigenframework (E0 - 1) sigma^2");
-    tsv_note(f, "train_mse_max = largest train MSE / sigma^2 over trials (ridgeless: must be < 1e-8, CN §6); failed = Cholesky failed");
-    tsv_columns(f, "n\tE0\texcess_theory\texcess_mean\texcess_se\texcess_median\texcess_q25\texcess_q75\tratio\ttrials\ttrain_mse_max\tfailed");
-    for (int j = 0; j < nr; j++)
-        tsv_row(f, "%d\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%d\t%.4g\t%d", r[j].n, r[j].E0, r[j].theory,
-                r[j].mean, r[j].se, r[j].median, r[j].q25, r[j].q75, r[j].mean / r[j].theory, r[j].trials, r[j].train_max,
-                r[j].failed);
-    tsv_close(f);
-    print_rows(name, r, nr);
-}
+static void write_excess(const char *name, const char *claims, const char *what, const excess_row *r, int nr);
 
 // ---- experiment T1: Gaussian design, the model the theory describes ----
 //
@@ -780,29 +745,7 @@ typedef struct { int n, trials; double mean[3][MAXFLIP], se[3][MAXFLIP]; } cls_p
 static const char *METHOD_NAME[3] = {"krr_ridgeless", "krr_ridge", "nn1"};
 
 static void write_profile(const char *name, const char *what, double ridge, const cls_profile *pr, int npr,
-                          const cli_dlist *flips) {
-    char fn[64];
-    snprintf(fn, sizeof fn, "noise-%s.tsv", name);
-    tsv *f = tsv_open(&C, fn, "tmp.C7a tmp.C7b tmp.C7c");
-    tsv_allow_nonfinite(f, 1);
-    tsv_note(f, "%s; ridge method delta = %g; clean test error (fraction misclassified)", what, ridge);
-    tsv_note(f, "nn_formula = e0 + p (1 - 2 e0) with e0 the method's own p = 0 error (the 1-NN noise profile)");
-    tsv_columns(f, "method\tn\tp\terr_mean\terr_se\ttrials\tnn_formula");
-    for (int m = 0; m < 3; m++)
-        for (int q = 0; q < npr; q++)
-            for (int j = 0; j < flips->n; j++) {
-                double e0 = pr[q].mean[m][0], p = flips->v[j];
-                tsv_row(f, "%s\t%d\t%.3g\t%.10g\t%.10g\t%d\t%.10g", METHOD_NAME[m], pr[q].n, p, pr[q].mean[m][j],
-                        pr[q].se[m][j], pr[q].trials, e0 + p * (1 - 2 * e0));
-            }
-    tsv_close(f);
-    for (int q = 0; q < npr; q++)
-        for (int m = 0; m < 3; m++) {
-            printf("  noise-%-8s %-14s n = %5d  err(p) =", name, METHOD_NAME[m], pr[q].n);
-            for (int j = 0; j < flips->n; j++) printf(" %.3f", pr[q].mean[m][j]);
-            printf("\n");
-        }
-}
+                          const cli_dlist *flips);
 
 static void profile_summarise(cls_profile *pr, cls_result *res, int trials, int nf) {
     pr->trials = trials;
@@ -1237,7 +1180,8 @@ static void run_T4(const config *cf) {
         char what[320];
         snprintf(what, sizeof what, "S^4 n 2000: KRR err(0.2) %.3f (p=0: %.3f) in [0.10, 0.17]; excess change n 500->2000 %.0f%% (< 30%%); ridge-30 err(0.2) %.3f (<= 0.05); 1-NN max |err - formula| %.3f (< 0.03); KRR err(0.2)",
                  e2, a->mean[0][j0], 100 * change, ridge, nndev);
-        claim_check("tmp.C7a", in(e2, 0.10, 0.17) && change < 0.30 && ridge <= 0.05 && nndev < 0.03, what, e2, "see text");
+        claim_check("tmp.C7a", in(e2, 0.10, 0.17) && change < 0.30 && ridge <= 0.05 && nndev < 0.03, what, e2,
+                    "[0.10, 0.17]; the other three conditions as stated");
     }
     cls_profile mp[2];
     kernel_spec km = make_kernel("laplace", 28);
@@ -1265,6 +1209,80 @@ static void run_T4(const config *cf) {
     claim_check("tmp.C7b", inc && okd && nndev < 0.03, what, worst_d, "[0.2 p, 1.0 p] at p = 0.2");
     claim_report("tmp.C7c", "MNIST ridgeless excess err(0.2)-err(0), ratio n 4000 / n 1000 (tempered would be 1, benign -> 0)",
                  (mp[1].mean[0][j2] - mp[1].mean[0][j0]) / (mp[0].mean[0][j2] - mp[0].mean[0][j0]));
+}
+
+// ---- output ----
+//
+// Every table goes through tsv.h (atomic, with the provenance header) into --out; each excess
+// table is also summarised on stdout, one line per n, next to the CLAIM lines.
+
+// The theory curve E0(n) - 1 on log-spaced n, as a TSV theory-<name>.tsv.
+static void write_theory_curve(const theory_spec *t, const char *name, double delta, double n0, double n1, int pts,
+                               const char *claims) {
+    char fn[64];
+    snprintf(fn, sizeof fn, "theory-%s.tsv", name);
+    tsv *f = tsv_open(&C, fn, claims);
+    tsv_note(f, "eigenframework E0(n) for spectrum %s, delta = %g (CN §5.1); excess_theory = (E0-1) sigma^2 with sigma^2 = 1", t->name, delta);
+    tsv_columns(f, "n\tkappa\tE0\texcess_theory");
+    for (int j = 0; j < pts; j++) {
+        double n = pts > 1 ? round(n0 * pow(n1 / n0, (double)j / (pts - 1))) : n0;
+        ef_fit fit = theory_fit(t, n, delta);
+        tsv_row(f, "%.0f\t%.10g\t%.10g\t%.10g", n, fit.kappa, fit.E0, fit.E0 - 1);
+    }
+    tsv_close(f);
+}
+
+static void print_rows(const char *series, const excess_row *r, int nr) {
+    for (int j = 0; j < nr; j++) {
+        if (r[j].failed && r[j].trials == 0) {
+            printf("  %-22s n = %5d  Cholesky failed: series stopped\n", series, r[j].n);
+            continue;
+        }
+        printf("  %-22s n = %5d  excess %.4g ± %.2g (median %.4g)  theory %.4g  E0 %.5g  ratio %.3f\n", series, r[j].n,
+               r[j].mean, r[j].se, r[j].median, r[j].theory, r[j].E0, r[j].mean / r[j].theory);
+    }
+}
+
+static void write_excess(const char *name, const char *claims, const char *what, const excess_row *r, int nr) {
+    char fn[96];
+    snprintf(fn, sizeof fn, "excess-%s.tsv", name);
+    tsv *f = tsv_open(&C, fn, claims);
+    tsv_allow_nonfinite(f, 1);  // a series stopped by a failed Cholesky writes nan for that n
+    tsv_note(f, "%s", what);
+    tsv_note(f, "excess = clean-label excess risk E_x[f_hat^2] (pure-noise labels), per trial; theory = eigenframework (E0 - 1) sigma^2");
+    tsv_note(f, "train_mse_max = largest train MSE / sigma^2 over trials (ridgeless: must be < 1e-8, CN §6); failed = Cholesky failed");
+    tsv_columns(f, "n\tE0\texcess_theory\texcess_mean\texcess_se\texcess_median\texcess_q25\texcess_q75\tratio\ttrials\ttrain_mse_max\tfailed");
+    for (int j = 0; j < nr; j++)
+        tsv_row(f, "%d\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%d\t%.4g\t%d", r[j].n, r[j].E0, r[j].theory,
+                r[j].mean, r[j].se, r[j].median, r[j].q25, r[j].q75, r[j].mean / r[j].theory, r[j].trials, r[j].train_max,
+                r[j].failed);
+    tsv_close(f);
+    print_rows(name, r, nr);
+}
+
+static void write_profile(const char *name, const char *what, double ridge, const cls_profile *pr, int npr,
+                          const cli_dlist *flips) {
+    char fn[64];
+    snprintf(fn, sizeof fn, "noise-%s.tsv", name);
+    tsv *f = tsv_open(&C, fn, "tmp.C7a tmp.C7b tmp.C7c");
+    tsv_allow_nonfinite(f, 1);
+    tsv_note(f, "%s; ridge method delta = %g; clean test error (fraction misclassified)", what, ridge);
+    tsv_note(f, "nn_formula = e0 + p (1 - 2 e0) with e0 the method's own p = 0 error (the 1-NN noise profile)");
+    tsv_columns(f, "method\tn\tp\terr_mean\terr_se\ttrials\tnn_formula");
+    for (int m = 0; m < 3; m++)
+        for (int q = 0; q < npr; q++)
+            for (int j = 0; j < flips->n; j++) {
+                double e0 = pr[q].mean[m][0], p = flips->v[j];
+                tsv_row(f, "%s\t%d\t%.3g\t%.10g\t%.10g\t%d\t%.10g", METHOD_NAME[m], pr[q].n, p, pr[q].mean[m][j],
+                        pr[q].se[m][j], pr[q].trials, e0 + p * (1 - 2 * e0));
+            }
+    tsv_close(f);
+    for (int q = 0; q < npr; q++)
+        for (int m = 0; m < 3; m++) {
+            printf("  noise-%-8s %-14s n = %5d  err(p) =", name, METHOD_NAME[m], pr[q].n);
+            for (int j = 0; j < flips->n; j++) printf(" %.3f", pr[q].mean[m][j]);
+            printf("\n");
+        }
 }
 
 // ---- user series: one series with the user's parameters ----
@@ -1412,11 +1430,11 @@ int main(int argc, char **argv) {
     } else {
         const config *cf = C.quick ? &QUICK_CONFIG : &DEFAULT_CONFIG;
         run_T1(cf);
-        fprintf(stderr, "T1 done (%.1f s)\n", util_now() - t0);
+        fprintf(stderr, "T1 done (%.1f s wall, %.1f s CPU)\n", util_now() - t0, (double)clock() / CLOCKS_PER_SEC);
         run_T2(cf);
-        fprintf(stderr, "T2 done (%.1f s)\n", util_now() - t0);
+        fprintf(stderr, "T2 done (%.1f s wall, %.1f s CPU)\n", util_now() - t0, (double)clock() / CLOCKS_PER_SEC);
         run_T3(cf);
-        fprintf(stderr, "T3 done (%.1f s)\n", util_now() - t0);
+        fprintf(stderr, "T3 done (%.1f s wall, %.1f s CPU)\n", util_now() - t0, (double)clock() / CLOCKS_PER_SEC);
         if (cf->quick) {
             claim_skip("tmp.C5a", "not run at --quick");
             claim_skip("tmp.C5b", "not run at --quick");
@@ -1427,7 +1445,7 @@ int main(int argc, char **argv) {
             run_T4(cf);
         }
     }
-    fprintf(stderr, "total %.1f s\n", util_now() - t0);
+    fprintf(stderr, "total %.1f s wall, %.1f s CPU\n", util_now() - t0, (double)clock() / CLOCKS_PER_SEC);
     claim_summary(SLUG);
     return 0;
 }
