@@ -7,7 +7,7 @@ font_name = "DejaVu Sans"
 set border lw 1.2
 set tics nomirror out scale 0.6
 set grid back lc rgb '#e6e6e6' lw 1
-set key noautotitle box opaque lc rgb '#cccccc' samplen 2 spacing 1.1 font ",10"
+set key noautotitle opaque box lc rgb '#cccccc' samplen 2 spacing 1.1 font ",10"
 # A colour-blind-safe palette (Okabe-Ito), used in order for targets / series.
 array C[8] = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442']
 do for [i=1:8] { set linetype i lc rgb C[i] lw 2 pt 7 ps 0.9 }
