@@ -1,0 +1,240 @@
+# suitelib.py: what the reading tools (weave, claims, update-readme, update-notes, check-site)
+# share: the list of experiments, their header metadata, their figures and their CLAIM lines.
+#
+# It only reads the repository; each script decides what to write.  Run from anywhere: ROOT
+# is the repository that holds this file.
+#
+# Conventions read here (documented for authors in paper-notes/README.md, "Contributing"):
+#   experiments/<slug>/<slug>.c       one program; its leading comment carries the metadata
+#                                     lines `// Paper: ...`, `// Finding: ...`, `// Figure: ...`
+#   paper-notes/<slug>.md             the note; CLAIM lines between <!-- claims:begin/end -->
+#   figures/<slug>.{png,svg}, figures/<slug>-<name>.{png,svg}
+#   figures/data/<slug>/claims.txt    the CLAIM lines of the last default run
+import os
+import re
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+STATUSES = ("reproduced", "not-reproduced", "skipped", "reported")
+
+
+def path(*parts):
+    return os.path.join(ROOT, *parts)
+
+
+def read(p):
+    with open(p, encoding="utf-8") as f:
+        return f.read()
+
+
+def write_if_changed(p, text):
+    """Write text to p atomically, only when it differs; returns True if written."""
+    try:
+        if read(p) == text:
+            return False
+    except FileNotFoundError:
+        pass
+    tmp = p + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, p)
+    return True
+
+
+# ---- experiments -------------------------------------------------------------------------
+def slugs():
+    """Every experiment that has its program: experiments/<slug>/<slug>.c, sorted."""
+    d = path("experiments")
+    if not os.path.isdir(d):
+        return []
+    return sorted(s for s in os.listdir(d) if os.path.isfile(os.path.join(d, s, s + ".c")))
+
+
+def reading_groups(all_slugs):
+    """[(group title, [slug...])] in the order paper-notes/README.md links the notes
+    (`## ` headings are the groups); experiments it does not mention come last, sorted."""
+    groups, seen = [], set()
+    readme = path("paper-notes", "README.md")
+    title = "Experiments"
+    if os.path.isfile(readme):
+        for line in read(readme).splitlines():
+            m = re.match(r"^##\s+(.*?)\s*#*\s*$", line)
+            if m:
+                title = m.group(1)
+                continue
+            for s in re.findall(r"\]\(\.?/?([A-Za-z0-9_-]+)\.md(?:#[^)]*)?\)", line):
+                if s in all_slugs and s not in seen:
+                    seen.add(s)
+                    if not groups or groups[-1][0] != title:
+                        groups.append((title, []))
+                    groups[-1][1].append(s)
+    rest = [s for s in all_slugs if s not in seen]
+    if rest:
+        groups.append(("Not yet on the reading path" if groups else "Experiments", rest))
+    return groups
+
+
+def reading_order(all_slugs):
+    return [s for _, ss in reading_groups(all_slugs) for s in ss]
+
+
+# ---- header metadata ---------------------------------------------------------------------
+META_KEYS = ("paper", "finding", "figure")
+
+
+def header_lines(slug):
+    """The text of the program's leading comment, comment markers removed, one entry a line."""
+    out = []
+    in_block = False
+    for line in read(path("experiments", slug, slug + ".c")).splitlines()[:150]:
+        s = line.strip()
+        if in_block:
+            if "*/" in s:
+                s = s[: s.index("*/")]
+                in_block = False
+            out.append(re.sub(r"^\*\s?", "", s))
+        elif s.startswith("//"):
+            out.append(s[3:] if s.startswith("// ") else s[2:])
+        elif s.startswith("/*"):
+            body = s[2:]
+            if "*/" in body:
+                body = body[: body.index("*/")]
+            else:
+                in_block = True
+            out.append(body.strip())
+        elif s == "":
+            out.append("")
+        else:
+            break
+    return out
+
+
+def header_meta(slug):
+    """{'paper', 'finding', 'figure', 'title'} from the header comment.  A key line is
+    `Paper: text`; lines after it indented deeper than the key continue it.  Falls back
+    (and says so in 'missing') to the arXiv id in the header and to the note's first sentence."""
+    lines = header_lines(slug)
+    meta = {k: "" for k in META_KEYS}
+    meta["title"] = ""
+    first = next((l for l in lines if l.strip()), "")
+    m = re.match(r"^\s*%s(?:\.c)?\s*[:—-]+\s*(.*)$" % re.escape(slug), first)
+    if m:
+        meta["title"] = m.group(1).strip()
+    key = None
+    for l in lines:
+        m = re.match(r"^(\s*)(paper|finding|figure)\s*:\s*(.*)$", l, re.I)
+        if m:
+            key = m.group(2).lower()
+            meta[key] = m.group(3).strip()
+            continue
+        if key and l.strip() and re.match(r"^\s{2,}\S", l) and not re.match(r"^\s*\w[\w ]{0,20}:\s", l):
+            meta[key] += " " + l.strip()
+        else:
+            key = None
+    missing = [k for k in ("paper", "finding") if not meta[k]]
+    if not meta["paper"]:
+        m = re.search(r"arXiv[: ]*\s*(\d{4}\.\d{4,5})", "\n".join(lines))
+        if m:
+            meta["paper"] = "arXiv " + m.group(1)
+    if not meta["finding"]:
+        meta["finding"] = note_first_sentence(slug)
+    if not meta["title"]:
+        meta["title"] = note_title(slug)
+    meta["missing"] = missing
+    return meta
+
+
+def note_path(slug):
+    return path("paper-notes", slug + ".md")
+
+
+def note_title(slug):
+    p = note_path(slug)
+    if os.path.isfile(p):
+        for line in read(p).splitlines():
+            m = re.match(r"^#\s+(.*)$", line)
+            if m:
+                return m.group(1).strip()
+    return ""
+
+
+def note_first_sentence(slug):
+    """The first sentence of the note's first prose paragraph (after its title)."""
+    p = note_path(slug)
+    if not os.path.isfile(p):
+        return ""
+    para = []
+    for line in read(p).splitlines():
+        s = line.strip()
+        if not para and (not s or s.startswith(("#", "<!--", "|", "```", ">", "!["))):
+            continue
+        if not s:
+            break
+        para.append(s)
+    text = " ".join(para)
+    m = re.match(r"^(.+?[.!?])(\s|$)", text)
+    return (m.group(1) if m else text)[:300]
+
+
+# ---- figures -----------------------------------------------------------------------------
+def figures(slug, all_slugs):
+    """Names (no extension) of slug's figures in figures/: <slug> first, then <slug>-<name>
+    sorted; a name belongs to the longest slug it starts with."""
+    d = path("figures")
+    if not os.path.isdir(d):
+        return []
+    names = set()
+    for f in os.listdir(d):
+        base, ext = os.path.splitext(f)
+        if ext not in (".png", ".svg"):
+            continue
+        owners = [s for s in all_slugs if base == s or base.startswith(s + "-")]
+        if owners and max(owners, key=len) == slug:
+            names.add(base)
+    return sorted(names, key=lambda n: (n != slug, n))
+
+
+# ---- claims ------------------------------------------------------------------------------
+CLAIM_RE = re.compile(r"^CLAIM\s+(\S+)\s+(\S+)\s*(.*)$")
+VALUE_RE = re.compile(r"^(.*?)\s+=\s+(\S+)(?:\s+\(tolerance\s+(.*)\))?\s*$")
+
+
+def parse_claim(line):
+    """One CLAIM line (common/claim.h format) -> dict, or None.
+        CLAIM id  reproduced  what = value  (tolerance tol)
+        CLAIM id  skipped  (reason)
+        CLAIM id  reported  what = value"""
+    m = CLAIM_RE.match(line.rstrip("\n"))
+    if not m:
+        return None
+    cid, status, rest = m.groups()
+    c = {"id": cid, "status": status, "measured": rest.strip(), "value": "", "tolerance": "",
+         "line": line.rstrip("\n")}
+    if status == "skipped":
+        c["measured"] = re.sub(r"^\((.*)\)$", r"\1", rest.strip())
+        return c
+    m2 = VALUE_RE.match(rest)
+    if m2:
+        c["measured"], c["value"], c["tolerance"] = m2.group(1).strip(), m2.group(2), m2.group(3) or ""
+    return c
+
+
+def claims_path(slug):
+    return path("figures", "data", slug, "claims.txt")
+
+
+def read_claims(slug):
+    """The experiment's claims from its last default run, or None if it has not run."""
+    p = claims_path(slug)
+    if not os.path.isfile(p):
+        return None
+    return [c for c in (parse_claim(l) for l in read(p).splitlines()) if c]
+
+
+def tally(claims):
+    """(reproduced, gated total, counts by status).  'reported' claims are numbers, not
+    tests, so they do not count in the total; skipped ones do (they were not reproduced)."""
+    n = {s: 0 for s in STATUSES}
+    for c in claims or []:
+        n[c["status"]] = n.get(c["status"], 0) + 1
+    gated = sum(v for k, v in n.items() if k != "reported")
+    return n["reproduced"], gated, n
