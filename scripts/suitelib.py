@@ -78,9 +78,6 @@ def reading_order(all_slugs):
 
 
 # ---- header metadata ---------------------------------------------------------------------
-META_KEYS = ("paper", "finding", "figure")
-
-
 def header_lines(slug):
     """The text of the program's leading comment, comment markers removed, one entry a line."""
     out = []
@@ -108,35 +105,83 @@ def header_lines(slug):
     return out
 
 
+KEY_RE = re.compile(r"^\s*(Paper|Finding|Claim|Claim in one sentence|Figures?|Reproduces)\s*:\s*(.*)$", re.I)
+# the labels that end a key paragraph (any other `Word:` may be part of a title)
+OTHER_KEY_RE = re.compile(r"^\s*(Paper|Finding|Figures?|Authors|Claims?(?: in one sentence)?|Algorithm|Writes|Run|"
+                          r"Usage|Runtime|Reproduces|Data|Deviations?|Notation|Legend)(?: \([^)]*\))?\s*:(\s|$)", re.I)
+
+
+def header_paragraphs(slug):
+    """{key: text} for the header's key paragraphs: a line `Key: text` and the lines after it,
+    up to a blank comment line or the next `Word:` line."""
+    out, key = {}, None
+    for l in header_lines(slug):
+        m = KEY_RE.match(l)
+        if m:
+            key = m.group(1).lower()
+            key = "claim" if key.startswith("claim") else ("figure" if key.startswith("figure") else key)
+            out.setdefault(key, m.group(2).strip())
+            continue
+        if key and l.strip() and not OTHER_KEY_RE.match(l):
+            out[key] += " " + l.strip()
+        else:
+            key = None
+    return out
+
+
+def first_sentence(text):
+    """Up to the first '.', '!' or '?' that ends a sentence (not an initial like 'B.', not a
+    decimal point), capitalised."""
+    text = " ".join(text.split())
+    for m in re.finditer(r"[.!?](?=\s+[A-Z(\"]|$)", text):
+        before = text[: m.start()]
+        if re.search(r"(?:^|\s)(?:[A-Z]|e\.g|i\.e|et al|cf|Eq|Fig|Sec|resp|vs)$", before):
+            continue
+        text = text[: m.end()]
+        break
+    return text[:1].upper() + text[1:]
+
+
+def short_paper(text):
+    """The citation up to its arXiv id (and a parenthesis right after it), else its first
+    sentence."""
+    text = " ".join(text.split())
+    m = re.search(r"arXiv[: ]*\s*\d{4}\.\d{4,5}(?:v\d+)?(?:\s*\([^)]*\))?", text)
+    if not m:
+        return first_sentence(text)
+    cut = text[: m.end()]
+    if cut.count("(") > cut.count(")"):
+        cut += ")"
+    return cut.rstrip(" ,;")
+
+
 def header_meta(slug):
-    """{'paper', 'finding', 'figure', 'title'} from the header comment.  A key line is
-    `Paper: text`; lines after it indented deeper than the key continue it.  Falls back
-    (and says so in 'missing') to the arXiv id in the header and to the note's first sentence."""
+    """What the reading tools show of an experiment, from its header comment:
+      title    the rest of the first line `// <slug>: <title>`
+      paper    the `Paper:` paragraph, cut after the arXiv id (paper_full: all of it)
+      finding  the first sentence of the `Finding:` paragraph, or of `Claim:` /
+               `Claim in one sentence:` (finding_full: the whole paragraph)
+      figure   the `Figure:` paragraph
+    Fallbacks, named in 'missing': the header's arXiv id; the note's first sentence."""
     lines = header_lines(slug)
-    meta = {k: "" for k in META_KEYS}
-    meta["title"] = ""
+    par = header_paragraphs(slug)
+    meta = {"title": "", "figure": par.get("figure", "")}
     first = next((l for l in lines if l.strip()), "")
     m = re.match(r"^\s*%s(?:\.c)?\s*[:—-]+\s*(.*)$" % re.escape(slug), first)
     if m:
-        meta["title"] = m.group(1).strip()
-    key = None
-    for l in lines:
-        m = re.match(r"^(\s*)(paper|finding|figure)\s*:\s*(.*)$", l, re.I)
-        if m:
-            key = m.group(2).lower()
-            meta[key] = m.group(3).strip()
-            continue
-        if key and l.strip() and re.match(r"^\s{2,}\S", l) and not re.match(r"^\s*\w[\w ]{0,20}:\s", l):
-            meta[key] += " " + l.strip()
-        else:
-            key = None
+        meta["title"] = m.group(1).strip().rstrip(".")
+    meta["paper_full"] = par.get("paper", "")
+    meta["paper"] = short_paper(meta["paper_full"]) if meta["paper_full"] else ""
+    meta["finding_full"] = par.get("finding") or par.get("claim") or ""
+    meta["finding_full"] = meta["finding_full"][:1].upper() + meta["finding_full"][1:]
+    meta["finding"] = first_sentence(meta["finding_full"]) if meta["finding_full"] else ""
     missing = [k for k in ("paper", "finding") if not meta[k]]
     if not meta["paper"]:
         m = re.search(r"arXiv[: ]*\s*(\d{4}\.\d{4,5})", "\n".join(lines))
         if m:
             meta["paper"] = "arXiv " + m.group(1)
     if not meta["finding"]:
-        meta["finding"] = note_first_sentence(slug)
+        meta["finding"] = meta["finding_full"] = note_first_sentence(slug)
     if not meta["title"]:
         meta["title"] = note_title(slug)
     meta["missing"] = missing
