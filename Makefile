@@ -48,13 +48,15 @@ $(B)/common/%.o: common/%.c | $(B)/common
 	$(CC) $(CFLAGS) $(XCFLAGS) -c $< -o $@
 $(B)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@; ar rcs $@ $^
-# (make replaces only the first % of a prerequisite: the second needs secondary expansion)
+# GNU make substitutes only the first % of a pattern prerequisite: expand the stem twice.
 .SECONDEXPANSION:
-$(B)/%: experiments/$$*/$$*.c $(B)/libcommon.a | $(B)
+$(EXPS): $(B)/%: experiments/$$*/$$*.c $(B)/libcommon.a | $(B)
 	$(CC) $(CFLAGS) $(XCFLAGS) -DSLUG='"$*"' $< -o $@ $(B)/libcommon.a $(LDLIBS)
 $(B)/tests/%: tests/%.c tests/testlib.h $(B)/libcommon.a | $(B)/tests
 	$(CC) $(CFLAGS) $(XCFLAGS) -Itests $< -o $@ $(B)/libcommon.a $(shell pkg-config --libs check) $(LDLIBS)
-$(B) $(B)/common $(B)/tests:
+$(B)/bench/%: tests/bench/%.c $(B)/libcommon.a | $(B)/bench
+	$(CC) $(CFLAGS) $(XCFLAGS) $< -o $@ $(B)/libcommon.a $(LDLIBS)
+$(B) $(B)/common $(B)/tests $(B)/bench:
 	@mkdir -p $@
 -include $(wildcard $(B)/common/*.d $(B)/*.d $(B)/tests/*.d)
 
@@ -84,6 +86,13 @@ test check: deps data all
 
 check-blas: $(EXPS)
 	@scripts/check-blas $(B)/krr-curves
+
+# ---- benchmarks (never part of test) -------------------------------------------------------
+BENCHES := $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard tests/bench/*.c))
+bench: deps data all $(BENCHES)
+	@scripts/bench/install-refs
+	@SIM_BUILD=$(B) scripts/bench/run.py
+	@gnuplot -c scripts/bench/bench.gp figures/data/bench figures
 
 # ---- reliability (slow; not part of test) -------------------------------------------------
 # sanitize: everything rebuilt with ASan+UBSan into build-asan/, then every test and every

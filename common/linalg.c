@@ -3,12 +3,37 @@
 #include <stdlib.h>
 #include "util.h"
 
+// A symmetric matrix stored row-major is the same bytes as its column-major self, and its
+// row-major lower triangle is the column-major upper one.  So we call LAPACK in its native
+// column-major layout on A directly and skip the n^2 copies LAPACKE's row-major wrapper makes.
+// Only B (n, nrhs) needs transposing when nrhs > 1, an O(n nrhs) copy.
 int la_chol_solve(int n, double *A, int nrhs, double *B) {
-    return LAPACKE_dposv(LAPACK_ROW_MAJOR, 'L', n, nrhs, A, n, B, nrhs);
+    int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', n, A, n);
+    if (info) return info;
+    if (nrhs == 1) return LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', n, 1, A, n, B, n);
+    double *Bt = xmalloc((size_t)n * nrhs, sizeof *Bt);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < nrhs; j++) Bt[(size_t)j * n + i] = B[(size_t)i * nrhs + j];
+    info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', n, nrhs, A, n, Bt, n);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < nrhs; j++) B[(size_t)i * nrhs + j] = Bt[(size_t)j * n + i];
+    free(Bt);
+    return info;
 }
 
+// As above, the symmetric input needs no transposition; the eigenvectors come back as the
+// columns of a column-major matrix, i.e. the rows of our row-major one, so one in-place
+// transpose restores "A[i*n+j] is component i of eigenvector j".
 int la_eigh(int n, double *A, double *w, int vectors) {
-    return LAPACKE_dsyevd(LAPACK_ROW_MAJOR, vectors ? 'V' : 'N', 'L', n, A, n, w);
+    int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, vectors ? 'V' : 'N', 'U', n, A, n, w);
+    if (info || !vectors) return info;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) {
+            double t = A[(size_t)i * n + j];
+            A[(size_t)i * n + j] = A[(size_t)j * n + i];
+            A[(size_t)j * n + i] = t;
+        }
+    return 0;
 }
 
 int la_eigh_top(int n, double *A, int k, double *w, double *Z) {

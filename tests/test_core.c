@@ -190,11 +190,34 @@ START_TEST(linalg_chol_and_eigh) {
         for (int j = 0; j < n; j++) s += A[i * n + j] * x[j];
         ck_assert_abs(s, b[i], 1e-9 * (1 + fabs(b[i])));
     }
+    // three right-hand sides at once (row-major B (n,3)) agree with the residual bound too
+    double *B3 = xmalloc(n * 3, 8), *X3 = xmalloc(n * 3, 8);
+    rng_normal_vec(r, n * 3, B3);
+    memcpy(X3, B3, n * 3 * 8);
+    memcpy(A2, A, n * n * 8);
+    ck_assert_int_eq(la_chol_solve(n, A2, 3, X3), 0);
+    for (int i = 0; i < n; i++)
+        for (int c = 0; c < 3; c++) {
+            double s = 0;
+            for (int j = 0; j < n; j++) s += A[i * n + j] * X3[j * 3 + c];
+            ck_assert_abs(s, B3[i * 3 + c], 1e-9 * (1 + fabs(B3[i * 3 + c])));
+        }
+    free(B3), free(X3);
     double *w = xmalloc(n, 8), *wt = xmalloc(k, 8), *Z = xmalloc(n * k, 8);
     memcpy(A2, A, n * n * 8);
     ck_assert_int_eq(la_eigh(n, A2, w, 1), 0);
     memcpy(A2, A, n * n * 8);
     ck_assert_int_eq(la_eigh_top(n, A2, k, wt, Z), 0);
+    // full eigenvectors from la_eigh: A v = w v for the top one (column n-1)
+    double *V = xmalloc(n * n, 8);
+    memcpy(V, A, n * n * 8);
+    ck_assert_int_eq(la_eigh(n, V, w, 1), 0);
+    for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int l = 0; l < n; l++) s += A[i * n + l] * V[l * n + (n - 1)];
+        ck_assert_abs(s, w[n - 1] * V[i * n + (n - 1)], 1e-9 * w[n - 1]);
+    }
+    free(V);
     for (int j = 0; j < k; j++) {
         ck_assert_rel(wt[j], w[n - 1 - j], 1e-10);
         // A z = w z for the subset eigenvector

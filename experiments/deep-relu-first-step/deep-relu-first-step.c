@@ -1,0 +1,866 @@
+// deep-relu-first-step: the first saddle escape of a deep ReLU network from small init.
+//
+// Paper: Ioannis Bantzis, James B. Simon, Arthur Jacot, "Saddle-To-Saddle Dynamics in Deep ReLU
+// Networks: Low-Rank Bias in the First Saddle Escape", arXiv 2505.21722 (2025).  No public code.
+//
+// Claim in one sentence: a bias-free deep ReLU net started at scale alpha leaves the saddle at
+// the origin after a time t_esc ~ alpha^{-(L-2)}, along an escape direction (a maximiser of the
+// neural correlation N on the unit sphere) whose deeper layers are (nearly) rank one, so the first
+// loss drop grows a rank-one update Delta W_l in every layer l >= 2.
+//
+// Algorithm (spec deep-relu-first-step.md, "DR §n" below):
+//   1. Data: a random ReLU teacher y = A relu(B x) on Gaussian inputs (DR §3A), or a pooled,
+//      centred MNIST subset with one-hot targets (DR §3C).
+//   2. Escape-time sweep: for each depth L and init scale alpha, full-batch GD on
+//      C = (1/2N) sum |f(x_n) - y_n|^2 from W_l ~ alpha N(0, 1/n_{l-1}); the escape is the first
+//      iteration with C < 0.9 C_0, linearly interpolated; t_esc = eta * iteration.  Fit the slope
+//      of ln t_esc against ln alpha and compare with -(L-2) (relu.C1).
+//   3. At the escape, the singular values of Delta W_l = W_l(t_esc) - W_l(0) per layer: rank-one-
+//      ness eta_l and gap ratio rho_l (relu.C2); per-neuron balancedness (relu.C3).
+//   4. Optimal escape direction: Riemannian gradient ascent of N on the unit sphere with an
+//      adaptive angle, best of R restarts (relu.C4); GD from the aligned init r_0 theta*
+//      against the blow-up time t* = r_0^{-(L-2)} / (L (L-2) s*) (relu.C5); the linear network's
+//      closed form s*_lin = L^{-L/2} sigma_max(Y^T X / N) (relu.C6); s* against depth (relu.X1).
+//   5. MNIST, 6 layers: top singular values of W_l and Delta W_l at snapshots (relu.C7).
+//
+// Writes (figures/data/deep-relu-first-step/): teacher_loss_L{L}_a{alpha}.tsv, teacher_escape.tsv,
+// teacher_rank.tsv, optimal.tsv, optimal_aligned.tsv, optimal_depth.tsv, mnist_loss.tsv,
+// mnist_sv.tsv.
+//
+// Run:  build/deep-relu-first-step                  (all parts, ~1 min on one core)
+//       build/deep-relu-first-step --quick          (< 2 s; MNIST skipped)
+//       build/deep-relu-first-step --part scaling --depths 3,5 --alphas '0.02,0.01;0.2,0.1'
+#include <gsl/gsl_cblas.h>
+#include <gsl/gsl_fit.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claim.h"
+#include "cli.h"
+#include "idx.h"
+#include "init.h"
+#include "linalg.h"
+#include "nn.h"
+#include "progress.h"
+#include "rng.h"
+#include "track.h"
+#include "tsv.h"
+#include "util.h"
+
+// ---- parameters ----
+//
+// Legend: L depth (number of weight matrices), alpha init scale, eta step size (`lr`), N number
+// of samples, theta all weights, r = |theta|, s* = max of the neural correlation on the unit
+// sphere, eta_l = s_1^2/|A|_F^2 (rank-one-ness) and rho_l = s_1/s_2 (gap ratio) of a layer.
+// (The step size is written `lr` in the code so that it is not confused with eta_l.)
+#define MAXD 16            // most depths in one sweep
+#define POST_ESCAPE 1.5    // GD runs continue to 1.5 x the escape iteration (shows the drop)
+#define KKT_TOL 1e-4       // ascent stops when |grad N - L N theta| / |grad N| < KKT_TOL (DR §2)
+#define NSV 10             // singular values written per layer for MNIST (the paper's figure)
+
+struct params {
+    const char *part;       // all | scaling | optimal | mnist
+    cli_ilist depths;       // L values of the sweep (weight matrices)
+    const char *alphas;     // one comma list per depth, ';'-separated
+    int width;              // hidden width of the student
+    double lr;              // GD step size eta
+    long max_iter;          // cap on GD iterations per run
+    double escape_frac;     // escape: C < escape_frac * C_0
+    const char *data;       // teacher | mnist (data of the scaling and optimal parts)
+    int n, din, dout, teacher_hidden;
+    long teacher_seed;
+    const char *activation; // relu | linear
+    const char *init;       // random | aligned (scaling part)
+    double r0;              // aligned-init radius (optimal part)
+    int restarts, ascent_iters;
+};
+static struct params P = {
+    .part = "all",
+    .depths = {3, {3, 4, 6}},
+    .alphas = "0.02,0.01,0.005;0.04,0.02,0.01;0.28,0.20,0.14",
+    .width = 32,
+    .lr = 0.5,
+    .max_iter = 400000,
+    .escape_frac = 0.9,
+    .data = "teacher",
+    .n = 128,
+    .din = 16,
+    .dout = 4,
+    .teacher_hidden = 8,
+    .teacher_seed = 1,
+    .activation = "relu",
+    .init = "random",
+    .r0 = 0.1,
+    .restarts = 8,
+    .ascent_iters = 3000,
+};
+// The MNIST part's own setting (DR §3C); --depths/--alphas/--width/--lr/--n override it when given.
+static const int MNIST_L = 6, MNIST_WIDTH = 64, MNIST_N = 500;
+static const double MNIST_ALPHA = 0.25, MNIST_LR = 1.0;
+// relu.C3 is measured at a small step, where GD is close to the flow (DR §6).
+static const double C3_LR = 0.02;
+
+static cli_opt opts[] = {
+    {"part", CLI_CHOICE, &P.part, 0, 0, "which series to run", "all|scaling|optimal|mnist", 0},
+    {"depths", CLI_ILIST, &P.depths, 2, 12, "depths L (weight matrices) of the sweep", 0, 0},
+    {"alphas", CLI_STRING, &P.alphas, 0, 0, "init scales, one comma list per depth, ';'-separated", 0, 0},
+    {"width", CLI_INT, &P.width, 1, 4096, "hidden width", 0, 0},
+    {"lr", CLI_DOUBLE, &P.lr, 1e-6, 10, "GD step size eta", 0, 0},
+    {"max-iter", CLI_LONG, &P.max_iter, 1, 1e9, "cap on GD iterations per run", 0, 0},
+    {"escape-frac", CLI_DOUBLE, &P.escape_frac, 0.01, 0.9999, "escape when C < frac C_0", 0, 0},
+    {"data", CLI_CHOICE, &P.data, 0, 0, "data of the scaling/optimal parts", "teacher|mnist", 0},
+    {"n", CLI_INT, &P.n, 2, 60000, "number of training samples N", 0, 0},
+    {"din", CLI_INT, &P.din, 1, 4096, "teacher input dimension", 0, 0},
+    {"dout", CLI_INT, &P.dout, 1, 256, "teacher output dimension", 0, 0},
+    {"teacher-hidden", CLI_INT, &P.teacher_hidden, 1, 4096, "teacher hidden width", 0, 0},
+    {"teacher-seed", CLI_LONG, &P.teacher_seed, 0, 4e9, "seed of the teacher and its data", 0, 0},
+    {"activation", CLI_CHOICE, &P.activation, 0, 0, "student activation", "relu|linear", 0},
+    {"init", CLI_CHOICE, &P.init, 0, 0, "scaling-part init: random, or r0 times the optimal direction", "random|aligned", 0},
+    {"r0", CLI_DOUBLE, &P.r0, 1e-8, 100, "aligned-init radius |theta(0)|", 0, 0},
+    {"restarts", CLI_INT, &P.restarts, 1, 10000, "restarts of the escape-direction ascent", 0, 0},
+    {"ascent-iters", CLI_INT, &P.ascent_iters, 1, 10000000, "iterations per ascent restart", 0, 0},
+    {0}};
+
+static cli C = {.slug = "deep-relu-first-step",
+                .summary = "Escape of deep bias-free ReLU nets from the saddle at the origin: escape time "
+                           "~ alpha^-(L-2), rank-one growth of Delta W_l for l >= 2, optimal escape directions "
+                           "(Bantzis, Simon, Jacot, arXiv 2505.21722).",
+                .claims = "relu.C1-C7 relu.X1",
+                .opts = opts};
+
+static int n_alpha[MAXD];
+static double alpha_of[MAXD][CLI_LIST_MAX];
+
+// "a,b,c;d,e" -> one list per depth.  Usage errors exit 2 before anything is computed.
+static void parse_alphas(void) {
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", P.alphas);
+    int g = 0;
+    char *save1, *grp = strtok_r(buf, ";", &save1);
+    for (; grp; grp = strtok_r(NULL, ";", &save1), g++) {
+        if (g >= MAXD) cli_usage_error(&C, "--alphas has more than %d groups", MAXD);
+        n_alpha[g] = 0;
+        char *save2, *tok = strtok_r(grp, ",", &save2);
+        for (; tok; tok = strtok_r(NULL, ",", &save2)) {
+            char *end;
+            double a = strtod(tok, &end);
+            if (end == tok || *end || !(a > 0 && a <= 100))
+                cli_usage_error(&C, "--alphas expects positive numbers in (0, 100], got '%s'", tok);
+            if (n_alpha[g] >= CLI_LIST_MAX) cli_usage_error(&C, "--alphas: at most %d values per depth", CLI_LIST_MAX);
+            alpha_of[g][n_alpha[g]++] = a;
+        }
+        if (!n_alpha[g]) cli_usage_error(&C, "--alphas: empty group %d", g + 1);
+    }
+    if (g != P.depths.n)
+        cli_usage_error(&C, "--alphas has %d ';'-separated groups but --depths has %d depths", g, P.depths.n);
+}
+
+// ---- data ----
+//
+// Samples are rows: X is (N, din), Y is (N, dout).  Teacher (DR §3A): x ~ N(0, I_din),
+// y = A relu(B x) with B (h, din) ~ N(0, 1/din) and A (dout, h) ~ N(0, 1/h), all from the
+// teacher seed's stream 0.  MNIST (DR §3C): the first N training images, 2x2 average-pooled to
+// 14 x 14, pixels/255, centred by the subset mean; targets one-hot - 0.1.
+typedef struct {
+    int N, din, dout;
+    double *X, *Y;
+    const char *name;
+} dataset;
+
+static dataset teacher_data(int N, int din, int dout, int h, unsigned long tseed) {
+    dataset D = {N, din, dout, XNEW(double, (size_t)N * din), XNEW(double, (size_t)N * dout), "teacher"};
+    gsl_rng *r = rng_alloc(tseed, 0);
+    double *B = XNEW(double, (size_t)h * din), *A = XNEW(double, (size_t)dout * h), *Hh = XNEW(double, (size_t)N * h);
+    rng_normal_vec(r, (size_t)N * din, D.X);
+    for (size_t k = 0; k < (size_t)h * din; k++) B[k] = rng_normal(r) / sqrt((double)din);
+    for (size_t k = 0; k < (size_t)dout * h; k++) A[k] = rng_normal(r) / sqrt((double)h);
+    // H = relu(X B^T) (N, h);  Y = H A^T (N, dout)
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, h, din, 1.0, D.X, din, B, din, 0.0, Hh, h);
+    nn_act_apply(NN_RELU, (size_t)N * h, Hh, Hh);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, dout, h, 1.0, Hh, h, A, h, 0.0, D.Y, dout);
+    free(B), free(A), free(Hh), rng_free(r);
+    return D;
+}
+
+static dataset mnist_data(const char *dir, int N) {
+    mnist_set ms;
+    mnist_load(dir, 1, &ms);
+    if (N > ms.n) DIE("MNIST subset N = %d exceeds the %d training images; lower --n", N, ms.n);
+    const int side = ms.rows / 2, din = side * side, dout = 10;
+    dataset D = {N, din, dout, XNEW(double, (size_t)N * din), XNEW(double, (size_t)N * dout), "mnist"};
+    for (int s = 0; s < N; s++) {
+        const double *img = ms.x + (size_t)s * ms.d;
+        for (int i = 0; i < side; i++)
+            for (int j = 0; j < side; j++) {
+                const double *p = img + (2 * i) * ms.cols + 2 * j;
+                D.X[(size_t)s * din + i * side + j] = 0.25 * (p[0] + p[1] + p[ms.cols] + p[ms.cols + 1]);
+            }
+        for (int k = 0; k < dout; k++) D.Y[(size_t)s * dout + k] = (k == ms.y[s] ? 1.0 : 0.0) - 0.1;
+    }
+    for (int j = 0; j < din; j++) {  // centre each pixel by the subset mean
+        double m = 0;
+        for (int s = 0; s < N; s++) m += D.X[(size_t)s * din + j];
+        m /= N;
+        for (int s = 0; s < N; s++) D.X[(size_t)s * din + j] -= m;
+    }
+    mnist_free(&ms);
+    return D;
+}
+
+static void data_free(dataset *D) { free(D->X), free(D->Y); }
+
+static nn *student(int L, int width, const dataset *D, nn_act act) {
+    int n[MAXD + 1];
+    n[0] = D->din;
+    for (int l = 1; l < L; l++) n[l] = width;
+    n[L] = D->dout;
+    nn *net = nn_alloc(L, n, act, 0, D->N);
+    if (!net) DIE("could not build a depth-%d student", L);
+    return net;
+}
+
+// ---- theory ----
+//
+// Near the origin C(theta) = C(0) - N(theta) + O(|theta|^{2L}), with the neural correlation
+// N(theta) = (1/N) sum_n y_n . f_theta(x_n), L-homogeneous.  Writing theta = r thetabar, gradient
+// flow gives dr/dt = L r^{L-1} N(thetabar) and, on the sphere, projected gradient ascent of N.
+// From the aligned init thetabar = thetabar* (the maximiser, value s*), with L >= 3,
+//     r(t)^{-(L-2)} = r_0^{-(L-2)} - L (L-2) s* t,
+// so r blows up at  t* = r_0^{-(L-2)} / (L (L-2) s*)   (DR §2; t*/eta GD iterations).
+static double t_blowup(double r0, int L, double s_star) {
+    return pow(r0, -(double)(L - 2)) / (L * (L - 2.0) * s_star);
+}
+// Random init at scale alpha: substituting r = alpha rho, t = alpha^{-(L-2)} tau removes alpha
+// from the small-r ODE, so t_esc is proportional to alpha^{-(L-2)}: slope -(L-2) in log-log.
+// For sigma = id: N(theta) = <W_L ... W_1, Y^T X / N>, maximised by rank-one layers
+// W_l = L^{-1/2} u_{l+1} u_l^T, so s*_lin = L^{-L/2} sigma_max(Y^T X / N).
+static double s_star_linear(const dataset *D, int L) {
+    double *M = XNEW(double, (size_t)D->dout * D->din), s[256];
+    // M = Y^T X / N  (dout, din): the cross-covariance "Y X^T / N" of the column convention
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D->dout, D->din, D->N, 1.0 / D->N, D->Y, D->dout, D->X,
+                D->din, 0.0, M, D->din);
+    if (track_svd(D->dout, D->din, M, s, 0, NULL)) DIE("dgesdd failed on Y^T X / N");
+    free(M);
+    return pow((double)L, -L / 2.0) * s[0];
+}
+
+// ---- experiment: gradient descent through the saddle ----
+//
+// Full-batch GD theta <- theta - eta grad C with C = (1/2N) sum |f - y|^2, so dC/dF = (F - Y)/N.
+// The escape iteration is the first k with C_k < frac C_0, linearly interpolated between k-1
+// and k.  At that first k we keep a copy of theta (for Delta W) and the per-neuron
+// balancedness drift.  For MNIST snapshots, `keep` stores theta every `stride` iterations,
+// doubling the stride when full, so a snapshot near any fraction of the (unknown in advance)
+// escape iteration is available without a second run.
+#define KEEP_MAX 64
+typedef struct {
+    int n;
+    long stride, iter[KEEP_MAX];
+    double *theta[KEEP_MAX];
+} keep_store;
+
+typedef struct {
+    double C0, iter_esc, iter_99;  // interpolated crossings of frac C_0 and 0.99 C_0
+    long k_esc, k_99, k_end;       // first iterations below the levels; last iteration run
+    double C_end;
+    double *theta0, *theta_esc, *theta_99;  // copies (nparams each)
+    double drift;                  // max_i |Delta(|in_i|^2 - |out_i|^2)| / max(|in_i|^2, |out_i|^2)
+} gd_result;
+
+static double loss_and_grad(nn *net, const dataset *D) {
+    const double *F = nn_forward(net, D->N, D->X);
+    size_t m = (size_t)D->N * D->dout;
+    double s = 0;
+    for (size_t k = 0; k < m; k++) {
+        double e = F[k] - D->Y[k];
+        s += e * e;
+        net->dout[k] = e / D->N;
+    }
+    nn_backward(net, net->dout, NULL, 0);
+    return s / (2.0 * D->N);
+}
+
+// Per-neuron balancedness at the current theta against the values in in0/out0.
+static double balance_drift(const nn *net, const double *in0, const double *out0, double *in2, double *out2) {
+    double worst = 0;
+    size_t o = 0;
+    for (int l = 1; l < net->L; l++) {
+        nn_neuron_norms(net, l, in2, out2);
+        for (int i = 0; i < net->n[l]; i++) {
+            double d = fabs((in2[i] - out2[i]) - (in0[o + i] - out0[o + i]));
+            double sc = fmax(in2[i], out2[i]);
+            if (sc > 0) worst = fmax(worst, d / sc);
+        }
+        o += net->n[l];
+    }
+    return worst;
+}
+
+static void gd_run(nn *net, const dataset *D, double lr, double frac, long max_iter, double post, tsv *loss_tsv,
+                   keep_store *keep, gd_result *R) {
+    const size_t np = net->nparams;
+    memset(R, 0, sizeof *R);
+    R->iter_esc = R->iter_99 = NAN;
+    R->k_esc = R->k_99 = -1;
+    R->theta0 = XNEW(double, np);
+    R->theta_esc = XNEW(double, np);
+    R->theta_99 = XNEW(double, np);
+    memcpy(R->theta0, net->theta, np * sizeof *net->theta);
+    size_t nh = 0;
+    for (int l = 1; l < net->L; l++) nh += net->n[l];
+    double *in0 = XNEW(double, nh + 1), *out0 = XNEW(double, nh + 1), *in2 = XNEW(double, nh + 1),
+           *out2 = XNEW(double, nh + 1);
+    for (int l = 1, o = 0; l < net->L; o += net->n[l], l++) nn_neuron_norms(net, l, in0 + o, out0 + o);
+    if (keep) keep->n = 0, keep->stride = 1;
+    double Cprev = 0, next_rec = 0;
+    long k_stop = max_iter;
+    for (long k = 0;; k++) {
+        double Ck = loss_and_grad(net, D);
+        if (!isfinite(Ck))
+            DIE("loss is %g at GD iteration %ld (L = %d, eta = %g); lower --lr below the stability bound", Ck, k,
+                net->L, lr);
+        if (k == 0) R->C0 = Ck;
+        if (R->k_99 < 0 && Ck < 0.99 * R->C0) {
+            R->k_99 = k;
+            R->iter_99 = (k - 1) + (Cprev - 0.99 * R->C0) / (Cprev - Ck);
+            memcpy(R->theta_99, net->theta, np * sizeof *net->theta);
+        }
+        if (R->k_esc < 0 && Ck < frac * R->C0) {
+            R->k_esc = k;
+            R->iter_esc = (k - 1) + (Cprev - frac * R->C0) / (Cprev - Ck);
+            memcpy(R->theta_esc, net->theta, np * sizeof *net->theta);
+            R->drift = balance_drift(net, in0, out0, in2, out2);
+            long ke = (long)ceil(post * k);
+            if (ke < k_stop) k_stop = ke;
+        }
+        // the loss curve: a geometric grid of iterations (about 80 rows per decade) plus the
+        // two iterations bracketing the escape
+        if (loss_tsv && (k >= next_rec || k == R->k_esc || k == k_stop)) {
+            tsv_row(loss_tsv, "%ld\t%.10g\t%.12g", k, k * lr, Ck);
+            next_rec = fmax(next_rec, k * 1.03 + 1);
+        }
+        if (keep && k % keep->stride == 0) {
+            if (keep->n == KEEP_MAX) {  // thin to every other one and double the stride
+                for (int i = 0; i < KEEP_MAX / 2; i++) {
+                    double *t = keep->theta[i];
+                    keep->theta[i] = keep->theta[2 * i], keep->iter[i] = keep->iter[2 * i];
+                    keep->theta[2 * i] = t;
+                }
+                keep->n = KEEP_MAX / 2;
+                keep->stride *= 2;
+            }
+            if (k % keep->stride == 0) {
+                if (!keep->theta[keep->n]) keep->theta[keep->n] = XNEW(double, np);
+                memcpy(keep->theta[keep->n], net->theta, np * sizeof *net->theta);
+                keep->iter[keep->n++] = k;
+            }
+        }
+        if (k >= k_stop) {
+            R->k_end = k, R->C_end = Ck;
+            break;
+        }
+        if (k % 2048 == 0) progress("GD L=%d: iteration %ld, C/C0 = %.4f", net->L, k, Ck / R->C0);
+        cblas_daxpy((int)np, -lr, net->grad, 1, net->theta, 1);
+        Cprev = Ck;
+    }
+    free(in0), free(out0), free(in2), free(out2);
+}
+
+static void gd_result_free(gd_result *R) { free(R->theta0), free(R->theta_esc), free(R->theta_99); }
+
+// ---- experiment: the optimal escape direction (Riemannian ascent on the unit sphere) ----
+//
+// Maximise N(thetabar) over |thetabar| = 1.  With g = (I - thetabar thetabar^T) grad N, try
+// thetabar' = cos(a) thetabar + sin(a) g/|g|; accept if N increases and set a <- min(1.5 a, 0.5),
+// otherwise halve a and retry (DR §2).  A fixed Euclidean step fails at depth: at random points
+// N ~ 1e-10 for L = 6 and grad N shrinks like r^{L-1}; the angle adapts to any scale.  Stop at
+// the KKT residual |grad N - L N thetabar| / |grad N| < 1e-4 (Euler: <grad N, thetabar> = L N),
+// after `iters` iterations, or when a < 1e-14.
+typedef struct {
+    double s, kkt;
+    int iters;
+} ascent_result;
+
+static ascent_result ascent(nn *net, const dataset *D, gsl_rng *r, int iters, double *tb) {
+    const int np = (int)net->nparams, L = net->L;
+    double *g = XNEW(double, np), *trial = XNEW(double, np);
+    rng_normal_vec(r, (size_t)np, tb);
+    cblas_dscal(np, 1 / cblas_dnrm2(np, tb, 1), tb, 1);
+    memcpy(net->theta, tb, np * sizeof *tb);
+    double Nc = nn_neural_corr(net, D->N, D->X, D->Y, 1), a = 0.1, kkt = INFINITY;
+    memcpy(g, net->grad, np * sizeof *g);
+    int it = 0;
+    for (; it < iters; it++) {
+        double gn = cblas_dnrm2(np, g, 1), dot = cblas_ddot(np, g, 1, tb, 1);
+        // KKT residual |grad N - L N thetabar| / |grad N|
+        double res2 = 0;
+        for (int i = 0; i < np; i++) res2 += (g[i] - L * Nc * tb[i]) * (g[i] - L * Nc * tb[i]);
+        kkt = sqrt(res2) / gn;
+        if (kkt < KKT_TOL) break;
+        cblas_daxpy(np, -dot, tb, 1, g, 1);  // g <- tangent part of grad N
+        double gt = cblas_dnrm2(np, g, 1);
+        int accepted = 0;
+        while (a >= 1e-14) {
+            for (int i = 0; i < np; i++) trial[i] = cos(a) * tb[i] + sin(a) * g[i] / gt;
+            cblas_dscal(np, 1 / cblas_dnrm2(np, trial, 1), trial, 1);  // stay on the sphere exactly
+            memcpy(net->theta, trial, np * sizeof *trial);
+            double Nt = nn_neural_corr(net, D->N, D->X, D->Y, 1);
+            if (Nt > Nc) {
+                memcpy(tb, trial, np * sizeof *tb);
+                memcpy(g, net->grad, np * sizeof *g);
+                Nc = Nt, a = fmin(1.5 * a, 0.5), accepted = 1;
+                break;
+            }
+            a *= 0.5;
+        }
+        if (!accepted) break;
+    }
+    if (it == iters) {  // residual at the final point
+        double gn = cblas_dnrm2(np, g, 1), res2 = 0;
+        for (int i = 0; i < np; i++) res2 += (g[i] - L * Nc * tb[i]) * (g[i] - L * Nc * tb[i]);
+        kkt = sqrt(res2) / gn;
+    }
+    free(g), free(trial);
+    return (ascent_result){Nc, kkt, it};
+}
+
+// ---- measurement ----
+//
+// Rank measures of layer l of a flat parameter vector (A = W_l, or Delta W_l when base != NULL):
+// singular values by dgesdd on a copy (track.h), eta = s_1^2/|A|_F^2, rho = s_1/s_2.
+typedef struct {
+    double eta, rho, normsq, s[NSV];
+    int ns;
+} layer_rank;
+
+static layer_rank rank_of(const nn *net, const double *theta, const double *base, int l) {
+    const int m = net->n[l], k = net->n[l - 1], mn = m < k ? m : k;
+    double *A = XNEW(double, (size_t)m * k), *s = XNEW(double, mn);
+    const double *w = theta + net->off[l];
+    for (size_t i = 0; i < (size_t)m * k; i++) A[i] = w[i] - (base ? base[net->off[l] + i] : 0.0);
+    if (track_svd(m, k, A, s, 0, NULL)) DIE("dgesdd failed on layer %d", l);
+    layer_rank R = {track_eta(s, mn), track_gap(s, mn), la_frob2((size_t)m * k, A), {0}, mn < NSV ? mn : NSV};
+    for (int i = 0; i < R.ns; i++) R.s[i] = s[i];
+    free(A), free(s);
+    return R;
+}
+
+// Least-squares slope of ln t against ln alpha (GSL's linear fit).
+static double loglog_slope(int n, const double *alpha, const double *t) {
+    double x[CLI_LIST_MAX], y[CLI_LIST_MAX], c0, c1, cov00, cov01, cov11, ss;
+    for (int i = 0; i < n; i++) x[i] = log(alpha[i]), y[i] = log(t[i]);
+    gsl_fit_linear(x, 1, y, 1, (size_t)n, &c0, &c1, &cov00, &cov01, &cov11, &ss);
+    return c1;
+}
+
+// ---- part A: the escape-time sweep ----
+static nn_act student_act(void) { return (nn_act)nn_act_parse(P.activation); }
+
+static double optimal_direction(nn *net, const dataset *D, int restarts, int iters, double *best_tb,
+                                ascent_result *best, ascent_result *all, double **dirs);
+
+static void part_scaling(const dataset *D) {
+    const int aligned = !strcmp(P.init, "aligned");
+    tsv *te = tsv_open(&C, "teacher_escape.tsv", "relu.C1");
+    tsv_allow_nonfinite(te, 1);  // t_pred is nan for random init; t_esc nan when a run never escapes
+    tsv_note(te, "data=%s N=%d din=%d dout=%d; escape = first GD iteration with C < %g C_0, interpolated",
+             D->name, D->N, D->din, D->dout, P.escape_frac);
+    tsv_note(te, "t_pred = r0^-(L-2)/(L(L-2)s*) for aligned init (nan for random init)");
+    tsv_columns(te, "L\talpha\tr0\titer_esc\tt_esc\tt_pred\tC0");
+    tsv *tr = tsv_open(&C, "teacher_rank.tsv", "relu.C2 relu.C3");
+    tsv_note(tr, "rank measures at the escape iteration; dW = W(t_esc) - W(0); drift = max over hidden neurons "
+                 "of |change of |in|^2-|out|^2| / max(|in|^2,|out|^2) up to the escape");
+    tsv_columns(tr, "L\talpha\tlayer\teta_dW\trho_dW\teta_W\trho_W\tnormsq_W\tdrift");
+    printf("# escape-time sweep (%s data, width %d, eta = %g, init %s)\n", D->name, P.width, P.lr, P.init);
+    printf("#  L   alpha      r0   iter_esc      t_esc   per layer l: eta(dW_l) rho(dW_l) | eta(W_l)   drift\n");
+    int c1_ok = 1, c1_any = 0, c2a_ok = 1, c2b_ok = 1, c2_any = 0;
+    double c1_worst = 0, c2_min_eta = INFINITY, c2_min_rho_ratio = INFINITY, c2_max_eta1 = 0, c2b_margin = INFINITY;
+    for (int di = 0; di < P.depths.n; di++) {
+        const int L = (int)P.depths.v[di];
+        double t_esc[CLI_LIST_MAX];
+        nn *net = student(L, P.width, D, student_act());
+        double *tstar = NULL, s_star = NAN;
+        if (aligned) {
+            tstar = XNEW(double, net->nparams);
+            ascent_result best;
+            s_star = optimal_direction(net, D, P.restarts, P.ascent_iters, tstar, &best, NULL, NULL);
+        }
+        for (int ai = 0; ai < n_alpha[di]; ai++) {
+            const double alpha = alpha_of[di][ai];
+            init_info info;
+            init_net_normal_scaled(net, C.seed, 1, alpha, 1.0, &info);
+            double r0 = info.norm, t_pred = NAN;
+            if (aligned) {
+                init_aligned(net->nparams, tstar, r0, net->theta, &info);
+                t_pred = L >= 3 ? t_blowup(r0, L, s_star) : NAN;
+            }
+            char name[128];
+            snprintf(name, sizeof name, "teacher_loss_L%d_a%g.tsv", L, alpha);
+            tsv *tl = tsv_open(&C, name, "relu.C1");
+            init_note(tl, &info);
+            tsv_columns(tl, "iter\tt\tloss");
+            gd_result R;
+            gd_run(net, D, P.lr, P.escape_frac, P.max_iter, POST_ESCAPE, tl, NULL, &R);
+            tsv_close(tl);
+            t_esc[ai] = P.lr * R.iter_esc;
+            tsv_row(te, "%d\t%.6g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g", L, alpha, r0, R.iter_esc, t_esc[ai], t_pred, R.C0);
+            printf("# %2d %7.4g %7.4g %10.1f %10.4g  ", L, alpha, r0, R.iter_esc, t_esc[ai]);
+            if (R.k_esc < 0) {
+                printf(" no escape within %ld iterations\n", P.max_iter);
+                c2a_ok = c2b_ok = 0;
+                gd_result_free(&R);
+                continue;
+            }
+            double min_eta_deep = INFINITY, eta1 = NAN;
+            for (int l = 1; l <= L; l++) {
+                layer_rank dW = rank_of(net, R.theta_esc, R.theta0, l), W = rank_of(net, R.theta_esc, NULL, l);
+                tsv_row(tr, "%d\t%.6g\t%d\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.6g", L, alpha, l, dW.eta, dW.rho, W.eta,
+                        W.rho, W.normsq, R.drift);
+                printf(" %d:%.4f %.3g|%.2f", l, dW.eta, dW.rho, W.eta);
+                if (l == 1) {
+                    eta1 = dW.eta;
+                    continue;
+                }
+                // relu.C2a: eta(dW_l) >= 0.95 and rho(dW_l) >= l^{1/4} for every l >= 2
+                min_eta_deep = fmin(min_eta_deep, dW.eta);
+                c2_min_eta = fmin(c2_min_eta, dW.eta);
+                c2_min_rho_ratio = fmin(c2_min_rho_ratio, dW.rho / pow(l, 0.25));
+                if (!(dW.eta >= 0.95 && dW.rho >= pow(l, 0.25))) c2a_ok = 0;
+            }
+            printf("  drift %.2g\n", R.drift);
+            // relu.C2b: layer 1 is less rank-one than every deeper layer
+            c2_any = 1;
+            c2_max_eta1 = fmax(c2_max_eta1, eta1);
+            c2b_margin = fmin(c2b_margin, min_eta_deep - eta1);
+            if (!(eta1 < min_eta_deep)) c2b_ok = 0;
+            gd_result_free(&R);
+        }
+        // relu.C1: slope of ln t_esc against ln alpha is -(L-2) within 5% (L >= 3)
+        if (L >= 3 && n_alpha[di] >= 2) {
+            int finite = 1;
+            for (int ai = 0; ai < n_alpha[di]; ai++) finite &= isfinite(t_esc[ai]);
+            double slope = finite ? loglog_slope(n_alpha[di], alpha_of[di], t_esc) : NAN;
+            double dev = fabs(slope / (-(L - 2.0)) - 1);
+            printf("# L = %d: fitted slope %.4f, predicted %d\n", L, slope, -(L - 2));
+            c1_any = 1;
+            if (!(dev <= 0.05)) c1_ok = 0;
+            c1_worst = isfinite(dev) ? fmax(c1_worst, dev) : INFINITY;
+        }
+        free(tstar);
+        nn_free(net);
+    }
+    tsv_close(te);
+    tsv_close(tr);
+    if (c1_any) claim_check("relu.C1", c1_ok, "max over L of |slope/(-(L-2)) - 1|", c1_worst, "0.05");
+    else claim_skip("relu.C1", "needs a depth L >= 3 with at least two alphas");
+    if (c2_any) {
+        claim_check("relu.C2a", c2a_ok, "min over runs, l >= 2 of eta(dW_l)", c2_min_eta,
+                    ">= 0.95, and rho(dW_l) >= l^(1/4)");
+        printf("#   (min over runs, l >= 2 of rho(dW_l) / l^(1/4) = %.4g)\n", c2_min_rho_ratio);
+        claim_check("relu.C2b", c2b_ok, "min over runs of min_{l>=2} eta(dW_l) - eta(dW_1)", c2b_margin, "> 0");
+        printf("#   (max over runs of eta(dW_1) = %.4f)\n", c2_max_eta1);
+    } else {
+        claim_skip("relu.C2a", "no run escaped");
+        claim_skip("relu.C2b", "no run escaped");
+    }
+}
+
+// relu.C3: balancedness at a small step (L = 4, the largest alpha of the L = 4 list).
+static void part_balance(const dataset *D) {
+    int di = -1;
+    for (int i = 0; i < P.depths.n; i++)
+        if (P.depths.v[i] == 4) di = i;
+    if (di < 0 || strcmp(P.init, "random") || strcmp(P.activation, "relu")) {
+        claim_skip("relu.C3", "needs depth 4 in --depths, random init, relu");
+        return;
+    }
+    double alpha = alpha_of[di][0];
+    for (int ai = 1; ai < n_alpha[di]; ai++) alpha = fmax(alpha, alpha_of[di][ai]);
+    nn *net = student(4, P.width, D, NN_RELU);
+    init_net_normal_scaled(net, C.seed, 1, alpha, 1.0, NULL);
+    gd_result R;
+    long cap = (long)fmin(1e9, P.max_iter * (P.lr / C3_LR));
+    gd_run(net, D, C3_LR, P.escape_frac, cap, 1.0, NULL, NULL, &R);
+    printf("# balancedness at eta = %g (L = 4, alpha = %g): escape at iteration %.1f (t = %.4g), drift %.3g\n", C3_LR,
+           alpha, R.iter_esc, C3_LR * R.iter_esc, R.drift);
+    if (R.k_esc < 0) claim_check("relu.C3", 0, "no escape within the iteration cap; drift", NAN, "1e-3");
+    else claim_check("relu.C3", R.drift <= 1e-3, "max per-neuron |drift of |in|^2-|out|^2| / max(|in|^2,|out|^2)",
+                     R.drift, "1e-3");
+    gd_result_free(&R);
+    nn_free(net);
+}
+
+// ---- part B: the optimal escape direction, aligned init, linear reference ----
+//
+// Best of `restarts` ascents from random Gaussian directions (stream 4 of --seed).  Returns s*
+// and leaves the best direction in best_tb; all[] and dirs[] (optional) get every restart.
+static double optimal_direction(nn *net, const dataset *D, int restarts, int iters, double *best_tb,
+                                ascent_result *best, ascent_result *all, double **dirs) {
+    gsl_rng *r = rng_alloc(C.seed, 4);
+    double *tb = XNEW(double, net->nparams);
+    best->s = -INFINITY;
+    for (int k = 0; k < restarts; k++) {
+        ascent_result a = ascent(net, D, r, iters, tb);
+        progress("ascent L=%d restart %d: s = %.6g, KKT %.2g after %d iterations", net->L, k, a.s, a.kkt, a.iters);
+        if (all) all[k] = a;
+        if (dirs) memcpy(dirs[k], tb, net->nparams * sizeof *tb);
+        if (a.s > best->s) *best = a, memcpy(best_tb, tb, net->nparams * sizeof *tb);
+    }
+    free(tb);
+    rng_free(r);
+    return best->s;
+}
+
+static void part_optimal(const dataset *D) {
+    const nn_act act = student_act();
+    const int L = cli_given(&C, "depths") && !strcmp(P.part, "optimal") ? (int)P.depths.v[0] : 4;
+    tsv *to = tsv_open(&C, "optimal.tsv", "relu.C4 relu.C6");
+    tsv_note(to, "data=%s N=%d; Riemannian ascent of N on |theta| = 1 (N1), %d iterations max, KKT tol %g", D->name,
+             D->N, P.ascent_iters, KKT_TOL);
+    tsv_columns(to, "L\tactivation\trestart\ts_star\tkkt_residual\titers\tlayer\tnormsq\trho\teta");
+    // relu.C4: the optimum of the student's activation at depth L
+    nn *net = student(L, P.width, D, act);
+    ascent_result *all = XNEW(ascent_result, P.restarts), best;
+    double *tstar = XNEW(double, net->nparams);
+    double **dirs = XNEW(double *, P.restarts);
+    for (int k = 0; k < P.restarts; k++) dirs[k] = XNEW(double, net->nparams);
+    double s_star = optimal_direction(net, D, P.restarts, P.ascent_iters, tstar, &best, all, dirs);
+    int ibest = 0, nsame = 0;
+    for (int k = 0; k < P.restarts; k++) {
+        if (all[k].s == s_star) ibest = k;
+        if (fabs(all[k].s / s_star - 1) <= 1e-3) nsame++;
+        for (int l = 1; l <= L; l++) {
+            layer_rank W = rank_of(net, dirs[k], NULL, l);
+            tsv_row(to, "%d\t%s\t%d\t%.12g\t%.6g\t%d\t%d\t%.10g\t%.10g\t%.10g", L, P.activation, k, all[k].s, all[k].kkt,
+                    all[k].iters, l, W.normsq, W.rho, W.eta);
+        }
+    }
+    printf("# optimal escape direction (%s, L = %d, %d restarts): s* = %.6e (N2: %.6f), KKT residual %.2g,"
+           " %d/%d restarts within 1e-3\n",
+           P.activation, L, P.restarts, s_star, pow(L, L / 2.0) * s_star, best.kkt, nsame, P.restarts);
+    int norm_ok = 1, rho_ok = 1;
+    double worst_norm = 0, min_rho_ratio = INFINITY;
+    for (int l = 1; l <= L; l++) {
+        layer_rank W = rank_of(net, tstar, NULL, l);
+        printf("#   layer %d: |W_l|^2 = %.5f  rho = %.4g  eta = %.6f\n", l, W.normsq, W.rho, W.eta);
+        worst_norm = fmax(worst_norm, fabs(W.normsq - 1.0 / L));
+        if (!(fabs(W.normsq - 1.0 / L) <= 1e-3)) norm_ok = 0;
+        if (l >= 2) {
+            min_rho_ratio = fmin(min_rho_ratio, W.rho / pow(l, 0.25));
+            if (!(W.rho >= pow(l, 0.25))) rho_ok = 0;
+        }
+    }
+    (void)ibest;
+    claim_check("relu.C4a", best.kkt < 1e-3, "KKT residual of the best restart", best.kkt, "1e-3");
+    claim_check("relu.C4b", norm_ok, "max_l ||W_l|^2 - 1/L|", worst_norm, "1e-3");
+    claim_check("relu.C4c", rho_ok, "min_{l>=2} rho_l / l^(1/4)", min_rho_ratio, ">= 1");
+    claim_check("relu.C4d", 2 * nsame >= P.restarts, "fraction of restarts within 1e-3 of the best",
+                (double)nsame / P.restarts, ">= 0.5");
+    tsv_close(to);
+
+    // relu.C5: GD from r0 thetabar*; blow-up iteration against t*/eta
+    tsv *ta = tsv_open(&C, "optimal_aligned.tsv", "relu.C5");
+    tsv_note(ta, "GD (eta = %g) from theta(0) = r0 thetabar*; iter_blowup = first C < %g C_0 (interpolated); "
+                 "iter_pred = r0^-(L-2) / (L (L-2) s* eta)", P.lr, P.escape_frac);
+    tsv_columns(ta, "L\tactivation\tr0\ts_star\titer_blowup\titer_pred\tratio");
+    if (L >= 3) {
+        init_info info;
+        init_aligned(net->nparams, tstar, P.r0, net->theta, &info);
+        double pred = t_blowup(P.r0, L, s_star) / P.lr;
+        gd_result R;
+        long cap = (long)fmin(P.max_iter, 10 * pred + 1000);
+        gd_run(net, D, P.lr, P.escape_frac, cap, 1.0, NULL, NULL, &R);
+        double ratio = R.iter_esc / pred;
+        tsv_row(ta, "%d\t%s\t%.6g\t%.12g\t%.10g\t%.10g\t%.10g", L, P.activation, P.r0, s_star, R.iter_esc, pred, ratio);
+        printf("# aligned init r0 = %g: blow-up at iteration %.2f, predicted t*/eta = %.2f, ratio %.4f\n", P.r0,
+               R.iter_esc, pred, ratio);
+        claim_check("relu.C5", fabs(ratio - 1) <= 0.02, "iter_blowup / (t*/eta)", ratio, "[0.98, 1.02]");
+        gd_result_free(&R);
+    } else {
+        claim_skip("relu.C5", "the blow-up formula needs L >= 3");
+    }
+    tsv_close(ta);
+    for (int k = 0; k < P.restarts; k++) free(dirs[k]);
+    free(dirs), free(all), free(tstar);
+    nn_free(net);
+}
+
+// relu.C6: the linear network's optimum against s*_lin = L^{-L/2} sigma_max(Y^T X / N), written
+// to optimal_linear.tsv.
+static void part_linear(const dataset *D, int restarts, int iters) {
+    const int L = 4;
+    nn *net = student(L, P.width, D, NN_IDENTITY);
+    double *tstar = XNEW(double, net->nparams);
+    ascent_result best;
+    double s = optimal_direction(net, D, restarts, iters, tstar, &best, NULL, NULL);
+    double s_lin = s_star_linear(D, L), min_rho = INFINITY;
+    tsv *t = tsv_open(&C, "optimal_linear.tsv", "relu.C6");
+    tsv_note(t, "sigma = id, L = %d: s*_lin = L^(-L/2) sigma_max(Y^T X/N) = %.15g", L, s_lin);
+    tsv_columns(t, "L\ts_star\ts_lin\tkkt_residual\tlayer\tnormsq\trho\teta");
+    for (int l = 1; l <= L; l++) {
+        layer_rank W = rank_of(net, tstar, NULL, l);
+        min_rho = fmin(min_rho, W.rho);
+        tsv_row(t, "%d\t%.15g\t%.15g\t%.6g\t%d\t%.10g\t%.10g\t%.10g", L, s, s_lin, best.kkt, l, W.normsq, W.rho, W.eta);
+    }
+    tsv_close(t);
+    printf("# linear reference L = %d: s* = %.10e, L^(-L/2) sigma_max = %.10e, KKT %.2g, min rho_l %.3g\n", L, s,
+           s_lin, best.kkt, min_rho);
+    double rel = fabs(s / s_lin - 1);
+    claim_check("relu.C6", rel <= 1e-6 && min_rho > 1e4, "|s*/s*_lin - 1| (and min rho_l > 1e4)", rel, "1e-6");
+    free(tstar);
+    nn_free(net);
+}
+
+// relu.X1: s~* = L^{L/2} s* (normalisation N2) against depth, printed, never gated.
+static void part_depth(const dataset *D, int restarts) {
+    tsv *t = tsv_open(&C, "optimal_depth.tsv", "relu.X1");
+    tsv_note(t, "s_tilde = L^(L/2) s* (N2: |W_l|_F = 1 per layer, for a balanced optimum)");
+    tsv_columns(t, "L\ts_star\ts_tilde\tkkt_residual");
+    double first = NAN, last = NAN;
+    for (int L = 2; L <= 6; L++) {
+        nn *net = student(L, P.width, D, student_act());
+        double *tb = XNEW(double, net->nparams);
+        ascent_result best;
+        double s = optimal_direction(net, D, restarts, P.ascent_iters, tb, &best, NULL, NULL);
+        double st = pow(L, L / 2.0) * s;
+        tsv_row(t, "%d\t%.10g\t%.10g\t%.4g", L, s, st, best.kkt);
+        printf("# depth %d: s* = %.5e  s~* = %.5f  (KKT %.1g)\n", L, s, st, best.kkt);
+        if (L == 2) first = st;
+        last = st;
+        free(tb);
+        nn_free(net);
+    }
+    tsv_close(t);
+    claim_report("relu.X1", "s~*(L=6) / s~*(L=2)", last / first);
+}
+
+// ---- part C: MNIST, depth 6 ----
+static void part_mnist(void) {
+    if (C.quick) {
+        claim_skip("relu.C7a", "--quick does not run the MNIST part");
+        claim_skip("relu.C7b", "--quick does not run the MNIST part");
+        return;
+    }
+    if (!mnist_available(C.mnist_dir)) {
+        claim_skip("relu.C7a", "MNIST absent: run make data");
+        claim_skip("relu.C7b", "MNIST absent: run make data");
+        return;
+    }
+    const int L = cli_given(&C, "depths") ? (int)P.depths.v[0] : MNIST_L;
+    const int width = cli_given(&C, "width") ? P.width : MNIST_WIDTH, N = cli_given(&C, "n") ? P.n : MNIST_N;
+    const double alpha = cli_given(&C, "alphas") ? alpha_of[0][0] : MNIST_ALPHA,
+                 lr = cli_given(&C, "lr") ? P.lr : MNIST_LR;
+    dataset D = mnist_data(C.mnist_dir, N);
+    nn *net = student(L, width, &D, NN_RELU);
+    init_info info;
+    init_net_normal_scaled(net, C.seed, 1, alpha, 1.0, &info);
+    tsv *tl = tsv_open(&C, "mnist_loss.tsv", "relu.C7");
+    tsv_note(tl, "MNIST: first %d training images, 2x2 pooled (din %d), centred; targets one-hot - 0.1; L = %d, "
+                 "width %d, alpha %g, eta %g", N, D.din, L, width, alpha, lr);
+    init_note(tl, &info);
+    tsv_columns(tl, "iter\tt\tloss");
+    keep_store keep;
+    memset(&keep, 0, sizeof keep);
+    gd_result R;
+    gd_run(net, &D, lr, P.escape_frac, P.max_iter, POST_ESCAPE, tl, &keep, &R);
+    tsv_close(tl);
+    if (R.k_esc < 0) {
+        claim_check("relu.C7a", 0, "no escape within --max-iter; iterations", (double)P.max_iter, "escape");
+        claim_skip("relu.C7b", "no escape");
+    } else {
+        // Snapshots: 0, the kept iterate nearest 0.5 k_esc, the 0.99 C_0 crossing, the escape, the end.
+        const double *snap[5];
+        long it[5];
+        const char *label[5] = {"init", "half", "c99", "escape", "end"};
+        int jh = 0;
+        for (int j = 0; j < keep.n; j++)
+            if (labs(keep.iter[j] - R.k_esc / 2) < labs(keep.iter[jh] - R.k_esc / 2)) jh = j;
+        snap[0] = R.theta0, it[0] = 0;
+        snap[1] = keep.theta[jh], it[1] = keep.iter[jh];
+        snap[2] = R.theta_99, it[2] = R.k_99;
+        snap[3] = R.theta_esc, it[3] = R.k_esc;
+        snap[4] = net->theta, it[4] = R.k_end;
+        tsv *ts = tsv_open(&C, "mnist_sv.tsv", "relu.C7");
+        tsv_allow_nonfinite(ts, 1);  // sv_k is nan when a layer has fewer than k singular values
+        tsv_note(ts, "top %d singular values of W_l (kind W) and of W_l - W_l(0) (kind dW) at the snapshots "
+                     "init, half (nearest kept iterate to 0.5 escape), c99 (C < 0.99 C_0), escape (C < %g C_0), end",
+                 NSV, P.escape_frac);
+        tsv_columns(ts, "snapshot\titer\tlayer\tkind\teta\trho\tsv_1\tsv_2\tsv_3\tsv_4\tsv_5\tsv_6\tsv_7\tsv_8\tsv_9\tsv_10");
+        printf("# MNIST L = %d: C_0 = %.4f, C < 0.99 C_0 at %ld, C < %g C_0 at %ld (interpolated %.1f), end %ld\n", L,
+               R.C0, R.k_99, P.escape_frac, R.k_esc, R.iter_esc, R.k_end);
+        int a_ok = 1, b_ok = 1;
+        double eta1 = 0, min_margin = INFINITY, min_rho_ratio = INFINITY;
+        for (int s = 0; s < 5; s++)
+            for (int kind = 0; kind < 2; kind++) {
+                if (kind == 1 && s == 0) continue;  // dW = 0 at init
+                for (int l = 1; l <= L; l++) {
+                    layer_rank A = rank_of(net, snap[s], kind ? R.theta0 : NULL, l);
+                    double v[NSV];
+                    for (int i = 0; i < NSV; i++) v[i] = i < A.ns ? A.s[i] : NAN;
+                    tsv_row(ts, "%s\t%ld\t%d\t%s\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g",
+                            label[s], it[s], l, kind ? "dW" : "W", A.eta, A.rho, v[0], v[1], v[2], v[3], v[4], v[5],
+                            v[6], v[7], v[8], v[9]);
+                    if (s == 3) {
+                        printf("#   layer %d %-2s at escape: eta %.3f  rho %.3g\n", l, kind ? "dW" : "W", A.eta, A.rho);
+                        if (kind == 1 && l == 1) eta1 = A.eta;
+                        if (kind == 1 && l >= 2) {
+                            min_margin = fmin(min_margin, A.eta - eta1);
+                            min_rho_ratio = fmin(min_rho_ratio, A.rho / pow(l, 0.25));
+                            if (!(A.eta >= eta1 + 0.2)) a_ok = 0;
+                            if (!(A.rho >= pow(l, 0.25))) b_ok = 0;
+                        }
+                    }
+                }
+            }
+        tsv_close(ts);
+        claim_check("relu.C7a", a_ok, "min_{l>=2} eta(dW_l) - eta(dW_1) at escape", min_margin, ">= 0.2");
+        claim_check("relu.C7b", b_ok, "min_{l>=2} rho(dW_l) / l^(1/4) at escape", min_rho_ratio, ">= 1");
+    }
+    for (int j = 0; j < KEEP_MAX; j++) free(keep.theta[j]);
+    gd_result_free(&R);
+    nn_free(net);
+    data_free(&D);
+}
+
+// ---- main ----
+int main(int argc, char **argv) {
+    cli_parse(&C, argc, argv);
+    if (C.quick) {  // DR §5, for every size flag the user did not type
+        if (!cli_given(&C, "n")) P.n = 64;
+        if (!cli_given(&C, "din")) P.din = 8;
+        if (!cli_given(&C, "width")) P.width = 16;
+        if (!cli_given(&C, "depths")) P.depths = (cli_ilist){1, {4}};
+        if (!cli_given(&C, "alphas")) P.alphas = "0.08,0.04";
+        if (!cli_given(&C, "restarts")) P.restarts = 2;
+        if (!cli_given(&C, "ascent-iters")) P.ascent_iters = 1000;
+    }
+    parse_alphas();
+    if (!strcmp(P.init, "aligned") && !strcmp(P.part, "mnist"))
+        cli_usage_error(&C, "--init aligned applies to the scaling part, not to --part mnist");
+    const int all = !strcmp(P.part, "all");
+    double t0 = util_now();
+    dataset D = {0};
+    if (all || !strcmp(P.part, "scaling") || !strcmp(P.part, "optimal")) {
+        if (!strcmp(P.data, "mnist")) {
+            if (!mnist_available(C.mnist_dir)) DIE("--data mnist: MNIST not found in %s; run make data", C.mnist_dir);
+            D = mnist_data(C.mnist_dir, P.n);
+        } else {
+            D = teacher_data(P.n, P.din, P.dout, P.teacher_hidden, (unsigned long)P.teacher_seed);
+        }
+    }
+    if (all || !strcmp(P.part, "scaling")) {
+        part_scaling(&D);
+        part_balance(&D);
+    }
+    if (all || !strcmp(P.part, "optimal")) {
+        part_optimal(&D);
+        part_linear(&D, C.quick ? 2 : P.restarts, C.quick ? 500 : P.ascent_iters);
+        if (!C.quick) part_depth(&D, P.restarts / 2 > 0 ? P.restarts / 2 : 1);
+    }
+    if (all || !strcmp(P.part, "mnist")) part_mnist();
+    if (D.X) data_free(&D);
+    progress_done("done in %.1f s", util_now() - t0);
+    claim_summary(C.slug);
+    return 0;
+}

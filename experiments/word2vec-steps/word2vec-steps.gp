@@ -1,0 +1,165 @@
+# word2vec-steps.gp: the figures of word2vec-steps (Karkada, Simon, Bahri, DeWeese, arXiv 2502.09863).
+#   gnuplot -c experiments/word2vec-steps/word2vec-steps.gp DATADIR OUTDIR
+# word2vec-steps.png (2 x 2): (a) synthetic QWEM modes s_k^2/lambda_k against tau/tau_1^P with
+# the logistic of predictor G; (b) synthetic loss with predicted plateaus, and analogy accuracy
+# doubling per step; (c) registry-corpus QWEM singular values with theory; (d) tied SGNS
+# singular values against epochs with the M_lin growth rate.
+# word2vec-steps-features.png (1 x 3): spectra; analogy accuracy against d and along training;
+# the words at both ends of the top eigenvectors of M*.
+load 'figures/style.gp'
+datadir = ARG1
+outdir = ARG2
+f(name) = sprintf("%s/%s", datadir, name)
+have(name) = int(system(sprintf("test -s '%s' && echo 1 || echo 0", f(name))))
+# a number from a table: column `col` of the row whose first field is `key`
+val(name, key, col) = real(system(sprintf("awk -F'\t' '!/^#/ && $1 == %d {print $%d; exit}' '%s'", key, col, f(name))))
+note(name, key) = real(system(sprintf("sed -n 's/^# %s = \\([-0-9.eE+]*\\).*/\\1/p' '%s' | head -1", key, f(name))))
+ncols(name) = int(system(sprintf("awk -F'\t' '!/^#/ {print NF; exit}' '%s'", f(name))))
+
+syn = have("synth_traj.tsv")
+txt = have("text_traj.tsv")
+sg = have("sgns_traj.tsv")
+if (syn) { t1s = note("synth_traj.tsv", "tau1P"); ds = (ncols("synth_traj.tsv") - 2) / 2
+           array lams[ds]; array tGs[ds]; array pls[ds]
+           do for [k=1:ds] { lams[k] = val("synth_steps.tsv", k, 2); tGs[k] = val("synth_steps.tsv", k, 4); pls[k] = val("synth_steps.tsv", k, 8) } }
+if (txt) { t1t = note("text_traj.tsv", "tau1P"); dt = (ncols("text_traj.tsv") - 2) / 2 }
+if (sg) { ns = ncols("sgns_traj.tsv") - 1
+          g1 = val("sgns_escapes.tsv", 1, 7)
+          s10 = real(system(sprintf("awk -F'\t' '!/^#/ && NR > 1 && $1 != \"epoch\" {print $2; exit}' '%s'", f("sgns_traj.tsv"))))
+          array esc[ns]
+          do for [k=1:ns] { esc[k] = val("sgns_escapes.tsv", k, 2) } }
+# colour k of a long series: cycle the palette
+kc(k) = C[(k - 1) % 8 + 1]
+
+do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1300, 950))
+    set output sprintf("%s/word2vec-steps.%s", outdir, fmt)
+    set multiplot layout 2, 2 margins 0.07, 0.93, 0.07, 0.94 spacing 0.09, 0.11
+    # (a) synthetic: each mode's logistic, experiment solid, predictor G dotted
+    set title "(a) synthetic corpus, QWEM from small init: one mode at a time"
+    set logscale x
+    set xrange [0.3:20]
+    set yrange [-0.02:1.3]
+    set ytics 0, 0.2, 1
+    set xlabel "time {/Symbol t} / {/Symbol t}_1^P"
+    set ylabel "s_k^2 / {/Symbol l}_k"
+    set key top left
+    if (syn) {
+        unset arrow
+        do for [k=1:ds] { set arrow from tGs[k]/t1s, graph 0 to tGs[k]/t1s, graph 1 nohead dt 2 lw 1 lc rgb kc(k) }
+        plot for [k=1:ds] f("synth_traj.tsv") using ($1/t1s):(column(2+k)/lams[k]) with lines lw 2.5 lc rgb kc(k) title (k == 1 ? "experiment (GD on sampled M^*)" : ""), \
+             for [k=1:ds] f("synth_traj.tsv") using ($1/t1s):(column(2+ds+k)/lams[k]) with lines dt 3 lw 2 lc rgb '#000000' title (k == 1 ? "logistic theory, predictor G" : ""), \
+             NaN with lines dt 2 lw 1 lc rgb '#888888' title "predicted step times {/Symbol t}_k^G"
+    } else { set label 1 "run --part synthetic" at graph 0.4, 0.5; plot NaN notitle; unset label 1 }
+    unset arrow
+    # (b) synthetic loss and analogy accuracy
+    set title "(b) synthetic: loss plateaus, analogy accuracy doubles per step"
+    set ylabel "normalised loss |WW^T - M^*|^2 / |M^*|^2"
+    set yrange [0:1.75]
+    set ytics 0, 0.2, 1
+    set y2label "analogy accuracy"
+    set logscale y2
+    set y2range [0.002:30]
+    set y2tics ("0.003" 0.003, "0.01" 0.01, "0.03" 0.03, "0.1" 0.1, "0.3" 0.3, "1" 1)
+    set ytics nomirror
+    set key top left
+    if (syn) {
+        do for [k=1:ds] { set arrow from graph 0, first pls[k] to graph 1, first pls[k] nohead dt 3 lw 1 lc rgb '#888888' }
+        plot f("synth_traj.tsv") using ($1/t1s):2 with lines lw 2.5 lc rgb C[1] title "loss (experiment)", \
+             NaN with lines dt 3 lw 1 lc rgb '#888888' title "predicted plateaus 1 - {/Symbol S}_{j≤k} {/Symbol l}_j^2/|M^*|^2", \
+             f("synth_analogy.tsv") using ($1/t1s):($4 > 0 ? $4 : NaN) axes x1y2 with steps lw 2 lc rgb C[2] title "tie-expected accuracy, closed form (right)", \
+             f("synth_analogy.tsv") using ($1/t1s):3 axes x1y2 with points pt 7 ps 0.8 lc rgb C[3] title "trained W accuracy (right)"
+    } else { plot NaN notitle }
+    unset arrow
+    unset y2label; unset y2tics; unset logscale y2; set ytics mirror; set ytics autofreq
+    # (c) registry corpus QWEM: top singular values
+    set title "(c) registry corpus (V = 1000), QWEM from small init: top-20 singular values"
+    set ylabel "singular value s_k of W"
+    set autoscale y
+    set yrange [0:*]
+    set xrange [0.3:12]
+    set key top left
+    if (txt) {
+        plot for [k=1:dt] f("text_traj.tsv") using ($1/t1t):(sqrt(column(2+k))) with lines lw 2 lc rgb kc(k) title (k == 1 ? "experiment" : ""), \
+             for [k=1:dt] f("text_traj.tsv") using ($1/t1t):(sqrt(column(2+dt+k))) with lines dt 3 lw 1.5 lc rgb '#000000' title (k == 1 ? "theory (predictor G)" : "")
+    } else { set label 1 "registry corpus absent: make data" at graph 0.3, 0.5; plot NaN notitle; unset label 1 }
+    # (d) tied SGNS
+    set title "(d) tied SGNS word2vec from small init (registry corpus)"
+    unset logscale x
+    set logscale y
+    set xrange [0:*]
+    set yrange [*:*]
+    set format y "10^{%L}"
+    set xlabel "epoch"
+    set ylabel "singular value s_k of W"
+    set yrange [1e-10:1e2]
+    set key bottom right maxrows 5
+    if (sg) {
+        do for [k=1:3] { set arrow from esc[k], graph 0 to esc[k], graph 1 nohead dt 2 lw 1 lc rgb kc(k) }
+        plot for [k=1:ns] f("sgns_traj.tsv") using 1:(column(1+k)) with lines lw 2 lc rgb kc(k) title sprintf("s_%d", k), \
+             (s10 * exp(g1 * x) < 1 ? s10 * exp(g1 * x) : NaN) with lines dt 3 lw 2 lc rgb '#000000' title "growth lr {/Symbol l}_1(M_{lin})", \
+             NaN with lines dt 2 lw 1 lc rgb '#888888' title "escapes of s_1, s_2, s_3"
+    } else { plot NaN notitle }
+    unset arrow
+    unset logscale y
+    set format y "%g"
+    set key maxrows auto
+    unset multiplot
+    unset output
+}
+
+# ---- features figure ----
+do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 560))
+    set output sprintf("%s/word2vec-steps-features.%s", outdir, fmt)
+    set multiplot layout 1, 3 margins 0.05, 0.98, 0.12, 0.9 spacing 0.07
+    # (a) spectra
+    set title "(a) spectra of M^*"
+    set logscale xy
+    set xrange [1:*]
+    set yrange [1e-3:1.5]
+    set xlabel "index k"
+    set ylabel "{/Symbol l}_k / {/Symbol l}_1"
+    set format y "10^{%L}"
+    set key bottom left
+    l1t = txt ? val("text_spectrum.tsv", 1, 2) : 1
+    l1s = syn ? val("synth_spectrum.tsv", 1, 3) : 1
+    plot (txt ? f("text_spectrum.tsv") : NaN) using 1:($2 > 0 ? $2/l1t : NaN) with points pt 7 ps 0.5 lc rgb C[1] title "registry corpus (V = 1000)", \
+         (txt ? f("text_spectrum.tsv") : NaN) using 1:($1 >= 2 && $1 <= 100 ? $3/l1t : NaN) with lines lw 2 lc rgb '#000000' title "power-law fit, k = 2..100", \
+         (syn ? f("synth_spectrum.tsv") : NaN) using 1:($3 > 0 ? $3/l1s : NaN) with lines lw 2 lc rgb C[2] title "synthetic, exact (WHT)", \
+         (syn ? f("synth_spectrum.tsv") : NaN) using 1:($2 > 0 ? $2/l1s : NaN) with points pt 6 ps 1 lc rgb C[2] title "synthetic, sampled"
+    unset logscale y
+    set format y "%g"
+    # (b) analogy accuracy against d and along training
+    set title "(b) analogy accuracy (project set, in-vocabulary questions)"
+    set xlabel "dimension d (closed form) / learned modes (trained)"
+    set ylabel "top-1 accuracy (3CosAdd)"
+    set yrange [0:0.7]
+    set xrange [1:500]
+    set key top left
+    if (txt) {
+        nf = ncols("text_analogy_d.tsv") - 3
+        plot f("text_analogy_d.tsv") using 1:3 with linespoints lw 3 pt 7 lc rgb '#000000' title "closed form V_d{/Symbol L}_d^{1/2}, total", \
+             for [j=1:nf] f("text_analogy_d.tsv") using 1:(column(3+j)) with lines lw 1.5 lc rgb kc(j) title columnhead(3+j) noenhanced, \
+             f("text_analogy_t.tsv") using ($2 > 0 ? $2 : NaN):3 with points pt 2 ps 1.5 lw 2 lc rgb C[2] title "trained QWEM along training"
+    } else { plot NaN notitle }
+    # (c) eigenvector words
+    set title "(c) the words at both ends of M^*'s top eigenvectors"
+    unset logscale x
+    set xrange [0.5:4.5]
+    set yrange [-11:11]
+    set xtics 1
+    unset ytics
+    set xlabel "eigenvector k"
+    unset ylabel
+    set grid noytics
+    unset key
+    set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#aaaaaa'
+    if (txt) {
+        plot f("text_eigwords.tsv") using ($1 <= 4 ? $1 : NaN):(strcol(3) eq "+" ? 11 - $4 : -$4):5 with labels font ",9" notitle
+    } else { plot NaN notitle }
+    unset arrow
+    set ytics
+    unset multiplot
+    unset output
+}
