@@ -166,7 +166,12 @@ def header_meta(slug):
     lines = header_lines(slug)
     par = header_paragraphs(slug)
     meta = {"title": "", "figure": par.get("figure", "")}
-    first = next((l for l in lines if l.strip()), "")
+    i = next((k for k, l in enumerate(lines) if l.strip()), len(lines))
+    first = []
+    while i < len(lines) and lines[i].strip() and not KEY_RE.match(lines[i]):
+        first.append(lines[i].strip())  # the first paragraph, however many lines it wraps to
+        i += 1
+    first = " ".join(first)
     m = re.match(r"^\s*%s(?:\.c)?\s*[:—-]+\s*(.*)$" % re.escape(slug), first)
     if m:
         meta["title"] = m.group(1).strip().rstrip(".")
@@ -222,8 +227,9 @@ def note_first_sentence(slug):
 
 # ---- figures -----------------------------------------------------------------------------
 def figures(slug, all_slugs):
-    """Names (no extension) of slug's figures in figures/: <slug> first, then <slug>-<name>
-    sorted; a name belongs to the longest slug it starts with."""
+    """Names (no extension) of slug's figures in figures/ (<slug> or <slug>-<name>; a name
+    belongs to the longest slug it starts with), in the order experiments/<slug>/<slug>.gp
+    names them, then <slug> first and the rest sorted."""
     d = path("figures")
     if not os.path.isdir(d):
         return []
@@ -235,7 +241,15 @@ def figures(slug, all_slugs):
         owners = [s for s in all_slugs if base == s or base.startswith(s + "-")]
         if owners and max(owners, key=len) == slug:
             names.add(base)
-    return sorted(names, key=lambda n: (n != slug, n))
+    # in the order the figure script writes them (the author's order), then the rest sorted
+    gp = path("experiments", slug, slug + ".gp")
+    order = []
+    if os.path.isfile(gp):
+        for m in re.finditer(r"(%s(?:-[A-Za-z0-9_-]+?)?)\.(?:%%s|png|svg)" % re.escape(slug), read(gp)):
+            if m.group(1) not in order:
+                order.append(m.group(1))
+    rank = {n: i for i, n in enumerate(order)}
+    return sorted(names, key=lambda n: (rank.get(n, len(rank)), n != slug, n))
 
 
 # ---- claims ------------------------------------------------------------------------------
