@@ -68,8 +68,17 @@ figures: deps data $(EXPS)
 reproduce: deps data $(EXPS)
 	@for s in $(SLUGS); do FORCE=1 scripts/make-figure "$$s" || exit 1; done
 
+# ---- reading: the scoreboard, README's table, the notes' claims blocks, the HTML view ----------
+# claims reruns what changed, writes figures/data/claims.tsv, then regenerates README.md's
+# experiment table and each paper note's claims block (a failed experiment still fails make).
+# notes renders site/ (pandoc); check-site opens it in headless Chromium (site/shots/*.png).
+.PHONY: check-site
 claims: deps data $(EXPS)
-	@scripts/claims $(SLUGS)
+	@st=0; scripts/claims $(SLUGS) || st=$$?; scripts/update-readme && scripts/update-notes && exit $$st
+notes:
+	@scripts/weave
+check-site:
+	@scripts/check-site
 
 # ---- tests -------------------------------------------------------------------------------
 test check: deps data all
