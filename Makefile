@@ -76,8 +76,10 @@ reproduce: deps data $(EXPS)
 claims: deps data $(EXPS)
 	@st=0; scripts/claims $(SLUGS) || st=$$?; scripts/update-readme && scripts/update-notes && exit $$st
 notes:
+	@scripts/install-deps pandoc
 	@scripts/weave
 check-site:
+	@scripts/install-deps pandoc chromium
 	@scripts/check-site
 
 # ---- tests -------------------------------------------------------------------------------

@@ -56,15 +56,15 @@ do for [fmt in "png svg"] {
     plot for [k=1:words(runs)] sprintf("%s/teacher_loss_L%d_a%s.tsv", datadir, runL(word(runs, k)), runA(word(runs, k))) \
             using ($1 > 0 ? $1 : NaN):($3 / word(c0s, k)) \
             with lines lt colL(runL(word(runs, k))) dt nthA(k) lw 1.8 \
-            title sprintf("L=%d, {/Symbol a}=%s", runL(word(runs, k)), runA(word(runs, k))), \
+            title sprintf("L=%d, α=%s", runL(word(runs, k)), runA(word(runs, k))), \
          esc using 4:(0.9) with points pt 6 ps 1.2 lc rgb 'black' title "escape (C = 0.9 C_0)"
     unset xrange
 
     # (b) escape time against init scale: slope -(L-2)
-    set title "(b) escape time t_{esc} ∝ {/Symbol a}^{-(L-2)}: points GD, dashed theory slope"
+    set title "(b) escape time t_{esc} ∝ α^{-(L-2)}: points GD, dashed theory slope"
     set logscale xy
-    set xlabel "init scale {/Symbol a}"
-    set ylabel "t_{esc} = {/Symbol h} x iteration"
+    set xlabel "init scale α"
+    set ylabel "t_{esc} = η x iteration"
     set yrange [*:*]
     set key top right
     plot for [i=1:words(depths)] esc using ($1 == word(depths, i) + 0 ? $2 : NaN):5 \
@@ -74,34 +74,34 @@ do for [fmt in "png svg"] {
     unset logscale x
 
     # (c) rank-one-ness of Delta W_l at the escape, per layer
-    set title "(c) rank-one-ness {/Symbol h}_l = s_1^2/||{/Symbol D}W_l||_F^2 at escape"
+    set title "(c) rank-one-ness η_l = s_1^2/||ΔW_l||_F^2 at escape"
     unset logscale y
     set xlabel "layer l"
-    set ylabel "{/Symbol h}_l"
+    set ylabel "η_l"
     set yrange [0:1.05]
     set xrange [0.5:*]
     set xtics 1
     set key bottom right
     plot for [j=1:words(alist)] rk using ($1 == Lmax && sprintf("%g", $2) eq word(alist, j) ? $3 : NaN):4 \
-            with linespoints lt words(depths) dt j pt ptf(j) title sprintf("{/Symbol D}W_l, L=%d, {/Symbol a}=%s", Lmax, word(alist, j)), \
+            with linespoints lt words(depths) dt j pt ptf(j) title sprintf("ΔW_l, L=%d, α=%s", Lmax, word(alist, j)), \
          for [j=1:words(alist)] rk using ($1 == Lmax && sprintf("%g", $2) eq word(alist, j) ? $3 : NaN):6 \
             with points lt words(depths) pt ptf(j) - 1 ps 1.2 title (j == 1 ? "W_l itself (open symbols)" : ""), \
          (have_mnist ? msv : '/dev/null') using (strcol(1) eq "escape" && strcol(4) eq "dW" ? $3 : NaN):5 \
-            with linespoints lt 4 pt 5 title "{/Symbol D}W, MNIST (L=6)", \
+            with linespoints lt 4 pt 5 title "ΔW, MNIST (L=6)", \
          (have_mnist ? msv : '/dev/null') using (strcol(1) eq "escape" && strcol(4) eq "W" ? $3 : NaN):5 \
             with points lt 4 pt 4 ps 1.2 notitle
     unset xrange
 
     # (d) gap ratio s_1/s_2 of Delta W_l per layer, against the bound l^{1/4}
-    set title "(d) gap ratio {/Symbol r}_l = s_1/s_2 of {/Symbol D}W_l at escape"
+    set title "(d) gap ratio ρ_l = s_1/s_2 of ΔW_l at escape"
     set logscale y
-    set ylabel "{/Symbol r}_l"
+    set ylabel "ρ_l"
     set yrange [0.8:1e13]
     set format y "10^{%T}"
     set key right center
     set xrange [0.5:6.5]
     plot for [i=1:words(depths)] rk using ($1 == word(depths, i) + 0 ? $3 + 0.06 * (i - 2) : NaN):5 \
-            with points lt i pt 7 title sprintf("GD, L = %s (all {/Symbol a})", word(depths, i)), \
+            with points lt i pt 7 title sprintf("GD, L = %s (all α)", word(depths, i)), \
          (have_mnist ? msv : '/dev/null') using (strcol(1) eq "escape" && strcol(4) eq "dW" ? $3 : NaN):6 \
             with linespoints lt 4 pt 5 title "GD, MNIST (L=6)", \
          opt using ($3 == optbest ? $7 : NaN):9 with points pt 3 ps 2 lc rgb 'black' title "optimal direction (W_l)", \
@@ -151,7 +151,7 @@ if (have_mnist) {
             set title sprintf("(%c) layer %d: top singular values", 97 + l, l)
             if (l == 1) { set key top right } else { unset key }
             plot for [j=1:5] svrows(word(snaps, j), l, "W") with linespoints lc rgb SC[j] pt 7 ps 0.6 lw 1.5 title sprintf("W_l at %s", snapname(word(snaps, j))), \
-                 svrows("escape", l, "dW") with linespoints lc rgb '#000000' dt 2 pt 6 ps 0.7 lw 1.5 title "{/Symbol D}W_l at t_{esc}"
+                 svrows("escape", l, "dW") with linespoints lc rgb '#000000' dt 2 pt 6 ps 0.7 lw 1.5 title "ΔW_l at t_{esc}"
         }
         unset multiplot
         unset output

@@ -17,7 +17,7 @@ do for [fmt in "png svg"] {
     set xrange [-0.6:2.6]
     set xtics ("Laplace\nℓ = 1" 0, "Gaussian\nℓ = 0.5" 1, "ReLU NTK\nL = 4" 2)
     set bmargin 4
-    set ylabel "stacked D-learnability L^{(D)}({/Symbol f}_k) of the 10 Fourier modes"
+    set ylabel "stacked D-learnability L^{(D)}(φ_k) of the 10 Fourier modes"
     set key outside right top vertical title "frequency k" noopaque
     do for [nn in "3 6"] {
         n = nn + 0
@@ -40,7 +40,7 @@ set datafile separator "\t"
 # ---- Figure 2: learning curves (paper Fig. 2: cube, sphere, MNIST panels) ----
 have(f) = system(sprintf("test -f '%s' && echo 1 || echo 0", f)) + 0
 panels = "cube sphere mnist_0v1 mnist_3v8"
-ptitle(p) = (p eq "cube") ? "8-cube, Laplace: parities {/Symbol c}_{1..k}" : \
+ptitle(p) = (p eq "cube") ? "8-cube, Laplace: parities χ_{1..k}" : \
             (p eq "sphere") ? "S^7, Laplace: zonal harmonics degree k" : \
             (p eq "mnist_0v1") ? "MNIST 0 vs 1, ReLU NTK" : "MNIST 3 vs 8, ReLU NTK"
 tlist(p) = (p eq "cube") ? "1 2 4 8" : (p eq "sphere") ? "1 2 3 4" : "0"
@@ -93,13 +93,13 @@ nlist = "16 125 1000 8000"
 do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1000, 700))
     set output sprintf("%s/krr-curves-bootstrap.%s", outdir, fmt)
-    set title "Deep bootstrap: test (solid, filled) and train (dashed, hollow) MSE vs effective time {/Symbol t} = n/{/Symbol d}\n{/Symbol l}_i = i^{-2}, v_i^2 ∝ i^{-2}; dotted: {/Symbol t} = 1/{/Symbol k}_0(n)"
+    set title "Deep bootstrap: test (solid, filled) and train (dashed, hollow) MSE vs effective time τ = n/δ\nλ_i = i^{-2}, v_i^2 ∝ i^{-2}; dotted: τ = 1/κ_0(n)"
     set logscale xy
     set format x "10^{%L}"
     set format y "10^{%L}"
     set xrange [1e-2:1e8]
     set yrange [1e-6:1.5]
-    set xlabel "effective time {/Symbol t} = n/{/Symbol d}"
+    set xlabel "effective time τ = n/δ"
     set ylabel "MSE"
     set key bottom left
     do for [i=1:4] {

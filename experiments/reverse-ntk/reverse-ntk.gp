@@ -12,8 +12,8 @@ set datafile commentschars '#'
 
 ids = "A B C D E F G H"
 array T[8] = ["A: 4HL ReLU (NNGP)", "B: 4HL ReLU (NTK)", "C: 4HL erf (NNGP)", "D: 4HL erf (NTK)", \
-              "E: K({/Symbol x}) = {/Symbol x}^4 + {/Symbol x}", "F: K({/Symbol x}) = {/Symbol x}^5 + 3", \
-              "G: K({/Symbol x}) = sinh(2{/Symbol x})", "H: K({/Symbol x}) = cosh(2{/Symbol x})"]
+              "E: K(ξ) = ξ^4 + ξ", "F: K(ξ) = ξ^5 + 3", \
+              "G: K(ξ) = sinh(2ξ)", "H: K(ξ) = cosh(2ξ)"]
 kf = datadir.'/kernels.tsv'
 mf = datadir.'/mc.tsv'
 af = datadir.'/activations.tsv'
@@ -25,8 +25,8 @@ do for [fmt in "png svg"] {
     set output sprintf("%s/reverse-ntk.%s", outdir, fmt)
     set multiplot layout 3,3 title "Shallow networks with any dot-product kernel: target vs engineered 1HL NNGP (degree-7 Hermite activation) vs finite width" font ",13"
     set xrange [-1.05:1.05]
-    set xlabel "{/Symbol x} = x{/Symbol \327}x'/d"
-    set ylabel "K({/Symbol x})"
+    set xlabel "ξ = x·x'/d"
+    set ylabel "K(ξ)"
     set key top left
     do for [i=1:8] {
         p = word(ids, i)
@@ -36,11 +36,11 @@ do for [fmt in "png svg"] {
              kf using 2:(is(p) ? $4 : 1/0) with lines lw 1.5 lc rgb '#08306b' title "1HL NNGP (engineered)", \
              mf using 2:(is(p) ? $4 : 1/0):5 with yerrorbars pt 7 ps 0.8 lc rgb C[2] title sprintf("finite width (MC, %.0e neurons, ±1 SE)", Mneur)
     }
-    set title "I: the engineered activations {/Symbol f}(z)"
+    set title "I: the engineered activations φ(z)"
     set xrange [-2.5:2.5]
     set yrange [-6:10]
     set xlabel "z"
-    set ylabel "{/Symbol f}(z)"
+    set ylabel "φ(z)"
     set key top center maxrows 4 font ",9"
     plot for [i=1:8] af using 1:(column("phi_".word(ids, i))) with lines lw 2 lc rgb C[i] dashtype i > 4 ? 2 : 1 title word(ids, i)
     unset multiplot
@@ -89,13 +89,13 @@ do for [fmt in "png svg"] {
 
     set title "(c) NTK mode: 1HL NTK matched to the 4HL ReLU NTK (B')"
     set xrange [-1.05:1.05]
-    set xlabel "{/Symbol x} = x{/Symbol \327}x'/d"
+    set xlabel "ξ = x·x'/d"
     set ylabel "kernel"
     set autoscale y
     set key top left vertical maxrows 4 font ",9"
     plot kf using 2:(is("Bntk") ? $3 : 1/0) with lines lw 7 lc rgb '#9ecae1' title "target: 4HL ReLU NTK", \
          kf using 2:(is("Bntk") ? $6 : 1/0) with lines lw 1.5 lc rgb '#08306b' title "1HL NTK (quadrature)", \
-         kf using 2:(is("Bntk") ? $5 : 1/0) with lines lw 1.5 dt 2 lc rgb C[3] title "1HL NNGP = {/Symbol S} c_k {/Symbol x}^k/(k+1)", \
+         kf using 2:(is("Bntk") ? $5 : 1/0) with lines lw 1.5 dt 2 lc rgb C[3] title "1HL NNGP = Σ c_k ξ^k/(k+1)", \
          mf using 2:(is("Bntk") ? $4 : 1/0):5 with yerrorbars pt 7 ps 0.8 lc rgb C[2] title "finite width (MC)"
     unset multiplot
     unset output

@@ -47,7 +47,7 @@ do for [fmt in "png svg"] {
 
     # (a) loss staircase with predicted step times
     set title sprintf("(a) linear BT, MNIST pairs: loss (d = %d)", d)
-    set xlabel "effective time t = {/Symbol h} {/Symbol \264} step"
+    set xlabel "effective time t = η × step"
     set ylabel "loss ||C - I||_F^2"
     set xrange [0:tlin]
     set yrange [0:d + 0.3]
@@ -56,7 +56,7 @@ do for [fmt in "png svg"] {
     do for [i=0:d] { set arrow from graph 0, first i to graph 1, first i nohead dt 3 lc rgb '#999999' lw 1 }
     plot ls_ using 4:(0):(0):(d + 0.3) with vectors nohead dt 2 lw 1.2 lc rgb '#D55E00' title "predicted t_j^G", \
          lt using 1:2 with lines lw 3 lc rgb '#0072B2' title "GD (experiment)", \
-         lt using 1:(sum [j=1:d] (1 - column(2 + d + j))**2) with lines dt 2 lw 1.5 lc rgb '#000000' title "theory {/Symbol S}_j (1 - c_j(t))^2"
+         lt using 1:(sum [j=1:d] (1 - column(2 + d + j))**2) with lines dt 2 lw 1.5 lc rgb '#000000' title "theory Σ_j (1 - c_j(t))^2"
     unset arrow
 
     # (b) embedding eigenvalues, theory logistics dashed
@@ -84,7 +84,7 @@ do for [fmt in "png svg"] {
     # (d), (e) MLP small vs standard init, same axes
     do for [panel=1:2] {
         f = panel == 1 ? ms : mst
-        set title (panel == 1 ? "(d) ReLU MLP, small init (0.05 {/Symbol \264} He): steps" : "(e) ReLU MLP, standard init (1 {/Symbol \264} He): no steps")
+        set title (panel == 1 ? "(d) ReLU MLP, small init (0.05 × He): steps" : "(e) ReLU MLP, standard init (1 × He): no steps")
         set xrange [0:tmlp]
         set yrange [0:md + 0.3]
         set ytics 1

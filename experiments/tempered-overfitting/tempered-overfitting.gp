@@ -18,28 +18,28 @@ red = '#D55E00'; green = '#009E73'; blue1 = '#56B4E9'; blue2 = '#0072B2'; blue3 
 do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1000, 720))
     set output sprintf("%s/tempered-overfitting-regimes.%s", outdir, fmt)
-    set title "Ridgeless KRR on pure noise: excess risk / {/Symbol s}^2 = E_0 - 1 (eigenframework lines, Gaussian-design points)"
+    set title "Ridgeless KRR on pure noise: excess risk / σ^2 = E_0 - 1 (eigenframework lines, Gaussian-design points)"
     set logscale xy
     set xrange [12:90000]
     set yrange [0.01:1000]
     set format y "10^{%T}"
     set format x "10^{%T}"
     set xlabel "training-set size n"
-    set ylabel "excess test risk / {/Symbol s}^2   (= E_0 - 1)"
+    set ylabel "excess test risk / σ^2   (= E_0 - 1)"
     set key top left
     unset label
-    set label 1 "catastrophic\n{/*0.85 {/Symbol l}_i = e^{-0.1 i}: E_0 - 1 ≈ 0.1 n}" at 300, 150 tc rgb red
-    set label 2 "tempered\n{/*0.85 {/Symbol l}_i = i^{-{/Symbol a}}: E_0 → {/Symbol a}}" at 9000, 4.5 tc rgb blue2
+    set label 1 "catastrophic\n{/*0.85 λ_i = e^{-0.1 i}: E_0 - 1 ≈ 0.1 n}" at 300, 150 tc rgb red
+    set label 2 "tempered\n{/*0.85 λ_i = i^{-α}: E_0 → α}" at 9000, 4.5 tc rgb blue2
     set label 3 "benign\n{/*0.85 E_0 → 1}" at 12000, 0.045 tc rgb green
-    plot f('theory-power3.tsv') u 1:4 w l lw 2 lc rgb blue3 t "power law {/Symbol a} = 3", \
-         2 w l dt 2 lw 1.2 lc rgb blue3 t "asymptote {/Symbol a} - 1", \
-         f('theory-power2.tsv') u 1:4 w l lw 2 lc rgb blue2 t "power law {/Symbol a} = 2", \
+    plot f('theory-power3.tsv') u 1:4 w l lw 2 lc rgb blue3 t "power law α = 3", \
+         2 w l dt 2 lw 1.2 lc rgb blue3 t "asymptote α - 1", \
+         f('theory-power2.tsv') u 1:4 w l lw 2 lc rgb blue2 t "power law α = 2", \
          1 w l dt 2 lw 1.2 lc rgb blue2 notitle, \
-         f('theory-power1.5.tsv') u 1:4 w l lw 2 lc rgb blue1 t "power law {/Symbol a} = 1.5", \
+         f('theory-power1.5.tsv') u 1:4 w l lw 2 lc rgb blue1 t "power law α = 1.5", \
          0.5 w l dt 2 lw 1.2 lc rgb blue1 notitle, \
          f('theory-exp.tsv') u 1:4 w l lw 2 lc rgb red t "exponential e^{-0.1 i}", \
          f('theory-benign.tsv') u 1:4 w l lw 2 lc rgb green t "1/((i+1) ln^2(i+1))", \
-         f('theory-power2-ridge0.1.tsv') u 1:4 w l lw 2 dt 3 lc rgb green t "{/Symbol a} = 2 with ridge {/Symbol d} = 0.1", \
+         f('theory-power2-ridge0.1.tsv') u 1:4 w l lw 2 dt 3 lc rgb green t "α = 2 with ridge δ = 0.1", \
          f('excess-design-power2.tsv') u 1:4:5 w yerrorbars pt 7 ps 1.1 lc rgb blue2 t "simulation (mean ± s.e.)", \
          f('excess-design-exp.tsv') u 1:4:5 w yerrorbars pt 7 ps 1.1 lc rgb red notitle, \
          f('excess-design-benign.tsv') u 1:4:5 w yerrorbars pt 7 ps 1.1 lc rgb green notitle
@@ -52,7 +52,7 @@ unset format
 do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1000, 700))
     set output sprintf("%s/tempered-overfitting-sphere.%s", outdir, fmt)
-    set title "Kernel regression on S^4 with pure-noise labels ({/Symbol s}^2 = 1): Laplace tempered, Gaussian catastrophic"
+    set title "Kernel regression on S^4 with pure-noise labels (σ^2 = 1): Laplace tempered, Gaussian catastrophic"
     set logscale xy
     set xrange [24:3000]
     set yrange [0.05:20]
@@ -61,13 +61,13 @@ do for [fmt in "png svg"] {
     set xlabel "training-set size n"
     set ylabel "clean excess test MSE  E_x[f̂(x)^2]"
     set key top left
-    set label 1 "{/Symbol s}^2/(d-1) = 0.25" at 1200, 0.22 tc rgb grey
-    plot f('theory-sphere-laplace.tsv') u 1:4 w l lw 2 lc rgb blue2 t "Laplace ℓ = 1, ridgeless: theory (E_0 - 1){/Symbol s}^2", \
+    set label 1 "σ^2/(d-1) = 0.25" at 1200, 0.22 tc rgb grey
+    plot f('theory-sphere-laplace.tsv') u 1:4 w l lw 2 lc rgb blue2 t "Laplace ℓ = 1, ridgeless: theory (E_0 - 1)σ^2", \
          f('excess-sphere-laplace.tsv') u 1:4:5 w yerrorbars pt 7 lc rgb blue2 t "Laplace: mean ± s.e.", \
          f('theory-sphere-gaussian.tsv') u 1:4 w l lw 2 lc rgb red t "Gaussian ℓ = 1/√2, ridgeless: theory", \
          f('excess-sphere-gaussian.tsv') u 1:6:7:8 w yerrorbars pt 5 lc rgb red t "Gaussian: median, 25-75%", \
-         f('theory-sphere-gaussian-ridge0.1.tsv') u 1:4 w l lw 2 dt 2 lc rgb green t "Gaussian, ridge {/Symbol d} = 0.1: theory", \
-         f('excess-sphere-gaussian-ridge.tsv') u 1:4:5 w yerrorbars pt 9 lc rgb green t "Gaussian, {/Symbol d} = 0.1: mean ± s.e.", \
+         f('theory-sphere-gaussian-ridge0.1.tsv') u 1:4 w l lw 2 dt 2 lc rgb green t "Gaussian, ridge δ = 0.1: theory", \
+         f('excess-sphere-gaussian-ridge.tsv') u 1:4:5 w yerrorbars pt 9 lc rgb green t "Gaussian, δ = 0.1: mean ± s.e.", \
          0.25 w l dt 3 lw 1.5 lc rgb grey notitle
     unset output
 }
@@ -87,29 +87,29 @@ do for [fmt in "png svg"] {
     set format x "%g"
     set format y "%g"
     set xlabel "training-set size n"
-    set ylabel "excess test risk / {/Symbol s}^2"
+    set ylabel "excess test risk / σ^2"
     set key top left
-    plot f('theory-torus-sobolev.tsv') u 1:4 w l lw 2 lc rgb blue2 t "Sobolev s = 4 ({/Symbol a} = 2): theory", \
+    plot f('theory-torus-sobolev.tsv') u 1:4 w l lw 2 lc rgb blue2 t "Sobolev s = 4 (α = 2): theory", \
          f('excess-torus-sobolev.tsv') u 1:4:5 w yerrorbars pt 7 lc rgb blue2 t "Sobolev: mean ± s.e.", \
-         1 w l dt 2 lw 1.2 lc rgb blue2 t "asymptote {/Symbol a} - 1 = 1", \
+         1 w l dt 2 lw 1.2 lc rgb blue2 t "asymptote α - 1 = 1", \
          f('theory-torus-heat.tsv') u 1:4 w l lw 2 lc rgb red t "heat t = 2: theory", \
          f('excess-torus-heat.tsv') u 1:4:5 w yerrorbars pt 5 lc rgb red t "heat: mean ± s.e."
     # (b) circle
-    set title "(b) circle Z_{65536}, Sobolev s = 1 ({/Symbol a} = 2): theory is wrong in 1-D"
+    set title "(b) circle Z_{65536}, Sobolev s = 1 (α = 2): theory is wrong in 1-D"
     set yrange [0:1.4]
     set key bottom right
     plot f('theory-circle-sobolev.tsv') u 1:4 w l lw 2 lc rgb blue2 t "theory E_0 - 1", \
          f('excess-circle-sobolev.tsv') u 1:4:5 w yerrorbars pt 7 lc rgb blue2 t "experiment: mean ± s.e.", \
          2.0/3 w l dt 3 lw 2 lc rgb grey t "2/3: 1-D linear interpolation of noise"
     # (c) spectra: prescribed vs recovered by the forward transform
-    set title "(c) FFTW check: prescribed {/Symbol l}(m) (lines), recovered r2c(k)/N (points)"
+    set title "(c) FFTW check: prescribed λ(m) (lines), recovered r2c(k)/N (points)"
     set logscale xy
     set xrange [0.8:60000]
     set yrange [1e-20:1]
     set format y "10^{%T}"
     set format x "%g"
     set xlabel "|m| (signed frequency norm)"
-    set ylabel "{/Symbol l}(m)"
+    set ylabel "λ(m)"
     set key bottom left
     plot f('spectrum-torus-sobolev.tsv') u ($1 > 0 ? $1 : NaN):3 w l lw 2 lc rgb blue2 t "T^4 Sobolev s = 4", \
          '' u ($1 > 0 ? $1 : NaN):4 every 4 w p pt 6 ps 0.6 lc rgb blue2 notitle, \
@@ -118,13 +118,13 @@ do for [fmt in "png svg"] {
          f('spectrum-circle-sobolev.tsv') u ($1 > 0 ? $1 : NaN):3 w l lw 2 lc rgb green t "circle Sobolev s = 1", \
          '' u ($1 > 0 ? $1 : NaN):4 every 8 w p pt 6 ps 0.6 lc rgb green notitle
     # (d) circle kernel table vs closed form
-    set title "(d) circle: FFTW kernel table vs cosh({/Symbol p} - |{/Symbol q}|)/cosh {/Symbol p}"
+    set title "(d) circle: FFTW kernel table vs cosh(π - |θ|)/cosh π"
     unset logscale xy
     set xrange [0:pi]
     set yrange [0:1.05]
     set format y "%g"
-    set xlabel "{/Symbol q}"
-    set ylabel "k({/Symbol q}) = K(0, {/Symbol q})"
+    set xlabel "θ"
+    set ylabel "k(θ) = K(0, θ)"
     set key top right
     plot f('kernel-circle.tsv') u 1:3 w l lw 2 lc rgb grey t "closed form (infinite sum)", \
          '' u 1:2 every 8 w p pt 7 ps 0.6 lc rgb blue2 t "FFTW table, G = 65536"
@@ -159,7 +159,7 @@ do for [fmt in "png svg"] {
         set title panel == 1 ? "(a) S^4, target sign(x_1), Laplace ℓ = 1" : "(b) MNIST even vs odd, Laplace ℓ = 28"
         sel(m, n) = (strcol(1) eq m && $2 == n)
         plot for [k=1:2] f(file) u 3:(sel("krr_ridgeless", k == 1 ? n1 : n2) ? $4 : NaN):5 w yerrorlines lw 2 pt 7 lc k t sprintf("KRR ridgeless, n = %d", k == 1 ? n1 : n2), \
-             for [k=1:2] f(file) u 3:(sel("krr_ridge", k == 1 ? n1 : n2) ? $4 : NaN):5 w yerrorlines lw 2 dt 2 pt 5 lc k t sprintf("KRR {/Symbol d} = %s, n = %d", rid, k == 1 ? n1 : n2), \
+             for [k=1:2] f(file) u 3:(sel("krr_ridge", k == 1 ? n1 : n2) ? $4 : NaN):5 w yerrorlines lw 2 dt 2 pt 5 lc k t sprintf("KRR δ = %s, n = %d", rid, k == 1 ? n1 : n2), \
              for [k=1:2] f(file) u 3:(sel("nn1", k == 1 ? n1 : n2) ? $4 : NaN):5 w yerrorlines lw 2 dt 3 pt 9 lc k t sprintf("1-NN, n = %d", k == 1 ? n1 : n2), \
              for [k=1:2] f(file) u 3:(sel("nn1", k == 1 ? n1 : n2) ? $7 : NaN) w l lw 1 lc rgb grey t (k == 1 ? "1-NN formula e_0 + p(1 - 2e_0)" : ""), \
              for [m in "krr_ridgeless krr_ridge nn1"] for [k=1:2] f(file) u 3:(sel(m, k == 1 ? n1 : n2) ? ($7 - $3)/(1 - 2*$3) : NaN) w l lw 0.8 dt 4 lc k t (m eq "nn1" && k == 2 ? "benign reference: the p = 0 error" : "")

@@ -41,15 +41,15 @@ do for [fmt in "png svg"] {
     set xrange [0.3:20]
     set yrange [-0.02:1.3]
     set ytics 0, 0.2, 1
-    set xlabel "time {/Symbol t} / {/Symbol t}_1^P"
-    set ylabel "s_k^2 / {/Symbol l}_k"
+    set xlabel "time τ / τ_1^P"
+    set ylabel "s_k^2 / λ_k"
     set key top left
     if (syn) {
         unset arrow
         do for [k=1:ds] { set arrow from tGs[k]/t1s, graph 0 to tGs[k]/t1s, graph 1 nohead dt 2 lw 1 lc rgb kc(k) }
         plot for [k=1:ds] f("synth_traj.tsv") using ($1/t1s):(column(2+k)/lams[k]) with lines lw 2.5 lc rgb kc(k) title (k == 1 ? "experiment (GD on sampled M^*)" : ""), \
              for [k=1:ds] f("synth_traj.tsv") using ($1/t1s):(column(2+ds+k)/lams[k]) with lines dt 3 lw 2 lc rgb '#000000' title (k == 1 ? "logistic theory, predictor G" : ""), \
-             NaN with lines dt 2 lw 1 lc rgb '#888888' title "predicted step times {/Symbol t}_k^G"
+             NaN with lines dt 2 lw 1 lc rgb '#888888' title "predicted step times τ_k^G"
     } else { set label 1 "run --part synthetic" at graph 0.4, 0.5; plot NaN notitle; unset label 1 }
     unset arrow
     # (b) synthetic loss and analogy accuracy
@@ -66,7 +66,7 @@ do for [fmt in "png svg"] {
     if (syn) {
         do for [k=1:ds] { set arrow from graph 0, first pls[k] to graph 1, first pls[k] nohead dt 3 lw 1 lc rgb '#888888' }
         plot f("synth_traj.tsv") using ($1/t1s):2 with lines lw 2.5 lc rgb C[1] title "loss (experiment)", \
-             NaN with lines dt 3 lw 1 lc rgb '#888888' title "predicted plateaus 1 - {/Symbol S}_{j≤k} {/Symbol l}_j^2/|M^*|^2", \
+             NaN with lines dt 3 lw 1 lc rgb '#888888' title "predicted plateaus 1 - Σ_{j≤k} λ_j^2/|M^*|^2", \
              f("synth_analogy.tsv") using ($1/t1s):($4 > 0 ? $4 : NaN) axes x1y2 with steps lw 2 lc rgb C[2] title "tie-expected accuracy, closed form (right)", \
              f("synth_analogy.tsv") using ($1/t1s):3 axes x1y2 with points pt 7 ps 0.8 lc rgb C[3] title "trained W accuracy (right)"
     } else { plot NaN notitle }
@@ -97,7 +97,7 @@ do for [fmt in "png svg"] {
     if (sg) {
         do for [k=1:3] { set arrow from esc[k], graph 0 to esc[k], graph 1 nohead dt 2 lw 1 lc rgb kc(k) }
         plot for [k=1:ns] f("sgns_traj.tsv") using 1:(column(1+k)) with lines lw 2 lc rgb kc(k) title sprintf("s_%d", k), \
-             (s10 * exp(g1 * x) < 1 ? s10 * exp(g1 * x) : NaN) with lines dt 3 lw 2 lc rgb '#000000' title "growth lr {/Symbol l}_1(M_{lin})", \
+             (s10 * exp(g1 * x) < 1 ? s10 * exp(g1 * x) : NaN) with lines dt 3 lw 2 lc rgb '#000000' title "growth lr λ_1(M_{lin})", \
              NaN with lines dt 2 lw 1 lc rgb '#888888' title "escapes of s_1, s_2, s_3"
     } else { plot NaN notitle }
     unset arrow
@@ -119,7 +119,7 @@ do for [fmt in "png svg"] {
     set xrange [1:*]
     set yrange [1e-3:1.5]
     set xlabel "index k"
-    set ylabel "{/Symbol l}_k / {/Symbol l}_1"
+    set ylabel "λ_k / λ_1"
     set format y "10^{%L}"
     set key bottom left
     l1t = txt ? val("text_spectrum.tsv", 1, 2) : 1
@@ -139,7 +139,7 @@ do for [fmt in "png svg"] {
     set key top left
     if (txt) {
         nf = ncols("text_analogy_d.tsv") - 3
-        plot f("text_analogy_d.tsv") using 1:3 with linespoints lw 3 pt 7 lc rgb '#000000' title "closed form V_d{/Symbol L}_d^{1/2}, total", \
+        plot f("text_analogy_d.tsv") using 1:3 with linespoints lw 3 pt 7 lc rgb '#000000' title "closed form V_dΛ_d^{1/2}, total", \
              for [j=1:nf] f("text_analogy_d.tsv") using 1:(column(3+j)) with lines lw 1.5 lc rgb kc(j) title columnhead(3+j) noenhanced, \
              f("text_analogy_t.tsv") using ($2 > 0 ? $2 : NaN):3 with points pt 2 ps 1.5 lw 2 lc rgb C[2] title "trained QWEM along training"
     } else { plot NaN notitle }
