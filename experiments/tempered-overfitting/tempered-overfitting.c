@@ -6,7 +6,7 @@
 // Laplace vs Gaussian kernels (Fig. 4 analogue), classification noise profiles (Fig. 3/10
 // analogues, KRR and 1-NN only).  Spec: shared/specs/tempered-overfitting.md.
 //
-// Claim.  Interpolating noisy labels, kernel regression's excess test risk tends to (E0 - 1)
+// Claim: interpolating noisy labels, kernel regression's excess test risk tends to (E0 - 1)
 // sigma^2, and the noise amplification E0 is set by the kernel's eigenvalue decay: a power law
 // lambda_i ~ i^-alpha gives E0 -> alpha (TEMPERED), faster decay gives E0 -> infinity
 // (CATASTROPHIC), slower decay or any fixed ridge gives E0 -> 1 (BENIGN).
