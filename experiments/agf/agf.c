@@ -33,8 +33,9 @@
 // diag_limit.tsv, diag_white.tsv, linear.tsv, linear_steps.tsv, modadd_s{seed}.tsv,
 // modadd_levels.tsv, modadd_dwells.tsv, modadd_agf.tsv, modadd_agf_curve.tsv.
 //
-// Run:  build/agf                       (all cases, ~1 min on one core)
-//       build/agf --quick               (< 2 s)
+// Run:  build/agf                       (all cases: 20 s of CPU on one core; GD modular addition
+//                                        ~2 s per seed, AGF rounds ~5 s per seed)
+//       build/agf --quick               (0.5 s of CPU)
 //       build/agf --case modadd --modp 13 --mags 0,9,7,5,3,1,0.5 --seeds 4
 //       build/agf --case diag --whiten 1 --beta 1,-0.5,0.25 --alphas 1e-8
 #include <gsl/gsl_cblas.h>
@@ -67,12 +68,14 @@
 // Time is always the GD time t = eta * step (common-training.md §1).
 #define KAPPA 3.0            // homogeneity of w (u.x1 + v.x2)^2 in theta = (u, v, w)
 #define REC_EVERY 20         // modular addition: power spectrum recorded every 20 epochs (AGF §3C)
-#define AGF_EULER 0.01
+#define AGF_EULER 0.01       // default of --agf-euler
 #define AGF_COST_RTOL 1e-8   // cost minimisation stops at |grad| < 1e-8 |grad_0| ...
-#define AGF_COST_MAXIT 2000  // TEMP
+#define AGF_COST_MAXIT 2000  // default of --cost-iters (AGF §2.1 says 2e4; see the note)
+#define AGF_DONE 1e-4        // AGF stops once its loss is below 1e-4 L_0 (everything learned)
 #define AGF_REVIVE 1e-3      // an active neuron below this norm returns to the dormant set
 #define AGF_MAX_ROUNDS 400   // cap on AGF rounds (modular addition)
-#define DIAG_TAIL 0.5        // diagonal GD runs to t~_last + 0.5 (AGF §2.5)
+#define DIAG_TAIL 0.5        // diagonal GD runs to t~_last + max(0.5, 40/ln(1/alpha)) (AGF §2.5: + 0.5;
+                             // the last drop, to 1e-3 of the plateau before it, needs ~40 units of t)
 #define LIN_TAIL 1.5         // linear GD runs to 1.5 tau_r (AGF §3B)
 #define MAXROW 1200          // rows written per GD curve (the detectors use every step)
 
@@ -97,6 +100,8 @@ struct params {
     long epochs;
     int scaled;        // 1: per-neuron-scaled GD (common-training.md §4)
     const char *agf_flow;  // scaled | plain dormant dynamics
+    double agf_euler;  // Euler step Delta = agf_euler / max_i |grad U-bar_i|
+    int cost_iters;    // cap on cost-minimisation iterations per round
     // common
     double lr;         // GD step eta for every case
     cli_ilist seeds;   // modular-addition seeds
@@ -109,7 +114,7 @@ static struct params P = {
     .noise = 0,
     .din = 8, .dout = 6, .svals = {4, {3, 2, 1.2, 0.6}}, .alpha = 1e-8, .hidden = 0,
     .modp = 11, .mags = "0,12.5,10,7.5,5,2.5", .init = 1e-5, .epochs = 12000, .scaled = 1,
-    .agf_flow = "scaled",
+    .agf_flow = "scaled", .agf_euler = AGF_EULER, .cost_iters = AGF_COST_MAXIT,
     .lr = 0.01,
     .seeds = {3, {1, 2, 3}},
 };
@@ -134,6 +139,8 @@ static cli_opt opts[] = {
     {"epochs", CLI_LONG, &P.epochs, 1, 10000000, "modular addition: full-batch epochs", 0, 0},
     {"scaled", CLI_INT, &P.scaled, 0, 1, "modular addition: 1 = per-neuron-scaled GD, 0 = plain GD", 0, 0},
     {"agf-flow", CLI_CHOICE, &P.agf_flow, 0, 0, "AGF dormant dynamics", "scaled|plain", 0},
+    {"agf-euler", CLI_DOUBLE, &P.agf_euler, 1e-4, 1, "AGF Euler step, as a fraction of 1/max |grad U-bar|", 0, 0},
+    {"cost-iters", CLI_INT, &P.cost_iters, 1, 10000000, "AGF: cap on cost-minimisation iterations per round", 0, 0},
     {"lr", CLI_DOUBLE, &P.lr, 1e-6, 1, "GD step size eta", 0, 0},
     {"seeds", CLI_ILIST, &P.seeds, 0, 4e9, "modular addition: seeds", 0, 0},
     {0}};
@@ -312,6 +319,7 @@ static void series_free(series *s) { free(s->tt), free(s->loss); }
 static series diag_gd(const diag_data *D, double alpha, double eta, double tt_end, const double *thr, double *act) {
     const int p = D->p;
     const double lna = log(1 / alpha);
+    tt_end += fmax(DIAG_TAIL, 40 / lna);
     long steps = (long)ceil(tt_end * lna / eta);
     series s = {steps + 1, XNEW(double, steps + 1), XNEW(double, steps + 1)};
     double *theta = XNEW(double, 2 * p), *grad = XNEW(double, 2 * p), *beta = XNEW(double, p);
@@ -350,11 +358,14 @@ static diag_cmp diag_compare(const diag_agf *A, const series *s, double alpha, t
     c.max_ratio_err = 0, c.max_plateau_err = 0;
     for (int k = 0; k < A->nev && k < 64; k++) {
         double Lhi = k ? A->loss[k - 1] : A->L0, Llo = A->loss[k];
+        if (Llo <= 1e-12 * A->L0) Llo = 0;  // the interpolating plateau: 0 up to rounding
         double tgd = steps_drop_time(s->tt, s->loss, s->n, Lhi, Llo);
         c.ratio[k] = tgd / A->tt[k];
         c.long_plateau[k] = 0, c.rel[k] = NAN;
         double pl_gd = NAN;
         if (k + 1 < A->nev) {
+            // Not the flattest point of common-training.md §7: with overlapping steps (plateau 2
+            // here lasts 5 %) the flattest sample between GD's own drops can lie on the next plateau.
             double tmid = 0.5 * (A->tt[k] + A->tt[k + 1]);
             pl_gd = interp(s->tt, s->loss, s->n, tmid);
             c.rel[k] = pl_gd / A->loss[k] - 1;
@@ -364,8 +375,8 @@ static diag_cmp diag_compare(const diag_agf *A, const series *s, double alpha, t
         c.max_ratio_err = isnan(c.ratio[k]) ? INFINITY : fmax(c.max_ratio_err, fabs(c.ratio[k] - 1));
         c.nj = k + 1;
         if (t)
-            tsv_row(t, "%.3g\t%d\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%d", alpha, k + 1, A->tt[k], tgd, c.ratio[k],
-                    A->loss[k], pl_gd, c.rel[k], c.long_plateau[k]);
+            tsv_row(t, "%.3g\t%d\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%d", alpha, k + 1, A->tt[k], tgd,
+                    c.ratio[k], A->loss[k], pl_gd, c.rel[k], c.long_plateau[k]);
     }
     return c;
 }
@@ -401,7 +412,7 @@ static void case_diag(void) {
             thr[j] = 0.5 * fabs(A.beta[(size_t)k * p + j]);
         }
     }
-    const double tt_end = A.tt[A.nev - 1] + DIAG_TAIL;
+    const double tt_end = A.tt[A.nev - 1];  // diag_gd adds the tail
     tsv *td = tsv_open(&C, "diag_drops.tsv", "agf.C2");
     tsv_note(td, "drop: GD loss crosses sqrt(L_{k-1} L_k) of the AGF plateaus (1e-3 L_{k-1} if L_k = 0); "
                  "plateau_gd: GD loss at the AGF mid-plateau time; long = plateau lasts >= 20%% of its start time");
@@ -497,7 +508,7 @@ static void case_white(void) {
     int nz = 0;
     for (int j = 0; j < p; j++) nz += fabs(bh[j]) > 1e-9;
     double *thr = XNEW(double, p), *act = XNEW(double, p);
-    series s = diag_gd(&D, 1e-16, P.lr, A.tt[A.nev - 1] + DIAG_TAIL, thr, act);
+    series s = diag_gd(&D, 1e-16, P.lr, A.tt[A.nev - 1], thr, act);
     tsv *t = tsv_open(&C, "diag_white.tsv", "agf.C3");
     tsv_note(t, "whitened design X^T X/n = I: AGF jumps against t~ = 1/|beta^_i|, drops against beta^_i^2/2; "
                 "GD at alpha = 1e-16 at the AGF mid-plateau times");
@@ -614,12 +625,18 @@ static void case_linear(void) {
     tsv_note(tc, "init |W|^2 = %.6g, |A|^2 = %.6g", n2a, n2b);
     char cols[512] = "t\tloss";
     for (int k = 0; k < r; k++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "\tm_%d", k + 1);
+    for (int k = 0; k < r; k++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "\tm_theory_%d", k + 1);
+    tsv_note(tc, "m_theory_k = s_k/(1 + (s_k/m_k(0) - 1) exp(-2 s_k t/f_k)), f_k = eta s_k/ln(1 + eta s_k), as a fraction of s_k");
     tsv_columns(tc, cols);
     long st = thin(steps + 1);
     char row[2048];
     for (long it = 0; it <= steps; it += st) {
         int o = snprintf(row, sizeof row, "%.6g\t%.10g", t[it], L[it]);
         for (int k = 0; k < r; k++) o += snprintf(row + o, sizeof row - o, "\t%.10g", m[(size_t)k * (steps + 1) + it]);
+        for (int k = 0; k < r; k++) {  // Eq. of AGF §2.3, the logistic, stretched by GD's finite step
+            double f = opt_discrete_time_factor(eta, s[k]);
+            o += snprintf(row + o, sizeof row - o, "\t%.10g", 1 / (1 + (s[k] / m0[k] - 1) * exp(-2 * s[k] * t[it] / f)));
+        }
         tsv_row(tc, "%s", row);
     }
     tsv_close(tc);
@@ -679,7 +696,7 @@ static double fpow(const modadd_task *T, int k, double re2im2) {
 }
 
 static modadd_task modadd_make(int p, const char *mags) {
-    modadd_task T = {p, p * p, p / 2};
+    modadd_task T = {.p = p, .N = p * p, .K = p / 2};
     double m[128] = {0};
     if (!strcmp(mags, "onehot")) {
         for (int k = 0; k <= T.K; k++) m[k] = 1;  // x = e_0: all frequencies tie
@@ -781,6 +798,7 @@ typedef struct {
     double *ep, *loss;
     long nrec;        // power records (every REC_EVERY epochs)
     double *rep, *pw; // (nrec), (nrec, K)
+    int *nbig;        // (nrec) neurons with |theta_i| > 0.1: those that took part in a fit
 } modadd_run;
 
 static modadd_run modadd_gd(const modadd_task *T, int H, unsigned long seed) {
@@ -789,7 +807,8 @@ static modadd_run modadd_gd(const modadd_task *T, int H, unsigned long seed) {
     size_t *map = XNEW(size_t, (size_t)H * 3 * p);
     opt_neuron_map_2layer(H, 2 * p, p, net->off[1], net->off[2], map);
     modadd_run R = {P.epochs + 1, XNEW(double, P.epochs + 1), XNEW(double, P.epochs + 1), 0,
-                    XNEW(double, P.epochs / REC_EVERY + 2), XNEW(double, (size_t)(P.epochs / REC_EVERY + 2) * K)};
+                    XNEW(double, P.epochs / REC_EVERY + 2), XNEW(double, (size_t)(P.epochs / REC_EVERY + 2) * K),
+                    XNEW(int, P.epochs / REC_EVERY + 2)};
     for (long e = 0; e <= P.epochs; e++) {
         const double *F = nn_forward(net, N, T->X);
         double L = loss_mse(N, p, F, T->Y, 1.0 / ((double)N * p), net->dout);
@@ -798,6 +817,11 @@ static modadd_run modadd_gd(const modadd_task *T, int H, unsigned long seed) {
         if (e % REC_EVERY == 0) {
             R.rep[R.nrec] = e;
             modadd_power(T, F, R.pw + (size_t)R.nrec * K);
+            for (int i = 0; i < H; i++) {
+                double r2 = 0;
+                for (int k = 0; k < 3 * p; k++) r2 += net->theta[map[i * 3 * p + k]] * net->theta[map[i * 3 * p + k]];
+                R.nbig[R.nrec] += r2 > 0.01;
+            }
             R.nrec++;
         }
         if (e == P.epochs) break;
@@ -810,7 +834,7 @@ static modadd_run modadd_gd(const modadd_task *T, int H, unsigned long seed) {
     nn_free(net);
     return R;
 }
-static void modadd_run_free(modadd_run *R) { free(R->ep), free(R->loss), free(R->rep), free(R->pw); }
+static void modadd_run_free(modadd_run *R) { free(R->ep), free(R->loss), free(R->rep), free(R->pw), free(R->nbig); }
 
 // ---- (D) AGF on modular addition: theory, simulated ----
 //
@@ -856,7 +880,7 @@ static int cost_minimise(nn *net, const modadd_task *T, double *L_out) {
     double L = active_loss(net, T, 1);
     double gn = cblas_dnrm2((int)n, net->grad, 1), gstart = gn;
     int it = 0, mem = 0, head = 0;
-    for (; it < AGF_COST_MAXIT && gn > AGF_COST_RTOL * gstart; it++) {
+    for (; it < P.cost_iters && gn > AGF_COST_RTOL * gstart; it++) {
         // Direction d = -H g by the two-loop recursion [Nocedal & Wright, Alg. 7.4].
         for (size_t i = 0; i < n; i++) d[i] = -net->grad[i];
         for (int k = 0; k < mem; k++) {
@@ -907,27 +931,26 @@ static int cost_minimise(nn *net, const modadd_task *T, double *L_out) {
             if (mem < M) mem++;
         }
         gn = cblas_dnrm2((int)n, net->grad, 1);
-        if (getenv("AGF_DEBUG") && (it % 500 == 0)) fprintf(stderr, "  cost it %d L %.12g g/g0 %.3g step %.3g\n", it, L, gn / gstart, step);
     }
     *L_out = L;
     free(th0), free(g0), free(d), free(S), free(Yv);
     return it;
 }
 
-// The dominant frequency of a neuron: argmax_k of the DFT power of its input weights (u, v).
-static int neuron_freq(const modadd_task *T, const double *uv) {
+// The frequency a neuron serves: argmax_k of the output power of f_i(x) = w (u.x1 + v.x2)^2 over
+// the data set (the input weights alone can mislead: a useful neuron may have most of its input
+// weight where the template is weak).  F is an (N, p) workspace.
+static int neuron_freq(const modadd_task *T, const double *th, double *F) {
     const int p = T->p;
-    int best = 0;
-    double bp = -1;
-    for (int k = 1; k <= T->K; k++) {
-        double acc = 0;
-        for (int h = 0; h < 2; h++) {
-            double re = 0, im = 0;
-            for (int n = 0; n < p; n++) re += uv[h * p + n] * T->cs[k * p + n], im -= uv[h * p + n] * T->sn[k * p + n];
-            acc += re * re + im * im;
-        }
-        if (acc > bp) bp = acc, best = k;
+    for (int s = 0; s < T->N; s++) {
+        double z = cblas_ddot(2 * p, T->X + (size_t)s * 2 * p, 1, th, 1);
+        for (int n = 0; n < p; n++) F[(size_t)s * p + n] = th[2 * p + n] * z * z;
     }
+    double pw[64];
+    modadd_power(T, F, pw);
+    int best = 1;
+    for (int k = 2; k <= T->K; k++)
+        if (pw[k - 1] > pw[best - 1]) best = k;
     return best;
 }
 
@@ -952,7 +975,7 @@ static void agf_modadd(const modadd_task *T, int H, unsigned long seed, double t
     o->L0 = loss_mse(N, p, FA, T->Y, 1.0 / ((double)N * p), NULL);
     o->nr = 0, o->usteps = 0;
     double t = 0;
-    while (t < t_end && o->nr < AGF_MAX_ROUNDS) {
+    while (t < t_end && o->nr < AGF_MAX_ROUNDS && (o->nr == 0 || o->loss[o->nr - 1] > AGF_DONE * o->L0)) {
         // 1. Utility maximisation until the first dormant neuron reaches |theta| = 1.
         int jact = -1;
         while (t < t_end) {
@@ -970,7 +993,7 @@ static void agf_modadd(const modadd_task *T, int H, unsigned long seed, double t
                 gmax = fmax(gmax, speed * gn[i]);
             }
             if (!(gmax > 0)) DIE("AGF: every dormant utility gradient vanished (all neurons active? raise --hidden)");
-            double dt = fmin(AGF_EULER / gmax, t_end - t), frac = 1;
+            double dt = fmin(P.agf_euler / gmax, t_end - t), frac = 1;
             for (int i = 0; i < H; i++) {
                 if (active[i]) continue;
                 dq[i] = plain ? -(KAPPA - 2) * KAPPA * Ub[i] * dt : KAPPA * Ub[i] * dt;
@@ -1033,10 +1056,10 @@ static void agf_modadd(const modadd_task *T, int H, unsigned long seed, double t
         const double *F = nn_forward(anet, N, T->X);
         memcpy(FA, F, sizeof(double) * N * p);
         L = loss_mse(N, p, FA, T->Y, 1.0 / ((double)N * p), NULL);
-        for (size_t k = 0; k < (size_t)N * p; k++) R[k] = 2.0 / p * (T->Y[k] - FA[k]);
         int r = o->nr++;
         o->t[r] = t, o->loss[r] = L, o->neuron[r] = jact, o->iters[r] = iters;
-        o->freq[r] = neuron_freq(T, act_th + (size_t)jact * P3);
+        o->freq[r] = neuron_freq(T, act_th + (size_t)jact * P3, R);  // R as scratch, recomputed next
+        for (size_t k = 0; k < (size_t)N * p; k++) R[k] = 2.0 / p * (T->Y[k] - FA[k]);
         o->nact[r] = 0;
         for (int i = 0; i < H; i++) o->nact[r] += active[i];
         modadd_power(T, FA, o->pw[r]);
@@ -1096,13 +1119,16 @@ static void case_modadd(int run_gd, int run_agf) {
             tsv *tt = tsv_open(&C, name, "agf.C1");
             tsv_note(tt, "quadratic net H = %d, init %g, %s GD eta %g, full batch, seed %lu; power_k = output power at "
                          "frequency k (rises to P_k)", H, P.init, P.scaled ? "per-neuron-scaled" : "plain", P.lr, seed);
+            tsv_note(tt, "n_big = number of neurons with |theta_i| > 0.1");
             char cols[1024] = "epoch\tloss";
             for (int k = 1; k <= K; k++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "\tpower_%d", k);
+            snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "\tn_big");
             tsv_columns(tt, cols);
             char row[4096];
             for (long r = 0; r < R->nrec; r++) {
                 int o = snprintf(row, sizeof row, "%.0f\t%.10g", R->rep[r], R->loss[(long)R->rep[r]]);
                 for (int k = 0; k < K; k++) o += snprintf(row + o, sizeof row - o, "\t%.8g", R->pw[(size_t)r * K + k]);
+                snprintf(row + o, sizeof row - o, "\t%d", R->nbig[r]);
                 tsv_row(tt, "%s", row);
             }
             tsv_close(tt);
@@ -1168,7 +1194,7 @@ static void case_modadd(int run_gd, int run_agf) {
         // AGF for each seed (from the GD run's initial weights) to the GD run's end time.
         tsv *ta = tsv_open(&C, "modadd_agf.tsv", "agf.C5 agf.C6");
         tsv_note(ta, "AGF rounds (%s flow): at AGF time t (= epoch eta) neuron joins the active set; loss after cost "
-                     "minimisation; freq = dominant frequency of its input weights", plain ? "plain" : "scaled");
+                     "minimisation; freq = the output frequency it serves (largest output power)", plain ? "plain" : "scaled");
         char cols[1024] = "seed\tround\tt\tepoch\tneuron\tfreq\tn_active\tloss\tcost_iters";
         for (int k = 1; k <= K; k++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "\tpower_%d", k);
         tsv_columns(ta, cols);
@@ -1227,7 +1253,7 @@ static void case_modadd(int run_gd, int run_agf) {
             }
             // agf.C6: AGF drop k = the first round whose loss is below sqrt(L_{k-1} L_k); in epochs.
             printf("\n#   drops (AGF epoch / GD epoch):");
-            for (int j = 1; j <= 3 && j <= T.nlev; j++) {
+            for (int j = 1; j <= 3 && j <= nchk; j++) {  // drops to a nonzero level
                 double lvl = T.lev[j] > 0 ? sqrt(T.lev[j - 1] * T.lev[j]) : 1e-3 * T.lev[j - 1], ta_ep = NAN;
                 for (int r = 0; r < A->nr && isnan(ta_ep); r++)
                     if (A->loss[r] <= lvl) ta_ep = A->t[r] / P.lr;
