@@ -48,15 +48,9 @@ $(B)/common/%.o: common/%.c | $(B)/common
 	$(CC) $(CFLAGS) $(XCFLAGS) -c $< -o $@
 $(B)/libcommon.a: $(COMMON_OBJ)
 	@rm -f $@; ar rcs $@ $^
-<<<<<<< HEAD
 # GNU make substitutes only the first % of a pattern prerequisite: expand the stem twice.
 .SECONDEXPANSION:
 $(EXPS): $(B)/%: experiments/$$*/$$*.c $(B)/libcommon.a | $(B)
-=======
-# (make replaces only the first % of a prerequisite: the second needs secondary expansion)
-.SECONDEXPANSION:
-$(B)/%: experiments/$$*/$$*.c $(B)/libcommon.a | $(B)
->>>>>>> agf
 	$(CC) $(CFLAGS) $(XCFLAGS) -DSLUG='"$*"' $< -o $@ $(B)/libcommon.a $(LDLIBS)
 $(B)/tests/%: tests/%.c tests/testlib.h $(B)/libcommon.a | $(B)/tests
 	$(CC) $(CFLAGS) $(XCFLAGS) -Itests $< -o $@ $(B)/libcommon.a $(shell pkg-config --libs check) $(LDLIBS)
