@@ -29,8 +29,8 @@
 // runs.tsv (one row per run), onestep.tsv (first-step identities), fits.tsv (slopes),
 // theory.tsv (Bai-Yin curves).
 //
-// Run:  build/spectral-condition                    (widths 64..2048, 8 replicates; ~25 s)
-//       build/spectral-condition --quick            (widths 64..512; ~0.5 s)
+// Run:  build/spectral-condition                    (widths 64..2048, 8 replicates; ~10 s CPU)
+//       build/spectral-condition --quick            (widths 64..512; ~0.4 s CPU)
 //       build/spectral-condition --param spectral --widths 64,256,1024 --steps 10
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_fit.h>
@@ -140,7 +140,11 @@ static double baiyin(int nin, int nout) {
 }
 // **Predicted width exponents** of $\|\Delta h_2\|/\sqrt n$ (SC §2.5): 0 under the recipe; under
 // SP-lazy $\|\Delta W_2\|_* \sim (1/n)\cdot\Theta(1)\cdot\sqrt n$, hence $n^{-1/2}$; SP with a
-// fixed rate grows and diverges.
+// fixed rate grows and diverges.  Per layer under SP-lazy (readout $\|W_3\|_* = \Theta(1)$, so
+// $\|g_2\|, \|g_1\| = \Theta(1)$, and $\eta_l \propto 1/n$): $\|\Delta W_1\|_* \sim n^{-1}\sqrt d$, i.e.
+// $n^{-3/2}$ after dividing by $\sqrt{n/d}$; $\|\Delta W_2\|_* \sim n^{-1}\sqrt n = n^{-1/2}$; and
+// $\|\Delta W_3\|_* \sim n^{-1}\sqrt n$, i.e. $n^0$ after dividing by $\sqrt{1/n}$ (the readout still
+// learns).  Panel (b) draws these three exponents.
 static const double SLOPE_TH[NPAR] = {0.0, -0.5, NAN};
 
 // ---- experiment ----
