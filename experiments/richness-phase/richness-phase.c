@@ -28,8 +28,8 @@
 // Writes (figures/data/richness-phase/): toy.tsv, toy_theory.tsv, grid.tsv, etastar.tsv,
 // curves.tsv, collapse.tsv.
 //
-// Run:  build/richness-phase                         (all three parts; ~60 s CPU on one core)
-//       build/richness-phase --quick                 (< 1 s)
+// Run:  build/richness-phase                         (all three parts; ~15 s CPU on one core)
+//       build/richness-phase --quick                 (~0.4 s CPU)
 //       build/richness-phase --parts toy --toy-depths 2,5 --init-noise 0.05
 #include <gsl/gsl_fit.h>
 #include <math.h>
