@@ -778,13 +778,25 @@ int main(int argc, char **argv) {
         if (P.toy_depths.v[i] > MAXL) cli_usage_error(&C, "--toy-depths: at most %d", MAXL);
     if (P.ur_steps % P.ur_log_every) cli_usage_error(&C, "--ur-steps must be a multiple of --ur-log-every");
     double t0 = util_now();
-    if (run_toy) part_toy();
-    if (run_grid) part_grid();
-    if (run_curves) part_curves(run_grid);
-    else claim_skip("richness.C7", "the curves part did not run");
-    if (!run_toy) claim_skip("richness.C1", "the toy part did not run"), claim_skip("richness.C2", "the toy part did not run");
-    if (!run_grid) claim_skip("richness.C3", "the grid part did not run"), claim_skip("richness.C4", "the grid part did not run");
-    if (!run_curves) claim_skip("richness.C5", "the curves part did not run"), claim_skip("richness.C6", "the curves part did not run");
+    if (run_toy) {
+        part_toy();
+    } else {
+        claim_skip("richness.C1", "the toy part did not run");
+        claim_skip("richness.C2", "the toy part did not run");
+    }
+    if (run_grid) {
+        part_grid();
+    } else {
+        claim_skip("richness.C3", "the grid part did not run");
+        claim_skip("richness.C4", "the grid part did not run");
+    }
+    if (run_curves) {
+        part_curves(run_grid);
+    } else {
+        claim_skip("richness.C5", "the curves part did not run");
+        claim_skip("richness.C6", "the curves part did not run");
+        claim_skip("richness.C7", "the curves part did not run");
+    }
     progress_done("done in %.1f s", util_now() - t0);
     claim_summary(C.slug);
     return 0;
