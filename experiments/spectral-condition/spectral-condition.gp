@@ -1,0 +1,101 @@
+# spectral-condition.gp: the coord check of the spectral condition for feature learning.
+#   gnuplot -c spectral-condition.gp DATADIR OUTDIR
+# Writes OUTDIR/spectral-condition.{png,svg}, 2 x 2: (a) feature change against width for the
+# three parametrisations, (b) the spectral condition per layer, (c) updates are low rank,
+# (d) the initial weights sit at the spectral scale (Bai-Yin).
+datadir = ARG1
+outdir = ARG2
+load 'figures/style.gp'
+
+wt = datadir.'/widths.tsv'
+rt = datadir.'/runs.tsv'
+os = datadir.'/onestep.tsv'
+ft = datadir.'/fits.tsv'
+th = datadir.'/theory.tsv'
+hdr(name) = system(sprintf("awk '$1 == \"#\" && $2 == \"param\" && $3 == \"%s\" {print $5; exit}' %s", name, wt))
+K = hdr("steps") + 0
+S = hdr("seeds") + 0
+nmin = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"param\" {print $2; exit}' %s", wt)) + 0
+nmax = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"param\" && $2 + 0 > m {m = $2} END {print m}' %s", wt)) + 0
+# value of a column of widths.tsv at (param, n)
+val(p, n, col) = system(sprintf("awk -F'\t' '$1 == \"%s\" && $2 == %d {print $%d; exit}' %s", p, n, col, wt)) + 0
+slope(p) = system(sprintf("awk -F'\t' '$1 == \"%s\" {print $2; exit}' %s", p, ft)) + 0
+has(p) = system(sprintf("grep -c '^%s\t' %s", p, wt)) + 0
+n0 = 2 * nmin   # the guides are anchored where the fits start
+a_spec = has("spectral") ? val("spectral", n0, 7) : NaN
+a_lazy = has("sp-lazy") ? val("sp-lazy", n0, 7) : NaN
+PCOL(p) = p eq "spectral" ? 1 : p eq "sp-lazy" ? 2 : 3
+plabel(p) = p eq "spectral" ? "spectral (muP)" : p eq "sp-lazy" ? "SP, {/Symbol h} ∝ 1/n" : "SP, fixed {/Symbol h}"
+pars = "spectral sp-lazy sp"
+
+do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1200, 900))
+    set output sprintf("%s/spectral-condition.%s", outdir, fmt)
+    set multiplot layout 2,2 margins 0.08,0.98,0.07,0.95 spacing 0.09,0.11
+    set logscale x 2
+    set xrange [nmin / 1.3 : nmax * 1.3]
+    set xlabel "hidden width n"
+
+    # (a) feature change: flat under the recipe, n^{-1/2} for SP-lazy, blow-up for SP
+    set title "(a) feature change ||{/Symbol D}h_2(x_p)|| / √n after K steps"
+    set logscale y
+    set yrange [0.005:1e4]
+    set format y "10^{%T}"
+    set ylabel "||{/Symbol D}h_2|| / √n   (mean ± s.e. over replicates)"
+    set key top left font ",9"
+    set label 2 "×: single SP replicates that did not diverge" at graph 0.02, graph 0.04 tc rgb C[3] font ",9"
+    plot for [p in pars] wt using (strcol(1) eq p && $4 == 0 ? $2 : NaN):7:8 \
+            with yerrorbars lt PCOL(p) pt 7 ps 1.1 title sprintf("%s: slope %+.2f", plabel(p), slope(p)), \
+         for [p in pars] wt using (strcol(1) eq p && $4 == 0 ? $2 : NaN):7 with lines lt PCOL(p) lw 1 notitle, \
+         rt using (strcol(1) eq "sp" && $4 == 0 && $2 > nmin * 3 ? $2 * 1.05 : NaN):5 with points lt 3 pt 2 ps 0.6 notitle, \
+         wt using (strcol(1) eq "sp" && $4 > 0 ? $2 : NaN):(600):(0):(5400) with vectors head filled size screen 0.008,25 lt 3 lw 2 \
+            title sprintf("SP: diverged (of %d)", S), \
+         wt using (strcol(1) eq "sp" && $4 > 0 ? $2 : NaN):(350):(sprintf("%d", $4)) with labels tc rgb C[3] font ",10" notitle, \
+         (x >= n0 ? a_spec : NaN) with lines lt 1 dt 2 lw 1.5 title "theory: slopes 0, -1/2", \
+         (x >= n0 ? a_lazy * (x / n0)**(-0.5) : NaN) with lines lt 2 dt 2 lw 1.5 notitle
+    unset label
+
+    # (b) the spectral condition, per layer: ||Delta W_l||_* / sqrt(n_l / n_{l-1})
+    set title "(b) spectral condition per layer: ||{/Symbol D}W_l||_* / √(n_l/n_{l-1})"
+    set yrange [3e-4:1e3]
+    set ylabel "||{/Symbol D}W_l||_* / √(fan-out/fan-in)"
+    set key top right maxrows 4 font ",9"
+    unset label
+    a_band = has("spectral") ? (val("spectral", n0, 10) + val("spectral", n0, 12) + val("spectral", n0, 14)) / 3 : NaN
+    array b_lazy[3]
+    do for [l=1:3] { b_lazy[l] = has("sp-lazy") ? val("sp-lazy", n0, 8 + 2 * l) : NaN }
+    array e_lazy[3] = [-1.5, -0.5, 0]
+    plot for [l=1:3] wt using (strcol(1) eq "spectral" ? $2 : NaN):(column(8 + 2 * l)):(column(9 + 2 * l)) \
+            with yerrorlines lt 1 dt 1 pt (l == 1 ? 7 : l == 2 ? 5 : 9) lw 1 title sprintf("spectral, l=%d", l), \
+         a_band with lines lc rgb '#888888' dt 2 lw 2 title "theory: slope 0", \
+         for [l=1:3] wt using (strcol(1) eq "sp-lazy" ? $2 : NaN):(column(8 + 2 * l)):(column(9 + 2 * l)) \
+            with yerrorlines lt 2 dt 1 pt (l == 1 ? 6 : l == 2 ? 4 : 8) lw 1 title sprintf("SP-lazy, l=%d", l), \
+         for [l=1:3] (x >= n0 ? b_lazy[l] * (x / n0)**e_lazy[l] : NaN) with lines lt 2 dt 2 lw 1.2 \
+            title (l == 1 ? "n^{-3/2}, n^{-1/2}, n^0" : "")
+    unset format y
+
+    # (c) updates are low rank: exactly rank one after one step, nearly after K
+    set title sprintf("(c) updates are low rank: ||{/Symbol D}W_2||_F / ||{/Symbol D}W_2||_* (K = %d)", K)
+    unset logscale y
+    set yrange [0.9:sqrt(K) * 1.05]
+    set ylabel "||{/Symbol D}W_2||_F / ||{/Symbol D}W_2||_*"
+    set key center right maxrows 6 font ",9"
+    plot 1 with lines lc rgb '#000000' lw 1.5 title "1: rank one (exact after 1 step)", \
+         sqrt(K) with lines lc rgb '#000000' dt 2 lw 1.5 title sprintf("√K = %.2f: most that rank K allows", sqrt(K)), \
+         for [p in pars] wt using (strcol(1) eq p && $4 == 0 ? $2 * (1 + 0.04 * (PCOL(p) - 2)) : NaN):16:17 \
+            with yerrorbars lt PCOL(p) pt 7 title sprintf("%s, after K steps", plabel(p)), \
+         for [p in pars] os using (strcol(1) eq p && $3 == 2 ? $2 * (1 + 0.04 * (PCOL(p) - 2)) : NaN):(1 + $4) \
+            with points lt PCOL(p) pt 4 ps 1.2 title (p eq "spectral" ? "after 1 step (replicate 1)" : "")
+
+    # (d) the initial weights obey the spectral scale (Bai-Yin edge)
+    set title "(d) initial weights: ||W_l(0)||_* / √(n_l/n_{l-1}), spectral recipe"
+    set yrange [0.9:2.2]
+    set ylabel "||W_l(0)||_* / √(fan-out/fan-in)"
+    set key center right maxrows 6 font ",9"
+    plot for [l=1:3] th using 1:(column(1 + l)) with lines lt (3 + l) lw 1.5 \
+            title sprintf("Bai-Yin: %s", l == 1 ? "1 + √(d/n)" : l == 2 ? "2" : "1 + 1/√n"), \
+         for [l=1:3] wt using (strcol(1) eq "spectral" ? $2 : NaN):(column(18 + 2 * l)):(column(19 + 2 * l)) \
+            with yerrorbars lt (3 + l) pt 7 title sprintf("measured, l = %d", l)
+    unset multiplot
+    unset output
+}
