@@ -39,8 +39,8 @@ do for [fmt in "png svg"] {
     set origin 0, 0.5
     set size 0.5, 0.5
     set title sprintf("(a) final test loss, depth-%d muP MLP (log_{10} L/L_0)", Ld)
-    set xlabel "log_{10} {/Symbol g}   (richness)"
-    set ylabel "log_{10} {/Symbol h}   (learning rate; raw SGD rate N{/Symbol h})"
+    set xlabel "log_{10} γ   (richness)"
+    set ylabel "log_{10} η   (learning rate; raw SGD rate Nη)"
     set xrange [word(lg, 1) - hx : word(lg, words(lg)) + hx]
     set yrange [word(le, 1) - hy : word(le, words(le)) + hy]
     set cblabel "log_{10} (test loss / L_0)"
@@ -50,10 +50,10 @@ do for [fmt in "png svg"] {
     set key bottom right opaque font ",9"
     plot gt using ($5 == seed1 && $6 == 0 ? $3 : NaN):4:(hx):(hy):9 with boxxyerror fs solid 1.0 noborder lc palette notitle, \
          gt using ($5 == seed1 && $6 == 1 ? $3 : NaN):4:(hx):(hy) with boxxyerror fs solid 1.0 noborder lc rgb '#b0b0b0' title "diverged", \
-         et using 3:8 with histeps lc rgb '#000000' lw 2.5 title "stability edge {/Symbol h}_{edge}", \
-         (x <= 0.3 ? a_lazy + 2 * (x + 1) : NaN) with lines lc rgb '#ff66cc' dt 2 lw 2.5 title "slope 2 (lazy), through {/Symbol h}*(0.1)", \
-         (x >= -0.3 ? a_rich + (2.0 / Ld) * (x - 1) : NaN) with lines lc rgb '#ff9933' dt 2 lw 2.5 title sprintf("slope 2/L = %.2f (ultra-rich), through {/Symbol h}*(10)", 2.0 / Ld), \
-         et using 3:4 with points pt 7 ps 1.6 lc rgb '#000000' title "{/Symbol h}*({/Symbol g}), loss-optimal (white)", \
+         et using 3:8 with histeps lc rgb '#000000' lw 2.5 title "stability edge η_{edge}", \
+         (x <= 0.3 ? a_lazy + 2 * (x + 1) : NaN) with lines lc rgb '#ff66cc' dt 2 lw 2.5 title "slope 2 (lazy), through η*(0.1)", \
+         (x >= -0.3 ? a_rich + (2.0 / Ld) * (x - 1) : NaN) with lines lc rgb '#ff9933' dt 2 lw 2.5 title sprintf("slope 2/L = %.2f (ultra-rich), through η*(10)", 2.0 / Ld), \
+         et using 3:4 with points pt 7 ps 1.6 lc rgb '#000000' title "η*(γ), loss-optimal (white)", \
          et using 3:4 with points pt 7 ps 1.0 lc rgb '#ffffff' notitle
     unset colorbox
     set grid back
@@ -61,19 +61,19 @@ do for [fmt in "png svg"] {
     # (b) the toy chain: eta_max against (T1)
     set origin 0.5, 0.5
     set size 0.5, 0.5
-    set title "(b) scalar-chain toy: largest stable step {/Symbol h}_{max}"
+    set title "(b) scalar-chain toy: largest stable step η_{max}"
     set autoscale xy
     set logscale xy
     set format x "10^{%T}"
     set format y "10^{%T}"
-    set xlabel "{/Symbol g}"
-    set ylabel "{/Symbol h}_{max}"
+    set xlabel "γ"
+    set ylabel "η_{max}"
     set key top left font ",9"
     plot for [i=1:words(depths)] tht using ($1 == word(depths, i) + 0 ? $2 : NaN):3 with lines lt i lw 1.5 \
             title sprintf("(T1), L = %s", word(depths, i)), \
          for [i=1:words(depths)] tht using ($1 == word(depths, i) + 0 && $2 < 0.3 ? $2 : NaN):4 with lines lt i dt 3 lw 1 notitle, \
          for [i=1:words(depths)] tht using ($1 == word(depths, i) + 0 && $2 > 3 ? $2 : NaN):5 with lines lt i dt 3 lw 1 \
-            title (i == 1 ? "asymptotes 2{/Symbol g}^2/L, 2{/Symbol g}^{2/L}/L" : ""), \
+            title (i == 1 ? "asymptotes 2γ^2/L, 2γ^{2/L}/L" : ""), \
          for [i=1:words(depths)] tt using ($1 == word(depths, i) + 0 ? $2 : NaN):3 with points lt i pt 6 ps 1.3 \
             title sprintf("GD, L = %s (bisection)", word(depths, i))
     unset format x
@@ -83,7 +83,7 @@ do for [fmt in "png svg"] {
     # (c) ultra-rich loss curves
     set origin 0, 0
     set size 0.5, 0.5
-    set title "(c) ultra-rich SGD at {/Symbol h} = {/Symbol h}_0 {/Symbol g}^{2/L}: plateau, then drop"
+    set title "(c) ultra-rich SGD at η = η_0 γ^{2/L}: plateau, then drop"
     set xlabel "SGD step t"
     set ylabel "test loss / L_0"
     set logscale y
@@ -92,18 +92,18 @@ do for [fmt in "png svg"] {
     set key bottom left font ",9"
     plot 0.5 with lines lc rgb '#666666' dt 3 lw 1.5 title "escape threshold L_0/2", \
          for [i=1:words(urg)] ct using ($1 == word(urg, i) + 0 ? $2 : NaN):4 with lines lt i lw 2 \
-            title sprintf("{/Symbol g} = %s", word(urg, i)), \
+            title sprintf("γ = %s", word(urg, i)), \
          for [i=1:words(urg)] ct using ($1 == word(urg, i) + 0 && $2 == 0 ? $5 : NaN):(0.5) with points lt i pt 7 ps 1.2 notitle
 
     # (d) one trajectory up to a shift of time
-    set title "(d) the same curves against t - t_{esc}({/Symbol g})"
+    set title "(d) the same curves against t - t_{esc}(γ)"
     set xlabel "t - t_{esc}  (SGD steps)"
     set origin 0.5, 0
     set xrange [-1500:*]
     set key bottom left font ",9"
     plot 0.5 with lines lc rgb '#666666' dt 3 lw 1.5 notitle, \
          for [i=1:words(urg)] ct using ($1 == word(urg, i) + 0 ? $6 : NaN):4 with lines lt i lw 2 \
-            title sprintf("{/Symbol g} = %s", word(urg, i))
+            title sprintf("γ = %s", word(urg, i))
     # inset: against t / t_esc (a rescale collapses worse than the shift)
     set origin 0.76, 0.25
     set size 0.22, 0.2

@@ -25,7 +25,7 @@ n0 = 2 * nmin   # the guides are anchored where the fits start
 a_spec = has("spectral") ? val("spectral", n0, 7) : NaN
 a_lazy = has("sp-lazy") ? val("sp-lazy", n0, 7) : NaN
 PCOL(p) = p eq "spectral" ? 1 : p eq "sp-lazy" ? 2 : 3
-plabel(p) = p eq "spectral" ? "spectral (muP)" : p eq "sp-lazy" ? "SP, {/Symbol h} ∝ 1/n" : "SP, fixed {/Symbol h}"
+plabel(p) = p eq "spectral" ? "spectral (muP)" : p eq "sp-lazy" ? "SP, η ∝ 1/n" : "SP, fixed η"
 pars = "spectral sp-lazy sp"
 
 do for [fmt in "png svg"] {
@@ -37,11 +37,11 @@ do for [fmt in "png svg"] {
     set xlabel "hidden width n"
 
     # (a) feature change: flat under the recipe, n^{-1/2} for SP-lazy, blow-up for SP
-    set title "(a) feature change ||{/Symbol D}h_2(x_p)|| / √n after K steps"
+    set title "(a) feature change ||Δh_2(x_p)|| / √n after K steps"
     set logscale y
     set yrange [0.005:1e4]
     set format y "10^{%T}"
-    set ylabel "||{/Symbol D}h_2|| / √n   (mean ± s.e. over replicates)"
+    set ylabel "||Δh_2|| / √n   (mean ± s.e. over replicates)"
     set key top left font ",9"
     set label 2 "×: single SP replicates that did not diverge" at graph 0.02, graph 0.04 tc rgb C[3] font ",9"
     plot for [p in pars] wt using (strcol(1) eq p && $4 == 0 ? $2 : NaN):7:8 \
@@ -56,9 +56,9 @@ do for [fmt in "png svg"] {
     unset label
 
     # (b) the spectral condition, per layer: ||Delta W_l||_* / sqrt(n_l / n_{l-1})
-    set title "(b) spectral condition per layer: ||{/Symbol D}W_l||_* / √(n_l/n_{l-1})"
+    set title "(b) spectral condition per layer: ||ΔW_l||_* / √(n_l/n_{l-1})"
     set yrange [3e-4:1e3]
-    set ylabel "||{/Symbol D}W_l||_* / √(fan-out/fan-in)"
+    set ylabel "||ΔW_l||_* / √(fan-out/fan-in)"
     set key top right maxrows 4 font ",9"
     unset label
     a_band = has("spectral") ? (val("spectral", n0, 10) + val("spectral", n0, 12) + val("spectral", n0, 14)) / 3 : NaN
@@ -75,10 +75,10 @@ do for [fmt in "png svg"] {
     unset format y
 
     # (c) updates are low rank: exactly rank one after one step, nearly after K
-    set title sprintf("(c) updates are low rank: ||{/Symbol D}W_2||_F / ||{/Symbol D}W_2||_* (K = %d)", K)
+    set title sprintf("(c) updates are low rank: ||ΔW_2||_F / ||ΔW_2||_* (K = %d)", K)
     unset logscale y
     set yrange [0.9:sqrt(K) * 1.05]
-    set ylabel "||{/Symbol D}W_2||_F / ||{/Symbol D}W_2||_*"
+    set ylabel "||ΔW_2||_F / ||ΔW_2||_*"
     set key center right maxrows 6 font ",9"
     plot 1 with lines lc rgb '#000000' lw 1.5 title "1: rank one (exact after 1 step)", \
          sqrt(K) with lines lc rgb '#000000' dt 2 lw 1.5 title sprintf("√K = %.2f: most that rank K allows", sqrt(K)), \
