@@ -63,10 +63,14 @@ $(B) $(B)/common $(B)/tests $(B)/bench:
 # ---- figures -----------------------------------------------------------------------------
 # Each experiment reruns only when the hash of its sources (its .c, common/, its default
 # flags) differs from the one stored beside its TSVs; gnuplot always redraws (seconds).
-figures: deps data $(EXPS)
-	@for s in $(SLUGS); do scripts/make-figure "$$s" || exit 1; done
+# One target per experiment, so `make -j2 figures` runs two at a time.
+FIGS := $(SLUGS:%=figure-%)
+.PHONY: $(FIGS)
+figures: $(FIGS)
+$(FIGS): figure-%: $(B)/% | deps data
+	@scripts/make-figure $*
 reproduce: deps data $(EXPS)
-	@for s in $(SLUGS); do FORCE=1 scripts/make-figure "$$s" || exit 1; done
+	@$(MAKE) --no-print-directory FORCE=1 figures
 
 # ---- reading: the scoreboard, README's table, the notes' claims blocks, the HTML view ----------
 # claims reruns what changed, writes figures/data/claims.tsv, then regenerates README.md's
