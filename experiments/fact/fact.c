@@ -12,7 +12,7 @@
 // W^T W ~ AGOP^alpha.
 //
 // Algorithm:
-//   1. Data (FA §2.4): n Gaussian inputs x_i ~ N(0, I_d), target y = x_1 x_2 (or x_1 + He_2(x_2)).
+//   1. Data (FA §2.4): n Gaussian inputs x_i ~ N(0, I_d), target y = x_1 x_2 (or x_1 + (x_2^2 - 1)/sqrt 2).
 //   2. Network: f(x) = (1/sqrt N) sum_j a_j phi(w_j . x), through common/nn (two layers, readout
 //      multiplier 1/sqrt N); W_jk ~ N(0, 1/d), a_j ~ N(0, 1).
 //   3. Full-batch GD on L = (1/n) sum_i (1/2)(f(x_i) - y_i)^2 + (lambda/2)(|W|^2 + |a|^2)
@@ -28,8 +28,9 @@
 // Writes (to --out, default figures/data/fact/): trace.tsv (the log of step 4), matrices.tsv (final
 // W^T W, F_sym, AGOP^(1/2), AGOP, each of unit Frobenius norm, long format), sweep.tsv (step 5).
 //
-// Run:  build/fact                      (default: ~5 s CPU on one core)
-//       build/fact --quick              (FA §5 sizes: ~0.3 s)
+// Run:  build/fact                      (default: ~40 s CPU on one core; trace 10 s, sweep 30 s)
+//       build/fact --quick              (FA §5 sizes: ~1 s)
+//       build/fact --part trace         (the claims only: ~10 s)
 //       build/fact --act relu --lambda 1e-2 --lr 0.5        (one trace with these parameters)
 #include <gsl/gsl_cblas.h>
 #include <math.h>
@@ -78,16 +79,17 @@ struct params {
     int logs;           // log points after t = 0
     const char *part;   // all | trace | sweep
     cli_dlist lambdas;  // the sweep's weight decays
-    double decay_times; // sweep: T_lambda = decay_times / (lr lambda) steps
-    long sweep_max;     // cap on T_lambda
+    double decay_times; // sweep: T_lambda = decay_times / (lr lambda) steps, clamped to
+    long sweep_min;     //   [sweep_min, sweep_max]
+    long sweep_max;
 };
 static struct params P = {
     .width = 128, .samples = 256, .din = 10,
     .target = "x1x2", .act = "tanh",
     .lambda = 1e-3, .lr = 0.5, .steps = 10000, .logs = 10,
     .part = "all",
-    .lambdas = {6, {3e-4, 1e-3, 2e-3, 4e-3, 7e-3, 1e-2}},
-    .decay_times = 5, .sweep_max = 40000,
+    .lambdas = {6, {5e-4, 1e-3, 2e-3, 3e-3, 5e-3, 1e-2}},
+    .decay_times = 5, .sweep_min = 5000, .sweep_max = 40000,
 };
 
 static cli_opt opts[] = {
@@ -106,6 +108,7 @@ static cli_opt opts[] = {
     {"lambdas", CLI_DLIST, &P.lambdas, 1e-12, 1e3, .help = "weight decays of the sweep"},
     {"decay-times", CLI_DOUBLE, &P.decay_times, 1e-3, 1e3,
      .help = "sweep: train each lambda for decay-times/(lr lambda) steps"},
+    {"sweep-min", CLI_LONG, &P.sweep_min, 1, 1e9, .help = "sweep: at least this many steps per lambda"},
     {"sweep-max", CLI_LONG, &P.sweep_max, 1, 1e9, .help = "sweep: at most this many steps per lambda"},
     {0}};
 
@@ -481,9 +484,18 @@ static void write_matrices(const fact_ws *w) {
     tsv *t = tsv_open(&C, "matrices.tsv", "fact.C2 fact.C3");
     tsv_note(t, "final-step matrices of the trace run, each divided by its Frobenius norm; i, j = 1..d");
     tsv_note(t, "matrix: WtW = W^T W, F_sym = FACT (symmetrised), AGOP_half = AGOP^(1/2), AGOP");
-    tsv_columns(t, "i\tj\tvalue\tmatrix");
     const double *M[] = {w->WtW, w->Fs, w->AGh, w->AG};
     const char *name[] = {"WtW", "F_sym", "AGOP_half", "AGOP"};
+    // FA §2.4: the share of the squared Frobenius norm in the top-left 2 x 2 block (the target's
+    // coordinates x_1, x_2); a uniform spread would give 4/d^2.
+    for (int m = 0; m < 4; m++) {
+        double blk = 0;
+        for (int i = 0; i < 2; i++)
+            for (int j = 0; j < 2; j++) blk += M[m][i * d + j] * M[m][i * d + j];
+        tsv_note(t, "share of |%s|_F^2 in the top-left 2 x 2 block: %.4f (uniform: %.4f)", name[m], blk / (frob(dd, M[m]) * frob(dd, M[m])),
+                 4.0 / dd);
+    }
+    tsv_columns(t, "i\tj\tvalue\tmatrix");
     for (int m = 0; m < 4; m++) {
         const double s = frob(dd, M[m]);
         for (int i = 0; i < d; i++)
@@ -494,8 +506,9 @@ static void write_matrices(const fact_ws *w) {
 
 // ---- main ----
 
-// The trace of FA §3 (claims fact.C1-C5): one training run, logged `logs` + 1 times.
-static void part_trace(const dataset *D) {
+// The trace of FA §3 (claims fact.C1-C5): one training run, logged `logs` + 1 times.  Its first
+// and last records are kept for the sweep (*first, *last).
+static void part_trace(const dataset *D, record *first, record *last) {
     init_info info;
     nn *net = make_net(D, P.width, &info);
     fact_ws *w = fact_alloc(D->n, D->d, P.width);
@@ -514,39 +527,47 @@ static void part_trace(const dataset *D) {
     tsv_close(t);
     write_matrices(w);
     claims(R, P.logs, fd0, fdT, D->Lnull);
+    *first = R[0], *last = R[P.logs];
     free(R);
     fact_free(w);
     nn_free(net);
 }
 
-// The weight-decay sweep (beyond the spec; no claim): for each lambda, the same data and
-// initial weights, trained for T_lambda = min(decay_times / (lr lambda), sweep_max) steps, so
-// that every run has had the same number of weight-decay contraction times; the end state is
-// measured as above.
-static void part_sweep(const dataset *D) {
+// The weight-decay sweep (beyond the spec; no claim).  For each lambda: the same data and
+// initial weights, trained for
+// $T_\lambda = \mathrm{clamp}(k/(\eta\lambda), T_{min}, T_{max})$ steps, so that every run has
+// had about the same number $k$ of weight-decay contraction times (the slowest directions decay
+// like $e^{-\eta\lambda t}$), and at least $T_{min}$ steps to learn the feature at all.  The end
+// state is measured as in the trace.  A lambda and T equal to the trace's reuse its end state
+// (the run would be the same, bit for bit).
+static void part_sweep(const dataset *D, const record *trace0, const record *traceT) {
     fact_ws *w = fact_alloc(D->n, D->d, P.width);
-    tsv *t = tsv_open(&C, "sweep.tsv", "");
+    tsv *t = tsv_open(&C, "sweep.tsv", "none (beyond the spec)");
     init_info info;
     nn *net = make_net(D, P.width, &info);
     header_notes(t, D, &info);
-    tsv_note(t, "one run per lambda from the same init, T_lambda = min(%g/(lr lambda), %ld) steps; the end state", P.decay_times,
-             P.sweep_max);
+    tsv_note(t, "one run per lambda from the same init, T_lambda = clamp(%g/(lr lambda), %ld, %ld) steps; the end state",
+             P.decay_times, P.sweep_min, P.sweep_max);
     tsv_columns(t, "lambda\tsteps\tloss\tloss_null\tgrad_norm\tcos_fact\trho\trho_raw\tasym\tcos_nfa_half\tcos_agop\t"
                    "pearson_fact\tpearson_nfa_half\tpearson_agop\tcos_fact_t0");
     nn_free(net);
     for (int k = 0; k < P.lambdas.n; k++) {
         const double lam = P.lambdas.v[k];
         long T = (long)ceil(P.decay_times / (P.lr * lam));
-        if (T > P.sweep_max) T = P.sweep_max;
-        net = make_net(D, P.width, &info);
+        T = T < P.sweep_min ? P.sweep_min : T > P.sweep_max ? P.sweep_max : T;
         record R[2];
-        char label[64];
-        snprintf(label, sizeof label, "sweep lambda=%g", lam);
-        train(net, D, lam, T, 1, R, NULL, NULL, w, label);
+        if (traceT && lam == P.lambda && T == P.steps) {
+            R[0] = *trace0, R[1] = *traceT;
+        } else {
+            net = make_net(D, P.width, &info);
+            char label[64];
+            snprintf(label, sizeof label, "sweep lambda=%g", lam);
+            train(net, D, lam, T, 1, R, NULL, NULL, w, label);
+            nn_free(net);
+        }
         tsv_row(t, "%.6g\t%ld\t%.10g\t%.10g\t%.10g\t%.15g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g", lam, T,
                 R[1].loss, D->Lnull, R[1].grad_norm, R[1].cos_fact, R[1].rho, R[1].rho_raw, R[1].asym, R[1].cos_nfa_half,
                 R[1].cos_agop, R[1].pearson_fact, R[1].pearson_nfa_half, R[1].pearson_agop, R[0].cos_fact);
-        nn_free(net);
     }
     tsv_close(t);
     fact_free(w);
@@ -561,18 +582,24 @@ int main(int argc, char **argv) {
         if (!cli_given(&C, "steps")) P.steps = 3000;
         if (!cli_given(&C, "logs")) P.logs = 3;
         if (!cli_given(&C, "lambdas")) P.lambdas = (cli_dlist){2, {3e-3, 1e-2}};
+        if (!cli_given(&C, "sweep-min")) P.sweep_min = 1000;
         if (!cli_given(&C, "sweep-max")) P.sweep_max = 1000;
     }
-    // Part flags: typed sweep flags alone run the sweep, any other typed flag runs the trace.
+    if (P.logs > P.steps) cli_usage_error(&C, "--logs %d exceeds --steps %ld: at most one log point per step", P.logs, P.steps);
+    // Part flags: typed sweep flags run the sweep; typed trace flags (--lambda, --steps, --logs)
+    // run the trace; both run both; any other typed flag (model, data) runs the trace alone.
     if (!cli_given(&C, "part") && cli_any_given(&C)) {
-        const int sweep = cli_given(&C, "lambdas") || cli_given(&C, "decay-times") || cli_given(&C, "sweep-max");
+        const int sweep = cli_given(&C, "lambdas") || cli_given(&C, "decay-times") || cli_given(&C, "sweep-min") ||
+                          cli_given(&C, "sweep-max");
         const int trace = cli_given(&C, "lambda") || cli_given(&C, "steps") || cli_given(&C, "logs");
-        P.part = sweep && !trace ? "sweep" : trace && !sweep ? "trace" : "all";
+        P.part = sweep && trace ? "all" : sweep ? "sweep" : "trace";
     }
     const double t0 = util_now();
     dataset D = make_data(P.samples, P.din);
-    if (strcmp(P.part, "sweep")) part_trace(&D);
-    if (strcmp(P.part, "trace")) part_sweep(&D);
+    record first, last;
+    const int trace = strcmp(P.part, "sweep") != 0;
+    if (trace) part_trace(&D, &first, &last);
+    if (strcmp(P.part, "trace")) part_sweep(&D, trace ? &first : NULL, trace ? &last : NULL);
     free(D.X), free(D.y);
     progress_done("done in %.1f s", util_now() - t0);
     claim_summary(C.slug);
