@@ -1,0 +1,135 @@
+# fact.gp: the Features At Convergence Theorem against the Neural Feature Ansatz.
+#   gnuplot -c fact.gp DATADIR OUTDIR
+# Writes OUTDIR/fact.{png,svg}: (a) 1 - cos(W^T W, .) for FACT, AGOP^(1/2) and AGOP against the GD
+# step, with FACT's theory bound from the weight gradient; (b) the FACT residual rho against its
+# exact bound rho_raw, the gradient norm and the asymmetry of F; (c)-(e) the final W^T W, F_sym and
+# AGOP^(1/2) on one diverging scale.  And OUTDIR/fact-lambda.{png,svg} (if sweep.tsv exists): the
+# same agreement at the end of training against the weight decay lambda.
+datadir = ARG1
+outdir = ARG2
+load 'figures/style.gp'
+
+tr = datadir.'/trace.tsv'
+mx = datadir.'/matrices.tsv'
+sw = datadir.'/sweep.tsv'
+have_sweep = system(sprintf("test -f %s && echo 1 || echo 0", sw)) + 0
+param(f, name) = system(sprintf("awk '/^# param %s = / {print $5; exit}' %s", name, f))
+lam = param(tr, 'lambda')
+act = param(tr, 'act')
+N = param(tr, 'width')
+nn = param(tr, 'samples')
+d = param(tr, 'din') + 0
+T = param(tr, 'steps') + 0
+
+# FACT's theory for the cosine: ||W^TW - F_sym|| <= rho_raw ||W^TW|| puts F_sym inside a ball
+# around W^TW, so sin(angle) <= rho_raw and 1 - cos <= 1 - sqrt(1 - rho_raw^2) (for rho_raw < 1),
+# written in a form without cancellation.
+cosbound(x) = x < 1 ? x**2 / (1 + sqrt(1 - x**2)) : NaN
+omc(c) = 1 - c  # 1 - cos: in (1, 2] for a negative cosine (marked with an open symbol)
+
+# shared colour range of the heat maps: the largest |entry| of the three unit-norm matrices
+cmax = system(sprintf("awk -F'\t' '!/^#/ && $4 != \"AGOP\" && $4 != \"matrix\" {v = $3 < 0 ? -$3 : $3; if (v > m) m = v} END {print m}' %s", mx)) + 0
+block(name) = sprintf("< awk -F'\t' '$4 == \"%s\"' %s", name, mx)
+
+do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1300, 950))
+    set output sprintf("%s/fact.%s", outdir, fmt)
+    set multiplot title sprintf("FACT vs the Neural Feature Ansatz: two-layer %s net, N = %s, n = %s, d = %d, λ = %s, full-batch GD", act, N, nn, d, lam) font ",13"
+
+    # ---- (a) cosine similarities along training ----
+    # (undo the heat maps' settings of the previous format's pass)
+    set xtics autofreq scale 0.6 font ""
+    set ytics autofreq scale 0.6 font ""
+    set grid xtics ytics
+    set key
+    set ylabel offset 0,0
+    set origin 0.0, 0.47
+    set size noratio 0.5, 0.49
+    set lmargin 10; set rmargin 2; set tmargin 2.5; set bmargin 3.5
+    set title "(a) agreement with W^TW along training"
+    set xlabel "GD step t"
+    set ylabel "1 - cos(W^TW, M)"
+    set logscale y
+    set format y "10^{%L}"
+    set yrange [1e-6:2]
+    set xrange [-T*0.03:T*1.03]
+    set key bottom left
+    plot tr using 1:(cosbound($13)) with lines lt 1 dt 2 lw 1.5 title "FACT theory bound 1-(1-ρ_{raw}^2)^{1/2}", \
+         tr using 1:(omc($4)) with linespoints lt 1 lw 1 pt 7 title "M = F_{sym} (FACT)", \
+         tr using 1:(omc($7)) with linespoints lt 2 lw 1 pt 5 title "M = AGOP^{1/2} (NFA)", \
+         tr using 1:(omc($8)) with linespoints lt 3 lw 1 pt 9 title "M = AGOP", \
+         tr using 1:($4 < 0 ? omc($4) : NaN) with points pt 6 ps 2.2 lc rgb 'black' title "cos < 0 (FACT at t = 0)"
+
+    # ---- (b) the FACT residual and its bound from the weight gradient ----
+    set origin 0.5, 0.47
+    set title "(b) FACT residual follows stationarity: ρ <= ρ_{raw} = |W^T∇_WL| / (λ|W^TW|)"
+    set ylabel "residual, gradient norm"
+    set yrange [*:*]
+    set key top right
+    plot tr using 1:13 with lines lt 1 lw 2 title "ρ_{raw} (theory bound, from (E1))", \
+         tr using 1:5 with points lt 1 pt 7 ps 1.2 title "ρ = |W^TW - F_{sym}| / |W^TW|", \
+         tr using 1:3 with linespoints lt 2 lw 1 pt 5 title "|∇L|", \
+         tr using 1:6 with linespoints lt 3 lw 1 pt 9 title "asymmetry a of F"
+
+    # ---- (c)-(e) heat maps of the final matrices ----
+    unset logscale y
+    set format y "%g"
+    set palette defined (-1 '#0072B2', 0 '#ffffff', 1 '#D55E00')
+    set cbrange [-cmax:cmax]
+    set xrange [0.5:d+0.5]
+    set yrange [d+0.5:0.5]
+    set xtics 1 scale 0 font ",8"
+    set ytics 1 scale 0 font ",8"
+    set grid noxtics noytics
+    set xlabel "j"
+    set ylabel "i" offset 1.5,0
+    unset key
+    array M[3] = ["WtW", "F_sym", "AGOP_half"]
+    array TT[3] = ["(c) W^TW at t = T", "(d) F_{sym} (FACT) at t = T", "(e) AGOP^{1/2} (NFA) at t = T"]
+    do for [k=1:3] {
+        set origin (k-1)*0.31, 0.0
+        set size ratio 1 0.31, 0.46
+        set lmargin 6; set rmargin 2; set tmargin 2; set bmargin 3
+        set title TT[k]
+        if (k == 3) { set colorbox user origin 0.945, 0.07 size 0.012, 0.32; set cbtics font ",8" } else { unset colorbox }
+        plot block(M[k]) using 2:1:3 with image pixels
+    }
+    unset multiplot
+    unset output
+}
+
+if (have_sweep) {
+    reset
+    load 'figures/style.gp'
+    do for [fmt in "png svg"] {
+        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1200, 500))
+        set output sprintf("%s/fact-lambda.%s", outdir, fmt)
+        set multiplot layout 1,2 title sprintf("End of training against weight decay (%s, N = %s, n = %s, d = %d; T_λ = 5/(ηλ) steps, at least 5000)", act, N, nn, d) font ",12"
+        stats sw using 1 nooutput
+        set logscale x
+        set xrange [STATS_min / 1.6:STATS_max * 1.6]
+        set xlabel "weight decay λ"
+        set logscale y
+        set format y "10^{%L}"
+        set title "(a) agreement with W^TW at t = T_λ"
+        set ylabel "1 - cos(W^TW, M)"
+        set yrange [1e-10:1e3]
+        set key top right
+        plot sw using 1:(cosbound($8)) with lines lt 1 dt 2 lw 1.5 title "FACT theory bound", \
+             sw using 1:(1 - $6) with linespoints lt 1 lw 1 pt 7 title "F_{sym} (FACT)", \
+             sw using 1:(1 - $10) with linespoints lt 2 lw 1 pt 5 title "AGOP^{1/2} (NFA)", \
+             sw using 1:(1 - $11) with linespoints lt 3 lw 1 pt 9 title "AGOP", \
+             sw using 1:($3 / $4 > 0.5 ? 1 - $6 : NaN) with points pt 6 ps 2.4 lc rgb 'black' title "loss > 0.5 L_{null} (not learned; fact.C4 would reject)", \
+             sw using 1:($3 / $4 > 0.5 ? 1 - $10 : NaN) with points pt 6 ps 2.4 lc rgb 'black' notitle
+        set title "(b) did the network learn?  loss and FACT residual"
+        set ylabel "ratio"
+        set yrange [1e-4:2]
+        set key bottom left
+        plot sw using 1:($3 / $4) with linespoints lt 4 lw 1 pt 7 title "final loss / L_{null}", \
+             sw using 1:8 with lines lt 1 lw 2 title "ρ_{raw} (theory bound)", \
+             sw using 1:7 with points lt 1 pt 7 ps 1.2 title "ρ", \
+             0.5 with lines lt 7 dt 3 lw 1 title "fact.C4 threshold (0.5 L_{null})"
+        unset multiplot
+        unset output
+    }
+}
