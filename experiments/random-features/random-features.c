@@ -319,7 +319,7 @@ static void gaussian_data(gsl_rng *r, int n, long M, const double *sl, const dou
 // noisy-label convention).  The extra ridges {1e-2, 0.3, 3} only serve the empirical envelope.
 typedef struct {
     int ok3, ok4, ok5;
-    double worst3, worst3_peak, worst4, worst5;
+    double worst3, worst3_peak, worst3_tr, worst3_trs, worst4, worst5;
     double peak_th, peak_emp, peak_se;
 } rlin_result;
 
@@ -385,7 +385,8 @@ static void run_rlin(int which, int quick, rlin_result *res) {
     tsv_note(T, "test MSE = clean-target MSE + eps2; train MSE on the noisy labels; se = standard error over trials");
     tsv_columns(T, "n\tk\tdelta\ttrain\ttrain_se\ttest\ttest_se\ttrain_th\ttest_th\tshown");
     res->ok3 = res->ok4 = res->ok5 = 1;
-    res->worst3 = res->worst3_peak = res->worst4 = res->worst5 = 0;
+    res->worst3 = res->worst3_peak = res->worst3_tr = res->worst3_trs = res->worst4 = 0;
+    res->worst5 = -INFINITY;
     double *buf = XNEW(double, trials), *buf2 = XNEW(double, trials), prev_env = INFINITY, prev_se = 0;
     snprintf(name, sizeof name, "r%d_env_exp.tsv", which);
     tsv *Te = tsv_open(&c, name, which == 1 ? "rf.C5" : "rf.C4");
@@ -416,7 +417,8 @@ static void run_rlin(int which, int quick, rlin_result *res) {
                     res->peak_th = th.Ete, res->peak_emp = mte, res->peak_se = ste;
                     if (et > res->worst3_peak) res->worst3_peak = et;
                 } else if (et > res->worst3) res->worst3 = et;
-                if (etr > res->worst3) res->worst3 = fmax(res->worst3, etr * 0.12 / tol_tr);  // normalised to the 12% scale
+                if (th.Etr < 0.05) res->worst3_trs = fmax(res->worst3_trs, etr);
+                else res->worst3_tr = fmax(res->worst3_tr, etr);
                 if (et > tol_te || etr > tol_tr) res->ok3 = 0;
             } else {
                 if (et > res->worst4) res->worst4 = et;
@@ -792,8 +794,9 @@ int main(int argc, char **argv) {
         rlin_result r;
         run_rlin(1, quick, &r);
         char what[200];
-        snprintf(what, sizeof what, "max |emp/th - 1| of test and train MSE off the peak (peak k = n, delta = 1e-3: %.3f, th %.3f emp %.3f +- %.3f)",
-                 r.worst3_peak, r.peak_th, r.peak_emp, r.peak_se);
+        snprintf(what, sizeof what,
+                 "max |test_emp/test_th - 1| off the peak (peak k = n, delta = 1e-3: %.3f, th %.3f emp %.3f +- %.3f; train: %.3f, %.3f where train < 0.05)",
+                 r.worst3_peak, r.peak_th, r.peak_emp, r.peak_se, r.worst3_tr, r.worst3_trs);
         claim_check("rf.C3", r.ok3, quick ? "max |emp/th - 1| (smoke run, M = 500, n = 64)" : what, r.worst3,
                     quick ? "0.30" : "0.12 test (0.15 at the peak); train 0.12, or 0.20 where train < 0.05");
         if (!quick)
