@@ -20,17 +20,17 @@ do for [fmt in "png svg"] {
     set output sprintf("%s/cost-of-overfitting-bound.%s", outdir, fmt)
     set multiplot layout 1,3 margins 0.06,0.98,0.14,0.9 spacing 0.07
     # (a)
-    set title "(a) theory: cost vs label noise (n = 1000, {/Symbol l}_i = i^{-1.5}, M = 2{\267}10^5)"
+    set title "(a) theory: cost vs label noise (n = 1000, {/Symbol l}_i = i^{-1.5}, M = 2·10^5)"
     set logscale x
     set xrange [8e-4:12]
-    set yrange [0.98:1.6]
+    set yrange [0.98:1.8]
     set xlabel "label-noise variance {/Symbol s}^2"
     set ylabel "cost of overfitting  C = R(0) / min_{/Symbol d} R({/Symbol d})"
-    set key bottom right
+    set key top left maxrows 3 width -3 font ",9"
     plot for [i=1:4] z1 using ($1==word(betas,i)+0 && $2>0 ? $2 : 1/0):7 with lines lt i title sprintf("target {/Symbol b} = %s", word(betas,i)), \
          for [i=1:4] z1 using ($1==word(betas,i)+0 && ($2==0.01||$2==0.1||$2==1) ? $2 : 1/0):7 with points lt i pt 7 notitle, \
-         z1 using ($1==0 && $2>0 ? $2 : 1/0):7 with lines lt 7 lw 3 title "pure noise (v = 0)", \
-         E0 with lines dt 2 lc rgb 'black' lw 1.5 title sprintf("Theorem 1: C {/Symbol \243} E_0 = %.4f", E0)
+         z1 using ($1==0 && $2>0 ? $2 : 1/0):7 with lines lc rgb '#999999' lw 7 title "pure noise (v = 0)", \
+         E0 with lines dt 2 lc rgb 'black' lw 1.5 title sprintf("Theorem 1: C ≤ E_0 = %.4f", E0)
     # (b)
     set title "(b) Gaussian-design simulation vs theory"
     unset logscale x
@@ -38,12 +38,12 @@ do for [fmt in "png svg"] {
     set yrange [0.95:1.6]
     set xlabel "instance"
     set ylabel "cost of overfitting"
-    set xtics rotate by 30 right font ",9"
+    set xtics rotate by 30 right font ",9" noenhanced
     set key top left
-    plot z3 using 1:8:(0.35):(0) with vectors nohead lw 3 lc rgb '#0072B2' title "theory C", \
+    plot z3 using ($1-0.3):8:(0.6):(0) with vectors nohead lw 3 lc rgb '#0072B2' title "theory C", \
          z3 using 1:9:10:11:xtic(sprintf("%s n=%d", strcol(2), $3)) with yerrorbars pt 7 lc rgb '#D55E00' title "empirical (68% bootstrap)", \
          z3 using ($1-0.4):7:(0.8):(0) with vectors nohead dt 2 lc rgb 'black' title "bound E_0"
-    set xtics norotate font ",10"
+    set xtics norotate font ",10" enhanced
     # (c)
     set title "(c) predicted risk vs ridge, target {/Symbol b} = 1.25"
     set logscale xy
@@ -75,13 +75,13 @@ do for [fmt in "png svg"] {
     set ylabel "E_0 - 1"
     set key top left font ",9"
     set xrange [3:2e6]
-    set yrange [0.03:60]
+    set yrange [0.03:300]
     plot for [i=1:6] z2 using (strcol(1) eq word(names,i) ? $3 : 1/0):($4-1) with lines lt i title word(labels,i), \
          for [i=1:6] z2 using (strcol(1) eq word(names,i) ? $3 : 1/0):($5-1) with points lt i pt 6 ps 1.1 notitle
     set title "(b) effective rank R_n / n"
     set ylabel "R_n / n"
-    set yrange [0.05:300]
-    set key top left
+    set yrange [0.05:5000]
+    set key top left maxrows 4 font ",9"
     plot for [i=1:6] z2 using (strcol(1) eq word(names,i) ? $3 : 1/0):8 with linespoints lt i pt 7 ps 0.6 title word(labels,i), \
          8 with lines dt 3 lc rgb 'gray40' notitle, 3 with lines dt 3 lc rgb 'gray40' notitle, 1.25 with lines dt 3 lc rgb 'gray40' title "(2{/Symbol a}-1)/({/Symbol a}-1)^2"
     unset multiplot

@@ -42,7 +42,7 @@ do for [fmt in "png svg"] {
          for [i=1:3] r1e using ($10==1 && eq($3, word(ridges,i)+0) ? $2 : 1/0):4:5 with yerrorbars lt i pt 7 notitle
     unset logscale y
     set title "(c) ReLU RF on MNIST even/odd, n = 256: test MSE"
-    set ylabel "test MSE ({/Symbol \261}1 labels)"
+    set ylabel "test MSE (±1 labels)"
     set yrange [0.3:1.6]
     set key top right
     if (have_r3) {
@@ -88,7 +88,7 @@ do for [fmt in "png svg"] {
     set multiplot layout 1,2 margins 0.07,0.98,0.13,0.9 spacing 0.08
     unset logscale
     unset format
-    set title "(a) MNIST even/odd, Laplace KRR, n = 2000: label noise {/Symbol e}^2 = {/Symbol s}_{rel} {\267} base"
+    set title "(a) MNIST even/odd, Laplace KRR, n = 2000: label noise {/Symbol e}^2 = {/Symbol s}_{rel} · base"
     set xlabel "fitting ratio R = train MSE / test MSE"
     set ylabel "test MSE / min test MSE"
     set xrange [0:1]
