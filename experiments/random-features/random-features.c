@@ -457,15 +457,17 @@ static void run_rlin(int which, int quick, rlin_result *res) {
     for (int a = 0; a < nx; a++)
         if (m == 0 || xs[a] != xs[m - 1]) xs[m++] = xs[a];
     nx = quick ? 0 : m;
-    for (int j = 0; j < nx; j++) {
-        double n = which == 1 ? nfix : xs[j], k = which == 1 ? xs[j] : kfix;
-        for (int r = 0; r < nshown; r++) {
-            rfeig_result th = rf(&t, n, k, ridges[r]);
-            tsv_row(T, "%g\t%g\t%g\t%.8g\t%.8g", n, k, ridges[r], th.Etr, th.Ete);
+    for (int r = 0; r <= nshown; r++)  // one curve after the other (ridge outer), so lines join
+        for (int j = 0; j < nx; j++) {
+            double n = which == 1 ? nfix : xs[j], k = which == 1 ? xs[j] : kfix;
+            if (r < nshown) {
+                rfeig_result th = rf(&t, n, k, ridges[r]);
+                tsv_row(T, "%g\t%g\t%g\t%.8g\t%.8g", n, k, ridges[r], th.Etr, th.Ete);
+            } else {
+                optimum o = optimal_ridge(&t, n, k, 1e-6, 1e2, 81, 1e-8);
+                tsv_row(T, "%g\t%g\t%s\t%.8g\t%.8g", n, k, "opt", o.Etr, o.Ete);
+            }
         }
-        optimum o = optimal_ridge(&t, n, k, 1e-6, 1e2, 81, 1e-8);
-        tsv_row(T, "%g\t%g\t%s\t%.8g\t%.8g", n, k, "opt", o.Etr, o.Ete);
-    }
     tsv_close(T);
     rfw_free(&w);
     free(lam), free(v2), free(sl), free(v), free(Z), free(Zt), free(f), free(ft), free(y), free(tr), free(te), free(buf), free(buf2);
@@ -577,13 +579,12 @@ static void run_r3(int quick, r3_result *res) {
     T = tsv_open(&c, "r3_theory.tsv", "rf.C6");
     tsv_allow_nonfinite(T, 1);
     tsv_columns(T, "k\tdelta\ttrain_th\ttest_th");
-    for (int j = 0; j < 80; j++) {
-        double k = round(8 * pow(8192 / 8.0, j / 79.0));
-        for (int r = 0; r < nr; r++) {
+    for (int r = 0; r < nr; r++)  // ridge outer: each curve is one run of rows
+        for (int j = 0; j < 80; j++) {
+            double k = round(8 * pow(8192 / 8.0, j / 79.0));
             rfeig_result th = rf(&t, n, k, ridges[r]);
             tsv_row(T, "%g\t%g\t%.8g\t%.8g", k, ridges[r], th.Etr, th.Ete);
         }
-    }
     for (int r = 0; r < nr; r++) {
         rfeig_result th = rf(&t, n, INFINITY, ridges[r]);
         tsv_note(T, "KRR limit (k = inf), delta = %g: test %.6f", ridges[r], th.Ete);
