@@ -578,6 +578,11 @@ static void run_r3(int quick, r3_result *res) {
     tsv_close(T);
     T = tsv_open(&c, "r3_theory.tsv", "rf.C6");
     tsv_allow_nonfinite(T, 1);
+    for (int r = 0; r < nr; r++) {
+        rfeig_result th = rf(&t, n, INFINITY, ridges[r]);
+        tsv_note(T, "KRR limit (k = inf), delta = %g: test %.6f", ridges[r], th.Ete);
+        fprintf(stderr, "R3 KRR limit delta=%g: test th %.4f\n", ridges[r], th.Ete);
+    }
     tsv_columns(T, "k\tdelta\ttrain_th\ttest_th");
     for (int r = 0; r < nr; r++)  // ridge outer: each curve is one run of rows
         for (int j = 0; j < 80; j++) {
@@ -585,11 +590,6 @@ static void run_r3(int quick, r3_result *res) {
             rfeig_result th = rf(&t, n, k, ridges[r]);
             tsv_row(T, "%g\t%g\t%.8g\t%.8g", k, ridges[r], th.Etr, th.Ete);
         }
-    for (int r = 0; r < nr; r++) {
-        rfeig_result th = rf(&t, n, INFINITY, ridges[r]);
-        tsv_note(T, "KRR limit (k = inf), delta = %g: test %.6f", ridges[r], th.Ete);
-        fprintf(stderr, "R3 KRR limit delta=%g: test th %.4f\n", ridges[r], th.Ete);
-    }
     tsv_close(T);
     rfw_free(&w);
     rng_free(rs);
