@@ -788,9 +788,20 @@ int main(int argc, char **argv) {
     int quick = c.quick;
     // --quick: M = 2e4 modes (the spec's fallback; the C3 table belongs to M = 2e5 and is skipped)
     if (quick && !cli_given(&c, "M")) p.M = 20000;
+    // Part flags: without --part, a flag that belongs to one part runs just that part
+    // (--beta --noise --n --M --ridge-grid: Z1; --spectrum: Z2; --P-factor --trials: Z3;
+    // --instances: Z4; --alpha: Z1 and Z3).
     int all = strcmp(p.part, "all") == 0;
     int z1 = all || !strcmp(p.part, "z1"), z2 = all || !strcmp(p.part, "z2"), z3 = all || !strcmp(p.part, "z3"),
         z4 = all || !strcmp(p.part, "z4");
+    if (all && cli_any_given(&c)) {
+        z1 = cli_given(&c, "beta") || cli_given(&c, "noise") || cli_given(&c, "n") || cli_given(&c, "M") ||
+             cli_given(&c, "ridge-grid") || cli_given(&c, "alpha");
+        z2 = cli_given(&c, "spectrum");
+        z3 = cli_given(&c, "P-factor") || cli_given(&c, "trials") || cli_given(&c, "alpha");
+        z4 = cli_given(&c, "instances");
+        all = 0;
+    }
     double t0 = util_now();
     z1_result r1 = {0};
     z4_result r4 = {0};
@@ -814,7 +825,7 @@ int main(int argc, char **argv) {
     if (z2) {
         z2_result r2;
         int only = -1;
-        if (!all && cli_given(&c, "spectrum"))
+        if (cli_given(&c, "spectrum"))
             only = !strcmp(p.spectrum, "power") ? 0 : !strcmp(p.spectrum, "exp") ? 1 : 2;
         run_z2(quick, only, &r2);
         if (only < 0 || only == 0) {
