@@ -29,7 +29,7 @@ do for [fmt in "png svg"] {
     set title "(a) linear-Gaussian RF, n = 256: test MSE"
     set ylabel "test MSE (noisy labels, {/Symbol e}^2 = 0.5)"
     set yrange [0.6:7]
-    set key top left font ",9" maxrows 3
+    set key top right vertical maxrows 5 font ",9"
     plot for [i=1:3] r1t using (strcol(3) eq word(ridges,i) ? $2 : 1/0):5 with lines lt i title word(rlab,i), \
          r1t using (strcol(3) eq "opt" ? $2 : 1/0):5 with lines lc rgb 'black' lw 3.5 title "theory, optimal {/Symbol d}", \
          for [i=1:3] r1e using ($10==1 && eq($3, word(ridges,i)+0) ? $2 : 1/0):6:7 with yerrorbars lt i pt 7 notitle, \
@@ -70,7 +70,7 @@ if (have_r2) do for [fmt in "png svg"] {
     set ylabel "test MSE (noisy labels, {/Symbol e}^2 = 0.5)"
     set title "linear-Gaussian RF at k = 256: more data never hurts at the optimal ridge"
     set arrow 1 from 256, graph 0 to 256, graph 1 nohead dt 3 lc rgb 'gray30'
-    set key top left font ",9" maxrows 3
+    set key top right vertical maxrows 5 font ",9"
     plot for [i=1:3] r2t using (strcol(3) eq word(ridges,i) ? $1 : 1/0):5 with lines lt i title word(rlab,i), \
          r2t using (strcol(3) eq "opt" ? $1 : 1/0):5 with lines lc rgb 'black' lw 3.5 title "theory, optimal {/Symbol d}", \
          for [i=1:3] r2e using ($10==1 && eq($3, word(ridges,i)+0) ? $1 : 1/0):6:7 with yerrorbars lt i pt 7 notitle, \
