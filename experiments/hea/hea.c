@@ -584,6 +584,17 @@ static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
 // ---- measurement (claims) and main ----
 int main(int argc, char **argv) {
     cli_parse(&c, argc, argv);
+    {  // validate --targets before anything is written (a usage error exits 2 with no output)
+        char buf[1024];
+        int idx[HERMITE_LMAX];
+        snprintf(buf, sizeof buf, "%s", p.targets);
+        for (char *tok = strtok(buf, ";"); tok; tok = strtok(NULL, ";")) {
+            int dg = hermite_mono_parse(tok, idx);
+            if (dg < 0) cli_usage_error(&c, "--targets: cannot parse monomial '%s' (write index:power,index:power)", tok);
+            for (int j = 0; j < dg; j++)
+                if (idx[j] >= p.dim) cli_usage_error(&c, "--targets: index %d >= dimension %d", idx[j], p.dim);
+        }
+    }
     int quick = c.quick;
     double t0 = util_now();
     // Part flags: --data picks the data set; --targets alone (or with --data gaussian) runs only
