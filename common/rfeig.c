@@ -10,7 +10,7 @@ static void sums(const rfeig_task *t, double gamma, double *z, double *zq) {
         double lam = t->lambda[i];
         if (!(lam > 0)) continue;
         double m = t->mult ? t->mult[i] : 1.0;
-        double L = lam / (lam + gamma), oneL = gamma / (lam + gamma);
+        double inv = 1.0 / (lam + gamma), L = lam * inv, oneL = gamma * inv;
         s += m * L;
         sq += m * L * oneL;
     }

@@ -1,5 +1,6 @@
 // test_rfeig: the random-feature eigenframework (CN §5.7) in its limits.
 #include <stdlib.h>
+#include "eigenframework.h"
 #include "rfeig.h"
 #include "testlib.h"
 
@@ -41,6 +42,16 @@ START_TEST(krr_limit) {
     ck_assert_rel(r.Ete, krr, 1e-6);
     ck_assert_rel(ri.Ete, krr, 1e-9);  // k = inf is KRR exactly; the only error is the bisections
     ck_assert_abs(r.Ete, 0.990092, 5e-7);  // the spec's printed 6 digits
+    // and against common/eigenframework (the krr branch's KRR solver, Newton in log kappa)
+    ef_spectrum es = {.M = NM, .lam = lam};
+    ef_fit f;
+    ef_pred pr;
+    ck_assert_int_eq(ef_solve(&es, 256, 0.01, &f), 0);
+    ck_assert_int_eq(ef_predict(&es, &f, v2, 0.0, 0.5, &pr), 0);
+    ck_assert_rel(r.Ete, pr.te, 1e-6);
+    ck_assert_rel(ri.Ete, pr.te, 1e-9);
+    ck_assert_rel(ri.kappa, f.kappa, 1e-9);
+    ck_assert_rel(ri.Etr, pr.tr, 1e-9);
     ck_assert_rel(ri.gamma, ri.kappa, 1e-12);  // kappa = delta/(n - z) at the root: bisection precision
 }
 END_TEST

@@ -1,0 +1,672 @@
+// hea: the Hermite eigenstructure ansatz -- kernel learning curves from raw data statistics.
+//
+// Paper: Dhruva Karkada, Joey Turnbull, Yuxi Liu, James B. Simon, "Predicting kernel regression
+// learning curves from only raw data statistics", arXiv 2510.14878 (ICLR 2026).  Reproduces
+// Fig. 2 (top row: HEA vs empirical kernel eigenvalues) and Fig. 1/3 (learning curves and sample
+// complexities of Hermite-monomial targets and of a real-image task), on anisotropic Gaussian
+// data and on MNIST (instead of CIFAR-5m / SVHN / ImageNet-32).
+//
+// Claim in one sentence: for a rotation-invariant kernel on high-dimensional data, the kernel's
+// eigenfunctions are approximately the multivariate Hermite polynomials of the PCA-whitened data,
+// with eigenvalues lambda_alpha = c_|alpha| prod_a gamma_a^alpha_a (c_l: the kernel's level
+// coefficients, gamma: the data covariance spectrum), so that KRR learning curves follow from the
+// covariance and a Hermite decomposition of the target alone, without a kernel matrix.
+//
+// Algorithm:
+//   1. Level coefficients c_l of the kernel's dot-product profile on unit-trace data (CN §7),
+//      checked against the profile (hea.C1).
+//   2. HEA eigenvalues: the top P monomials in decreasing lambda_alpha (priority queue, CN §7).
+//   3. H1: compare with eig(K/N) of N fresh samples, rank by rank (hea.C2; MNIST: hea.C4).
+//   4. H2: KRR learning curves of Hermite-monomial targets on Gaussian data vs the eigenframework
+//      (CN §5) fed with the HEA spectrum and v = e_alpha (hea.C3).
+//   5. H3: MNIST even/odd: target coefficients by Gram-Schmidt (QR) of the Hermite matrix on a
+//      statistics set; the unexplained fraction acts as noise; learning curve vs KRR (hea.C5, C6).
+//
+// Writes (figures/data/hea/): h1_eig.tsv, h2_theory.tsv, h2_exp.tsv, h3_theory.tsv,
+// h3_exp.tsv, h_nlrn.tsv.  Figures: hea-eigenstructure, hea-learning-curves.
+//
+// Run: build/hea [--quick] [--data gaussian|mnist] [--kernel gaussian|laplace-hea --bandwidth w]
+//                [--targets "0:2;0:1,1:1"] [--n-list ...] [--normalize] ...
+// Runtime: default ~40 s of CPU, single thread (MNIST present); --quick ~2 s of CPU with MNIST
+// present (reading all 60k training images dominates), 0.1 s without.
+#include <gsl/gsl_cblas.h>
+#include <lapacke.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "claim.h"
+#include "cli.h"
+#include "eigenframework.h"
+#include "hermite.h"
+#include "idx.h"
+#include "kernel.h"
+#include "krr.h"
+#include "linalg.h"
+#include "progress.h"
+#include "rng.h"
+#include "tsv.h"
+#include "util.h"
+
+// ---- parameters ----
+// Legend: d input dimension, gamma_a data-covariance eigenvalues (descending, sum 1), d_eff =
+// 1/sum gamma^2, z_a whitened PCA coordinates, alpha a multi-index, h_alpha the Hermite monomial,
+// c_l level coefficients, lambda_alpha HEA eigenvalues, P number of modes kept, n training size,
+// delta absolute ridge, kappa effective ridge, E0 overfitting coefficient, n_lrn the n at which
+// the test MSE first crosses 0.5.
+struct params {
+    const char *data;      // gaussian | mnist | both
+    int dim;               // d of the synthetic data
+    double data_exp;       // e in gamma_a ~ (a + 6)^-e  (single custom Gaussian setting)
+    const char *kernel;    // gaussian | laplace-hea
+    double bandwidth;      // w
+    double ridge;          // delta
+    int normalize;         // project samples to the unit sphere (laplace runs)
+    const char *targets;   // monomials "0:1;10:1;0:2"
+    const char *task;      // MNIST task
+    long P;                // HEA modes
+    long N_stats;          // MNIST statistics set
+    long N_emp;            // samples for eig(K/N)
+    cli_ilist n_list;      // training sizes
+    int trials;            // trials at small n (fewer at large n, see trials_for)
+    long ntest;            // test points
+};
+static struct params p = {.data = "both", .dim = 200, .data_exp = 2, .kernel = "gaussian", .bandwidth = 4, .ridge = 1e-3,
+                          .targets = "0:1;10:1;0:2;0:1,1:1;2:1,5:1;0:3", .task = "evenodd", .P = 5000, .N_stats = 10000,
+                          .N_emp = 3000, .n_list = {6, {10, 30, 100, 300, 1000, 2000}}, .trials = 20, .ntest = 1000};
+
+static cli_opt opts[] = {
+    {"data", CLI_CHOICE, &p.data, 0, 0, "data set(s)", "gaussian|mnist|both", 0},
+    {"dim", CLI_INT, &p.dim, 2, 2000, "dimension d of the Gaussian data", NULL, 0},
+    {"data-exp", CLI_DOUBLE, &p.data_exp, 0, 10, "gamma_a ~ (a + 6)^-e of the Gaussian data", NULL, 0},
+    {"kernel", CLI_CHOICE, &p.kernel, 0, 0, "kernel", "gaussian|laplace-hea", 0},
+    {"bandwidth", CLI_DOUBLE, &p.bandwidth, 0.1, 1000, "kernel width w (CN §1)", NULL, 0},
+    {"ridge", CLI_DOUBLE, &p.ridge, 0, 1e3, "absolute ridge delta", NULL, 0},
+    {"normalize", CLI_FLAG, &p.normalize, 0, 0, "project samples to unit norm after unit-trace scaling", NULL, 0},
+    {"targets", CLI_STRING, &p.targets, 0, 0, "Gaussian-data monomial targets, e.g. 0:2,1:1;10:1", NULL, 0},
+    {"task", CLI_CHOICE, &p.task, 0, 0, "MNIST task", "evenodd|lowhigh", 0},
+    {"P", CLI_LONG, &p.P, 10, 100000, "number of HEA modes", NULL, 0},
+    {"N-stats", CLI_LONG, &p.N_stats, 100, 60000, "MNIST statistics-set size", NULL, 0},
+    {"N-emp", CLI_LONG, &p.N_emp, 50, 20000, "samples for the empirical spectrum eig(K/N)", NULL, 0},
+    {"n-list", CLI_ILIST, &p.n_list, 2, 50000, "training sizes", NULL, 0},
+    {"trials", CLI_INT, &p.trials, 1, 1000, "trials at n <= 300 (8 up to 1000, 4 beyond; MNIST: 20/8/3)", NULL, 0},
+    {"ntest", CLI_LONG, &p.ntest, 10, 20000, "test points", NULL, 0},
+    {0}};
+static cli c = {.slug = "hea",
+                .summary = "Hermite eigenstructure ansatz: kernel eigenvalues and KRR learning curves from the data covariance "
+                           "and a Hermite decomposition of the target (Karkada, Turnbull, Liu, Simon, arXiv 2510.14878).",
+                .claims = "hea.C1-C6",
+                .opts = opts};
+
+// ---- theory: level coefficients and the HEA spectrum ----
+// On unit-trace data the kernel restricted to the sphere is a dot-product kernel
+// $K(u) = \sum_\ell c_\ell u^\ell/\ell!$, $c_\ell = K^{(\ell)}(0)$ (CN §7):
+//   gaussian:    $c_\ell = e^{-1/w^2} w^{-2\ell}$,
+//   laplace-hea: $c_\ell = e^{-1/w} y_{\ell-1}(w)/(2w)^\ell$ ($y_n$ Bessel polynomials).
+// The ansatz: $\lambda_\alpha = c_{|\alpha|}\prod_a \gamma_a^{\alpha_a}$, $\phi_\alpha \approx h_\alpha(z)$.
+
+// hea.C1: the 20-term series reproduces the profile (gaussian on [-1,1], laplace on [-0.5,0.5]).
+static void claim_c1(void) {
+    double c20[20], worst_g = 0, worst_l = 0;
+    const double wg[] = {2, 4, 6}, wl[] = {1, 4, 8};
+    for (int k = 0; k < 3; k++) {
+        hermite_level_coeffs("gaussian", wg[k], 19, c20);
+        for (double u = -1; u <= 1.0001; u += 0.01) {
+            double s = 0, t = 1;
+            for (int l = 0; l < 20; l++) s += c20[l] * t, t *= u / (l + 1);
+            worst_g = fmax(worst_g, fabs(s / exp(-(1 - u) / (wg[k] * wg[k])) - 1));
+        }
+        hermite_level_coeffs("laplace-hea", wl[k], 19, c20);
+        for (double u = -0.5; u <= 0.5001; u += 0.01) {
+            double s = 0, t = 1;
+            for (int l = 0; l < 20; l++) s += c20[l] * t, t *= u / (l + 1);
+            worst_l = fmax(worst_l, fabs(s / exp(-sqrt(1 - u) / wl[k]) - 1));
+        }
+    }
+    char what[160];
+    snprintf(what, sizeof what, "gaussian w in {2,4,6}, u in [-1,1]: max rel. error (laplace-hea w in {1,4,8}, u in [-0.5,0.5]: %.2g)", worst_l);
+    claim_check("hea.C1", worst_g <= 1e-12 && worst_l <= 1e-7, what, worst_g, "1e-12 (laplace 1e-7)");
+}
+
+// The top-P HEA modes for covariance spectrum gamma (d), kernel name and width.
+static void hea_modes(const char *kernel, double w, int d, const double *gamma, int lmax, long P, hermite_modes *m, double *c_out) {
+    double cl[HERMITE_LMAX + 1];
+    if (hermite_level_coeffs(kernel, w, lmax, cl)) DIE("level coefficients failed for kernel %s, w = %g", kernel, w);
+    hermite_modes_enumerate(d, gamma, lmax, cl, (size_t)P, m);
+    if (c_out) memcpy(c_out, cl, sizeof(double) * (lmax + 1));
+}
+
+// Index of the monomial (deg, idx) among the modes, or -1 if it is not among the top P.
+static long find_mode(const hermite_modes *m, int deg, const int *idx) {
+    for (size_t r = 0; r < m->P; r++)
+        if (m->deg[r] == deg && memcmp(m->idx + r * m->lmax, idx, sizeof(int) * deg) == 0) return (long)r;
+    return -1;
+}
+
+// Eigenframework prediction (CN §5) with the HEA spectrum: the missing mass E K(x,x) - sum lambda
+// acts as extra ridge (CN §5.4; E K(x,x) = 1 for gaussian and laplace kernels, computed by the
+// caller, not hard-coded here).
+static double predict(const hermite_modes *m, double EK, double n, double delta, const double *v2, double v2_tail, double eps2) {
+    double sl = 0;
+    for (size_t r = 0; r < m->P; r++) sl += m->lambda[r];
+    ef_spectrum s = {.M = m->P, .lam = m->lambda, .extra_ridge = fmax(0.0, EK - sl)};
+    ef_fit f;
+    int st = ef_solve(&s, n, delta, &f);
+    if (st) DIE("eigenframework: %s (n = %g, delta = %g)", ef_strerror(st), n, delta);
+    ef_pred pr;
+    ef_predict(&s, &f, v2, v2_tail, eps2, &pr);
+    return pr.te;
+}
+
+// Sample complexity: the n where MSE first crosses 0.5, linear in log n between grid points;
+// -1 when out of range (already below 0.5 at the first n, or never reaching it).
+static double n_learn(int N, const double *n, const double *mse) {
+    if (N < 1 || mse[0] <= 0.5) return -1;
+    for (int i = 1; i < N; i++)
+        if (mse[i] <= 0.5) {
+            double t = (mse[i - 1] - 0.5) / (mse[i - 1] - mse[i]);
+            return exp(log(n[i - 1]) + t * (log(n[i]) - log(n[i - 1])));
+        }
+    return -1;
+}
+
+// ---- experiment: empirical spectra and KRR ----
+// eig(K/N) of N samples X (N,d), descending, into lam (N).
+static void empirical_spectrum(const kernel_spec *ks, int N, int d, const double *X, double *lam) {
+    double *K = XNEW(double, (size_t)N * N), *w = XNEW(double, N);
+    kernel_gram_sym(ks, N, d, X, K);
+    int info = la_eigh(N, K, w, 0);
+    if (info) DIE("dsyevd (values) failed, info %d, N = %d", info, N);
+    for (int i = 0; i < N; i++) lam[i] = w[N - 1 - i] / N;
+    free(K), free(w);
+}
+
+// Degree counts of the modes (printed).
+static void print_degrees(const char *tag, const hermite_modes *m) {
+    int cnt[HERMITE_LMAX + 1] = {0};
+    double sl = 0;
+    for (size_t r = 0; r < m->P; r++) cnt[m->deg[r]]++, sl += m->lambda[r];
+    fprintf(stderr, "%s: %zu HEA modes, sum lambda = %.6f; by degree:", tag, m->P, sl);
+    for (int l = 0; l <= m->lmax; l++)
+        if (cnt[l]) fprintf(stderr, " %d:%d", l, cnt[l]);
+    fprintf(stderr, "\n");
+}
+
+// Rank-by-rank comparison; returns mean |log ratio| over ranks 1..R and writes rows.
+static double compare_ranks(tsv *T, const char *tag, const hermite_modes *m, const double *lam_emp, int Nemp, int Rmax, int Rmean,
+                            double *top_rel) {
+    double s = 0;
+    int R = Rmax < (int)m->P ? Rmax : (int)m->P;
+    if (R > Nemp) R = Nemp;
+    for (int r = 0; r < R; r++) {
+        tsv_row(T, "%s\t%d\t%.10g\t%.10g\t%d", tag, r + 1, lam_emp[r], m->lambda[r], m->deg[r]);
+        if (r < Rmean) s += fabs(log(lam_emp[r] / m->lambda[r]));
+    }
+    *top_rel = fabs(lam_emp[0] / m->lambda[0] - 1);
+    fprintf(stderr, "%s: ratio emp/HEA at ranks", tag);
+    const int ranks[] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
+    for (int i = 0; i < 10; i++)
+        if (ranks[i] <= R) fprintf(stderr, " %d:%.3f", ranks[i], lam_emp[ranks[i] - 1] / m->lambda[ranks[i] - 1]);
+    fprintf(stderr, "\n");
+    return s / (Rmean < R ? Rmean : R);
+}
+
+// ---- H1 + H2: anisotropic Gaussian data ----
+// $x = \sqrt\gamma\circ g$, $g\sim N(0, I_d)$, $\gamma_a \propto (a+6)^{-e}$, $\sum_a\gamma_a = 1$.
+// Monomial targets use the POPULATION whitening $z_a = x_a/\sqrt{\gamma_a} = g_a$, so their
+// coefficients are exactly $e_\alpha$ and the noise is 0.
+static double *gauss_gamma(int d, double e, double *deff) {
+    double *g = XNEW(double, d), s = 0, s2 = 0;
+    for (int a = 0; a < d; a++) s += g[a] = pow(a + 6.0, -e);
+    for (int a = 0; a < d; a++) g[a] /= s, s2 += g[a] * g[a];
+    *deff = 1 / s2;
+    return g;
+}
+
+static void gauss_sample(gsl_rng *r, int N, int d, const double *sg, int normalize, double *X, double *G) {
+    for (int i = 0; i < N; i++) {
+        double nn = 0;
+        for (int a = 0; a < d; a++) {
+            double g = rng_normal(r);
+            G[(size_t)i * d + a] = g;
+            X[(size_t)i * d + a] = sg[a] * g;
+            nn += X[(size_t)i * d + a] * X[(size_t)i * d + a];
+        }
+        if (normalize) {
+            double s = 1 / sqrt(nn);
+            // population whitening of the projected sample: z_a = x_a / sqrt(gamma_a)
+            for (int a = 0; a < d; a++) X[(size_t)i * d + a] *= s, G[(size_t)i * d + a] = X[(size_t)i * d + a] / sg[a];
+        }
+    }
+}
+
+typedef struct { double mean_log, top_rel; } h1_out;
+
+static void run_h1(tsv *T, const char *tag, int d, double e, const char *kernel, double w, long P, int N, int Rmean, int quick, h1_out *o) {
+    double deff, *gamma = gauss_gamma(d, e, &deff), *sg = XNEW(double, d);
+    for (int a = 0; a < d; a++) sg[a] = sqrt(gamma[a]);
+    fprintf(stderr, "%s: d = %d, e = %g: d_eff = %.2f, gamma_1 = %.4f\n", tag, d, e, deff, gamma[0]);
+    hermite_modes m;
+    hea_modes(kernel, w, d, gamma, 10, P, &m, NULL);
+    print_degrees(tag, &m);
+    kernel_spec ks;
+    char err[200];
+    if (kernel_spec_parse(&ks, kernel, w, 1, 1, 0, err, sizeof err)) DIE("%s", err);
+    double *X = XNEW(double, (size_t)N * d), *G = XNEW(double, (size_t)N * d), *lam = XNEW(double, N);
+    gsl_rng *r = rng_alloc(c.seed, 100 + (int)(10 * e) + (int)w);
+    gauss_sample(r, N, d, sg, p.normalize, X, G);
+    progress("%s: eig(K/N) at N = %d", tag, N);
+    empirical_spectrum(&ks, N, d, X, lam);
+    o->mean_log = compare_ranks(T, tag, &m, lam, N, quick ? 200 : 1000, Rmean, &o->top_rel);
+    fprintf(stderr, "%s: top eigenvalue emp %.5f vs HEA %.5f; mean |log ratio| ranks 1..%d = %.4f\n", tag, lam[0], m.lambda[0], Rmean,
+            o->mean_log);
+    rng_free(r);
+    hermite_modes_free(&m);
+    free(gamma), free(sg), free(X), free(G), free(lam);
+}
+
+// Trials per n (spec: 20 for n <= 300, 8 for n <= 1000, 4 beyond; MNIST 20/8/3 at 100/1000).
+static int trials_for(double n, int mnist) {
+    if (c.quick) return mnist ? 3 : 5;
+    if (mnist) return n <= 100 ? p.trials : n <= 1000 ? 8 : 3;
+    return n <= 300 ? p.trials : n <= 1000 ? 8 : 4;
+}
+
+#define MAXT 16
+typedef struct {
+    int ok;
+    double worst, worst_rel_nlrn;
+    int nchecked;
+} h2_result;
+
+static void run_h2(int quick, h2_result *res, tsv *Tn) {
+    int d = p.dim;
+    double e = quick ? 2 : p.data_exp, w = p.bandwidth, delta = p.ridge;
+    const char *kernel = p.kernel;
+    // targets
+    int nt_targ = 0, tdeg[MAXT], tidx[MAXT][HERMITE_LMAX];
+    char tname[MAXT][64];
+    const char *tl = quick && !cli_given(&c, "targets") ? "0:1;10:1;0:2" : p.targets;
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", tl);
+    for (char *tok = strtok(buf, ";"); tok && nt_targ < MAXT; tok = strtok(NULL, ";")) {
+        int dg = hermite_mono_parse(tok, tidx[nt_targ]);
+        if (dg < 0) cli_usage_error(&c, "--targets: cannot parse monomial '%s' (write index:power,index:power)", tok);
+        for (int j = 0; j < dg; j++)
+            if (tidx[nt_targ][j] >= d) cli_usage_error(&c, "--targets: index %d >= dimension %d", tidx[nt_targ][j], d);
+        tdeg[nt_targ] = dg;
+        hermite_mono_name(dg, tidx[nt_targ], tname[nt_targ], 64);
+        nt_targ++;
+    }
+    double deff, *gamma = gauss_gamma(d, e, &deff), *sg = XNEW(double, d);
+    for (int a = 0; a < d; a++) sg[a] = sqrt(gamma[a]);
+    hermite_modes m;
+    hea_modes(kernel, w, d, gamma, 10, quick ? 1000 : p.P, &m, NULL);
+    double EK = 1.0;  // gaussian and laplace kernels: K(x,x) = 1 exactly
+    double sl = 0;
+    for (size_t r = 0; r < m.P; r++) sl += m.lambda[r];
+    fprintf(stderr, "H2: e = %g, %s w = %g, ridge %g: sum of %zu HEA eigenvalues = %.5f, tail ridge = %.3g\n", e, kernel, w, delta, m.P, sl,
+            fmax(0, EK - sl));
+    // theory on 200 log-spaced n
+    tsv *T = tsv_open(&c, "h2_theory.tsv", "hea.C3");
+    tsv_note(T, "H2: Gaussian data d = %d, gamma ~ (a+6)^-%g, kernel %s w = %g, ridge %g, P = %zu HEA modes, v = e_alpha, noise 0", d, e, kernel,
+             w, delta, m.P);
+    tsv_columns(T, "target\tdegree\tn\tmse_th");
+    double *v2 = XNEW(double, m.P);
+    long tmode[MAXT];
+    for (int q = 0; q < nt_targ; q++) {
+        tmode[q] = find_mode(&m, tdeg[q], tidx[q]);
+        if (tmode[q] < 0) fprintf(stderr, "H2: target %s is not among the top %zu HEA modes: predicted unlearnable\n", tname[q], m.P);
+        else fprintf(stderr, "H2: target %s is HEA mode %ld, lambda = %.4g\n", tname[q], tmode[q] + 1, m.lambda[tmode[q]]);
+    }
+    int NTH = quick ? 0 : 200;
+    double *nth = XNEW(double, NTH + 1), (*mth)[201] = calloc(MAXT, sizeof *mth);
+    for (int j = 0; j < NTH; j++) nth[j] = 8 * pow(3000 / 8.0, j / (NTH - 1.0));
+    for (int q = 0; q < nt_targ; q++)
+        for (int j = 0; j < NTH; j++) {
+            memset(v2, 0, sizeof(double) * m.P);
+            if (tmode[q] >= 0) v2[tmode[q]] = 1;
+            mth[q][j] = predict(&m, EK, nth[j], delta, v2, tmode[q] >= 0 ? 0 : 1, 0);
+            tsv_row(T, "%s\t%d\t%.6g\t%.8g", tname[q], tdeg[q], nth[j], mth[q][j]);
+        }
+    tsv_close(T);
+    // experiment
+    long nlq[] = {30, 100};
+    int nn = quick ? 2 : p.n_list.n;
+    double ns[CLI_LIST_MAX];
+    for (int j = 0; j < nn; j++) ns[j] = quick ? nlq[j] : p.n_list.v[j];
+    int nt = quick ? 300 : (int)p.ntest, nmax = 0;
+    for (int j = 0; j < nn; j++) nmax = ns[j] > nmax ? (int)ns[j] : nmax;
+    kernel_spec ks;
+    char err[200];
+    if (kernel_spec_parse(&ks, kernel, w, 1, 1, 0, err, sizeof err)) DIE("%s", err);
+    double *X = XNEW(double, (size_t)(nmax + nt) * d), *G = XNEW(double, (size_t)(nmax + nt) * d);
+    double *K = XNEW(double, (size_t)nmax * nmax), *Ktd = XNEW(double, (size_t)nt * nmax);
+    double *Y = XNEW(double, (size_t)nmax * nt_targ), *Ft = XNEW(double, (size_t)nt * nt_targ), *pred = XNEW(double, (size_t)nt * nt_targ);
+    T = tsv_open(&c, "h2_exp.tsv", "hea.C3");
+    tsv_note(T, "H2 experiment: fresh data per trial, %d test points; mse_sd = standard deviation across trials (the paper's error bars)", nt);
+    tsv_columns(T, "target\tdegree\tn\ttrials\tmse\tmse_sd\tmse_se\tmse_th");
+    double (*mexp)[CLI_LIST_MAX] = calloc(MAXT, sizeof *mexp), *acc = XNEW(double, (size_t)MAXT * 64);
+    res->ok = 1, res->worst = 0, res->worst_rel_nlrn = 0, res->nchecked = 0;
+    for (int j = 0; j < nn; j++) {
+        int n = (int)ns[j], tr = trials_for(n, 0);
+        for (int trl = 0; trl < tr; trl++) {
+            gsl_rng *r = rng_alloc(c.seed, 200000 + 1000 * j + trl);
+            gauss_sample(r, n + nt, d, sg, p.normalize, X, G);
+            for (int q = 0; q < nt_targ; q++) {
+                for (int i = 0; i < n; i++) Y[(size_t)i * nt_targ + q] = hermite_mono_eval(tdeg[q], tidx[q], G + (size_t)i * d);
+                for (int i = 0; i < nt; i++) Ft[(size_t)i * nt_targ + q] = hermite_mono_eval(tdeg[q], tidx[q], G + (size_t)(n + i) * d);
+            }
+            kernel_gram_sym(&ks, n, d, X, K);
+            kernel_gram(&ks, nt, n, d, X + (size_t)n * d, X, Ktd);
+            int info = krr_solve(n, K, delta, nt_targ, Y, nt, Ktd, pred);
+            if (info) DIE("H2: Cholesky failed (info %d) at n = %d, ridge %g: raise --ridge", info, n, delta);
+            for (int q = 0; q < nt_targ; q++) {
+                double s = 0;
+                for (int i = 0; i < nt; i++) {
+                    double e2 = pred[(size_t)i * nt_targ + q] - Ft[(size_t)i * nt_targ + q];
+                    s += e2 * e2;
+                }
+                acc[q * 64 + trl] = s / nt;
+            }
+            rng_free(r);
+        }
+        for (int q = 0; q < nt_targ; q++) {
+            double mean = util_mean(acc + q * 64, tr), se = util_stderr(acc + q * 64, tr), sd = se * sqrt((double)tr);
+            memset(v2, 0, sizeof(double) * m.P);
+            if (tmode[q] >= 0) v2[tmode[q]] = 1;
+            double th = predict(&m, EK, n, delta, v2, tmode[q] >= 0 ? 0 : 1, 0);
+            mexp[q][j] = mean;
+            tsv_row(T, "%s\t%d\t%d\t%d\t%.8g\t%.4g\t%.4g\t%.8g", tname[q], tdeg[q], n, tr, mean, sd, se, th);
+            fprintf(stderr, "H2 n=%5d %-10s MSE th %.4f emp %.4f +- %.4f (sd)\n", n, tname[q], th, mean, sd);
+            if (tdeg[q] <= 2 && th >= 0.05) {
+                double tol = quick ? fmax(0.15, 0.3 * th) : fmax(0.1, 0.2 * th), dev = fabs(mean - th);
+                res->worst = fmax(res->worst, dev / tol);
+                res->nchecked++;
+                if (dev > tol) res->ok = 0;
+            }
+        }
+        progress("H2: n = %d", n);
+    }
+    tsv_close(T);
+    // sample complexities
+    for (int q = 0; q < nt_targ && !quick; q++) {
+        double a = n_learn(NTH, nth, mth[q]), b = n_learn(nn, ns, mexp[q]);
+        tsv_row(Tn, "gaussian\t%s\t%d\t%.6g\t%.6g", tname[q], tdeg[q], a, b);
+        fprintf(stderr, "H2 n_lrn %-10s th %.1f emp %.1f%s\n", tname[q], a, b, a < 0 || b < 0 ? " (out of range)" : "");
+        if (tdeg[q] <= 2 && a > 0 && b > 0) {
+            double r = b / a;
+            res->worst_rel_nlrn = fmax(res->worst_rel_nlrn, fabs(log(r)));
+            if (r < 0.67 || r > 1.5) res->ok = 0;
+        }
+    }
+    hermite_modes_free(&m);
+    free(gamma), free(sg), free(v2), free(nth), free(mth), free(X), free(G), free(K), free(Ktd), free(Y), free(Ft), free(pred), free(mexp), free(acc);
+}
+
+// ---- H3: MNIST ----
+// Statistics set: the first N_S of a seeded shuffle of the 60k training images (pixels /255,
+// centred with its mean, scaled by $1/\sqrt{\mathrm{Tr}\,C}$ so that $\mathrm{Tr}\,\Sigma = 1$);
+// the next 2000 images are the held-out test set.  $\gamma = \mathrm{eig}(C)/\mathrm{Tr}\,C$;
+// $z_a = (x\cdot u_a)/\sqrt{\gamma_a}$ for the first 400 PCs (the monomials' index cap).
+// Target coefficients by Gram-Schmidt: $H = QR$ with $H_{i\alpha} = h_\alpha(z_i)$ (columns in HEA
+// order, empirical whitening), $\hat v = Q^\top y/\|y\|$; the unexplained $1 - \|\hat v\|^2$ is
+// label noise for the theory.
+#define NPC 400
+typedef struct {
+    int ok4, ok5, ok6, okq;
+    double mlog[2], worst5, nl_ratio[2], eps2[2], v2n[2];
+} h3_result;
+
+static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
+    mnist_set tr;
+    mnist_load(c.mnist_dir, 1, &tr);
+    int d = 784, NS = quick ? 2000 : (int)p.N_stats, NT = quick ? 300 : 2000, Pm = quick ? 300 : (int)(cli_given(&c, "P") ? p.P : 2000);
+    gsl_rng *rs = rng_alloc(c.seed, 5000);
+    size_t *perm = XNEW(size_t, tr.n);
+    rng_permutation(rs, tr.n, perm);
+    double *X = XNEW(double, (size_t)NS * d), *Xt = XNEW(double, (size_t)NT * d), *y = XNEW(double, NS), *yt = XNEW(double, NT);
+    double *mu = XNEW(double, d);
+    int lowhigh = !strcmp(p.task, "lowhigh");
+    for (int i = 0; i < NS + NT; i++) {
+        unsigned char lab = tr.y[perm[i]];
+        double yy = lowhigh ? (lab <= 4 ? 1.0 : -1.0) : (lab % 2 == 0 ? 1.0 : -1.0);
+        double *dst = i < NS ? X + (size_t)i * d : Xt + (size_t)(i - NS) * d;
+        memcpy(dst, tr.x + perm[i] * (size_t)d, sizeof(double) * d);
+        if (i < NS) y[i] = yy;
+        else yt[i - NS] = yy;
+    }
+    for (int i = 0; i < NS; i++)
+        for (int a = 0; a < d; a++) mu[a] += X[(size_t)i * d + a] / NS;
+    for (int i = 0; i < NS; i++)
+        for (int a = 0; a < d; a++) X[(size_t)i * d + a] -= mu[a];
+    for (int i = 0; i < NT; i++)
+        for (int a = 0; a < d; a++) Xt[(size_t)i * d + a] -= mu[a];
+    // covariance C = X^T X / N_S (d,d), eigendecomposition
+    double *C = XNEW(double, (size_t)d * d), *ev = XNEW(double, d);
+    cblas_dsyrk(CblasRowMajor, CblasLower, CblasTrans, d, NS, 1.0 / NS, X, d, 0.0, C, d);
+    double trC = 0;
+    for (int a = 0; a < d; a++) trC += C[(size_t)a * d + a];
+    int info = la_eigh(d, C, ev, 1);
+    if (info) DIE("H3: covariance eigendecomposition failed (info %d)", info);
+    double *gamma = XNEW(double, d), *U = XNEW(double, (size_t)d * NPC), s2 = 0;
+    for (int a = 0; a < d; a++) gamma[a] = fmax(ev[d - 1 - a], 0) / trC, s2 += gamma[a] * gamma[a];
+    for (int i = 0; i < d; i++)
+        for (int a = 0; a < NPC; a++) U[(size_t)i * NPC + a] = C[(size_t)i * d + (d - 1 - a)];
+    fprintf(stderr, "H3: MNIST N_S = %d: d_eff = %.2f, gamma_1..5 = %.4f %.4f %.4f %.4f %.4f\n", NS, 1 / s2, gamma[0], gamma[1], gamma[2],
+            gamma[3], gamma[4]);
+    double sc = 1 / sqrt(trC);
+    for (size_t i = 0; i < (size_t)NS * d; i++) X[i] *= sc;
+    for (size_t i = 0; i < (size_t)NT * d; i++) Xt[i] *= sc;
+    // whitened PCA coordinates of the statistics set: z = X U / sqrt(gamma)  (NS, NPC)
+    double *Z = XNEW(double, (size_t)NS * NPC);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, NS, NPC, d, 1.0, X, d, U, NPC, 0.0, Z, NPC);
+    for (int i = 0; i < NS; i++)
+        for (int a = 0; a < NPC; a++) Z[(size_t)i * NPC + a] /= sqrt(gamma[a]);
+    double ws[2] = {4, 2};
+    int nw = cli_given(&c, "bandwidth") ? 1 : 2;
+    if (nw == 1) ws[0] = p.bandwidth;
+    res->ok4 = res->ok5 = res->ok6 = res->okq = 1;
+    res->worst5 = 0;
+    int Nemp = (int)(p.N_emp < NS ? p.N_emp : NS);
+    double *lam_emp = XNEW(double, Nemp), *htab = XNEW(double, (size_t)NPC * 9);
+    int lmax = 8;
+    tsv *T3 = tsv_open(&c, "h3_theory.tsv", "hea.C5");
+    tsv_note(T3, "H3: MNIST %s, N_S = %d, P = %d, ridge %g; eps2_hat = 1 - |v_hat|^2 is the theory's noise (the large-n floor)", p.task, NS, Pm, p.ridge);
+    tsv_columns(T3, "w\tn\tmse_th\tfloor");
+    tsv *Tx = tsv_open(&c, "h3_exp.tsv", "hea.C5");
+    tsv_note(Tx, "H3 experiment: training sets from the statistics set, %d held-out images, MSE against the +-1 labels", NT);
+    tsv_columns(Tx, "w\tn\ttrials\tmse\tmse_sd\tmse_se\tmse_th");
+    for (int iw = 0; iw < nw; iw++) {
+        double w = ws[iw];
+        char tag[32];
+        snprintf(tag, sizeof tag, "mnist_w%g", w);
+        kernel_spec ks;
+        char err[200];
+        if (kernel_spec_parse(&ks, p.kernel, w, 1, 1, 0, err, sizeof err)) DIE("%s", err);
+        hermite_modes m;
+        hea_modes(p.kernel, w, NPC, gamma, lmax, Pm, &m, NULL);
+        print_degrees(tag, &m);
+        // (a) eigenvalues
+        if (!quick) {
+            progress("H3: eig(K/N), N = %d, w = %g", Nemp, w);
+            empirical_spectrum(&ks, Nemp, d, X, lam_emp);
+            double top;
+            res->mlog[iw] = compare_ranks(Te, tag, &m, lam_emp, Nemp, 1000, 200, &top);
+            double m100 = 0;
+            for (int r = 0; r < 100; r++) m100 += fabs(log(lam_emp[r] / m.lambda[r])) / 100;
+            fprintf(stderr, "%s: mean |log ratio| ranks 1-100 = %.4f, 1-200 = %.4f\n", tag, m100, res->mlog[iw]);
+            if (res->mlog[iw] > 0.05) res->ok4 = 0;
+        }
+        // (b) Gram-Schmidt coefficients: H (NS, P) column-major, QR, v = Q^T y / |y|
+        progress("H3: Hermite matrix %d x %zu and QR, w = %g", NS, m.P, w);
+        int P = (int)m.P;
+        double *H = XNEW(double, (size_t)NS * P), *tau = XNEW(double, P), *qy = XNEW(double, NS);
+        for (int i = 0; i < NS; i++) {
+            for (int a = 0; a < NPC; a++) hermite_h_array(lmax, Z[(size_t)i * NPC + a], htab + (size_t)a * 9);
+            for (int r = 0; r < P; r++) H[(size_t)r * NS + i] = hermite_mono_eval_table(m.deg[r], m.idx + (size_t)r * lmax, htab, 9);
+        }
+        info = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, NS, P, H, NS, tau);
+        if (info) DIE("H3: dgeqrf failed (info %d)", info);
+        memcpy(qy, y, sizeof(double) * NS);
+        info = LAPACKE_dormqr(LAPACK_COL_MAJOR, 'L', 'T', NS, 1, P, H, NS, tau, qy, NS);
+        if (info) DIE("H3: dormqr failed (info %d)", info);
+        double yn = 0, *v2 = XNEW(double, P), vs = 0, bydeg[HERMITE_LMAX + 1] = {0};
+        for (int i = 0; i < NS; i++) yn += y[i] * y[i];
+        for (int r = 0; r < P; r++) v2[r] = qy[r] * qy[r] / yn, vs += v2[r], bydeg[m.deg[r]] += v2[r];
+        double eps2 = fmax(0.0, 1 - vs);
+        res->eps2[iw] = eps2, res->v2n[iw] = vs;
+        fprintf(stderr, "%s: |v_hat|^2 = %.4f (by degree: 0 %.3f, 1 %.3f, 2 %.3f, 3 %.3f), eps2_hat = %.4f\n", tag, vs, bydeg[0], bydeg[1], bydeg[2],
+                bydeg[3], eps2);
+        if (!(vs > 0 && vs <= 1 + 1e-12)) res->okq = 0;
+        if (!(eps2 >= 0.05 && eps2 <= 0.15)) res->ok6 = 0;
+        // (c) learning curve
+        double EK = 1.0;  // K(x,x) = 1 for the gaussian and laplace kernels
+        int NTH = quick ? 0 : 200;
+        double nth[200], mth[200];
+        for (int j = 0; j < NTH; j++) {
+            nth[j] = 8 * pow(4000 / 8.0, j / (NTH - 1.0));
+            mth[j] = predict(&m, EK, nth[j], p.ridge, v2, 0, eps2);
+            tsv_row(T3, "%g\t%.6g\t%.8g\t%.6g", w, nth[j], mth[j], eps2);
+        }
+        long nq[] = {30, 100}, nf[] = {10, 30, 100, 300, 1000, 3000};
+        int nn = quick ? 2 : (cli_given(&c, "n-list") ? p.n_list.n : 6);
+        double ns[CLI_LIST_MAX], me[CLI_LIST_MAX];
+        for (int j = 0; j < nn; j++) ns[j] = quick ? nq[j] : cli_given(&c, "n-list") ? p.n_list.v[j] : nf[j];
+        int nmax = 0;
+        for (int j = 0; j < nn; j++) nmax = ns[j] > nmax ? (int)ns[j] : nmax;
+        if (nmax > NS) DIE("H3: n = %d exceeds the statistics set (%d)", nmax, NS);
+        double *Xn = XNEW(double, (size_t)nmax * d), *K = XNEW(double, (size_t)nmax * nmax), *Ktd = XNEW(double, (size_t)NT * nmax);
+        double *yy = XNEW(double, nmax), *pr = XNEW(double, NT), acc[64];
+        size_t *idx = XNEW(size_t, nmax);
+        for (int j = 0; j < nn; j++) {
+            int n = (int)ns[j], trl_n = trials_for(n, 1);
+            for (int t = 0; t < trl_n; t++) {
+                gsl_rng *r = rng_alloc(c.seed, 6000 + 100 * j + t + 10000 * iw);
+                rng_subset(r, NS, n, idx);
+                for (int i = 0; i < n; i++) memcpy(Xn + (size_t)i * d, X + idx[i] * d, sizeof(double) * d), yy[i] = y[idx[i]];
+                kernel_gram_sym(&ks, n, d, Xn, K);
+                kernel_gram(&ks, NT, n, d, Xt, Xn, Ktd);
+                info = krr_solve(n, K, p.ridge, 1, yy, NT, Ktd, pr);
+                if (info) DIE("H3: Cholesky failed (info %d) at n = %d", info, n);
+                double s = 0;
+                for (int i = 0; i < NT; i++) s += (pr[i] - yt[i]) * (pr[i] - yt[i]);
+                acc[t] = s / NT;
+                rng_free(r);
+            }
+            double mean = util_mean(acc, trl_n), se = util_stderr(acc, trl_n), th = predict(&m, EK, n, p.ridge, v2, 0, eps2);
+            me[j] = mean;
+            tsv_row(Tx, "%g\t%d\t%d\t%.8g\t%.4g\t%.4g\t%.8g", w, n, trl_n, mean, se * sqrt((double)trl_n), se, th);
+            fprintf(stderr, "%s n=%5d MSE th %.4f emp %.4f +- %.4f (ratio %.3f)\n", tag, n, th, mean, se * sqrt((double)trl_n), mean / th);
+            double dev = fabs(mean / th - 1), tol = n <= 1000 ? 0.15 : 0.20;
+            res->worst5 = fmax(res->worst5, dev);
+            if (dev > tol) res->ok5 = 0;
+            if (!isfinite(mean)) res->okq = 0;
+            progress("%s: n = %d", tag, n);
+        }
+        if (quick && !(me[1] < me[0])) res->okq = 0;
+        if (!quick) {
+            double a = n_learn(NTH, nth, mth), b = n_learn(nn, ns, me);
+            res->nl_ratio[iw] = b / a;
+            tsv_row(Tn, "mnist\t%s\t%d\t%.6g\t%.6g", tag, -1, a, b);
+            fprintf(stderr, "%s n_lrn th %.1f emp %.1f\n", tag, a, b);
+            if (!(a > 0 && b > 0 && b / a >= 0.8 && b / a <= 1.25)) res->ok5 = 0;
+        }
+        free(H), free(tau), free(qy), free(v2), free(Xn), free(K), free(Ktd), free(yy), free(pr), free(idx);
+        hermite_modes_free(&m);
+    }
+    tsv_close(T3);
+    tsv_close(Tx);
+    rng_free(rs);
+    mnist_free(&tr);
+    free(perm), free(X), free(Xt), free(y), free(yt), free(mu), free(C), free(ev), free(gamma), free(U), free(Z), free(lam_emp), free(htab);
+}
+
+// ---- measurement (claims) and main ----
+int main(int argc, char **argv) {
+    cli_parse(&c, argc, argv);
+    {  // validate --targets before anything is written (a usage error exits 2 with no output)
+        char buf[1024];
+        int idx[HERMITE_LMAX];
+        snprintf(buf, sizeof buf, "%s", p.targets);
+        for (char *tok = strtok(buf, ";"); tok; tok = strtok(NULL, ";")) {
+            int dg = hermite_mono_parse(tok, idx);
+            if (dg < 0) cli_usage_error(&c, "--targets: cannot parse monomial '%s' (write index:power,index:power)", tok);
+            for (int j = 0; j < dg; j++)
+                if (idx[j] >= p.dim) cli_usage_error(&c, "--targets: index %d >= dimension %d", idx[j], p.dim);
+        }
+    }
+    int quick = c.quick;
+    double t0 = util_now();
+    // Part flags: --data picks the data set; --targets alone (or with --data gaussian) runs only
+    // the Gaussian learning curves H2; --kernel/--bandwidth/--data-exp alone run H1 and H2 in that
+    // one custom setting (and, with --data mnist, H3 at that width).
+    int gauss = strcmp(p.data, "mnist") != 0, mn = strcmp(p.data, "gaussian") != 0;
+    int only_h2 = cli_given(&c, "targets") && strcmp(p.data, "mnist") != 0;
+    if (!cli_given(&c, "data") && (only_h2 || cli_given(&c, "data-exp") || cli_given(&c, "dim"))) mn = 0;
+    claim_c1();
+    tsv *Te = tsv_open(&c, "h1_eig.tsv", "hea.C2 hea.C4");
+    tsv_note(Te, "rank-by-rank eigenvalues: lam_emp = eig(K/N) of N fresh samples, lam_hea = the HEA eigenvalue of that rank, degree |alpha|");
+    tsv_columns(Te, "setting\trank\tlam_emp\tlam_hea\tdegree");
+    tsv *Tn = tsv_open(&c, "h_nlrn.tsv", "hea.C3 hea.C5");
+    tsv_allow_nonfinite(Tn, 1);
+    tsv_note(Tn, "sample complexity n_lrn: first crossing of MSE = 0.5 (log-n interpolation); -1 = out of range");
+    tsv_columns(Tn, "data\ttarget\tdegree\tnlrn_th\tnlrn_emp");
+    if (gauss && !only_h2) {
+        // H1: the paper's setting (e = 3, w = 6) and ours (e = 2, w = 4); a custom one if flags given
+        int custom = cli_given(&c, "data-exp") || cli_given(&c, "bandwidth") || cli_given(&c, "kernel");
+        h1_out a = {0}, b = {0};
+        int N = quick ? 600 : (int)p.N_emp, Rm = quick ? 50 : 200;
+        long P = quick ? 1000 : p.P;
+        if (custom) {
+            run_h1(Te, "gauss_custom", p.dim, p.data_exp, p.kernel, p.bandwidth, P, N, Rm, quick, &b);
+            a = b;
+        } else {
+            if (!quick) run_h1(Te, "gauss_e3_w6", p.dim, 3, "gaussian", 6, P, N, Rm, quick, &a);
+            run_h1(Te, "gauss_e2_w4", p.dim, 2, "gaussian", 4, P, N, Rm, quick, &b);
+            if (quick) a = b;
+        }
+        double worst = fmax(a.mean_log, b.mean_log), top = fmax(a.top_rel, b.top_rel), tol = quick ? 0.1 : 0.05;
+        char what[200];
+        snprintf(what, sizeof what, "max over settings of mean |log(lam_emp/lam_HEA)|, ranks 1..%d (top eigenvalue rel. error %.4f)", Rm, top);
+        char tt[64];
+        snprintf(tt, sizeof tt, "%g; top 0.01", tol);
+        claim_check("hea.C2", worst <= tol && (quick || top <= 0.01), what, worst, tt);
+    }
+    if (gauss) {
+        char what[240];
+        h2_result r2;
+        run_h2(quick, &r2, Tn);
+        snprintf(what, sizeof what, "degree <= 2, MSE_th >= 0.05: max |emp - th|/tol over %d points (n_lrn: max |log ratio| %.3f)", r2.nchecked, r2.worst_rel_nlrn);
+        claim_check("hea.C3", r2.ok, what, r2.worst, quick ? "1 (tol = max(0.15, 0.3 th))" : "1 (tol = max(0.1, 0.2 th)); n_lrn ratio in [0.67, 1.5]");
+    }
+    if (mn) {
+        if (!mnist_available(c.mnist_dir)) {
+            claim_skip("hea.C4", "MNIST absent: run make data");
+            claim_skip("hea.C5", "MNIST absent: run make data");
+            claim_skip("hea.C6", "MNIST absent: run make data");
+        } else {
+            h3_result r3;
+            run_h3(quick, &r3, Te, Tn);
+            char what[240];
+            if (quick) {
+                claim_skip("hea.C4", "--quick skips the MNIST eigenvalues");
+                snprintf(what, sizeof what, "smoke (N_S = 2000, P = 300): finite, MSE(100) < MSE(30), |v|^2 in (0,1]; max |emp/th - 1| (reported)");
+                claim_check("hea.C5", r3.okq, what, r3.worst5, "smoke checks only");
+                claim_report("hea.C6", "1 - |v_hat|^2 at N_S = 2000, P = 300 (w = 4)", r3.eps2[0]);
+            } else {
+                snprintf(what, sizeof what, "mean |log(lam_emp/lam_HEA)| ranks 1..200, w = 4 (w = 2: %.4f)", r3.mlog[1]);
+                claim_check("hea.C4", r3.ok4, what, r3.mlog[0], "0.05");
+                snprintf(what, sizeof what, "max |MSE_emp/MSE_th - 1| (n_lrn emp/th: %.3f (w=4), %.3f (w=2))", r3.nl_ratio[0], r3.nl_ratio[1]);
+                claim_check("hea.C5", r3.ok5, what, r3.worst5, "0.15 (n <= 1000), 0.20 (n = 3000); n_lrn ratio in [0.8, 1.25]");
+                snprintf(what, sizeof what, "1 - |v_hat|^2 (w = 4; w = 2: %.4f), P = %d, N_S = %ld", r3.eps2[1], (int)(cli_given(&c, "P") ? p.P : 2000), p.N_stats);
+                claim_check("hea.C6", r3.ok6, what, r3.eps2[0], "[0.05, 0.15]");
+            }
+        }
+    }
+    tsv_close(Te);
+    tsv_close(Tn);
+    progress_done("hea: %.1f s", util_now() - t0);
+    claim_summary(c.slug);
+    return 0;
+}
