@@ -23,8 +23,8 @@ do for [fmt in "png svg"] {
     set format x "10^{%L}"
     set format y "10^{%L}"
     set xlabel "empirical eigenvalue  eig(K/N)"
-    set ylabel "HEA eigenvalue  c_{|{/Symbol a}|} {/Symbol P}_a {/Symbol g}_a^{{/Symbol a}_a}"
-    set key bottom right title "degree |{/Symbol a}|" font ",9"
+    set ylabel "HEA eigenvalue  c_{|α|} Π_a γ_a^{α_a}"
+    set key bottom right title "degree |α|" font ",9"
     do for [s=1:3] {
         set title STT[s] font ",11"
         plot x with lines lc rgb 'gray60' lw 1 notitle, \
@@ -55,11 +55,11 @@ do for [fmt in "png svg"] {
     set yrange [0:1.8]
     set xlabel "training set size n"
     set ylabel "test MSE"
-    set title "(a) Hermite monomials on Gaussian data (e = 2, w = 4, {/Symbol d} = 10^{-3})\nlines: HEA theory; points: KRR, ±1 sd over trials" font ",10"
+    set title "(a) Hermite monomials on Gaussian data (e = 2, w = 4, δ = 10^{-3})\nlines: HEA theory; points: KRR, ±1 sd over trials" font ",10"
     set key top right font ",9" title ""
     plot for [t=1:6] h2t using (strcol(1) eq TG[t] ? $3 : 1/0):4 with lines lt t title TL[t], \
          for [t=1:6] h2e using (strcol(1) eq TG[t] ? $3 : 1/0):5:6 with yerrorbars lt t pt 7 notitle
-    set title "(b) Gaussian kernel @ MNIST, even vs odd ({/Symbol d} = 10^{-3})\nlines: HEA + Gram-Schmidt theory; dotted: floor {/Symbol e}^2; points: KRR ±1 sd" font ",10"
+    set title "(b) Gaussian kernel @ MNIST, even vs odd (δ = 10^{-3})\nlines: HEA + Gram-Schmidt theory; dotted: floor ε^2; points: KRR ±1 sd" font ",10"
     set xrange [8:4000]
     set yrange [0:1.1]
     if (have_h3) {
