@@ -26,6 +26,10 @@ int idx_read_file(const char *path, unsigned char **buf, size_t *len, char *err,
 int mnist_available(const char *dir);
 // Load train (train=1, 60000) or test (10000).  DIEs with a clear message on any problem.
 void mnist_load(const char *dir, int train, mnist_set *out);
+// Only the listed rows of a split (indices into the 60000 or 10000 images, any order, repeats
+// allowed), converted in that order: out->n = n, out->x (n, 784), out->y (n).  The files are
+// still validated completely.  DIEs like mnist_load.
+void mnist_load_rows(const char *dir, int train, const size_t *rows, int n, mnist_set *out);
 // Like mnist_load, but returns -1 with a message instead of exiting (fuzzing, tests).
 int mnist_load_checked(const char *dir, int train, mnist_set *out, char *err, size_t errlen);
 void mnist_free(mnist_set *s);

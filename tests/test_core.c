@@ -169,6 +169,16 @@ START_TEST(idx_reads_mnist) {
     ck_assert_int_eq(counts[8], 974);
     double m = util_mean(s.x, s.n * s.d);
     ck_assert_abs(m, 0.1325, 0.002);  // the test split's pixel mean (train: 0.1307)
+    // mnist_load_rows converts exactly the listed rows, in order, identical to the full load
+    size_t rows[4] = {9999, 0, 1234, 1234};
+    mnist_set r;
+    mnist_load_rows(dir, 0, rows, 4, &r);
+    ck_assert_int_eq(r.n, 4);
+    for (int k = 0; k < 4; k++) {
+        ck_assert_int_eq(r.y[k], s.y[rows[k]]);
+        ck_assert(memcmp(r.x + (size_t)k * 784, s.x + rows[k] * 784, 784 * sizeof(double)) == 0);
+    }
+    mnist_free(&r);
     mnist_free(&s);
 }
 END_TEST

@@ -419,20 +419,22 @@ typedef struct {
 } h3_result;
 
 static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
-    mnist_set tr;
-    mnist_load(c.mnist_dir, 1, &tr);
     int d = 784, NS = quick ? 2000 : (int)p.N_stats, NT = quick ? 300 : 2000, Pm = quick ? 300 : (int)(cli_given(&c, "P") ? p.P : 2000);
     gsl_rng *rs = rng_alloc(c.seed, 5000);
-    size_t *perm = XNEW(size_t, tr.n);
-    rng_permutation(rs, tr.n, perm);
+    const int NTRAIN = 60000;  // the MNIST training split
+    size_t *perm = XNEW(size_t, NTRAIN);
+    rng_permutation(rs, NTRAIN, perm);
+    // only the NS + NT images used are converted: tr's row i is image perm[i]
+    mnist_set tr;
+    mnist_load_rows(c.mnist_dir, 1, perm, NS + NT, &tr);
     double *X = XNEW(double, (size_t)NS * d), *Xt = XNEW(double, (size_t)NT * d), *y = XNEW(double, NS), *yt = XNEW(double, NT);
     double *mu = XNEW(double, d);
     int lowhigh = !strcmp(p.task, "lowhigh");
     for (int i = 0; i < NS + NT; i++) {
-        unsigned char lab = tr.y[perm[i]];
+        unsigned char lab = tr.y[i];
         double yy = lowhigh ? (lab <= 4 ? 1.0 : -1.0) : (lab % 2 == 0 ? 1.0 : -1.0);
         double *dst = i < NS ? X + (size_t)i * d : Xt + (size_t)(i - NS) * d;
-        memcpy(dst, tr.x + perm[i] * (size_t)d, sizeof(double) * d);
+        memcpy(dst, tr.x + (size_t)i * d, sizeof(double) * d);
         if (i < NS) y[i] = yy;
         else yt[i - NS] = yy;
     }
