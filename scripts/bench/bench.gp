@@ -3,6 +3,9 @@
 datadir = ARG1; outdir = ARG2
 load 'figures/style.gp'
 f = datadir.'/bench.tsv'
+# the TSV's names and notes contain spaces: split on tabs only; its first line is the header
+set datafile separator "\t"
+set key autotitle columnheader
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
