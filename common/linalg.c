@@ -41,19 +41,23 @@ int la_eigh_top(int n, double *A, int k, double *w, double *Z) {
     int m = 0;
     lapack_int *isuppz = xmalloc(2 * (size_t)k, sizeof *isuppz);
     double *wa = xmalloc((size_t)n, sizeof *wa);
-    double *Za = Z ? xmalloc((size_t)n * k, sizeof *Za) : NULL;
-    int info = LAPACKE_dsyevr(LAPACK_ROW_MAJOR, Z ? 'V' : 'N', 'I', 'L', n, A, n, 0.0, 0.0, n - k + 1, n, 0.0, &m, wa,
-                              Za ? Za : wa, Za ? k : 1, isuppz);
+    // Column-major on the symmetric A as in la_eigh (no n^2 transposition).  The k eigenvectors
+    // come back as the columns of an (n, k) column-major array: Zc[i + j n].
+    double *Zc = Z ? xmalloc((size_t)n * k, sizeof *Zc) : NULL;
+    int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, Z ? 'V' : 'N', 'I', 'U', n, A, n, 0.0, 0.0, n - k + 1, n, 0.0, &m, wa,
+                              Zc ? Zc : wa, Zc ? n : 1, isuppz);
     if (info == 0) {
         // dsyevr returns ascending order; reverse to descending.
         for (int j = 0; j < m; j++) w[j] = wa[m - 1 - j];
         if (Z)
-            for (int i = 0; i < n; i++)
-                for (int j = 0; j < m; j++) Z[(size_t)i * k + j] = Za[(size_t)i * k + (m - 1 - j)];
+            for (int j = 0; j < m; j++) {
+                const double *col = Zc + (size_t)(m - 1 - j) * n;
+                for (int i = 0; i < n; i++) Z[(size_t)i * k + j] = col[i];
+            }
     }
     free(isuppz);
     free(wa);
-    free(Za);
+    free(Zc);
     return info;
 }
 
