@@ -575,6 +575,8 @@ static void sgns_record(sgns_rec *R, const double *W, int V, int d, double epoch
                         double *U) {
     if (R->nrec == R->cap) return;
     memcpy(Wc, W, sizeof *W * (size_t)V * d);
+    for (size_t k = 0; k < (size_t)V * d; k++)
+        if (!isfinite(W[k])) DIE("SGNS diverged: a non-finite embedding at epoch %g; lower --lr (%g)", epoch, P.lr);
     if (la_svd(V, d, Wc, sv, U, NULL)) DIE("dgesdd failed at SGNS epoch %g", epoch);
     for (int k = 0; k < d; k++) REQUIRE_FINITE(sv[k], "SGNS singular value", "lower --lr");
     int r = R->nrec++;
