@@ -136,6 +136,11 @@ static double alpha_of[MAXD][CLI_LIST_MAX];
 static void parse_alphas(void) {
     char buf[4096];
     snprintf(buf, sizeof buf, "%s", P.alphas);
+    // strtok skips empty fields: refuse them first ("0.1,,0.2", "0.1;", ";0.1")
+    size_t len = strlen(buf);
+    if (strpbrk(buf, ",;") == buf || (len && strchr(",;", buf[len - 1])) || strstr(buf, ",,") || strstr(buf, ";;") ||
+        strstr(buf, ",;") || strstr(buf, ";,"))
+        cli_usage_error(&C, "--alphas: empty entry in '%s' (comma lists of positive numbers, ';' between depths)", P.alphas);
     int g = 0;
     char *save1, *grp = strtok_r(buf, ";", &save1);
     for (; grp; grp = strtok_r(NULL, ";", &save1), g++) {

@@ -571,6 +571,8 @@ static void mnist_bytes_load(const char *dir, int train, mnist_bytes *mb) {
     if (dims[0][0] != dims[1][0] || dims[0][1] != 28 || dims[0][2] != 28 || dims[0][0] != (train ? 60000u : 10000u))
         DIE("%s: unexpected dimensions %u x %u x %u (labels %u); run make data", path[0], dims[0][0], dims[0][1], dims[0][2],
             dims[1][0]);
+    for (unsigned i = 0; i < dims[1][0]; i++)
+        if (data[1][i] > 9) DIE("%s: label %u at index %u is not a digit; delete it and run make data", path[1], data[1][i], i);
     mb->n = (int)dims[0][0], mb->d = 784, mb->x = data[0], mb->y = data[1];
 }
 
@@ -1076,6 +1078,12 @@ int main(int argc, char **argv) {
     if (panel && strcmp(P.domain, "circle") == 0 && given("n-list"))
         for (int i = 0; i < P.n_list.n; i++)
             if (P.n_list.v[i] > 10) cli_usage_error(&C, "--n-list: n = %ld exceeds the 10 circle points", P.n_list.v[i]);
+    // The ridgeless pool theory has at most M positive modes: n must stay well below M.
+    if (panel && strcmp(P.domain, "mnist") == 0 && given("n-list") && P.ridge == 0)
+        for (int i = 0; i < P.n_list.n; i++)
+            if (2 * P.n_list.v[i] > P.pool)
+                cli_usage_error(&C, "--n-list: n = %ld exceeds half the pool M = %d (ridgeless pool theory); raise --pool "
+                                "or give --ridge", P.n_list.v[i], P.pool);
     if (given("task") || (panel && strcmp(P.domain, "mnist") == 0)) {
         int a, b;
         task_digits(P.task, &a, &b);

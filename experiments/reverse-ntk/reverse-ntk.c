@@ -477,12 +477,15 @@ static void mnist_head(const char *dir, int train, int count, double *x, unsigne
     if (idx_read_file(path, &buf, &len, err, sizeof err) || idx_parse(buf, len, 0x803, dims, &data, err, sizeof err))
         DIE("%s: %s (run make data)", path, err);
     if ((int)dims[0] < count || dims[1] * dims[2] != 784) DIE("%s: %u images of %ux%u; need %d of 28x28", path, dims[0], dims[1], dims[2], count);
+    unsigned nimg = dims[0];
     for (size_t i = 0; i < (size_t)count * 784; i++) x[i] = data[i] / 255.0;
     free(buf);
     snprintf(path, sizeof path, "%s/%s", dir, lab);
     if (idx_read_file(path, &buf, &len, err, sizeof err) || idx_parse(buf, len, 0x801, dims, &data, err, sizeof err))
         DIE("%s: %s (run make data)", path, err);
-    if ((int)dims[0] < count) DIE("%s: %u labels; need %d", path, dims[0], count);
+    if (dims[0] != nimg) DIE("%s: %u labels for %u images (run make data)", path, dims[0], nimg);
+    for (int i = 0; i < count; i++)
+        if (data[i] > 9) DIE("%s: label %u at index %d is not a digit (run make data)", path, data[i], i);
     memcpy(y, data, (size_t)count);
     free(buf);
 }
@@ -593,6 +596,10 @@ int main(int argc, char **argv) {
                  P.mode);
     } else {
         char buf[256];
+        size_t len = strlen(P.panels);
+        if (len >= sizeof buf) cli_usage_error(&c, "--panels: list too long");
+        if (P.panels[0] == ',' || P.panels[len - 1] == ',' || strstr(P.panels, ",,"))
+            cli_usage_error(&c, "--panels: empty entry in '%s' (comma list of A-H, Bntk)", P.panels);
         snprintf(buf, sizeof buf, "%s", P.panels);
         for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             int f = -1;

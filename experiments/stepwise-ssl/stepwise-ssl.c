@@ -945,6 +945,13 @@ int main(int argc, char **argv) {
         if (!cli_given(&c, "d")) P.d = 4;
         if (!cli_given(&c, "width")) P.width = 64;
     }
+    // Cross-flag limits, checked before anything is computed or written.
+    if (((do_lin && !strcmp(P.data, "mnist")) || do_ker) && P.first_image + P.n > 60000)
+        cli_usage_error(&c, "--first-image %d + --n %d exceeds the 60000 MNIST training images", P.first_image, P.n);
+    if (do_lin && !strcmp(P.data, "diag") && P.d > (P.m < N_EIG ? P.m : N_EIG))
+        cli_usage_error(&c, "--d %d exceeds the %d eigenpairs kept of Gamma (--m %d)", P.d, P.m < N_EIG ? P.m : N_EIG, P.m);
+    if (do_ker && (2 * P.n < 10 || P.d > 2 * P.n))
+        cli_usage_error(&c, "the kernel part needs --n >= 5 pairs and --d <= 2 n (got n = %d, d = %d)", P.n, P.d);
     double t0 = util_now();
 
     // ---- claim series: diagonal Gamma, aligned (ssl.C1, C3) ----

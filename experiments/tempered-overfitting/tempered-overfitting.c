@@ -1409,6 +1409,16 @@ static void run_user(const char *dom) {
         write_theory_curve(&t, name, prm.ridge, 16, 4096, 30, "");
         theory_free(&t);
     }
+    // CN §6: a failed Cholesky stops the series and is marked in the table (failed = 1); the
+    // run as a whole failed, so say where and what to try, and exit 1.
+    for (int j = 0; j < nn; j++)
+        if (rows[j].failed) {
+            fprintf(stderr, "%s: the series stopped at n = %d: Cholesky of K + %g I failed (numerically singular); the "
+                    "table marks it failed = 1; try --ridge > 0, a smaller --bandwidth or a smaller n\n",
+                    SLUG, rows[j].n, prm.ridge);
+            free(rows);
+            exit(EXIT_RUNTIME);
+        }
     free(rows);
 }
 

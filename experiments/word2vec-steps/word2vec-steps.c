@@ -575,6 +575,8 @@ static void sgns_record(sgns_rec *R, const double *W, int V, int d, double epoch
                         double *U) {
     if (R->nrec == R->cap) return;
     memcpy(Wc, W, sizeof *W * (size_t)V * d);
+    for (size_t k = 0; k < (size_t)V * d; k++)
+        if (!isfinite(W[k])) DIE("SGNS diverged: a non-finite embedding at epoch %g; lower --lr (%g)", epoch, P.lr);
     if (la_svd(V, d, Wc, sv, U, NULL)) DIE("dgesdd failed at SGNS epoch %g", epoch);
     for (int k = 0; k < d; k++) REQUIRE_FINITE(sv[k], "SGNS singular value", "lower --lr");
     int r = R->nrec++;
@@ -747,8 +749,7 @@ static void part_synthetic(stream *keep_stream) {
     int V = 1 << K, d = P.dim ? P.dim : K;
     if (d > V) cli_usage_error(&C, "--dim %d exceeds V = 2^K = %d", d, V);
     int kt = V < 2 * K + 2 ? V : 2 * K + 2;  // eigenpairs we look at
-    if (kt < d + 1 && d + 1 <= V) kt = d + 1;
-    if (kt > V) kt = V;
+    if (kt < d + 1) kt = d + 1 <= V ? d + 1 : V;  // lam[d - 1] must exist (d = V: all of them)
     progress("synthetic: K = %d, V = %d, d = %d", K, V, d);
 
     // Exact spectrum by WHT; the characters in eigen-order.
@@ -844,6 +845,8 @@ static void part_synthetic(stream *keep_stream) {
     for (int i = 0; i < V; i++)
         for (int k = 0; k < d; k++) Vd[(size_t)i * d + k] = Z[(size_t)i * kt + k];
     double tdP = tau_P(lam[d - 1], d, d, P.sigma_init), t1P = tau_P(lam[0], 1, d, P.sigma_init);
+    if (!(tef * tdP / h < 1e9))  // lambda_d <= 0 (or tiny): mode d is never learned
+        DIE("QWEM: lambda_%d of M* = %g gives tau_%d = %g, %g Euler steps; lower --dim", d, lam[d - 1], d, tdP, tef * tdP / h);
     int nsteps = (int)ceil(tef * tdP / h);
     double *W0 = XNEW(double, (size_t)V * d), *W = XNEW(double, (size_t)V * d), *r2 = XNEW(double, d);
     gsl_rng *ri = rng_alloc(C.seed, S_SYN_INIT);
@@ -1103,6 +1106,8 @@ static void part_text(const corpus *cp, analogy_set *aset, int is_registry) {
     if (h * fabs(lmin) >= 2) DIE("h |lambda_min| = %g >= 2: Euler is unstable; lower --h-factor", h * fabs(lmin));
     double tef = P.t_end_factor > 0 ? P.t_end_factor : 1.3;
     double tdP = tau_P(lam[d - 1], d, d, P.sigma_init), t1P = tau_P(lam[0], 1, d, P.sigma_init);
+    if (!(tef * tdP / h < 1e9))  // lambda_d <= 0 (or tiny): mode d is never learned
+        DIE("QWEM: lambda_%d of M* = %g gives tau_%d = %g, %g Euler steps; lower --dim", d, lam[d - 1], d, tdP, tef * tdP / h);
     int nsteps = (int)ceil(tef * tdP / h);
     double *Vd = XNEW(double, (size_t)V * d), *W0 = XNEW(double, (size_t)V * d), *W = XNEW(double, (size_t)V * d);
     double *r2 = XNEW(double, d);
@@ -1434,6 +1439,10 @@ int main(int argc, char **argv) {
     int corpus_default = !cli_given(&C, "corpus");
     if (corpus_default && (env = getenv("CORPUS")) && *env) P.corpus = env, corpus_default = 0;
     if (!cli_given(&C, "analogies") && (env = getenv("ANALOGIES")) && *env) P.analogies = env;
+    if (P.eps.n == 1 || P.eps.n > 12)
+        cli_usage_error(&C, "--eps sets K: give 2 to 12 values (got %d)", P.eps.n);
+    for (int a = 1; a < P.eps.n; a++)
+        if (!(P.eps.v[a] < P.eps.v[a - 1])) cli_usage_error(&C, "--eps must be strictly descending (entry %d: %g)", a + 1, P.eps.v[a]);
     if (C.quick) {  // §5: synthetic K = 6, 300k tokens, d = 6; SGNS on the same corpus
         if (!cli_given(&C, "K")) P.K = 6;
         if (!cli_given(&C, "tokens")) P.tokens = 3e5;
@@ -1448,6 +1457,8 @@ int main(int argc, char **argv) {
     int all = !strcmp(part, "all");
     int run_syn = all || !strcmp(part, "synthetic"), run_text = all || !strcmp(part, "qwem");
     int run_sgns = all || !strcmp(part, "sgns"), run_qsgd = !strcmp(part, "qwem-sgd");
+    if (run_text && !C.quick && (P.dim ? P.dim : 20) >= P.vocab)  // the corpus gives V <= --vocab words
+        cli_usage_error(&C, "--dim %d must be below --vocab %d", P.dim ? P.dim : 20, P.vocab);
 
     // The text corpus: needed by qwem, sgns (default) and qwem-sgd, never by --quick.
     corpus *cp = NULL;

@@ -1,0 +1,190 @@
+// test_baddata: the reliability cases that are particular to one experiment, each a bug that
+// was found and fixed (tests/test_experiments.c checks the generic ones for every program).
+//
+//   * cross-flag usage errors: exit 2, one line on stderr naming the flag, nothing written;
+//   * bad data (corrupt MNIST IDX, a corpus with no token, a malformed analogy file): exit 1
+//     with a message naming the file, never a crash and never a silent skip;
+//   * numerical failure (a Cholesky that fails at ridge 0): exit 1 with a hint.
+// Every case fails before any long computation, so the whole file runs in seconds.
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "testlib.h"
+
+static const char *bdir = "build";  // $SIM_BUILD: the build directory of this BLAS
+static char tmpdir[] = "/tmp/simbad-XXXXXX";
+
+// Run `build/<cmd>` with --out <tmp>/o; return the exit status, stderr in *err (malloc'd).
+static int run(const char *cmd, char **err) {
+    char full[8192], epath[600];
+    snprintf(epath, sizeof epath, "%s/stderr", tmpdir);
+    snprintf(full, sizeof full, "rm -rf %s/o; OPENBLAS_NUM_THREADS=1 %s/%s --out %s/o >/dev/null 2>%s", tmpdir, bdir,
+             cmd, tmpdir, epath);
+    int st = system(full);
+    FILE *f = fopen(epath, "r");
+    size_t cap = 1 << 16;
+    char *b = calloc(cap, 1);
+    if (f) {
+        size_t got = fread(b, 1, cap - 1, f);
+        b[got] = 0;
+        fclose(f);
+    }
+    *err = b;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + (WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+}
+
+static int out_is_empty(void) {
+    char o[600];
+    snprintf(o, sizeof o, "%s/o", tmpdir);
+    DIR *d = opendir(o);
+    if (!d) return 1;
+    struct dirent *e;
+    int n = 0;
+    while ((e = readdir(d)))
+        if (e->d_name[0] != '.') n++;
+    closedir(d);
+    return n == 0;
+}
+
+// ---- cross-flag usage errors ----
+static const char *usage_cases[][2] = {
+    {"deep-relu-first-step --quick --depths 3 --alphas 0.1,,0.2", "--alphas"},
+    {"deep-relu-first-step --quick --depths 3 --alphas '0.1;'", "--alphas"},
+    {"krr-curves --quick --n-list 8,,16", "--n-list"},
+    {"krr-curves --quick --domain mnist --pool 400 --n-list 500", "--n-list"},
+    {"reverse-ntk --quick --panels A,", "--panels"},
+    {"sgd-local-maxima --quick --batches 1,", "--batches"},
+    {"stepwise-ssl --quick --first-image 59999 --n 5000", "--first-image"},
+    {"stepwise-ssl --quick --part linear --data diag --m 10 --d 16", "--d"},
+    {"stepwise-ssl --quick --part kernel --n 2", "--n"},
+    {"word2vec-steps --quick --eps 0.5,0.7", "--eps"},
+    {"word2vec-steps --quick --eps 0.5", "--eps"},
+    {"word2vec-steps --part qwem --vocab 10", "--vocab"},
+    {"tempered-overfitting --quick --domain design --spectrum heat", "--spectrum"},
+};
+
+START_TEST(test_usage) {
+    char *err;
+    int rc = run(usage_cases[_i][0], &err);
+    ck_assert_msg(rc == 2, "%s: exit %d, expected 2 (stderr: %s)", usage_cases[_i][0], rc, err);
+    int lines = 0;
+    for (char *p = err; *p; p++) lines += *p == '\n';
+    ck_assert_msg(lines == 1, "%s: %d lines on stderr, expected 1:\n%s", usage_cases[_i][0], lines, err);
+    ck_assert_msg(strstr(err, usage_cases[_i][1]) != NULL, "%s: the message does not name %s: %s", usage_cases[_i][0],
+                  usage_cases[_i][1], err);
+    ck_assert_msg(out_is_empty(), "%s wrote files before failing", usage_cases[_i][0]);
+    free(err);
+}
+END_TEST
+
+// ---- bad data ----
+// A corrupt copy of MNIST: the given file replaced by `bytes` bytes of the real one, or by the
+// real one with every 7th label set to 200; the other three files linked.
+static int make_mnist_dir(const char *name, const char *bad, long bytes, int bad_labels) {
+    const char *files[4] = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                            "t10k-labels-idx1-ubyte"};
+    char real[4096];
+    if (!realpath("data/mnist", real)) return -1;
+    char d[700], cmd[9000];
+    snprintf(d, sizeof d, "%s/%s", tmpdir, name);
+    mkdir(d, 0777);
+    for (int k = 0; k < 4; k++) {
+        if (strcmp(files[k], bad) == 0) {
+            if (bad_labels)
+                snprintf(cmd, sizeof cmd,
+                         "python3 -c \"import sys; b=bytearray(open('%s/%s','rb').read()); b[8::7]=bytes([200])*len(b[8::7]); "
+                         "open('%s/%s','wb').write(b)\"", real, bad, d, bad);
+            else snprintf(cmd, sizeof cmd, "head -c %ld %s/%s > %s/%s", bytes, real, bad, d, bad);
+        } else snprintf(cmd, sizeof cmd, "ln -sf %s/%s %s/%s", real, files[k], d, files[k]);
+        if (system(cmd)) return -1;
+    }
+    return 0;
+}
+
+START_TEST(test_corrupt_mnist) {
+    struct stat st;
+    if (stat("data/mnist/train-images-idx3-ubyte", &st)) return;  // no data: nothing to corrupt
+    ck_assert_int_eq(make_mnist_dir("trunc", "train-images-idx3-ubyte", 1000000, 0), 0);
+    ck_assert_int_eq(make_mnist_dir("labels", "train-labels-idx1-ubyte", 0, 1), 0);
+    ck_assert_int_eq(make_mnist_dir("empty", "t10k-labels-idx1-ubyte", 0, 0), 0);
+    const char *progs[] = {"krr-curves --quick", "reverse-ntk --quick --ntrain 50 --ntest 50"};
+    const char *dirs[] = {"trunc", "labels", "empty"};
+    for (int p = 0; p < 2; p++)
+        for (int k = 0; k < 3; k++) {
+            char cmd[2048], *err;
+            snprintf(cmd, sizeof cmd, "%s --mnist-dir %s/%s", progs[p], tmpdir, dirs[k]);
+            int rc = run(cmd, &err);
+            ck_assert_msg(rc == 1, "%s: exit %d, expected 1 (stderr: %s)", cmd, rc, err);
+            ck_assert_msg(strstr(err, "idx") || strstr(err, "IDX"), "%s: the message does not name the file: %s", cmd, err);
+            free(err);
+        }
+}
+END_TEST
+
+START_TEST(test_bad_text) {
+    char corpus[700], good[700], an[700], cmd[4096], *err;
+    snprintf(corpus, sizeof corpus, "%s/notokens.txt", tmpdir);
+    snprintf(good, sizeof good, "%s/good.txt", tmpdir);
+    snprintf(an, sizeof an, "%s/analogies.txt", tmpdir);
+    FILE *f = fopen(corpus, "w");
+    fputs("!!! 123 ??? 456 ...\n", f);
+    fclose(f);
+    f = fopen(good, "w");
+    for (int i = 0; i < 3000; i++) fprintf(f, "w%c%c ", 'a' + i % 17, 'a' + i % 13);
+    fclose(f);
+    f = fopen(an, "w");
+    fputs("he she man woman\n", f);  // a question before any ': family' header
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "word2vec-steps --part qwem --vocab 30 --dim 5 --corpus %s", corpus);
+    int rc = run(cmd, &err);
+    ck_assert_msg(rc == 1 && strstr(err, "--corpus"), "%s: exit %d (stderr: %s)", cmd, rc, err);
+    free(err);
+    snprintf(cmd, sizeof cmd, "word2vec-steps --part qwem --vocab 30 --dim 5 --corpus %s --analogies %s", good, an);
+    rc = run(cmd, &err);
+    ck_assert_msg(rc == 1 && strstr(err, "line 1"), "%s: exit %d (stderr: %s)", cmd, rc, err);
+    free(err);
+}
+END_TEST
+
+// ---- numerical failure ----
+START_TEST(test_numerical) {
+    char *err;
+    // Gaussian kernel, ell = 10, ridgeless, n = 256 on S^4: K is numerically singular.
+    int rc = run("tempered-overfitting --domain sphere --kernel gaussian --bandwidth 10 --n-list 256 --trials 1 --ntest 100",
+                 &err);
+    ck_assert_msg(rc == 1 && strstr(err, "--ridge"), "ridgeless Gaussian: exit %d, no hint (stderr: %s)", rc, err);
+    free(err);
+    // d = V on the synthetic corpus: lambda_d is not positive (this read past an array before).
+    rc = run("word2vec-steps --quick --part synthetic --dim 64", &err);
+    ck_assert_msg(rc == 1 && strstr(err, "--dim"), "w2v --dim 64: exit %d (stderr: %s)", rc, err);
+    free(err);
+}
+END_TEST
+
+static pid_t parent;
+static void cleanup(void) {  // Check forks a child per test: only the parent removes the directory
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", tmpdir);
+    if (getpid() == parent && system(cmd)) fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
+Suite *make_suite(void) {
+    parent = getpid();
+    atexit(cleanup);
+    if (getenv("SIM_BUILD") && *getenv("SIM_BUILD")) bdir = getenv("SIM_BUILD");
+    if (!mkdtemp(tmpdir)) perror("mkdtemp");
+    Suite *su = suite_create("baddata");
+    TCase *tc = tcase_create("bad inputs");
+    tcase_set_timeout(tc, 300);
+    tcase_add_loop_test(tc, test_usage, 0, sizeof usage_cases / sizeof *usage_cases);
+    tcase_add_test(tc, test_corrupt_mnist);
+    tcase_add_test(tc, test_bad_text);
+    tcase_add_test(tc, test_numerical);
+    suite_add_tcase(su, tc);
+    return su;
+}
+
+TEST_MAIN()
