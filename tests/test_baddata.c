@@ -4,7 +4,9 @@
 //   * cross-flag usage errors: exit 2, one line on stderr naming the flag, nothing written;
 //   * bad data (corrupt MNIST IDX, a corpus with no token, a malformed analogy file): exit 1
 //     with a message naming the file, never a crash and never a silent skip;
-//   * numerical failure (a Cholesky that fails at ridge 0): exit 1 with a hint.
+//   * numerical failure (a Cholesky that fails at ridge 0, a ridgeless fit that does not
+//     interpolate its training labels, a held-out excess not comparable with its theory): exit 1
+//     with a hint.
 // Every case fails before any long computation, so the whole file runs in seconds.
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -156,6 +158,23 @@ START_TEST(test_numerical) {
     int rc = run("tempered-overfitting --domain sphere --kernel gaussian --bandwidth 10 --n-list 256 --trials 1 --ntest 100",
                  &err);
     ck_assert_msg(rc == 1 && strstr(err, "--ridge"), "ridgeless Gaussian: exit %d, no hint (stderr: %s)", rc, err);
+    free(err);
+    // The ridgeless interpolation check (CN §6): Cholesky succeeds on these numerically singular
+    // Gram matrices, but the fit misses its training labels by train MSE / y^2 ~ 1e-3 (TO, l = 3,
+    // n = 512 on S^4) and ~0.07 (krr-curves, l = 30, n = 256 on S^7), orders of magnitude over 1e-8.
+    rc = run("tempered-overfitting --domain sphere --kernel gaussian --bandwidth 3 --n-list 512 --trials 1 --ntest 100", &err);
+    ck_assert_msg(rc == 1 && strstr(err, "train MSE") && strstr(err, "n = 512") && strstr(err, "--ridge"),
+                  "TO ridgeless train check: exit %d (stderr: %s)", rc, err);
+    free(err);
+    rc = run("krr-curves --domain sphere --kernel gaussian --bandwidth 30 --n-list 256 --trials 1 --ntest 100", &err);
+    ck_assert_msg(rc == 1 && strstr(err, "train MSE") && strstr(err, "sphere n = 256") && strstr(err, "--ridge"),
+                  "krr-curves ridgeless train check: exit %d (stderr: %s)", rc, err);
+    free(err);
+    // A heat kernel that is nearly a delta on the grid: the held-out excess (~1e-13) cannot be
+    // compared with the theory's whole-grid excess (n/N sigma^2, 6e-5 at n = 64): exit 1, not a ratio 0.
+    rc = run("tempered-overfitting --domain torus --spectrum heat --heat-t 1e6 --n-list 64 --trials 1", &err);
+    ck_assert_msg(rc == 1 && strstr(err, "torus-heat n = 64") && strstr(err, "--heat-t"),
+                  "TO torus heat t = 1e6: exit %d (stderr: %s)", rc, err);
     free(err);
     // d = V on the synthetic corpus: lambda_d is not positive (this read past an array before).
     rc = run("word2vec-steps --quick --part synthetic --dim 64", &err);

@@ -32,6 +32,7 @@
 // --n-list 16,64,256 --trials 10.  Figures: scripts/make-figure krr-curves.
 #define _GNU_SOURCE
 #include <gsl/gsl_cblas.h>
+#include <gsl/gsl_errno.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <math.h>
 #include <stdio.h>
@@ -132,6 +133,43 @@ static void theory_level(const ef_spectrum *s, double n, double delta, double ep
     *mse = f.E0 * omL * omL + (f.E0 - 1) * eps2;
 }
 
+// ---- the ridgeless interpolation check (CN §6) ----
+//
+// At $\delta = 0$ KRR interpolates: $\hat f(x_i) = y_i$ exactly.  A Gram matrix that is
+// numerically singular can still pass Cholesky and then return a wrong $\alpha$ that no longer
+// fits the labels (Gaussian kernels with a wide $\ell$).  So every ridgeless solve on data is
+// checked: $\sum_i(\hat f(x_i)-y_i)^2 / \sum_i y_i^2 \le 10^{-8}$ per target (CN §6).  We divide
+// by the mean squared label rather than its variance over $D$: the constant Walsh function has
+// zero variance.  A failure stops the run (exit 1) naming the panel and $n$.
+#define TRAIN_TOL 1e-8
+
+// Worst over the nrhs targets of sum_i (pred - y)^2 / sum_i y^2 on the training rows: rows D[i]
+// of pred and Y (both (., nrhs)), or rows 0..n-1 when D is NULL.  NaN propagates.
+static double train_ratio(int n, const size_t *D, int nrhs, const double *pred, const double *Y) {
+    double worst = 0;
+    for (int q = 0; q < nrhs; q++) {
+        double r2 = 0, y2 = 0;
+        for (int i = 0; i < n; i++) {
+            size_t row = D ? D[i] : (size_t)i;
+            double y = Y[row * nrhs + q], e = pred[row * nrhs + q] - y;
+            r2 += e * e, y2 += y * y;
+        }
+        if (y2 > 0 && !(r2 / y2 <= worst)) worst = r2 / y2;
+    }
+    return worst;
+}
+// Records the ratio in *worst and stops the run if it exceeds TRAIN_TOL.
+static void train_check(double ratio, const char *panel, int n, double *worst) {
+    if (!(ratio <= *worst)) *worst = ratio;
+    if (!(ratio <= TRAIN_TOL))
+        DIE("%s n = %d: ridgeless train MSE / mean y^2 = %.3g > %g (CN §6): the Gram matrix is numerically singular "
+            "and the solve does not interpolate; try --ridge > 0, a different --bandwidth, or a smaller n",
+            panel, n, ratio, TRAIN_TOL);
+}
+static void train_report(const char *panel, double worst) {
+    printf("# %s: worst ridgeless train MSE / mean y^2 = %.3g (bound %g, CN §6)\n", panel, worst, TRAIN_TOL);
+}
+
 // One learning-curve record, accumulated over trials.
 typedef struct {
     int n, target, trials;
@@ -227,7 +265,7 @@ typedef struct {
     int draws;
 } cons_stats;
 
-static void e1_circle(tsv *t, const int *ns, int nn, double delta, cons_stats *st) {
+static void e1_circle(tsv *t, const int *ns, int nn, double delta, cons_stats *st, double *train_worst) {
     const int M = 10;
     // points (cos th_j, sin th_j); real Fourier basis: 1, sqrt2 cos k th, sqrt2 sin k th (k < M/2),
     // cos(pi j) at k = M/2.  Columns ordered by frequency.
@@ -259,6 +297,7 @@ static void e1_circle(tsv *t, const int *ns, int nn, double delta, cons_stats *s
             rng_free(r);
             int info = d_learnabilities(M, K, G, M, D, n, delta, L, pred);
             if (info) DIE("circle %s n = %d: Cholesky failed (info %d); the Gram matrix is singular", ks[q].name, n, info);
+            if (delta == 0) train_check(train_ratio(n, D, M, pred, G), "circle", n, train_worst);
             double S = 0, ref = trace_ratio(M, K, D, n, delta);
             for (int b = 0; b < M; b++) {
                 S += L[b];
@@ -320,7 +359,7 @@ typedef struct {
 // Runs `draws` training sets at each n; fills rows (n, level) for L (level mean) and the parity
 // MSE of chi_{1..k}; conservation sums go to tc (ridgeless, and at delta2 > 0 if given).
 static void e2_cube(cube *c, const int *ns, int nn, int draws, double delta, lc_row *rows, parity_stats *ps,
-                    tsv *tc, cons_stats *c1, double delta2, cons_stats *c2) {
+                    tsv *tc, cons_stats *c1, double delta2, cons_stats *c2, double *train_worst) {
     int N = c->N, d = c->d;
     double *L = xmalloc((size_t)N, sizeof *L), *pred = xmalloc((size_t)N * N, sizeof *pred);
     size_t *D = xmalloc((size_t)N, sizeof *D);
@@ -345,6 +384,7 @@ static void e2_cube(cube *c, const int *ns, int nn, int draws, double delta, lc_
                 double dl = pass ? delta2 : delta;
                 int info = d_learnabilities(N, c->K, c->G, N, D, n, dl, L, pred);
                 if (info) DIE("cube n = %d: Cholesky of K_DD + %g I failed (info %d): singular Gram matrix", n, dl, info);
+                if (dl == 0) train_check(train_ratio(n, D, N, pred, c->G), "cube", n, train_worst);
                 double S = 0, ref = trace_ratio(N, c->K, D, n, dl);
                 for (int j = 0; j < N; j++) S += L[j];
                 cons_stats *cs = pass ? c2 : c1;
@@ -429,6 +469,18 @@ static void sphere_init(sphere *sp, int d, kernel_spec k, int kmax, int nodes) {
     if (!w) DIE("sphere spectrum: bad sizes d = %d kmax = %d", d, kmax);
     spectra_sphere_kernel(w, &k, 1.0, sp->lam);
     spectra_sphere_free(w);
+    // The Gaussian by its Bessel closed form instead: its levels fall below the quadrature's
+    // noise floor (~1e-18 per level) after a few k when l is wide, and that noise times the
+    // multiplicities of 400 levels acts as a fake tail (l = 10 on S^7: mass 7e-8, kappa 2e-10
+    // instead of 4e-15, L_4(512) = 0.004 instead of 0.994).  Levels below 1e-300 are zero.
+    if (k.type == KERNEL_GAUSSIAN) {
+        gsl_error_handler_t *h = gsl_set_error_handler_off();  // Bessel/Gamma underflow far in the tail
+        int q = 0;
+        for (; q <= kmax; q++)
+            if (!((sp->lam[q] = spectra_sphere_gaussian(d, q, 1 / (k.bandwidth * k.bandwidth))) >= 1e-300)) break;
+        for (; q <= kmax; q++) sp->lam[q] = 0;
+        gsl_set_error_handler(h);
+    }
     double S = 0;
     for (int q = 0; q <= kmax; q++) {
         sp->mult[q] = spectra_sphere_multiplicity(d, q);
@@ -455,7 +507,7 @@ static double zonal(int d, int k, double t, double *Pbuf) {
 }
 
 static void e3_sphere(sphere *sp, const int *ns, int nn, const int *deg, int ndeg, int trials, int ntest,
-                      double delta, double eps2, lc_row *rows) {
+                      double delta, double eps2, lc_row *rows, double *train_worst) {
     int d = sp->d, kmaxdeg = 0;
     for (int q = 0; q < ndeg; q++) kmaxdeg = deg[q] > kmaxdeg ? deg[q] : kmaxdeg;
     double *Pbuf = xmalloc((size_t)kmaxdeg + 2, sizeof *Pbuf);
@@ -465,6 +517,9 @@ static void e3_sphere(sphere *sp, const int *ns, int nn, const int *deg, int nde
         double *K = xmalloc((size_t)n * n, sizeof *K), *Kt = xmalloc((size_t)ntest * n, sizeof *Kt);
         double *Y = xmalloc((size_t)n * ndeg, sizeof *Y), *F = xmalloc((size_t)ntest * ndeg, sizeof *F);
         double *pred = xmalloc((size_t)ntest * ndeg, sizeof *pred);
+        // ridgeless: copies of K and Y for the interpolation check (krr_solve overwrites both)
+        double *K0 = delta == 0 ? xmalloc((size_t)n * n, sizeof *K0) : NULL;
+        double *Y0 = delta == 0 ? xmalloc((size_t)n * ndeg, sizeof *Y0) : NULL, *fD = delta == 0 ? xmalloc((size_t)n * ndeg, sizeof *fD) : NULL;
         for (int q = 0; q < ndeg; q++) {
             lc_row *r = &rows[a * ndeg + q];
             r->n = n, r->target = deg[q], r->trials = trials;
@@ -484,10 +539,15 @@ static void e3_sphere(sphere *sp, const int *ns, int nn, const int *deg, int nde
             rng_free(rg);
             kernel_gram_sym(&sp->k, n, d, X, K);
             kernel_gram(&sp->k, ntest, n, d, T, X, Kt);
+            if (K0) memcpy(K0, K, (size_t)n * n * sizeof *K), memcpy(Y0, Y, (size_t)n * ndeg * sizeof *Y);
             int info = krr_solve(n, K, delta, ndeg, Y, ntest, Kt, pred);
             if (info)
                 DIE("sphere n = %d: Cholesky of K + %g I failed (info %d); the Gram matrix is numerically singular: "
                     "use --ridge or a wider Laplace kernel", n, delta, info);
+            if (K0) {  // f_hat(D) = K alpha
+                cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, ndeg, n, 1.0, K0, n, Y, ndeg, 0.0, fD, ndeg);
+                train_check(train_ratio(n, NULL, ndeg, fD, Y0), "sphere", n, train_worst);
+            }
             for (int q = 0; q < ndeg; q++) {
                 double m = 0, fy = 0, ff = 0;
                 for (int i = 0; i < ntest; i++) {
@@ -499,7 +559,7 @@ static void e3_sphere(sphere *sp, const int *ns, int nn, const int *deg, int nde
             }
         }
         progress("sphere d=%d: n = %d done", d, n);
-        free(X), free(T), free(K), free(Kt), free(Y), free(F), free(pred);
+        free(X), free(T), free(K), free(Kt), free(Y), free(F), free(pred), free(K0), free(Y0), free(fD);
     }
     free(Pbuf);
 }
@@ -597,8 +657,7 @@ typedef struct {
 
 static void e4_mnist(const mnist_bytes *tr, const mnist_bytes *te, double m, double sdv, int da, int db, int M,
                      const int *ns, const int *tri, int nn, kernel_spec k, double delta, double eps2, lc_row *rows,
-                     tsv *tspec, const char *panel, double *lam_out_kappa_unused) {
-    (void)lam_out_kappa_unused;
+                     tsv *tspec, const char *panel, double *train_worst) {
     const int d = tr->d;
     int ntr = 0, ntest = 0;
     for (int i = 0; i < tr->n; i++) ntr += tr->y[i] == da || tr->y[i] == db;
@@ -676,6 +735,7 @@ static void e4_mnist(const mnist_bytes *tr, const mnist_bytes *te, double m, dou
     double *XD = xmalloc((size_t)nmax * d, sizeof *XD), *KP = xmalloc((size_t)nmax * nmax, sizeof *KP);
     double *KDD = xmalloc((size_t)nmax * nmax, sizeof *KDD), *KtD = xmalloc((size_t)ntest * nmax, sizeof *KtD);
     double *Y = xmalloc((size_t)nmax, sizeof *Y), *pred = xmalloc((size_t)ntest, sizeof *pred);
+    double *Y0 = xmalloc((size_t)nmax, sizeof *Y0), *fD = xmalloc((size_t)nmax, sizeof *fD);
     for (int t = 0; t < tmax; t++) {
         int np = 0;
         for (int a = 0; a < nn; a++)
@@ -694,13 +754,17 @@ static void e4_mnist(const mnist_bytes *tr, const mnist_bytes *te, double m, dou
             int n = ns[a];
             for (int i = 0; i < n; i++) {
                 memcpy(KDD + (size_t)i * n, KP + (size_t)i * np, (size_t)n * sizeof *KDD);
-                Y[i] = yB[D[i]] + (eps2 > 0 ? sqrt(eps2) * rng_normal(rg) : 0);
+                Y0[i] = Y[i] = yB[D[i]] + (eps2 > 0 ? sqrt(eps2) * rng_normal(rg) : 0);
             }
             for (int j = 0; j < ntest; j++)
                 for (int i = 0; i < n; i++)
                     KtD[(size_t)j * n + i] = KTB ? KTB[(size_t)j * nB + D[i]] : KTP[(size_t)j * np + i];
             info = krr_solve(n, KDD, delta, 1, Y, ntest, KtD, pred);
             if (info) DIE("MNIST n = %d: Cholesky failed (info %d); the NTK Gram matrix is singular", n, info);
+            if (delta == 0) {  // f_hat(D) = K_DD alpha, K_DD the leading n x n block of KP (intact)
+                cblas_dgemv(CblasRowMajor, CblasNoTrans, n, n, 1.0, KP, np, Y, 1, 0.0, fD, 1);
+                train_check(train_ratio(n, NULL, 1, fD, Y0), panel, n, train_worst);
+            }
             double mse = 0, fy = 0, yy = 0;
             for (int j = 0; j < ntest; j++) mse += (pred[j] - yT[j]) * (pred[j] - yT[j]), fy += pred[j] * yT[j], yy += yT[j] * yT[j];
             rows[a].mse[t] = mse / ntest;
@@ -711,7 +775,7 @@ static void e4_mnist(const mnist_bytes *tr, const mnist_bytes *te, double m, dou
         progress("MNIST %s: trial %d/%d", panel, t + 1, tmax);
     }
     free(idx), free(perm), free(XA), free(XB), free(XT), free(yA), free(yB), free(yT), free(lam), free(v);
-    free(KTB), free(D), free(XD), free(KP), free(KDD), free(KtD), free(Y), free(pred);
+    free(KTB), free(D), free(XD), free(KP), free(KDD), free(KtD), free(Y), free(pred), free(Y0), free(fD);
 }
 
 static void mnist_check(lc_row *rows, int nn, mnist_stats *ms) {
@@ -838,6 +902,7 @@ static void e5_theory(const int *ns, int nn, int ntau, tsv *t, boot_stats *bs) {
     free(lam), free(v2);
 }
 
+// Every ridge here is n/tau + tail > 0, so there is no ridgeless solve to check (CN §6).
 static void e5_sim(const int *ns, int nn, int trials, tsv *t, boot_stats *bs) {
     const int ntau = 9;
     for (int a = 0; a < nn; a++) {
@@ -977,7 +1042,9 @@ static int run_cube(int d, const int *ns, int nn, int draws, double delta, tsv *
     if (tspec)
         for (int q = 0; q <= d; q++) tsv_row(tspec, "cube\t%d\t%.10g\t%g\t1", q, c.lam[q], c.mult[q]);
     lc_row *rows = XNEW(lc_row, (size_t)nn * (d + 1));
-    e2_cube(&c, ns, nn, draws, delta, rows, &R->ps, tc, &R->c1_cube, delta2, &R->c2);
+    double tw = 0;
+    e2_cube(&c, ns, nn, draws, delta, rows, &R->ps, tc, &R->c1_cube, delta2, &R->c2, &tw);
+    if (delta == 0) train_report("cube", tw);
     char note[512];
     kernel_describe(&k, note, 200);
     char full[900];
@@ -1002,7 +1069,9 @@ static void run_sphere(int d, const int *ns, int nn, const int *deg, int ndeg, i
     if (tspec)
         for (int q = 0; q <= (kmax < 30 ? kmax : 30); q++) tsv_row(tspec, "sphere\t%d\t%.10g\t%g\t1", q, sp.lam[q], sp.mult[q]);
     lc_row *rows = XNEW(lc_row, (size_t)nn * ndeg);
-    e3_sphere(&sp, ns, nn, deg, ndeg, trials, ntest, P.ridge, P.noise, rows);
+    double tw = 0;
+    e3_sphere(&sp, ns, nn, deg, ndeg, trials, ntest, P.ridge, P.noise, rows, &tw);
+    if (P.ridge == 0) train_report("sphere", tw);
     for (int i = 0; i < nn * ndeg; i++) {  // krr.C4
         double me = util_mean(rows[i].mse, rows[i].trials), Le = util_mean(rows[i].L, rows[i].trials);
         if (rows[i].mse_th >= 1e-3) R->c4_ratio = fmax(R->c4_ratio, fabs(me / rows[i].mse_th - 1)), R->c4_rows++;
@@ -1045,7 +1114,9 @@ static void run_mnist(const char *task, int M, const int *ns, const int *tri, in
     char panel[32];
     snprintf(panel, sizeof panel, "mnist_%dv%d", a, b);
     lc_row *rows = XNEW(lc_row, (size_t)nn);
-    e4_mnist(&tr, &te, m, sdv, a, b, M, ns, tri, nn, k, P.ridge, P.noise, rows, tspec, panel, NULL);
+    double tw = 0;
+    e4_mnist(&tr, &te, m, sdv, a, b, M, ns, tri, nn, k, P.ridge, P.noise, rows, tspec, panel, &tw);
+    if (P.ridge == 0) train_report(panel, tw);
     mnist_check(rows, nn, &R->ms);
     // quick smoke test: the empirical MSE at the largest n is below the one at the smallest
     R->ms.emp_decreasing &= util_mean(rows[nn - 1].mse, rows[nn - 1].trials) < util_mean(rows[0].mse, rows[0].trials);
@@ -1106,7 +1177,9 @@ int main(int argc, char **argv) {
             for (int i = 0; i < cnn; i++) cn[i] = given("n-list") ? ns[i] : 3 + 3 * i;
             tsv *t = tsv_open(&C, "conservation.tsv", "krr.C1");
             tsv_columns(t, "kernel\tn\tmode\tfreq\tL_D");
-            e1_circle(t, cn, cnn, P.ridge, &R.c1_circle);
+            double tw = 0;
+            e1_circle(t, cn, cnn, P.ridge, &R.c1_circle, &tw);
+            if (P.ridge == 0) train_report("circle", tw);
             tsv_close(t);
             claim_report("krr.C1", "max |sum_j L_D(g_j) / Tr[K(K+delta I)^-1] - 1| (circle)", R.c1_circle.worst_rel);
         } else if (strcmp(P.domain, "cube") == 0) {
@@ -1150,7 +1223,9 @@ int main(int argc, char **argv) {
     tsv *t = tsv_open(&C, "conservation.tsv", "krr.C1");
     tsv_note(t, "circle Z_10, ridgeless; L_D: D-learnability of each real Fourier mode (freq = its frequency)");
     tsv_columns(t, "kernel\tn\tmode\tfreq\tL_D");
-    e1_circle(t, cn, 2, 0.0, &R.c1_circle);
+    double tw = 0;
+    e1_circle(t, cn, 2, 0.0, &R.c1_circle, &tw);
+    train_report("circle", tw);
     tsv_close(t);
     progress("circle done");
     // E1 cube conservation + E2 parities
