@@ -8,13 +8,13 @@
 // column-major layout on A directly and skip the n^2 copies LAPACKE's row-major wrapper makes.
 // Only B (n, nrhs) needs transposing when nrhs > 1, an O(n nrhs) copy.
 int la_chol_solve(int n, double *A, int nrhs, double *B) {
-    int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'L', n, A, n);
+    int info = LAPACKE_dpotrf(LAPACK_COL_MAJOR, 'U', n, A, n);
     if (info) return info;
-    if (nrhs == 1) return LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'L', n, 1, A, n, B, n);
+    if (nrhs == 1) return LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', n, 1, A, n, B, n);
     double *Bt = xmalloc((size_t)n * nrhs, sizeof *Bt);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < nrhs; j++) Bt[(size_t)j * n + i] = B[(size_t)i * nrhs + j];
-    info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'L', n, nrhs, A, n, Bt, n);
+    info = LAPACKE_dpotrs(LAPACK_COL_MAJOR, 'U', n, nrhs, A, n, Bt, n);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < nrhs; j++) B[(size_t)i * nrhs + j] = Bt[(size_t)j * n + i];
     free(Bt);
@@ -25,7 +25,7 @@ int la_chol_solve(int n, double *A, int nrhs, double *B) {
 // columns of a column-major matrix, i.e. the rows of our row-major one, so one in-place
 // transpose restores "A[i*n+j] is component i of eigenvector j".
 int la_eigh(int n, double *A, double *w, int vectors) {
-    int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, vectors ? 'V' : 'N', 'L', n, A, n, w);
+    int info = LAPACKE_dsyevd(LAPACK_COL_MAJOR, vectors ? 'V' : 'N', 'U', n, A, n, w);
     if (info || !vectors) return info;
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++) {
@@ -44,7 +44,7 @@ int la_eigh_top(int n, double *A, int k, double *w, double *Z) {
     // Column-major on the symmetric A as in la_eigh (no n^2 transposition).  The k eigenvectors
     // come back as the columns of an (n, k) column-major array: Zc[i + j n].
     double *Zc = Z ? xmalloc((size_t)n * k, sizeof *Zc) : NULL;
-    int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, Z ? 'V' : 'N', 'I', 'L', n, A, n, 0.0, 0.0, n - k + 1, n, 0.0, &m, wa,
+    int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, Z ? 'V' : 'N', 'I', 'U', n, A, n, 0.0, 0.0, n - k + 1, n, 0.0, &m, wa,
                               Zc ? Zc : wa, Zc ? n : 1, isuppz);
     if (info == 0) {
         // dsyevr returns ascending order; reverse to descending.

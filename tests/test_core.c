@@ -237,6 +237,31 @@ START_TEST(linalg_chol_and_eigh) {
             ck_assert_abs(s, wt[j] * Z[i * k + j], 1e-9 * wt[0]);
         }
     }
+    // only the row-major lower triangle is read: garbage above the diagonal changes nothing
+    double *G = xmalloc(n * n, 8), *wg = xmalloc(n, 8), *wr = xmalloc(n, 8);
+    memcpy(G, A, n * n * 8);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) G[i * n + j] = 1e3 * (i - j);
+    memcpy(A2, A, n * n * 8);
+    ck_assert_int_eq(la_eigh(n, A2, wr, 0), 0);
+    ck_assert_int_eq(la_eigh(n, G, wg, 0), 0);
+    for (int i = 0; i < n; i++) ck_assert_rel(wg[i], wr[i], 1e-12);
+    memcpy(G, A, n * n * 8);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) G[i * n + j] = 1e3 * (i - j);
+    ck_assert_int_eq(la_eigh_top(n, G, k, wg, NULL), 0);
+    for (int j = 0; j < k; j++) ck_assert_rel(wg[j], wr[n - 1 - j], 1e-12);
+    memcpy(G, A, n * n * 8);
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++) G[i * n + j] = 1e3 * (i - j);
+    memcpy(x, b, n * 8);
+    ck_assert_int_eq(la_chol_solve(n, G, 1, x), 0);
+    for (int i = 0; i < n; i++) {
+        double s = 0;
+        for (int j = 0; j < n; j++) s += A[i * n + j] * x[j];
+        ck_assert_abs(s, b[i], 1e-9 * (1 + fabs(b[i])));
+    }
+    free(G), free(wg), free(wr);
     // not positive definite -> info > 0
     for (int i = 0; i < n * n; i++) A2[i] = 0;
     A2[0] = -1;
