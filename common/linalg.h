@@ -15,6 +15,9 @@
 #define SIM_LINALG_H
 #include <stddef.h>
 
+// Every routine here reads only the LOWER triangle of the row-major A (what a row-major
+// CblasLower dsyrk fills); the upper triangle may hold anything (tests/test_core.c checks it).
+//
 // A (n,n) is overwritten by its Cholesky factor, B (n,nrhs) by the solution.
 // info > 0: A is not positive definite (the leading minor of that order is not).
 int la_chol_solve(int n, double *A, int nrhs, double *B);
