@@ -1,9 +1,11 @@
 #include "kernel.h"
 #include <gsl/gsl_cblas.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "blasinfo.h"
 #include "util.h"
 
 static const struct {
@@ -199,6 +201,27 @@ int kernel_gram(const kernel_spec *k, int n, int m, int d, const double *X, cons
     return 0;
 }
 
+// The elementwise pass of kernel_gram_sym, rows [r0, r1) of the lower triangle.  Every entry
+// is computed by the same expression whatever the split, so the result does not depend on the
+// number of threads.
+typedef struct {
+    const kernel_spec *k;
+    int n, d, r0, r1;
+    const double *nx;
+    double *K;
+} gram_rows_job;
+
+static void *gram_rows(void *arg) {
+    const gram_rows_job *g = arg;
+    for (int i = g->r0; i < g->r1; i++) {
+        double *Ki = g->K + (size_t)i * g->n;
+        for (int j = 0; j < i; j++) Ki[j] = kernel_scalar(g->k, g->nx[i], g->nx[j], Ki[j], g->d);
+        // exact diagonal: the same number for xx, yy and xy, so the distance is exactly 0
+        Ki[i] = kernel_scalar(g->k, g->nx[i], g->nx[i], g->nx[i], g->d);
+    }
+    return NULL;
+}
+
 int kernel_gram_sym(const kernel_spec *k, int n, int d, const double *X, double *K) {
     if (n < 1 || d < 1 || !X || !K) {
         fprintf(stderr, "kernel_gram_sym: bad arguments n=%d d=%d\n", n, d);
@@ -208,12 +231,27 @@ int kernel_gram_sym(const kernel_spec *k, int n, int d, const double *X, double 
     cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, n, d, 1.0, X, d, 0.0, K, n);
     double *nx = xmalloc((size_t)n, sizeof *nx);
     for (int i = 0; i < n; i++) nx[i] = K[(size_t)i * n + i];
-    for (int i = 0; i < n; i++) {
-        double *Ki = K + (size_t)i * n;
-        for (int j = 0; j < i; j++) Ki[j] = kernel_scalar(k, nx[i], nx[j], Ki[j], d);
-        // exact diagonal: the same number for xx, yy and xy, so the distance is exactly 0
-        Ki[i] = kernel_scalar(k, nx[i], nx[i], nx[i], d);
+    // The elementwise pass (an exp and a sqrt per entry) costs as much as the SYRK at d = 784
+    // (measured n = 8000: 1.3 s vs 1.25 s), so it uses as many threads as BLAS was given.  Row i
+    // holds i entries: thread t of T takes rows [n sqrt(t/T), n sqrt((t+1)/T)), equal work.
+    enum { MAX_T = 16 };
+    int T = blas_get_threads();
+    if (T > MAX_T) T = MAX_T;
+    if (T < 1 || n < 512) T = 1;
+    gram_rows_job job[MAX_T];
+    pthread_t tid[MAX_T];
+    for (int t = 0; t < T; t++) {
+        job[t] = (gram_rows_job){k, n, d, (int)(n * sqrt((double)t / T)), (int)(n * sqrt((double)(t + 1) / T)), nx, K};
+        if (t == T - 1) job[t].r1 = n;
     }
+    int started = 1;
+    for (int t = 1; t < T; t++) {
+        if (pthread_create(&tid[t], NULL, gram_rows, &job[t])) break;  // fall back: do it here
+        started++;
+    }
+    gram_rows(&job[0]);
+    for (int t = 1; t < started; t++) pthread_join(tid[t], NULL);
+    for (int t = started; t < T; t++) gram_rows(&job[t]);
     // Mirror the lower triangle into the upper one tile by tile: a plain column-order copy
     // misses the cache on every write (measured: 0.8 s of a 1.2 s Gram at n = 4000).
     enum { TILE = 64 };
