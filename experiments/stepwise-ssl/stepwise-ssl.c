@@ -47,6 +47,7 @@
 #include "cli.h"
 #include "idx.h"
 #include "init.h"
+#include "kernel.h"
 #include "linalg.h"
 #include "loss.h"
 #include "nn.h"
@@ -149,14 +150,10 @@ static double predict_G(double gamma, double r2, double eta) {
 
 // ntk1b (common-numerics.md §3.4): the normalised one-hidden-layer ReLU NTK with bias, for
 // unit-norm inputs with cosine g: v = (1 + g)/2, K = (v k0(v) + k1(v))/2, K(x, x) = 1.
-// (Written here because the kernel module is another branch's; same formula.)
+// common/kernel computes it from the inner products (|x|^2 = |x'|^2 = 1, x.x' = g).
 static double ntk1b(double g) {
-    double v = 0.5 * (1 + g);
-    if (v > 1) v = 1;
-    if (v < -1) v = -1;
-    double th = acos(v);
-    double k0 = (M_PI - th) / M_PI, k1 = (v * (M_PI - th) + sqrt(1 - v * v)) / M_PI;
-    return 0.5 * (v * k0 + k1);
+    static const kernel_spec k1b = {.type = KERNEL_NTK1B};
+    return kernel_scalar(&k1b, 1.0, 1.0, g, 0);
 }
 
 // ---- data ----
