@@ -2,7 +2,8 @@
 #
 #   make figures     run every experiment whose sources changed, then draw every figure
 #   make test        unit tests of common/, claim tests (--quick), bad-input tests
-#   make claims      run every experiment's claims at default size, write the scoreboard
+#   make claims      every experiment's claims at default size over SEEDS (1,2,3): the scoreboard
+#   make plot RUN=D  draw the figures of your own run D (written by build/<slug> --out D)
 #   make reproduce   rerun every experiment from scratch, then draw every figure
 #   make bench       performance against references, as ratios (never part of test)
 #   make notes       the literate HTML view under site/
@@ -34,7 +35,7 @@ TESTS      := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 all: $(EXPS) $(TESTS)
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,13p' Makefile
 
 # ---- set-up ------------------------------------------------------------------------------
 # `deps` is quick when everything is present; `data` verifies checksums of what it fetched.
@@ -78,7 +79,12 @@ reproduce: deps data $(EXPS)
 # notes renders site/ (pandoc); check-site opens it in headless Chromium (site/shots/*.png).
 .PHONY: check-site
 claims: deps data $(EXPS)
-	@st=0; scripts/claims $(SLUGS) || st=$$?; scripts/update-readme && scripts/update-notes && exit $$st
+	@st=0; SEEDS=$(SEEDS) scripts/claims -j $(JOBS) $(SLUGS) || st=$$?; scripts/update-readme && scripts/update-notes && exit $$st
+SEEDS ?= 1,2,3
+JOBS  ?= 2
+.PHONY: plot
+plot:
+	@scripts/plot-run "$(RUN)" $(OUT)
 notes:
 	@scripts/install-deps pandoc
 	@scripts/weave

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "blasinfo.h"
 #include "idx.h"
 #include "util.h"
@@ -162,7 +163,8 @@ static void print_help(const cli *c) {
     }
     printf("\ncommon flags:\n"
            "  --seed S          root of every random stream [1]\n"
-           "  --out DIR         where the TSV files go [figures/data/%s/]\n"
+           "  --out DIR         where the TSV files go [runs/%s-<date>-<time>/; the published\n"
+           "                    tables in figures/data/ are written only by `make figures`]\n"
            "  --quick           the tiny configuration used by the tests (~2 s)\n"
            "  --threads N       OpenBLAS threads [1: bit-for-bit reproducible]\n"
            "  --mnist-dir DIR   MNIST IDX files [$MNIST_DIR or data/mnist]\n"
@@ -191,8 +193,16 @@ void cli_parse(cli *c, int argc, char **argv) {
     static char outbuf[1024];
     c->seed = 1;
     c->threads = 1;
-    snprintf(outbuf, sizeof outbuf, "figures/data/%s", c->slug);
+    // A run by hand never writes into the published figures/data/<slug>/: without --out it goes
+    // to a fresh runs/<slug>-<date>-<time>/ (said on stderr once parsing succeeds).
+    {
+        time_t now = time(NULL);
+        char stamp[32];
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+        snprintf(outbuf, sizeof outbuf, "runs/%s-%s", c->slug, stamp);
+    }
     c->out = outbuf;
+    int out_given = 0;
     c->mnist_dir = getenv("MNIST_DIR") && *getenv("MNIST_DIR") ? getenv("MNIST_DIR") : "data/mnist";
     c->argc = argc;
     c->argv = argv;
@@ -217,6 +227,7 @@ void cli_parse(cli *c, int argc, char **argv) {
         case K_OUT:
             if (!*optarg) cli_usage_error(c, "--out expects a directory");
             c->out = optarg;
+            out_given = 1;
             break;
         case K_QUICK: c->quick = 1; break;
         case K_THREADS: set_value(c, &thropt, optarg); break;
@@ -237,6 +248,7 @@ void cli_parse(cli *c, int argc, char **argv) {
         exit(EXIT_RUNTIME);
     }
     (void)given_seed;
+    if (!out_given) fprintf(stderr, "%s: writing to %s/ (choose with --out; `make plot RUN=%s` draws it)\n", c->slug, c->out, c->out);
     c->seed = (unsigned long)seedv;
     free(lo);
     lo = NULL;

@@ -43,7 +43,7 @@ typedef struct {
 } cli_opt;
 
 typedef struct {
-    const char *slug;      // experiment name; default --out is figures/data/<slug>/
+    const char *slug;      // experiment name; default --out is runs/<slug>-<date>-<time>/
     const char *summary;   // one paragraph for --help
     const char *claims;    // the claim ids this program checks, e.g. "krr.C1-C9"
     cli_opt *opts;         // table terminated by {0}

@@ -15,6 +15,9 @@ import re
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STATUSES = ("reproduced", "not-reproduced", "skipped", "reported")
+KINDS = ("experiment", "identity", "deviation")
+# The seeds of the committed scoreboard (make claims SEEDS=...): seed 1 is the published run.
+DEFAULT_SEEDS = (1, 2, 3)
 
 
 def path(*parts):
@@ -253,20 +256,21 @@ def figures(slug, all_slugs):
 
 
 # ---- claims ------------------------------------------------------------------------------
-CLAIM_RE = re.compile(r"^CLAIM\s+(\S+)\s+(\S+)\s*(.*)$")
+CLAIM_RE = re.compile(r"^CLAIM\s+(\S+)\s+(\S+)\s+(experiment|identity|deviation)\b\s*(.*)$")
 VALUE_RE = re.compile(r"^(.*?)\s+=\s+(\S+)(?:\s+\(tolerance\s+(.*)\))?\s*$")
 
 
 def parse_claim(line):
     """One CLAIM line (common/claim.h format) -> dict, or None.
-        CLAIM id  reproduced  what = value  (tolerance tol)
-        CLAIM id  skipped  (reason)
-        CLAIM id  reported  what = value"""
+        CLAIM id  reproduced  kind  what = value  (tolerance tol)
+        CLAIM id  skipped  kind  (reason)
+        CLAIM id  reported  kind  what = value
+    kind is experiment, identity or deviation."""
     m = CLAIM_RE.match(line.rstrip("\n"))
     if not m:
         return None
-    cid, status, rest = m.groups()
-    c = {"id": cid, "status": status, "measured": rest.strip(), "value": "", "tolerance": "",
+    cid, status, kind, rest = m.groups()
+    c = {"id": cid, "status": status, "kind": kind, "measured": rest.strip(), "value": "", "tolerance": "",
          "line": line.rstrip("\n")}
     if status == "skipped":
         c["measured"] = re.sub(r"^\((.*)\)$", r"\1", rest.strip())
@@ -277,16 +281,75 @@ def parse_claim(line):
     return c
 
 
-def claims_path(slug):
-    return path("figures", "data", slug, "claims.txt")
+def claims_path(slug, seed=1):
+    """Seed 1 is the published default run (claims.txt beside its tables); other seeds keep only
+    their CLAIM lines, claims-seed<S>.txt, headed by the source hash they ran from."""
+    return path("figures", "data", slug, "claims.txt" if int(seed) == 1 else "claims-seed%d.txt" % int(seed))
 
 
-def read_claims(slug):
-    """The experiment's claims from its last default run, or None if it has not run."""
-    p = claims_path(slug)
+def read_claims(slug, seed=1):
+    """The experiment's claims from its last default run with that seed, or None if it has not run."""
+    p = claims_path(slug, seed)
     if not os.path.isfile(p):
         return None
     return [c for c in (parse_claim(l) for l in read(p).splitlines()) if c]
+
+
+def combine_seeds(per_seed):
+    """One claim over seeds: {seed: status or None (absent)} -> status.  Reproduced only when every
+    seed reproduced it; reported when every seed reported it; skipped when no seed failed but one
+    skipped; otherwise not-reproduced (a missing line counts as a failure)."""
+    st = list(per_seed.values())
+    if all(x == "reproduced" for x in st):
+        return "reproduced"
+    if all(x == "reported" for x in st):
+        return "reported"
+    if all(x in ("reproduced", "skipped") for x in st):
+        return "skipped"
+    return "not-reproduced"
+
+
+def read_scoreboard():
+    """The rows of figures/data/claims.tsv as dicts, or None if it does not exist."""
+    import csv
+    p = path("figures", "data", "claims.tsv")
+    if not os.path.isfile(p):
+        return None
+    with open(p, encoding="utf-8", newline="") as f:
+        lines = [l for l in f if not l.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def scoreboard_seeds():
+    """The seeds the committed scoreboard ran (its `# seeds:` line), else (1,)."""
+    p = path("figures", "data", "claims.tsv")
+    if os.path.isfile(p):
+        first = read(p).split("\n", 1)[0]
+        if first.startswith("# seeds:"):
+            return tuple(int(x) for x in first.split(":", 1)[1].split(",") if x.strip())
+    return (1,)
+
+
+def kind_tally(rows):
+    """{kind: (reproduced, gated)} over claim dicts with 'kind' and 'status' (reported rows are
+    numbers, not tests, and are not counted; skipped and not-run ones count as not reproduced)."""
+    out = {k: [0, 0] for k in KINDS}
+    for r in rows or []:
+        k = r.get("kind") or "experiment"
+        if r["status"] == "reported" or k not in out:
+            continue
+        out[k][1] += 1
+        out[k][0] += r["status"] == "reproduced"
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def kind_summary(rows, seeds=None):
+    """'experiment claims reproduced a/b (seeds 1,2,3); identities c/d; deviations e/f'."""
+    t = kind_tally(rows)
+    sd = " (every one of seeds %s)" % ",".join(str(x) for x in seeds) if seeds and len(seeds) > 1 else ""
+    return "experiment claims reproduced %d/%d%s; identities %d/%d; deviations %d/%d" % (
+        t["experiment"][0], t["experiment"][1], sd, t["identity"][0], t["identity"][1],
+        t["deviation"][0], t["deviation"][1])
 
 
 def tally(claims):

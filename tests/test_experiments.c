@@ -86,6 +86,21 @@ static int dir_is_empty_or_missing(const char *dir) {
     return n == 0;
 }
 
+// A whole file, or NULL if it cannot be read.
+static char *slurp(const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    size_t cap = 4096, len = 0, k;
+    char *b = malloc(cap);
+    while (b && (k = fread(b + len, 1, cap - len - 1, f)) > 0) {
+        len += k;
+        if (cap - len < 2) b = realloc(b, cap *= 2);
+    }
+    fclose(f);
+    if (b) b[len] = 0;
+    return b;
+}
+
 // Body of a TSV: the lines that do not start with '#'.
 static char *body(const char *path) {
     FILE *f = fopen(path, "r");
@@ -119,6 +134,16 @@ START_TEST(test_quick_claims_and_determinism) {
     snprintf(path, sizeof path, "experiments/%s/quick-claims", s);
     FILE *f = fopen(path, "r");
     ck_assert_msg(f != NULL, "%s has no %s listing the claims its --quick run must reproduce", s, path);
+    // A quick check never claims what the default size refutes: every listed claim must also be
+    // reproduced in the committed default runs (figures/data/<slug>/claims.txt, seed 1, and the
+    // scoreboard's other seeds, claims-seed<S>.txt), where they exist.
+    char *dflt[4] = {0};
+    const char *dname[4] = {"claims.txt", "claims-seed2.txt", "claims-seed3.txt", 0};
+    for (int k = 0; dname[k]; k++) {
+        char p[512];
+        snprintf(p, sizeof p, "figures/data/%s/%s", s, dname[k]);
+        dflt[k] = slurp(p);
+    }
     char id[256];
     int nlisted = 0;
     while (fscanf(f, "%255s", id) == 1) {
@@ -131,7 +156,12 @@ START_TEST(test_quick_claims_and_determinism) {
         char want[300];
         snprintf(want, sizeof want, "CLAIM %s  reproduced", id);
         ck_assert_msg(strstr(out, want) != NULL, "%s: claim %s did not print as reproduced at --quick:\n%s", s, id, out);
+        for (int k = 0; dname[k]; k++)
+            ck_assert_msg(!dflt[k] || strstr(dflt[k], want) != NULL,
+                          "%s: quick claim %s is not reproduced in the default run figures/data/%s/%s: a quick "
+                          "check must not claim what the default size refutes", s, id, s, dname[k]);
     }
+    for (int k = 0; dname[k]; k++) free(dflt[k]);
     fclose(f);
     ck_assert_msg(nlisted > 0, "%s lists no claims", s);
 

@@ -458,23 +458,23 @@ static void case_diag(void) {
             lo = fmin(lo, isnan(at16.ratio[k]) ? -INFINITY : at16.ratio[k]);
             hi = fmax(hi, isnan(at16.ratio[k]) ? INFINITY : at16.ratio[k]);
         }
-        claim_check("agf.C2a", lo >= 0.93 && hi <= 1.08, "alpha=1e-16: max |t_GD/t_AGF - 1| over drops", at16.max_ratio_err,
+        claim_check("agf.C2a", CLAIM_EXPERIMENT, lo >= 0.93 && hi <= 1.08, "alpha=1e-16: max |t_GD/t_AGF - 1| over drops", at16.max_ratio_err,
                     "ratios in [0.93, 1.08]");
-        claim_check("agf.C2b", at16.max_plateau_err <= 0.02, "alpha=1e-16: max |plateau_GD/plateau_AGF - 1| (long plateaus)",
+        claim_check("agf.C2b", CLAIM_EXPERIMENT, at16.max_plateau_err <= 0.02, "alpha=1e-16: max |plateau_GD/plateau_AGF - 1| (long plateaus)",
                     at16.max_plateau_err, "0.02");
-        claim_check("agf.C2c", order16, "alpha=1e-16: GD activation order = AGF order (1 = yes)", order16, "1");
+        claim_check("agf.C2c", CLAIM_EXPERIMENT, order16, "alpha=1e-16: GD activation order = AGF order (1 = yes)", order16, "1");
     } else {
-        claim_skip("agf.C2a", "alpha = 1e-16 not in --alphas");
-        claim_skip("agf.C2b", "alpha = 1e-16 not in --alphas");
-        claim_skip("agf.C2c", "alpha = 1e-16 not in --alphas");
+        claim_skip("agf.C2a", CLAIM_EXPERIMENT, "alpha = 1e-16 not in --alphas");
+        claim_skip("agf.C2b", CLAIM_EXPERIMENT, "alpha = 1e-16 not in --alphas");
+        claim_skip("agf.C2c", CLAIM_EXPERIMENT, "alpha = 1e-16 not in --alphas");
     }
     if (have4 && have8 && have16)
-        claim_check("agf.C2d",
+        claim_check("agf.C2d", CLAIM_EXPERIMENT,
                     at4.max_ratio_err > at8.max_ratio_err && at8.max_ratio_err > at16.max_ratio_err,
                     "max |ratio - 1| at alpha = 1e-4 > 1e-8 > 1e-16; value at 1e-16 (1e-4, 1e-8 on the line above)",
                     at16.max_ratio_err, "strictly decreasing");
     else
-        claim_skip("agf.C2d", "needs alpha = 1e-4, 1e-8 and 1e-16 in --alphas");
+        claim_skip("agf.C2d", CLAIM_EXPERIMENT, "needs alpha = 1e-4, 1e-8 and 1e-16 in --alphas");
     if (have4 && have8 && have16)
         printf("# agf.C2d: max |ratio - 1| = %.4f (1e-4), %.4f (1e-8), %.4f (1e-16)\n", at4.max_ratio_err,
                at8.max_ratio_err, at16.max_ratio_err);
@@ -527,9 +527,9 @@ static void case_white(void) {
     tsv_close(t);
     printf("# (A') whitened design: %d jumps (%d nonzero beta^); max |t~ |beta^| - 1| = %.2g, max drop error %.2g, "
            "GD plateau error %.2g\n", A.nev, nz, err_t, err_L, err_gd);
-    claim_check("agf.C3a", A.nev == nz && err_t <= 1e-10 && err_L <= 1e-10,
+    claim_check("agf.C3a", CLAIM_EXPERIMENT, A.nev == nz && err_t <= 1e-10 && err_L <= 1e-10,
                 "whitened: max rel. error of AGF jump times and drops vs closed form", fmax(err_t, err_L), "1e-10");
-    claim_check("agf.C3b", err_gd <= 1e-4, "whitened: max |plateau_GD/plateau_AGF - 1| at alpha = 1e-16", err_gd, "1e-4");
+    claim_check("agf.C3b", CLAIM_EXPERIMENT, err_gd <= 1e-4, "whitened: max |plateau_GD/plateau_AGF - 1| at alpha = 1e-16", err_gd, "1e-4");
     series_free(&s);
     free(bh), free(thr), free(act);
     diag_agf_free(&A);
@@ -657,9 +657,9 @@ static void case_linear(void) {
                ratio, pred, meas);
     }
     tsv_close(ts);
-    claim_check("agf.C4a", max_tau <= 0.01, "linear: max |tau_meas/tau^G - 1|", max_tau, "0.01");
-    claim_check("agf.C4b", max_pl <= 1e-3, "linear: max |plateau/((1/2) sum_{j>k} s_j^2) - 1|", max_pl, "1e-3");
-    claim_check("agf.C4c", order, "linear: modes learned in decreasing s_k (1 = yes)", order, "1");
+    claim_check("agf.C4a", CLAIM_EXPERIMENT, max_tau <= 0.01, "linear: max |tau_meas/tau^G - 1|", max_tau, "0.01");
+    claim_check("agf.C4b", CLAIM_EXPERIMENT, max_pl <= 1e-3, "linear: max |plateau/((1/2) sum_{j>k} s_j^2) - 1|", max_pl, "1e-3");
+    claim_check("agf.C4c", CLAIM_EXPERIMENT, order, "linear: modes learned in decreasing s_k (1 = yes)", order, "1");
     nn_free(net);
     free(Uo), free(Vo), free(B), free(X), free(Y), free(cm), free(r2), free(m0), free(tauG);
     free(t), free(L), free(m), free(M), free(taum);
@@ -1186,14 +1186,14 @@ static void case_modadd(int run_gd, int run_agf) {
             if (dwelt[j] < need) all_dwelt = 0;
             if (dwelt[j] < min_dwelt) min_dwelt = dwelt[j];
         }
-        claim_check("agf.C1a", max_rel <= 0.003 && nchk > 0, "modadd: max |dwell median/L_k - 1| over levels and seeds",
+        claim_check("agf.C1a", CLAIM_EXPERIMENT, max_rel <= 0.003 && nchk > 0, "modadd: max |dwell median/L_k - 1| over levels and seeds",
                     max_rel, "0.003");
-        claim_check("agf.C1b", all_dwelt && nchk > 0, "modadd: fewest seeds dwelling at any level L_1..L_K-1", min_dwelt,
+        claim_check("agf.C1b", CLAIM_EXPERIMENT, all_dwelt && nchk > 0, "modadd: fewest seeds dwelling at any level L_1..L_K-1", min_dwelt,
                     ns == 3 ? ">= 2 of 3" : ">= 2/3 of the seeds");
-        if (onehot) claim_skip("agf.C1c", "--mags onehot: all frequencies tie, no order is predicted");
-        else claim_check("agf.C1c", order_ok, "modadd: half-power order = decreasing |x^_k| in every seed (1 = yes)",
+        if (onehot) claim_skip("agf.C1c", CLAIM_EXPERIMENT, "--mags onehot: all frequencies tie, no order is predicted");
+        else claim_check("agf.C1c", CLAIM_EXPERIMENT, order_ok, "modadd: half-power order = decreasing |x^_k| in every seed (1 = yes)",
                          order_ok, "1");
-        claim_report("agf.C1d", "modadd: unpredicted dwells (count over seeds)", n_unpred);
+        claim_report("agf.C1d", CLAIM_EXPERIMENT, "modadd: unpredicted dwells (count over seeds)", n_unpred);
         if (n_unpred) printf("# agf.C1d: unpredicted dwell medians %s\n", unpred_vals);
     }
     if (run_agf) {
@@ -1273,15 +1273,15 @@ static void case_modadd(int run_gd, int run_agf) {
         }
         tsv_close(ta);
         tsv_close(tc);
-        claim_check("agf.C5a", agf_ok && max_lev_err <= 1e-3, "AGF: max |plateau/L_k - 1| over reached levels", max_lev_err,
+        claim_check("agf.C5a", CLAIM_EXPERIMENT, agf_ok && max_lev_err <= 1e-3, "AGF: max |plateau/L_k - 1| over reached levels", max_lev_err,
                     "1e-3 (and L_1..L_3 reached)");
-        if (onehot) claim_skip("agf.C5b", "--mags onehot: no order predicted");
-        else claim_check("agf.C5b", order_ok, "AGF: frequencies learned in decreasing |x^_k| (1 = yes)", order_ok, "1");
+        if (onehot) claim_skip("agf.C5b", CLAIM_EXPERIMENT, "--mags onehot: no order predicted");
+        else claim_check("agf.C5b", CLAIM_EXPERIMENT, order_ok, "AGF: frequencies learned in decreasing |x^_k| (1 = yes)", order_ok, "1");
         if (run_gd) {
-            claim_check("agf.C6", max_t_err <= 0.15, "AGF/GD first three drop epochs, max |ratio - 1|", max_t_err, "0.15");
+            claim_check("agf.C6", CLAIM_EXPERIMENT, max_t_err <= 0.15, "AGF/GD first three drop epochs, max |ratio - 1|", max_t_err, "0.15");
             printf("# agf.C6: ratios %s\n", ratios);
         } else {
-            claim_skip("agf.C6", "needs the GD runs (--case modadd or all)");
+            claim_skip("agf.C6", CLAIM_EXPERIMENT, "needs the GD runs (--case modadd or all)");
         }
     }
     for (int si = 0; si < ns && run_gd; si++) modadd_run_free(&runs[si]);

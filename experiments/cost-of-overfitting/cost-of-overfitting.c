@@ -812,15 +812,15 @@ int main(int argc, char **argv) {
         double worst = fmax(z1 ? r1.worst_bound : -INFINITY, z4 ? r4.worst : -INFINITY);
         char what[160];
         snprintf(what, sizeof what, "max (C/E0 - 1) over %s%s", z1 ? "Z1 points" : "", z4 ? (z1 ? " and Z4 instances" : "Z4 instances") : "");
-        claim_check("cost.C1", (!z1 || r1.ok_bound) && (!z4 || r4.ok), what, worst, "<= 1e-9");
+        claim_check("cost.C1", CLAIM_EXPERIMENT, (!z1 || r1.ok_bound) && (!z4 || r4.ok), what, worst, "<= 1e-9");
     }
     if (z1) {
-        claim_check("cost.C2", r1.ok_tight, "pure noise: max |C/E0 - 1| (delta* = inf)", r1.worst_tight, "1e-9");
+        claim_check("cost.C2", CLAIM_EXPERIMENT, r1.ok_tight, "pure noise: max |C/E0 - 1| (delta* = inf)", r1.worst_tight, "1e-9");
         if (p.M == 200000 && p.n == 1000 && p.alpha == 1.5 && r1.tab_found > 0)
-            claim_check("cost.C3", r1.ok_table, "max |C/C_spec - 1| over the tabulated (beta, sigma^2)", r1.worst_table, "2e-3");
-        else claim_skip("cost.C3", "the table belongs to alpha = 1.5, M = 2e5, n = 1000");
-        claim_check("cost.C4a", r1.ok_mono, "C non-decreasing in sigma^2 over {0, .01, .1, 1} (1 = yes)", r1.ok_mono, "yes");
-        claim_check("cost.C4b", r1.ok_one, "beta >= alpha, sigma^2 = 0: max |C - 1|", r1.worst_one, "1e-6");
+            claim_check("cost.C3", CLAIM_EXPERIMENT, r1.ok_table, "max |C/C_spec - 1| over the tabulated (beta, sigma^2)", r1.worst_table, "2e-3");
+        else claim_skip("cost.C3", CLAIM_EXPERIMENT, "the table belongs to alpha = 1.5, M = 2e5, n = 1000");
+        claim_check("cost.C4a", CLAIM_EXPERIMENT, r1.ok_mono, "C non-decreasing in sigma^2 over {0, .01, .1, 1} (1 = yes)", r1.ok_mono, "yes");
+        claim_check("cost.C4b", CLAIM_EXPERIMENT, r1.ok_one, "beta >= alpha, sigma^2 = 0: max |C - 1|", r1.worst_one, "1e-6");
     }
     if (z2) {
         z2_result r2;
@@ -829,20 +829,20 @@ int main(int argc, char **argv) {
             only = !strcmp(p.spectrum, "power") ? 0 : !strcmp(p.spectrum, "exp") ? 1 : 2;
         run_z2(quick, only, &r2);
         if (only < 0 || only == 0) {
-            claim_check("cost.C6a", r2.ok_pow, "power laws: max |E0(1000) - alpha|/alpha", r2.worst_pow, "< 0.02");
-            if (!quick) claim_check("cost.C6e", r2.ok_Rn, "power laws n >= 1000: max |R_n/n / ((2a-1)/(a-1)^2) - 1|", r2.worst_Rn, "0.01");
+            claim_check("cost.C6a", CLAIM_EXPERIMENT, r2.ok_pow, "power laws: max |E0(1000) - alpha|/alpha", r2.worst_pow, "< 0.02");
+            if (!quick) claim_check("cost.C6e", CLAIM_EXPERIMENT, r2.ok_Rn, "power laws n >= 1000: max |R_n/n / ((2a-1)/(a-1)^2) - 1|", r2.worst_Rn, "0.01");
         }
-        if (!quick && (only < 0 || only == 1)) claim_check("cost.C6b", r2.ok_exp, "e^{-i/5}: E0(80)/E0(40)", r2.exp_ratio, "[1.9, 2.1]");
+        if (!quick && (only < 0 || only == 1)) claim_check("cost.C6b", CLAIM_EXPERIMENT, r2.ok_exp, "e^{-i/5}: E0(80)/E0(40)", r2.exp_ratio, "[1.9, 2.1]");
         if (!quick && (only < 0 || only == 2))
-            claim_check("cost.C6c", r2.ok_benign, "benign: E0 decreasing over n = 10..1e6; E0(1000)", r2.benign_1000, "< 1.2");
-        claim_check("cost.C6d", r2.ok_heur, "max |E0 - (1 + n/r_n)|/E0 at n >= 100", r2.worst_heur, "0.06");
+            claim_check("cost.C6c", CLAIM_EXPERIMENT, r2.ok_benign, "benign: E0 decreasing over n = 10..1e6; E0(1000)", r2.benign_1000, "< 1.2");
+        claim_check("cost.C6d", CLAIM_EXPERIMENT, r2.ok_heur, "max |E0 - (1 + n/r_n)|/E0 at n >= 100", r2.worst_heur, "0.06");
     }
     if (z3) {
         z3_result r3;
         run_z3(quick, &r3);
         char tol[64];
         snprintf(tol, sizeof tol, "%s, and C_emp <= 1.05 E0", quick ? "0.10" : "0.05");
-        claim_check("cost.C5", r3.ok, "max |C_emp/C_th - 1|", r3.worst_rel, tol);
+        claim_check("cost.C5", CLAIM_EXPERIMENT, r3.ok, "max |C_emp/C_th - 1|", r3.worst_rel, tol);
     }
     progress_done("cost-of-overfitting: %.1f s", util_now() - t0);
     claim_summary(c.slug);

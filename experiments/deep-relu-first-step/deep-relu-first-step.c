@@ -557,17 +557,17 @@ static void part_scaling(const dataset *D) {
     }
     tsv_close(te);
     tsv_close(tr);
-    if (c1_any) claim_check("relu.C1", c1_ok, "max over L of |slope/(-(L-2)) - 1|", c1_worst, "0.05");
-    else claim_skip("relu.C1", "needs a depth L >= 3 with at least two alphas");
+    if (c1_any) claim_check("relu.C1", CLAIM_EXPERIMENT, c1_ok, "max over L of |slope/(-(L-2)) - 1|", c1_worst, "0.05");
+    else claim_skip("relu.C1", CLAIM_EXPERIMENT, "needs a depth L >= 3 with at least two alphas");
     if (c2_any) {
-        claim_check("relu.C2a", c2a_ok, "min over runs, l >= 2 of eta(dW_l)", c2_min_eta,
+        claim_check("relu.C2a", CLAIM_EXPERIMENT, c2a_ok, "min over runs, l >= 2 of eta(dW_l)", c2_min_eta,
                     ">= 0.95, and rho(dW_l) >= l^(1/4)");
         printf("#   (min over runs, l >= 2 of rho(dW_l) / l^(1/4) = %.4g)\n", c2_min_rho_ratio);
-        claim_check("relu.C2b", c2b_ok, "min over runs of min_{l>=2} eta(dW_l) - eta(dW_1)", c2b_margin, "> 0");
+        claim_check("relu.C2b", CLAIM_EXPERIMENT, c2b_ok, "min over runs of min_{l>=2} eta(dW_l) - eta(dW_1)", c2b_margin, "> 0");
         printf("#   (max over runs of eta(dW_1) = %.4f)\n", c2_max_eta1);
     } else {
-        claim_skip("relu.C2a", "no run escaped");
-        claim_skip("relu.C2b", "no run escaped");
+        claim_skip("relu.C2a", CLAIM_EXPERIMENT, "no run escaped");
+        claim_skip("relu.C2b", CLAIM_EXPERIMENT, "no run escaped");
     }
 }
 
@@ -577,7 +577,7 @@ static void part_balance(const dataset *D) {
     for (int i = 0; i < P.depths.n; i++)
         if (P.depths.v[i] == 4) di = i;
     if (di < 0 || strcmp(P.init, "random") || strcmp(P.activation, "relu")) {
-        claim_skip("relu.C3", "needs depth 4 in --depths, random init, relu");
+        claim_skip("relu.C3", CLAIM_EXPERIMENT, "needs depth 4 in --depths, random init, relu");
         return;
     }
     double alpha = alpha_of[di][0];
@@ -589,8 +589,8 @@ static void part_balance(const dataset *D) {
     gd_run(net, D, C3_LR, P.escape_frac, cap, 1.0, NULL, NULL, &R);
     printf("# balancedness at eta = %g (L = 4, alpha = %g): escape at iteration %.1f (t = %.4g), drift %.3g\n", C3_LR,
            alpha, R.iter_esc, C3_LR * R.iter_esc, R.drift);
-    if (R.k_esc < 0) claim_check("relu.C3", 0, "no escape within the iteration cap; drift", NAN, "1e-3");
-    else claim_check("relu.C3", R.drift <= 1e-3, "max per-neuron |drift of |in|^2-|out|^2| / max(|in|^2,|out|^2)",
+    if (R.k_esc < 0) claim_check("relu.C3", CLAIM_EXPERIMENT, 0, "no escape within the iteration cap; drift", NAN, "1e-3");
+    else claim_check("relu.C3", CLAIM_EXPERIMENT, R.drift <= 1e-3, "max per-neuron |drift of |in|^2-|out|^2| / max(|in|^2,|out|^2)",
                      R.drift, "1e-3");
     gd_result_free(&R);
     nn_free(net);
@@ -657,10 +657,10 @@ static void part_optimal(const dataset *D) {
         }
     }
     (void)ibest;
-    claim_check("relu.C4a", best.kkt < 1e-3, "KKT residual of the best restart", best.kkt, "1e-3");
-    claim_check("relu.C4b", norm_ok, "max_l ||W_l|^2 - 1/L|", worst_norm, "1e-3");
-    claim_check("relu.C4c", rho_ok, "min_{l>=2} rho_l / l^(1/4)", min_rho_ratio, ">= 1");
-    claim_check("relu.C4d", 2 * nsame >= P.restarts, "fraction of restarts within 1e-3 of the best",
+    claim_check("relu.C4a", CLAIM_EXPERIMENT, best.kkt < 1e-3, "KKT residual of the best restart", best.kkt, "1e-3");
+    claim_check("relu.C4b", CLAIM_EXPERIMENT, norm_ok, "max_l ||W_l|^2 - 1/L|", worst_norm, "1e-3");
+    claim_check("relu.C4c", CLAIM_EXPERIMENT, rho_ok, "min_{l>=2} rho_l / l^(1/4)", min_rho_ratio, ">= 1");
+    claim_check("relu.C4d", CLAIM_EXPERIMENT, 2 * nsame >= P.restarts, "fraction of restarts within 1e-3 of the best",
                 (double)nsame / P.restarts, ">= 0.5");
     tsv_close(to);
 
@@ -680,10 +680,10 @@ static void part_optimal(const dataset *D) {
         tsv_row(ta, "%d\t%s\t%.6g\t%.12g\t%.10g\t%.10g\t%.10g", L, P.activation, P.r0, s_star, R.iter_esc, pred, ratio);
         printf("# aligned init r0 = %g: blow-up at iteration %.2f, predicted t*/eta = %.2f, ratio %.4f\n", P.r0,
                R.iter_esc, pred, ratio);
-        claim_check("relu.C5", fabs(ratio - 1) <= 0.02, "iter_blowup / (t*/eta)", ratio, "[0.98, 1.02]");
+        claim_check("relu.C5", CLAIM_EXPERIMENT, fabs(ratio - 1) <= 0.02, "iter_blowup / (t*/eta)", ratio, "[0.98, 1.02]");
         gd_result_free(&R);
     } else {
-        claim_skip("relu.C5", "the blow-up formula needs L >= 3");
+        claim_skip("relu.C5", CLAIM_EXPERIMENT, "the blow-up formula needs L >= 3");
     }
     tsv_close(ta);
     for (int k = 0; k < P.restarts; k++) free(dirs[k]);
@@ -712,7 +712,7 @@ static void part_linear(const dataset *D, int restarts, int iters) {
     printf("# linear reference L = %d: s* = %.10e, L^(-L/2) sigma_max = %.10e, KKT %.2g, min rho_l %.3g\n", L, s,
            s_lin, best.kkt, min_rho);
     double rel = fabs(s / s_lin - 1);
-    claim_check("relu.C6", rel <= 1e-6 && min_rho > 1e4, "|s*/s*_lin - 1| (and min rho_l > 1e4)", rel, "1e-6");
+    claim_check("relu.C6", CLAIM_EXPERIMENT, rel <= 1e-6 && min_rho > 1e4, "|s*/s*_lin - 1| (and min rho_l > 1e4)", rel, "1e-6");
     free(tstar);
     nn_free(net);
 }
@@ -737,19 +737,19 @@ static void part_depth(const dataset *D, int restarts) {
         nn_free(net);
     }
     tsv_close(t);
-    claim_report("relu.X1", "s~*(L=6) / s~*(L=2)", last / first);
+    claim_report("relu.X1", CLAIM_EXPERIMENT, "s~*(L=6) / s~*(L=2)", last / first);
 }
 
 // ---- part C: MNIST, depth 6 ----
 static void part_mnist(void) {
     if (C.quick) {
-        claim_skip("relu.C7a", "--quick does not run the MNIST part");
-        claim_skip("relu.C7b", "--quick does not run the MNIST part");
+        claim_skip("relu.C7a", CLAIM_EXPERIMENT, "--quick does not run the MNIST part");
+        claim_skip("relu.C7b", CLAIM_EXPERIMENT, "--quick does not run the MNIST part");
         return;
     }
     if (!mnist_available(C.mnist_dir)) {
-        claim_skip("relu.C7a", "MNIST absent: run make data");
-        claim_skip("relu.C7b", "MNIST absent: run make data");
+        claim_skip("relu.C7a", CLAIM_EXPERIMENT, "MNIST absent: run make data");
+        claim_skip("relu.C7b", CLAIM_EXPERIMENT, "MNIST absent: run make data");
         return;
     }
     const int L = cli_given(&C, "depths") ? (int)P.depths.v[0] : MNIST_L;
@@ -771,8 +771,8 @@ static void part_mnist(void) {
     gd_run(net, &D, lr, P.escape_frac, P.max_iter, POST_ESCAPE, tl, &keep, &R);
     tsv_close(tl);
     if (R.k_esc < 0) {
-        claim_check("relu.C7a", 0, "no escape within --max-iter; iterations", (double)P.max_iter, "escape");
-        claim_skip("relu.C7b", "no escape");
+        claim_check("relu.C7a", CLAIM_EXPERIMENT, 0, "no escape within --max-iter; iterations", (double)P.max_iter, "escape");
+        claim_skip("relu.C7b", CLAIM_EXPERIMENT, "no escape");
     } else {
         // Snapshots: 0, the kept iterate nearest 0.5 k_esc, the 0.99 C_0 crossing, the escape, the end.
         const double *snap[5];
@@ -819,8 +819,8 @@ static void part_mnist(void) {
                 }
             }
         tsv_close(ts);
-        claim_check("relu.C7a", a_ok, "min_{l>=2} eta(dW_l) - eta(dW_1) at escape", min_margin, ">= 0.2");
-        claim_check("relu.C7b", b_ok, "min_{l>=2} rho(dW_l) / l^(1/4) at escape", min_rho_ratio, ">= 1");
+        claim_check("relu.C7a", CLAIM_EXPERIMENT, a_ok, "min_{l>=2} eta(dW_l) - eta(dW_1) at escape", min_margin, ">= 0.2");
+        claim_check("relu.C7b", CLAIM_EXPERIMENT, b_ok, "min_{l>=2} rho(dW_l) / l^(1/4) at escape", min_rho_ratio, ">= 1");
     }
     for (int j = 0; j < KEEP_MAX; j++) free(keep.theta[j]);
     gd_result_free(&R);

@@ -433,26 +433,26 @@ static void claims(const record *R, int logs, double fd0, double fdT, double Lnu
     for (int k = 0; k <= logs; k++) e1max = fmax(e1max, R[k].e1);
     double fd = fmax(fd0, fdT);
     snprintf(tol, sizeof tol, "<= 1e-10; and finite-difference grad_x l_i max rel. err = %.2g <= 1e-6", fd);
-    claim_check("fact.C1", e1max <= 1e-10 && fd <= 1e-6, "max over logged steps of (E1) residual / (lambda |W^TW|)",
+    claim_check("fact.C1", CLAIM_EXPERIMENT, e1max <= 1e-10 && fd <= 1e-6, "max over logged steps of (E1) residual / (lambda |W^TW|)",
                 e1max, tol);
 
     const double cmin = q ? 0.995 : 0.999, rmax = q ? 0.1 : 0.02;
     snprintf(tol, sizeof tol, ">= %g; and rho = %.3g <= %g", cmin, last->rho, rmax);
-    claim_check("fact.C2", last->cos_fact >= cmin && last->rho <= rmax, "final cos(W^T W, F_sym)", last->cos_fact, tol);
+    claim_check("fact.C2", CLAIM_EXPERIMENT, last->cos_fact >= cmin && last->rho <= rmax, "final cos(W^T W, F_sym)", last->cos_fact, tol);
 
     const double gap = last->cos_fact - last->cos_nfa_half;
     snprintf(tol, sizeof tol, ">= 0.01; and cos_FACT %.6f > cos(W^TW, AGOP) = %.4f", last->cos_fact, last->cos_agop);
-    claim_check("fact.C3", gap >= 0.01 && last->cos_fact > last->cos_agop,
+    claim_check("fact.C3", CLAIM_EXPERIMENT, gap >= 0.01 && last->cos_fact > last->cos_agop,
                 "final cos_FACT - cos(W^T W, AGOP^1/2)", gap, tol);
 
     snprintf(tol, sizeof tol, "<= 0.5; and final loss / L_null = %.3g <= 0.5 (loss %.4g, L_null %.4g)",
              last->loss / Lnull, last->loss, Lnull);
-    claim_check("fact.C4", first->cos_fact <= 0.5 && last->loss <= 0.5 * Lnull, "cos_FACT at t = 0", first->cos_fact,
+    claim_check("fact.C4", CLAIM_EXPERIMENT, first->cos_fact <= 0.5 && last->loss <= 0.5 * Lnull, "cos_FACT at t = 0", first->cos_fact,
                 tol);
 
     const double amax = q ? 0.05 : 0.02;
     snprintf(tol, sizeof tol, "<= %g; and a(t = 0) = %.3g > 0.2", amax, first->asym);
-    claim_check("fact.C5", last->asym <= amax && first->asym > 0.2, "final antisymmetric fraction a", last->asym, tol);
+    claim_check("fact.C5", CLAIM_EXPERIMENT, last->asym <= amax && first->asym > 0.2, "final antisymmetric fraction a", last->asym, tol);
 }
 
 // ---- output ----

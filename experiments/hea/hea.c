@@ -125,7 +125,7 @@ static void claim_c1(void) {
     }
     char what[160];
     snprintf(what, sizeof what, "gaussian w in {2,4,6}, u in [-1,1]: max rel. error (laplace-hea w in {1,4,8}, u in [-0.5,0.5]: %.2g)", worst_l);
-    claim_check("hea.C1", worst_g <= 1e-12 && worst_l <= 1e-7, what, worst_g, "1e-12 (laplace 1e-7)");
+    claim_check("hea.C1", CLAIM_EXPERIMENT, worst_g <= 1e-12 && worst_l <= 1e-7, what, worst_g, "1e-12 (laplace 1e-7)");
 }
 
 // The top-P HEA modes for covariance spectrum gamma (d), kernel name and width.
@@ -633,36 +633,36 @@ int main(int argc, char **argv) {
         snprintf(what, sizeof what, "max over settings of mean |log(lam_emp/lam_HEA)|, ranks 1..%d (top eigenvalue rel. error %.4f)", Rm, top);
         char tt[64];
         snprintf(tt, sizeof tt, "%g; top 0.01", tol);
-        claim_check("hea.C2", worst <= tol && (quick || top <= 0.01), what, worst, tt);
+        claim_check("hea.C2", CLAIM_EXPERIMENT, worst <= tol && (quick || top <= 0.01), what, worst, tt);
     }
     if (gauss) {
         char what[240];
         h2_result r2;
         run_h2(quick, &r2, Tn);
         snprintf(what, sizeof what, "degree <= 2, MSE_th >= 0.05: max |emp - th|/tol over %d points (n_lrn: max |log ratio| %.3f)", r2.nchecked, r2.worst_rel_nlrn);
-        claim_check("hea.C3", r2.ok, what, r2.worst, quick ? "1 (tol = max(0.15, 0.3 th))" : "1 (tol = max(0.1, 0.2 th)); n_lrn ratio in [0.67, 1.5]");
+        claim_check("hea.C3", CLAIM_EXPERIMENT, r2.ok, what, r2.worst, quick ? "1 (tol = max(0.15, 0.3 th))" : "1 (tol = max(0.1, 0.2 th)); n_lrn ratio in [0.67, 1.5]");
     }
     if (mn) {
         if (!mnist_available(c.mnist_dir)) {
-            claim_skip("hea.C4", "MNIST absent: run make data");
-            claim_skip("hea.C5", "MNIST absent: run make data");
-            claim_skip("hea.C6", "MNIST absent: run make data");
+            claim_skip("hea.C4", CLAIM_EXPERIMENT, "MNIST absent: run make data");
+            claim_skip("hea.C5", CLAIM_EXPERIMENT, "MNIST absent: run make data");
+            claim_skip("hea.C6", CLAIM_EXPERIMENT, "MNIST absent: run make data");
         } else {
             h3_result r3;
             run_h3(quick, &r3, Te, Tn);
             char what[240];
             if (quick) {
-                claim_skip("hea.C4", "--quick skips the MNIST eigenvalues");
+                claim_skip("hea.C4", CLAIM_EXPERIMENT, "--quick skips the MNIST eigenvalues");
                 snprintf(what, sizeof what, "smoke (N_S = 2000, P = 300): finite, MSE(100) < MSE(30), |v|^2 in (0,1]; max |emp/th - 1| (reported)");
-                claim_check("hea.C5", r3.okq, what, r3.worst5, "smoke checks only");
-                claim_report("hea.C6", "1 - |v_hat|^2 at N_S = 2000, P = 300 (w = 4)", r3.eps2[0]);
+                claim_check("hea.C5", CLAIM_EXPERIMENT, r3.okq, what, r3.worst5, "smoke checks only");
+                claim_report("hea.C6", CLAIM_EXPERIMENT, "1 - |v_hat|^2 at N_S = 2000, P = 300 (w = 4)", r3.eps2[0]);
             } else {
                 snprintf(what, sizeof what, "mean |log(lam_emp/lam_HEA)| ranks 1..200, w = 4 (w = 2: %.4f)", r3.mlog[1]);
-                claim_check("hea.C4", r3.ok4, what, r3.mlog[0], "0.05");
+                claim_check("hea.C4", CLAIM_EXPERIMENT, r3.ok4, what, r3.mlog[0], "0.05");
                 snprintf(what, sizeof what, "max |MSE_emp/MSE_th - 1| (n_lrn emp/th: %.3f (w=4), %.3f (w=2))", r3.nl_ratio[0], r3.nl_ratio[1]);
-                claim_check("hea.C5", r3.ok5, what, r3.worst5, "0.15 (n <= 1000), 0.20 (n = 3000); n_lrn ratio in [0.8, 1.25]");
+                claim_check("hea.C5", CLAIM_EXPERIMENT, r3.ok5, what, r3.worst5, "0.15 (n <= 1000), 0.20 (n = 3000); n_lrn ratio in [0.8, 1.25]");
                 snprintf(what, sizeof what, "1 - |v_hat|^2 (w = 4; w = 2: %.4f), P = %d, N_S = %ld", r3.eps2[1], (int)(cli_given(&c, "P") ? p.P : 2000), p.N_stats);
-                claim_check("hea.C6", r3.ok6, what, r3.eps2[0], "[0.05, 0.15]");
+                claim_check("hea.C6", CLAIM_EXPERIMENT, r3.ok6, what, r3.eps2[0], "[0.05, 0.15]");
             }
         }
     }

@@ -980,45 +980,45 @@ static void print_claims(const results *R) {
     double c1 = fmax(R->c1_circle.worst_rel, R->c1_cube.worst_rel);
     snprintf(what, sizeof what, "max |sum_j L_D(g_j) - n|/n over %d circle + %d cube draws", R->c1_circle.draws,
              R->c1_cube.draws);
-    claim_check("krr.C1", c1 <= 1e-8, what, c1, "1e-8");
+    claim_check("krr.C1", CLAIM_EXPERIMENT, c1 <= 1e-8, what, c1, "1e-8");
     snprintf(what, sizeof what, "max |sum_j L_D(g_j)/Tr[K(K+0.5 I)^-1] - 1| over %d cube draws", R->c2.draws);
-    claim_check("krr.C2", R->c2.worst_rel <= 1e-8 && R->c2.draws > 0, what, R->c2.worst_rel, "1e-8");
+    claim_check("krr.C2", CLAIM_EXPERIMENT, R->c2.worst_rel <= 1e-8 && R->c2.draws > 0, what, R->c2.worst_rel, "1e-8");
     double a16 = R->ps.worst_C3a, a8 = R->ps.worst_C3a_n8;
     if (q) {
-        claim_check("krr.C3a", fmax(a16, a8) <= 0.05, "max |mean L_level - L_th| (d = 6, n = 8, 16, 5 draws)", fmax(a16, a8), "0.05");
+        claim_check("krr.C3a", CLAIM_EXPERIMENT, fmax(a16, a8) <= 0.05, "max |mean L_level - L_th| (d = 6, n = 8, 16, 5 draws)", fmax(a16, a8), "0.05");
     } else {
         snprintf(what, sizeof what, "max |mean L_level - L_th| for n >= 16 (n = 8: %.4f, tolerance 0.03)", a8);
-        claim_check("krr.C3a", a16 <= 0.015 && a8 <= 0.03, what, a16, "0.015");
+        claim_check("krr.C3a", CLAIM_EXPERIMENT, a16 <= 0.015 && a8 <= 0.03, what, a16, "0.015");
     }
-    claim_check("krr.C3b", R->ps.worst_C3b <= 1e-10, "max violation of L_level <= n/C(d,k) and L in [0,1]",
+    claim_check("krr.C3b", CLAIM_EXPERIMENT, R->ps.worst_C3b <= 1e-10, "max violation of L_level <= n/C(d,k) and L in [0,1]",
                 R->ps.worst_C3b, "1e-10");
     snprintf(what, sizeof what, "max |MSE_exp/MSE_th - 1| where MSE_th >= 1e-3 (max |dL| = %.4f, tolerance %s)",
              R->c4_dL, q ? "0.06" : "0.03");
-    claim_check("krr.C4", R->c4_ratio <= (q ? 0.3 : 0.15) && R->c4_dL <= (q ? 0.06 : 0.03), what, R->c4_ratio,
+    claim_check("krr.C4", CLAIM_EXPERIMENT, R->c4_ratio <= (q ? 0.3 : 0.15) && R->c4_dL <= (q ? 0.06 : 0.03), what, R->c4_ratio,
                 q ? "0.3" : "0.15");
     if (!R->mnist_ran) {
-        claim_skip("krr.C5", R->mnist_skip);
+        claim_skip("krr.C5", CLAIM_EXPERIMENT, R->mnist_skip);
     } else if (q) {
         snprintf(what, sizeof what, "smoke test (finite, theory MSE decreasing, MSE_exp(32) < MSE_exp(8)); "
                  "max |MSE ratio - 1| at M = 400 (not asserted; max |dL| = %.3f)", R->ms.worst_dL);
-        claim_check("krr.C5", R->ms.finite && R->ms.th_decreasing && R->ms.emp_decreasing, what, R->ms.worst_ratio, "finite, decreasing");
+        claim_check("krr.C5", CLAIM_EXPERIMENT, R->ms.finite && R->ms.th_decreasing && R->ms.emp_decreasing, what, R->ms.worst_ratio, "finite, decreasing");
     } else {
         snprintf(what, sizeof what, "both tasks, n <= M/8: max |MSE_exp/MSE_th - 1| (max |dL| = %.4f, tolerance 0.05)",
                  R->ms.worst_dL);
-        claim_check("krr.C5", R->ms.worst_ratio <= 0.15 && R->ms.worst_dL <= 0.05 && R->ms.finite, what, R->ms.worst_ratio, "0.15");
+        claim_check("krr.C5", CLAIM_EXPERIMENT, R->ms.worst_ratio <= 0.15 && R->ms.worst_dL <= 0.05 && R->ms.finite, what, R->ms.worst_ratio, "0.15");
     }
-    claim_check("krr.C6", R->c6 <= 0.03, "max |1/mean Tr[(K+delta I)^-1] / kappa_th - 1|", R->c6, "0.03");
+    claim_check("krr.C6", CLAIM_EXPERIMENT, R->c6 <= 0.03, "max |1/mean Tr[(K+delta I)^-1] / kappa_th - 1|", R->c6, "0.03");
     snprintf(what, sizeof what, "%s: max |E0(1000)/alpha - 1| for alpha = 2, 3 (alpha = 1.5: %.4f, tol 0.015; "
              "max |kappa/kappa_cont - 1| = %.4f, tol 0.01)", q ? "1e6 modes + analytic tail" : "1e7 modes, no tail",
              R->pl.E0_15, R->pl.worst_kappa);
-    claim_check("krr.C7", R->pl.worst_E0_23 <= 0.01 && R->pl.E0_15 <= 0.015 && R->pl.worst_kappa <= 0.01, what,
+    claim_check("krr.C7", CLAIM_EXPERIMENT, R->pl.worst_E0_23 <= 0.01 && R->pl.E0_15 <= 0.015 && R->pl.worst_kappa <= 0.01, what,
                 R->pl.worst_E0_23, "0.01");
     snprintf(what, sizeof what, "max |kappa0/kappa0_ref - 1| (ratios E_te(n)/E_te(inf) at tau*kappa0 = 0.01, 1, 10: "
              "[%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f])", R->bs.ratio_lo[0], R->bs.ratio_hi[0], R->bs.ratio_lo[1],
              R->bs.ratio_hi[1], R->bs.ratio_lo[2], R->bs.ratio_hi[2]);
-    claim_check("krr.C8", R->bs.k0_err <= 1e-3 && R->bs.ratio_ok, what, R->bs.k0_err,
+    claim_check("krr.C8", CLAIM_EXPERIMENT, R->bs.k0_err <= 1e-3 && R->bs.ratio_ok, what, R->bs.k0_err,
                 "1e-3; ratios in [1, 1.12], [2, 2.6], >= 5");
-    claim_check("krr.C9", R->bs.sim_worst <= 0.12, "max |te_sim/te_th - 1| over tau and n", R->bs.sim_worst, "0.12");
+    claim_check("krr.C9", CLAIM_EXPERIMENT, R->bs.sim_worst <= 0.12, "max |te_sim/te_th - 1| over tau and n", R->bs.sim_worst, "0.12");
 }
 
 // ---- output and main ----
@@ -1181,7 +1181,7 @@ int main(int argc, char **argv) {
             e1_circle(t, cn, cnn, P.ridge, &R.c1_circle, &tw);
             if (P.ridge == 0) train_report("circle", tw);
             tsv_close(t);
-            claim_report("krr.C1", "max |sum_j L_D(g_j) / Tr[K(K+delta I)^-1] - 1| (circle)", R.c1_circle.worst_rel);
+            claim_report("krr.C1", CLAIM_EXPERIMENT, "max |sum_j L_D(g_j) / Tr[K(K+delta I)^-1] - 1| (circle)", R.c1_circle.worst_rel);
         } else if (strcmp(P.domain, "cube") == 0) {
             int dn[6] = {8, 16, 32, 64, 128, 200}, *use = given("n-list") ? ns : dn, un = given("n-list") ? nn : 6;
             int d = given("dim") ? P.dim : 8;
@@ -1189,25 +1189,25 @@ int main(int argc, char **argv) {
             tsv_columns(tc, "n\tridge\tdraw\tsum_L\ttrace_ref");
             run_cube(d, use, un, P.trials, P.ridge, tc, NULL, &R, 0);
             tsv_close(tc);
-            claim_report("krr.C3a", "max |mean L_level - L_th| (n >= 16)", R.ps.worst_C3a);
+            claim_report("krr.C3a", CLAIM_EXPERIMENT, "max |mean L_level - L_th| (n >= 16)", R.ps.worst_C3a);
         } else if (strcmp(P.domain, "sphere") == 0) {
             run_sphere(P.dim, ns, nn, deg, ndeg, P.trials, P.ntest, 400, 3000, NULL, NULL, NULL, 0, 0, &R);
-            claim_report("krr.C4", "max |MSE_exp/MSE_th - 1| where MSE_th >= 1e-3", R.c4_ratio);
-            claim_report("krr.C4", "max |L_exp - L_th|", R.c4_dL);
+            claim_report("krr.C4", CLAIM_EXPERIMENT, "max |MSE_exp/MSE_th - 1| where MSE_th >= 1e-3", R.c4_ratio);
+            claim_report("krr.C4", CLAIM_EXPERIMENT, "max |L_exp - L_th|", R.c4_dL);
         } else if (strcmp(P.domain, "mnist") == 0) {
             int dn[11] = {2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048}, tri[CLI_LIST_MAX];
             int *use = given("n-list") ? ns : dn, un = given("n-list") ? nn : 11;
             for (int i = 0; i < un; i++) tri[i] = P.trials;
             run_mnist(P.task, P.pool, use, tri, un, NULL, &R);
-            if (R.mnist_ran) claim_report("krr.C5", "max |MSE_exp/MSE_th - 1| for n <= M/8", R.ms.worst_ratio);
-            else claim_skip("krr.C5", R.mnist_skip);
+            if (R.mnist_ran) claim_report("krr.C5", CLAIM_EXPERIMENT, "max |MSE_exp/MSE_th - 1| for n <= M/8", R.ms.worst_ratio);
+            else claim_skip("krr.C5", CLAIM_EXPERIMENT, R.mnist_skip);
         } else {  // bootstrap
             int dn[3] = {16, 125, 1000}, *use = given("n-list") ? ns : dn, un = given("n-list") ? nn : 3;
             tsv *t = tsv_open(&C, "bootstrap_sim.tsv", "krr.C9");
             tsv_columns(t, "n\ttau\tte_theory\tte_exp\tte_se\ttr_theory\ttr_exp\ttr_se\tratio");
             e5_sim(use, un, given("trials") ? P.trials : 6, t, &R.bs);
             tsv_close(t);
-            claim_report("krr.C9", "max |te_sim/te_th - 1|", R.bs.sim_worst);
+            claim_report("krr.C9", CLAIM_EXPERIMENT, "max |te_sim/te_th - 1|", R.bs.sim_worst);
         }
         progress_done("%s: panel %s done in %.1f s", SLUG, P.domain, util_now() - t0);
         return 0;

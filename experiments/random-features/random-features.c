@@ -186,7 +186,7 @@ static void claim_c1(void) {
     char what[200];
     snprintf(what, sizeof what, "|E_te(k=1e9)/E_te(KRR) - 1| (also: k<n E0 = n/(n-k) to %.1g; k=n E0 = %g at delta 0, %.4g at 1e-6)", e2,
              pk.E0, pk6.E0);
-    claim_check("rf.C1", ok, what, e1, "1e-6; 1e-12; > 1e10; finite");
+    claim_check("rf.C1", CLAIM_EXPERIMENT, ok, what, e1, "1e-6; 1e-12; > 1e10; finite");
     free(lam), free(v2);
 }
 
@@ -238,7 +238,7 @@ static void claim_c2(int quick) {
     tsv_close(T);
     char what[160];
     snprintf(what, sizeof what, "max relative increase of min_delta E_te over %d consecutive (k or n) pairs", count);
-    claim_check("rf.C2", ok, what, worst, "<= 1e-9");
+    claim_check("rf.C2", CLAIM_EXPERIMENT, ok, what, worst, "<= 1e-9");
 }
 
 // ---- experiment: random-feature ridge regression (shared by R1, R2, R3) ----
@@ -798,25 +798,25 @@ int main(int argc, char **argv) {
         snprintf(what, sizeof what,
                  "max |test_emp/test_th - 1| off the peak (peak k = n, delta = 1e-3: %.3f, th %.3f emp %.3f +- %.3f; train: %.3f, %.3f where train < 0.05)",
                  r.worst3_peak, r.peak_th, r.peak_emp, r.peak_se, r.worst3_tr, r.worst3_trs);
-        claim_check("rf.C3", r.ok3, quick ? "max |emp/th - 1| (smoke run, M = 500, n = 64)" : what, r.worst3,
+        claim_check("rf.C3", CLAIM_EXPERIMENT, r.ok3, quick ? "max |emp/th - 1| (smoke run, M = 500, n = 64)" : what, r.worst3,
                     quick ? "0.30" : "0.12 test (0.15 at the peak); train 0.12, or 0.20 where train < 0.05");
         if (!quick)
-            claim_check("rf.C5", r.ok5, "max (rise of the empirical envelope between consecutive k) / (2 se)", r.worst5 / 2, "<= 1 (2 se)");
+            claim_check("rf.C5", CLAIM_EXPERIMENT, r.ok5, "max (rise of the empirical envelope between consecutive k) / (2 se)", r.worst5 / 2, "<= 1 (2 se)");
     }
     if (do_r2 && !quick) {
         rlin_result r;
         run_rlin(2, quick, &r);
-        claim_check("rf.C4", r.ok4, "max |test_emp/test_th - 1| over (n, delta)", r.worst4, "0.15");
+        claim_check("rf.C4", CLAIM_EXPERIMENT, r.ok4, "max |test_emp/test_th - 1| over (n, delta)", r.worst4, "0.15");
     }
     if (do_r3) {
-        if (quick) claim_skip("rf.C6", "--quick skips MNIST R3");
-        else if (!have_mnist) claim_skip("rf.C6", "MNIST absent: run make data");
+        if (quick) claim_skip("rf.C6", CLAIM_EXPERIMENT, "--quick skips MNIST R3");
+        else if (!have_mnist) claim_skip("rf.C6", CLAIM_EXPERIMENT, "MNIST absent: run make data");
         else {
             r3_result r;
             run_r3(quick, &r);
             char what[200];
             snprintf(what, sizeof what, "max |test_emp/test_th - 1| (train: max rel. error where |diff| > 0.005: %.3f)", r.worst_tr);
-            claim_check("rf.C6", r.ok, what, r.worst_te, "0.10 (train 0.10 or 0.005 abs)");
+            claim_check("rf.C6", CLAIM_EXPERIMENT, r.ok, what, r.worst_te, "0.10 (train 0.10 or 0.005 abs)");
         }
     }
     if (do_r4a) {
@@ -824,7 +824,7 @@ int main(int argc, char **argv) {
         run_r4a(quick, &r);
         char what[200];
         snprintf(what, sizeof what, "max |R*_num/R*_closed - 1| for beta < alpha (beta >= alpha: max R* = %.2g)", r.worst_ge);
-        claim_check("rf.C7", r.ok, what, r.worst, "0.01; beta >= alpha: R* < 1e-6 at delta* <= 1e-10");
+        claim_check("rf.C7", CLAIM_EXPERIMENT, r.ok, what, r.worst, "0.01; beta >= alpha: R* < 1e-6 at delta* <= 1e-10");
     }
     if (do_r4b) {
         r4b_result r = r4b_zero;
@@ -832,11 +832,11 @@ int main(int argc, char **argv) {
         char what[240];
         snprintf(what, sizeof what, "threshold B0(b-a)/(a-1) = %.4g; below: min E_te(delta)/E_te(0); above: delta* = %.3g (gain %.2g), %.3g (gain %.2g)", r.thr,
                  r.d11, r.gain11, r.d2, r.gain2);
-        claim_check("rf.C8", r.ok, what, r.min_ratio_below, ">= 1 - 1e-9 below; delta* > 0 above");
+        claim_check("rf.C8", CLAIM_EXPERIMENT, r.ok, what, r.min_ratio_below, ">= 1 - 1e-9 below; delta* > 0 above");
     }
     if (do_r4c) {
-        if (quick) claim_skip("rf.C9", "--quick skips MNIST R4(c)");
-        else if (!have_mnist) claim_skip("rf.C9", "MNIST absent: run make data");
+        if (quick) claim_skip("rf.C9", CLAIM_EXPERIMENT, "--quick skips MNIST R4(c)");
+        else if (!have_mnist) claim_skip("rf.C9", CLAIM_EXPERIMENT, "MNIST absent: run make data");
         else {
             r4c_result r;
             run_r4c(quick, &r);
@@ -845,7 +845,7 @@ int main(int argc, char **argv) {
             char what[200];
             snprintf(what, sizeof what, "R*(sigma_rel = %g) (non-decreasing: %s; R*(%g) = %.3f)", p.noise_rel.v[0], r.mono ? "yes" : "no",
                      p.noise_rel.v[ns - 1], r.Rs[ns - 1]);
-            claim_check("rf.C9", ok, what, r.Rs[0], "< 0.1; non-decreasing; last > 0.3");
+            claim_check("rf.C9", CLAIM_EXPERIMENT, ok, what, r.Rs[0], "< 0.1; non-decreasing; last > 0.3");
         }
     }
     progress_done("random-features: %.1f s", util_now() - t0);

@@ -907,33 +907,33 @@ int main(int argc, char **argv) {
     // ---- claims ----
     char what[256];
     if (run_fig1) {
-        claim_check("revntk.C1", c1_err <= 1e-10, "max |quadrature - series|/max(1,|series|), NNGP and NTK, all activations + random c", c1_err, "1e-10");
+        claim_check("revntk.C1", CLAIM_EXPERIMENT, c1_err <= 1e-10, "max |quadrature - series|/max(1,|series|), NNGP and NTK, all activations + random c", c1_err, "1e-10");
         int nref = 0;
         for (int ip = 0; ip < np; ip++) nref += pn[ip].has_ref;
-        if (!nref) claim_skip("revntk.C2", "single --target: no reference table");
-        else claim_check("revntk.C2", c2_worst <= 1, "worst error / tolerance over target values, c_k (1e-4) and fit-error bounds", c2_worst, "1");
-        if (nz == 0) claim_skip("revntk.C3", "no Monte Carlo panel");
+        if (!nref) claim_skip("revntk.C2", CLAIM_EXPERIMENT, "single --target: no reference table");
+        else claim_check("revntk.C2", CLAIM_EXPERIMENT, c2_worst <= 1, "worst error / tolerance over target values, c_k (1e-4) and fit-error bounds", c2_worst, "1");
+        if (nz == 0) claim_skip("revntk.C3", CLAIM_EXPERIMENT, "no Monte Carlo panel");
         else {
             double frac = (double)nz2 / nz, med = util_median(zs, nz), need = c.quick ? 0.75 : 0.85;
             snprintf(what, sizeof what, "fraction of %d points with |z| <= 2 (median |z| %.3g)", nz, med);
             char tol[64];
             snprintf(tol, sizeof tol, ">= %.2f; median <= 1.5", need);
-            claim_check("revntk.C3", frac >= need && med <= 1.5, what, frac, tol);
+            claim_check("revntk.C3", CLAIM_EXPERIMENT, frac >= need && med <= 1.5, what, frac, tol);
         }
-        if (isnan(c4_err)) claim_skip("revntk.C4", "no NTK-mode panel (Bntk or --mode ntk)");
-        else claim_check("revntk.C4", c4_err <= 1e-10, "max rel. error: 1HL NTK vs sum c_k xi^k, 1HL NNGP vs sum c_k xi^k/(k+1)", c4_err, "1e-10");
+        if (isnan(c4_err)) claim_skip("revntk.C4", CLAIM_EXPERIMENT, "no NTK-mode panel (Bntk or --mode ntk)");
+        else claim_check("revntk.C4", CLAIM_EXPERIMENT, c4_err <= 1e-10, "max rel. error: 1HL NTK vs sum c_k xi^k, 1HL NNGP vs sum c_k xi^k/(k+1)", c4_err, "1e-10");
     } else {
-        claim_skip("revntk.C1", "not requested (MNIST flags only)");
-        claim_skip("revntk.C2", "not requested (MNIST flags only)");
-        claim_skip("revntk.C3", "not requested (MNIST flags only)");
-        claim_skip("revntk.C4", "not requested (MNIST flags only)");
+        claim_skip("revntk.C1", CLAIM_EXPERIMENT, "not requested (MNIST flags only)");
+        claim_skip("revntk.C2", CLAIM_EXPERIMENT, "not requested (MNIST flags only)");
+        claim_skip("revntk.C3", CLAIM_EXPERIMENT, "not requested (MNIST flags only)");
+        claim_skip("revntk.C4", CLAIM_EXPERIMENT, "not requested (MNIST flags only)");
     }
-    if (!mnist_ok) claim_skip("revntk.C5", c5_reason);
-    else if (isnan(c5_mse_rel) || isnan(c5_deg2)) claim_skip("revntk.C5", "--mimic-degrees must include 2 and 20");
+    if (!mnist_ok) claim_skip("revntk.C5", CLAIM_EXPERIMENT, c5_reason);
+    else if (isnan(c5_mse_rel) || isnan(c5_deg2)) claim_skip("revntk.C5", CLAIM_EXPERIMENT, "--mimic-degrees must include 2 and 20");
     else {
         snprintf(what, sizeof what, "|MSE_mimic20/MSE_ReLU%d - 1| (accuracy diff %+.2f pp; degree-2 MSE %+.1f%%)", P.mimic_depth,
                  c5_acc_diff, 100 * c5_deg2);
-        claim_check("revntk.C5", fabs(c5_mse_rel) <= 0.03 && fabs(c5_acc_diff) <= 1.0 && fabs(c5_deg2) >= 0.05, what,
+        claim_check("revntk.C5", CLAIM_EXPERIMENT, fabs(c5_mse_rel) <= 0.03 && fabs(c5_acc_diff) <= 1.0 && fabs(c5_deg2) >= 0.05, what,
                     fabs(c5_mse_rel), "0.03; acc 1 pp; degree-2 >= 5%");
     }
     claim_summary(c.slug);

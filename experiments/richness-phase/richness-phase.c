@@ -502,14 +502,14 @@ static void part_toy(void) {
     const double tol1 = C.quick ? 2e-3 : 1e-3;
     char tol[32];
     snprintf(tol, sizeof tol, "%g", tol1);
-    claim_check("richness.C1", worst <= tol1, "max over (L, gamma) of |eta_max/(T1) - 1|", worst, tol);
+    claim_check("richness.C1", CLAIM_EXPERIMENT, worst <= tol1, "max over (L, gamma) of |eta_max/(T1) - 1|", worst, tol);
     if (c2_any)
-        claim_check("richness.C2", c2_ok,
+        claim_check("richness.C2", CLAIM_EXPERIMENT, c2_ok,
                     C.quick ? "max |slope - slope of (T1)| on gamma in [1e-2,1e-1] and [10,100]"
                             : "max |slope - {2, 2/L}| on gamma in [1e-3,1e-2] and [1e2,1e3]",
                     c2_worst, C.quick ? "0.005" : "0.01");
     else
-        claim_skip("richness.C2", "--toy-gammas has no two points in the fitted ranges");
+        claim_skip("richness.C2", CLAIM_EXPERIMENT, "--toy-gammas has no two points in the fitted ranges");
 }
 
 // Phase diagram results, needed by the curves part's claims too.
@@ -587,10 +587,10 @@ static void part_grid(void) {
     double s3 = slope_in(ng, P.gammas.v, es, 1e-2, 1e-1, &m3), s4 = slope_in(ng, P.gammas.v, es, 1, 100, &m4);
     printf("#   slopes of log10 eta*: %.3f on gamma in [1e-2, 1e-1] (theory 2), %.3f on [1, 100] (theory 2/L = %.3f)\n",
            s3, s4, 2.0 / L);
-    if (C.quick || m3 < 3) claim_skip("richness.C3", "default only: needs >= 3 gammas in [1e-2, 1e-1]");
-    else claim_check("richness.C3", s3 >= 1.4 && s3 <= 2.4, "slope of log10 eta* on gamma in [1e-2, 1e-1] (theory 2)", s3, "[1.4, 2.4]");
-    if (C.quick || m4 < 3) claim_skip("richness.C4", "default only: needs >= 3 gammas in [1, 100]");
-    else claim_check("richness.C4", s4 >= 0.4 && s4 <= 1.05, "slope of log10 eta* on gamma in [1, 100] (theory 2/L)", s4, "[0.4, 1.05]");
+    if (C.quick || m3 < 3) claim_skip("richness.C3", CLAIM_EXPERIMENT, "default only: needs >= 3 gammas in [1e-2, 1e-1]");
+    else claim_check("richness.C3", CLAIM_EXPERIMENT, s3 >= 1.4 && s3 <= 2.4, "slope of log10 eta* on gamma in [1e-2, 1e-1] (theory 2)", s3, "[1.4, 2.4]");
+    if (C.quick || m4 < 3) claim_skip("richness.C4", CLAIM_EXPERIMENT, "default only: needs >= 3 gammas in [1, 100]");
+    else claim_check("richness.C4", CLAIM_EXPERIMENT, s4 >= 0.4 && s4 <= 1.05, "slope of log10 eta* on gamma in [1, 100] (theory 2/L)", s4, "[0.4, 1.05]");
     free(loss), free(L0);
 }
 
@@ -685,18 +685,18 @@ static void part_curves(int grid_ran) {
         snprintf(what, sizeof what, "loss(400)/L0 at gamma = 100 (gamma = 1: %.3f; t_esc = %.0f, %.0f, %.0f, ratios %.2f, %.2f)",
                  l400[j1], tesc[j1], tesc[j10], tesc[j100], r1, r2);
         snprintf(tol, sizeof tol, ">= 0.95; gamma = 1: <= %g; ratios >= 1.5", b1);
-        claim_check("richness.C5", ok, what, l400[j100], tol);
+        claim_check("richness.C5", CLAIM_EXPERIMENT, ok, what, l400[j100], tol);
     } else {
-        claim_skip("richness.C5", "needs --ur-gammas 1,10,100 and --ur-steps >= 400");
+        claim_skip("richness.C5", CLAIM_EXPERIMENT, "needs --ur-gammas 1,10,100 and --ur-steps >= 400");
     }
     if (isfinite(c6_shift) && !C.quick) {
         char what[160];
         snprintf(what, sizeof what, "max_Delta |loss_10(t_esc+Delta) - loss_100(t_esc+Delta)|/L0 (rescale t/t_esc: %.3f)", c6_rescale);
-        claim_check("richness.C6", c6_shift <= 0.15, what, c6_shift, "0.15");
+        claim_check("richness.C6", CLAIM_EXPERIMENT, c6_shift <= 0.15, what, c6_shift, "0.15");
     } else if (isfinite(c6_shift)) {
-        claim_report("richness.C6", "quick (window clipped to the run): shift metric gamma 10 vs 100", c6_shift);
+        claim_report("richness.C6", CLAIM_EXPERIMENT, "quick (window clipped to the run): shift metric gamma 10 vs 100", c6_shift);
     } else {
-        claim_skip("richness.C6", "needs escaped curves at gamma = 10 and 100");
+        claim_skip("richness.C6", CLAIM_EXPERIMENT, "needs escaped curves at gamma = 10 and 100");
     }
     // richness.C7: final losses (default) and the stability edge (default and quick)
     double fmax_ = 0;
@@ -711,15 +711,15 @@ static void part_curves(int grid_ran) {
     }
     char what[240];
     if (edge_ok < 0) {
-        claim_skip("richness.C7", "needs the phase diagram with gammas 0.01, 1, 100");
+        claim_skip("richness.C7", CLAIM_EXPERIMENT, "needs the phase diagram with gammas 0.01, 1, 100");
     } else if (C.quick) {
         snprintf(what, sizeof what, "log10 eta_edge(1) - log10 eta_edge(0.01) (>= 1.5; and eta_edge(100) vs (1): %.2f >= 0.5)",
                  d_hi);
-        claim_check("richness.C7", edge_ok, what, d_lo, ">= 1.5");
+        claim_check("richness.C7", CLAIM_EXPERIMENT, edge_ok, what, d_lo, ">= 1.5");
     } else {
         snprintf(what, sizeof what, "max final loss/L0 over the curves (edge differences %.2f >= 0.5, %.2f >= 1.5)%s", d_hi,
                  d_lo, diverged ? " (a curve diverged)" : "");
-        claim_check("richness.C7", fmax_ <= 0.15 && edge_ok && !diverged, what, fmax_, "<= 0.15");
+        claim_check("richness.C7", CLAIM_EXPERIMENT, fmax_ <= 0.15 && edge_ok && !diverged, what, fmax_, "<= 0.15");
     }
     mlp_free(&M);
     free(lg);
@@ -781,21 +781,21 @@ int main(int argc, char **argv) {
     if (run_toy) {
         part_toy();
     } else {
-        claim_skip("richness.C1", "the toy part did not run");
-        claim_skip("richness.C2", "the toy part did not run");
+        claim_skip("richness.C1", CLAIM_EXPERIMENT, "the toy part did not run");
+        claim_skip("richness.C2", CLAIM_EXPERIMENT, "the toy part did not run");
     }
     if (run_grid) {
         part_grid();
     } else {
-        claim_skip("richness.C3", "the grid part did not run");
-        claim_skip("richness.C4", "the grid part did not run");
+        claim_skip("richness.C3", CLAIM_EXPERIMENT, "the grid part did not run");
+        claim_skip("richness.C4", CLAIM_EXPERIMENT, "the grid part did not run");
     }
     if (run_curves) {
         part_curves(run_grid);
     } else {
-        claim_skip("richness.C5", "the curves part did not run");
-        claim_skip("richness.C6", "the curves part did not run");
-        claim_skip("richness.C7", "the curves part did not run");
+        claim_skip("richness.C5", CLAIM_EXPERIMENT, "the curves part did not run");
+        claim_skip("richness.C6", CLAIM_EXPERIMENT, "the curves part did not run");
+        claim_skip("richness.C7", CLAIM_EXPERIMENT, "the curves part did not run");
     }
     progress_done("done in %.1f s", util_now() - t0);
     claim_summary(C.slug);

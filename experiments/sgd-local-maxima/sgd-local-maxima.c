@@ -563,17 +563,17 @@ int main(int argc, char **argv) {
         snprintf(what, sizeof what, "max |Lambda_hat - Lambda_B|/se over %d grid tests (B=1 root error vs closed form %.2g)",
                  nb * ne, rerr);
         int rootok = isnan(rerr) || rerr <= 1e-10;
-        claim_check("sgdmax.C1", zmax <= 4 && rootok, what, zmax, "4; roots 1e-10");
+        claim_check("sgdmax.C1", CLAIM_EXPERIMENT, zmax <= 4 && rootok, what, zmax, "4; roots 1e-10");
     }
     {  // C2
         double fmn = INFINITY;
         int nel = 0;
         for (int i = 0; i < nb * ne; i++)
             if (cells[i].Lambda < 0 && cells[i].kappa >= 0.2) { nel++; fmn = fmin(fmn, cells[i].f_max); }
-        if (!nel) claim_skip("sgdmax.C2", "no grid point with Lambda_B < 0 and kappa_B >= 0.2");
+        if (!nel) claim_skip("sgdmax.C2", CLAIM_EXPERIMENT, "no grid point with Lambda_B < 0 and kappa_B >= 0.2");
         else {
             snprintf(what, sizeof what, "min fraction at max over %d grid points with Lambda_B < 0, kappa_B >= 0.2", nel);
-            claim_check("sgdmax.C2", fmn >= 0.9, what, fmn, ">= 0.9");
+            claim_check("sgdmax.C2", CLAIM_EXPERIMENT, fmn >= 0.9, what, fmn, ">= 0.9");
         }
     }
     {  // C3
@@ -581,10 +581,10 @@ int main(int argc, char **argv) {
         int nel = 0;
         for (int i = 0; i < nb * ne; i++)
             if (cells[i].Lambda >= 0.02) { nel++; fmx = fmax(fmx, cells[i].f_max); }
-        if (!nel) claim_skip("sgdmax.C3", "no grid point with Lambda_B >= 0.02");
+        if (!nel) claim_skip("sgdmax.C3", CLAIM_EXPERIMENT, "no grid point with Lambda_B >= 0.02");
         else {
             snprintf(what, sizeof what, "max fraction at max over %d grid points with Lambda_B >= 0.02", nel);
-            claim_check("sgdmax.C3", fmx <= 0.1, what, fmx, "<= 0.1");
+            claim_check("sgdmax.C3", CLAIM_EXPERIMENT, fmx <= 0.1, what, fmx, "<= 0.1");
         }
     }
     {  // C4
@@ -602,16 +602,16 @@ int main(int argc, char **argv) {
                 if (cells[ib * ne + j].f_max >= 0.5) printf(" %.3g", etas[j]);
             printf(" }\n");
         }
-        claim_check("sgdmax.C4", allok, "grid points where W_emp != W_th (allowed: the one nearest each edge)", nd,
+        claim_check("sgdmax.C4", CLAIM_EXPERIMENT, allok, "grid points where W_emp != W_th (allowed: the one nearest each edge)", nd,
                     "only edge-adjacent points");
     }
-    if (mu >= 0) claim_skip("sgdmax.C5", "mu >= 0: w = 0 is a minimum of L, not a maximum");
+    if (mu >= 0) claim_skip("sgdmax.C5", CLAIM_EXPERIMENT, "mu >= 0: w = 0 is a minimum of L, not a maximum");
     else {  // C5
         int nat = 0;
         double dev = 0;
         for (int j = 0; j < ne; j++) { nat += gd[j].at_max; dev = fmax(dev, gd[j].max_dev); }
         snprintf(what, sizeof what, "GD runs at max %d of %d; max ||w_T| - sqrt(-mu)|", nat, GD_RUNS * ne);
-        claim_check("sgdmax.C5", nat == 0 && dev <= 1e-6, what, dev, "0 at max; 1e-6");
+        claim_check("sgdmax.C5", CLAIM_EXPERIMENT, nat == 0 && dev <= 1e-6, what, dev, "0 at max; 1e-6");
     }
     claim_summary(c.slug);
     fprintf(stderr, "sgd-local-maxima: %.1f s\n", util_now() - t0);

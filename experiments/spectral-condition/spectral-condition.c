@@ -550,21 +550,21 @@ int main(int argc, char **argv) {
                         }
                     }
         if (any)
-            claim_check("spectral.C1", worst <= 1e-9,
+            claim_check("spectral.C1", CLAIM_EXPERIMENT, worst <= 1e-9,
                         "max over runs, layers of |F/* - 1|, |alignment - 1|, |norm/(eta |g| |h|) - 1| after one step",
                         worst, "1e-9");
         else
-            claim_skip("spectral.C1", "no run");
+            claim_skip("spectral.C1", CLAIM_EXPERIMENT, "no run");
     }
     // spectral.C2: the recipe keeps feature change width-independent
     const double c2lo = C.quick ? -0.2 : -0.2, c2hi = C.quick ? 0.3 : 0.2;
     if (ran[PAR_SPECTRAL] && npts[PAR_SPECTRAL] >= 2) {
         char tol[64];
         snprintf(tol, sizeof tol, "[%g, %g]", c2lo, c2hi);
-        claim_check("spectral.C2", slope[PAR_SPECTRAL] >= c2lo && slope[PAR_SPECTRAL] <= c2hi,
+        claim_check("spectral.C2", CLAIM_EXPERIMENT, slope[PAR_SPECTRAL] >= c2lo && slope[PAR_SPECTRAL] <= c2hi,
                     "slope of log |dh2|/sqrt(n) vs log n, spectral", slope[PAR_SPECTRAL], tol);
     } else
-        claim_skip("spectral.C2", "needs the spectral run at >= 2 widths n >= 2 n_min");
+        claim_skip("spectral.C2", CLAIM_EXPERIMENT, "needs the spectral run at >= 2 widths n >= 2 n_min");
     // spectral.C3: SP-lazy loses feature learning; and the contrast with spectral
     if (ran[PAR_SPLAZY] && ran[PAR_SPECTRAL] && npts[PAR_SPLAZY] >= 2 && npts[PAR_SPECTRAL] >= 2) {
         const double lo = -0.75, hi = C.quick ? -0.20 : -0.30;
@@ -573,19 +573,19 @@ int main(int argc, char **argv) {
         snprintf(what, sizeof what, "slope, SP-lazy (contrast slope_spectral - slope_SP-lazy = %.3f >= 0.3)",
                  contrast);
         snprintf(tol, sizeof tol, "[%g, %g]", lo, hi);
-        claim_check("spectral.C3", slope[PAR_SPLAZY] >= lo && slope[PAR_SPLAZY] <= hi && contrast >= 0.3, what,
+        claim_check("spectral.C3", CLAIM_EXPERIMENT, slope[PAR_SPLAZY] >= lo && slope[PAR_SPLAZY] <= hi && contrast >= 0.3, what,
                     slope[PAR_SPLAZY], tol);
     } else
-        claim_skip("spectral.C3", "needs the SP-lazy and spectral runs");
+        claim_skip("spectral.C3", CLAIM_EXPERIMENT, "needs the SP-lazy and spectral runs");
     // spectral.C4: SP with a fixed rate blows up (median, diverged = +inf)
     if (ran[PAR_SP] && nw >= 2) {
         double ratio = sum[PAR_SP][nw - 1].dh_median / sum[PAR_SP][0].dh_median;
         char what[160];
         snprintf(what, sizeof what, "SP median |dh2|/sqrt(n) at n = %ld over n = %ld (diverged: %d of %d at n_max)",
                  P.widths.v[nw - 1], P.widths.v[0], sum[PAR_SP][nw - 1].div, S);
-        claim_check("spectral.C4", ratio >= 10, what, ratio, ">= 10");
+        claim_check("spectral.C4", CLAIM_EXPERIMENT, ratio >= 10, what, ratio, ">= 10");
     } else
-        claim_skip("spectral.C4", "needs the SP run at >= 2 widths");
+        claim_skip("spectral.C4", CLAIM_EXPERIMENT, "needs the SP run at >= 2 widths");
     // spectral.C5: the condition in every layer (spectral flat; SP-lazy hidden layer decays)
     if (ran[PAR_SPECTRAL] && ran[PAR_SPLAZY]) {
         double worst = 0;
@@ -612,9 +612,9 @@ int main(int argc, char **argv) {
                  "%.3f, theory %.3f)",
                  lazy, th);
         snprintf(tol, sizeof tol, "<= 1.5; SP-lazy ratio < 2 x theory = %.3g", 2 * th);
-        claim_check("spectral.C5", worst <= 1.5 && lazy < 2 * th, what, worst, tol);
+        claim_check("spectral.C5", CLAIM_EXPERIMENT, worst <= 1.5 && lazy < 2 * th, what, worst, tol);
     } else
-        claim_skip("spectral.C5", "needs the spectral and SP-lazy runs");
+        claim_skip("spectral.C5", CLAIM_EXPERIMENT, "needs the spectral and SP-lazy runs");
     // spectral.C6: Bai-Yin at initialisation, W_2 (sigma_2 = 1/sqrt n, so the ratio is |W_2(0)|_* / 2)
     {
         int p = ran[PAR_SPECTRAL] ? PAR_SPECTRAL : ran[PAR_SPLAZY] ? PAR_SPLAZY : PAR_SP;  // W_2 is the same in all
@@ -631,9 +631,9 @@ int main(int argc, char **argv) {
         if (m) {
             char what[160];
             snprintf(what, sizeof what, "min over n >= 256 of mean |W2(0)|_*/(2 sigma_2 sqrt n) (max %.4f)", hi);
-            claim_check("spectral.C6", lo >= 0.95 && hi <= 1.02, what, lo, "[0.95, 1.02]");
+            claim_check("spectral.C6", CLAIM_EXPERIMENT, lo >= 0.95 && hi <= 1.02, what, lo, "[0.95, 1.02]");
         } else
-            claim_skip("spectral.C6", "no width n >= 256");
+            claim_skip("spectral.C6", CLAIM_EXPERIMENT, "no width n >= 256");
     }
     // spectral.C7: updates stay nearly rank one after K steps, under the recipe
     if (ran[PAR_SPECTRAL]) {
@@ -645,9 +645,9 @@ int main(int argc, char **argv) {
         char what[160];
         snprintf(what, sizeof what, "max_n mean |dW2|_F/|dW2|_* after K = %d steps (bound sqrt K = %.3f; max srank %.3f <= K)",
                  K, sqrt((double)K), srank);
-        claim_check("spectral.C7", worst <= 1.5 && srank <= K, what, worst, "<= 1.5");
+        claim_check("spectral.C7", CLAIM_EXPERIMENT, worst <= 1.5 && srank <= K, what, worst, "<= 1.5");
     } else
-        claim_skip("spectral.C7", "needs the spectral run");
+        claim_skip("spectral.C7", CLAIM_EXPERIMENT, "needs the spectral run");
 
     write_tables(ran, sum, runs, nw, S, slope, icpt, npts);
     for (int r = 0; r < S; r++) free(D[r].X), free(D[r].Y), free(D[r].xp);

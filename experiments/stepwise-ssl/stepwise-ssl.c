@@ -975,9 +975,9 @@ int main(int argc, char **argv) {
         for (int j = 0; j < 5; j++)
             tsv_row(dt, "aligned\t%lu\t%d\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g", c.seed, j + 1,
                     R.gamma[j], R.tP[j], R.tG[j], R.tm[j], R.tm[j] / R.tP[j], R.tm[j] / R.tG[j]);
-        claim_check("ssl.C1a", worst_t < 0.01, "aligned diag Gamma: max_{j<=4} |t_meas/t_flow - 1|",
+        claim_check("ssl.C1a", CLAIM_EXPERIMENT, worst_t < 0.01, "aligned diag Gamma: max_{j<=4} |t_meas/t_flow - 1|",
                     worst_t, "0.01");
-        claim_check("ssl.C1b", worst_c < 0.01, "aligned diag Gamma: max_t,j |c_j(t) - logistic|", worst_c,
+        claim_check("ssl.C1b", CLAIM_EXPERIMENT, worst_c < 0.01, "aligned diag Gamma: max_t,j |c_j(t) - logistic|", worst_c,
                     "0.01");
         double flat_al, th_al;
         double dev_al = plateau_dev(&R, &flat_al, &th_al);
@@ -1005,16 +1005,16 @@ int main(int argc, char **argv) {
             linrun_free(&R);
         }
         tsv_close(dt);
-        claim_check("ssl.C2a", wG <= 0.01, "diag Gamma, 3 seeds: max_{j<=5} |t_meas/t_G - 1|", wG, "0.01");
-        claim_check("ssl.C2b", wP <= 0.10, "diag Gamma, 3 seeds: max_{j<=5} |t_meas/t_P - 1|", wP, "0.10");
-        claim_check("ssl.C2c", order_ok, "eigenvector at each half-rise is v_k (argmax gamma_j proj^2 = k), all seeds",
+        claim_check("ssl.C2a", CLAIM_EXPERIMENT, wG <= 0.01, "diag Gamma, 3 seeds: max_{j<=5} |t_meas/t_G - 1|", wG, "0.01");
+        claim_check("ssl.C2b", CLAIM_EXPERIMENT, wP <= 0.10, "diag Gamma, 3 seeds: max_{j<=5} |t_meas/t_P - 1|", wP, "0.10");
+        claim_check("ssl.C2c", CLAIM_EXPERIMENT, order_ok, "eigenvector at each half-rise is v_k (argmax gamma_j proj^2 = k), all seeds",
                     order_ok, "1");
         printf("# C3: the theory's sum of logistics at the same mid-step times: max |L_th - (d-k)| aligned "
                "%.4g, random %.4g\n", th_al, th_rnd);
         printf("# C3: plateau detector (flattest sample between steps, CT §7): max |L - (d-k)| aligned "
                "%.4g, random %.4g\n", flat_al, flat_rnd);
-        claim_check("ssl.C3a", dev_al < 0.05, "aligned: max |L(mid-step) - (d-k)|", dev_al, "0.05");
-        claim_check("ssl.C3b", dev_rnd < 0.05, "random, 3 seeds: max |L(mid-step) - (d-k)|", dev_rnd, "0.05");
+        claim_check("ssl.C3a", CLAIM_EXPERIMENT, dev_al < 0.05, "aligned: max |L(mid-step) - (d-k)|", dev_al, "0.05");
+        claim_check("ssl.C3b", CLAIM_EXPERIMENT, dev_rnd < 0.05, "random, 3 seeds: max |L(mid-step) - (d-k)|", dev_rnd, "0.05");
         pairs_free(&D), pairs_free(&D2);
 
         // ---- claim series: latent data, final state and init-scale law (ssl.C4, C8) ----
@@ -1043,14 +1043,14 @@ int main(int argc, char **argv) {
                "with c0 = gamma_4 s0^2: %.3g (s0 = 1e-6), %.3g (s0 = 1e-3)\n",
                R6.gamma[3] / R6.gamma[4], pow(R6.gamma[3] * 1e-12, 0.5 * (1 - R6.gamma[4] / R6.gamma[3])),
                pow(R6.gamma[3] * 1e-6, 0.5 * (1 - R6.gamma[4] / R6.gamma[3])));
-        claim_check("ssl.C4a", relW < 1e-3, "latent, s0 = 1e-6: |W^T W - V_d G_d^-1 V_d^T|_F / |.|_F", relW, "1e-3");
-        claim_check("ssl.C4b", nCI < 1e-3, "latent, s0 = 1e-6: |C - I|_F", nCI, "1e-3");
+        claim_check("ssl.C4a", CLAIM_EXPERIMENT, relW < 1e-3, "latent, s0 = 1e-6: |W^T W - V_d G_d^-1 V_d^T|_F / |.|_F", relW, "1e-3");
+        claim_check("ssl.C4b", CLAIM_EXPERIMENT, nCI < 1e-3, "latent, s0 = 1e-6: |C - I|_F", nCI, "1e-3");
         printf("# latent s0 = 1e-3: rel_err_WtW = %.4g, |C - I|_F = %.3g (finite-gap residual "
                "c0^((1 - g5/g4)/2))\n", relW3, nCI3);
         double rm = R6.tm[0] / R3.tm[0], rp = R6.tG[0] / R3.tG[0];
         printf("# C8: t_1(1e-6) = %.4f, t_1(1e-3) = %.4f, ratio %.4f; predictor G ratio %.4f\n",
                R6.tm[0], R3.tm[0], rm, rp);
-        claim_check("ssl.C8", fabs(rm / rp - 1) < 0.05,
+        claim_check("ssl.C8", CLAIM_EXPERIMENT, fabs(rm / rp - 1) < 0.05,
                     "latent: [t_1(1e-6)/t_1(1e-3)] / [predicted ratio] - 1", rm / rp - 1, "+-0.05");
         tsv *lt = tsv_open(&c, "latent_final.tsv", "ssl.C4 ssl.C8");
         tsv_note(lt, "latent data m = %d, n = %d, var 0.6^k, view noise 0.3, d = %d; eta = 0.02/gamma_1",
@@ -1086,9 +1086,9 @@ int main(int argc, char **argv) {
             make_latent(&D, c.seed, LAT_M, LAT_N, LAT_VAR, LAT_NOISE);
         }
         if (!ok) {
-            claim_skip("ssl.C5a", "MNIST absent: run make data");
-            claim_skip("ssl.C5b", "MNIST absent: run make data");
-            claim_skip("ssl.C5c", "MNIST absent: run make data");
+            claim_skip("ssl.C5a", CLAIM_EXPERIMENT, "MNIST absent: run make data");
+            claim_skip("ssl.C5b", CLAIM_EXPERIMENT, "MNIST absent: run make data");
+            claim_skip("ssl.C5c", CLAIM_EXPERIMENT, "MNIST absent: run make data");
         } else {
             linrun R;
             linrun_go(&R, &D, P.d, P.s0, P.aligned, P.lr, P.lr_factor, P.t_end, P.lambda_off,
@@ -1121,10 +1121,10 @@ int main(int argc, char **argv) {
                     if (!isfinite(R.tm[j])) wP = INFINITY;
                 }
                 printf("# C5: %d separated modes with j <= d - 3 checked against predictor G\n", nsep);
-                claim_check("ssl.C5a", nsep > 0 && wG <= 0.01,
+                claim_check("ssl.C5a", CLAIM_EXPERIMENT, nsep > 0 && wG <= 0.01,
                             "MNIST linear: max |t_meas/t_G - 1| over separated j <= d-3", wG, "0.01");
-                claim_check("ssl.C5b", wP <= 0.10, "MNIST linear: max_{j<=3} |t_meas/t_P - 1|", wP, "0.10");
-                claim_check("ssl.C5c", Od > 0.98, "MNIST linear: subspace overlap O_d at t_end", Od, "> 0.98");
+                claim_check("ssl.C5b", CLAIM_EXPERIMENT, wP <= 0.10, "MNIST linear: max_{j<=3} |t_meas/t_P - 1|", wP, "0.10");
+                claim_check("ssl.C5c", CLAIM_EXPERIMENT, Od > 0.98, "MNIST linear: subspace overlap O_d at t_end", Od, "> 0.98");
             } else if (!strcmp(P.data, "diag")) {
                 double fl, dv = plateau_dev(&R, &fl, NULL);
                 printf("# diag: max |L(mid-step) - (d-k)| = %.4g, O_d = %.6f, |C-I|_F = %.3g\n", dv, Od, nCI);
@@ -1140,11 +1140,11 @@ int main(int argc, char **argv) {
     // ---- the kernel version (ssl.C6) ----
     if (do_ker) {
         if (!have_mnist) {
-            claim_skip("ssl.C6a", "MNIST absent: run make data");
-            claim_skip("ssl.C6b", "MNIST absent: run make data");
+            claim_skip("ssl.C6a", CLAIM_EXPERIMENT, "MNIST absent: run make data");
+            claim_skip("ssl.C6b", CLAIM_EXPERIMENT, "MNIST absent: run make data");
         } else {
             double fid = feature_identity_check(&Dm, c.seed, Dm.n < 100 ? Dm.n : 100);
-            claim_check("ssl.C6a", fid < 1e-8,
+            claim_check("ssl.C6a", CLAIM_EXPERIMENT, fid < 1e-8,
                         "random ReLU features: max_j |eig(K^1/2 Z K^1/2)/eig(Phi^T Z Phi) - 1|, top 10", fid,
                         "1e-8");
             kernrun R;
@@ -1161,7 +1161,7 @@ int main(int argc, char **argv) {
                     wG = fmax(wG, fabs(R.tm[j] / R.tG[j] - 1)), nsep++;
                     if (!isfinite(R.tm[j])) wG = INFINITY;
                 }
-            claim_check("ssl.C6b", nsep > 0 && wG <= 0.01,
+            claim_check("ssl.C6b", CLAIM_EXPERIMENT, nsep > 0 && wG <= 0.01,
                         "kernel: max |t_meas/t_G - 1| over separated j <= d-3", wG, "0.01");
             kernrun_free(&R);
         }
@@ -1202,8 +1202,8 @@ int main(int argc, char **argv) {
         int need = quick ? 2 : 3;
         char tol[64];
         snprintf(tol, sizeof tol, ">= %d", need);
-        claim_check("ssl.C7a", nplat >= need, "MLP small init: integer plateaus (+-0.05)", nplat, tol);
-        claim_check("ssl.C7b", jumps >= need, "MLP small init: separate jumps of #eig(C) > 1/2", jumps, tol);
+        claim_check("ssl.C7a", CLAIM_EXPERIMENT, nplat >= need, "MLP small init: integer plateaus (+-0.05)", nplat, tol);
+        claim_check("ssl.C7b", CLAIM_EXPERIMENT, jumps >= need, "MLP small init: separate jumps of #eig(C) > 1/2", jumps, tol);
         if (!quick) {
             // Same time range as the small-init run, at the smaller stable step of standard init.
             double eta_std = fmin(eta, MLP_ETA_STD);
@@ -1225,11 +1225,11 @@ int main(int argc, char **argv) {
             }
             printf("# MLP standard init: loss %.3f -> below 0.5 at t = %.3f; first flat window at t = %.3f\n",
                    Tst.loss[0], tb, tflat);
-            claim_check("ssl.C7c", isfinite(tb) && tb < tflat,
+            claim_check("ssl.C7c", CLAIM_EXPERIMENT, isfinite(tb) && tb < tflat,
                         "MLP standard init: t(loss < 0.5) before the first flat 10% window (t)", tb, "< t_flat");
             traj_free(&Tst);
         } else {
-            claim_skip("ssl.C7c", "standard-init run not part of --quick");
+            claim_skip("ssl.C7c", CLAIM_EXPERIMENT, "standard-init run not part of --quick");
         }
         traj_free(&Ts);
         pairs_free(&L);

@@ -893,7 +893,7 @@ static void run_T1(const config *cf) {
         }
         theory_free(&t);
     }
-    claim_check("tmp.C1", worst < 2e-3, "max_{alpha,n} |E0 - alpha n/(n+1/2)|/alpha, alpha 1.25-3, n 256-4096", worst, "2e-3");
+    claim_check("tmp.C1", CLAIM_EXPERIMENT, worst < 2e-3, "max_{alpha,n} |E0 - alpha n/(n+1/2)|/alpha, alpha 1.25-3, n 256-4096", worst, "2e-3");
 
     // tmp.C2a: exponential lambda_i = e^{-0.05 i}: E0 ~ 0.05 n (catastrophic).
     {
@@ -906,7 +906,7 @@ static void run_T1(const config *cf) {
         }
         char what[128];
         snprintf(what, sizeof what, "exponential beta 0.05: E0/(beta n) at n 256, 1024, 4096 in [%.4f, %.4f]; worst", lo, hi);
-        claim_check("tmp.C2a", lo >= 0.99 && hi <= 1.01, what, fabs(lo - 1) > fabs(hi - 1) ? lo : hi, "[0.99, 1.01]");
+        claim_check("tmp.C2a", CLAIM_EXPERIMENT, lo >= 0.99 && hi <= 1.01, what, fabs(lo - 1) > fabs(hi - 1) ? lo : hi, "[0.99, 1.01]");
         theory_free(&t);
     }
     // The theory curves of the figure (and tmp.C2b, C2c on them).
@@ -936,12 +936,12 @@ static void run_T1(const config *cf) {
         char what[160];
         snprintf(what, sizeof what, "benign lambda_i = 1/((i+1) ln^2(i+1)): E0 strictly decreasing on %d sizes: %s; E0(4096)", nn,
                  ok ? "yes" : "NO");
-        claim_check("tmp.C2b", ok && in(e4096, 1.14, 1.15), what, e4096, "decreasing and [1.14, 1.15]");
+        claim_check("tmp.C2b", CLAIM_EXPERIMENT, ok && in(e4096, 1.14, 1.15), what, e4096, "decreasing and [1.14, 1.15]");
     }
     // tmp.C2c: fixed ridge is benign.
     {
         double e = theory_fit(&pw[1], 4096, 0.1).E0;
-        claim_check("tmp.C2c", in(e, 1.035, 1.042), "alpha 2 with delta 0.1: E0(4096)", e, "[1.035, 1.042]");
+        claim_check("tmp.C2c", CLAIM_EXPERIMENT, in(e, 1.035, 1.042), "alpha 2 with delta 0.1: E0(4096)", e, "[1.035, 1.042]");
     }
 
     // tmp.C3: Gaussian-design simulations.
@@ -950,14 +950,14 @@ static void run_T1(const config *cf) {
     design_series(DES_POWER, 2, 0, &pw[1], 0, cf->design_n, nd, cf->design_trials, cf->P_factor, 0, 1, rp);
     write_excess("design-power2", "tmp.C3a", "Gaussian design, lambda_j = j^-2, P = 16 n features, modes beyond P as ridge zeta(2, P+1)", rp, nd);
     if (cf->quick) {
-        claim_check("tmp.C3a", in(rp[0].mean, 0.75, 1.25), "Gaussian design alpha 2, n 128, P 16n, 3 seeds: mean excess", rp[0].mean,
+        claim_check("tmp.C3a", CLAIM_EXPERIMENT, in(rp[0].mean, 0.75, 1.25), "Gaussian design alpha 2, n 128, P 16n, 3 seeds: mean excess", rp[0].mean,
                     "[0.75, 1.25] (quick; theory 0.992)");
     } else {
         double lo = fmin(rp[1].mean, rp[2].mean), hi = fmax(rp[1].mean, rp[2].mean);
         char what[160];
         snprintf(what, sizeof what, "Gaussian design alpha 2: mean excess at n 256: %.3f, n 1024: %.3f (theory %.3f, %.3f); worst",
                  rp[1].mean, rp[2].mean, rp[1].theory, rp[2].theory);
-        claim_check("tmp.C3a", lo >= 0.85 && hi <= 1.15, what, fabs(lo - 1) > fabs(hi - 1) ? lo : hi, "[0.85, 1.15]");
+        claim_check("tmp.C3a", CLAIM_EXPERIMENT, lo >= 0.85 && hi <= 1.15, what, fabs(lo - 1) > fabs(hi - 1) ? lo : hi, "[0.85, 1.15]");
 
         design_series(DES_BENIGN, 0, 0, &bn, 0, cf->design_n, nd, cf->design_trials, cf->P_factor, 0, 2, rb);
         write_excess("design-benign", "tmp.C3b", "Gaussian design, lambda_j = 1/((j+1) ln^2(j+1)), P = 16 n, tail 1/ln(P+1.5) as ridge", rb, nd);
@@ -967,7 +967,7 @@ static void run_T1(const config *cf) {
         snprintf(w2, sizeof w2, "benign design: excess %.3f, %.3f, %.3f vs theory %.3f, %.3f, %.3f; decreasing %s; max |ratio - 1|",
                  rb[0].mean, rb[1].mean, rb[2].mean, rb[0].theory, rb[1].theory, rb[2].theory,
                  rb[nd - 1].mean < rb[0].mean ? "yes" : "NO");
-        claim_check("tmp.C3b", wr <= 0.25 && rb[nd - 1].mean < rb[0].mean, w2, wr, "0.25 and excess(1024) < excess(64)");
+        claim_check("tmp.C3b", CLAIM_EXPERIMENT, wr <= 0.25 && rb[nd - 1].mean < rb[0].mean, w2, wr, "0.25 and excess(1024) < excess(64)");
 
         design_series(DES_EXP, 0, 0.1, &ex, 0, cf->design_n_exp, nd, cf->design_trials, 0, cf->P_exp_extra, 3, re);
         write_excess("design-exp", "tmp.C3c", "Gaussian design, lambda_j = e^{-0.1 j}, P = n + 400 features, no extra ridge", re, nd);
@@ -976,7 +976,7 @@ static void run_T1(const config *cf) {
         for (int j = 0; j < nd; j++) wr = fmax(wr, fabs(re[j].mean / re[j].theory - 1)), failed |= re[j].failed;
         snprintf(w2, sizeof w2, "exponential design: excess %.2f, %.2f, %.2f vs theory %.2f, %.2f, %.2f; max |ratio - 1|", re[0].mean,
                  re[1].mean, re[2].mean, re[0].theory, re[1].theory, re[2].theory);
-        claim_check("tmp.C3c", !failed && wr <= 0.30, w2, wr, "0.30");
+        claim_check("tmp.C3c", CLAIM_EXPERIMENT, !failed && wr <= 0.30, w2, wr, "0.30");
 
         // tmp.C3d: sigma^2-linearity, alpha 1.5, target v_i = 1/i.  The excess is
         // E0 sum (1-L)^2 v^2 + (E0 - 1) sigma^2: linear in sigma^2 with slope E0 - 1.
@@ -1021,7 +1021,7 @@ static void run_T1(const config *cf) {
         double slope = sxy / sxx;
         snprintf(w2, sizeof w2, "sigma^2 in {0, 0.5, 2}: clean MSE %.4f, %.4f, %.4f vs theory %.4f, %.4f, %.4f (max dev %.3f); slope vs E0-1 %.4f: slope",
                  mean[0], mean[1], mean[2], th[0], th[1], th[2], wr3, fit.E0 - 1);
-        claim_check("tmp.C3d", wr3 <= 0.10 && fabs(slope - (fit.E0 - 1)) <= 0.05, w2, slope, "10% per point, |slope - (E0-1)| <= 0.05");
+        claim_check("tmp.C3d", CLAIM_EXPERIMENT, wr3 <= 0.10 && fabs(slope - (fit.E0 - 1)) <= 0.05, w2, slope, "10% per point, |slope - (E0-1)| <= 0.05");
         free(lam), free(v), free(v2);
         theory_free(&t15);
     }
@@ -1059,7 +1059,7 @@ static void run_T2(const config *cf) {
         sphere_theory_curve(&tg, "sphere-gaussian-ridge0.1", 0.1, 4096, "tmp.C5b");
     }
     if (cf->quick) {
-        claim_check("tmp.C4", in(rl[0].mean, 0.17, 0.33), "S^4 laplace ridgeless n 256, 5 trials, 500 test points: mean excess", rl[0].mean,
+        claim_check("tmp.C4", CLAIM_EXPERIMENT, in(rl[0].mean, 0.17, 0.33), "S^4 laplace ridgeless n 256, 5 trials, 500 test points: mean excess", rl[0].mean,
                     "[0.17, 0.33] (quick; theory 0.255)");
     } else {
         // n = 256, 1024, 2048 are entries 2, 4, 5 of the default list
@@ -1068,7 +1068,7 @@ static void run_T2(const config *cf) {
         char what[200];
         snprintf(what, sizeof what, "S^4 laplace: mean excess %.3f, %.3f, %.3f at n 256, 1024, 2048 (theory %.4f, %.4f, %.4f), all in [0.19, 0.30]: %s; excess(2048)/excess(256)",
                  e256, e1024, e2048, rl[2].theory, rl[4].theory, rl[5].theory, lo >= 0.19 && hi <= 0.30 ? "yes" : "NO");
-        claim_check("tmp.C4", lo >= 0.19 && hi <= 0.30 && in(ratio, 0.75, 1.25), what, ratio, "[0.75, 1.25]");
+        claim_check("tmp.C4", CLAIM_EXPERIMENT, lo >= 0.19 && hi <= 0.30 && in(ratio, 0.75, 1.25), what, ratio, "[0.75, 1.25]");
 
         sphere_series(&kg, &tg, d, 0, cf->sph_gau_n, cf->n_sph_gau, cf->sph_gau_trials, cf->sph_ntest, 2, rg);
         write_excess("sphere-gaussian", "tmp.C5a", "S^4, gaussian ell = 1/sqrt2, ridgeless (heavy-tailed: medians)", rg, cf->n_sph_gau);
@@ -1080,7 +1080,7 @@ static void run_T2(const config *cf) {
         double g512 = rg[4].median, grow = g512 / rg[1].median, lap512 = rl[3].mean;
         snprintf(what, sizeof what, "S^4 gaussian ridgeless: medians %.2f %.2f %.2f %.2f %.2f (n 32-512), increasing %s, median(512)/laplace(512) %.1f; median(512)/median(64)",
                  rg[0].median, rg[1].median, rg[2].median, rg[3].median, rg[4].median, mono ? "yes" : "NO", g512 / lap512);
-        claim_check("tmp.C5a", !failed && mono && grow >= 2.5 && g512 >= 10 * lap512, what, grow, ">= 2.5, increasing, >= 10x laplace");
+        claim_check("tmp.C5a", CLAIM_EXPERIMENT, !failed && mono && grow >= 2.5 && g512 >= 10 * lap512, what, grow, ">= 2.5, increasing, >= 10x laplace");
 
         sphere_series(&kg, &tg, d, 0.1, cf->sph_gr_n, cf->n_sph_gr, cf->sph_gr_trials, cf->sph_ntest, 3, rr);
         write_excess("sphere-gaussian-ridge", "tmp.C5b", "S^4, gaussian ell = 1/sqrt2, ridge delta = 0.1", rr, cf->n_sph_gr);
@@ -1088,7 +1088,7 @@ static void run_T2(const config *cf) {
         for (int j = 0; j < cf->n_sph_gr; j++) wr = fmax(wr, fabs(rr[j].mean / rr[j].theory - 1));
         snprintf(what, sizeof what, "S^4 gaussian delta 0.1: excess %.3f, %.3f, %.3f (theory %.3f, %.3f, %.3f), excess(1024)/excess(64) %.3f; max |ratio - 1|",
                  rr[0].mean, rr[1].mean, rr[2].mean, rr[0].theory, rr[1].theory, rr[2].theory, rr[2].mean / rr[0].mean);
-        claim_check("tmp.C5b", wr <= 0.20 && rr[2].mean <= 0.5 * rr[0].mean, what, wr, "0.20 and excess(1024) <= excess(64)/2");
+        claim_check("tmp.C5b", CLAIM_EXPERIMENT, wr <= 0.20 && rr[2].mean <= 0.5 * rr[0].mean, what, wr, "0.20 and excess(1024) <= excess(64)/2");
     }
     theory_free(&tl);
     theory_free(&tg);
@@ -1139,7 +1139,7 @@ static void run_T3(const config *cf) {
     snprintf(what, sizeof what, "FFTW: round trip %.2g max lam (<= 1e-14); circle vs cosh closed form %.2g (bound %.2g); dense dsyevd G 256 %.2g max lam (<= 1e-13); |k(0) - 1| %.1g; max lam sobolev %.4g heat %.4g circle %.5g: worst ratio to tolerance",
              rt, cerr, cbound, dense, k0dev, lmax_s, lmax_h, lmax_c);
     double worst = fmax(fmax(rt / 1e-14, cerr / cbound), fmax(dense / 1e-13, k0dev / 1e-13));
-    claim_check("tmp.C6a", worst <= 1, what, worst, "1");
+    claim_check("tmp.C6a", CLAIM_EXPERIMENT, worst <= 1, what, worst, "1");
 
     // Theory from all N modes, grouped into levels.
     theory_spec ts, th, tc;
@@ -1159,10 +1159,10 @@ static void run_T3(const config *cf) {
     }
     if (cf->quick) {
         snprintf(what, sizeof what, "T^3 G 16 sobolev s 3 (alpha 2): excess/theory in [%.3f, %.3f] at n 64, 256; worst", rlo, rhi);
-        claim_check("tmp.C6b", rlo >= 0.70 && rhi <= 1.15, what, fabs(rlo - 1) > fabs(rhi - 1) ? rlo : rhi, "[0.70, 1.15] (quick: coarse grid biases ~10% low)");
+        claim_check("tmp.C6b", CLAIM_EXPERIMENT, rlo >= 0.70 && rhi <= 1.15, what, fabs(rlo - 1) > fabs(rhi - 1) ? rlo : rhi, "[0.70, 1.15] (quick: coarse grid biases ~10% low)");
     } else {
         snprintf(what, sizeof what, "T^4 sobolev (alpha 2): excess/theory in [%.3f, %.3f] over n 64-2048; max |ratio - 1|", rlo, rhi);
-        claim_check("tmp.C6b", wr <= 0.12, what, wr, "0.12");
+        claim_check("tmp.C6b", CLAIM_EXPERIMENT, wr <= 0.12, what, wr, "0.12");
 
         theory_torus(&th, &mh, "torus-heat");
         torus_series(&mh, &th, 0, cf->tor_n, cf->n_tor, cf->tor_trials, cf->tor_trials_small, 2, rh);
@@ -1174,9 +1174,9 @@ static void run_T3(const config *cf) {
         double grow = rh[5].mean / rh[2].mean;
         snprintf(what, sizeof what, "T^4 heat: excess/theory in [%.3f, %.3f] for n <= 512 (tolerance [0.9, 1.15]); excess(2048)/excess(256) (theory %.2f)", hlo, hhi,
                  rh[5].theory / rh[2].theory);
-        claim_check("tmp.C6c", hlo >= 0.9 && hhi <= 1.15 && grow >= 4, what, grow, ">= 4");
+        claim_check("tmp.C6c", CLAIM_EXPERIMENT, hlo >= 0.9 && hhi <= 1.15 && grow >= 4, what, grow, ">= 4");
         snprintf(what, sizeof what, "T^4 heat beyond the gate: excess/theory at n 1024: %.3f; at n 2048", rh[4].mean / rh[4].theory);
-        claim_report("tmp.C6e", what, rh[5].mean / rh[5].theory);
+        claim_report("tmp.C6e", CLAIM_EXPERIMENT, what, rh[5].mean / rh[5].theory);
         theory_free(&th);
         circulant_torus_free(mh.t);
     }
@@ -1194,11 +1194,11 @@ static void run_T3(const config *cf) {
     }
     if (cf->quick) {
         snprintf(what, sizeof what, "circle G 4096, n 256: excess/sigma^2 (theory E0-1 = %.3f)", tlo);
-        claim_check("tmp.C6d", in(elo, 0.55, 0.78), what, elo, "[0.55, 0.78] (quick; 1-D deviation from theory, as predicted)");
+        claim_check("tmp.C6d", CLAIM_EXPERIMENT, in(elo, 0.55, 0.78), what, elo, "[0.55, 0.78] (quick; 1-D deviation from theory, as predicted)");
     } else {
         snprintf(what, sizeof what, "circle n 256-2048: excess/sigma^2 in [%.3f, %.3f] while theory E0-1 in [%.3f, %.3f] (tolerance [0.99, 1.03]); excess/sigma^2 farthest from 2/3", elo, ehi, tlo, thi);
         int ok = elo >= 0.60 && ehi <= 0.74 && tlo >= 0.99 && thi <= 1.03;
-        claim_check("tmp.C6d", ok, what, fabs(elo - 2.0 / 3) > fabs(ehi - 2.0 / 3) ? elo : ehi,
+        claim_check("tmp.C6d", CLAIM_EXPERIMENT, ok, what, fabs(elo - 2.0 / 3) > fabs(ehi - 2.0 / 3) ? elo : ehi,
                     "[0.60, 0.74]; 1-D deviation from theory, as predicted");
     }
     theory_free(&ts);
@@ -1224,14 +1224,14 @@ static void run_T4(const config *cf) {
         char what[320];
         snprintf(what, sizeof what, "S^4 n 2000: KRR err(0.2) %.3f (p=0: %.3f) in [0.10, 0.17]; excess change n 500->2000 %.0f%% (< 30%%); ridge-30 err(0.2) %.3f (<= 0.05); 1-NN max |err - formula| %.3f (< 0.03); KRR err(0.2)",
                  e2, a->mean[0][j0], 100 * change, ridge, nndev);
-        claim_check("tmp.C7a", in(e2, 0.10, 0.17) && change < 0.30 && ridge <= 0.05 && nndev < 0.03, what, e2,
+        claim_check("tmp.C7a", CLAIM_EXPERIMENT, in(e2, 0.10, 0.17) && change < 0.30 && ridge <= 0.05 && nndev < 0.03, what, e2,
                     "[0.10, 0.17]; the other three conditions as stated");
     }
     cls_profile mp[2];
     kernel_spec km = make_kernel("laplace", 28);
     if (mnist_profile(&km, cf->mn_n, cf->mn_trials, cf->n_mn, 2000, 3, &flips, mp) != 0) {
-        claim_skip("tmp.C7b", "MNIST absent: run make data");
-        claim_skip("tmp.C7c", "MNIST absent: run make data");
+        claim_skip("tmp.C7b", CLAIM_EXPERIMENT, "MNIST absent: run make data");
+        claim_skip("tmp.C7c", CLAIM_EXPERIMENT, "MNIST absent: run make data");
         return;
     }
     write_profile("mnist", "MNIST even (+1) vs odd (-1), standardised; laplace ell = 28 ridgeless, delta = 3, and 1-NN; 2000 test images", 3, mp,
@@ -1250,8 +1250,8 @@ static void run_T4(const config *cf) {
              inc ? "yes" : "NO", mp[0].mean[0][j2] - mp[0].mean[0][j0], mp[1].mean[0][j2] - mp[1].mean[0][j0], nndev);
     int okd = 1;
     for (int q = 0; q < cf->n_mn; q++) okd &= in(mp[q].mean[0][j2] - mp[q].mean[0][j0], 0.04, 0.20);
-    claim_check("tmp.C7b", inc && okd && nndev < 0.03, what, worst_d, "[0.2 p, 1.0 p] at p = 0.2");
-    claim_report("tmp.C7c", "MNIST ridgeless excess err(0.2)-err(0), ratio n 4000 / n 1000 (tempered would be 1, benign -> 0)",
+    claim_check("tmp.C7b", CLAIM_EXPERIMENT, inc && okd && nndev < 0.03, what, worst_d, "[0.2 p, 1.0 p] at p = 0.2");
+    claim_report("tmp.C7c", CLAIM_EXPERIMENT, "MNIST ridgeless excess err(0.2)-err(0), ratio n 4000 / n 1000 (tempered would be 1, benign -> 0)",
                  (mp[1].mean[0][j2] - mp[1].mean[0][j0]) / (mp[0].mean[0][j2] - mp[0].mean[0][j0]));
 }
 
@@ -1439,7 +1439,7 @@ static void run_user(const char *dom) {
         snprintf(what, sizeof what, "user series: %s, kernel %s ell %g; ridgeless, delta = %g, and 1-NN", dom, prm.kernel, prm.bandwidth, ridge);
         if (!strcmp(dom, "mnist")) {
             if (mnist_profile(&k, ns, tr, nn, prm.ntest, ridge, &prm.flip_list, pr)) {
-                claim_skip("tmp.C7b", "MNIST absent: run make data");
+                claim_skip("tmp.C7b", CLAIM_EXPERIMENT, "MNIST absent: run make data");
                 free(pr), free(rows);
                 return;
             }
@@ -1496,11 +1496,11 @@ int main(int argc, char **argv) {
         run_T3(cf);
         fprintf(stderr, "T3 done (%.1f s wall, %.1f s CPU)\n", util_now() - t0, (double)clock() / CLOCKS_PER_SEC);
         if (cf->quick) {
-            claim_skip("tmp.C5a", "not run at --quick");
-            claim_skip("tmp.C5b", "not run at --quick");
-            claim_skip("tmp.C6c", "not run at --quick");
-            claim_skip("tmp.C7a", "not run at --quick");
-            claim_skip("tmp.C7b", "not run at --quick");
+            claim_skip("tmp.C5a", CLAIM_EXPERIMENT, "not run at --quick");
+            claim_skip("tmp.C5b", CLAIM_EXPERIMENT, "not run at --quick");
+            claim_skip("tmp.C6c", CLAIM_EXPERIMENT, "not run at --quick");
+            claim_skip("tmp.C7a", CLAIM_EXPERIMENT, "not run at --quick");
+            claim_skip("tmp.C7b", CLAIM_EXPERIMENT, "not run at --quick");
         } else {
             run_T4(cf);
         }

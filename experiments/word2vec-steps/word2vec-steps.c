@@ -739,7 +739,7 @@ static void check_reference_table(void) {
         if (!isnan(empty[c])) worst = fmax(worst, fabs(lam[0] - empty[c]) / tol[c]);
         free(lam);
     }
-    claim_check("w2v.C1c", worst <= 1, "reference spectra of §2.4: max |lambda - table| / (half a printed digit)",
+    claim_check("w2v.C1c", CLAIM_EXPERIMENT, worst <= 1, "reference spectra of §2.4: max |lambda - table| / (half a printed digit)",
                 worst, "1");
 }
 
@@ -784,8 +784,8 @@ static void part_synthetic(stream *keep_stream) {
         for (int i = 0; i < V; i++) ov += Zex[(size_t)i * kt + k] * (1 - 2.0 * ((i >> k) & 1)) / sqrt((double)V);
         ov_min = fmin(ov_min, fabs(ov));
     }
-    claim_check("w2v.C1a", err1 <= 1e-9, "exact M*: subset-solver vs WHT eigenvalues, max rel err", err1, "1e-9");
-    claim_check("w2v.C1b", singles_on_top && ov_min >= 1 - 1e-9,
+    claim_check("w2v.C1a", CLAIM_EXPERIMENT, err1 <= 1e-9, "exact M*: subset-solver vs WHT eigenvalues, max rel err", err1, "1e-9");
+    claim_check("w2v.C1b", CLAIM_EXPERIMENT, singles_on_top && ov_min >= 1 - 1e-9,
                 "top-K eigenvectors vs single-attribute characters, min |overlap|", ov_min, ">= 1 - 1e-9");
     check_reference_table();
 
@@ -813,8 +813,8 @@ static void part_synthetic(stream *keep_stream) {
     }
     char what[200];
     snprintf(what, sizeof what, "sampled M* (%ld tokens, K = %d): top-K eigenvalues, max |rel err|", n, K);
-    claim_check("w2v.C2a", err2 <= 0.05, what, err2, "0.05");
-    claim_check("w2v.C2b", ov2 >= 0.95, "sampled top-K eigenvectors vs characters, min (v.chi)^2", ov2, ">= 0.95");
+    claim_check("w2v.C2a", CLAIM_EXPERIMENT, err2 <= 0.05, what, err2, "0.05");
+    claim_check("w2v.C2b", CLAIM_EXPERIMENT, ov2 >= 0.95, "sampled top-K eigenvectors vs characters, min (v.chi)^2", ov2, ">= 0.95");
     {
         tsv *t = tsv_open(&C, "synth_spectrum.tsv", "w2v.C1 w2v.C2");
         tsv_note(t, "character: the attribute set S (1-based, '+'-joined) of the exact eigenvalue; %ld tokens", n);
@@ -879,9 +879,9 @@ static void part_synthetic(stream *keep_stream) {
         if (isnan(st->tm[k])) eG = INFINITY;
         if (k < d - 3) pmin = fmin(pmin, st->tm[k] / st->tP[k]), pmax = fmax(pmax, st->tm[k] / st->tP[k]);
     }
-    claim_check("w2v.C3a", eG <= 0.01, "synthetic: step times vs predictor G, max |tau_meas/tau_G - 1| (k <= d)", eG, "0.01");
+    claim_check("w2v.C3a", CLAIM_EXPERIMENT, eG <= 0.01, "synthetic: step times vs predictor G, max |tau_meas/tau_G - 1| (k <= d)", eG, "0.01");
     snprintf(what, sizeof what, "synthetic: tau_meas/tau_P in [%.4f, %.4f] for k <= d-3; worst", pmin, pmax);
-    claim_check("w2v.C3b", d <= 3 || (pmin >= 0.93 && pmax <= 1.12), what, fabs(pmax - 1) > fabs(pmin - 1) ? pmax : pmin,
+    claim_check("w2v.C3b", CLAIM_EXPERIMENT, d <= 3 || (pmin >= 0.93 && pmax <= 1.12), what, fabs(pmax - 1) > fabs(pmin - 1) ? pmax : pmin,
                 "[0.93, 1.12]");
     // w2v.C4: plateaus where the relative gap is >= 0.2.
     double e4 = 0;
@@ -889,25 +889,25 @@ static void part_synthetic(stream *keep_stream) {
     for (int k = 0; k + 1 < d; k++)
         if ((lam[k] - lam[k + 1]) / lam[k] >= 0.2) e4 = fmax(e4, fabs(st->pl_meas[k] - st->pl_pred[k])), n4++;
     snprintf(what, sizeof what, "synthetic: plateau loss vs 1 - sum lambda^2/|M*|^2 (%d gapped steps), max abs err", n4);
-    claim_check("w2v.C4a", n4 > 0 && e4 <= 3e-3, what, e4, "3e-3");
+    claim_check("w2v.C4a", CLAIM_EXPERIMENT, n4 > 0 && e4 <= 3e-3, what, e4, "3e-3");
     // w2v.C5: final state (Eckart-Young).
     double fe = final_state_error(V, d, W, Vd, d, lam), le = fabs(tr->loss[nsteps] - st->pl_pred[d - 1]);
     snprintf(what, sizeof what, "synthetic at %.1f tau_d^P: |WW^T - V_d L_d V_d^T|_F / |V_d L_d V_d^T|_F", tef);
-    claim_check("w2v.C5a", fe <= 1e-3, what, fe, "1e-3");
-    claim_check("w2v.C5b", le <= 1e-4, "synthetic: final loss - Eckart-Young value, abs", le, "1e-4");
+    claim_check("w2v.C5a", CLAIM_EXPERIMENT, fe <= 1e-3, what, fe, "1e-3");
+    claim_check("w2v.C5b", CLAIM_EXPERIMENT, le <= 1e-4, "synthetic: final loss - Eckart-Young value, abs", le, "1e-4");
     // w2v.C6: analogies.
     double worst_fam = 1;
     for (int f = 0; f < K; f++) worst_fam = fmin(worst_fam, analogy_acc(ss.res, f));
     snprintf(what, sizeof what, "synthetic: trained W at the end (d = %d), worst family accuracy (total %.4f)", d,
              analogy_acc(ss.res, K));
-    if (d >= K) claim_check("w2v.C6a", worst_fam >= 0.99, what, worst_fam, ">= 0.99");
-    else claim_skip("w2v.C6a", "(d < K: not every attribute is learned)");
+    if (d >= K) claim_check("w2v.C6a", CLAIM_EXPERIMENT, worst_fam >= 0.99, what, worst_fam, ">= 0.99");
+    else claim_skip("w2v.C6a", CLAIM_EXPERIMENT, "(d < K: not every attribute is learned)");
     static const double tie_table[9] = {0.0039, 0.0079, 0.0158, 0.0319, 0.0646, 0.1315, 0.2700, 0.5582, 1.0};
     int default_eps = P.eps.n == 0 && K == 9;
     double e6 = 0;
     for (int m = 1; m <= K && default_eps; m++) e6 = fmax(e6, fabs(syn_tie_expected(K, m) - tie_table[m - 1]));
-    if (default_eps) claim_check("w2v.C6b", e6 <= 1e-3, "closed-form tie-expected accuracy vs §2.4 table (m = 1..9), max abs err", e6, "1e-3");
-    else claim_report("w2v.C6b", "closed-form tie-expected accuracy at m = 1 (table is for K = 9 only)", syn_tie_expected(K, 1));
+    if (default_eps) claim_check("w2v.C6b", CLAIM_EXPERIMENT, e6 <= 1e-3, "closed-form tie-expected accuracy vs §2.4 table (m = 1..9), max abs err", e6, "1e-3");
+    else claim_report("w2v.C6b", CLAIM_EXPERIMENT, "closed-form tie-expected accuracy at m = 1 (table is for K = 9 only)", syn_tie_expected(K, 1));
 
     // Output.
     steps_write("synth_steps.tsv", st, "w2v.C3 w2v.C4");
@@ -924,7 +924,7 @@ static void part_synthetic(stream *keep_stream) {
         tsv_close(t);
     }
     printf("\nsynthetic: h = %.6g, h*lambda_1 = %.3f, h*|lambda_min| = %.3f, %d steps\n", h, h * lam[0], h * fabs(lmin), nsteps);
-    claim_check("w2v.C10c", h * fabs(lmin) < 2, "synthetic: h |lambda_min| (Euler stability of the negative modes)",
+    claim_check("w2v.C10c", CLAIM_EXPERIMENT, h * fabs(lmin) < 2, "synthetic: h |lambda_min| (Euler stability of the negative modes)",
                 h * fabs(lmin), "< 2");
 
     if (keep_stream) {
@@ -1029,15 +1029,15 @@ static void part_text(const corpus *cp, analogy_set *aset, int is_registry) {
         static const char *austen[] = {"dear", "oh", "cried", "replied", "sister", "emma", "jane", "fanny", "herself", "glad", "kindness", "woodhouse"};
         static const char *brown[] = {"program", "development", "system", "economic", "areas", "major", "area", "national", "research", "industrial"};
         int b1 = count_in(bible, 10, ends[0][0], 10), b2 = count_in(bible, 10, ends[0][1], 10), nb = b1 > b2 ? b1 : b2;
-        claim_check("w2v.C9a", nb >= 6, "eigenvector 1: KJV words among the 10 at one end", nb, ">= 6 of 10");
+        claim_check("w2v.C9a", CLAIM_EXPERIMENT, nb >= 6, "eigenvector 1: KJV words among the 10 at one end", nb, ">= 6 of 10");
         int a0 = count_in(austen, 12, ends[1][0], 10), a1 = count_in(austen, 12, ends[1][1], 10);
         int r0 = count_in(brown, 10, ends[1][0], 10), r1 = count_in(brown, 10, ends[1][1], 10);
         int ok = (a0 >= 4 && r1 >= 4) || (a1 >= 4 && r0 >= 4);
         int sa = a0 >= a1 ? a0 : a1, sb = a0 >= a1 ? r1 : r0;
         char what[160];
         snprintf(what, sizeof what, "eigenvector 2: Austen words at one end (%d) and Brown words at the other (%d); min", sa, sb);
-        claim_check("w2v.C9b", ok, what, sa < sb ? sa : sb, ">= 4 each");
-    } else claim_skip("w2v.C9", "(calibrated on the registry corpus at V = 1000, L = 16 only)");
+        claim_check("w2v.C9b", CLAIM_EXPERIMENT, ok, what, sa < sb ? sa : sb, ">= 4 each");
+    } else claim_skip("w2v.C9", CLAIM_EXPERIMENT, "(calibrated on the registry corpus at V = 1000, L = 16 only)");
 
     // Closed-form analogy accuracy against d (w2v.C7a).
     static const int dlist[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 30, 50, 100, 200, 400};
@@ -1089,15 +1089,15 @@ static void part_text(const corpus *cp, analogy_set *aset, int is_registry) {
         tsv_close(t);
     }
     char what[200];
-    if (res->n_scored[nF] == 0) claim_skip("w2v.C7", "(no analogy question in the vocabulary)");
-    else if (kt < 400) claim_skip("w2v.C7a", "(V < 400: no acc(400))");
+    if (res->n_scored[nF] == 0) claim_skip("w2v.C7", CLAIM_EXPERIMENT, "(no analogy question in the vocabulary)");
+    else if (kt < 400) claim_skip("w2v.C7a", CLAIM_EXPERIMENT, "(V < 400: no acc(400))");
     else {
         // the peak over all d must be in [10, 100]: compare with the best outside that range
         double outside = 0;
         for (int i = 0; i < nd; i++)
             if ((dlist[i] < 10 || dlist[i] > 100) && !isnan(acc_d[i])) outside = fmax(outside, acc_d[i]);
         snprintf(what, sizeof what, "closed-form accuracy peaks at d* = %d: acc %.4f, acc(d*)/acc(400)", dstar, best);
-        claim_check("w2v.C7a", best > outside && best >= 0.10 && best / acc400 >= 1.25, what, best / acc400,
+        claim_check("w2v.C7a", CLAIM_EXPERIMENT, best > outside && best >= 0.10 && best / acc400 >= 1.25, what, best / acc400,
                     "d* in [10,100], acc >= 0.10, ratio >= 1.25");
     }
 
@@ -1150,19 +1150,19 @@ static void part_text(const corpus *cp, analogy_set *aset, int is_registry) {
     if (kw > 0) gapw = fmin(gapw, (lam[kw - 1] - lam[kw]) / lam[kw - 1]);
     snprintf(what, sizeof what, "text: step times vs predictor G, max |tau_meas/tau_G - 1| (k <= d/2; worst k = %d, "
              "relative gap to its neighbour %.4f)", kw + 1, gapw);
-    claim_check("w2v.C3c", eG <= 0.02, what, eG, "0.02");
+    claim_check("w2v.C3c", CLAIM_EXPERIMENT, eG <= 0.02, what, eG, "0.02");
     snprintf(what, sizeof what, "text: tau_meas/tau_P in [%.4f, %.4f] for k <= d-3; worst", pmin, pmax);
-    claim_check("w2v.C3d", pmin >= 0.93 && pmax <= 1.12, what, fabs(pmax - 1) > fabs(pmin - 1) ? pmax : pmin, "[0.93, 1.12]");
+    claim_check("w2v.C3d", CLAIM_EXPERIMENT, pmin >= 0.93 && pmax <= 1.12, what, fabs(pmax - 1) > fabs(pmin - 1) ? pmax : pmin, "[0.93, 1.12]");
     double e4 = 0;
     int n4 = 0;
     for (int k = 0; k + 1 < d; k++)
         if ((lam[k] - lam[k + 1]) / lam[k] >= 0.2) e4 = fmax(e4, fabs(st->pl_meas[k] - st->pl_pred[k])), n4++;
     snprintf(what, sizeof what, "text: plateau loss vs 1 - sum lambda^2/|M*|^2 (%d gapped steps), max abs err", n4);
-    if (n4) claim_check("w2v.C4b", e4 <= 3e-3, what, e4, "3e-3");
-    else claim_skip("w2v.C4b", "(no step with relative gap >= 0.2)");
+    if (n4) claim_check("w2v.C4b", CLAIM_EXPERIMENT, e4 <= 3e-3, what, e4, "3e-3");
+    else claim_skip("w2v.C4b", CLAIM_EXPERIMENT, "(no step with relative gap >= 0.2)");
     double fe = final_state_error(V, d, W, Vd, d, lam);
-    claim_report("w2v.C5c", "text (no gap at d, not asserted): |WW^T - V_d L_d V_d^T|_F / |V_d L_d V_d^T|_F", fe);
-    claim_check("w2v.C10d", h * fabs(lmin) < 2, "text: h |lambda_min| (Euler stability of the negative modes)",
+    claim_report("w2v.C5c", CLAIM_EXPERIMENT, "text (no gap at d, not asserted): |WW^T - V_d L_d V_d^T|_F / |V_d L_d V_d^T|_F", fe);
+    claim_check("w2v.C10d", CLAIM_EXPERIMENT, h * fabs(lmin) < 2, "text: h |lambda_min| (Euler stability of the negative modes)",
                 h * fabs(lmin), "< 2");
 
     // Analogy accuracy along training (w2v.C7b, C7c).
@@ -1170,8 +1170,8 @@ static void part_text(const corpus *cp, analogy_set *aset, int is_registry) {
     double acc_end = ss.acc[ss.n - 1];
     if (res->n_scored[nF1] > 0 && !isnan(acc20) && d == 20) {
         snprintf(what, sizeof what, "trained W at the end (%.4f) vs closed form at d = 20 (%.4f), points", acc_end, acc20);
-        claim_check("w2v.C7b", fabs(acc_end - acc20) * 100 <= 2, what, (acc_end - acc20) * 100, "2");
-    } else claim_skip("w2v.C7b", "(needs d = 20 and scored questions)");
+        claim_check("w2v.C7b", CLAIM_EXPERIMENT, fabs(acc_end - acc20) * 100 <= 2, what, (acc_end - acc20) * 100, "2");
+    } else claim_skip("w2v.C7b", CLAIM_EXPERIMENT, "(needs d = 20 and scored questions)");
     double e7 = 0;
     int n7 = 0;
     for (int i = 0; i < ss.n; i++)
@@ -1179,8 +1179,8 @@ static void part_text(const corpus *cp, analogy_set *aset, int is_registry) {
             if (ss.step[i] == plat_step[k] && !isnan(acc_d[k])) e7 = fmax(e7, fabs(ss.acc[i] - acc_d[k]) * 100), n7++;
     if (res->n_scored[nF1] > 0 && n7 > 0) {
         snprintf(what, sizeof what, "plateaus after steps 1..4: |trained acc - closed-form acc(d = k)|, max points (%d)", n7);
-        claim_check("w2v.C7c", e7 <= 1, what, e7, "1");
-    } else claim_skip("w2v.C7c", "(no scored questions)");
+        claim_check("w2v.C7c", CLAIM_EXPERIMENT, e7 <= 1, what, e7, "1");
+    } else claim_skip("w2v.C7c", CLAIM_EXPERIMENT, "(no scored questions)");
     {
         tsv *t = tsv_open(&C, "text_analogy_t.tsv", "w2v.C7");
         tsv_note(t, "tau1P = %.10g; acc_closed_form: the closed form at d = modes_learned (s_k^2 > lambda_k/2)", t1P);
@@ -1269,7 +1269,7 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
     char what[200];
     snprintf(what, sizeof what, "SGNS (%s): s_1, s_2, s_3 cross 100 sigma_init at %.4f, %.4f, %.4f epochs; min gap", where,
              R.t_esc[0], nesc > 1 ? R.t_esc[1] : NAN, nesc > 2 ? R.t_esc[2] : NAN);
-    claim_check("w2v.C8a", order_ok && gap >= 0.02, what, gap, ">= 0.02 epochs, in order");
+    claim_check("w2v.C8a", CLAIM_EXPERIMENT, order_ok && gap >= 0.02, what, gap, ">= 0.02 epochs, in order");
     // w2v.C8b: escaping directions are M_lin's eigenvectors.
     static const double need[3] = {0.85, 0.70, 0.60};
     int ok = nesc >= 3;
@@ -1280,10 +1280,10 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
     }
     snprintf(what, sizeof what, "escaping vectors vs M_lin eigenvectors: (u.v)^2 = %.3f, %.3f, %.3f; min margin over %.2f/%.2f/%.2f",
              ov_same[0], nesc > 1 ? ov_same[1] : NAN, nesc > 2 ? ov_same[2] : NAN, need[0], need[1], need[2]);
-    claim_check("w2v.C8b", ok, what, worst, ">= 0, and the largest of M_lin's top 4");
+    claim_check("w2v.C8b", CLAIM_EXPERIMENT, ok, what, worst, ">= 0, and the largest of M_lin's top 4");
     // w2v.C8c: linear-phase growth rate.
     snprintf(what, sizeof what, "slope of ln s_1 (%.2f/epoch) vs lr lambda_1(M_lin) (%.2f): ratio - 1", slope, pred);
-    claim_check("w2v.C8c", npts >= 3 && fabs(slope / pred - 1) <= 0.10, what, slope / pred - 1, "0.10");
+    claim_check("w2v.C8c", CLAIM_EXPERIMENT, npts >= 3 && fabs(slope / pred - 1) <= 0.10, what, slope / pred - 1, "0.10");
     // Reported: overlap of the SGNS subspace with M*'s top eigenvectors (the spec: weak, 0.14-0.47).
     if (Mstar_top && kM >= nesc) {
         double *Wc = XNEW(double, (size_t)V * d), *sv = XNEW(double, d), *U = XNEW(double, (size_t)V * d);
@@ -1296,7 +1296,7 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
                 for (int i = 0; i < V; i++) x += U[(size_t)i * d + a] * Mstar_top[(size_t)i * ldm + b];
                 o += x * x;
             }
-        claim_report("w2v.C8d", "SGNS top-8 left singular subspace vs M*'s top-8 eigenvectors, overlap O_8", o / nesc);
+        claim_report("w2v.C8d", CLAIM_EXPERIMENT, "SGNS top-8 left singular subspace vs M*'s top-8 eigenvectors, overlap O_8", o / nesc);
         free(Wc), free(sv), free(U);
     }
     {
@@ -1344,7 +1344,7 @@ static void hygiene(void) {
     if (la_eigh(n, B, w, 0) || la_eigh_top(n, A, k, wt, NULL)) DIE("LAPACK failed in the solver check");
     double e = 0;
     for (int j = 0; j < k; j++) e = fmax(e, fabs(wt[j] - w[n - 1 - j]) / fabs(w[n - 1]));
-    claim_check("w2v.C10a", e <= 1e-10, "dsyevr top-20 vs full dsyevd at V = 500, max rel err", e, "1e-10");
+    claim_check("w2v.C10a", CLAIM_EXPERIMENT, e <= 1e-10, "dsyevr top-20 vs full dsyevd at V = 500, max rel err", e, "1e-10");
     free(A), free(B), free(w), free(wt);
 
     // (b) V = 16, d = 3: P_ij = P_i P_j (1 + u_i u_j) with sum_j P_j u_j = 0, so the pair
@@ -1386,7 +1386,7 @@ static void hygiene(void) {
             g *= eta * Gm;
             e2 = fmax(e2, fabs(EW[i * d + a] - g)), scale = fmax(scale, fabs(g));
         }
-    claim_check("w2v.C10b", e2 / scale <= 1e-12, "QWEM-SGD expected update vs eta mean(G) (M* - WW^T) W, max rel err",
+    claim_check("w2v.C10b", CLAIM_EXPERIMENT, e2 / scale <= 1e-12, "QWEM-SGD expected update vs eta mean(G) (M* - WW^T) W, max rel err",
                 e2 / scale, "1e-12");
     rng_free(r);
 }
@@ -1427,7 +1427,7 @@ static void part_qwem_sgd(const corpus *cp) {
            "lr mean(G) x the QWEM gradient)\n", P.epochs, secs, P.epochs * cp->n_ids / secs);
     const double *sl = R.s + (size_t)(R.nrec - 1) * d;
     for (int j = 0; j < 5 && j < d; j++) printf("  k = %d: s_k^2 = %.4g, lambda_k = %.4g\n", j + 1, sl[j] * sl[j], lam[j]);
-    claim_report("w2v.C10e", "QWEM-SGD throughput, tokens per second", P.epochs * cp->n_ids / secs);
+    claim_report("w2v.C10e", CLAIM_EXPERIMENT, "QWEM-SGD throughput, tokens per second", P.epochs * cp->n_ids / secs);
     rng_free(ri), rng_free(ro);
     free(G), free(Z), free(lam), free(R.epoch), free(R.s), free(W);
 }
@@ -1487,8 +1487,8 @@ int main(int argc, char **argv) {
         if (cp) part_text(cp, aset, corpus_default);
         else {
             const char *why = C.quick ? "(--quick: the text corpus is not used)" : absent;
-            claim_skip("w2v.C3c", why), claim_skip("w2v.C3d", why), claim_skip("w2v.C4b", why);
-            claim_skip("w2v.C7", why), claim_skip("w2v.C9", why);
+            claim_skip("w2v.C3c", CLAIM_EXPERIMENT, why), claim_skip("w2v.C3d", CLAIM_EXPERIMENT, why), claim_skip("w2v.C4b", CLAIM_EXPERIMENT, why);
+            claim_skip("w2v.C7", CLAIM_EXPERIMENT, why), claim_skip("w2v.C9", CLAIM_EXPERIMENT, why);
         }
     }
     if (run_sgns) {
@@ -1500,11 +1500,11 @@ int main(int argc, char **argv) {
             stream ts = {.V = cp->V, .n = cp->n_ids, .ids = cp->ids, .count = cp->count};
             part_sgns(&ts, P.chunk, "text corpus", P.sgns_dim, P.lr, P.epochs, Z, kM, kM);
             free(Z);
-        } else claim_skip("w2v.C8", absent);
+        } else claim_skip("w2v.C8", CLAIM_EXPERIMENT, absent);
     }
     if (run_qsgd) {
         if (cp) part_qwem_sgd(cp);
-        else claim_skip("w2v.C10e", C.quick ? "(--quick: the text corpus is not used)" : absent);
+        else claim_skip("w2v.C10e", CLAIM_EXPERIMENT, C.quick ? "(--quick: the text corpus is not used)" : absent);
     }
     if (all) hygiene();
     free(syn.ids), free(syn.count);
