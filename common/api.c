@@ -1,0 +1,452 @@
+// api: the public functions of libsimsuite (simsuite.h), over common/'s numerics.
+//
+// Two layers keep every exported function from exiting the process:
+//   1. Every argument is validated here first (finite values, signs, sizes, solvability), so the
+//      numerics below never reach their own DIE paths on user input; the message goes to
+//      ss_last_error(), never to stderr.
+//   2. A safety net for what validation cannot foresee (out of memory inside a module, a solver
+//      bracket that fails on a pathological spectrum): each entry point sets a per-thread jump
+//      target (SS_GUARD).  In the shared library the linker routes common/'s die_at, xmalloc_at
+//      and xcalloc_at to tools/libdie.c (-Wl,--wrap), which formats the message and jumps back
+//      here, so the call returns SS_EFAIL/SS_ENOMEM with that message.  Memory the aborted call
+//      had allocated inside the module is then leaked (only ever on such failures).  In the
+//      static archive (the suite's own programs) DIE keeps its usual exit-with-message.
+#include "simsuite.h"
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "eigenframework.h"
+#include "hermite.h"
+#include "kernel.h"
+#include "krr.h"
+#include "rfeig.h"
+
+static __thread char ss_err[1024];
+static __thread jmp_buf *ss_jump;  // innermost active guard of this thread, or NULL
+static __thread int ss_jump_status;
+
+const char *ss_version(void) { return SIMSUITE_VERSION; }
+const char *ss_last_error(void) { return ss_err; }
+
+static int fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(int status, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ss_err, sizeof ss_err, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+// Called by the shared library's die_at/xmalloc wrappers (tools/libdie.c).  Returns 0 when no
+// guard is active (the caller then exits as before), else does not return.
+int ss__throw(int status, const char *msg) {
+    if (!ss_jump) return 0;
+    snprintf(ss_err, sizeof ss_err, "%s", msg);
+    ss_jump_status = status;
+    longjmp(*ss_jump, 1);
+}
+
+// SS_GUARD opens a guarded region in a function returning int; leave it through SS_RETURN.
+#define SS_GUARD                                          \
+    jmp_buf ss_jb_;                                       \
+    jmp_buf *ss_prev_ = ss_jump;                          \
+    if (setjmp(ss_jb_)) {                                 \
+        ss_jump = ss_prev_;                               \
+        return ss_jump_status ? ss_jump_status : SS_EFAIL; \
+    }                                                     \
+    ss_jump = &ss_jb_
+#define SS_RETURN(x)        \
+    do {                    \
+        int r_ = (x);       \
+        ss_jump = ss_prev_; \
+        return r_;          \
+    } while (0)
+
+// ---- spectrum validation ----
+// lam finite; a negative eigenvalue is round-off if |lam| <= 1e-12 max|lam| (then treated as 0,
+// in a copy), otherwise an error.  mult, v2 finite and >= 0; tail, v2_tail, noise finite >= 0.
+typedef struct {
+    double *lam_copy;  // non-NULL when negatives were zeroed
+    const double *lam;
+    double Npos, mass, vsum;
+} spec_ok;
+
+static int check_spectrum(size_t M, const double *lam, const double *mult, const double *v2, double tail,
+                          double v2_tail, double noise, spec_ok *s) {
+    memset(s, 0, sizeof *s);
+    if (M == 0 || !lam) return fail(SS_EINVAL, "empty spectrum: need at least one eigenvalue");
+    double amax = 0;
+    for (size_t i = 0; i < M; i++) {
+        if (!isfinite(lam[i])) return fail(SS_EINVAL, "eigenvalue %zu is not finite (%g)", i, lam[i]);
+        if (fabs(lam[i]) > amax) amax = fabs(lam[i]);
+        if (mult && !(isfinite(mult[i]) && mult[i] >= 0))
+            return fail(SS_EINVAL, "multiplicity %zu is %g: must be finite and >= 0", i, mult[i]);
+        if (v2 && !(isfinite(v2[i]) && v2[i] >= 0))
+            return fail(SS_EINVAL, "squared target coefficient %zu is %g: must be finite and >= 0", i, v2[i]);
+    }
+    if (!(isfinite(tail) && tail >= 0)) return fail(SS_EINVAL, "eigenvalue tail mass %g: must be finite and >= 0", tail);
+    if (!(isfinite(v2_tail) && v2_tail >= 0)) return fail(SS_EINVAL, "target tail power %g: must be finite and >= 0", v2_tail);
+    if (!(isfinite(noise) && noise >= 0)) return fail(SS_EINVAL, "noise variance %g: must be finite and >= 0", noise);
+    int neg = 0;
+    for (size_t i = 0; i < M; i++)
+        if (lam[i] < 0) {
+            if (-lam[i] > 1e-12 * amax)
+                return fail(SS_EINVAL, "eigenvalue %zu is %g < 0 beyond round-off (1e-12 x max |lambda| = %g): "
+                            "a kernel's eigenvalues are >= 0", i, lam[i], 1e-12 * amax);
+            neg = 1;
+        }
+    s->lam = lam;
+    if (neg) {
+        s->lam_copy = malloc(M * sizeof(double));
+        if (!s->lam_copy) return fail(SS_ENOMEM, "out of memory copying %zu eigenvalues", M);
+        for (size_t i = 0; i < M; i++) s->lam_copy[i] = lam[i] < 0 ? 0.0 : lam[i];
+        s->lam = s->lam_copy;
+    }
+    for (size_t i = 0; i < M; i++) {
+        double m = mult ? mult[i] : 1.0;
+        if (s->lam[i] > 0) s->Npos += m, s->mass += m * s->lam[i];
+        if (v2) s->vsum += v2[i];
+    }
+    s->vsum += v2_tail;
+    return 0;
+}
+
+// ---- KRR ----
+static int krr_core(const spec_ok *sp, size_t M, const double *mult, const double *v2, double tail, double v2_tail,
+                    double n, double ridge, double noise, ss_krr_result *out, double *L_out) {
+    if (!(isfinite(n) && n > 0)) return fail(SS_EINVAL, "n = %g: must be finite and > 0", n);
+    if (!(isfinite(ridge) && ridge >= 0)) return fail(SS_EINVAL, "ridge = %g: must be finite and >= 0", ridge);
+    if (ridge + tail == 0 && !(sp->Npos > n))
+        return fail(SS_ENOROOT, "ridgeless (ridge 0, no tail) with n = %g >= %g positive eigenvalues: KRR interpolates "
+                    "every target exactly, E0 is undefined; give more eigenvalues than n, a tail, or a ridge > 0",
+                    n, sp->Npos);
+    ef_spectrum s = {.M = M, .lam = sp->lam, .mult = mult, .extra_ridge = tail};
+    ef_fit f;
+    int st = ef_solve(&s, n, ridge, &f);
+    if (st == EF_ENOROOT) return fail(SS_ENOROOT, "n = %g, ridge = %g: %s", n, ridge, ef_strerror(st));
+    if (st) return fail(SS_EFAIL, "n = %g, ridge = %g: %s", n, ridge, ef_strerror(st));
+    ef_pred p;
+    double *z = NULL;
+    const double *vv = v2;
+    if (!vv) {
+        z = calloc(M, sizeof *z);
+        if (!z) return fail(SS_ENOMEM, "out of memory (%zu modes)", M);
+        vv = z;
+    }
+    st = ef_predict(&s, &f, vv, v2_tail, noise, &p);
+    free(z);
+    if (st) return fail(SS_EFAIL, "prediction failed: %s", ef_strerror(st));
+    memset(out, 0, sizeof *out);
+    out->n = n, out->ridge = ridge, out->noise = noise;
+    out->kappa = f.kappa, out->E0 = f.E0, out->sumL = f.sumL, out->sumL2 = f.sumL2;
+    out->learnability = p.L;
+    out->test_mse = p.te, out->test_mse_clean = p.mse, out->train_mse = p.tr;
+    out->bias = p.bias, out->variance = p.variance;
+    out->fitting_ratio = p.te > 0 ? p.tr / p.te : NAN;
+    if (L_out) ef_learnabilities(&s, f.kappa, L_out);
+    return 0;
+}
+
+int ss_krr(size_t M, const double *lam, const double *mult, const double *v2, double tail, double v2_tail, double n,
+           double ridge, double noise, ss_krr_result *out, double *L_out) {
+    if (!out) return fail(SS_EINVAL, "ss_krr: out is NULL");
+    spec_ok sp;
+    int st = check_spectrum(M, lam, mult, v2, tail, v2_tail, noise, &sp);
+    if (st) return st;
+    SS_GUARD;
+    st = krr_core(&sp, M, mult, v2, tail, v2_tail, n, ridge, noise, out, L_out);
+    free(sp.lam_copy);
+    SS_RETURN(st);
+}
+
+// ---- random features ----
+static int rf_core(const spec_ok *sp, size_t M, const double *mult, const double *v2, double tail, double v2_tail,
+                   double n, double k, double ridge, double noise, ss_rf_result *out) {
+    if (!(isfinite(n) && n >= 1)) return fail(SS_EINVAL, "n = %g: the random-feature theory needs finite n >= 1", n);
+    if (!(k > 0) || isnan(k)) return fail(SS_EINVAL, "k = %g features: must be > 0 (inf for KRR)", k);
+    if (!(isfinite(ridge) && ridge >= 0)) return fail(SS_EINVAL, "ridge = %g: must be finite and >= 0", ridge);
+    if (!(sp->mass > 0)) return fail(SS_EINVAL, "no positive eigenvalue");
+    if (ridge + tail == 0) {
+        if (k > n && !(sp->Npos > n))
+            return fail(SS_ENOROOT, "ridgeless with n = %g >= %g positive eigenvalues: interpolation is exact, E0 "
+                        "undefined; give more eigenvalues than n, a tail, or a ridge > 0", n, sp->Npos);
+        if (k <= n && !(sp->Npos > k))
+            return fail(SS_ENOROOT, "ridgeless with k = %g >= %g positive eigenvalues: the feature kernel has full "
+                        "rank, no root; give more eigenvalues than k or a ridge > 0", k, sp->Npos);
+    }
+    rfeig_task t = {.M = M, .lambda = sp->lam, .mult = mult, .v2 = v2, .noise = noise + v2_tail, .tail = tail};
+    rfeig_result r;
+    if (rfeig_solve(&t, n, k, ridge, &r)) return fail(SS_EFAIL, "random-feature solver failed at n = %g, k = %g, ridge = %g", n, k, ridge);
+    memset(out, 0, sizeof *out);
+    out->n = n, out->k = k, out->ridge = ridge, out->noise = noise;
+    out->gamma = r.gamma, out->kappa = r.kappa, out->z = r.z, out->q = r.q, out->E0 = r.E0;
+    out->bias = r.bias + v2_tail;
+    out->test_mse = r.Ete, out->test_mse_clean = r.Ete - noise, out->train_mse = r.Etr;
+    out->fitting_ratio = r.Ete > 0 && isfinite(r.Ete) ? r.Etr / r.Ete : (r.status == RFEIG_PEAK ? 0.0 : NAN);
+    out->peak = r.status == RFEIG_PEAK;
+    return 0;
+}
+
+int ss_rf(size_t M, const double *lam, const double *mult, const double *v2, double tail, double v2_tail, double n,
+          double k, double ridge, double noise, ss_rf_result *out) {
+    if (!out) return fail(SS_EINVAL, "ss_rf: out is NULL");
+    spec_ok sp;
+    int st = check_spectrum(M, lam, mult, v2, tail, v2_tail, noise, &sp);
+    if (st) return st;
+    SS_GUARD;
+    st = rf_core(&sp, M, mult, v2, tail, v2_tail, n, k, ridge, noise, out);
+    free(sp.lam_copy);
+    SS_RETURN(st);
+}
+
+// ---- optimal ridge ----
+typedef struct {
+    const spec_ok *sp;
+    size_t M;
+    const double *mult, *v2;
+    double tail, v2_tail, n, k, noise;
+    int status;
+} opt_ctx;
+
+// E_te at delta = exp(u) (KRR when k is infinite, as in random-features' own envelope).
+static double ete_at(opt_ctx *c, double u, double *tr) {
+    ss_rf_result r;
+    int st = rf_core(c->sp, c->M, c->mult, c->v2, c->tail, c->v2_tail, c->n, c->k, exp(u), c->noise, &r);
+    if (st) {
+        if (!c->status) c->status = st;
+        return NAN;
+    }
+    if (tr) *tr = r.train_mse;
+    return r.test_mse;
+}
+
+// Brent's minimisation (golden section with parabolic steps) on [a, b] from x with f(x) < f(a),
+// f(b); stops when b - a < tol.  Returns the abscissa of the smallest value seen.
+static double brent(opt_ctx *c, double a, double b, double x, double fx, double tol, double *fmin) {
+    const double g = 0.3819660112501051;
+    double w = x, v = x, fw = fx, fv = fx, d = 0, e = 0;
+    for (int it = 0; it < 200 && b - a >= tol; it++) {
+        double m = 0.5 * (a + b), t1 = 1e-12 * fabs(x) + 1e-300, u;
+        int golden = 1;
+        if (fabs(e) > t1) {
+            double r = (x - w) * (fx - fv), q = (x - v) * (fx - fw), p = (x - v) * q - (x - w) * r;
+            q = 2 * (q - r);
+            if (q > 0) p = -p;
+            q = fabs(q);
+            double etemp = e;
+            e = d;
+            if (fabs(p) < fabs(0.5 * q * etemp) && p > q * (a - x) && p < q * (b - x)) {
+                d = p / q, golden = 0;
+                u = x + d;
+                if (u - a < 2 * t1 || b - u < 2 * t1) d = x < m ? t1 : -t1;
+            }
+        }
+        if (golden) {
+            e = (x >= m ? a : b) - x;
+            d = g * e;
+        }
+        u = fabs(d) >= t1 ? x + d : x + (d > 0 ? t1 : -t1);
+        double fu = ete_at(c, u, NULL);
+        if (!(fu == fu)) break;
+        if (fu <= fx) {
+            if (u >= x) a = x;
+            else b = x;
+            v = w, fv = fw, w = x, fw = fx, x = u, fx = fu;
+        } else {
+            if (u < x) a = u;
+            else b = u;
+            if (fu <= fw || w == x) v = w, fv = fw, w = u, fw = fu;
+            else if (fu <= fv || v == x || v == w) v = u, fv = fu;
+        }
+    }
+    *fmin = fx;
+    return x;
+}
+
+static int opt_core(opt_ctx *c, double lo, double hi, int grid, double tol, int include_zero, ss_optimum *out) {
+    double best = INFINITY, ub = 0, du = log(hi / lo) / (grid - 1);
+    int jb = 0;
+    for (int j = 0; j < grid; j++) {
+        double u = log(lo) + j * du, e = ete_at(c, u, NULL);
+        if (c->status) return c->status;
+        if (e < best) best = e, ub = u, jb = j;
+    }
+    int where = (jb > 0 && jb < grid - 1) ? 0 : 1;
+    if (where == 0) {
+        double fa = ete_at(c, ub - du, NULL), fb = ete_at(c, ub + du, NULL);
+        if (c->status) return c->status;
+        if (best < fa && best < fb) {
+            double fm, um = brent(c, ub - du, ub + du, ub, best, tol, &fm);
+            if (c->status) return c->status;
+            if (fm < best) best = fm, ub = um;
+        }
+    }
+    double tr, te = ete_at(c, ub, &tr);
+    if (c->status) return c->status;
+    memset(out, 0, sizeof *out);
+    out->ridge = exp(ub), out->test_mse = te, out->train_mse = tr, out->where = where;
+    double vs = c->noise + c->sp->vsum;  // delta -> inf: f_hat = 0
+    if (vs < te) out->ridge = INFINITY, out->test_mse = vs, out->train_mse = vs, out->where = 2;
+    if (include_zero) {
+        ss_rf_result r;
+        int saved = c->status;
+        int st = rf_core(c->sp, c->M, c->mult, c->v2, c->tail, c->v2_tail, c->n, c->k, 0.0, c->noise, &r);
+        c->status = saved;
+        if (!st && r.test_mse <= out->test_mse)
+            out->ridge = 0, out->test_mse = r.test_mse, out->train_mse = r.train_mse, out->where = 3;
+    }
+    out->test_mse_clean = out->test_mse - c->noise;
+    out->fitting_ratio = out->test_mse > 0 ? out->train_mse / out->test_mse : NAN;
+    return 0;
+}
+
+int ss_optimal_ridge(size_t M, const double *lam, const double *mult, const double *v2, double tail, double v2_tail,
+                     double n, double k, double noise, double lo, double hi, int grid, double tol, int include_zero,
+                     ss_optimum *out) {
+    if (!out) return fail(SS_EINVAL, "ss_optimal_ridge: out is NULL");
+    if (!(isfinite(lo) && isfinite(hi) && lo > 0 && hi > lo))
+        return fail(SS_EINVAL, "ridge range [%g, %g]: need 0 < lo < hi, both finite", lo, hi);
+    if (grid < 3) return fail(SS_EINVAL, "ridge grid of %d points: need >= 3", grid);
+    if (!(tol > 0 && isfinite(tol))) return fail(SS_EINVAL, "tolerance %g: must be > 0", tol);
+    spec_ok sp;
+    int st = check_spectrum(M, lam, mult, v2, tail, v2_tail, noise, &sp);
+    if (st) return st;
+    SS_GUARD;
+    opt_ctx c = {&sp, M, mult, v2, tail, v2_tail, n, k, noise, 0};
+    st = opt_core(&c, lo, hi, grid, tol, include_zero, out);
+    free(sp.lam_copy);
+    SS_RETURN(st);
+}
+
+double ss_holdout(double Mpool, double n, double te, double tr) {
+    if (!(n < Mpool)) return NAN;
+    return ef_holdout(Mpool, n, te, tr);
+}
+
+// ---- pool spectrum ----
+int ss_pool_spectrum(int M, const double *K, int nrhs, const double *y, double *lam, double *v) {
+    if (M < 1 || !K || !lam) return fail(SS_EINVAL, "pool spectrum: need M >= 1 and K, lam (M = %d)", M);
+    if (y && (nrhs < 1 || !v)) return fail(SS_EINVAL, "pool spectrum: targets need nrhs >= 1 and an output v");
+    double amax = 0;
+    for (size_t i = 0; i < (size_t)M * M; i++) {
+        if (!isfinite(K[i])) return fail(SS_EINVAL, "Gram entry (%zu, %zu) is not finite (%g)", i / M, i % M, K[i]);
+        if (fabs(K[i]) > amax) amax = fabs(K[i]);
+    }
+    if (y)
+        for (size_t i = 0; i < (size_t)M * nrhs; i++)
+            if (!isfinite(y[i])) return fail(SS_EINVAL, "target value %zu is not finite (%g)", i, y[i]);
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j < i; j++) {
+            double a = K[(size_t)i * M + j], b = K[(size_t)j * M + i];
+            if (fabs(a - b) > 1e-10 * amax)
+                return fail(SS_EINVAL, "Gram matrix is not symmetric: K[%d][%d] = %.17g but K[%d][%d] = %.17g "
+                            "(tolerance 1e-10 x max |K| = %.3g)", i, j, a, j, i, b, 1e-10 * amax);
+        }
+    double *A = malloc((size_t)M * M * sizeof *A);
+    if (!A) return fail(SS_ENOMEM, "out of memory for a %d x %d Gram matrix", M, M);
+    // symmetrise exactly (the LAPACK routines read one triangle)
+    for (int i = 0; i < M; i++)
+        for (int j = 0; j <= i; j++) {
+            double s = 0.5 * (K[(size_t)i * M + j] + K[(size_t)j * M + i]);
+            A[(size_t)i * M + j] = A[(size_t)j * M + i] = s;
+        }
+    SS_GUARD;
+    int info = krr_pool_spectrum(M, A, y ? nrhs : 0, y, lam, y ? v : NULL);
+    free(A);
+    if (info) SS_RETURN(fail(SS_EFAIL, "eigendecomposition of the Gram matrix failed (LAPACK info %d)", info));
+    // Round-off: eigenvalues of a PSD matrix computed by dsyevd carry errors ~ M eps max|w|.
+    double wmax = fabs(lam[0]) > fabs(lam[M - 1]) ? fabs(lam[0]) : fabs(lam[M - 1]);
+    double thr = 100.0 * M * 2.220446049250313e-16 * wmax;
+    for (int i = 0; i < M; i++)
+        if (lam[i] < 0) {
+            if (-lam[i] > thr)
+                SS_RETURN(fail(SS_EINVAL, "Gram matrix is not positive semi-definite: eigenvalue/M = %.6g below the "
+                               "round-off bound -%.3g (100 M eps max|eig|/M); is it a kernel Gram matrix?", lam[i], thr));
+            lam[i] = 0;
+        }
+    SS_RETURN(0);
+}
+
+// ---- kernels ----
+int ss_kernel_gram(const char *kernel, double bandwidth, int depth, double wstd, double bstd, int n, int m, int d,
+                   const double *X, const double *Y, double *K) {
+    kernel_spec ks;
+    char err[300];
+    if (!kernel) return fail(SS_EINVAL, "kernel name is NULL");
+    if (kernel_spec_parse(&ks, kernel, bandwidth, depth, wstd, bstd, err, sizeof err)) return fail(SS_EINVAL, "%s", err);
+    if (n < 1 || d < 1 || !X || !K || (Y && m < 1))
+        return fail(SS_EINVAL, "Gram matrix: need n >= 1, d >= 1 (and m >= 1 with Y); got n = %d, m = %d, d = %d", n, m, d);
+    for (size_t i = 0; i < (size_t)n * d; i++)
+        if (!isfinite(X[i])) return fail(SS_EINVAL, "X[%zu][%zu] is not finite (%g)", i / d, i % d, X[i]);
+    if (Y)
+        for (size_t i = 0; i < (size_t)m * d; i++)
+            if (!isfinite(Y[i])) return fail(SS_EINVAL, "Y[%zu][%zu] is not finite (%g)", i / d, i % d, Y[i]);
+    SS_GUARD;
+    int st = Y ? kernel_gram(&ks, n, m, d, X, Y, K) : kernel_gram_sym(&ks, n, d, X, K);
+    if (st) SS_RETURN(fail(SS_EFAIL, "Gram matrix computation failed"));
+    size_t N = (size_t)n * (Y ? m : n);
+    for (size_t i = 0; i < N; i++)
+        if (!isfinite(K[i])) SS_RETURN(fail(SS_EFAIL, "kernel %s gave a non-finite value at entry %zu", kernel, i));
+    SS_RETURN(0);
+}
+
+// ---- Hermite eigenstructure ansatz ----
+static int cmp_desc(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+int ss_hea_eigenvalues(int d, const double *gamma, const char *kernel, double w, int lmax, size_t P, double *lam,
+                       int *deg, int *idx, size_t *P_out) {
+    if (d < 1 || !gamma || !lam || P < 1) return fail(SS_EINVAL, "HEA: need d >= 1, gamma, lam and P >= 1");
+    if (!kernel || (strcmp(kernel, "gaussian") && strcmp(kernel, "laplace-hea")))
+        return fail(SS_EINVAL, "HEA: kernel '%s' has no level coefficients here (gaussian|laplace-hea)", kernel ? kernel : "(null)");
+    if (!(isfinite(w) && w > 0)) return fail(SS_EINVAL, "HEA: width w = %g must be finite and > 0", w);
+    if (lmax < 0 || lmax > HERMITE_LMAX) return fail(SS_EINVAL, "HEA: lmax = %d must be in [0, %d]", lmax, HERMITE_LMAX);
+    double q = 0;
+    for (int a = 0; a < d; a++) {
+        if (!(isfinite(gamma[a]) && gamma[a] >= 0))
+            return fail(SS_EINVAL, "HEA: covariance eigenvalue gamma[%d] = %g must be finite and >= 0", a, gamma[a]);
+        q += gamma[a];
+    }
+    if (!(q > 0)) return fail(SS_EINVAL, "HEA: covariance spectrum has zero trace");
+    double *g = malloc((size_t)d * sizeof *g);
+    if (!g) return fail(SS_ENOMEM, "out of memory");
+    int dp = 0;
+    for (int a = 0; a < d; a++)
+        if (gamma[a] > 0) g[dp++] = gamma[a] / q;
+    qsort(g, (size_t)dp, sizeof *g, cmp_desc);
+    // Cap P at the number of monomials of degree <= lmax in dp variables, C(dp + lmax, lmax).
+    double count = 1;
+    for (int l = 1; l <= lmax; l++) count = count * (dp + l) / l;
+    volatile size_t Pm = (double)P > count ? (size_t)count : P;  // volatile: live across setjmp
+    double c[HERMITE_LMAX + 1];
+    SS_GUARD;
+    // unit-trace data: x -> x/sqrt(q) rescales the width w -> w/sqrt(q) (both kernels are radial)
+    if (hermite_level_coeffs(kernel, w / sqrt(q), lmax, c)) {
+        free(g);
+        SS_RETURN(fail(SS_EINVAL, "HEA: level coefficients failed for %s, w = %g", kernel, w));
+    }
+    hermite_modes m;
+    hermite_modes_enumerate(dp, g, lmax, c, Pm, &m);
+    free(g);
+    for (size_t r = 0; r < m.P; r++) {
+        lam[r] = m.lambda[r];
+        if (deg) deg[r] = m.deg[r];
+        if (idx)
+            for (int j = 0; j < lmax; j++) idx[r * lmax + j] = m.idx[r * lmax + j];
+    }
+    if (P_out) *P_out = m.P;
+    hermite_modes_free(&m);
+    SS_RETURN(0);
+}
+
+int ss_hermite_h(int nmax, double z, double *h) {
+    if (nmax < 0 || !h) return fail(SS_EINVAL, "hermite: nmax = %d must be >= 0 and h given", nmax);
+    if (!isfinite(z)) return fail(SS_EINVAL, "hermite: z = %g is not finite", z);
+    hermite_h_array(nmax, z, h);
+    return 0;
+}
