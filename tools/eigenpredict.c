@@ -673,15 +673,16 @@ int main(int argc, char **argv) {
     }
     for (int a = 0; a < nn; a++)
         for (int r = 0; r < nr; r++)
-            if (ridges[r] + tail == 0) {
-                if (!(npos > ns[a]))
-                    die_usage("--n %g with ridge 0: the spectrum has only %g positive eigenvalues, so ridgeless KRR "
-                              "interpolates exactly and E0 is undefined; give --n below %g, a --ridge > 0 or a --tail",
-                              ns[a], npos, npos);
-                for (int b = 0; b < nk; b++)
+            if (ridges[r] + tail == 0)
+                for (int b = 0; b < nk; b++) {
+                    if (ks[b] > ns[a] && !(npos > ns[a]))
+                        die_usage("--n %g with ridge 0: the spectrum has only %g positive eigenvalues, so ridgeless "
+                                  "regression interpolates exactly and E0 is undefined; give --n below %g, a --ridge > 0 "
+                                  "or a --tail", ns[a], npos, npos);
                     if (ks[b] <= ns[a] && !(npos > ks[b]))
-                        die_usage("--k %g with ridge 0: only %g positive eigenvalues (need more than k)", ks[b], npos);
-            }
+                        die_usage("--k %g with ridge 0 and n = %g: only %g positive eigenvalues, so the feature kernel "
+                                  "has full rank (need more eigenvalues than k, or a --ridge > 0)", ks[b], ns[a], npos);
+                }
 
     // ---- compute every row first (nothing written on failure) ----
     typedef struct { double n, k, ridge, kappa, gamma, E0, L, te, tec, tr, bias, var, fr, ho; int optimal; } row;
