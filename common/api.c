@@ -211,8 +211,19 @@ typedef struct {
     int status;
 } opt_ctx;
 
-// E_te at delta = exp(u) (KRR when k is infinite, as in random-features' own envelope).
+// E_te at delta = exp(u): the KRR eigenframework when k is infinite (so that the optimum agrees
+// with ss_krr at the same ridge to the last bit), else the random-feature one.
 static double ete_at(opt_ctx *c, double u, double *tr) {
+    if (isinf(c->k)) {
+        ss_krr_result r;
+        int st = krr_core(c->sp, c->M, c->mult, c->v2, c->tail, c->v2_tail, c->n, exp(u), c->noise, &r, NULL);
+        if (st) {
+            if (!c->status) c->status = st;
+            return NAN;
+        }
+        if (tr) *tr = r.train_mse;
+        return r.test_mse;
+    }
     ss_rf_result r;
     int st = rf_core(c->sp, c->M, c->mult, c->v2, c->tail, c->v2_tail, c->n, c->k, exp(u), c->noise, &r);
     if (st) {
@@ -291,12 +302,10 @@ static int opt_core(opt_ctx *c, double lo, double hi, int grid, double tol, int 
     double vs = c->noise + c->sp->vsum;  // delta -> inf: f_hat = 0
     if (vs < te) out->ridge = INFINITY, out->test_mse = vs, out->train_mse = vs, out->where = 2;
     if (include_zero) {
-        ss_rf_result r;
-        int saved = c->status;
-        int st = rf_core(c->sp, c->M, c->mult, c->v2, c->tail, c->v2_tail, c->n, c->k, 0.0, c->noise, &r);
-        c->status = saved;
-        if (!st && r.test_mse <= out->test_mse)
-            out->ridge = 0, out->test_mse = r.test_mse, out->train_mse = r.train_mse, out->where = 3;
+        double tr0, te0 = ete_at(c, -INFINITY, &tr0);  // exp(-inf) = 0: the ridgeless system, if solvable
+        if (c->status) c->status = 0;
+        else if (te0 <= out->test_mse)
+            out->ridge = 0, out->test_mse = te0, out->train_mse = tr0, out->where = 3;
     }
     out->test_mse_clean = out->test_mse - c->noise;
     out->fitting_ratio = out->test_mse > 0 ? out->train_mse / out->test_mse : NAN;

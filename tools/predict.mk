@@ -9,6 +9,8 @@
 # common/simsuite.h are exported (tools/libsimsuite.map); common/'s fatal paths (die_at,
 # xmalloc_at, xcalloc_at) are routed to tools/libdie.c, which turns them into status returns.
 
+ifndef SS_PREDICT_MK
+SS_PREDICT_MK := 1
 SS_MAJOR   := 1
 SS_VERSION := 1.0.0
 PREFIX     ?= /usr/local
@@ -41,31 +43,36 @@ $(SS_SO): $(SS_PIC_OBJ) tools/libsimsuite.map
 $(B)/libsimsuite.so: $(SS_SO)
 	@ln -sf libsimsuite.so.$(SS_VERSION) $(B)/libsimsuite.so.$(SS_MAJOR)
 	@ln -sf libsimsuite.so.$(SS_VERSION) $@
-$(B)/simsuite.pc: tools/predict.mk
-	@mkdir -p $(@D)
-	@printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' '' \
-	  'Name: simsuite' \
-	  'Description: eigenframework theory of kernel ridge and random-feature regression (simon-suite)' \
-	  'Version: $(SS_VERSION)' 'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lsimsuite' > $@
+# pkg-config file for the installed layout (PREFIX, LIBDIR, INCDIR)
+define SS_PC
+prefix=$(PREFIX)
+libdir=$(LIBDIR)
+includedir=$(INCDIR)
+
+Name: simsuite
+Description: eigenframework theory of kernel ridge and random-feature regression (simon-suite)
+Version: $(SS_VERSION)
+Cflags: -I$${includedir}
+Libs: -L$${libdir} -lsimsuite
+endef
+export SS_PC
+$(B)/simsuite.pc: tools/predict.mk | $(B)
+	@printf '%s\n' "$$SS_PC" > $@
 -include $(wildcard $(B)/pic/common/*.d $(B)/pic/tools/*.d)
 
 $(B)/eigenpredict: tools/eigenpredict.c common/simsuite.h $(B)/libcommon.a | $(B)
 	$(CC) $(CFLAGS) $(XCFLAGS) $< -o $@ $(B)/libcommon.a $(LDLIBS)
 
-# The .pc is regenerated for the PREFIX given here.
 install: lib $(B)/eigenpredict
-	@rm -f $(B)/simsuite.pc && $(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) -f tools/predict.mk \
-	  PREFIX='$(PREFIX)' LIBDIR='$(LIBDIR)' INCDIR='$(INCDIR)' $(B)/simsuite.pc
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PCDIR) $(DESTDIR)$(PYDIR)/simsuite
 	install -m 644 $(SS_SO) $(DESTDIR)$(LIBDIR)/
 	ln -sf libsimsuite.so.$(SS_VERSION) $(DESTDIR)$(LIBDIR)/libsimsuite.so.$(SS_MAJOR)
 	ln -sf libsimsuite.so.$(SS_VERSION) $(DESTDIR)$(LIBDIR)/libsimsuite.so
 	install -m 644 common/simsuite.h $(DESTDIR)$(INCDIR)/
-	install -m 644 $(B)/simsuite.pc $(DESTDIR)$(PCDIR)/
+	printf '%s\n' "$$SS_PC" > $(DESTDIR)$(PCDIR)/simsuite.pc
 	install -m 755 $(B)/eigenpredict $(DESTDIR)$(BINDIR)/
 	install -m 644 python/simsuite/*.py $(DESTDIR)$(PYDIR)/simsuite/
-	printf 'LIBDIR = %s\n' '$(LIBDIR)' > $(DESTDIR)$(PYDIR)/simsuite/_libdir.py
-	@rm -f $(B)/simsuite.pc
+	printf 'LIBDIR = "%s"\n' '$(LIBDIR)' > $(DESTDIR)$(PYDIR)/simsuite/_libdir.py
 
 # Predictor (tests/test_predict: against krr-curves' and random-features' theory, bad input),
 # the installed library through pkg-config, and the Python module against the predictor.
@@ -73,3 +80,4 @@ test-predict: $(B)/eigenpredict $(B)/tests/test_predict lib
 	@SIM_BUILD=$(B) BLAS_EXPECT='$(BLAS)' scripts/run-tests $(B)/tests/test_predict
 	@SIM_BUILD=$(B) PYTHON='$(PYTHON)' MAKE='$(MAKE)' tools/test-install.sh
 	@SIM_BUILD=$(B) SIMSUITE_LIB=$(CURDIR)/$(SS_SO) OPENBLAS_NUM_THREADS=1 $(PYTHON) tests/test_python.py
+endif
