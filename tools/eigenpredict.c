@@ -800,7 +800,7 @@ int main(int argc, char **argv) {
                 ns_++;
             }
         fprintf(g, "set terminal pngcairo size 900,600 noenhanced\nset output '%s'\n", O.plot);
-        fprintf(g, "set logscale xy\nset key outside right\nset grid\n");
+        fprintf(g, "set logscale xy\nset autoscale xfix\nset key outside right\nset grid\n");
         fprintf(g, "set xlabel 'training set size n'\nset ylabel 'predicted test MSE (noisy labels)'\n");
         fprintf(g, "set title \"eigenframework prediction for %s: %zu modes, noise %g\"\n",
                 O.spectrum ? O.spectrum : O.gram ? O.gram : O.data, M, O.noise);
