@@ -562,6 +562,24 @@ START_TEST(gram_and_data_routes) {
     ck_assert_int_eq(run("--gram K.tsv --labels y.csv --n 5,10,20 --ridge 0.001 --noise 0.01"), 0);
     read_out();
     for (int i = 0; i < 3; i++) ck_assert_rel(OT.v[i][col("test_mse")], a[i], 1e-13);
+    // --modes: L_i = lambda_i/(lambda_i + kappa) per mode, M rows per (n, ridge)
+    ck_assert_int_eq(run("--gram K.tsv --labels y.csv --n 5,10 --ridge 0.001 --modes modes.tsv"), 0);
+    read_out();
+    double kap[2] = {OT.v[0][col("kappa")], OT.v[1][col("kappa")]};
+    char mp[600];
+    snprintf(mp, sizeof mp, "%s/modes.tsv", TMP);
+    FILE *fm = fopen(mp, "r");
+    ck_assert(fm != NULL);
+    char line[512];
+    int rows = 0;
+    while (fgets(line, sizeof line, fm)) {
+        double n, rdg, i, lam, L;
+        if (line[0] == '#' || sscanf(line, "%lf %lf %lf %lf %lf", &n, &rdg, &i, &lam, &L) != 5) continue;
+        ck_assert_rel(L, lam / (lam + kap[n == 10]), 1e-15);
+        rows++;
+    }
+    fclose(fm);
+    ck_assert_int_eq(rows, 2 * M);
     // the HEA route runs and its eigenvalues are non-increasing
     ck_assert_int_eq(run("--data X.csv --labels y.csv --kernel gaussian --bandwidth 2 --hea --hea-modes 15 --n 5,10 --ridge 0.001"), 0);
 }

@@ -24,6 +24,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <gsl/gsl_version.h>
 #include <lapacke.h>
 #include <math.h>
 #include <stdarg.h>
@@ -402,7 +403,7 @@ static const char *fmtnum(char *buf, double v) {
 
 // ---- the Hermite eigenstructure ansatz from data ----
 static void hea_from_data(const table *X, const double *y, double **lam_out, double **v2_out, size_t *P_out,
-                          double *tail, double *ttail, FILE *hdr_note, char *note, size_t notelen) {
+                          double *tail, double *ttail, char *note, size_t notelen) {
     int N = (int)X->nr, d = (int)X->nc;
     double *mu = xalloc(d, sizeof *mu), *Xc = xalloc((size_t)N * d, sizeof *Xc), *C = xalloc((size_t)d * d, sizeof *C);
     for (int i = 0; i < N; i++)
@@ -466,7 +467,6 @@ static void hea_from_data(const table *X, const double *y, double **lam_out, dou
     snprintf(note, notelen, "HEA: %d points, d = %d (%d with positive variance), trace %.10g, %zu modes to degree %d, "
              "eigenvalue tail 1 - sum lambda = %.6g, unexplained target power %.6g of mean y^2 = %.6g",
              N, d, dp, q, got, lmax, *tail, *ttail, y2);
-    (void)hdr_note;
     free(mu), free(Xc), free(C), free(ev), free(gamma), free(deg), free(idx), free(Z), free(H), free(htab), free(tau);
 }
 
@@ -605,7 +605,7 @@ int main(int argc, char **argv) {
             die_input("%s has %zu labels but %s has %zu rows: one label per %s", O.labels, ty.nr, tk.path, tk.nr,
                       O.gram ? "row of the Gram matrix" : "data point");
         if (O.hea) {
-            hea_from_data(&tk, y, &lam, &v2, &M, &tail, &ttail, NULL, note, sizeof note);
+            hea_from_data(&tk, y, &lam, &v2, &M, &tail, &ttail, note, sizeof note);
             tail += O.tail, ttail += O.target_tail;
             if (pool == 0) pool = (double)tk.nr;
         } else {
@@ -759,7 +759,7 @@ int main(int argc, char **argv) {
     if (pool > 0) fprintf(f, "# param pool = %.17g\n", pool);
     if (O.optimal) fprintf(f, "# param ridge-grid = %.17g:%.17g:%d\n# param ridge-tol = %g\n", glo, ghi, (int)gg, O.ridge_tol);
     fprintf(f, "# %s\n", note);
-    fprintf(f, "# version: simsuite %s\n", ss_version());
+    fprintf(f, "# version: simsuite %s\n# libraries: GSL %s\n", ss_version(), GSL_VERSION);
     fprintf(f, "# theory: KRR eigenframework (arXiv 2110.03922)%s\n",
             nk > 1 || isfinite(ks[0]) ? "; random-feature eigenframework (arXiv 2311.14646)" : "");
     fprintf(f, "n\tk\tridge\tnoise\trow\tkappa\tgamma\tE0\tlearnability\ttest_mse\ttest_mse_clean\ttrain_mse\tbias\tvariance\t"
