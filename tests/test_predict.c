@@ -53,25 +53,28 @@ static int run(const char *args) {
     free(cmd);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
-static char *slurp(const char *name) {
+// The file's text in one of two static buffers (so two can be held at once, e.g. in messages).
+static const char *slurp(const char *name) {
+    static char buf[2][1 << 16];
+    static int which;
+    char *b = buf[which ^= 1];
     char p[600];
     snprintf(p, sizeof p, "%s/%s", TMP, name);
+    b[0] = 0;
     FILE *f = fopen(p, "r");
-    if (!f) return strdup("");
-    static char buf[1 << 16];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    buf[n] = 0;
+    if (!f) return b;
+    size_t n = fread(b, 1, sizeof buf[0] - 1, f);
+    b[n] = 0;
     fclose(f);
-    return strdup(buf);
+    return b;
 }
 static void expect_fail(const char *args, int code, const char *needle) {
     int st = run(args);
-    char *e = slurp("err.txt");
+    const char *e = slurp("err.txt");
     ck_assert_msg(st == code, "'%s': exit %d, expected %d (stderr: %s)", args, st, code, e);
     ck_assert_msg(strstr(e, needle), "'%s': stderr lacks '%s': %s", args, needle, e);
-    char *o = slurp("out.tsv");
+    const char *o = slurp("out.tsv");
     ck_assert_msg(o[0] == 0, "'%s' wrote output although it failed", args);
-    free(e), free(o);
 }
 static FILE *tmpfile_w(const char *name) {
     char p[600];
@@ -182,9 +185,8 @@ static void check_levels(const char *panel, int M, const double *lam, const doub
         char *args = malloc(8000);
         snprintf(args, 8000, "--spectrum spec.tsv --tail %.17g --n %s --ridge 0 --noise 0", tail, nlist);
         int st = run(args);
-        char *e = slurp("err.txt");
-        ck_assert_msg(st == 0, "%s: eigenpredict failed: %s", panel, e);
-        free(e), free(args);
+        ck_assert_msg(st == 0, "%s: eigenpredict failed: %s", panel, slurp("err.txt"));
+        free(args);
         read_out();
         ck_assert_int_eq(OT.nr, 50);
         int cL = col("learnability"), cm = col("test_mse_clean"), cn = col("n");
@@ -331,9 +333,7 @@ static void check_rf(int which) {
     snprintf(args, sizeof args, "--spectrum rf.tsv --noise 0.5 --ridge 0.001,0.1,1 --optimal-ridge --ridge-grid 1e-6:1e2:81 "
              "--ridge-tol 1e-8 %s %s %s", which == 1 ? "--n 256 --k" : "--k 256 --n", list, "");
     int st = run(args);
-    char *e = slurp("err.txt");
-    ck_assert_msg(st == 0, "eigenpredict failed: %s", e);
-    free(e);
+    ck_assert_msg(st == 0, "eigenpredict failed: %s", slurp("err.txt"));
     read_out();
     ck_assert_int_eq(OT.nr, 4 * m);
     int cn = col("n"), ck = col("k"), cr = col("ridge"), cte = col("test_mse"), ctr = col("train_mse");

@@ -550,8 +550,9 @@ int main(int argc, char **argv) {
     size_t M = 0;
     double *lam = NULL, *v2 = NULL, *mult = NULL, pool = O.pool, tail = O.tail, ttail = O.target_tail;
     char note[600] = "";
+    table t = {0}, t2 = {0}, ty = {0}, tk = {0};  // the input files (freed at the end)
+    double *Kown = NULL;                          // a Gram matrix built here from --data
     if (O.spectrum) {
-        table t;
         read_table(O.spectrum, &t);
         static const char *lnames[] = {"lambda", "lam", "eigenvalue", "eigenvalues", 0};
         static const char *vnames[] = {"v", "coef", "coefficient", 0};
@@ -563,7 +564,6 @@ int main(int argc, char **argv) {
         if (O.mult_col) mult = column(&t, find_col(&t, O.mult_col, -1, "mult-col"), "multiplicity");
         else if (named_col(&t, mnames) >= 0) mult = column(&t, named_col(&t, mnames), "multiplicity");
         const table *tv = &t;
-        table t2;
         if (O.targets) {
             read_table(O.targets, &t2);
             tv = &t2;
@@ -592,11 +592,9 @@ int main(int argc, char **argv) {
         snprintf(note, sizeof note, "spectrum %s: %zu modes%s; targets %s", O.spectrum, M, mult ? " with multiplicities" : "",
                  cv < 0 ? "none (only kappa, E0, noise terms)" : O.targets ? O.targets : "same file");
     } else {
-        table ty;
         read_table(O.labels, &ty);
         long cy = find_col(&ty, O.y_col, 0, "y-col");
         double *y = column(&ty, cy, "label");
-        table tk;
         read_table(O.gram ? O.gram : O.data, &tk);
         for (size_t i = 0; i < tk.nr * tk.nc; i++)
             if (!isfinite(tk.x[i]))
@@ -615,7 +613,7 @@ int main(int argc, char **argv) {
                 if (tk.nc != tk.nr) die_input("%s: a Gram matrix must be square (it is %zu x %zu)", tk.path, tk.nr, tk.nc);
                 K = tk.x;
             } else {
-                K = xalloc((size_t)Mi * Mi, sizeof *K);
+                K = Kown = xalloc((size_t)Mi * Mi, sizeof *K);
                 if (ss_kernel_gram(O.kernel, O.bandwidth, O.depth, O.wstd, O.bstd, Mi, 0, (int)tk.nc, tk.x, NULL, K))
                     die_input("%s", ss_last_error());
             }
@@ -809,5 +807,11 @@ int main(int argc, char **argv) {
         fprintf(g, "\n");
         if (pclose(g)) die_input("--plot: gnuplot failed drawing %s", O.plot);
     }
+    table *tabs[4] = {&t, &t2, &ty, &tk};
+    for (int q = 0; q < 4; q++) {
+        for (size_t a = 0; tabs[q]->names && a < tabs[q]->nc; a++) free(tabs[q]->names[a]);
+        free(tabs[q]->names), free(tabs[q]->x);
+    }
+    free(Kown), free(lam), free(v2), free(mult), free(R), free(Lbuf);
     return 0;
 }
