@@ -372,7 +372,8 @@ static void usage(void) {
 "    --y-col C          label column (default the first)\n"
 "\n"
 "PREDICTIONS:\n"
-"  --n LIST             sample sizes: 100,1000 or A:B:COUNT log-spaced (default 1:M:50, M = modes)\n"
+"  --n LIST             sample sizes: 100,1000 or A:B:COUNT log-spaced (default 1:M/2:50, M = positive\n"
+"                       modes, or the pool size)\n"
 "  --ridge LIST         absolute ridges delta (default 0)\n"
 "  --noise S2           label-noise variance eps^2 (default 0)\n"
 "  --k LIST             numbers of random features (default inf = kernel regression)\n"
@@ -648,7 +649,7 @@ int main(int argc, char **argv) {
     int nn, nr, nk;
     if (O.n_s) nn = parse_list("n", O.n_s, ns, 0, 1e-300);
     else {
-        double top = pool > 0 ? pool / 2 : (npos > 1 ? npos : 2);
+        double top = pool > 0 ? pool / 2 : npos / 2;  // safely below what a ridgeless fit can predict
         if (top <= 1) top = 2;
         nn = 0;
         for (int i = 0; i < 50; i++) ns[nn++] = pow(top, i / 49.0);
