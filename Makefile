@@ -34,6 +34,10 @@ TESTS      := $(TEST_SRC:tests/%.c=$(B)/tests/%)
         sanitize fuzz check-hard help
 all: $(EXPS) $(TESTS)
 
+# The predictor command, the shared library (make lib, make install PREFIX=...) and the Python
+# module: tools/predict.mk.
+include tools/predict.mk
+
 help:
 	@sed -n '3,13p' Makefile
 
@@ -93,7 +97,9 @@ check-site:
 	@scripts/check-site
 
 # ---- tests -------------------------------------------------------------------------------
-test check: deps data all
+test check: deps data all lib
+	@SIM_BUILD=$(B) PYTHON='$(PYTHON)' MAKE='$(MAKE)' tools/test-install.sh
+	@SIM_BUILD=$(B) SIMSUITE_LIB=$(CURDIR)/$(SS_SO) OPENBLAS_NUM_THREADS=1 $(PYTHON) tests/test_python.py
 	@SIM_BUILD=$(B) BLAS_EXPECT='$(BLAS)' scripts/run-tests $(TESTS)
 
 check-blas: $(EXPS)
