@@ -73,6 +73,10 @@ static int parse_long(const char *s, long *v) {
 // The shortest %g form that reads back as the same double: 0.7 prints as 0.7, not as
 // 0.69999999999999996, and every value still round-trips exactly.
 static void fmt_double(char *buf, size_t len, double v) {
+    if (v == floor(v) && fabs(v) < 1e16) {  // integers as integers: 100, not 1e+02
+        snprintf(buf, len, "%.0f", v);
+        return;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, len, "%.*g", prec, v);
         if (strtod(buf, NULL) == v) return;
@@ -295,11 +299,13 @@ static void print_help(const cli *c) {
 // must say so.  Runs at exit, after everything else the program wrote.
 static const char *exit_slug = "simon-suite";
 static void check_stdout(void) {
-    int bad = fflush(stdout) != 0 || ferror(stdout);
-    int err = errno;
-    if (!bad && fclose(stdout) != 0 && errno != EBADF) bad = 1, err = errno;
+    errno = 0;
+    int flush_failed = fflush(stdout) != 0, err = errno;
+    int bad = flush_failed || ferror(stdout);  // ferror: an earlier write failed (errno long gone)
+    if (!bad && fclose(stdout) != 0 && errno != EBADF) bad = flush_failed = 1, err = errno;
     if (bad) {
-        fprintf(stderr, "%s: error writing standard output (%s): CLAIM lines were lost\n", exit_slug, strerror(err));
+        fprintf(stderr, "%s: error writing standard output (%s): CLAIM lines were lost\n", exit_slug,
+                flush_failed && err ? strerror(err) : "a write failed");
         _exit(EXIT_RUNTIME);
     }
 }

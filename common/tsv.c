@@ -98,10 +98,19 @@ tsv *tsv_open(const cli *c, const char *name, const char *claims) {
 
     FILE *f = t->f;
     fprintf(f, "# experiment: %s\n# table: %s\n# claims: %s\n# command:", c->slug, name, claims ? claims : "-");
+    // $SIMON_SUITE_OUT_AS: the directory the tables are published in, when they are written to
+    // a scratch directory first (scripts/make-figure swaps it in afterwards), so the header
+    // shows the command that reproduces them, not the scratch path.
+    const char *out_as = getenv("SIMON_SUITE_OUT_AS");
     for (int i = 0; i < c->argc; i++) {
         // the program path varies between checkouts; keep only its base name
         const char *a = c->argv[i];
         if (i == 0 && strrchr(a, '/')) a = strrchr(a, '/') + 1;
+        if (out_as && *out_as && i > 0 && strcmp(c->argv[i - 1], "--out") == 0) a = out_as;
+        if (out_as && *out_as && strncmp(a, "--out=", 6) == 0) {
+            fprintf(f, " --out=%s", out_as);
+            continue;
+        }
         fprintf(f, " %s", a);
     }
     fputc('\n', f);
