@@ -334,6 +334,7 @@ void cli_parse(cli *c, int argc, char **argv) {
             int nul = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
             if (nul >= 0 && nul != fd) dup2(nul, fd), close(nul);
         }
+    (void)cli_repo_root();  // a $SIMON_SUITE_ROOT that names no checkout fails here, whatever the flags
     if (fcntl(STDOUT_FILENO, F_GETFD) == -1 && errno == EBADF) {
         fprintf(stderr, "%s: standard output is closed: the CLAIM lines would be lost; redirect it to a file\n", exit_slug);
         exit(EXIT_RUNTIME);

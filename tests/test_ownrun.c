@@ -210,6 +210,32 @@ START_TEST(cli_bad_root_variable) {
 }
 END_TEST
 
+// A binary copied out of the checkout finds no repository from its own location; with
+// SIMON_SUITE_ROOT it reads the repository's data/mnist like a run from the root (reverse-ntk's
+// --quick run uses MNIST: without the data its revntk.C5 would print `skipped`).
+START_TEST(copied_binary_with_root_variable) {
+    const char *bdir = getenv("SIM_BUILD") && *getenv("SIM_BUILD") ? getenv("SIM_BUILD") : "build";
+    char exe[512], d[] = "/tmp/simtest-cpXXXXXX", cwd[PATH_MAX];
+    snprintf(exe, sizeof exe, "%s/reverse-ntk", bdir);
+    if (access(exe, X_OK) != 0 || access("data/mnist", R_OK) != 0) return;  // nothing to compare
+    ck_assert(mkdtemp(d) && getcwd(cwd, sizeof cwd));
+    char cmd[16384], *a, *b;
+    snprintf(cmd, sizeof cmd, "OPENBLAS_NUM_THREADS=1 %s --quick --seed 7 --out %s/a 2>/dev/null | grep '^CLAIM' | awk '{print $2, $3}'",
+             exe, d);
+    ck_assert_int_eq(sh(cmd, &a), 0);
+    snprintf(cmd, sizeof cmd,
+             "cp %s %s/ && cd %s && OPENBLAS_NUM_THREADS=1 SIMON_SUITE_ROOT=%s ./reverse-ntk --quick --seed 7 --out b 2>/dev/null "
+             "| grep '^CLAIM' | awk '{print $2, $3}'",
+             exe, d, d, cwd);
+    ck_assert_int_eq(sh(cmd, &b), 0);
+    ck_assert_msg(strstr(a, "revntk.C5 reproduced"), "reverse-ntk --quick from the root did not use MNIST:\n%s", a);
+    ck_assert_msg(strcmp(a, b) == 0, "a copied binary with SIMON_SUITE_ROOT gives other claims:\nroot:\n%s\ncopy:\n%s", a, b);
+    free(a), free(b);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", d);
+    ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 // ---- lost output -------------------------------------------------------------------------------
 // CLAIM lines printed to a full disk: the exit handler turns exit(0) into exit 1.
 START_TEST(stdout_full_disk_exits_1) {
@@ -472,6 +498,8 @@ Suite *make_suite(void) {
     tcase_add_test(t, cli_help_format);
     tcase_add_test(t, cli_repo_paths);
     tcase_add_exit_test(t, cli_bad_root_variable, 1);
+    tcase_add_test(t, copied_binary_with_root_variable);
+    tcase_set_timeout(t, 60);
     suite_add_tcase(s, t);
     t = tcase_create("lost output");
     tcase_add_test(t, stdout_full_disk_exits_1);
