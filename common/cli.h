@@ -80,7 +80,7 @@ void cli_fprint_params(const cli *c, FILE *f);
 const char *cli_repo_root(void);
 // A repository-relative path (e.g. "data/analogies/x.txt") as the program should open it: as
 // given when the current directory is the root (or no root is known, or rel is absolute),
-// else <root>/<rel> (allocated; never freed by the callers, it lives as long as the run).
+// else <root>/<rel> (allocated and owned by cli: never freed, it lives as long as the run).
 const char *cli_repo_path(const char *rel);
 // A usage error outside the parser (e.g. flags that conflict): one line, exit 2.
 void cli_usage_error(const cli *c, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));

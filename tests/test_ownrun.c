@@ -340,7 +340,7 @@ START_TEST(make_figure_killed_leaves_tables) {
     // FORCE=1 make-figure in the background; once the program has written its first table (its
     // pid file exists), SIGTERM to make-figure (as `kill` would), then wait for it
     snprintf(cmd, sizeof cmd,
-             "cd %s; FAKE_PIDFILE=%s/pid FAKE_SLEEP=60 FORCE=1 scripts/make-figure fake & mf=$!;"
+             "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_SLEEP=60 FORCE=1 scripts/make-figure fake & mf=$!;"
              "for i in $(seq 100); do [ -s %s/pid ] && break; sleep 0.1; done; sleep 0.3;"
              "kill -TERM $mf; wait $mf; echo \"status $?\";"
              "sleep 0.2; if kill -0 $(cat %s/pid) 2>/dev/null; then echo 'program still running'; kill $(cat %s/pid); fi",
@@ -363,7 +363,7 @@ END_TEST
 START_TEST(make_figure_failed_leaves_tables) {
     fake_repo();
     char cmd[1024], *out;
-    snprintf(cmd, sizeof cmd, "cd %s; FAKE_PIDFILE=%s/pid FAKE_EXIT=1 FORCE=1 scripts/make-figure fake", fk, fk);
+    snprintf(cmd, sizeof cmd, "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_EXIT=1 FORCE=1 scripts/make-figure fake", fk, fk);
     int rc = sh(cmd, &out);
     ck_assert_msg(rc == 1, "make-figure did not fail with its program (status %d):\n%s", rc, out);
     char *t = fk_file("figures/data/fake/t.tsv");
@@ -379,7 +379,7 @@ END_TEST
 START_TEST(make_figure_swaps_when_finished) {
     fake_repo();
     char cmd[1024], *out;
-    snprintf(cmd, sizeof cmd, "cd %s; FAKE_PIDFILE=%s/pid FORCE=1 scripts/make-figure fake", fk, fk);
+    snprintf(cmd, sizeof cmd, "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FORCE=1 scripts/make-figure fake", fk, fk);
     int rc = sh(cmd, &out);
     ck_assert_msg(rc == 0, "make-figure failed (status %d):\n%s", rc, out);
     ck_assert_msg(strstr(out, "[fake] progress line"), "the program's progress is not prefixed by its slug:\n%s", out);
@@ -403,25 +403,25 @@ START_TEST(verify_compares_tables) {
     fake_repo();
     char cmd[2048], *out;
     // publish with FAKE_VALUE=1.5, then verify against reruns with other values
-    snprintf(cmd, sizeof cmd, "cd %s; FAKE_PIDFILE=%s/pid FORCE=1 scripts/make-figure fake", fk, fk);
+    snprintf(cmd, sizeof cmd, "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FORCE=1 scripts/make-figure fake", fk, fk);
     ck_assert_int_eq(sh(cmd, NULL), 0);
-    snprintf(cmd, sizeof cmd, "cd %s; FAKE_PIDFILE=%s/pid scripts/verify fake", fk, fk);
+    snprintf(cmd, sizeof cmd, "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid scripts/verify fake", fk, fk);
     int rc = sh(cmd, &out);
     ck_assert_msg(rc == 0 && strstr(out, "t.tsv") && strstr(out, "identical"), "identical rerun not verified (%d):\n%s", rc, out);
     free(out);
-    snprintf(cmd, sizeof cmd, "cd %s; FAKE_PIDFILE=%s/pid FAKE_VALUE=1.5000001 scripts/verify fake", fk, fk);
+    snprintf(cmd, sizeof cmd, "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_VALUE=1.5000001 scripts/verify fake", fk, fk);
     rc = sh(cmd, &out);
     ck_assert_msg(rc == 1 && strstr(out, "DIFFERS") && strstr(out, "t.tsv") && strstr(out, "6.67e-08"),
                   "a changed number was not reported with its size (%d):\n%s", rc, out);
     free(out);
     snprintf(cmd, sizeof cmd,
-             "cd %s; printf '# pattern rtol\\nt.tsv 1e-6  # round-off\\n' > experiments/fake/verify-tolerances;"
+             "unset SIM_BUILD; cd %s; printf '# pattern rtol\\nt.tsv 1e-6  # round-off\\n' > experiments/fake/verify-tolerances;"
              "FAKE_PIDFILE=%s/pid FAKE_VALUE=1.5000001 scripts/verify fake",
              fk, fk);
     rc = sh(cmd, &out);
     ck_assert_msg(rc == 0, "verify-tolerances did not loosen t.tsv (%d):\n%s", rc, out);
     free(out);
-    snprintf(cmd, sizeof cmd, "cd %s; FAKE_PIDFILE=%s/pid FAKE_STATUS=not-reproduced scripts/verify fake", fk, fk);
+    snprintf(cmd, sizeof cmd, "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_STATUS=not-reproduced scripts/verify fake", fk, fk);
     rc = sh(cmd, &out);
     ck_assert_msg(rc == 1 && strstr(out, "claims"), "a changed claim status was not reported (%d):\n%s", rc, out);
     free(out);
