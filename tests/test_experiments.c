@@ -12,6 +12,8 @@
 //     stands;
 //   * the first run's tables drawn by scripts/plot-run: exit 0, every figure a non-empty PNG
 //     with its SVG (experiments in PLOT_FIX_PENDING below are exempt until their .gp is fixed);
+//     the same for a one-part run with non-default parameters when the experiment names its
+//     flags in experiments/<slug>/part-run (one line, e.g. `--quick --domain cube --dim 6`);
 //   * bad input: unknown or abbreviated flags, non-decimal numbers, a flag given as a value:
 //     exit 2, one line on stderr, and nothing written to --out; a named MNIST directory that
 //     does not exist: exit 1 with a message naming `make data`; stdout closed: exit 1;
@@ -293,6 +295,37 @@ START_TEST(test_quick_claims_and_determinism) {
         ck_assert_msg(scan_figures(dir1, why, sizeof why), "%s: scripts/plot-run: %s", s, why);
     }
     free(pout), free(perr);
+
+    // a one-part run with non-default parameters, drawn: the flags are the experiment's own, in
+    // experiments/<slug>/part-run (one line; `#` comments), e.g. `--quick --domain cube --dim 6`
+    char ppath[512];
+    snprintf(ppath, sizeof ppath, "experiments/%s/part-run", s);
+    char *part = slurp(ppath);
+    if (part) {
+        char flags[1024] = "";
+        for (char *line = strtok(part, "\n"); line; line = strtok(NULL, "\n"))
+            if (line[0] != '#' && strspn(line, " \t") < strlen(line)) {
+                snprintf(flags, sizeof flags, "%s", line);
+                break;
+            }
+        free(part);
+        char dir3[] = "/tmp/simtest-d3XXXXXX";
+        ck_assert(mkdtemp(dir3));
+        snprintf(cmd, sizeof cmd, "%s/%s --seed 7 %s --out %s", bdir, s, flags, dir3);
+        char *o3, *e3;
+        rc = run(cmd, &o3, &e3);
+        ck_assert_msg(rc == 0, "%s one-part run (%s) exited %d:\n%s", s, flags, rc, e3);
+        free(o3), free(e3);
+        snprintf(cmd, sizeof cmd, "scripts/plot-run %s", dir3);
+        rc = run(cmd, &pout, &perr);
+        if (!plot_pending(s)) {
+            ck_assert_msg(rc == 0, "scripts/plot-run on %s's one-part run (%s) exited %d:\n%s", s, flags, rc, perr);
+            ck_assert_msg(scan_figures(dir3, why, sizeof why), "%s one-part run: scripts/plot-run: %s", s, why);
+        }
+        free(pout), free(perr);
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir3);
+        ck_assert_int_eq(system(cmd), 0);
+    }
     snprintf(cmd, sizeof cmd, "rm -rf %s %s %s; rmdir runs 2>/dev/null; true", dir1, dir2, away);
     ck_assert_int_eq(system(cmd), 0);
     free(out);
