@@ -71,7 +71,7 @@ FIGS := $(SLUGS:%=figure-%)
 figures: $(FIGS)
 ## figure-SLUG: the same for one experiment (scripts/make-figure SLUG)
 $(FIGS): figure-%: $(B)/% | deps data
-	@scripts/make-figure $*
+	@SIM_BUILD=$(B) scripts/make-figure $*
 ## reproduce: rerun every experiment from scratch, then draw every figure
 reproduce: deps data $(EXPS)
 	@$(MAKE) --no-print-directory FORCE=1 figures
@@ -83,7 +83,7 @@ reproduce: deps data $(EXPS)
 .PHONY: check-site
 ## claims: every experiment's claims at default size over SEEDS (1,2,3): the scoreboard
 claims: deps data $(EXPS)
-	@st=0; SEEDS=$(SEEDS) scripts/claims -j $(JOBS) $(SLUGS) || st=$$?; scripts/update-readme && scripts/update-notes && exit $$st
+	@st=0; SIM_BUILD=$(B) SEEDS=$(SEEDS) scripts/claims -j $(JOBS) $(SLUGS) || st=$$?; scripts/update-readme && scripts/update-notes && exit $$st
 SEEDS ?= 1,2,3
 JOBS  ?= 2
 .PHONY: plot
