@@ -1,13 +1,8 @@
 # Simon-suite: a literate reproducibility suite of James B. Simon and coauthors' findings.
 #
-#   make figures     run every experiment whose sources changed, then draw every figure
-#   make test        unit tests of common/, claim tests (--quick), bad-input tests
-#   make claims      every experiment's claims at default size over SEEDS (1,2,3): the scoreboard
-#   make plot RUN=D  draw the figures of your own run D (written by build/<slug> --out D)
-#   make reproduce   rerun every experiment from scratch, then draw every figure
-#   make bench       performance against references, as ratios (never part of test)
-#   make notes       the literate HTML view under site/
-#   make deps data   the set-up (run automatically by figures and test)
+# Every target is documented by a `## target: what it does` line above its rule; `make help`
+# prints those lines, so the list is complete by construction (tests/test_ownrun.c checks that
+# every .PHONY target has one).
 #
 # BLAS: GSL is linked against OpenBLAS's CBLAS.  `make BLAS=-lgslcblas` swaps in GSL's own
 # reference CBLAS for a cross-check (slow).  The binding is checked by `make check-blas`.
@@ -31,20 +26,25 @@ TEST_SRC   := $(wildcard tests/test_*.c)
 TESTS      := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
 .PHONY: all deps data figures test check claims reproduce bench notes clean check-blas \
-        sanitize fuzz check-hard help
+        sanitize fuzz check-hard help verify
+## all: build every program (build/<slug>) and every test
 all: $(EXPS) $(TESTS)
 
 # The predictor command, the shared library (make lib, make install PREFIX=...) and the Python
-# module: tools/predict.mk.
+# module: tools/predict.mk (its targets carry their own ## lines).
 include tools/predict.mk
 
+## help: this list
 help:
-	@sed -n '3,13p' Makefile
+	@awk '/^## [^ :][^:]*: / { i = index($$0, ": "); printf "  make %-22s %s\n", substr($$0, 4, i - 4), substr($$0, i + 2); next } \
+	     /^##   / { printf "  %-27s %s\n", "", substr($$0, 6) }' Makefile tools/predict.mk
 
 # ---- set-up ------------------------------------------------------------------------------
 # `deps` is quick when everything is present; `data` verifies checksums of what it fetched.
+## deps: install the missing Debian packages (gcc, GSL, OpenBLAS, gnuplot, ...)
 deps:
 	@scripts/install-deps
+## data: fetch MNIST and the text corpora into data/, checked by sha256
 data: deps
 	@for f in scripts/fetch-*.sh; do bash "$$f" || exit 1; done
 
@@ -71,9 +71,12 @@ $(B) $(B)/common $(B)/tests $(B)/bench:
 # One target per experiment, so `make -j2 figures` runs two at a time.
 FIGS := $(SLUGS:%=figure-%)
 .PHONY: $(FIGS)
+## figures: rerun every experiment whose sources changed, then draw every figure (figures/)
 figures: $(FIGS)
+## figure-SLUG: the same for one experiment (scripts/make-figure SLUG)
 $(FIGS): figure-%: $(B)/% | deps data
-	@scripts/make-figure $*
+	@SIM_BUILD=$(B) scripts/make-figure $*
+## reproduce: rerun every experiment from scratch, then draw every figure
 reproduce: deps data $(EXPS)
 	@$(MAKE) --no-print-directory FORCE=1 figures
 
@@ -82,31 +85,45 @@ reproduce: deps data $(EXPS)
 # experiment table and each paper note's claims block (a failed experiment still fails make).
 # notes renders site/ (pandoc); check-site opens it in headless Chromium (site/shots/*.png).
 .PHONY: check-site
+## claims: every experiment's claims at default size over SEEDS (1,2,3): the scoreboard
 claims: deps data $(EXPS)
-	@st=0; SEEDS=$(SEEDS) scripts/claims -j $(JOBS) $(SLUGS) || st=$$?; scripts/update-readme && scripts/update-notes && exit $$st
+	@st=0; SIM_BUILD=$(B) SEEDS=$(SEEDS) scripts/claims -j $(JOBS) $(SLUGS) || st=$$?; scripts/update-readme && scripts/update-notes && exit $$st
 SEEDS ?= 1,2,3
 JOBS  ?= 2
 .PHONY: plot
+## plot RUN=DIR: draw the figures of your own run DIR (build/<slug> wrote it) into DIR [or OUT=]
 plot:
 	@scripts/plot-run "$(RUN)" $(OUT)
+## notes: the literate HTML view (source, note and figure side by side) under site/
 notes:
 	@scripts/install-deps pandoc
 	@scripts/weave
+## check-site: open site/ in headless Chromium and screenshot it (site/shots/)
 check-site:
 	@scripts/install-deps pandoc chromium
 	@scripts/check-site
 
 # ---- tests -------------------------------------------------------------------------------
+## test: unit tests of common/, every experiment --quick, bad input, the predictor, the library
+##   and the Python module; one line per test file
+## check: the same as make test
 test check: deps data all lib
 	@SIM_BUILD=$(B) PYTHON='$(PYTHON)' MAKE='$(MAKE)' tools/test-install.sh
 	@SIM_BUILD=$(B) SIMSUITE_LIB=$(CURDIR)/$(SS_SO) OPENBLAS_NUM_THREADS=1 $(PYTHON) tests/test_python.py
 	@SIM_BUILD=$(B) BLAS_EXPECT='$(BLAS)' scripts/run-tests $(TESTS)
 
+## verify [SLUGS=...]: rerun experiments at default size into a scratch directory and compare
+##   every table with the committed one (exact, or experiments/<slug>/verify-tolerances)
+verify: $(EXPS)
+	@SIM_BUILD=$(B) scripts/verify $(SLUGS)
+
+## check-blas: check that cblas_dgemm binds to OpenBLAS, not GSL's reference CBLAS
 check-blas: $(EXPS)
 	@scripts/check-blas $(B)/krr-curves
 
 # ---- benchmarks (never part of test) -------------------------------------------------------
 BENCHES := $(patsubst tests/bench/%.c,$(B)/bench/%,$(wildcard tests/bench/*.c))
+## bench: performance against references (dgemm, numpy/scipy, word2vec, PyTorch), as ratios
 bench: deps data all $(BENCHES)
 	@scripts/bench/install-refs
 	@SIM_BUILD=$(B) scripts/bench/run.py
@@ -115,14 +132,18 @@ bench: deps data all $(BENCHES)
 # ---- reliability (slow; not part of test) -------------------------------------------------
 # sanitize: everything rebuilt with ASan+UBSan into build-asan/, then every test and every
 # experiment --quick (the claim test runs them all); any report fails the run.
+## sanitize: rebuild with ASan+UBSan into build-asan/ and run make test there (slow)
 sanitize: deps data
 	@$(MAKE) --no-print-directory B=build-asan OPT=-O1 \
 	  CFLAGS='-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer' \
 	  ASAN_OPTIONS=detect_leaks=1 test
+## fuzz: feed random flags and files to the programs for FUZZ_SECONDS (default 60)
 fuzz:
 	@scripts/fuzz $${FUZZ_SECONDS:-60}
+## check-hard: valgrind, 2 BLAS threads against 1, a second BLAS (slow)
 check-hard: all
 	@SIM_BUILD=$(B) scripts/check-hard
 
+## clean: remove build/, build-*/ and site/ (your runs/ stay)
 clean:
 	rm -rf build build-* site

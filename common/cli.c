@@ -1,11 +1,14 @@
 #include "cli.h"
 #include <errno.h>
-#include <getopt.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include "blasinfo.h"
 #include "idx.h"
 #include "util.h"
@@ -24,14 +27,29 @@ void cli_usage_error(const cli *c, const char *fmt, ...) {
     exit(EXIT_USAGE);
 }
 
-static void range_text(const cli_opt *o, char *buf, size_t len) {
-    if (isinf(o->min) && isinf(o->max)) snprintf(buf, len, "any finite number");
-    else if (isinf(o->max)) snprintf(buf, len, ">= %g", o->min);
-    else if (isinf(o->min)) snprintf(buf, len, "<= %g", o->max);
-    else snprintf(buf, len, "in [%g, %g]", o->min, o->max);
+// A number is written in decimal: [+-]digits[.digits][e[+-]digits] (or .5).  strtod alone would
+// also take " 5", "0x10", "inf" and "nan": a hex prefix or a stray space is a typo, not a number.
+static int decimal_syntax(const char *s) {
+    const char *p = s;
+    if (*p == '+' || *p == '-') p++;
+    int digits = 0;
+    while (*p >= '0' && *p <= '9') p++, digits++;
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9') p++, digits++;
+    }
+    if (!digits) return 0;
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+' || *p == '-') p++;
+        if (!(*p >= '0' && *p <= '9')) return 0;
+        while (*p >= '0' && *p <= '9') p++;
+    }
+    return *p == '\0';
 }
 
 static int parse_double(const char *s, double *v) {
+    if (!decimal_syntax(s)) return 0;
     char *end;
     errno = 0;
     *v = strtod(s, &end);
@@ -39,6 +57,7 @@ static int parse_double(const char *s, double *v) {
 }
 
 static int parse_long(const char *s, long *v) {
+    if (!decimal_syntax(s)) return 0;
     char *end;
     errno = 0;
     *v = strtol(s, &end, 10);
@@ -49,6 +68,28 @@ static int parse_long(const char *s, long *v) {
         *v = (long)d;
     }
     return 1;
+}
+
+// The shortest %g form that reads back as the same double: 0.7 prints as 0.7, not as
+// 0.69999999999999996, and every value still round-trips exactly.
+static void fmt_double(char *buf, size_t len, double v) {
+    if (v == floor(v) && fabs(v) < 1e16) {  // integers as integers: 100, not 1e+02
+        snprintf(buf, len, "%.0f", v);
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, len, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) return;
+    }
+}
+static void range_text(const cli_opt *o, char *buf, size_t len) {
+    char lo[40], hi[40];
+    fmt_double(lo, sizeof lo, o->min);
+    fmt_double(hi, sizeof hi, o->max);
+    if (isinf(o->min) && isinf(o->max)) snprintf(buf, len, "any finite number");
+    else if (isinf(o->max)) snprintf(buf, len, ">= %s", lo);
+    else if (isinf(o->min)) snprintf(buf, len, "<= %s", hi);
+    else snprintf(buf, len, "in [%s, %s]", lo, hi);
 }
 
 static void set_value(cli *c, cli_opt *o, const char *arg) {
@@ -68,7 +109,7 @@ static void set_value(cli *c, cli_opt *o, const char *arg) {
     case CLI_DOUBLE: {
         double v;
         if (!parse_double(arg, &v)) cli_usage_error(c, "--%s expects a finite number %s, got '%s'", nm, rng, arg);
-        if (v < o->min || v > o->max) cli_usage_error(c, "--%s must be %s, got %g", nm, rng, v);
+        if (v < o->min || v > o->max) cli_usage_error(c, "--%s must be %s, got %s", nm, rng, arg);
         *(double *)o->dest = v;
         break;
     }
@@ -111,7 +152,7 @@ static void set_value(cli *c, cli_opt *o, const char *arg) {
             } else {
                 double v;
                 if (!parse_double(tok, &v)) cli_usage_error(c, "--%s expects comma-separated finite numbers %s, got '%s'", nm, rng, tok);
-                if (v < o->min || v > o->max) cli_usage_error(c, "--%s entries must be %s, got %g", nm, rng, v);
+                if (v < o->min || v > o->max) cli_usage_error(c, "--%s entries must be %s, got %s", nm, rng, tok);
                 ((cli_dlist *)o->dest)->v[n++] = v;
             }
         }
@@ -128,7 +169,12 @@ static void fprint_value(FILE *f, const cli_opt *o) {
     switch (o->type) {
     case CLI_INT: fprintf(f, "%d", *(int *)o->dest); break;
     case CLI_LONG: fprintf(f, "%ld", *(long *)o->dest); break;
-    case CLI_DOUBLE: fprintf(f, "%.17g", *(double *)o->dest); break;
+    case CLI_DOUBLE: {
+        char b[40];
+        fmt_double(b, sizeof b, *(double *)o->dest);
+        fputs(b, f);
+        break;
+    }
     case CLI_STRING:
     case CLI_CHOICE: {
         const char *s = *(const char **)o->dest;
@@ -144,124 +190,279 @@ static void fprint_value(FILE *f, const cli_opt *o) {
     }
     case CLI_DLIST: {
         const cli_dlist *l = o->dest;
-        for (int i = 0; i < l->n; i++) fprintf(f, "%s%.17g", i ? "," : "", l->v[i]);
+        for (int i = 0; i < l->n; i++) {
+            char b[40];
+            fmt_double(b, sizeof b, l->v[i]);
+            fprintf(f, "%s%s", i ? "," : "", b);
+        }
         if (!l->n) fprintf(f, "(none)");
         break;
     }
     }
 }
 
+// ---- the repository root: where default data and output paths resolve -------------------
+// A program run from another directory must find data/mnist and data/corpora and write its
+// runs/ where a run from the repository root would.  The root is $SIMON_SUITE_ROOT when set,
+// else the checkout the binary was built in: the nearest ancestor of /proc/self/exe's directory
+// (build/<slug> -> the repository) that holds experiments/ and common/cli.h.  A binary copied
+// out of any checkout finds none and keeps the paths relative to the current directory.
+static int is_suite_root(const char *dir) {
+    char p[PATH_MAX + 32];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/common/cli.h", dir);
+    if (stat(p, &st) || !S_ISREG(st.st_mode)) return 0;
+    snprintf(p, sizeof p, "%s/experiments", dir);
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+const char *cli_repo_root(void) {
+    static char root[PATH_MAX];
+    static int state;  // 0: not looked up, 1: found, -1: none
+    if (state) return state > 0 ? root : NULL;
+    state = -1;
+    const char *env = getenv("SIMON_SUITE_ROOT");
+    if (env && *env) {
+        if (!realpath(env, root) || !is_suite_root(root)) {
+            fprintf(stderr, "SIMON_SUITE_ROOT=%s is not a simon-suite checkout (no experiments/ and common/cli.h "
+                            "there); unset it or point it at the repository\n", env);
+            exit(EXIT_RUNTIME);
+        }
+        state = 1;
+        return root;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return NULL;
+    exe[n] = '\0';
+    for (int up = 0; up < 4; up++) {
+        char *slash = strrchr(exe, '/');
+        if (!slash || slash == exe) return NULL;
+        *slash = '\0';
+        if (is_suite_root(exe)) {
+            snprintf(root, sizeof root, "%s", exe);
+            state = 1;
+            return root;
+        }
+    }
+    return NULL;
+}
+
+// Is the current directory the repository root?  (Then relative defaults stay relative, so the
+// published tables' headers do not carry the absolute path of one checkout.)
+static int cwd_is_root(const char *root) {
+    struct stat a, b;
+    return stat(".", &a) == 0 && stat(root, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+static char *volatile kept_paths[64];  // cli_repo_path's strings, reachable until exit
+static int nkept;
+
+const char *cli_repo_path(const char *rel) {
+    const char *root = cli_repo_root();
+    if (!rel || rel[0] == '/' || !root || cwd_is_root(root)) return rel;
+    // kept in a list of this module, so the strings stay reachable for the whole run (no leak
+    // reports) whatever the caller does with the pointer
+    size_t len = strlen(root) + strlen(rel) + 2;
+    char *p = xmalloc(len, 1);
+    snprintf(p, len, "%s/%s", root, rel);
+    if (nkept < 64) kept_paths[nkept++] = p;
+    return p;
+}
+
+// ---- help -----------------------------------------------------------------------------------
 static void print_help(const cli *c) {
     printf("usage: %s [flags]\n\n%s\n\nflags (default in brackets):\n", c->slug, c->summary ? c->summary : "");
     for (const cli_opt *o = c->opts; o && o->name; o++) {
-        char rng[64] = "";
-        if (o->type == CLI_CHOICE) snprintf(rng, sizeof rng, "%s", o->choices);
-        else if (o->type != CLI_STRING && o->type != CLI_FLAG) range_text(o, rng, sizeof rng);
+        char rng[256] = "";
+        // the choices once: not again when the help text already lists them
+        if (o->type == CLI_CHOICE && o->choices && !(o->help && strstr(o->help, o->choices)))
+            snprintf(rng, sizeof rng, "%s", o->choices);
+        else if (o->type != CLI_CHOICE && o->type != CLI_STRING && o->type != CLI_FLAG) range_text(o, rng, sizeof rng);
         printf("  --%-16s %s [", o->name, o->help ? o->help : "");
         fprint_value(stdout, o);
         printf("]%s%s\n", *rng ? "  " : "", rng);
     }
     printf("\ncommon flags:\n"
            "  --seed S          root of every random stream [1]\n"
-           "  --out DIR         where the TSV files go [runs/%s-<date>-<time>/; the published\n"
-           "                    tables in figures/data/ are written only by `make figures`]\n"
+           "  --out DIR         where the TSV files go [runs/%s-<date>-<time>/ in the repository;\n"
+           "                    the published tables in figures/data/ are written only by\n"
+           "                    scripts/make-figure (make figures)]\n"
            "  --quick           the tiny configuration used by the tests (~2 s)\n"
            "  --threads N       OpenBLAS threads [1: bit-for-bit reproducible]\n"
-           "  --mnist-dir DIR   MNIST IDX files [$MNIST_DIR or data/mnist]\n"
-           "  --help, --version\n",
+           "  --mnist-dir DIR   MNIST IDX files [$MNIST_DIR or data/mnist in the repository]\n"
+           "  --help, --version\n"
+           "Flags are spelled out in full (no abbreviations); a value is the next argument or\n"
+           "follows '=' (--out=DIR).  Default paths resolve from the repository ($SIMON_SUITE_ROOT,\n"
+           "else the checkout this binary was built in), so a run from any directory is the same.\n",
            c->slug);
     if (c->claims) printf("\nclaims checked: %s (one CLAIM line each on stdout)\n", c->claims);
 }
 
+// ---- lost output ------------------------------------------------------------------------------
+// CLAIM lines go to stdout; if they cannot be written (stdout closed, a full disk, a broken
+// pipe to a file system that fails late) the run did not deliver its result, so the exit status
+// must say so.  Runs at exit, after everything else the program wrote.
+static const char *exit_slug = "simon-suite";
+static void check_stdout(void) {
+    errno = 0;
+    int flush_failed = fflush(stdout) != 0, err = errno;
+    int bad = flush_failed || ferror(stdout);  // ferror: an earlier write failed (errno long gone)
+    if (!bad && fclose(stdout) != 0 && errno != EBADF) bad = flush_failed = 1, err = errno;
+    if (bad) {
+        fprintf(stderr, "%s: error writing standard output (%s): CLAIM lines were lost\n", exit_slug,
+                flush_failed && err ? strerror(err) : "a write failed");
+        _exit(EXIT_RUNTIME);
+    }
+}
+
+// ---- parsing ----------------------------------------------------------------------------------
+// A loop of our own instead of getopt_long: getopt_long accepts any unambiguous prefix of a
+// flag (--mnist for --mnist-dir), which let typos bypass checks.  Every flag is spelled in
+// full; its value is `--flag value` or `--flag=value`; a value that starts with "--" is a
+// forgotten value (`--out --quick`), never a directory or a number.
+enum { K_SEED, K_OUT, K_QUICK, K_THREADS, K_MNIST, K_HELP, K_VERSION, K_NCOMMON };
+static const struct {
+    const char *name;
+    int has_value;
+} common_flags[K_NCOMMON] = {{"seed", 1}, {"out", 1}, {"quick", 0}, {"threads", 1}, {"mnist-dir", 1}, {"help", 0}, {"version", 0}};
+static unsigned common_given;  // bit k: common flag k was typed
+
 void cli_parse(cli *c, int argc, char **argv) {
+    static int atexit_done;
+    exit_slug = c->slug ? c->slug : exit_slug;
+    if (!atexit_done) atexit(check_stdout), atexit_done = 1;
+    // A closed standard descriptor would be reused by the next open(): a table would receive the
+    // progress lines (fd 2) or the CLAIM lines (fd 1).  stdin/stderr closed: /dev/null instead;
+    // stdout closed: the results could not be delivered at all, so stop before any work.
+    for (int fd = 0; fd <= 2; fd += 2)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+            int nul = open("/dev/null", fd ? O_WRONLY : O_RDONLY);
+            if (nul >= 0 && nul != fd) dup2(nul, fd), close(nul);
+        }
+    (void)cli_repo_root();  // a $SIMON_SUITE_ROOT that names no checkout fails here, whatever the flags
+    if (fcntl(STDOUT_FILENO, F_GETFD) == -1 && errno == EBADF) {
+        fprintf(stderr, "%s: standard output is closed: the CLAIM lines would be lost; redirect it to a file\n", exit_slug);
+        exit(EXIT_RUNTIME);
+    }
     int nopt = 0;
     while (c->opts && c->opts[nopt].name) nopt++;
-    enum { K_SEED = 1000, K_OUT, K_QUICK, K_THREADS, K_MNIST, K_HELP, K_VERSION };
-    // static: an exit() from inside the loop (--help, a usage error) leaves it reachable, so
-    // LeakSanitizer does not report it
-    static struct option *lo;
-    free(lo);
-    lo = XNEW(struct option, nopt + 8);
-    for (int i = 0; i < nopt; i++)
-        lo[i] = (struct option){c->opts[i].name, c->opts[i].type == CLI_FLAG ? no_argument : required_argument, 0, 2000 + i};
-    struct option common[] = {{"seed", required_argument, 0, K_SEED},     {"out", required_argument, 0, K_OUT},
-                              {"quick", no_argument, 0, K_QUICK},         {"threads", required_argument, 0, K_THREADS},
-                              {"mnist-dir", required_argument, 0, K_MNIST}, {"help", no_argument, 0, K_HELP},
-                              {"version", no_argument, 0, K_VERSION},       {0, 0, 0, 0}};
-    memcpy(lo + nopt, common, sizeof common);
+    for (int i = 0; i < nopt; i++) c->opts[i].given = 0;
+    common_given = 0;
 
-    static char outbuf[1024];
+    static char outbuf[PATH_MAX + 256];
     c->seed = 1;
     c->threads = 1;
-    // A run by hand never writes into the published figures/data/<slug>/: without --out it goes
-    // to a fresh runs/<slug>-<date>-<time>/ (said on stderr once parsing succeeds).
-    {
-        time_t now = time(NULL);
-        char stamp[32];
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
-        snprintf(outbuf, sizeof outbuf, "runs/%s-%s", c->slug, stamp);
-    }
-    c->out = outbuf;
-    int out_given = 0;
-    c->mnist_dir = getenv("MNIST_DIR") && *getenv("MNIST_DIR") ? getenv("MNIST_DIR") : "data/mnist";
     c->argc = argc;
     c->argv = argv;
-    int given_seed = 0;
-    cli_opt seedopt = {"seed", CLI_LONG, NULL, 0, 4294967295.0, NULL, NULL, 0};
-    cli_opt thropt = {"threads", CLI_INT, &c->threads, 1, 256, NULL, NULL, 0};
     long seedv = 1;
-    seedopt.dest = &seedv;
+    cli_opt seedopt = {"seed", CLI_LONG, &seedv, 0, 4294967295.0, NULL, NULL, 0};
+    cli_opt thropt = {"threads", CLI_INT, &c->threads, 1, 256, NULL, NULL, 0};
+    const char *out = NULL, *mnist = NULL;
+    int help = 0;
 
-    opterr = 0;
-    optind = 1;
-    int ch, idx;
-    while ((ch = getopt_long(argc, argv, ":", lo, &idx)) != -1) {
-        if (ch == '?') {
-            const char *bad = argv[optind - 1];
-            cli_usage_error(c, "unknown flag '%s'", bad ? bad : "?");
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+            if (arg[0] == '-' && arg[1] != '\0') cli_usage_error(c, "unknown flag '%s' (flags are --name, spelled in full)", arg);
+            cli_usage_error(c, "unexpected argument '%s'", arg);
         }
-        if (ch == ':') cli_usage_error(c, "flag '%s' needs a value", argv[optind - 1]);
-        if (ch >= 2000 && ch < 2000 + nopt) { set_value(c, &c->opts[ch - 2000], optarg ? optarg : ""); continue; }
-        switch (ch) {
-        case K_SEED: set_value(c, &seedopt, optarg); given_seed = 1; break;
+        const char *name = arg + 2, *eq = strchr(name, '=');
+        size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+        int k = -1, common = -1;
+        for (int j = 0; j < nopt && k < 0; j++)
+            if (strlen(c->opts[j].name) == nlen && strncmp(c->opts[j].name, name, nlen) == 0) k = j;
+        for (int j = 0; j < K_NCOMMON && k < 0 && common < 0; j++)
+            if (strlen(common_flags[j].name) == nlen && strncmp(common_flags[j].name, name, nlen) == 0) common = j;
+        if (k < 0 && common < 0) cli_usage_error(c, "unknown flag '--%.*s' (flags are spelled in full)", (int)nlen, name);
+        int has_value = k >= 0 ? c->opts[k].type != CLI_FLAG : common_flags[common].has_value;
+        const char *val = NULL;
+        if (has_value) {
+            if (eq) val = eq + 1;
+            else if (i + 1 < argc) val = argv[++i];
+            else cli_usage_error(c, "flag '--%.*s' needs a value", (int)nlen, name);
+            if (strncmp(val, "--", 2) == 0)
+                cli_usage_error(c, "flag '--%.*s' needs a value, got the flag '%s'", (int)nlen, name, val);
+        } else if (eq) {
+            cli_usage_error(c, "flag '--%.*s' takes no value", (int)nlen, name);
+        }
+        if (k >= 0) {
+            set_value(c, &c->opts[k], val ? val : "");
+            continue;
+        }
+        common_given |= 1u << common;
+        switch (common) {
+        case K_SEED: set_value(c, &seedopt, val); break;
         case K_OUT:
-            if (!*optarg) cli_usage_error(c, "--out expects a directory");
-            c->out = optarg;
-            out_given = 1;
+            if (!*val) cli_usage_error(c, "--out expects a directory");
+            out = val;
             break;
         case K_QUICK: c->quick = 1; break;
-        case K_THREADS: set_value(c, &thropt, optarg); break;
-        case K_MNIST: c->mnist_dir = optarg; break;
-        case K_HELP: print_help(c); exit(0);
+        case K_THREADS: set_value(c, &thropt, val); break;
+        case K_MNIST:
+            if (!*val) cli_usage_error(c, "--mnist-dir expects a directory");
+            mnist = val;
+            break;
+        case K_HELP: help = 1; break;
         case K_VERSION: printf("%s %s\n", c->slug, SUITE_VERSION); exit(0);
-        default: cli_usage_error(c, "unknown flag");
         }
     }
-    if (optind < argc) cli_usage_error(c, "unexpected argument '%s'", argv[optind]);
+
+    // Defaults that are paths resolve from the repository (see cli_repo_root): the MNIST
+    // directory, program path parameters that default to data/..., and the output directory.
+    const char *env_mnist = getenv("MNIST_DIR");
+    c->mnist_dir = mnist ? mnist : env_mnist && *env_mnist ? env_mnist : cli_repo_path("data/mnist");
+    for (int j = 0; j < nopt; j++) {
+        cli_opt *o = &c->opts[j];
+        const char **s = o->dest;
+        if (o->type == CLI_STRING && !o->given && *s && strncmp(*s, "data/", 5) == 0) *s = cli_repo_path(*s);
+    }
+    if (help) {
+        print_help(c);
+        exit(0);
+    }
+    // A run by hand never writes into the published figures/data/<slug>/: without --out it goes
+    // to a fresh runs/<slug>-<date>-<time>/ (said on stderr below).
+    if (out) {
+        c->out = out;
+    } else {
+        time_t now = time(NULL);
+        char stamp[32], rel[256];
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+        snprintf(rel, sizeof rel, "runs/%s-%s", c->slug, stamp);
+        const char *base = cli_repo_path(rel);
+        // two runs started in the same second get their own directories
+        struct stat st;
+        snprintf(outbuf, sizeof outbuf, "%s", base);
+        for (int k = 2; stat(outbuf, &st) == 0 && k < 1000; k++) snprintf(outbuf, sizeof outbuf, "%s-%d", base, k);
+        c->out = outbuf;
+    }
     // A data directory the user named (flag or $MNIST_DIR) must hold MNIST: a typo should not
     // silently turn every MNIST claim into "skipped".  Only the default location may be absent
     // (then the MNIST parts are skipped with "run make data").
-    int mnist_named = cli_given(c, "mnist-dir") || (getenv("MNIST_DIR") && *getenv("MNIST_DIR"));
+    int mnist_named = mnist || (env_mnist && *env_mnist);
     if (mnist_named && !mnist_available(c->mnist_dir)) {
         fprintf(stderr, "%s: no MNIST IDX files in %s (from %s); run `make data` or point it at the IDX files\n",
-                c->slug, c->mnist_dir, cli_given(c, "mnist-dir") ? "--mnist-dir" : "$MNIST_DIR");
+                c->slug, c->mnist_dir, mnist ? "--mnist-dir" : "$MNIST_DIR");
         exit(EXIT_RUNTIME);
     }
-    (void)given_seed;
-    if (!out_given) fprintf(stderr, "%s: writing to %s/ (choose with --out; `make plot RUN=%s` draws it)\n", c->slug, c->out, c->out);
+    if (!out) {
+        const char *root = cli_repo_root();
+        if (root && !cwd_is_root(root))
+            fprintf(stderr, "%s: writing to %s/ (choose with --out; `%s/scripts/plot-run %s` draws it)\n", c->slug, c->out,
+                    root, c->out);
+        else
+            fprintf(stderr, "%s: writing to %s/ (choose with --out; `make plot RUN=%s` draws it)\n", c->slug, c->out, c->out);
+    }
     c->seed = (unsigned long)seedv;
-    free(lo);
-    lo = NULL;
     blas_set_threads(c->threads);
 }
 
 int cli_given(const cli *c, const char *name) {
     for (const cli_opt *o = c->opts; o && o->name; o++)
         if (strcmp(o->name, name) == 0) return o->given;
-    for (int i = 1; i < c->argc; i++)
-        if (strncmp(c->argv[i], "--", 2) == 0 && strncmp(c->argv[i] + 2, name, strlen(name)) == 0 &&
-            (c->argv[i][2 + strlen(name)] == '\0' || c->argv[i][2 + strlen(name)] == '='))
-            return 1;  // --name value or --name=value
+    for (int k = 0; k < K_NCOMMON; k++)
+        if (strcmp(common_flags[k].name, name) == 0) return (common_given >> k) & 1;
     return 0;
 }
 

@@ -1,11 +1,21 @@
-// cli: one table-driven flag parser for every program (a thin layer over getopt_long).
+// cli: one table-driven flag parser for every program.
 //
 // An experiment declares its parameters in one `struct params` with defaults, then a table of
 // cli_opt rows pointing into it: name, type, bounds, help.  cli_parse handles the common flags
 // of the program contract (--help --version --seed --out --quick --threads --mnist-dir), checks
-// every number with strtod/strtol and an end pointer, rejects NaN/inf and out-of-range values,
-// and on any usage error prints ONE line to stderr naming the flag and its allowed range, then
-// exits 2.  Nothing is written before parsing succeeds.
+// every number (decimal only: no hex, no surrounding spaces, no NaN/inf) and its range, and on
+// any usage error prints ONE line to stderr naming the flag and its allowed range, then exits 2.
+// Flags are matched by their full name only (no getopt-style abbreviations), and a value that
+// starts with "--" is a forgotten value (`--out --quick`), a usage error.  Nothing is written
+// before parsing succeeds.
+//
+// Paths: default data and output paths resolve from the repository (cli_repo_root), so a run
+// from any directory reads the same data and writes its runs/ in the same place.  A CLI_STRING
+// parameter whose default starts with "data/" is such a path and is resolved by cli_parse;
+// paths the user types stay relative to the current directory.
+//
+// Lost output: cli_parse registers an exit handler that flushes and closes stdout and turns a
+// write error (stdout closed, disk full) into exit status 1, since the CLAIM lines were lost.
 //
 //   static cli_opt opts[] = {
 //       {"ridge", CLI_DOUBLE, &p.ridge, 0, INFINITY, "absolute ridge delta"},
@@ -49,10 +59,10 @@ typedef struct {
     cli_opt *opts;         // table terminated by {0}
     // common flags, filled by cli_parse
     unsigned long seed;    // --seed (default 1)
-    const char *out;       // --out DIR
+    const char *out;       // --out DIR (default runs/<slug>-<date>-<time> in the repository)
     int quick;             // --quick
     int threads;           // --threads (OpenBLAS threads; default 1 for determinism)
-    const char *mnist_dir; // --mnist-dir (default $MNIST_DIR or data/mnist)
+    const char *mnist_dir; // --mnist-dir (default $MNIST_DIR, else data/mnist in the repository)
     int argc;
     char **argv;
 } cli;
@@ -65,6 +75,13 @@ int cli_given(const cli *c, const char *name);
 int cli_any_given(const cli *c);
 // Write `# name = value` for every parameter (current values) and the common flags.
 void cli_fprint_params(const cli *c, FILE *f);
+// The repository root: $SIMON_SUITE_ROOT, else the nearest ancestor of the binary's directory
+// holding experiments/ and common/cli.h (build/<slug> -> the checkout); NULL if none.
+const char *cli_repo_root(void);
+// A repository-relative path (e.g. "data/analogies/x.txt") as the program should open it: as
+// given when the current directory is the root (or no root is known, or rel is absolute),
+// else <root>/<rel> (allocated and owned by cli: never freed, it lives as long as the run).
+const char *cli_repo_path(const char *rel);
 // A usage error outside the parser (e.g. flags that conflict): one line, exit 2.
 void cli_usage_error(const cli *c, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 #endif

@@ -29,6 +29,7 @@ SS_WRAP    := -Wl,--wrap=die_at -Wl,--wrap=xmalloc_at -Wl,--wrap=xcalloc_at
 
 .PHONY: lib install uninstall-check test-predict
 all: $(B)/eigenpredict
+## lib: build/libsimsuite.so (the ss_* functions of common/simsuite.h) and build/simsuite.pc
 lib: $(SS_SO) $(B)/libsimsuite.so $(B)/simsuite.pc
 
 $(B)/pic/common/%.o: common/%.c
@@ -63,6 +64,7 @@ $(B)/simsuite.pc: tools/predict.mk | $(B)
 $(B)/eigenpredict: tools/eigenpredict.c common/simsuite.h $(B)/libcommon.a | $(B)
 	$(CC) $(CFLAGS) $(XCFLAGS) $< -o $@ $(B)/libcommon.a $(LDLIBS)
 
+## install PREFIX=DIR: the library, its header and .pc, eigenpredict and the Python module
 install: lib $(B)/eigenpredict
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(PCDIR) $(DESTDIR)$(PYDIR)/simsuite
 	install -m 644 $(SS_SO) $(DESTDIR)$(LIBDIR)/
@@ -76,6 +78,7 @@ install: lib $(B)/eigenpredict
 
 # Predictor (tests/test_predict: against krr-curves' and random-features' theory, bad input),
 # the installed library through pkg-config, and the Python module against the predictor.
+## test-predict: the predictor, library, install and Python tests alone
 test-predict: $(B)/eigenpredict $(B)/tests/test_predict lib
 	@SIM_BUILD=$(B) BLAS_EXPECT='$(BLAS)' scripts/run-tests $(B)/tests/test_predict
 	@SIM_BUILD=$(B) PYTHON='$(PYTHON)' MAKE='$(MAKE)' tools/test-install.sh
