@@ -12,7 +12,7 @@
 // time t_j = ln(1/c_j(0) - 1)/(8 gamma_j); the loss drops by 1 at each step, and the final
 // embedding is the whitened projection onto the top-d eigenvectors of Gamma.
 //
-// Algorithm (equations of specs/stepwise-ssl.md §2):
+// Algorithm (every equation is written out in paper-notes/stepwise-ssl.md):
 //   1. Build Gamma = (Xa^T Xb + Xb^T Xa)/(2n) from n pairs of views (diagonal Gamma given
 //      directly; synthetic latent data; MNIST images with shifts and pixel noise), and its top
 //      eigenpairs (gamma_j, v_j) by dsyevr.
@@ -61,10 +61,10 @@
 
 // ---- parameters ----
 //
-// One struct with the defaults of specs/stepwise-ssl.md §3.  The linear part runs on the data
+// One struct with the defaults of the default run.  The linear part runs on the data
 // chosen by `--data`; the claim series C1-C4 and C8 run on their own fixed configurations
 // (diagonal Gamma, latent data) whenever the whole program runs (`--part all`, no other flag).
-// RNG streams (common-training.md §1): 0 data, 1 init, 3 augmentations.
+// RNG streams (common/rng): 0 data, 1 init, 3 augmentations.
 struct params {
     const char *part;   // all | linear | kernel | mlp
     const char *data;   // mnist | diag | latent  (linear part)
@@ -95,7 +95,7 @@ static struct params P = {
     .width = 256, .init_scale = 0.05, .steps = 6000,
 };
 
-// Fixed configurations of the claim series (spec §5, §6) and of the MLP data (spec §3C).
+// Fixed configurations of the claim series and of the MLP data.
 #define N_EIG 40           // top eigenpairs of Gamma kept (dsyevr range 'I')
 #define DIAG_ETA_AL 1e-3   // C1: aligned, m = 30, d = 5, s_j(0) = 1e-4, to t = 9
 #define DIAG_ETA_RND 2e-3  // C2: random, m = 40, d = 10, s0 = 1e-4, to t = 12, 3 seeds
@@ -137,19 +137,19 @@ static double logistic(double gamma, double c0, double t) {
     return 1 / (1 + (1 / c0 - 1) * exp(-8 * gamma * t));
 }
 
-// Predictor P (spec §2): t_j^P = ln(1/(gamma_j s0^2 (d - j + 1)))/(8 gamma_j), j = 1..d.
+// Predictor P: t_j^P = ln(1/(gamma_j s0^2 (d - j + 1)))/(8 gamma_j), j = 1..d.
 // `scale2` is the expected squared norm of one coordinate of W(0) v_j (s0^2 for the linear
 // model; s0^2 a_j^T K a_j/(2n) in the kernel model).
 static double predict_P(double gamma, double scale2, int d, int j) {
     return log(1 / (gamma * scale2 * (d - j + 1))) / (8 * gamma);
 }
 
-// Predictor G (spec §2): c_j(0) = gamma_j r_j^2, with GD's finite-step factor.
+// Predictor G: c_j(0) = gamma_j r_j^2, with GD's finite-step factor.
 static double predict_G(double gamma, double r2, double eta) {
     return t_half(gamma, gamma * r2) * opt_discrete_time_factor(eta, 4 * gamma);
 }
 
-// ntk1b (common-numerics.md §3.4): the normalised one-hidden-layer ReLU NTK with bias, for
+// ntk1b (common/kernel): the normalised one-hidden-layer ReLU NTK with bias, for
 // unit-norm inputs with cosine g: v = (1 + g)/2, K = (v k0(v) + k1(v))/2, K(x, x) = 1.
 // common/kernel computes it from the inner products (|x|^2 = |x'|^2 = 1, x.x' = g).
 static double ntk1b(double g) {
@@ -241,7 +241,7 @@ static void make_latent(pairs *D, unsigned long seed, int m, int n, double var, 
     free(A), free(z), free(x), free(mu), free(sd), rng_free(r);
 }
 
-// MNIST pairs (spec §3A): images first..first+n-1 of the training set, pixels/255; each view is
+// MNIST pairs: images first..first+n-1 of the training set, pixels/255; each view is
 // an independent uniform integer translation (dx, dy) in {-shift..shift}^2 with zero fill, then
 // additive N(0, aug_noise^2) pixel noise; both views are centred by the mean of the
 // un-augmented images.  Only the first n images are converted (the IDX buffer is read once).
@@ -375,7 +375,7 @@ static void run_linear(const pairs *D, int d, double *W, double eta, long nsteps
         }
         if (!isfinite(L))
             DIE("%s: the loss is not finite at step %ld (t = %g); eta = %g must stay below the "
-                "stability bound 0.25/gamma_1 (spec §2)", label, k, eta * k, eta);
+                "stability bound 0.25/gamma_1", label, k, eta * k, eta);
         T->loss[k] = L;
         eig_desc(&e, Cnow, T->c + (size_t)k * d);
         if (k < nsteps) opt_gd_step((size_t)d * m, W, dW, eta);
@@ -397,7 +397,7 @@ static void measure_steps(const traj *T, double *tm) {
 }
 
 // Initial projections p_j = W(0) v_j (j = 1..d) as rows of Pm (d, d), and their Gram-Schmidt
-// residuals r_j^2 (common-training.md §6).
+// residuals r_j^2 (common/track).
 static void gs_from_init(int d, int m, const double *W0, const double *V, int K, double *r2) {
     double *Pm = XNEW(double, (size_t)d * d);
     // (W0 V_d) is (d, d) with column j = W0 v_j; Pm = its transpose.
@@ -523,7 +523,7 @@ static void apply_Z_rows(int n2, int k, const double *M, double *out) {
 }
 
 // Symmetric square root of a PSD matrix from its eigendecomposition (dsyevd), eigenvalues below
-// 1e-12 lambda_max clamped to 0 (spec §2).  Returns K^{1/2} in S (n2, n2).
+// 1e-12 lambda_max clamped to 0.  Returns K^{1/2} in S (n2, n2).
 static void sqrtm_psd(int n2, const double *Kmat, double *S) {
     double *U = XNEW(double, (size_t)n2 * n2), *w = XNEW(double, n2),
            *US = XNEW(double, (size_t)n2 * n2);
@@ -617,7 +617,7 @@ static void kernel_go(kernrun *R, const pairs *D, int d, double s0, double lr, d
     memcpy(R->gamma, gam, K * sizeof *gam);
     if (!(gam[0] > 0)) DIE("kernel: no positive contrastive eigenvalue");
     R->eta = lr > 0 ? lr : lr_factor / gam[0];
-    // Init A(0) iid N(0, s0^2/(2n)) (spec §3B), stream 1; Bt(0) = A(0) K^{1/2} U.
+    // Init A(0) iid N(0, s0^2/(2n)) (so that W(0) = A(0) Phi has the scale s0), stream 1; Bt(0) = A(0) K^{1/2} U.
     double *A0 = XNEW(double, (size_t)d * n2), *SU = XNEW(double, (size_t)n2 * n2),
            *Bt = XNEW(double, (size_t)d * n2);
     gsl_rng *rng = rng_alloc(seed, 1);
@@ -678,7 +678,7 @@ static void kernrun_free(kernrun *R) {
     traj_free(&R->T);
 }
 
-// The exact identity behind the representer form (spec §2, ssl.C6a): for any finite feature
+// The exact identity behind the representer form (ssl.C6a): for any finite feature
 // matrix Phi (n2, p), the nonzero eigenvalues of Phi^T Z Phi (p, p) and of K^{1/2} Z K^{1/2}
 // with K = Phi Phi^T agree.  Checked on random ReLU features of the given views, p = 300.
 static double feature_identity_check(const pairs *D, unsigned long seed, int nuse) {
@@ -859,7 +859,7 @@ static void final_state(const pairs *D, const linrun *R, double *Od, double *nor
     free(Wc), free(s), free(VT), free(QV), free(C), free(WG), free(A), free(Bm);
 }
 
-// Is mode j "separated": gamma_{j-1}/gamma_j >= 1.05 and gamma_j/gamma_{j+1} >= 1.05 (spec C5)?
+// Is mode j "separated": gamma_{j-1}/gamma_j >= 1.05 and gamma_j/gamma_{j+1} >= 1.05 (ssl.C5)?
 static int separated(const double *g, int K, int j) {
     if (j > 0 && g[j - 1] / g[j] < 1.05) return 0;
     if (j + 1 < K && g[j] / g[j + 1] < 1.05) return 0;
@@ -877,7 +877,7 @@ static void print_table(const char *title, int d, const double *gamma, const dou
 
 // ---- output ----
 //
-// Trajectories on the snapshot grid (200 uniform + 200 log-spaced steps, common-training.md §6).
+// Trajectories on the snapshot grid (200 uniform + 200 log-spaced steps, common/track).
 static void write_traj(const cli *c, const char *name, const char *claims, const traj *T,
                        const double *gamma, const double *r2, int with_theory) {
     tsv *t = tsv_open(c, name, claims);
@@ -963,7 +963,7 @@ int main(int argc, char **argv) {
     // The claim series C1-C4, C8 run in the whole-program run; a user's own series skips them.
     int do_claim_series = do_all && (!given || (cli_given(&c, "part") && !cli_given(&c, "data") &&
                                                 !cli_given(&c, "d") && !cli_given(&c, "s0")));
-    // Quick sizes (spec §5).
+    // Quick sizes.
     if (quick) {
         if (!cli_given(&c, "n")) P.n = 100;
         if (!cli_given(&c, "d")) P.d = 4;
@@ -1083,10 +1083,10 @@ int main(int argc, char **argv) {
         final_state(&L, &R6, &Od, &nCI, &relW);
         double Od3, nCI3, relW3;
         final_state(&L, &R3, &Od3, &nCI3, &relW3);
-        // The finite-gap residual (spec §2): the part of W along v_5 freezes at ~ c0^((1 - g5/g4)/2).
-        printf("# C4: gap gamma_4/gamma_5 = %.3f (spec: about 5); residual scale c0^((1-g5/g4)/2) "
+        // The finite-gap residual: the part of W along v_5 freezes at ~ c0^((1 - g5/g4)/2).
+        printf("# C4: gap gamma_4/gamma_5 = %.3f (built in: %.3g); residual scale c0^((1-g5/g4)/2) "
                "with c0 = gamma_4 s0^2: %.3g (s0 = 1e-6), %.3g (s0 = 1e-3)\n",
-               R6.gamma[3] / R6.gamma[4], pow(R6.gamma[3] * 1e-12, 0.5 * (1 - R6.gamma[4] / R6.gamma[3])),
+               R6.gamma[3] / R6.gamma[4], LAT_GAP, pow(R6.gamma[3] * 1e-12, 0.5 * (1 - R6.gamma[4] / R6.gamma[3])),
                pow(R6.gamma[3] * 1e-6, 0.5 * (1 - R6.gamma[4] / R6.gamma[3])));
         claim_check("ssl.C4a", CLAIM_EXPERIMENT, relW < 1e-3, "latent, s0 = 1e-6: |W^T W - V_d G_d^-1 V_d^T|_F / |.|_F", relW, "1e-3");
         claim_check("ssl.C4b", CLAIM_EXPERIMENT, nCI < 1e-3, "latent, s0 = 1e-6: |C - I|_F", nCI, "1e-3");
