@@ -109,7 +109,7 @@ do for [fmt in "png svg"] {
     set xlabel "epoch"
     set ylabel "singular value s_k of W"
     set yrange [1e-10:1e2]
-    set key bottom right maxrows 6
+    set key bottom right maxrows 3 font ",9"
     if (sg) {
         do for [k=1:3] { set arrow from esc[k], graph 0 to esc[k], graph 1 nohead dt 2 lw 1 lc rgb kc(k) }
         if (sgl) {
@@ -170,7 +170,7 @@ do for [fmt in "png svg"] {
     set ylabel "top-1 accuracy (3CosAdd)"
     set yrange [0:0.7]
     set xrange [1:500]
-    set key top left
+    set key top left font ",9"
     if (txa) {
         nf = ncols("text_analogy_d.tsv") - 3
         hat = have("text_analogy_t.tsv")
@@ -178,7 +178,7 @@ do for [fmt in "png svg"] {
         do for [j=1:nf] { fok[j] = hascol("text_analogy_d.tsv", 3 + j) }
         fname(j) = system(sprintf("awk -F'\t' '!/^#/ {print $%d; exit}' '%s'", 3 + j, f("text_analogy_d.tsv")))[5:]
         plot f("text_analogy_d.tsv") using 1:3 with linespoints lw 3 pt 7 lc rgb '#000000' title "closed form V_dΛ_d^{1/2}, total", \
-             for [j=1:nf] f("text_analogy_d.tsv") using 1:(fok[j] ? column(3+j) : NaN) with lines lw 1.5 lc rgb (fok[j] ? kc(j) : '#ffffff') title (fok[j] ? fname(j) : fname(j).": no question in the vocabulary, not drawn") noenhanced, \
+             for [j=1:nf] f("text_analogy_d.tsv") using 1:(fok[j] ? column(3+j) : NaN) with lines lw 1.5 lc rgb (fok[j] ? kc(j) : '#ffffff') title (fok[j] ? fname(j) : fname(j)." (no question in vocab.: not drawn)") noenhanced, \
              (hat ? f("text_analogy_t.tsv") : f("text_analogy_d.tsv")) using (hat && $2 > 0 ? $2 : NaN):3 with points pt 2 ps 1.5 lw 2 lc rgb C[2] title "trained QWEM along training"
     } else { set label 1 "QWEM on text: ".notrun at graph 0.3, 0.5; plot [1:2][0:1] NaN notitle; unset label 1 }
     # (c) eigenvector words
