@@ -115,7 +115,7 @@ do for [fmt in "png svg"] {
         set y2tics 1 nomirror
         set ytics nomirror
         set y2label "loss (grey)"
-        set key at graph 0.66, graph 0.75 right font ",10"
+        set key center center font ",10"
         plot kt using 1:2 axes x1y2 with lines lw 1.5 lc rgb '#bbbbbb' title "loss (right axis)", \
              for [j=1:kd] kt using 1:(column(2 + j)) with lines lw 2.5 lc rgb MC[(j - 1) % 16 + 1] title (j == 1 ? "GD, one colour per j" : ""), \
              for [j=1:kd] kt using 1:(column(2 + kd + j)) with lines dt 2 lw 1.5 lc rgb '#000000' title (j == 1 ? "theory (predictor G)" : "")
