@@ -123,7 +123,7 @@ do for [fmt in "png svg"] {
              NaN with lines dt 2 lw 1 lc rgb '#888888' title "escapes of s_1, s_2, s_3", \
              f("sgns_traj.tsv") using 1:(sgl ? 1e3 * (1 - column(2 + ns)) : NaN) axes x1y2 with linespoints lw 2.5 pt 7 ps 0.5 lc rgb '#444444' title "SGNS loss decrease (right)"
         unset y2label; unset y2tics; set ytics mirror
-    } else { set label 1 "SGNS part: ".notrun at graph 0.3, 0.5; plot [1:2][0:1] NaN notitle; unset label 1 }
+    } else { set label 1 "SGNS part: ".notrun at graph 0.3, 0.5; plot [1:2][0.1:1] NaN notitle; unset label 1 }
     unset arrow
     unset logscale y
     set format y "%g"
@@ -160,7 +160,7 @@ do for [fmt in "png svg"] {
              ft using 1:(txs && $1 >= 2 && $1 <= 100 ? $3/l1t : NaN) with lines lw 2 lc rgb '#000000' title (txs ? "power-law fit, k = 2..100" : ""), \
              fs using 1:(sys && $3 > 0 ? $3/l1s : NaN) with lines lw 2 lc rgb C[2] title (sys ? "synthetic, exact (WHT)" : ""), \
              fs using 1:(sys && $2 > 0 ? $2/l1s : NaN) with points pt 6 ps 1 lc rgb C[2] title (sys ? "synthetic, sampled" : "")
-    } else { set label 1 notrun at graph 0.3, 0.5; plot [1:2][0:1] NaN notitle; unset label 1 }
+    } else { set label 1 notrun at graph 0.3, 0.5; plot [1:2][0.1:1] NaN notitle; unset label 1 }
     unset logscale y
     set format y "%g"
     # (b) analogy accuracy against d and along training; a family with no question in the
