@@ -90,7 +90,7 @@ do for [fmt in "png svg"] {
              lt using 1:2 with lines lw 3 lc rgb '#0072B2' title "GD (experiment)", \
              lt using 1:(sum [j=1:d] (1 - column(2 + d + j))**2) with lines dt 2 lw 1.5 lc rgb '#000000' title "theory Σ_j (1 - c_j(t))^2"
         unset arrow
-    } else { set title "(a) linear BT: loss"; set label 1 "linear part: ".notrun at graph 0.3, 0.5; plot [0:1][0:1] NaN notitle; unset label 1 }
+    } else { set title "(a) linear BT: loss"; set label 1 "linear part: ".notrun at graph 0.3, 0.5; unset key; plot [0:1][0:1] NaN notitle; set key; unset label 1 }
 
     # (b) embedding eigenvalues, theory logistics dashed
     set ylabel "eigenvalue c_j of C"
@@ -101,7 +101,7 @@ do for [fmt in "png svg"] {
         set key bottom right font ",10"
         plot for [j=1:d] lt using 1:(column(2 + j)) with lines lw 2.5 lc rgb MC[(j - 1) % 16 + 1] title (j == 1 ? "GD, one colour per j" : ""), \
              for [j=1:d] lt using 1:(column(2 + d + j)) with lines dt 2 lw 1.5 lc rgb '#000000' title (j == 1 ? "theory: logistic from predictor G" : "")
-    } else { set title "(b) linear BT: eigenvalues of C"; set label 1 "linear part: ".notrun at graph 0.3, 0.5; plot [0:1][0:1] NaN notitle; unset label 1 }
+    } else { set title "(b) linear BT: eigenvalues of C"; set label 1 "linear part: ".notrun at graph 0.3, 0.5; unset key; plot [0:1][0:1] NaN notitle; set key; unset label 1 }
 
     # (c) kernel version, loss on the right axis, log time (step 1 is ~30x earlier than step 2)
     if (hk) {
@@ -124,7 +124,7 @@ do for [fmt in "png svg"] {
         set ytics mirror
         unset logscale x
         set format x "%g"
-    } else { set title "(c) kernel version"; set label 1 "kernel part: ".notrun at graph 0.3, 0.5; plot [0:1][0:1] NaN notitle; unset label 1 }
+    } else { set title "(c) kernel version"; set label 1 "kernel part: ".notrun at graph 0.3, 0.5; unset key; plot [0:1][0:1] NaN notitle; set key; unset label 1 }
 
     # (d), (e) MLP small vs standard init, same axes
     do for [panel=1:2] {
@@ -154,7 +154,7 @@ do for [fmt in "png svg"] {
         } else {
             set title (panel == 1 ? "(d) ReLU MLP, small init" : "(e) ReLU MLP, standard init")
             set label 1 (panel == 1 ? "MLP part: " : "standard-init MLP: ").notrun at graph 0.25, 0.5
-            plot [0:1][0:1] NaN notitle
+            unset key; plot [0:1][0:1] NaN notitle; set key
             unset label 1
         }
     }
@@ -180,7 +180,7 @@ do for [fmt in "png svg"] {
              fk using (hk ? $3 : NaN):5 with points pt 4 ps 1.2 lc rgb '#D55E00' title (hk ? "kernel, predictor P" : "")
         unset logscale
         set format xy "%g"
-    } else { set label 1 "linear and kernel parts: ".notrun at graph 0.2, 0.5; plot [0:1][0:1] NaN notitle; unset label 1 }
+    } else { set label 1 "linear and kernel parts: ".notrun at graph 0.2, 0.5; unset key; plot [0:1][0:1] NaN notitle; set key; unset label 1 }
     unset multiplot
     unset output
 }

@@ -18,7 +18,8 @@
 //      M*_ij = 2 (P_ij - P_i P_j) / (P_ij + P_i P_j).  Top eigenpairs by the subset solver
 //      (dsyevr range 'I'), never a full decomposition.
 //   3. QWEM gradient descent: W <- W + h [M* W - W (W^T W)] from W(0) ~ N(0, s^2/d),
-//      h = min(0.1/lambda_1, 1/|lambda_min|); singular values and loss every step; step times
+//      h = min(0.1/lambda_1, 1/|lambda_min|); singular values, each eigenmode's strength
+//      |W^T v_k|^2 and the loss every step; mode k's step time (its strength crossing lambda_k/2)
 //      against predictors P (population) and G (init-aware Gram-Schmidt, with the Euler factor).
 //   4. Real text (the registry corpus: Brown + Austen + KJV, V = 1000): the same, plus the
 //      closed-form embedding V_d Lambda_d^{1/2}, analogy accuracy against d and along training,
@@ -34,8 +35,8 @@
 // Run:  build/word2vec-steps                      (everything; needs `make data` for text)
 //       build/word2vec-steps --part synthetic --K 8 --eps0 0.6
 //       CORPUS=wiki8.txt.xz build/word2vec-steps --part qwem --vocab 3000 --dim 50
-// Runtime (2-core box, one BLAS thread): default 14 s CPU (45-75 s wall when the box is shared;
-// tied SGNS is about half); --quick 0.5 s CPU.
+// Runtime (2-core box, one BLAS thread): default 18 s CPU (about 1 min wall when the box is
+// shared; tied SGNS is about half); --quick 0.4 s CPU.
 #define _GNU_SOURCE
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_randist.h>

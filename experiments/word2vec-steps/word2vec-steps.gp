@@ -65,7 +65,7 @@ do for [fmt in "png svg"] {
         plot for [k=1:ds] f("synth_traj.tsv") using ($1/t1s):(column(2+2*ds+k)/lams[k]) with lines lw 2.5 lc rgb kc(k) title (k == 1 ? "experiment (GD on the sampled M^*)" : ""), \
              for [k=1:ds] f("synth_traj.tsv") using ($1/t1s):(column(2+ds+k)/lams[k]) with lines dt 3 lw 2 lc rgb '#000000' title (k == 1 ? "logistic theory, predictor G" : ""), \
              NaN with lines dt 2 lw 1 lc rgb '#888888' title "predicted step times τ_k^G"
-    } else { set label 1 "synthetic part: ".notrun at graph 0.3, 0.5; plot [1:2][0:1] NaN notitle; unset label 1 }
+    } else { set label 1 "synthetic part: ".notrun at graph 0.3, 0.5; unset key; plot [1:2][0:1] NaN notitle; set key; unset label 1 }
     unset arrow
     # (b) synthetic loss and analogy accuracy
     set title "(b) synthetic: loss plateaus, analogy accuracy doubles per step"
@@ -84,7 +84,7 @@ do for [fmt in "png svg"] {
              NaN with lines dt 3 lw 1 lc rgb '#888888' title "predicted plateaus 1 - Σ_{j≤k} λ_j^2/|M^*|^2", \
              f("synth_analogy.tsv") using ($1/t1s):($4 > 0 ? $4 : NaN) axes x1y2 with steps lw 2 lc rgb C[2] title "tie-expected accuracy, closed form (right)", \
              f("synth_analogy.tsv") using ($1/t1s):3 axes x1y2 with points pt 7 ps 0.8 lc rgb C[3] title "trained W accuracy (right)"
-    } else { set label 1 "synthetic part: ".notrun at graph 0.3, 0.5; plot [1:2][0:1] NaN notitle; unset label 1 }
+    } else { set label 1 "synthetic part: ".notrun at graph 0.3, 0.5; unset key; plot [1:2][0:1] NaN notitle; set key; unset label 1 }
     unset arrow
     unset y2label; unset y2tics; unset logscale y2; set ytics mirror; set ytics autofreq
     # (c) real text QWEM: each eigenmode's strength, sqrt(|W^T v_k|^2), against the theory
@@ -98,7 +98,7 @@ do for [fmt in "png svg"] {
     if (txt) {
         plot for [k=1:dt] f("text_traj.tsv") using ($1/t1t):(sqrt(column(2+2*dt+k))) with lines lw 2 lc rgb kc(k) title (k == 1 ? "experiment" : ""), \
              for [k=1:dt] f("text_traj.tsv") using ($1/t1t):(sqrt(column(2+dt+k))) with lines dt 3 lw 1.5 lc rgb '#000000' title (k == 1 ? "theory (predictor G)" : "")
-    } else { set label 1 "QWEM on text: ".notrun at graph 0.3, 0.5; plot [1:2][0:1] NaN notitle; unset label 1 }
+    } else { set label 1 "QWEM on text: ".notrun at graph 0.3, 0.5; unset key; plot [1:2][0:1] NaN notitle; set key; unset label 1 }
     # (d) tied SGNS: singular values (left, log) and the loss decrease (right)
     set title "(d) tied SGNS word2vec from small init"
     if (sg) { set title sprintf("(d) tied SGNS word2vec from small init (%s)", sgwhere) noenhanced }
@@ -123,7 +123,7 @@ do for [fmt in "png svg"] {
              NaN with lines dt 2 lw 1 lc rgb '#888888' title "escapes of s_1, s_2, s_3", \
              f("sgns_traj.tsv") using 1:(sgl ? 1e3 * (1 - column(2 + ns)) : NaN) axes x1y2 with linespoints lw 2.5 pt 7 ps 0.5 lc rgb '#444444' title "SGNS loss decrease (right)"
         unset y2label; unset y2tics; set ytics mirror
-    } else { set label 1 "SGNS part: ".notrun at graph 0.3, 0.5; plot [1:2][0.1:1] NaN notitle; unset label 1 }
+    } else { set label 1 "SGNS part: ".notrun at graph 0.3, 0.5; unset key; plot [1:2][0.1:1] NaN notitle; set key; unset label 1 }
     unset arrow
     unset logscale y
     set format y "%g"
@@ -160,7 +160,7 @@ do for [fmt in "png svg"] {
              ft using 1:(txs && $1 >= 2 && $1 <= 100 ? $3/l1t : NaN) with lines lw 2 lc rgb '#000000' title (txs ? "power-law fit, k = 2..100" : ""), \
              fs using 1:(sys && $3 > 0 ? $3/l1s : NaN) with lines lw 2 lc rgb C[2] title (sys ? "synthetic, exact (WHT)" : ""), \
              fs using 1:(sys && $2 > 0 ? $2/l1s : NaN) with points pt 6 ps 1 lc rgb C[2] title (sys ? "synthetic, sampled" : "")
-    } else { set label 1 notrun at graph 0.3, 0.5; plot [1:2][0.1:1] NaN notitle; unset label 1 }
+    } else { set label 1 notrun at graph 0.3, 0.5; unset key; plot [1:2][0.1:1] NaN notitle; set key; unset label 1 }
     unset logscale y
     set format y "%g"
     # (b) analogy accuracy against d and along training; a family with no question in the
@@ -180,7 +180,7 @@ do for [fmt in "png svg"] {
         plot f("text_analogy_d.tsv") using 1:3 with linespoints lw 3 pt 7 lc rgb '#000000' title "closed form V_dΛ_d^{1/2}, total", \
              for [j=1:nf] f("text_analogy_d.tsv") using 1:(fok[j] ? column(3+j) : NaN) with lines lw 1.5 lc rgb (fok[j] ? kc(j) : '#ffffff') title (fok[j] ? fname(j) : fname(j)." (no question in vocab.: not drawn)") noenhanced, \
              (hat ? f("text_analogy_t.tsv") : f("text_analogy_d.tsv")) using (hat && $2 > 0 ? $2 : NaN):3 with points pt 2 ps 1.5 lw 2 lc rgb C[2] title "trained QWEM along training"
-    } else { set label 1 "QWEM on text: ".notrun at graph 0.3, 0.5; plot [1:2][0:1] NaN notitle; unset label 1 }
+    } else { set label 1 "QWEM on text: ".notrun at graph 0.3, 0.5; unset key; plot [1:2][0:1] NaN notitle; set key; unset label 1 }
     # (c) eigenvector words
     set title "(c) the words at both ends of M^*'s top eigenvectors"
     unset logscale x
@@ -195,7 +195,7 @@ do for [fmt in "png svg"] {
     set arrow from graph 0, first 0 to graph 1, first 0 nohead lc rgb '#aaaaaa'
     if (txw) {
         plot f("text_eigwords.tsv") using ($1 <= 4 ? $1 : NaN):(strcol(3) eq "+" ? 11 - $4 : -$4):5 with labels font ",9" notitle
-    } else { set label 1 "QWEM on text: ".notrun at graph 0.3, 0.5; plot [1:2][0:1] NaN notitle; unset label 1 }
+    } else { set label 1 "QWEM on text: ".notrun at graph 0.3, 0.5; unset key; plot [1:2][0:1] NaN notitle; set key; unset label 1 }
     unset arrow
     set ytics
     unset multiplot
