@@ -53,6 +53,8 @@ void analogy_result_free(analogy_result *r);
 // predicted).  Ids must be < V.  Returns 0, or nonzero if an id is out of range.
 int analogy_eval(const analogy_set *s, const double *W, int V, int d, analogy_result *r);
 // Accuracy helpers: correct/scored (0 when nothing was scored) and coverage scored/total.
+// A family with n_scored == 0 has no accuracy: a caller that draws or tabulates per-family
+// accuracies checks n_scored first (word2vec-steps writes nan there), rather than show the 0.
 double analogy_acc(const analogy_result *r, int f);
 double analogy_tie_acc(const analogy_result *r, int f);
 double analogy_coverage(const analogy_result *r, int f);

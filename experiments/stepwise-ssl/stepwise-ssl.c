@@ -12,7 +12,7 @@
 // time t_j = ln(1/c_j(0) - 1)/(8 gamma_j); the loss drops by 1 at each step, and the final
 // embedding is the whitened projection onto the top-d eigenvectors of Gamma.
 //
-// Algorithm (equations of specs/stepwise-ssl.md §2):
+// Algorithm (every equation is written out in paper-notes/stepwise-ssl.md):
 //   1. Build Gamma = (Xa^T Xb + Xb^T Xa)/(2n) from n pairs of views (diagonal Gamma given
 //      directly; synthetic latent data; MNIST images with shifts and pixel noise), and its top
 //      eigenpairs (gamma_j, v_j) by dsyevr.
@@ -61,10 +61,10 @@
 
 // ---- parameters ----
 //
-// One struct with the defaults of specs/stepwise-ssl.md §3.  The linear part runs on the data
+// One struct with the defaults of the default run.  The linear part runs on the data
 // chosen by `--data`; the claim series C1-C4 and C8 run on their own fixed configurations
 // (diagonal Gamma, latent data) whenever the whole program runs (`--part all`, no other flag).
-// RNG streams (common-training.md §1): 0 data, 1 init, 3 augmentations.
+// RNG streams (common/rng): 0 data, 1 init, 3 augmentations.
 struct params {
     const char *part;   // all | linear | kernel | mlp
     const char *data;   // mnist | diag | latent  (linear part)
@@ -95,7 +95,7 @@ static struct params P = {
     .width = 256, .init_scale = 0.05, .steps = 6000,
 };
 
-// Fixed configurations of the claim series (spec §5, §6) and of the MLP data (spec §3C).
+// Fixed configurations of the claim series and of the MLP data.
 #define N_EIG 40           // top eigenpairs of Gamma kept (dsyevr range 'I')
 #define DIAG_ETA_AL 1e-3   // C1: aligned, m = 30, d = 5, s_j(0) = 1e-4, to t = 9
 #define DIAG_ETA_RND 2e-3  // C2: random, m = 40, d = 10, s0 = 1e-4, to t = 12, 3 seeds
@@ -103,6 +103,7 @@ static struct params P = {
 #define LAT_N 2000
 #define LAT_D 4
 #define LAT_VAR 0.6        // latent variances 0.6^k
+#define LAT_GAP 5.0        // C4/C8 data: the variance drops by this factor after latent d (gamma_4/gamma_5)
 #define LAT_NOISE 0.3      // view noise x + 0.3 eps
 #define MLP_M 32           // MLP data: latent, m = 32, n = 300, d = 6, eta = 0.04
 #define MLP_N 300
@@ -136,19 +137,19 @@ static double logistic(double gamma, double c0, double t) {
     return 1 / (1 + (1 / c0 - 1) * exp(-8 * gamma * t));
 }
 
-// Predictor P (spec §2): t_j^P = ln(1/(gamma_j s0^2 (d - j + 1)))/(8 gamma_j), j = 1..d.
+// Predictor P: t_j^P = ln(1/(gamma_j s0^2 (d - j + 1)))/(8 gamma_j), j = 1..d.
 // `scale2` is the expected squared norm of one coordinate of W(0) v_j (s0^2 for the linear
 // model; s0^2 a_j^T K a_j/(2n) in the kernel model).
 static double predict_P(double gamma, double scale2, int d, int j) {
     return log(1 / (gamma * scale2 * (d - j + 1))) / (8 * gamma);
 }
 
-// Predictor G (spec §2): c_j(0) = gamma_j r_j^2, with GD's finite-step factor.
+// Predictor G: c_j(0) = gamma_j r_j^2, with GD's finite-step factor.
 static double predict_G(double gamma, double r2, double eta) {
     return t_half(gamma, gamma * r2) * opt_discrete_time_factor(eta, 4 * gamma);
 }
 
-// ntk1b (common-numerics.md §3.4): the normalised one-hidden-layer ReLU NTK with bias, for
+// ntk1b (common/kernel): the normalised one-hidden-layer ReLU NTK with bias, for
 // unit-norm inputs with cosine g: v = (1 + g)/2, K = (v k0(v) + k1(v))/2, K(x, x) = 1.
 // common/kernel computes it from the inner products (|x|^2 = |x'|^2 = 1, x.x' = g).
 static double ntk1b(double g) {
@@ -191,19 +192,41 @@ static void make_diag(pairs *D, int m, double gamma1, double r) {
     for (int j = 0; j < m; j++) D->Gamma[j * m + j] = gamma1 * pow(r, j);
 }
 
-// Synthetic latent data (spec §3C): x = A z, A iid N(0, 1/m) (m, m), z ~ N(0, diag(var^k)),
-// views x + noise eps, eps ~ N(0, I).  Data stream 0.
-static void make_latent(pairs *D, unsigned long seed, int m, int n, double var, double noise) {
+// Synthetic latent data: x = A z, z ~ N(0, diag(sigma_k^2)), views x + noise eps, eps ~ N(0, I).
+// Data stream 0.  Two flavours:
+//   gap_at < 0 (the MLP data): A iid N(0, 1/m), sigma_k^2 = var^k.  Gamma's spectrum is then a
+//     random mixture of the variances (gamma_4/gamma_5 = 2.03 at seed 1, 1.3-2.5 over seeds).
+//   gap_at = d (the final-state data of ssl.C4/C8): A a Haar-random rotation, so that Gamma's
+//     population eigenvalues ARE the variances, and sigma_k^2 = var^k for k < d, then a drop by
+//     `gap`: sigma_d^2 = sigma_{d-1}^2 / gap, and var^k-ratios again after it.  gamma_d/gamma_{d+1}
+//     is then `gap` up to sampling (n = 2000 pairs: a few %) at every seed.
+static void make_latent(pairs *D, unsigned long seed, int m, int n, double var, double noise, int gap_at,
+                        double gap) {
     memset(D, 0, sizeof *D);
     D->n = n, D->m = m;
     gsl_rng *r = rng_alloc(seed, 0);
     double *A = XNEW(double, (size_t)m * m), *z = XNEW(double, m), *x = XNEW(double, (size_t)n * m),
-           *mu = XNEW(double, m);
+           *mu = XNEW(double, m), *sd = XNEW(double, m);
     for (int i = 0; i < m * m; i++) A[i] = rng_normal(r) / sqrt(m);
+    for (int k = 0; k < m; k++) sd[k] = pow(var, 0.5 * k);
+    if (gap_at >= 0) {
+        // Haar rotation: modified Gram-Schmidt on the Gaussian columns (QR with positive R diagonal).
+        for (int j = 0; j < m; j++) {
+            for (int i = 0; i < j; i++) {
+                double dot = 0;
+                for (int k = 0; k < m; k++) dot += A[k * m + i] * A[k * m + j];
+                for (int k = 0; k < m; k++) A[k * m + j] -= dot * A[k * m + i];
+            }
+            double nr = 0;
+            for (int k = 0; k < m; k++) nr += A[k * m + j] * A[k * m + j];
+            for (int k = 0; k < m; k++) A[k * m + j] /= sqrt(nr);
+        }
+        for (int k = gap_at; k < m; k++) sd[k] = pow(var, 0.5 * (k - 1)) / sqrt(gap);
+    }
     D->Xa = XNEW(double, (size_t)n * m);
     D->Xb = XNEW(double, (size_t)n * m);
     for (int i = 0; i < n; i++) {
-        for (int k = 0; k < m; k++) z[k] = pow(var, 0.5 * k) * rng_normal(r);
+        for (int k = 0; k < m; k++) z[k] = sd[k] * rng_normal(r);
         cblas_dgemv(CblasRowMajor, CblasNoTrans, m, m, 1.0, A, m, z, 1, 0.0, x + (size_t)i * m, 1);
         for (int k = 0; k < m; k++) {
             D->Xa[(size_t)i * m + k] = x[(size_t)i * m + k] + noise * rng_normal(r);
@@ -215,10 +238,10 @@ static void make_latent(pairs *D, unsigned long seed, int m, int n, double var, 
     for (int i = 0; i < n; i++)
         for (int k = 0; k < m; k++) D->Xa[(size_t)i * m + k] -= mu[k], D->Xb[(size_t)i * m + k] -= mu[k];
     build_gamma(D);
-    free(A), free(z), free(x), free(mu), rng_free(r);
+    free(A), free(z), free(x), free(mu), free(sd), rng_free(r);
 }
 
-// MNIST pairs (spec §3A): images first..first+n-1 of the training set, pixels/255; each view is
+// MNIST pairs: images first..first+n-1 of the training set, pixels/255; each view is
 // an independent uniform integer translation (dx, dy) in {-shift..shift}^2 with zero fill, then
 // additive N(0, aug_noise^2) pixel noise; both views are centred by the mean of the
 // un-augmented images.  Only the first n images are converted (the IDX buffer is read once).
@@ -352,7 +375,7 @@ static void run_linear(const pairs *D, int d, double *W, double eta, long nsteps
         }
         if (!isfinite(L))
             DIE("%s: the loss is not finite at step %ld (t = %g); eta = %g must stay below the "
-                "stability bound 0.25/gamma_1 (spec §2)", label, k, eta * k, eta);
+                "stability bound 0.25/gamma_1", label, k, eta * k, eta);
         T->loss[k] = L;
         eig_desc(&e, Cnow, T->c + (size_t)k * d);
         if (k < nsteps) opt_gd_step((size_t)d * m, W, dW, eta);
@@ -374,7 +397,7 @@ static void measure_steps(const traj *T, double *tm) {
 }
 
 // Initial projections p_j = W(0) v_j (j = 1..d) as rows of Pm (d, d), and their Gram-Schmidt
-// residuals r_j^2 (common-training.md §6).
+// residuals r_j^2 (common/track).
 static void gs_from_init(int d, int m, const double *W0, const double *V, int K, double *r2) {
     double *Pm = XNEW(double, (size_t)d * d);
     // (W0 V_d) is (d, d) with column j = W0 v_j; Pm = its transpose.
@@ -500,7 +523,7 @@ static void apply_Z_rows(int n2, int k, const double *M, double *out) {
 }
 
 // Symmetric square root of a PSD matrix from its eigendecomposition (dsyevd), eigenvalues below
-// 1e-12 lambda_max clamped to 0 (spec §2).  Returns K^{1/2} in S (n2, n2).
+// 1e-12 lambda_max clamped to 0.  Returns K^{1/2} in S (n2, n2).
 static void sqrtm_psd(int n2, const double *Kmat, double *S) {
     double *U = XNEW(double, (size_t)n2 * n2), *w = XNEW(double, n2),
            *US = XNEW(double, (size_t)n2 * n2);
@@ -594,7 +617,7 @@ static void kernel_go(kernrun *R, const pairs *D, int d, double s0, double lr, d
     memcpy(R->gamma, gam, K * sizeof *gam);
     if (!(gam[0] > 0)) DIE("kernel: no positive contrastive eigenvalue");
     R->eta = lr > 0 ? lr : lr_factor / gam[0];
-    // Init A(0) iid N(0, s0^2/(2n)) (spec §3B), stream 1; Bt(0) = A(0) K^{1/2} U.
+    // Init A(0) iid N(0, s0^2/(2n)) (so that W(0) = A(0) Phi has the scale s0), stream 1; Bt(0) = A(0) K^{1/2} U.
     double *A0 = XNEW(double, (size_t)d * n2), *SU = XNEW(double, (size_t)n2 * n2),
            *Bt = XNEW(double, (size_t)d * n2);
     gsl_rng *rng = rng_alloc(seed, 1);
@@ -655,7 +678,7 @@ static void kernrun_free(kernrun *R) {
     traj_free(&R->T);
 }
 
-// The exact identity behind the representer form (spec §2, ssl.C6a): for any finite feature
+// The exact identity behind the representer form (ssl.C6a): for any finite feature
 // matrix Phi (n2, p), the nonzero eigenvalues of Phi^T Z Phi (p, p) and of K^{1/2} Z K^{1/2}
 // with K = Phi Phi^T agree.  Checked on random ReLU features of the given views, p = 300.
 static double feature_identity_check(const pairs *D, unsigned long seed, int nuse) {
@@ -739,11 +762,13 @@ static void run_mlp(const pairs *D, int h, int d, double alpha, double eta, long
 // of consecutive measured step times; the final state compares W^T W with V_d Gamma_d^{-1} V_d^T.
 
 // Loss at the midpoints between consecutive measured step times (and between 0 and the first):
-// the largest |L - (d - k)| over the steps that happened.  Also the §7 plateau detector value
-// (flattest sample) for the note.
-static double plateau_dev(const linrun *R, double *dev_flat, double *dev_theory) {
+// the largest |L - (d - k)| over the steps that happened (returned); the same for the theory's
+// own loss, the sum of the predictor-G logistics, |L_th - (d - k)| (*dev_theory); the
+// measured loss against that theory, |L - L_th| (*dev_meas_th); and the plateau detector value
+// (flattest sample between steps, steps_plateau) for the note (*dev_flat).
+static double plateau_dev(const linrun *R, double *dev_flat, double *dev_theory, double *dev_meas_th) {
     int d = R->d;
-    double worst = 0, worst_flat = 0, worst_th = 0, prev = 0;
+    double worst = 0, worst_flat = 0, worst_th = 0, worst_mt = 0, prev = 0;
     for (int k = 0; k < d; k++) {
         if (!isfinite(R->tm[k])) break;
         double mid = 0.5 * (prev + R->tm[k]);
@@ -756,6 +781,7 @@ static double plateau_dev(const linrun *R, double *dev_flat, double *dev_theory)
             Lth += (1 - cj) * (1 - cj);
         }
         worst_th = fmax(worst_th, fabs(Lth - (d - k)));
+        worst_mt = fmax(worst_mt, fabs(loss_at(&R->T, mid) - Lth));
         if (k > 0) {
             double v = steps_plateau(R->T.t, R->T.loss, R->T.nsteps + 1, prev, R->tm[k], NULL);
             if (isfinite(v)) worst_flat = fmax(worst_flat, fabs(v - (d - k)));
@@ -764,6 +790,7 @@ static double plateau_dev(const linrun *R, double *dev_flat, double *dev_theory)
     }
     if (dev_flat) *dev_flat = worst_flat;
     if (dev_theory) *dev_theory = worst_th;
+    if (dev_meas_th) *dev_meas_th = worst_mt;
     return worst;
 }
 
@@ -832,7 +859,7 @@ static void final_state(const pairs *D, const linrun *R, double *Od, double *nor
     free(Wc), free(s), free(VT), free(QV), free(C), free(WG), free(A), free(Bm);
 }
 
-// Is mode j "separated": gamma_{j-1}/gamma_j >= 1.05 and gamma_j/gamma_{j+1} >= 1.05 (spec C5)?
+// Is mode j "separated": gamma_{j-1}/gamma_j >= 1.05 and gamma_j/gamma_{j+1} >= 1.05 (ssl.C5)?
 static int separated(const double *g, int K, int j) {
     if (j > 0 && g[j - 1] / g[j] < 1.05) return 0;
     if (j + 1 < K && g[j] / g[j + 1] < 1.05) return 0;
@@ -850,7 +877,7 @@ static void print_table(const char *title, int d, const double *gamma, const dou
 
 // ---- output ----
 //
-// Trajectories on the snapshot grid (200 uniform + 200 log-spaced steps, common-training.md §6).
+// Trajectories on the snapshot grid (200 uniform + 200 log-spaced steps, common/track).
 static void write_traj(const cli *c, const char *name, const char *claims, const traj *T,
                        const double *gamma, const double *r2, int with_theory) {
     tsv *t = tsv_open(c, name, claims);
@@ -936,7 +963,7 @@ int main(int argc, char **argv) {
     // The claim series C1-C4, C8 run in the whole-program run; a user's own series skips them.
     int do_claim_series = do_all && (!given || (cli_given(&c, "part") && !cli_given(&c, "data") &&
                                                 !cli_given(&c, "d") && !cli_given(&c, "s0")));
-    // Quick sizes (spec §5).
+    // Quick sizes.
     if (quick) {
         if (!cli_given(&c, "n")) P.n = 100;
         if (!cli_given(&c, "d")) P.d = 4;
@@ -979,14 +1006,19 @@ int main(int argc, char **argv) {
                     worst_t, "0.01");
         claim_check("ssl.C1b", CLAIM_EXPERIMENT, worst_c < 0.01, "aligned diag Gamma: max_t,j |c_j(t) - logistic|", worst_c,
                     "0.01");
-        double flat_al, th_al;
-        double dev_al = plateau_dev(&R, &flat_al, &th_al);
+        double flat_al, th_al, mt_al;
+        double dev_al = plateau_dev(&R, &flat_al, &th_al, &mt_al);
+        linrun_free(&R);
+        // The same at s0 = 1e-8: the logistics separate (relative width ~ 1/ln(1/c0)), and the
+        // loss between steps is the integer d - k of the paper's staircase.
+        linrun_go(&R, &D, 5, 1e-8, 1, DIAG_ETA_AL, 0, 25.0, 1.0, 0, c.seed, "diag-aligned s0=1e-8");
+        double dev_al8 = plateau_dev(&R, NULL, NULL, NULL);
         linrun_free(&R);
 
         // ---- claim series: diagonal Gamma, random init, three seeds (ssl.C2, C3) ----
         pairs D2;
         make_diag(&D2, 40, 1.0, 0.7);
-        double wG = 0, wP = 0, dev_rnd = 0, flat_rnd = 0, th_rnd = 0;
+        double wG = 0, wP = 0, dev_rnd = 0, flat_rnd = 0, th_rnd = 0, mt_rnd = 0, dev_rnd8 = 0;
         int order_ok = 1;
         for (int s = 0; s < 3; s++) {
             linrun_go(&R, &D2, 10, 1e-4, 0, DIAG_ETA_RND, 0, 12.0, 1.0, 0, c.seed + s, "diag-random");
@@ -1000,8 +1032,11 @@ int main(int argc, char **argv) {
                         j + 1, R.gamma[j], R.tP[j], R.tG[j], R.tm[j], R.tm[j] / R.tP[j], R.tm[j] / R.tG[j]);
             if (s == 0) print_table("diag random init, first seed (C2)", 10, R.gamma, R.tP, R.tG, R.tm);
             order_ok &= order_check(&D2, &R, c.seed + s);
-            double fl, th, dv = plateau_dev(&R, &fl, &th);
-            dev_rnd = fmax(dev_rnd, dv), flat_rnd = fmax(flat_rnd, fl), th_rnd = fmax(th_rnd, th);
+            double fl, th, mt, dv = plateau_dev(&R, &fl, &th, &mt);
+            dev_rnd = fmax(dev_rnd, dv), flat_rnd = fmax(flat_rnd, fl), th_rnd = fmax(th_rnd, th), mt_rnd = fmax(mt_rnd, mt);
+            linrun_free(&R);
+            linrun_go(&R, &D2, 10, 1e-8, 0, DIAG_ETA_RND, 0, 25.0, 1.0, 0, c.seed + s, "diag-random s0=1e-8");
+            dev_rnd8 = fmax(dev_rnd8, plateau_dev(&R, NULL, NULL, NULL));
             linrun_free(&R);
         }
         tsv_close(dt);
@@ -1009,17 +1044,27 @@ int main(int argc, char **argv) {
         claim_check("ssl.C2b", CLAIM_EXPERIMENT, wP <= 0.10, "diag Gamma, 3 seeds: max_{j<=5} |t_meas/t_P - 1|", wP, "0.10");
         claim_check("ssl.C2c", CLAIM_EXPERIMENT, order_ok, "eigenvector at each half-rise is v_k (argmax gamma_j proj^2 = k), all seeds",
                     order_ok, "1");
-        printf("# C3: the theory's sum of logistics at the same mid-step times: max |L_th - (d-k)| aligned "
-               "%.4g, random %.4g\n", th_al, th_rnd);
-        printf("# C3: plateau detector (flattest sample between steps, CT §7): max |L - (d-k)| aligned "
+        // ssl.C3.  At gamma ratio 0.7 and s0 = 1e-4 neighbouring logistics overlap: the theory's own
+        // sum of logistics is not at d - k between steps, so the loss there is compared with that
+        // sum (C3a, C3b); the integer plateaus themselves are asserted at s0 = 1e-8 (C3c, C3d).
+        printf("# C3 (s0 = 1e-4): at the mid-step times, max |L - (d-k)| aligned %.4g, random %.4g; the theory's "
+               "sum of logistics there: max |L_th - (d-k)| aligned %.4g, random %.4g\n", dev_al, dev_rnd, th_al, th_rnd);
+        printf("# C3 (s0 = 1e-4): plateau detector (flattest sample between steps): max |L - (d-k)| aligned "
                "%.4g, random %.4g\n", flat_al, flat_rnd);
-        claim_check("ssl.C3a", CLAIM_EXPERIMENT, dev_al < 0.05, "aligned: max |L(mid-step) - (d-k)|", dev_al, "0.05");
-        claim_check("ssl.C3b", CLAIM_EXPERIMENT, dev_rnd < 0.05, "random, 3 seeds: max |L(mid-step) - (d-k)|", dev_rnd, "0.05");
+        // Tolerance 0.01: |L - L_th| <= sum_j 2|1 - c_j| |c_j - c_j^th| + O(dc^2), and C1b measures
+        // |c_j - c_j^th| <= 0.008 on the rising mode (the others are within 1e-3 of 0 or 1 at mid-step).
+        claim_check("ssl.C3a", CLAIM_EXPERIMENT, mt_al < 0.01, "aligned, s0 = 1e-4: max |L(mid-step) - L_theory(mid-step)|, "
+                    "L_theory = sum_j (1 - c_j^G)^2", mt_al, "0.01");
+        claim_check("ssl.C3b", CLAIM_EXPERIMENT, mt_rnd < 0.01, "random, s0 = 1e-4, 3 seeds: max |L(mid-step) - L_theory(mid-step)|",
+                    mt_rnd, "0.01");
+        claim_check("ssl.C3c", CLAIM_EXPERIMENT, dev_al8 < 0.05, "aligned, s0 = 1e-8: max |L(mid-step) - (d-k)|", dev_al8, "0.05");
+        claim_check("ssl.C3d", CLAIM_EXPERIMENT, dev_rnd8 < 0.05, "random, s0 = 1e-8, 3 seeds: max |L(mid-step) - (d-k)|", dev_rnd8,
+                    "0.05");
         pairs_free(&D), pairs_free(&D2);
 
         // ---- claim series: latent data, final state and init-scale law (ssl.C4, C8) ----
         pairs L;
-        make_latent(&L, c.seed, LAT_M, LAT_N, LAT_VAR, LAT_NOISE);
+        make_latent(&L, c.seed, LAT_M, LAT_N, LAT_VAR, LAT_NOISE, LAT_D, LAT_GAP);
         linrun R6, R3;
         // To convergence: 3 x the last predicted step time (C = I to ~1e-10 by then).
         double tend6 = 0;
@@ -1038,10 +1083,10 @@ int main(int argc, char **argv) {
         final_state(&L, &R6, &Od, &nCI, &relW);
         double Od3, nCI3, relW3;
         final_state(&L, &R3, &Od3, &nCI3, &relW3);
-        // The finite-gap residual (spec §2): the part of W along v_5 freezes at ~ c0^((1 - g5/g4)/2).
-        printf("# C4: gap gamma_4/gamma_5 = %.3f (spec: about 5); residual scale c0^((1-g5/g4)/2) "
+        // The finite-gap residual: the part of W along v_5 freezes at ~ c0^((1 - g5/g4)/2).
+        printf("# C4: gap gamma_4/gamma_5 = %.3f (built in: %.3g); residual scale c0^((1-g5/g4)/2) "
                "with c0 = gamma_4 s0^2: %.3g (s0 = 1e-6), %.3g (s0 = 1e-3)\n",
-               R6.gamma[3] / R6.gamma[4], pow(R6.gamma[3] * 1e-12, 0.5 * (1 - R6.gamma[4] / R6.gamma[3])),
+               R6.gamma[3] / R6.gamma[4], LAT_GAP, pow(R6.gamma[3] * 1e-12, 0.5 * (1 - R6.gamma[4] / R6.gamma[3])),
                pow(R6.gamma[3] * 1e-6, 0.5 * (1 - R6.gamma[4] / R6.gamma[3])));
         claim_check("ssl.C4a", CLAIM_EXPERIMENT, relW < 1e-3, "latent, s0 = 1e-6: |W^T W - V_d G_d^-1 V_d^T|_F / |.|_F", relW, "1e-3");
         claim_check("ssl.C4b", CLAIM_EXPERIMENT, nCI < 1e-3, "latent, s0 = 1e-6: |C - I|_F", nCI, "1e-3");
@@ -1073,6 +1118,10 @@ int main(int argc, char **argv) {
         if (mnist_available(c.mnist_dir) &&
             make_mnist(&Dm, c.mnist_dir, c.seed, P.first_image, P.n, P.shift, P.aug_noise) == 0)
             have_mnist = 1;
+        // a part the user asked for by name (--part linear/kernel, --data mnist): its data must be there
+        if (!have_mnist && ((cli_given(&c, "part") && !do_all) || cli_given(&c, "data")))
+            DIE("MNIST (%s/train-images-idx3-ubyte) is absent or unreadable, and --part %s%s needs it: run make data",
+                c.mnist_dir, P.part, cli_given(&c, "data") ? " --data mnist" : "");
     }
     if (do_lin) {
         pairs D;
@@ -1083,7 +1132,7 @@ int main(int argc, char **argv) {
         } else if (!strcmp(P.data, "diag")) {
             make_diag(&D, P.m, P.gamma1, P.gamma_ratio);
         } else {
-            make_latent(&D, c.seed, LAT_M, LAT_N, LAT_VAR, LAT_NOISE);
+            make_latent(&D, c.seed, LAT_M, LAT_N, LAT_VAR, LAT_NOISE, LAT_D, LAT_GAP);
         }
         if (!ok) {
             claim_skip("ssl.C5a", CLAIM_EXPERIMENT, "MNIST absent: run make data");
@@ -1126,7 +1175,7 @@ int main(int argc, char **argv) {
                 claim_check("ssl.C5b", CLAIM_EXPERIMENT, wP <= 0.10, "MNIST linear: max_{j<=3} |t_meas/t_P - 1|", wP, "0.10");
                 claim_check("ssl.C5c", CLAIM_EXPERIMENT, Od > 0.98, "MNIST linear: subspace overlap O_d at t_end", Od, "> 0.98");
             } else if (!strcmp(P.data, "diag")) {
-                double fl, dv = plateau_dev(&R, &fl, NULL);
+                double fl, dv = plateau_dev(&R, &fl, NULL, NULL);
                 printf("# diag: max |L(mid-step) - (d-k)| = %.4g, O_d = %.6f, |C-I|_F = %.3g\n", dv, Od, nCI);
             } else {
                 printf("# latent: O_d = %.6f, |C-I|_F = %.3g, rel_err_WtW = %.3g\n", Od, nCI, relW);
@@ -1140,11 +1189,11 @@ int main(int argc, char **argv) {
     // ---- the kernel version (ssl.C6) ----
     if (do_ker) {
         if (!have_mnist) {
-            claim_skip("ssl.C6a", CLAIM_EXPERIMENT, "MNIST absent: run make data");
+            claim_skip("ssl.C6a", CLAIM_IDENTITY, "MNIST absent: run make data");
             claim_skip("ssl.C6b", CLAIM_EXPERIMENT, "MNIST absent: run make data");
         } else {
             double fid = feature_identity_check(&Dm, c.seed, Dm.n < 100 ? Dm.n : 100);
-            claim_check("ssl.C6a", CLAIM_EXPERIMENT, fid < 1e-8,
+            claim_check("ssl.C6a", CLAIM_IDENTITY, fid < 1e-8,
                         "random ReLU features: max_j |eig(K^1/2 Z K^1/2)/eig(Phi^T Z Phi) - 1|, top 10", fid,
                         "1e-8");
             kernrun R;
@@ -1176,7 +1225,7 @@ int main(int argc, char **argv) {
         double eta = P.lr > 0 ? P.lr : MLP_ETA;
         long nsteps = quick && !cli_given(&c, "steps") ? 4000 : P.steps;
         pairs L;
-        make_latent(&L, c.seed, MLP_M, n, LAT_VAR, LAT_NOISE);
+        make_latent(&L, c.seed, MLP_M, n, LAT_VAR, LAT_NOISE, -1, 1);
         traj Ts, Tst;
         run_mlp(&L, P.width, d, P.init_scale, eta, nsteps, P.lambda_off, P.bt_original, c.seed, &Ts, "mlp small");
         write_traj(&c, "mlp_small.tsv", "ssl.C7", &Ts, NULL, NULL, 0);
