@@ -39,10 +39,10 @@ if (hl) {
     tlin = STATS_max
     data = param(lt, "data")
     if (data eq "mnist") { ldesc = sprintf("MNIST pairs (n = %s)", param(lt, "n")) }
-    if (data eq "diag") { ldesc = sprintf("diagonal Γ (m = %s, γ_{j+1}/γ_j = %.3g)", param(lt, "m"), real(param(lt, "gamma-ratio"))) }
+    if (data eq "diag") { ldesc = sprintf("diagonal Γ (m = %s, γ_{j+1}/γ_j = %s)", param(lt, "m"), param(lt, "gamma-ratio")) }
     if (data eq "latent") { ldesc = "synthetic latent pairs" }
     if (data ne "mnist" && data ne "diag" && data ne "latent") { ldesc = data }
-    ldesc = ldesc.sprintf(", s_0 = %.2g", real(param(lt, "s0")))
+    ldesc = ldesc.sprintf(", s_0 = %s", param(lt, "s0"))
 }
 if (hk) {
     stats kt using 1 nooutput
