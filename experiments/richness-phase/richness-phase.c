@@ -85,10 +85,13 @@ struct params {
     long ur_steps;
     double ur_eta0;
     int ur_log_every;
+    // (D) eta* against depth on the ultra-rich side
+    cli_ilist cmp_depths;
+    long cmp_steps;
 };
 // Defaults of RP §3 (gamma and eta grids filled in main: 10^(j/2) and 10^(k/4)).
 static struct params P = {
-    .parts = "toy,grid,curves",
+    .parts = "toy,grid,curves,depths",
     .toy_depths = {3, {2, 3, 4}},
     .toy_ppd = 20,
     .toy_steps = 100000,
@@ -106,10 +109,12 @@ static struct params P = {
     .ur_steps = 4000,
     .ur_eta0 = 0.05,
     .ur_log_every = 50,
+    .cmp_depths = {2, {2, 4}},
+    .cmp_steps = 4000,
 };
 
 static cli_opt opts[] = {
-    {"parts", CLI_STRING, &P.parts, 0, 0, "comma list of toy, grid, curves", 0, 0},
+    {"parts", CLI_STRING, &P.parts, 0, 0, "comma list of toy, grid, curves, depths", 0, 0},
     {"toy-depths", CLI_ILIST, &P.toy_depths, 2, MAXL, "toy: chain depths L", 0, 0},
     {"toy-gammas", CLI_DLIST, &P.toy_gammas, 1e-6, 1e6, "toy: gamma values", 0, 0},
     {"toy-ppd", CLI_INT, &P.toy_ppd, 1, 1000, "toy: eta grid points per decade", 0, 0},
@@ -130,6 +135,8 @@ static cli_opt opts[] = {
     {"ur-steps", CLI_LONG, &P.ur_steps, 1, 1e8, "ultra-rich curves: SGD steps T", 0, 0},
     {"ur-eta0", CLI_DOUBLE, &P.ur_eta0, 1e-8, 100, "ultra-rich curves: lr = N eta0 gamma^(2/L)", 0, 0},
     {"ur-log-every", CLI_INT, &P.ur_log_every, 1, 1000000, "ultra-rich curves: test-loss interval (steps)", 0, 0},
+    {"cmp-depths", CLI_ILIST, &P.cmp_depths, 2, MAXL, "depth comparison: depths L (ultra-rich eta*)", 0, 0},
+    {"cmp-steps", CLI_LONG, &P.cmp_steps, 1, 1e8, "depth comparison: SGD steps T per cell", 0, 0},
     {0}};
 
 static cli C = {.slug = "richness-phase",
@@ -140,7 +147,7 @@ static cli C = {.slug = "richness-phase",
                 .claims = "richness.C1-C7",
                 .opts = opts};
 
-static int run_toy, run_grid, run_curves;
+static int run_toy, run_grid, run_curves, run_depths;
 
 static void parse_parts(void) {
     char buf[256];
@@ -150,9 +157,10 @@ static void parse_parts(void) {
         if (!strcmp(tok, "toy")) run_toy = 1;
         else if (!strcmp(tok, "grid")) run_grid = 1;
         else if (!strcmp(tok, "curves")) run_curves = 1;
-        else cli_usage_error(&C, "--parts: unknown part '%s' (expected toy, grid, curves)", tok);
+        else if (!strcmp(tok, "depths")) run_depths = 1;
+        else cli_usage_error(&C, "--parts: unknown part '%s' (expected toy, grid, curves, depths)", tok);
     }
-    if (!run_toy && !run_grid && !run_curves) cli_usage_error(&C, "--parts names no part");
+    if (!run_toy && !run_grid && !run_curves && !run_depths) cli_usage_error(&C, "--parts names no part");
 }
 
 // ---- theory ----
@@ -390,6 +398,37 @@ static double slope_in(int n, const double *x, const double *y, double lo, doubl
     return c1;
 }
 
+// The same fit with its standard error (GSL's cov11 from the residual scatter), in log10 units.
+static double slope_se_in(int n, const double *x, const double *y, double lo, double hi, double *se) {
+    double lx[CLI_LIST_MAX], ly[CLI_LIST_MAX];
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (x[i] >= lo * (1 - 1e-9) && x[i] <= hi * (1 + 1e-9) && isfinite(y[i]) && y[i] > 0)
+            lx[m] = log10(x[i]), ly[m] = log10(y[i]), m++;
+    *se = NAN;
+    if (m < 3) return NAN;
+    double c0, c1, c00, c01, c11, ss;
+    gsl_fit_linear(lx, 1, ly, 1, (size_t)m, &c0, &c1, &c00, &c01, &c11, &ss);
+    *se = sqrt(c11);
+    return c1;
+}
+
+// The (T1) law's own slope over the same gammas: the ultra-rich exponent 2/L is reached only
+// as gamma -> inf; over gamma in [1, 100] (T1) gives 1.148, 0.864, 0.722 for L = 2, 3, 4.
+static double t1_slope(int L, int n, const double *gammas, double lo, double hi) {
+    double e[CLI_LIST_MAX];
+    for (int i = 0; i < n; i++) e[i] = eta_max_T1(L, gammas[i]);
+    return slope_in(n, gammas, e, lo, hi, NULL);
+}
+
+// Tolerance of the ultra-rich slope against (T1)'s slope over [1, 100]: eta* scatters about
+// +-0.1 decade around a line (half the quarter-decade grid step, after the parabola), so a slope
+// fitted to five half-decade gammas has a standard error near 0.1/sqrt(2.5) = 0.06; 0.15 is
+// 2.5 of those.
+#define UR_SLOPE_TOL 0.15
+#define UR_LO 1.0
+#define UR_HI 100.0
+
 // eta*: the argmin over the eta grid of the (seed-averaged) log10 loss, refined by the vertex of
 // the parabola through the argmin and its two neighbours in (log10 eta, log10 loss); the grid
 // point is kept when the argmin is at an edge, a neighbour diverged, or the curvature is not
@@ -502,14 +541,14 @@ static void part_toy(void) {
     const double tol1 = C.quick ? 2e-3 : 1e-3;
     char tol[32];
     snprintf(tol, sizeof tol, "%g", tol1);
-    claim_check("richness.C1", CLAIM_EXPERIMENT, worst <= tol1, "max over (L, gamma) of |eta_max/(T1) - 1|", worst, tol);
+    claim_check("richness.C1", CLAIM_IDENTITY, worst <= tol1, "max over (L, gamma) of |eta_max/(T1) - 1|", worst, tol);
     if (c2_any)
-        claim_check("richness.C2", CLAIM_EXPERIMENT, c2_ok,
+        claim_check("richness.C2", CLAIM_IDENTITY, c2_ok,
                     C.quick ? "max |slope - slope of (T1)| on gamma in [1e-2,1e-1] and [10,100]"
                             : "max |slope - {2, 2/L}| on gamma in [1e-3,1e-2] and [1e2,1e3]",
                     c2_worst, C.quick ? "0.005" : "0.01");
     else
-        claim_skip("richness.C2", CLAIM_EXPERIMENT, "--toy-gammas has no two points in the fitted ranges");
+        claim_skip("richness.C2", CLAIM_IDENTITY, "--toy-gammas has no two points in the fitted ranges");
 }
 
 // Phase diagram results, needed by the curves part's claims too.
@@ -589,9 +628,109 @@ static void part_grid(void) {
            s3, s4, 2.0 / L);
     if (C.quick || m3 < 3) claim_skip("richness.C3", CLAIM_EXPERIMENT, "default only: needs >= 3 gammas in [1e-2, 1e-1]");
     else claim_check("richness.C3", CLAIM_EXPERIMENT, s3 >= 1.4 && s3 <= 2.4, "slope of log10 eta* on gamma in [1e-2, 1e-1] (theory 2)", s3, "[1.4, 2.4]");
-    if (C.quick || m4 < 3) claim_skip("richness.C4", CLAIM_EXPERIMENT, "default only: needs >= 3 gammas in [1, 100]");
-    else claim_check("richness.C4", CLAIM_EXPERIMENT, s4 >= 0.4 && s4 <= 1.05, "slope of log10 eta* on gamma in [1, 100] (theory 2/L)", s4, "[0.4, 1.05]");
+    // richness.C4a: the ultra-rich slope against (T1)'s slope over the same gammas (the asymptote
+    // 2/L is approached only as gamma -> inf: over [1, 100] (T1) itself has slope 0.864 at L = 3)
+    if (C.quick || m4 < 3) {
+        claim_skip("richness.C4a", CLAIM_EXPERIMENT, "default only: needs >= 3 gammas in [1, 100]");
+    } else {
+        double se4, s4b = slope_se_in(ng, P.gammas.v, es, UR_LO, UR_HI, &se4), th = t1_slope(L, ng, P.gammas.v, UR_LO, UR_HI);
+        char what[200], tol[40];
+        snprintf(what, sizeof what, "L = %d: slope of log10 eta* on gamma in [1, 100] = %.3f +- %.3f, (T1) over the same "
+                 "gammas %.3f (asymptote 2/L = %.3f); |difference|", L, s4b, se4, th, 2.0 / L);
+        snprintf(tol, sizeof tol, "%g", UR_SLOPE_TOL);
+        claim_check("richness.C4a", CLAIM_EXPERIMENT, fabs(s4b - th) <= UR_SLOPE_TOL, what, fabs(s4b - th), tol);
+    }
     free(loss), free(L0);
+}
+
+// ---- part D: eta* against depth on the ultra-rich side ----
+//
+// The phase diagram at one depth cannot test the exponent 2/L: its band of slopes would contain
+// the value of a neighbouring depth.  Here the ultra-rich side (gamma in [1, 100], half-decade
+// steps) is swept at two depths with the same width, data and test set, for T = --cmp-steps
+// steps, long enough that the runs half a decade below eta* have left the plateau (richness.C4c:
+// otherwise eta* would mark the end of the plateau, not the optimum).  richness.C4b: the two
+// slopes differ by more than twice their combined standard error, and each lies within
+// UR_SLOPE_TOL of (T1)'s slope over the same gammas.
+static void part_depths(void) {
+    const int nd = P.cmp_depths.n, N = P.width;
+    const long T = P.cmp_steps;
+    double gam[5], etas[CLI_LIST_MAX];
+    const int ng = 5;
+    for (int j = 0; j < ng; j++) gam[j] = pow(10.0, j / 2.0);
+    int ne = 0;
+    for (int k = -8; k <= 10; k++) etas[ne++] = pow(10.0, k / 4.0);  // 10^-2 .. 10^2.5
+    if (C.quick) {
+        claim_skip("richness.C4b", CLAIM_EXPERIMENT, "default only (two full ultra-rich sweeps)");
+        claim_skip("richness.C4c", CLAIM_EXPERIMENT, "default only (two full ultra-rich sweeps)");
+        return;
+    }
+    tsv *t = tsv_open(&C, "depths.tsv", "richness.C4b richness.C4c");
+    tsv_allow_nonfinite(t, 1);
+    tsv_note(t, "ultra-rich eta* against depth: centred muP MLP, N = %d, d = %d, B = %d, T = %ld online SGD steps, "
+                "eta grid 10^(k/4), k = -8..10; loss_below: final loss at the grid eta nearest eta*/10^0.5",
+             N, P.din, P.batch, T);
+    tsv_columns(t, "L\tgamma\teta_star\tlog10_eta_star\teta_T1\tmin_loss_over_L0\tloss_below_over_L0\tslope\tslope_se\tslope_T1");
+    double sl[MAXL], se[MAXL], th[MAXL], worst_below = 0;
+    double t0 = util_now();
+    for (int i = 0; i < nd; i++) {
+        const int L = (int)P.cmp_depths.v[i];
+        mlp_setup M = mlp_alloc(C.seed, L, N, P.din, P.batch, T, P.n_test);
+        double es[5], lm[5], below[5];
+        for (int j = 0; j < ng; j++) {
+            mlp_set_gamma(&M, gam[j]);
+            double ll[CLI_LIST_MAX], raw[CLI_LIST_MAX];
+            for (int k = 0; k < ne; k++) {
+                progress("depths: L = %d, gamma %g, eta %g (%.0f s)", L, gam[j], etas[k], util_now() - t0);
+                long ds;
+                raw[k] = mlp_train(&M, N * etas[k], T, 0, NULL, &ds) / M.L0;
+                ll[k] = isfinite(raw[k]) ? log10(raw[k]) : NAN;
+            }
+            int am;
+            es[j] = eta_star(ne, etas, ll, &am, &lm[j]);
+            int kb = 0;  // the grid eta nearest eta*/10^0.5
+            for (int k = 1; k < ne; k++)
+                if (fabs(log10(etas[k]) - log10(es[j]) + 0.5) < fabs(log10(etas[kb]) - log10(es[j]) + 0.5)) kb = k;
+            below[j] = raw[kb];
+            worst_below = isfinite(below[j]) ? fmax(worst_below, below[j]) : INFINITY;
+        }
+        sl[i] = slope_se_in(ng, gam, es, UR_LO, UR_HI, &se[i]);
+        th[i] = t1_slope(L, ng, gam, UR_LO, UR_HI);
+        printf("# depths: L = %d, T = %ld: log10 eta* =", L, T);
+        for (int j = 0; j < ng; j++) printf(" %+.3f", log10(es[j]));
+        printf("; slope %.3f +- %.3f, (T1) over the same gammas %.3f, asymptote 2/L = %.3f\n", sl[i], se[i], th[i], 2.0 / L);
+        for (int j = 0; j < ng; j++)
+            tsv_row(t, "%d\t%.6g\t%.8g\t%.6f\t%.8g\t%.6g\t%.6g\t%.6g\t%.4g\t%.6g", L, gam[j], es[j], log10(es[j]),
+                    eta_max_T1(L, gam[j]), lm[j], below[j], sl[i], se[i], th[i]);
+        mlp_free(&M);
+    }
+    tsv_close(t);
+    // richness.C4b: the shallowest and the deepest depth of the list
+    int a = 0, b = 0;
+    for (int i = 1; i < nd; i++) {
+        if (P.cmp_depths.v[i] < P.cmp_depths.v[a]) a = i;
+        if (P.cmp_depths.v[i] > P.cmp_depths.v[b]) b = i;
+    }
+    if (a == b) {
+        claim_skip("richness.C4b", CLAIM_EXPERIMENT, "--cmp-depths needs two different depths");
+    } else {
+        double gap = sl[a] - sl[b], err = sqrt(se[a] * se[a] + se[b] * se[b]);
+        int each = 1;
+        double worst = 0;
+        for (int i = 0; i < nd; i++) {
+            worst = isfinite(sl[i]) ? fmax(worst, fabs(sl[i] - th[i])) : INFINITY;
+            if (!(fabs(sl[i] - th[i]) <= UR_SLOPE_TOL)) each = 0;
+        }
+        char what[240], tol[80];
+        snprintf(what, sizeof what, "slope(L=%ld) - slope(L=%ld) = %.3f - %.3f, in combined standard errors (%.3f; (T1): "
+                 "%.3f - %.3f; max |slope - (T1)| = %.3f)", P.cmp_depths.v[a], P.cmp_depths.v[b], sl[a], sl[b], err,
+                 th[a], th[b], worst);
+        snprintf(tol, sizeof tol, ">= 2; each |slope - (T1)| <= %g", UR_SLOPE_TOL);
+        claim_check("richness.C4b", CLAIM_EXPERIMENT, gap / err >= 2 && each, what, gap / err, tol);
+    }
+    claim_check("richness.C4c", CLAIM_EXPERIMENT, worst_below < ESC_FRAC,
+                "max over (L, gamma) of the final loss/L0 half a decade below eta* (left the plateau)", worst_below,
+                "< 0.5");
 }
 
 // The stability-edge half of richness.C7: log10 eta_edge(100) - log10 eta_edge(1) >= 0.5 and
@@ -769,10 +908,12 @@ int main(int argc, char **argv) {
         const char *toyf[] = {"toy-depths", "toy-gammas", "toy-ppd", "toy-steps", "toy-bisect", "init-noise"};
         const char *gridf[] = {"width", "steps", "gammas", "etas", "seeds"};
         const char *urf[] = {"ur-gammas", "ur-width", "ur-steps", "ur-eta0", "ur-log-every"};
+        const char *cmpf[] = {"cmp-depths", "cmp-steps"};
+        for (size_t i = 0; i < sizeof cmpf / sizeof *cmpf; i++) run_depths |= cli_given(&C, cmpf[i]);
         for (size_t i = 0; i < sizeof toyf / sizeof *toyf; i++) run_toy |= cli_given(&C, toyf[i]);
         for (size_t i = 0; i < sizeof gridf / sizeof *gridf; i++) run_grid |= cli_given(&C, gridf[i]);
         for (size_t i = 0; i < sizeof urf / sizeof *urf; i++) run_curves |= cli_given(&C, urf[i]);
-        if (!run_toy && !run_grid && !run_curves) run_toy = run_grid = run_curves = 1;
+        if (!run_toy && !run_grid && !run_curves && !run_depths) run_toy = run_grid = run_curves = run_depths = 1;
     }
     for (int i = 0; i < P.toy_depths.n; i++)
         if (P.toy_depths.v[i] > MAXL) cli_usage_error(&C, "--toy-depths: at most %d", MAXL);
@@ -781,14 +922,14 @@ int main(int argc, char **argv) {
     if (run_toy) {
         part_toy();
     } else {
-        claim_skip("richness.C1", CLAIM_EXPERIMENT, "the toy part did not run");
-        claim_skip("richness.C2", CLAIM_EXPERIMENT, "the toy part did not run");
+        claim_skip("richness.C1", CLAIM_IDENTITY, "the toy part did not run");
+        claim_skip("richness.C2", CLAIM_IDENTITY, "the toy part did not run");
     }
     if (run_grid) {
         part_grid();
     } else {
         claim_skip("richness.C3", CLAIM_EXPERIMENT, "the grid part did not run");
-        claim_skip("richness.C4", CLAIM_EXPERIMENT, "the grid part did not run");
+        claim_skip("richness.C4a", CLAIM_EXPERIMENT, "the grid part did not run");
     }
     if (run_curves) {
         part_curves(run_grid);
@@ -796,6 +937,12 @@ int main(int argc, char **argv) {
         claim_skip("richness.C5", CLAIM_EXPERIMENT, "the curves part did not run");
         claim_skip("richness.C6", CLAIM_EXPERIMENT, "the curves part did not run");
         claim_skip("richness.C7", CLAIM_EXPERIMENT, "the curves part did not run");
+    }
+    if (run_depths) {
+        part_depths();
+    } else {
+        claim_skip("richness.C4b", CLAIM_EXPERIMENT, "the depths part did not run");
+        claim_skip("richness.C4c", CLAIM_EXPERIMENT, "the depths part did not run");
     }
     progress_done("done in %.1f s", util_now() - t0);
     claim_summary(C.slug);

@@ -134,8 +134,14 @@ static double spec_scale(int nin, int nout) { return sqrt((double)nout / nin); }
 // $\|W\|_* \approx \sigma(\sqrt{n_l} + \sqrt{n_{l-1}})$; under the recipe,
 // $\|W_l(0)\|_* / \sqrt{n_l/n_{l-1}} \approx 1 + \sqrt{\min(n_l,n_{l-1})/\max(n_l,n_{l-1})}$:
 // $1 + \sqrt{d/n}$, $2$ and $1 + 1/\sqrt n$ for the three layers.
+// That edge is the limit of both dimensions -> inf.  A 1 x n readout is a single Gaussian
+// vector: $\|W_3\|_* = \sigma\chi_n$, with
+// $E\chi_n = \sqrt2\,\Gamma((n+1)/2)/\Gamma(n/2) = \sqrt n\,(1 - 1/(4n) + \dots)$, so the
+// ratio is $E\chi_n/\sqrt{\max}$: 0.996 at n = 64 (measured 0.98 +- 0.04), not $1 + 1/\sqrt n$
+// (1.125 at n = 64), which the edge formula would give.
 static double baiyin(int nin, int nout) {
     double a = fmin(nin, nout), b = fmax(nin, nout);
+    if (a == 1) return exp(0.5 * log(2.0) + lgamma((b + 1) / 2) - lgamma(b / 2)) / sqrt(b);
     return 1 + sqrt(a / b);
 }
 // **Predicted width exponents** of $\|\Delta h_2\|/\sqrt n$ (SC §2.5): 0 under the recipe; under
@@ -380,16 +386,19 @@ static summary summarise(const run_result *R, int S) {
     return s;
 }
 
-// Least-squares slope of log(mean) against log n over the widths n >= 2 n_min (SC §2.7).
+// Least-squares slope of log(median) against log n over every width whose median is finite
+// (fewer than half of its replicates diverged), and only with at least MIN_FIT_WIDTHS of them.
+// Medians, not means: a mean over 8 replicates is carried by one outlier (SP at n = 256: mean
+// 4.28, median 0.36), and a two-point fit of such means gave SP a meaningless "slope +5.00".
+#define MIN_FIT_WIDTHS 3
 static double fit_slope(const summary *row, int nw, double *intercept, int *npts) {
     double x[CLI_LIST_MAX], y[CLI_LIST_MAX];
     int m = 0;
-    const int nmin = (int)P.widths.v[0];
     for (int w = 0; w < nw; w++)
-        if (P.widths.v[w] >= 2 * nmin && row[w].ok && row[w].div == 0)
-            x[m] = log((double)P.widths.v[w]), y[m] = log(row[w].dh[0]), m++;
+        if (isfinite(row[w].dh_median) && row[w].dh_median > 0)
+            x[m] = log((double)P.widths.v[w]), y[m] = log(row[w].dh_median), m++;
     *npts = m;
-    if (m < 2) return *intercept = NAN, NAN;
+    if (m < MIN_FIT_WIDTHS) return *intercept = NAN, NAN;
     double c0, c1, c00, c01, c11, ss;
     gsl_fit_linear(x, 1, y, 1, (size_t)m, &c0, &c1, &c00, &c01, &c11, &ss);
     *intercept = c0;
@@ -405,7 +414,7 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
     tsv_note(t, "means and standard errors over the replicates that did not diverge (diverged: non-finite or "
                 "|dh2|/sqrt n > %g); dh2_median counts a diverged replicate as inf", DIVERGE_DH);
     tsv_note(t, "W and dW norms are spectral norms divided by sqrt(n_l/n_{l-1}); baiyin_l = 1 + sqrt(min/max) "
-                "of the layer's dimensions");
+                "of the layer's dimensions (Bai-Yin edge), and E chi_n / sqrt n for the 1 x n readout");
     tsv_columns(t, "param\tn\tn_ok\tn_diverged\th2_init\th2_init_se\tdh2\tdh2_se\tdh2_median\tdW1\tdW1_se\tdW2\tdW2_se"
                    "\tdW3\tdW3_se\tfro_over_spec2\tfro_over_spec2_se\tfro_over_spec2_max\tsrank2_max\tW01\tW01_se\tW02"
                    "\tW02_se\tW03\tW03_se\tdf\tdf_se\tbaiyin1\tbaiyin2\tbaiyin3");
@@ -461,21 +470,23 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
 
     t = tsv_open(&C, "fits.tsv", "spectral.C2 spectral.C3");
     tsv_allow_nonfinite(t, 1);  // SP has no theory slope (it diverges)
-    tsv_note(t, "least-squares fit log(mean dh2) = intercept + slope log n over n >= 2 n_min = %ld",
-             2 * P.widths.v[0]);
+    tsv_note(t, "least-squares fit log(median dh2) = intercept + slope log n over the widths whose median is finite "
+                "(fewer than half of the replicates diverged); no fit (nan) with fewer than %d such widths",
+             MIN_FIT_WIDTHS);
     tsv_columns(t, "param\tslope\tintercept\tn_points\tslope_theory");
     for (int p = 0; p < NPAR; p++)
         if (ran[p]) tsv_row(t, "%s\t%.6g\t%.6g\t%d\t%g", par_name[p], slope[p], icpt[p], npts[p], SLOPE_TH[p]);
     tsv_close(t);
 
     t = tsv_open(&C, "theory.tsv", "spectral.C6");
-    tsv_note(t, "Bai-Yin edge under the spectral recipe: |W_l(0)|_*/sqrt(n_l/n_{l-1}) = 1 + sqrt(min/max), d = %d",
-             d);
+    tsv_note(t, "Bai-Yin edge under the spectral recipe: |W_l(0)|_*/sqrt(n_l/n_{l-1}) = 1 + sqrt(min/max), d = %d; "
+                "the 1 x n readout (baiyin3): E chi_n / sqrt n = sqrt2 Gamma((n+1)/2) / (Gamma(n/2) sqrt n)", d);
     tsv_columns(t, "n\tbaiyin1\tbaiyin2\tbaiyin3");
     double lo = 0.8 * (double)P.widths.v[0], hi = 1.25 * (double)P.widths.v[nw - 1];
     for (int i = 0; i <= 60; i++) {
         double n = lo * pow(hi / lo, i / 60.0);
-        tsv_row(t, "%.6g\t%.8g\t%.8g\t%.8g", n, 1 + sqrt(fmin(d, n) / fmax(d, n)), 2.0, 1 + 1 / sqrt(n));
+        double chi = exp(0.5 * log(2.0) + lgamma((n + 1) / 2) - lgamma(n / 2)) / sqrt(n);  // n is not an integer here
+        tsv_row(t, "%.6g\t%.8g\t%.8g\t%.8g", n, 1 + sqrt(fmin(d, n) / fmax(d, n)), 2.0, chi);
     }
     tsv_close(t);
 }
@@ -530,7 +541,7 @@ int main(int argc, char **argv) {
                 printf("#   %5ld  %.4f +- %.4f   %.4f   %.4f\n", P.widths.v[w], s->dh[0], s->dh[1], s->dW[2][0],
                        s->fro2[0]);
         }
-        printf("#   slope over n >= %d: %+.3f (theory %s)\n", 2 * nmin, slope[p],
+        printf("#   slope of the medians over %d widths: %+.3f (theory %s)\n", npts[p], slope[p],
                p == PAR_SPECTRAL ? "0" : p == PAR_SPLAZY ? "-1/2" : "grows, diverges");
     }
 
@@ -550,27 +561,27 @@ int main(int argc, char **argv) {
                         }
                     }
         if (any)
-            claim_check("spectral.C1", CLAIM_EXPERIMENT, worst <= 1e-9,
+            claim_check("spectral.C1", CLAIM_IDENTITY, worst <= 1e-9,
                         "max over runs, layers of |F/* - 1|, |alignment - 1|, |norm/(eta |g| |h|) - 1| after one step",
                         worst, "1e-9");
         else
-            claim_skip("spectral.C1", CLAIM_EXPERIMENT, "no run");
+            claim_skip("spectral.C1", CLAIM_IDENTITY, "no run");
     }
     // spectral.C2: the recipe keeps feature change width-independent
     const double c2lo = C.quick ? -0.2 : -0.2, c2hi = C.quick ? 0.3 : 0.2;
-    if (ran[PAR_SPECTRAL] && npts[PAR_SPECTRAL] >= 2) {
+    if (ran[PAR_SPECTRAL] && npts[PAR_SPECTRAL] >= MIN_FIT_WIDTHS) {
         char tol[64];
         snprintf(tol, sizeof tol, "[%g, %g]", c2lo, c2hi);
         claim_check("spectral.C2", CLAIM_EXPERIMENT, slope[PAR_SPECTRAL] >= c2lo && slope[PAR_SPECTRAL] <= c2hi,
-                    "slope of log |dh2|/sqrt(n) vs log n, spectral", slope[PAR_SPECTRAL], tol);
+                    "slope of log median |dh2|/sqrt(n) vs log n, spectral", slope[PAR_SPECTRAL], tol);
     } else
-        claim_skip("spectral.C2", CLAIM_EXPERIMENT, "needs the spectral run at >= 2 widths n >= 2 n_min");
+        claim_skip("spectral.C2", CLAIM_EXPERIMENT, "needs the spectral run at >= 3 widths");
     // spectral.C3: SP-lazy loses feature learning; and the contrast with spectral
-    if (ran[PAR_SPLAZY] && ran[PAR_SPECTRAL] && npts[PAR_SPLAZY] >= 2 && npts[PAR_SPECTRAL] >= 2) {
+    if (ran[PAR_SPLAZY] && ran[PAR_SPECTRAL] && npts[PAR_SPLAZY] >= MIN_FIT_WIDTHS && npts[PAR_SPECTRAL] >= MIN_FIT_WIDTHS) {
         const double lo = -0.75, hi = C.quick ? -0.20 : -0.30;
         double contrast = slope[PAR_SPECTRAL] - slope[PAR_SPLAZY];
         char what[160], tol[64];
-        snprintf(what, sizeof what, "slope, SP-lazy (contrast slope_spectral - slope_SP-lazy = %.3f >= 0.3)",
+        snprintf(what, sizeof what, "slope of the medians, SP-lazy (contrast slope_spectral - slope_SP-lazy = %.3f >= 0.3)",
                  contrast);
         snprintf(tol, sizeof tol, "[%g, %g]", lo, hi);
         claim_check("spectral.C3", CLAIM_EXPERIMENT, slope[PAR_SPLAZY] >= lo && slope[PAR_SPLAZY] <= hi && contrast >= 0.3, what,
