@@ -11,17 +11,17 @@
 // gives exactly; ultra-rich networks plateau, then drop, along one trajectory up to a shift of
 // time, and end no worse.
 //
-// Algorithm (spec richness-phase.md, "RP §n" below):
-//   1. Toy (RP §2.2-2.3): the scalar chain f = (prod w_l - prod w_l(0))/gamma fitted to 1 by GD;
+// Algorithm:
+//   1. Toy: the scalar chain f = (prod w_l - prod w_l(0))/gamma fitted to 1 by GD;
 //      its largest stable step eta_max by a downward grid scan and bisection in log eta, against
 //      the closed form (T1) eta_max = 2 gamma^2 / (L (1+gamma)^(2(L-1)/L)) (richness.C1) and its
 //      asymptotic slopes 2 and 2/L (richness.C2).
-//   2. Phase diagram (RP §2.1, §3B): a centred muP ReLU MLP, readout 1/(N gamma), trained by
+//   2. Phase diagram: a centred muP ReLU MLP, readout 1/(N gamma), trained by
 //      online SGD at raw rate N eta, for every (gamma, eta) of a grid from the same initial
 //      weights and the same sample stream; final test loss or "diverged".  eta*(gamma) = the
 //      argmin refined by a parabola; slopes on the lazy and ultra-rich sides (richness.C3, C4);
 //      stability edge eta_edge(gamma) (richness.C7).
-//   3. Ultra-rich curves (RP §3C): SGD at lr = N eta_0 gamma^(2/L) for gamma = 1, 10, 100; the
+//   3. Ultra-rich curves: SGD at lr = N eta_0 gamma^(2/L) for gamma = 1, 10, 100; the
 //      escape time t_esc (test loss < L0/2); plateau and ordering (richness.C5); collapse of the
 //      curves under the shift t - t_esc (richness.C6); final losses (richness.C7).
 //
@@ -53,17 +53,17 @@
 // toy's largest stable step, eta* the loss-optimal eta, eta_edge the stability edge of the grid.
 #define MAXL 16
 #define TOY_CONV_TOL 1e-6     // |r| below this ...
-#define TOY_CONV_RUN 100      // ... for this many consecutive steps = converged (RP §2.3)
+#define TOY_CONV_RUN 100      // ... for this many consecutive steps = converged
 #define TOY_DIV 1e6           // |r| above this (or non-finite) = diverged
-#define MLP_DIV 1e8           // a batch residual above this (or non-finite) = diverged (RP §2.3)
+#define MLP_DIV 1e8           // a batch residual above this (or non-finite) = diverged
 #define EDGE_FRAC 0.999       // eta_edge: final loss below EDGE_FRAC L0 (dead nets sit at L0 exactly)
 #define ESC_FRAC 0.5          // escape: test loss below ESC_FRAC L0
 #define SHIFT_LO (-300.0)     // collapse window of shifts Delta (steps), richness.C6
 #define SHIFT_HI 1500.0
-#define STREAM_DATA 0         // training samples (common-training.md §1)
+#define STREAM_DATA 0         // training samples
 #define STREAM_INIT 1         // initial weights
 #define STREAM_TOYNOISE 5     // the toy's perturbed initialisation
-#define STREAM_TEST 4         // the fixed test set ("a separate stream", RP §3)
+#define STREAM_TEST 4         // the fixed test set ("a separate stream", )
 
 struct params {
     const char *parts;        // comma list of toy, grid, curves
@@ -89,7 +89,7 @@ struct params {
     cli_ilist cmp_depths;
     long cmp_steps;
 };
-// Defaults of RP §3 (gamma and eta grids filled in main: 10^(j/2) and 10^(k/4)).
+// Defaults of (gamma and eta grids filled in main: 10^(j/2) and 10^(k/4)).
 static struct params P = {
     .parts = "toy,grid,curves,depths",
     .toy_depths = {3, {2, 3, 4}},
@@ -165,7 +165,7 @@ static void parse_parts(void) {
 
 // ---- theory ----
 //
-// **Toy: the scalar deep-linear chain** (RP §2.2, reconstructed).  Scalars $w_1..w_L$,
+// **Toy: the scalar deep-linear chain** (, reconstructed).  Scalars $w_1..w_L$,
 // $P(w)=\prod_l w_l$, output $f=(P(w)-P(w(0)))/\gamma$, target 1, loss $\frac12(f-1)^2$,
 // residual $r=f-1$; GD $w_l \leftarrow w_l - \eta\, r\,(P/w_l)/\gamma$.  From the balanced start
 // $w_l(0)=1$ the dynamics stays balanced and ends at $w_*^L = 1+\gamma$.  There the Hessian is
@@ -181,8 +181,7 @@ static double eta_max_T1(int L, double gamma) {
 // **Unbalanced starts** (`--init-noise`).  Gradient flow conserves $w_l^2 - w_k^2$, so from any
 // positive start it ends at $w_l^2 = w_l(0)^2 + c$ with $c$ fixed by
 // $\prod_l w_l = P(w(0)) + \gamma$; the sharpness there gives the flow-minimum bound
-// $\eta_{flow} = 2/S(w_*)$, equal to (T1) for the balanced start.  (Our addition, not the
-// spec's: it is the right reference when the start is not balanced; GD near the edge may still
+// $\eta_{flow} = 2/S(w_*)$, equal to (T1) for the balanced start.  (Our addition: it is the right reference when the start is not balanced; GD near the edge may still
 // end elsewhere than the flow.)
 static double eta_max_flow(int L, double gamma, const double *w0) {
     double P0 = 1, m = INFINITY;
@@ -214,7 +213,7 @@ static double eta_max_flow(int L, double gamma, const double *w0) {
 // ---- experiment: the toy chain ----
 //
 // One GD run at step eta: converged when |r| < 1e-6 for 100 consecutive steps within T (a one-step
-// test is fooled by the chaotic map above eta_max, RP §2.3), diverged when |r| > 1e6 or r is not
+// test is fooled by the chaotic map above eta_max, ), diverged when |r| > 1e6 or r is not
 // finite.  The gradient of factor l uses the product of the OTHER factors (no division by w_l).
 enum { TOY_UNDECIDED = 0, TOY_CONVERGED, TOY_DIVERGED };
 
@@ -244,7 +243,7 @@ static int toy_run(int L, double gamma, double eta, const double *w0, long T) {
 }
 
 // eta_max by the downward grid scan (from one decade above (T1), rounded up to the grid) and
-// bisection in log eta (RP §2.3).  Returns the largest step known to converge; *grid gets the
+// bisection in log eta.  Returns the largest step known to converge; *grid gets the
 // first convergent grid point.
 static double toy_eta_max(int L, double gamma, const double *w0, double *grid) {
     const double ppd = P.toy_ppd;
@@ -269,14 +268,14 @@ static double toy_eta_max(int L, double gamma, const double *w0, double *grid) {
 
 // ---- experiment: the centred muP MLP ----
 //
-// RP §2.1: every weight entry N(0,1); $h_1=\mathrm{relu}(W_1x/\sqrt d)$,
+// every weight entry N(0,1); $h_1=\mathrm{relu}(W_1x/\sqrt d)$,
 // $h_l=\mathrm{relu}(W_lh_{l-1}/\sqrt N)$, $f_{raw}=a\cdot h_{L-1}/(N\gamma)$: common/nn's layer
 // multipliers $c_1=1/\sqrt d$, $c_l=1/\sqrt N$, $c_L=1/(N\gamma)$ on N(0,1) weights.  The output is
 // centred, $f=f_{raw}(\theta)-f_{raw}(\theta_0)$, so it is exactly 0 at init for every gamma.
 // Loss on a batch $L_B=\frac1B\sum_i\frac12(f(x_i)-y_i)^2$; SGD with raw rate $N\eta$ (muP's
 // learning-rate scaling; eta is the paper's rate).
 //
-// Data (RP §3): $x\sim N(0,I_d)$, teacher $y = x_1 + (x_2^2-1)/\sqrt2$, $E[y^2]=2$, so the
+// Data: $x\sim N(0,I_d)$, teacher $y = x_1 + (x_2^2-1)/\sqrt2$, $E[y^2]=2$, so the
 // population initial loss is 1.  Online: fresh samples every step.  Common random numbers: the
 // sample stream and the initial weights are the same in every cell of the phase diagram, so the
 // B T samples and $f_{raw}(\theta_0)$ on them are computed once per (seed, gamma) and reused.
@@ -354,7 +353,7 @@ static double test_loss(mlp_setup *S) {
 
 // Online SGD from theta_0 at raw rate lr for T steps (gamma already set).  Every log_every steps
 // (if log is non-NULL) the test loss goes to log[t / log_every].  Returns the final test loss, or
-// NAN if a batch residual went non-finite or above 1e8 (RP §2.3); *div_step gets that step.
+// NAN if a batch residual went non-finite or above 1e8; *div_step gets that step.
 static double mlp_train(mlp_setup *S, double lr, long T, int log_every, double *log, long *div_step) {
     nn *net = S->net;
     const int B = S->B;
@@ -432,7 +431,7 @@ static double t1_slope(int L, int n, const double *gammas, double lo, double hi)
 // eta*: the argmin over the eta grid of the (seed-averaged) log10 loss, refined by the vertex of
 // the parabola through the argmin and its two neighbours in (log10 eta, log10 loss); the grid
 // point is kept when the argmin is at an edge, a neighbour diverged, or the curvature is not
-// positive (RP §2.3).
+// positive.
 static double eta_star(int ne, const double *eta, const double *logloss, int *argmin, double *minloss) {
     int a = -1;
     for (int k = 0; k < ne; k++)
@@ -867,7 +866,7 @@ static void part_curves(int grid_ran) {
 // ---- main ----
 int main(int argc, char **argv) {
     cli_parse(&C, argc, argv);
-    // default grids (RP §3): toy gamma = 10^(j/2), j = -6..6; MLP gamma = 10^(j/2), j = -4..4;
+    // default grids: toy gamma = 10^(j/2), j = -6..6; MLP gamma = 10^(j/2), j = -4..4;
     // eta = 10^(k/4), k = -20..8
     if (!cli_given(&C, "toy-gammas")) {
         P.toy_gammas.n = 13;
@@ -881,7 +880,7 @@ int main(int argc, char **argv) {
         P.etas.n = 29;
         for (int k = -20; k <= 8; k++) P.etas.v[k + 20] = pow(10.0, k / 4.0);
     }
-    if (C.quick) {  // RP §5, for every flag the user did not type
+    if (C.quick) {  // , for every flag the user did not type
         if (!cli_given(&C, "toy-depths")) P.toy_depths = (cli_ilist){2, {2, 3}};
         if (!cli_given(&C, "toy-gammas")) {
             const double g[6] = {1e-2, pow(10, -1.5), 1e-1, 10, pow(10, 1.5), 1e2};

@@ -11,13 +11,13 @@
 // freezes the features (n^{-1/2}), and standard parametrisation with a fixed rate blows up; one
 // batch-1 step is an exactly rank-one update aligned with the input that produced it.
 //
-// Algorithm (spec spectral-condition.md, "SC §n" below):
+// Algorithm:
 //   1. Replicate s (seed --seed + s): K Gaussian points x_k in R^d with y_k = x_k1, one probe x_p.
 //   2. For each width n and parametrisation (spectral, SP-lazy, SP): a bias-free ReLU MLP
-//      d -> n -> n -> 1 with the init scales sigma_l and per-layer rates eta_l of SC §2.3-2.4, all
+//      d -> n -> n -> 1 with the init scales sigma_l and per-layer rates eta_l of , all
 //      three drawn from the SAME standard normals (common random numbers).
 //   3. K steps of batch-1 SGD in order on l = (f - y)^2 / 2, W_l <- W_l - eta_l dl/dW_l.  After the
-//      first step, the rank-one identities of SC §2.2 (spectral.C1).
+//      first step, the rank-one identities of (spectral.C1).
 //   4. After K steps, on the probe: |Delta h_2| / sqrt(n), |Delta f|; per layer
 //      |Delta W_l|_* / sqrt(n_l/n_{l-1}) by power iteration; |Delta W_2|_F / |Delta W_2|_*; and
 //      |W_l(0)|_* against Bai-Yin.
@@ -53,10 +53,10 @@
 // (n_l, n_{l-1}); h_l the hidden features, z_l the pre-activations, g_l = dl/dz_l; K steps of
 // batch-1 SGD; sigma_l the init standard deviation and eta_l the learning rate of layer l;
 // |A|_* the spectral norm, |A|_F the Frobenius norm, srank(A) = |A|_F^2 / |A|_*^2.
-#define L 3                 // weight matrices (SC §2.1)
-#define DIVERGE_DH 1e3      // a run has diverged if |Delta h_2|/sqrt n exceeds this (SC §2.6)
-#define POWER_TOL 1e-12     // power iteration stops at this relative change of s^2 (SC §2.7)
-#define STREAM_DATA 0       // rng stream of a replicate's data (common-numerics.md §2)
+#define L 3                 // weight matrices
+#define DIVERGE_DH 1e3      // a run has diverged if |Delta h_2|/sqrt n exceeds this
+#define POWER_TOL 1e-12     // power iteration stops at this relative change of s^2
+#define STREAM_DATA 0       // rng stream of a replicate's data
 #define STREAM_INIT 100000  // + n: the init stream of width n (adding a width shifts nothing)
 #define NPAR 3
 
@@ -104,7 +104,7 @@ static const char *par_name[NPAR] = {"spectral", "sp-lazy", "sp"};
 
 // ---- theory ----
 //
-// **Spectral scaling condition** (SC §2.2): for every layer,
+// **Spectral scaling condition**: for every layer,
 // $\|W_l\|_* = \Theta(\sqrt{n_l/n_{l-1}})$ and $\|\Delta W_l\|_* = \Theta(\sqrt{n_l/n_{l-1}})$.
 // It gives the desideratum $\|h_l\| = \Theta(\sqrt{n_l})$, $\|\Delta h_l\| = \Theta(\sqrt{n_l})$
 // because $\|W h\| \le \|W\|_* \|h\|$ is tight for updates: one batch-1 step is
@@ -113,9 +113,9 @@ static const char *par_name[NPAR] = {"spectral", "sp-lazy", "sp"};
 //   \|\Delta W_l h_{l-1}\| = \|\Delta W_l\|_*\,\|h_{l-1}\|$$
 // exactly.  These three identities are spectral.C1.
 //
-// **The spectral recipe for SGD** (SC §2.3, constants set to 1):
+// **The spectral recipe for SGD** (, constants set to 1):
 // $\sigma_l = n_{l-1}^{-1/2} \min(1, \sqrt{n_l/n_{l-1}})$ and $\eta_l = \eta\, n_l/n_{l-1}$.
-// **SP** (SC §2.4): $\sigma_l = n_{l-1}^{-1/2}$ and one rate for all layers, constant in width;
+// **SP**: $\sigma_l = n_{l-1}^{-1/2}$ and one rate for all layers, constant in width;
 // **SP-lazy**: the same init with rate $\eta_{SP}\, n_{min}/n$.
 static double sigma_of(par p, int nin, int nout) {
     double lecun = 1.0 / sqrt((double)nin);
@@ -130,7 +130,7 @@ static double eta_of(par p, int nin, int nout, int n, int nmin) {
 }
 // The scale the condition asks for: sqrt(fan-out / fan-in).
 static double spec_scale(int nin, int nout) { return sqrt((double)nout / nin); }
-// **Bai-Yin edge** (SC §2.3): a Gaussian (n_l, n_{l-1}) matrix of entry sd sigma has
+// **Bai-Yin edge**: a Gaussian (n_l, n_{l-1}) matrix of entry sd sigma has
 // $\|W\|_* \approx \sigma(\sqrt{n_l} + \sqrt{n_{l-1}})$; under the recipe,
 // $\|W_l(0)\|_* / \sqrt{n_l/n_{l-1}} \approx 1 + \sqrt{\min(n_l,n_{l-1})/\max(n_l,n_{l-1})}$:
 // $1 + \sqrt{d/n}$, $2$ and $1 + 1/\sqrt n$ for the three layers.
@@ -144,7 +144,7 @@ static double baiyin(int nin, int nout) {
     if (a == 1) return exp(0.5 * log(2.0) + lgamma((b + 1) / 2) - lgamma(b / 2)) / sqrt(b);
     return 1 + sqrt(a / b);
 }
-// **Predicted width exponents** of $\|\Delta h_2\|/\sqrt n$ (SC §2.5): 0 under the recipe; under
+// **Predicted width exponents** of $\|\Delta h_2\|/\sqrt n$: 0 under the recipe; under
 // SP-lazy $\|\Delta W_2\|_* \sim (1/n)\cdot\Theta(1)\cdot\sqrt n$, hence $n^{-1/2}$; SP with a
 // fixed rate grows and diverges.  Per layer under SP-lazy (readout $\|W_3\|_* = \Theta(1)$, so
 // $\|g_2\|, \|g_1\| = \Theta(1)$, and $\eta_l \propto 1/n$): $\|\Delta W_1\|_* \sim n^{-1}\sqrt d$, i.e.
@@ -158,7 +158,7 @@ static const double SLOPE_TH[NPAR] = {0.0, -0.5, NAN};
 // Spectral norms by power iteration on the smaller Gram matrix ($A^TA$ or $AA^T$), from
 // opt_power_top's fixed start vector; a low-rank $\Delta W$ converges in a few iterations, a
 // random $W(0)$ slowly (its top singular values crowd at the Bai-Yin edge), so the cap
-// --power-iters leaves $\|W(0)\|_*$ about 1% low (SC §2.7).
+// --power-iters leaves $\|W(0)\|_*$ about 1% low.
 typedef struct {
     int m, n, gram_small;  // A is (m, n); gram_small: iterate on A A^T (m < n)
     const double *A;
@@ -321,7 +321,7 @@ static void run_one(width_ws *w, par p, const data *D, int nmin, run_result *R) 
                 R->one_pred[l] = s1 / (eta[l] * norm2(m, w->g[l]) * hn) - 1;
             }
     }
-    // the probe after K steps; SC §2.6: diverged if anything is non-finite or |Delta h_2|/sqrt n > 1e3
+    // the probe after K steps; diverged if anything is non-finite or |Delta h_2|/sqrt n > 1e3
     const double f1 = nn_forward(net, 1, D->xp)[0];
     for (int i = 0; i < n; i++) w->tmp[i] = net->H[2][i] - w->h20[i];
     R->dh = norm2(n, w->tmp) / sqrt((double)n);
@@ -341,7 +341,7 @@ static void run_one(width_ws *w, par p, const data *D, int nmin, run_result *R) 
 // ---- measurement ----
 //
 // Summaries over replicates: means and standard errors over the runs that did not diverge
-// (a diverged run is never averaged, SC §2.6), and the median of |Delta h_2|/sqrt n with a
+// (a diverged run is never averaged, ), and the median of |Delta h_2|/sqrt n with a
 // diverged run counted as +infinity (spectral.C4).
 typedef struct {
     int ok, div;
@@ -494,7 +494,7 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
 // ---- main ----
 int main(int argc, char **argv) {
     cli_parse(&C, argc, argv);
-    if (C.quick) {  // SC §5, for every flag the user did not type
+    if (C.quick) {  // , for every flag the user did not type
         if (!cli_given(&C, "widths")) P.widths = (cli_ilist){4, {64, 128, 256, 512}};
         if (!cli_given(&C, "power-iters")) P.power_iters = 60;
     }
@@ -612,8 +612,8 @@ int main(int argc, char **argv) {
                 break;
             }
         // The SP-lazy bound is twice the theory ratio (n_max / 2 n_min)^{-1/2}: 0.5 at the default
-        // widths (64..2048, theory 0.25), which is the spec's bound; at --quick (64..512) the
-        // theory ratio is itself 0.5, so the spec's fixed 0.5 would sit on the prediction and the
+        // widths (64..2048, theory 0.25); at --quick (64..512) the
+        // theory ratio is itself 0.5, so a fixed 0.5 would sit on the prediction and the
         // same rule asks only for a decay (< 1).
         double th = w2 >= 0 ? pow((double)P.widths.v[nw - 1] / P.widths.v[w2], -0.5) : NAN;
         double lazy = w2 >= 0 ? sum[PAR_SPLAZY][nw - 1].dW[2][0] / sum[PAR_SPLAZY][w2].dW[2][0] : NAN;
