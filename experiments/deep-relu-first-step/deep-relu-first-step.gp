@@ -79,11 +79,11 @@ do for [fmt in "png svg"] {
             using ($1 > 0 ? $1 : NaN):($3 / word(c0s, k)) \
             with lines lt colL(runL(word(runs, k))) dt nthA(k) lw 1.8 \
             title sprintf("L=%d, α=%s", runL(word(runs, k)), runA(word(runs, k))), \
-         esc using 4:(efrac) with points pt 6 ps 1.2 lc rgb 'black' title sprintf("escape: C first below %g C_0", efrac)
+         esc using 4:9 with points pt 6 ps 1.2 lc rgb 'black' title "escape: steepest step of the first drop"
     unset xrange
 
     # (b) escape time against init scale: slope -(L-2)
-    set title "(b) escape time t_{esc} ∝ α^{-(L-2)}: points GD, dashed theory slope"
+    set title "(b) escape time (steepest step) t_{esc} ∝ α^{-(L-2)}: points GD, dashed theory"
     set logscale xy
     set xlabel "init scale α"
     set ylabel "t_{esc} = η x iteration"
@@ -105,7 +105,7 @@ do for [fmt in "png svg"] {
     # (c) rank-one-ness of Delta W_l at the escape, per layer
     if (!have_esc) { alist = ""; Lmax = 0; depths = "" }
     set autoscale xy
-    set title sprintf("(c) rank-one-ness η_l = s_1^2/||ΔW_l||_F^2 at escape (C < %g C_0)", efrac)
+    set title sprintf("(c) rank-one-ness η_l = s_1^2/||ΔW_l||_F^2 when C first < %g C_0", efrac)
     unset logscale y
     set xlabel "layer l"
     set ylabel "η_l"
@@ -124,7 +124,7 @@ do for [fmt in "png svg"] {
     unset xrange
 
     # (d) gap ratio s_1/s_2 of Delta W_l per layer, against the bound l^{1/4}
-    set title "(d) gap ratio ρ_l = s_1/s_2 of ΔW_l at escape; stars: optimal direction"
+    set title sprintf("(d) gap ratio ρ_l = s_1/s_2 of ΔW_l when C first < %g C_0; stars: optimum", efrac)
     set logscale y
     set ylabel "ρ_l"
     set yrange [0.8:1e13]

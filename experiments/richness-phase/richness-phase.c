@@ -19,18 +19,23 @@
 //   2. Phase diagram: a centred muP ReLU MLP, readout 1/(N gamma), trained by
 //      online SGD at raw rate N eta, for every (gamma, eta) of a grid from the same initial
 //      weights and the same sample stream; final test loss or "diverged".  eta*(gamma) = the
-//      argmin refined by a parabola; slopes on the lazy and ultra-rich sides (richness.C3, C4);
-//      stability edge eta_edge(gamma) (richness.C7).
+//      argmin refined by a parabola; slopes on the lazy side (richness.C3) and on the ultra-rich
+//      side against (T1)'s slope over the same gammas (richness.C4a); stability edge
+//      eta_edge(gamma) (richness.C7).
 //   3. Ultra-rich curves: SGD at lr = N eta_0 gamma^(2/L) for gamma = 1, 10, 100; the
 //      escape time t_esc (test loss < L0/2); plateau and ordering (richness.C5); collapse of the
 //      curves under the shift t - t_esc (richness.C6); final losses (richness.C7).
+//   4. Depths: the ultra-rich side (gamma = 1..100) at two more depths (default L = 2, 4) with
+//      T = 4000 steps: the eta* slopes differ by more than their errors and follow (T1)
+//      (richness.C4b), and runs half a decade below eta* have left the plateau (richness.C4c).
 //
 // Writes (figures/data/richness-phase/): toy.tsv, toy_theory.tsv, grid.tsv, etastar.tsv,
-// curves.tsv, collapse.tsv.
+// curves.tsv, collapse.tsv, depths.tsv.
 //
-// Run:  build/richness-phase                         (all three parts; ~15 s CPU on one core)
+// Run:  build/richness-phase                         (all four parts; ~25 s CPU on one core)
 //       build/richness-phase --quick                 (~0.4 s CPU)
 //       build/richness-phase --parts toy --toy-depths 2,5 --init-noise 0.05
+//       build/richness-phase --parts depths --cmp-depths 2,3,5 --cmp-steps 8000
 #include <gsl/gsl_fit.h>
 #include <math.h>
 #include <stdio.h>
@@ -63,7 +68,7 @@
 #define STREAM_DATA 0         // training samples
 #define STREAM_INIT 1         // initial weights
 #define STREAM_TOYNOISE 5     // the toy's perturbed initialisation
-#define STREAM_TEST 4         // the fixed test set ("a separate stream", )
+#define STREAM_TEST 4         // the fixed test set (its own stream)
 
 struct params {
     const char *parts;        // comma list of toy, grid, curves
@@ -89,7 +94,7 @@ struct params {
     cli_ilist cmp_depths;
     long cmp_steps;
 };
-// Defaults of (gamma and eta grids filled in main: 10^(j/2) and 10^(k/4)).
+// Defaults (gamma and eta grids filled in main: 10^(j/2) and 10^(k/4)).
 static struct params P = {
     .parts = "toy,grid,curves,depths",
     .toy_depths = {3, {2, 3, 4}},
@@ -165,7 +170,7 @@ static void parse_parts(void) {
 
 // ---- theory ----
 //
-// **Toy: the scalar deep-linear chain** (, reconstructed).  Scalars $w_1..w_L$,
+// **Toy: the scalar deep-linear chain** (our reconstruction).  Scalars $w_1..w_L$,
 // $P(w)=\prod_l w_l$, output $f=(P(w)-P(w(0)))/\gamma$, target 1, loss $\frac12(f-1)^2$,
 // residual $r=f-1$; GD $w_l \leftarrow w_l - \eta\, r\,(P/w_l)/\gamma$.  From the balanced start
 // $w_l(0)=1$ the dynamics stays balanced and ends at $w_*^L = 1+\gamma$.  There the Hessian is
@@ -181,7 +186,8 @@ static double eta_max_T1(int L, double gamma) {
 // **Unbalanced starts** (`--init-noise`).  Gradient flow conserves $w_l^2 - w_k^2$, so from any
 // positive start it ends at $w_l^2 = w_l(0)^2 + c$ with $c$ fixed by
 // $\prod_l w_l = P(w(0)) + \gamma$; the sharpness there gives the flow-minimum bound
-// $\eta_{flow} = 2/S(w_*)$, equal to (T1) for the balanced start.  (Our addition: it is the right reference when the start is not balanced; GD near the edge may still
+// $\eta_{flow} = 2/S(w_*)$, equal to (T1) for the balanced start.  (Our addition: it is the
+// right reference when the start is not balanced; GD near the edge may still
 // end elsewhere than the flow.)
 static double eta_max_flow(int L, double gamma, const double *w0) {
     double P0 = 1, m = INFINITY;
@@ -213,7 +219,7 @@ static double eta_max_flow(int L, double gamma, const double *w0) {
 // ---- experiment: the toy chain ----
 //
 // One GD run at step eta: converged when |r| < 1e-6 for 100 consecutive steps within T (a one-step
-// test is fooled by the chaotic map above eta_max, ), diverged when |r| > 1e6 or r is not
+// test is fooled by the chaotic map above eta_max), diverged when |r| > 1e6 or r is not
 // finite.  The gradient of factor l uses the product of the OTHER factors (no division by w_l).
 enum { TOY_UNDECIDED = 0, TOY_CONVERGED, TOY_DIVERGED };
 
@@ -413,7 +419,8 @@ static double slope_se_in(int n, const double *x, const double *y, double lo, do
 }
 
 // The (T1) law's own slope over the same gammas: the ultra-rich exponent 2/L is reached only
-// as gamma -> inf; over gamma in [1, 100] (T1) gives 1.148, 0.864, 0.722 for L = 2, 3, 4.
+// as gamma -> inf; fitted over gamma = 10^(j/2), j = 0..4, (T1) gives 1.140, 0.853, 0.710 for
+// L = 2, 3, 4.
 static double t1_slope(int L, int n, const double *gammas, double lo, double hi) {
     double e[CLI_LIST_MAX];
     for (int i = 0; i < n; i++) e[i] = eta_max_T1(L, gammas[i]);
@@ -628,7 +635,7 @@ static void part_grid(void) {
     if (C.quick || m3 < 3) claim_skip("richness.C3", CLAIM_EXPERIMENT, "default only: needs >= 3 gammas in [1e-2, 1e-1]");
     else claim_check("richness.C3", CLAIM_EXPERIMENT, s3 >= 1.4 && s3 <= 2.4, "slope of log10 eta* on gamma in [1e-2, 1e-1] (theory 2)", s3, "[1.4, 2.4]");
     // richness.C4a: the ultra-rich slope against (T1)'s slope over the same gammas (the asymptote
-    // 2/L is approached only as gamma -> inf: over [1, 100] (T1) itself has slope 0.864 at L = 3)
+    // 2/L is approached only as gamma -> inf: over [1, 100] (T1) itself has slope 0.853 at L = 3)
     if (C.quick || m4 < 3) {
         claim_skip("richness.C4a", CLAIM_EXPERIMENT, "default only: needs >= 3 gammas in [1, 100]");
     } else {

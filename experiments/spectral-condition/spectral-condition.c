@@ -14,16 +14,16 @@
 // Algorithm:
 //   1. Replicate s (seed --seed + s): K Gaussian points x_k in R^d with y_k = x_k1, one probe x_p.
 //   2. For each width n and parametrisation (spectral, SP-lazy, SP): a bias-free ReLU MLP
-//      d -> n -> n -> 1 with the init scales sigma_l and per-layer rates eta_l of , all
+//      d -> n -> n -> 1 with the init scales sigma_l and per-layer rates eta_l of the theory section, all
 //      three drawn from the SAME standard normals (common random numbers).
 //   3. K steps of batch-1 SGD in order on l = (f - y)^2 / 2, W_l <- W_l - eta_l dl/dW_l.  After the
-//      first step, the rank-one identities of (spectral.C1).
+//      first step, the rank-one identities (spectral.C1).
 //   4. After K steps, on the probe: |Delta h_2| / sqrt(n), |Delta f|; per layer
 //      |Delta W_l|_* / sqrt(n_l/n_{l-1}) by power iteration; |Delta W_2|_F / |Delta W_2|_*; and
 //      |W_l(0)|_* against Bai-Yin.
-//   5. Least-squares slopes of log(mean |Delta h_2|/sqrt n) against log n over n >= 2 n_min
-//      (spectral.C2, C3); SP's median blow-up (C4); the condition per layer (C5); Bai-Yin (C6);
-//      low stable rank after K steps (C7).
+//   5. Least-squares slopes of log(median |Delta h_2|/sqrt n) against log n over the widths
+//      whose median is finite, at least three (spectral.C2, C3); SP's median blow-up (C4); the
+//      condition per layer (C5); Bai-Yin for W_2 (C6); low stable rank after K steps (C7).
 //
 // Writes (figures/data/spectral-condition/): widths.tsv (one row per parametrisation and width),
 // runs.tsv (one row per run), onestep.tsv (first-step identities), fits.tsv (slopes),
@@ -113,7 +113,7 @@ static const char *par_name[NPAR] = {"spectral", "sp-lazy", "sp"};
 //   \|\Delta W_l h_{l-1}\| = \|\Delta W_l\|_*\,\|h_{l-1}\|$$
 // exactly.  These three identities are spectral.C1.
 //
-// **The spectral recipe for SGD** (, constants set to 1):
+// **The spectral recipe for SGD** (constants set to 1):
 // $\sigma_l = n_{l-1}^{-1/2} \min(1, \sqrt{n_l/n_{l-1}})$ and $\eta_l = \eta\, n_l/n_{l-1}$.
 // **SP**: $\sigma_l = n_{l-1}^{-1/2}$ and one rate for all layers, constant in width;
 // **SP-lazy**: the same init with rate $\eta_{SP}\, n_{min}/n$.
@@ -341,7 +341,7 @@ static void run_one(width_ws *w, par p, const data *D, int nmin, run_result *R) 
 // ---- measurement ----
 //
 // Summaries over replicates: means and standard errors over the runs that did not diverge
-// (a diverged run is never averaged, ), and the median of |Delta h_2|/sqrt n with a
+// (a diverged run is never averaged), and the median of |Delta h_2|/sqrt n with a
 // diverged run counted as +infinity (spectral.C4).
 typedef struct {
     int ok, div;
@@ -485,7 +485,7 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
     double lo = 0.8 * (double)P.widths.v[0], hi = 1.25 * (double)P.widths.v[nw - 1];
     for (int i = 0; i <= 60; i++) {
         double n = lo * pow(hi / lo, i / 60.0);
-        double chi = exp(0.5 * log(2.0) + lgamma((n + 1) / 2) - lgamma(n / 2)) / sqrt(n);  // n is not an integer here
+        double chi = exp(0.5 * log(2.0) + lgamma((n + 1) / 2) - lgamma(n / 2)) / sqrt(n);  // E chi_n / sqrt n, n real
         tsv_row(t, "%.6g\t%.8g\t%.8g\t%.8g", n, 1 + sqrt(fmin(d, n) / fmax(d, n)), 2.0, chi);
     }
     tsv_close(t);
@@ -494,7 +494,7 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
 // ---- main ----
 int main(int argc, char **argv) {
     cli_parse(&C, argc, argv);
-    if (C.quick) {  // , for every flag the user did not type
+    if (C.quick) {  // --quick sizes, for every flag the user did not type
         if (!cli_given(&C, "widths")) P.widths = (cli_ilist){4, {64, 128, 256, 512}};
         if (!cli_given(&C, "power-iters")) P.power_iters = 60;
     }
