@@ -83,7 +83,7 @@ do for [fmt in "png svg"] {
     unset xrange
 
     # (b) escape time against init scale: slope -(L-2)
-    set title "(b) escape time (steepest step) t_{esc} ∝ α^{-(L-2)}: points GD, dashed theory"
+    set title "(b) escape time t_{esc} (steepest step) ∝ α^{-(L-2)}"
     set logscale xy
     set xlabel "init scale α"
     set ylabel "t_{esc} = η x iteration"

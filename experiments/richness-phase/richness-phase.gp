@@ -81,7 +81,7 @@ do for [fmt in "png svg"] {
     # (b) the toy chain: eta_max against (T1)
     set origin 0.5, 0.5
     set size 0.5, 0.5
-    set title (hD ? sprintf("(b) toy η_{max} (lines, open) and the MLP's η* at T = %d (filled)", cmpT) : "(b) scalar-chain toy: largest stable step η_{max}")
+    set title (hD ? sprintf("(b) toy η_{max} (open, lines) and MLP η* (valley centre, T = %d; filled)", cmpT) : "(b) scalar-chain toy: largest stable step η_{max}")
     if (!hT && !hD) { set title "(b) ".nr1 }
     if (!hT && !hD) { set xrange [1e-3:1e3]; set yrange [1e-6:1e3] }
     set autoscale xy
