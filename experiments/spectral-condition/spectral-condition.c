@@ -12,7 +12,7 @@
 // batch-1 step is an exactly rank-one update aligned with the input that produced it.
 //
 // Algorithm:
-//   1. Replicate s (seed --seed + s): K Gaussian points x_k in R^d with y_k = x_k1, one probe x_p.
+//   1. Replicate r (seed (--seed - 1) S + 1 + r): K Gaussian points x_k in R^d with y_k = x_k1, one probe x_p.
 //   2. For each width n and parametrisation (spectral, SP-lazy, SP): a bias-free ReLU MLP
 //      d -> n -> n -> 1 with the init scales sigma_l and per-layer rates eta_l of the theory section, all
 //      three drawn from the SAME standard normals (common random numbers).
@@ -87,7 +87,7 @@ static cli_opt opts[] = {
     {"steps", CLI_INT, &P.steps, 1, 10000, "K: batch-1 SGD steps, one pass in order", 0, 0},
     {"eta-sp", CLI_DOUBLE, &P.eta_sp, 1e-8, 100, "SP learning rate (SP-lazy uses eta_sp n_min/n)", 0, 0},
     {"eta-spectral", CLI_DOUBLE, &P.eta_spectral, 1e-8, 100, "spectral base rate: eta_l = eta n_l/n_{l-1}", 0, 0},
-    {"seeds", CLI_INT, &P.seeds, 1, 1000, "replicates S (seeds --seed .. --seed + S - 1)", 0, 0},
+    {"seeds", CLI_INT, &P.seeds, 1, 1000, "replicates S (seeds (--seed - 1) S + 1 .. --seed S)", 0, 0},
     {"power-iters", CLI_INT, &P.power_iters, 1, 100000, "cap on power iterations per spectral norm", 0, 0},
     {"param", CLI_CHOICE, &P.param, 0, 0, "which parametrisations to run", "all|spectral|sp-lazy|sp", 0},
     {0}};
@@ -437,7 +437,7 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
 
     t = tsv_open(&C, "runs.tsv", "spectral.C2 spectral.C3 spectral.C4");
     tsv_allow_nonfinite(t, 1);
-    tsv_note(t, "one row per run; replicate r uses seed --seed + r; dh2 of a diverged run is what was measured "
+    tsv_note(t, "one row per run; replicate r uses seed (--seed - 1) S + 1 + r; dh2 of a diverged run is what was measured "
                 "(possibly inf or nan), never averaged");
     tsv_columns(t, "param\tn\treplicate\tdiverged\tdh2\tdW1\tdW2\tdW3\tfro_over_spec2\tdf");
     for (int p = 0; p < NPAR; p++) {
@@ -507,7 +507,11 @@ int main(int argc, char **argv) {
     double t0 = util_now();
 
     data *D = XNEW(data, S);
-    for (int r = 0; r < S; r++) D[r] = make_data(C.seed + (unsigned long)r, K, d);
+    // Replicate r of run seed s draws from seed (s - 1) S + 1 + r: seed 1 uses 1..S, seed 2 the next
+    // S, and so on, so runs at different --seed share no replicate (with --seed + r, seeds 1 and 2
+    // shared 7 of their 8 replicates and a three-seed check was nearly one check).
+    const unsigned long rep0 = C.seed >= 1 ? (C.seed - 1) * (unsigned long)S + 1 : 0;
+    for (int r = 0; r < S; r++) D[r] = make_data(rep0 + (unsigned long)r, K, d);
     run_result *runs = XNEW(run_result, (size_t)NPAR * nw * S);
     static summary sum[NPAR][CLI_LIST_MAX];
     for (int w = 0; w < nw; w++) {
@@ -515,7 +519,7 @@ int main(int argc, char **argv) {
         width_ws ws = ws_alloc(n, d, K);
         for (int r = 0; r < S; r++) {
             progress("width %d, replicate %d/%d", n, r + 1, S);
-            ws_draw(&ws, C.seed + (unsigned long)r);
+            ws_draw(&ws, rep0 + (unsigned long)r);
             for (int p = 0; p < NPAR; p++)
                 if (ran[p]) run_one(&ws, (par)p, &D[r], nmin, &runs[((size_t)p * nw + w) * S + r]);
         }

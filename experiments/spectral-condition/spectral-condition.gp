@@ -23,6 +23,8 @@ fitcol(p, c) = system(sprintf("awk -F'\t' '$1 == \"%s\" {print $%d; exit}' %s", 
 slope(p) = fitcol(p, 2) + 0
 icpt(p) = fitcol(p, 3) + 0
 npts(p) = fitcol(p, 4) + 0
+# the largest width whose median is finite (the fitted range ends there)
+fitmax(p) = system(sprintf("awk -F'\t' 'BEGIN {m = 0} $1 == \"%s\" && $9 != \"inf\" && $9 != \"nan\" && $2 + 0 > m {m = $2} END {print m}' %s", p, wt)) + 0
 fitted(p) = fitcol(p, 2) ne "" && fitcol(p, 2) ne "nan"
 fitlabel(p) = fitted(p) ? sprintf("%s: slope %+.2f (medians, %d widths)", plabel(p), slope(p), npts(p)) : sprintf("%s: no fit (median finite at < 3 widths)", plabel(p))
 has(p) = system(sprintf("grep -c '^%s\t' %s", p, wt)) + 0
@@ -51,7 +53,7 @@ do for [fmt in "png svg"] {
     set label 2 "×: single SP replicates that did not diverge" at graph 0.02, graph 0.04 tc rgb C[3] font ",9"
     plot for [p in pars] wt using (strcol(1) eq p && $9 < 1e300 ? $2 : NaN):9 \
             with points lt PCOL(p) pt 7 ps 1.2 title fitlabel(p), \
-         for [p in pars] (has(p) && fitted(p) ? exp(icpt(p)) * x**slope(p) : NaN) with lines lt PCOL(p) lw 1 notitle, \
+         for [p in pars] (has(p) && fitted(p) && x <= fitmax(p) * 1.2 ? exp(icpt(p)) * x**slope(p) : NaN) with lines lt PCOL(p) lw 1 notitle, \
          rt using (strcol(1) eq "sp" && $4 == 0 && $2 > nmin * 3 ? $2 * 1.05 : NaN):5 with points lt 3 pt 2 ps 0.6 notitle, \
          wt using (strcol(1) eq "sp" && $4 > 0 ? $2 : NaN):(600):(0):(5400) with vectors head filled size screen 0.008,25 lt 3 lw 2 \
             title sprintf("SP: diverged (of %d)", S), \
