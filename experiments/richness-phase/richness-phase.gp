@@ -31,9 +31,9 @@ lg = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"gamma\" && !s[$3]++ {print $3}
 le = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"gamma\" && !s[$4]++ {print $4}' %s", gt))
 hx = hG && words(lg) > 1 ? (word(lg, 2) - word(lg, 1)) / 2.0 : 0.25
 hy = hG && words(le) > 1 ? (word(le, 2) - word(le, 1)) / 2.0 : 0.125
-estar(g) = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"gamma\" && ($3 - (%g))^2 < 1e-6 {print $4; exit}' %s", g, et)) + 0
-a_lazy = NaN; a_rich = NaN
-if (hG) { a_lazy = estar(-1); a_rich = estar(1) }    # log10 eta*(0.1), log10 eta*(10)
+estar(g) = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"gamma\" && ($3 - (%g))^2 < 1e-6 {print $4; exit}' %s", g, et))
+a_lazy = NaN; a_rich = NaN    # log10 eta*(0.1), log10 eta*(10), when the grid has those gammas
+if (hG) { el = estar(-1); er = estar(1); if (el ne "") { a_lazy = el + 0 }; if (er ne "") { a_rich = er + 0 } }
 depths = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"L\" && !s[$1]++ {print $1}' %s", tt))
 cmpd = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"L\" && !s[$1]++ {print $1}' %s", dt))
 cmpT = 0
@@ -83,9 +83,9 @@ do for [fmt in "png svg"] {
     set size 0.5, 0.5
     set title (hD ? sprintf("(b) toy η_{max} (open, lines) and MLP η* (valley centre, T = %d; filled)", cmpT) : "(b) scalar-chain toy: largest stable step η_{max}")
     if (!hT && !hD) { set title "(b) ".nr1 }
-    if (!hT && !hD) { set xrange [1e-3:1e3]; set yrange [1e-6:1e3] }
     set autoscale xy
     set logscale xy
+    if (!hT && !hD) { set xrange [1e-3:1e3]; set yrange [1e-6:1e3] }
     set format x "10^{%T}"
     set format y "10^{%T}"
     set xlabel "γ"
