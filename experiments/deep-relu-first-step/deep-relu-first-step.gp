@@ -148,6 +148,8 @@ if (have_mnist) {
     snapname(s) = s eq "init" ? "init" : s eq "half" ? "0.5 t_{esc}" : s eq "escape" ? sprintf("escape t_{esc}: C < %g C_0", efrac) : s eq "steepest" ? "steepest step of the first drop" : "end (2.5 t_{esc})"
     sit(s) = system(sprintf("awk -F'\t' '$1 == \"%s\" {print $2; exit}' %s", s, msv)) + 0
     mC0 = system(sprintf("awk -F'\t' '!/^#/ && $1 == \"0\" {print $3; exit}' %s", mloss)) + 0
+    # the run's own setting, from the note line of mnist_loss.tsv: "first N training images ... width W, alpha A, eta E"
+    msetup = system(sprintf("sed -n 's/^# MNIST: first \\([0-9]*\\) training images.*width \\([0-9]*\\), alpha \\([^,]*\\), eta \\(.*\\)$/N = \\1, width \\2, α = \\3, η = \\4/p' %s", mloss))
     nL = system(sprintf("awk -F'\t' '!/^#/ && $3 + 0 > m {m = $3} END {print m}' %s", msv)) + 0
     # rows of one (snapshot, layer, kind) as (index, singular value) pairs
     svrows(s, l, k) = sprintf("< awk -F'\t' '$1 == \"%s\" && $3 == %d && $4 == \"%s\" {for (i = 7; i <= 16; i++) if ($i != \"nan\") print i - 6, $i}' %s", s, l, k, msv)
@@ -157,7 +159,7 @@ if (have_mnist) {
         eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1400, 720))
         set output sprintf("%s/deep-relu-first-step-mnist.%s", outdir, fmt)
         set multiplot layout 2,4 margins 0.06,0.99,0.08,0.92 spacing 0.06,0.13 \
-            title sprintf("MNIST, depth-%d bias-free ReLU net from small init: loss and top singular values per layer", nL)
+            title sprintf("MNIST (%s): depth-%d bias-free ReLU net from small init, loss and top singular values per layer", msetup, nL)
         unset logscale
         set format y "%g"
         set title "(a) loss"
