@@ -180,6 +180,15 @@ START_TEST(test_numerical) {
     rc = run("word2vec-steps --quick --part synthetic --dim 64", &err);
     ck_assert_msg(rc == 1 && strstr(err, "--dim"), "w2v --dim 64: exit %d (stderr: %s)", rc, err);
     free(err);
+    // deep-relu: every start with all ReLU units dead (width 1) used to stop in the TSV writer
+    // with "try a larger ridge" (there is no ridge); now the message names --width.
+    rc = run("deep-relu-first-step --quick --part optimal --width 1", &err);
+    ck_assert_msg(rc == 1 && strstr(err, "--width"), "deep-relu --width 1: exit %d (stderr: %s)", rc, err);
+    free(err);
+    // deep-relu --part optimal with another depth needs no --alphas
+    rc = run("deep-relu-first-step --quick --part optimal --depths 5", &err);
+    ck_assert_msg(rc == 0, "deep-relu --part optimal --depths 5: exit %d (stderr: %s)", rc, err);
+    free(err);
 }
 END_TEST
 

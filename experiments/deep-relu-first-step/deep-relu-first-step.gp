@@ -12,7 +12,20 @@ rk = datadir.'/teacher_rank.tsv'
 opt = datadir.'/optimal.tsv'
 msv = datadir.'/mnist_sv.tsv'
 mloss = datadir.'/mnist_loss.tsv'
-have_mnist = system(sprintf("test -f %s && echo 1 || echo 0", msv)) + 0
+have(f) = system(sprintf("test -s %s && echo 1 || echo 0", f)) + 0
+have_mnist = have(msv) && have(mloss)
+have_esc = have(esc) && have(rk)
+have_opt = have(opt)
+if (!have_esc) { esc = '/dev/null'; rk = '/dev/null' }
+if (!have_opt) { opt = '/dev/null' }
+notrun(what) = sprintf("%s: not run in this run", what)
+hdr(f, name) = system(sprintf("awk '$1 == \"#\" && $2 == \"param\" && $3 == \"%s\" {print $5; exit}' %s", name, f))
+# the escape level, from the run's own header (--escape-frac)
+efrac = 0.99
+if (have_esc) { efrac = hdr(esc, "escape-frac") + 0 }
+if (have_mnist) { efrac = hdr(msv, "escape-frac") + 0 }
+dataname = "teacher"
+if (have_esc) { dataname = hdr(esc, "data") }
 
 # the (L, alpha) runs as "L:alpha" words, and the depths
 runs = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"L\" {print $1\":\"$2}' %s", esc))
@@ -23,12 +36,14 @@ runA(w) = substr(w, strstrt(w, ':') + 1, strlen(w))
 colL(L) = sum [i=1:words(depths)] (word(depths, i) + 0 == L ? i : 0)
 nthA(k) = sum [j=1:k] (runL(word(runs, j)) == runL(word(runs, k)) ? 1 : 0)
 c0s = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"L\" {print $7}' %s", esc))
-Lmax = word(depths, words(depths)) + 0
+Lmax = 0
+if (words(depths) > 0) { Lmax = word(depths, words(depths)) + 0 }
 alist = system(sprintf("awk -F'\t' '!/^#/ && $1 == %d {print $2}' %s", Lmax, esc))
 # geometric-mean point and fitted slope per depth, for the theory lines of (b)
-array gm_a[words(depths)]
-array gm_t[words(depths)]
-array fit_s[words(depths)]
+nd1 = words(depths) > 0 ? words(depths) : 1
+array gm_a[nd1]
+array gm_t[nd1]
+array fit_s[nd1]
 do for [i=1:words(depths)] {
     Li = word(depths, i) + 0
     stats esc using ($1 == Li ? log($2) : NaN):($1 == Li ? log($5) : NaN) nooutput
@@ -36,16 +51,23 @@ do for [i=1:words(depths)] {
 }
 # filled point types per alpha (7 circle, 5 square, 9 triangle; the open twin is one less)
 ptf(j) = j == 1 ? 7 : j == 2 ? 5 : 9
+# the deepest layer in any table of the run (x range of panels c, d)
+lmax = system(sprintf("cat %s %s %s 2>/dev/null | awk -F'\t' 'BEGIN {m = 1} !/^#/ && $1 ~ /^[0-9]+$/ && $3 + 0 > m && $3 + 0 < 100 {m = $3} END {print m}'", rk, (have_mnist ? msv : '/dev/null'), '/dev/null')) + 0
+lmaxo = system(sprintf("awk -F'\t' 'BEGIN {m = 1} !/^#/ && $7 ~ /^[0-9]+$/ && $7 + 0 > m {m = $7} END {print m}' %s", opt)) + 0
+lmaxm = have_mnist ? system(sprintf("awk -F'\t' 'BEGIN {m = 1} !/^#/ && $3 ~ /^[0-9]+$/ && $3 + 0 > m {m = $3} END {print m}' %s", msv)) + 0 : 1
+lmax = lmax > lmaxo ? lmax : lmaxo
+lmax = lmax > lmaxm ? lmax : lmaxm
 # the best optimal-direction restart of the first depth in optimal.tsv
-optbest = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"L\" && $4 > b {b = $4; r = $3} END {print r}' %s", opt))
+optbest = system(sprintf("awk -F'\t' 'BEGIN {r = -1} !/^#/ && $1 != \"L\" && $4 > b {b = $4; r = $3} END {print r}' %s", opt)) + 0
 
 do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1200, 900))
     set output sprintf("%s/deep-relu-first-step.%s", outdir, fmt)
     set multiplot layout 2,2 margins 0.07,0.98,0.07,0.95 spacing 0.09,0.11
 
-    # (a) loss curves: plateau at C_0, then the escape (marked at C = 0.9 C_0)
-    set title "(a) loss from small init: plateau at C_0, then escape"
+    # (a) loss curves: plateau at C_0, then the escape (marked where C first falls below efrac C_0)
+    set title sprintf("(a) loss from small init (%s data): plateau at C_0, then escape", dataname)
+    if (have_esc) {
     set logscale x
     unset logscale y
     set xlabel "GD iteration"
@@ -57,11 +79,11 @@ do for [fmt in "png svg"] {
             using ($1 > 0 ? $1 : NaN):($3 / word(c0s, k)) \
             with lines lt colL(runL(word(runs, k))) dt nthA(k) lw 1.8 \
             title sprintf("L=%d, α=%s", runL(word(runs, k)), runA(word(runs, k))), \
-         esc using 4:(0.9) with points pt 6 ps 1.2 lc rgb 'black' title "escape (C = 0.9 C_0)"
+         esc using 4:9 with points pt 6 ps 1.2 lc rgb 'black' title "escape: steepest step of the first drop"
     unset xrange
 
     # (b) escape time against init scale: slope -(L-2)
-    set title "(b) escape time t_{esc} ∝ α^{-(L-2)}: points GD, dashed theory slope"
+    set title "(b) escape time t_{esc} (steepest step) ∝ α^{-(L-2)}"
     set logscale xy
     set xlabel "init scale α"
     set ylabel "t_{esc} = η x iteration"
@@ -71,15 +93,24 @@ do for [fmt in "png svg"] {
             with points lt i pt 7 ps 1.5 title sprintf("L = %s: GD, fitted slope %.3f", word(depths, i), fit_s[i]), \
          for [i=1:words(depths)] esc using ($1 == word(depths, i) + 0 ? $2 : NaN):(gm_t[i] * ($2 / gm_a[i])**(-(word(depths, i) - 2))) \
             with lines lt i dt 2 lw 1.5 title sprintf("theory slope -%d", word(depths, i) - 2)
+    } else {
+        set title "(a, b) ".notrun("escape-time sweep (part scaling)")
+        unset logscale
+        set xrange [0:1]; set yrange [0:1]
+        plot NaN notitle
+        plot NaN notitle
+    }
     unset logscale x
 
     # (c) rank-one-ness of Delta W_l at the escape, per layer
-    set title "(c) rank-one-ness η_l = s_1^2/||ΔW_l||_F^2 at escape"
+    if (!have_esc) { alist = ""; Lmax = 0; depths = "" }
+    set autoscale xy
+    set title sprintf("(c) rank-one-ness η_l = s_1^2/||ΔW_l||_F^2 when C first < %g C_0", efrac)
     unset logscale y
     set xlabel "layer l"
     set ylabel "η_l"
     set yrange [0:1.05]
-    set xrange [0.5:*]
+    set xrange [0.5:lmax + 0.5]
     set xtics 1
     set key bottom right
     plot for [j=1:words(alist)] rk using ($1 == Lmax && sprintf("%g", $2) eq word(alist, j) ? $3 : NaN):4 \
@@ -87,23 +118,23 @@ do for [fmt in "png svg"] {
          for [j=1:words(alist)] rk using ($1 == Lmax && sprintf("%g", $2) eq word(alist, j) ? $3 : NaN):6 \
             with points lt words(depths) pt ptf(j) - 1 ps 1.2 title (j == 1 ? "W_l itself (open symbols)" : ""), \
          (have_mnist ? msv : '/dev/null') using (strcol(1) eq "escape" && strcol(4) eq "dW" ? $3 : NaN):5 \
-            with linespoints lt 4 pt 5 title "ΔW, MNIST (L=6)", \
+            with linespoints lt 4 pt 5 title "ΔW, MNIST", \
          (have_mnist ? msv : '/dev/null') using (strcol(1) eq "escape" && strcol(4) eq "W" ? $3 : NaN):5 \
             with points lt 4 pt 4 ps 1.2 notitle
     unset xrange
 
     # (d) gap ratio s_1/s_2 of Delta W_l per layer, against the bound l^{1/4}
-    set title "(d) gap ratio ρ_l = s_1/s_2 of ΔW_l at escape"
+    set title sprintf("(d) gap ratio ρ_l = s_1/s_2 of ΔW_l when C first < %g C_0; stars: optimum", efrac)
     set logscale y
     set ylabel "ρ_l"
     set yrange [0.8:1e13]
     set format y "10^{%T}"
     set key right center
-    set xrange [0.5:6.5]
+    set xrange [0.5:lmax + 0.5]
     plot for [i=1:words(depths)] rk using ($1 == word(depths, i) + 0 ? $3 + 0.06 * (i - 2) : NaN):5 \
             with points lt i pt 7 title sprintf("GD, L = %s (all α)", word(depths, i)), \
          (have_mnist ? msv : '/dev/null') using (strcol(1) eq "escape" && strcol(4) eq "dW" ? $3 : NaN):6 \
-            with linespoints lt 4 pt 5 title "GD, MNIST (L=6)", \
+            with linespoints lt 4 pt 5 title "GD, MNIST", \
          opt using ($3 == optbest ? $7 : NaN):9 with points pt 3 ps 2 lc rgb 'black' title "optimal direction (W_l)", \
          x**0.25 with lines lc rgb '#666666' dt 2 lw 2 title "bound l^{1/4}"
     unset format y
@@ -113,10 +144,12 @@ do for [fmt in "png svg"] {
 
 # ---- the MNIST figure (the paper's): loss, then the top-10 singular values of every layer ----
 if (have_mnist) {
-    snaps = "init half c99 escape end"
-    snapname(s) = s eq "init" ? "init" : s eq "half" ? "0.5 t_{esc}" : s eq "c99" ? "C = 0.99 C_0" : s eq "escape" ? "t_{esc} (C = 0.9 C_0)" : "end (1.5 t_{esc})"
+    snaps = "init half escape steepest end"
+    snapname(s) = s eq "init" ? "init" : s eq "half" ? "0.5 t_{esc}" : s eq "escape" ? sprintf("escape t_{esc}: C < %g C_0", efrac) : s eq "steepest" ? "steepest step of the first drop" : "end (2.5 t_{esc})"
     sit(s) = system(sprintf("awk -F'\t' '$1 == \"%s\" {print $2; exit}' %s", s, msv)) + 0
     mC0 = system(sprintf("awk -F'\t' '!/^#/ && $1 == \"0\" {print $3; exit}' %s", mloss)) + 0
+    # the run's own setting, from the note line of mnist_loss.tsv: "first N training images ... width W, alpha A, eta E"
+    msetup = system(sprintf("sed -n 's/^# MNIST: first \\([0-9]*\\) training images.*width \\([0-9]*\\), alpha \\([^,]*\\), eta \\(.*\\)$/N = \\1, width \\2, α = \\3, η = \\4/p' %s", mloss))
     nL = system(sprintf("awk -F'\t' '!/^#/ && $3 + 0 > m {m = $3} END {print m}' %s", msv)) + 0
     # rows of one (snapshot, layer, kind) as (index, singular value) pairs
     svrows(s, l, k) = sprintf("< awk -F'\t' '$1 == \"%s\" && $3 == %d && $4 == \"%s\" {for (i = 7; i <= 16; i++) if ($i != \"nan\") print i - 6, $i}' %s", s, l, k, msv)
@@ -126,7 +159,7 @@ if (have_mnist) {
         eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1400, 720))
         set output sprintf("%s/deep-relu-first-step-mnist.%s", outdir, fmt)
         set multiplot layout 2,4 margins 0.06,0.99,0.08,0.92 spacing 0.06,0.13 \
-            title "MNIST, depth-6 bias-free ReLU net from small init: one singular value leaves the bulk in layers 2-6"
+            title sprintf("MNIST (%s): depth-%d bias-free ReLU net from small init, loss and top singular values per layer", msetup, nL)
         unset logscale
         set format y "%g"
         set title "(a) loss"
@@ -149,10 +182,17 @@ if (have_mnist) {
         set ylabel "s_k"
         do for [l=1:nL] {
             set title sprintf("(%c) layer %d: top singular values", 97 + l, l)
-            if (l == 1) { set key top right } else { unset key }
+            unset key
             plot for [j=1:5] svrows(word(snaps, j), l, "W") with linespoints lc rgb SC[j] pt 7 ps 0.6 lw 1.5 title sprintf("W_l at %s", snapname(word(snaps, j))), \
-                 svrows("escape", l, "dW") with linespoints lc rgb '#000000' dt 2 pt 6 ps 0.7 lw 1.5 title "ΔW_l at t_{esc}"
+                 svrows("escape", l, "dW") with linespoints lc rgb '#000000' dt 2 pt 6 ps 0.7 lw 1.5 title "ΔW_l at the escape"
         }
+        # the legend in a panel of its own (the 2 x 4 grid has a free cell for L = 6)
+        unset logscale; unset border; unset tics; unset xlabel; unset ylabel; unset title
+        set xrange [0:1]; set yrange [0:1]
+        set key at graph 0.0, graph 0.5 left center Left reverse font ",10" samplen 3
+        plot for [j=1:5] NaN with linespoints lc rgb SC[j] pt 7 ps 0.6 lw 1.5 title sprintf("W_l at %s", snapname(word(snaps, j))), \
+             NaN with linespoints lc rgb '#000000' dt 2 pt 6 ps 0.7 lw 1.5 title "ΔW_l at the escape"
+        set border; set tics
         unset multiplot
         unset output
     }

@@ -11,26 +11,31 @@
 // gives exactly; ultra-rich networks plateau, then drop, along one trajectory up to a shift of
 // time, and end no worse.
 //
-// Algorithm (spec richness-phase.md, "RP §n" below):
-//   1. Toy (RP §2.2-2.3): the scalar chain f = (prod w_l - prod w_l(0))/gamma fitted to 1 by GD;
+// Algorithm:
+//   1. Toy: the scalar chain f = (prod w_l - prod w_l(0))/gamma fitted to 1 by GD;
 //      its largest stable step eta_max by a downward grid scan and bisection in log eta, against
 //      the closed form (T1) eta_max = 2 gamma^2 / (L (1+gamma)^(2(L-1)/L)) (richness.C1) and its
 //      asymptotic slopes 2 and 2/L (richness.C2).
-//   2. Phase diagram (RP §2.1, §3B): a centred muP ReLU MLP, readout 1/(N gamma), trained by
+//   2. Phase diagram: a centred muP ReLU MLP, readout 1/(N gamma), trained by
 //      online SGD at raw rate N eta, for every (gamma, eta) of a grid from the same initial
 //      weights and the same sample stream; final test loss or "diverged".  eta*(gamma) = the
-//      argmin refined by a parabola; slopes on the lazy and ultra-rich sides (richness.C3, C4);
-//      stability edge eta_edge(gamma) (richness.C7).
-//   3. Ultra-rich curves (RP §3C): SGD at lr = N eta_0 gamma^(2/L) for gamma = 1, 10, 100; the
+//      argmin refined by a parabola; slopes on the lazy side (richness.C3) and on the ultra-rich
+//      side against (T1)'s slope over the same gammas (richness.C4a); stability edge
+//      eta_edge(gamma) (richness.C7).
+//   3. Ultra-rich curves: SGD at lr = N eta_0 gamma^(2/L) for gamma = 1, 10, 100; the
 //      escape time t_esc (test loss < L0/2); plateau and ordering (richness.C5); collapse of the
 //      curves under the shift t - t_esc (richness.C6); final losses (richness.C7).
+//   4. Depths: the ultra-rich side (gamma = 1..100) at two more depths (default L = 2, 4) with
+//      T = 8000 steps: the eta* slopes differ by more than their errors and follow (T1)
+//      (richness.C4b), and runs half a decade below eta* have left the plateau (richness.C4c).
 //
 // Writes (figures/data/richness-phase/): toy.tsv, toy_theory.tsv, grid.tsv, etastar.tsv,
-// curves.tsv, collapse.tsv.
+// curves.tsv, collapse.tsv, depths.tsv.
 //
-// Run:  build/richness-phase                         (all three parts; ~15 s CPU on one core)
+// Run:  build/richness-phase                         (all four parts; ~45 s CPU on one core)
 //       build/richness-phase --quick                 (~0.4 s CPU)
 //       build/richness-phase --parts toy --toy-depths 2,5 --init-noise 0.05
+//       build/richness-phase --parts depths --cmp-depths 2,3,5 --cmp-steps 8000
 #include <gsl/gsl_fit.h>
 #include <math.h>
 #include <stdio.h>
@@ -53,17 +58,17 @@
 // toy's largest stable step, eta* the loss-optimal eta, eta_edge the stability edge of the grid.
 #define MAXL 16
 #define TOY_CONV_TOL 1e-6     // |r| below this ...
-#define TOY_CONV_RUN 100      // ... for this many consecutive steps = converged (RP §2.3)
+#define TOY_CONV_RUN 100      // ... for this many consecutive steps = converged
 #define TOY_DIV 1e6           // |r| above this (or non-finite) = diverged
-#define MLP_DIV 1e8           // a batch residual above this (or non-finite) = diverged (RP §2.3)
+#define MLP_DIV 1e8           // a batch residual above this (or non-finite) = diverged
 #define EDGE_FRAC 0.999       // eta_edge: final loss below EDGE_FRAC L0 (dead nets sit at L0 exactly)
 #define ESC_FRAC 0.5          // escape: test loss below ESC_FRAC L0
 #define SHIFT_LO (-300.0)     // collapse window of shifts Delta (steps), richness.C6
 #define SHIFT_HI 1500.0
-#define STREAM_DATA 0         // training samples (common-training.md §1)
+#define STREAM_DATA 0         // training samples
 #define STREAM_INIT 1         // initial weights
 #define STREAM_TOYNOISE 5     // the toy's perturbed initialisation
-#define STREAM_TEST 4         // the fixed test set ("a separate stream", RP §3)
+#define STREAM_TEST 4         // the fixed test set (its own stream)
 
 struct params {
     const char *parts;        // comma list of toy, grid, curves
@@ -85,10 +90,13 @@ struct params {
     long ur_steps;
     double ur_eta0;
     int ur_log_every;
+    // (D) eta* against depth on the ultra-rich side
+    cli_ilist cmp_depths;
+    long cmp_steps;
 };
-// Defaults of RP §3 (gamma and eta grids filled in main: 10^(j/2) and 10^(k/4)).
+// Defaults (gamma and eta grids filled in main: 10^(j/2) and 10^(k/4)).
 static struct params P = {
-    .parts = "toy,grid,curves",
+    .parts = "toy,grid,curves,depths",
     .toy_depths = {3, {2, 3, 4}},
     .toy_ppd = 20,
     .toy_steps = 100000,
@@ -106,10 +114,12 @@ static struct params P = {
     .ur_steps = 4000,
     .ur_eta0 = 0.05,
     .ur_log_every = 50,
+    .cmp_depths = {2, {2, 4}},
+    .cmp_steps = 8000,
 };
 
 static cli_opt opts[] = {
-    {"parts", CLI_STRING, &P.parts, 0, 0, "comma list of toy, grid, curves", 0, 0},
+    {"parts", CLI_STRING, &P.parts, 0, 0, "comma list of toy, grid, curves, depths", 0, 0},
     {"toy-depths", CLI_ILIST, &P.toy_depths, 2, MAXL, "toy: chain depths L", 0, 0},
     {"toy-gammas", CLI_DLIST, &P.toy_gammas, 1e-6, 1e6, "toy: gamma values", 0, 0},
     {"toy-ppd", CLI_INT, &P.toy_ppd, 1, 1000, "toy: eta grid points per decade", 0, 0},
@@ -130,6 +140,8 @@ static cli_opt opts[] = {
     {"ur-steps", CLI_LONG, &P.ur_steps, 1, 1e8, "ultra-rich curves: SGD steps T", 0, 0},
     {"ur-eta0", CLI_DOUBLE, &P.ur_eta0, 1e-8, 100, "ultra-rich curves: lr = N eta0 gamma^(2/L)", 0, 0},
     {"ur-log-every", CLI_INT, &P.ur_log_every, 1, 1000000, "ultra-rich curves: test-loss interval (steps)", 0, 0},
+    {"cmp-depths", CLI_ILIST, &P.cmp_depths, 2, MAXL, "depth comparison: depths L (ultra-rich eta*)", 0, 0},
+    {"cmp-steps", CLI_LONG, &P.cmp_steps, 1, 1e8, "depth comparison: SGD steps T per cell", 0, 0},
     {0}};
 
 static cli C = {.slug = "richness-phase",
@@ -140,7 +152,7 @@ static cli C = {.slug = "richness-phase",
                 .claims = "richness.C1-C7",
                 .opts = opts};
 
-static int run_toy, run_grid, run_curves;
+static int run_toy, run_grid, run_curves, run_depths;
 
 static void parse_parts(void) {
     char buf[256];
@@ -150,14 +162,15 @@ static void parse_parts(void) {
         if (!strcmp(tok, "toy")) run_toy = 1;
         else if (!strcmp(tok, "grid")) run_grid = 1;
         else if (!strcmp(tok, "curves")) run_curves = 1;
-        else cli_usage_error(&C, "--parts: unknown part '%s' (expected toy, grid, curves)", tok);
+        else if (!strcmp(tok, "depths")) run_depths = 1;
+        else cli_usage_error(&C, "--parts: unknown part '%s' (expected toy, grid, curves, depths)", tok);
     }
-    if (!run_toy && !run_grid && !run_curves) cli_usage_error(&C, "--parts names no part");
+    if (!run_toy && !run_grid && !run_curves && !run_depths) cli_usage_error(&C, "--parts names no part");
 }
 
 // ---- theory ----
 //
-// **Toy: the scalar deep-linear chain** (RP §2.2, reconstructed).  Scalars $w_1..w_L$,
+// **Toy: the scalar deep-linear chain** (our reconstruction).  Scalars $w_1..w_L$,
 // $P(w)=\prod_l w_l$, output $f=(P(w)-P(w(0)))/\gamma$, target 1, loss $\frac12(f-1)^2$,
 // residual $r=f-1$; GD $w_l \leftarrow w_l - \eta\, r\,(P/w_l)/\gamma$.  From the balanced start
 // $w_l(0)=1$ the dynamics stays balanced and ends at $w_*^L = 1+\gamma$.  There the Hessian is
@@ -173,8 +186,8 @@ static double eta_max_T1(int L, double gamma) {
 // **Unbalanced starts** (`--init-noise`).  Gradient flow conserves $w_l^2 - w_k^2$, so from any
 // positive start it ends at $w_l^2 = w_l(0)^2 + c$ with $c$ fixed by
 // $\prod_l w_l = P(w(0)) + \gamma$; the sharpness there gives the flow-minimum bound
-// $\eta_{flow} = 2/S(w_*)$, equal to (T1) for the balanced start.  (Our addition, not the
-// spec's: it is the right reference when the start is not balanced; GD near the edge may still
+// $\eta_{flow} = 2/S(w_*)$, equal to (T1) for the balanced start.  (Our addition: it is the
+// right reference when the start is not balanced; GD near the edge may still
 // end elsewhere than the flow.)
 static double eta_max_flow(int L, double gamma, const double *w0) {
     double P0 = 1, m = INFINITY;
@@ -206,7 +219,7 @@ static double eta_max_flow(int L, double gamma, const double *w0) {
 // ---- experiment: the toy chain ----
 //
 // One GD run at step eta: converged when |r| < 1e-6 for 100 consecutive steps within T (a one-step
-// test is fooled by the chaotic map above eta_max, RP §2.3), diverged when |r| > 1e6 or r is not
+// test is fooled by the chaotic map above eta_max), diverged when |r| > 1e6 or r is not
 // finite.  The gradient of factor l uses the product of the OTHER factors (no division by w_l).
 enum { TOY_UNDECIDED = 0, TOY_CONVERGED, TOY_DIVERGED };
 
@@ -236,7 +249,7 @@ static int toy_run(int L, double gamma, double eta, const double *w0, long T) {
 }
 
 // eta_max by the downward grid scan (from one decade above (T1), rounded up to the grid) and
-// bisection in log eta (RP §2.3).  Returns the largest step known to converge; *grid gets the
+// bisection in log eta.  Returns the largest step known to converge; *grid gets the
 // first convergent grid point.
 static double toy_eta_max(int L, double gamma, const double *w0, double *grid) {
     const double ppd = P.toy_ppd;
@@ -261,14 +274,14 @@ static double toy_eta_max(int L, double gamma, const double *w0, double *grid) {
 
 // ---- experiment: the centred muP MLP ----
 //
-// RP §2.1: every weight entry N(0,1); $h_1=\mathrm{relu}(W_1x/\sqrt d)$,
+// every weight entry N(0,1); $h_1=\mathrm{relu}(W_1x/\sqrt d)$,
 // $h_l=\mathrm{relu}(W_lh_{l-1}/\sqrt N)$, $f_{raw}=a\cdot h_{L-1}/(N\gamma)$: common/nn's layer
 // multipliers $c_1=1/\sqrt d$, $c_l=1/\sqrt N$, $c_L=1/(N\gamma)$ on N(0,1) weights.  The output is
 // centred, $f=f_{raw}(\theta)-f_{raw}(\theta_0)$, so it is exactly 0 at init for every gamma.
 // Loss on a batch $L_B=\frac1B\sum_i\frac12(f(x_i)-y_i)^2$; SGD with raw rate $N\eta$ (muP's
 // learning-rate scaling; eta is the paper's rate).
 //
-// Data (RP §3): $x\sim N(0,I_d)$, teacher $y = x_1 + (x_2^2-1)/\sqrt2$, $E[y^2]=2$, so the
+// Data: $x\sim N(0,I_d)$, teacher $y = x_1 + (x_2^2-1)/\sqrt2$, $E[y^2]=2$, so the
 // population initial loss is 1.  Online: fresh samples every step.  Common random numbers: the
 // sample stream and the initial weights are the same in every cell of the phase diagram, so the
 // B T samples and $f_{raw}(\theta_0)$ on them are computed once per (seed, gamma) and reused.
@@ -346,7 +359,7 @@ static double test_loss(mlp_setup *S) {
 
 // Online SGD from theta_0 at raw rate lr for T steps (gamma already set).  Every log_every steps
 // (if log is non-NULL) the test loss goes to log[t / log_every].  Returns the final test loss, or
-// NAN if a batch residual went non-finite or above 1e8 (RP §2.3); *div_step gets that step.
+// NAN if a batch residual went non-finite or above 1e8; *div_step gets that step.
 static double mlp_train(mlp_setup *S, double lr, long T, int log_every, double *log, long *div_step) {
     nn *net = S->net;
     const int B = S->B;
@@ -390,10 +403,42 @@ static double slope_in(int n, const double *x, const double *y, double lo, doubl
     return c1;
 }
 
+// The same fit with its standard error (GSL's cov11 from the residual scatter), in log10 units.
+static double slope_se_in(int n, const double *x, const double *y, double lo, double hi, double *se) {
+    double lx[CLI_LIST_MAX], ly[CLI_LIST_MAX];
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        if (x[i] >= lo * (1 - 1e-9) && x[i] <= hi * (1 + 1e-9) && isfinite(y[i]) && y[i] > 0)
+            lx[m] = log10(x[i]), ly[m] = log10(y[i]), m++;
+    *se = NAN;
+    if (m < 3) return NAN;
+    double c0, c1, c00, c01, c11, ss;
+    gsl_fit_linear(lx, 1, ly, 1, (size_t)m, &c0, &c1, &c00, &c01, &c11, &ss);
+    *se = sqrt(c11);
+    return c1;
+}
+
+// The (T1) law's own slope over the same gammas: the ultra-rich exponent 2/L is reached only
+// as gamma -> inf; fitted over gamma = 10^(j/2), j = 0..4, (T1) gives 1.140, 0.853, 0.710 for
+// L = 2, 3, 4.
+static double t1_slope(int L, int n, const double *gammas, double lo, double hi) {
+    double e[CLI_LIST_MAX];
+    for (int i = 0; i < n; i++) e[i] = eta_max_T1(L, gammas[i]);
+    return slope_in(n, gammas, e, lo, hi, NULL);
+}
+
+// Tolerance of the ultra-rich slope against (T1)'s slope over [1, 100]: eta* scatters about
+// +-0.1 decade around a line (half the quarter-decade grid step, after the parabola), so a slope
+// fitted to five half-decade gammas has a standard error near 0.1/sqrt(2.5) = 0.06; 0.15 is
+// 2.5 of those.
+#define UR_SLOPE_TOL 0.15
+#define UR_LO 1.0
+#define UR_HI 100.0
+
 // eta*: the argmin over the eta grid of the (seed-averaged) log10 loss, refined by the vertex of
 // the parabola through the argmin and its two neighbours in (log10 eta, log10 loss); the grid
 // point is kept when the argmin is at an edge, a neighbour diverged, or the curvature is not
-// positive (RP §2.3).
+// positive.
 static double eta_star(int ne, const double *eta, const double *logloss, int *argmin, double *minloss) {
     int a = -1;
     for (int k = 0; k < ne; k++)
@@ -502,14 +547,14 @@ static void part_toy(void) {
     const double tol1 = C.quick ? 2e-3 : 1e-3;
     char tol[32];
     snprintf(tol, sizeof tol, "%g", tol1);
-    claim_check("richness.C1", CLAIM_EXPERIMENT, worst <= tol1, "max over (L, gamma) of |eta_max/(T1) - 1|", worst, tol);
+    claim_check("richness.C1", CLAIM_IDENTITY, worst <= tol1, "max over (L, gamma) of |eta_max/(T1) - 1|", worst, tol);
     if (c2_any)
-        claim_check("richness.C2", CLAIM_EXPERIMENT, c2_ok,
+        claim_check("richness.C2", CLAIM_IDENTITY, c2_ok,
                     C.quick ? "max |slope - slope of (T1)| on gamma in [1e-2,1e-1] and [10,100]"
                             : "max |slope - {2, 2/L}| on gamma in [1e-3,1e-2] and [1e2,1e3]",
                     c2_worst, C.quick ? "0.005" : "0.01");
     else
-        claim_skip("richness.C2", CLAIM_EXPERIMENT, "--toy-gammas has no two points in the fitted ranges");
+        claim_skip("richness.C2", CLAIM_IDENTITY, "--toy-gammas has no two points in the fitted ranges");
 }
 
 // Phase diagram results, needed by the curves part's claims too.
@@ -589,9 +634,145 @@ static void part_grid(void) {
            s3, s4, 2.0 / L);
     if (C.quick || m3 < 3) claim_skip("richness.C3", CLAIM_EXPERIMENT, "default only: needs >= 3 gammas in [1e-2, 1e-1]");
     else claim_check("richness.C3", CLAIM_EXPERIMENT, s3 >= 1.4 && s3 <= 2.4, "slope of log10 eta* on gamma in [1e-2, 1e-1] (theory 2)", s3, "[1.4, 2.4]");
-    if (C.quick || m4 < 3) claim_skip("richness.C4", CLAIM_EXPERIMENT, "default only: needs >= 3 gammas in [1, 100]");
-    else claim_check("richness.C4", CLAIM_EXPERIMENT, s4 >= 0.4 && s4 <= 1.05, "slope of log10 eta* on gamma in [1, 100] (theory 2/L)", s4, "[0.4, 1.05]");
+    // richness.C4a: the ultra-rich slope against (T1)'s slope over the same gammas (the asymptote
+    // 2/L is approached only as gamma -> inf: over [1, 100] (T1) itself has slope 0.853 at L = 3)
+    if (C.quick || m4 < 3) {
+        claim_skip("richness.C4a", CLAIM_EXPERIMENT, "default only: needs >= 3 gammas in [1, 100]");
+    } else {
+        double se4, s4b = slope_se_in(ng, P.gammas.v, es, UR_LO, UR_HI, &se4), th = t1_slope(L, ng, P.gammas.v, UR_LO, UR_HI);
+        char what[200], tol[40];
+        snprintf(what, sizeof what, "L = %d: slope of log10 eta* on gamma in [1, 100] = %.3f +- %.3f, (T1) over the same "
+                 "gammas %.3f (asymptote 2/L = %.3f); |difference|", L, s4b, se4, th, 2.0 / L);
+        snprintf(tol, sizeof tol, "%g", UR_SLOPE_TOL);
+        claim_check("richness.C4a", CLAIM_EXPERIMENT, fabs(s4b - th) <= UR_SLOPE_TOL, what, fabs(s4b - th), tol);
+    }
     free(loss), free(L0);
+}
+
+// ---- part D: eta* against depth on the ultra-rich side ----
+//
+// With thousands of steps the valley of good learning rates is flat over about a decade (final
+// losses within 10 % of each other), and its argmin wanders by noise: at T = 4000, L = 4,
+// gamma = 1 it sits at 10^-1.08 with seed 1 and 10^-1.63 with seed 2, and the argmin slopes over
+// gamma = 1..100 were 0.669, 0.976, 0.713 at seeds 1-3.  The valley itself does not wander:
+// eta* here is its centre, the geometric mean of the grid etas whose final loss is within
+// VALLEY_FACTOR of the smallest (slopes 0.700, 0.750, 0.700 at seeds 1-3, same runs).  The
+// argmin and the stability edge (the largest eta that ends below L0/2) are printed beside it.
+// T = 8000: at T = 4000 the run half a decade below the centre was still on the plateau at
+// L = 2, gamma = 100, seed 3 (0.59 L0); at 8000 it ends at 0.09 L0.
+#define VALLEY_FACTOR 1.5
+static double valley_centre(int ne, const double *eta, const double *loss) {
+    double m = INFINITY, acc = 0;
+    int n = 0;
+    for (int k = 0; k < ne; k++)
+        if (isfinite(loss[k])) m = fmin(m, loss[k]);
+    for (int k = 0; k < ne; k++)
+        if (isfinite(loss[k]) && loss[k] <= VALLEY_FACTOR * m) acc += log10(eta[k]), n++;
+    return n ? pow(10.0, acc / n) : NAN;
+}
+//
+// The phase diagram at one depth cannot test the exponent 2/L: its band of slopes would contain
+// the value of a neighbouring depth.  Here the ultra-rich side (gamma in [1, 100], half-decade
+// steps) is swept at two depths with the same width, data and test set, for T = --cmp-steps
+// steps, long enough that the runs half a decade below eta* have left the plateau (richness.C4c:
+// otherwise eta* would mark the end of the plateau, not the optimum).  eta* is the centre of
+// the valley of good learning rates (below).  richness.C4b: the two
+// slopes differ by more than twice their combined standard error, and each lies within
+// UR_SLOPE_TOL of (T1)'s slope over the same gammas.
+static void part_depths(void) {
+    const int nd = P.cmp_depths.n, N = P.width;
+    const long T = P.cmp_steps;
+    double gam[5], etas[CLI_LIST_MAX];
+    const int ng = 5;
+    for (int j = 0; j < ng; j++) gam[j] = pow(10.0, j / 2.0);
+    int ne = 0;
+    for (int k = -10; k <= 10; k++) etas[ne++] = pow(10.0, k / 4.0);  // 10^-2.5 .. 10^2.5
+    if (C.quick) {
+        claim_skip("richness.C4b", CLAIM_EXPERIMENT, "default only (two full ultra-rich sweeps)");
+        claim_skip("richness.C4c", CLAIM_EXPERIMENT, "default only (two full ultra-rich sweeps)");
+        return;
+    }
+    tsv *t = tsv_open(&C, "depths.tsv", "richness.C4b richness.C4c");
+    tsv_allow_nonfinite(t, 1);
+    tsv_note(t, "ultra-rich eta* against depth: centred muP MLP, N = %d, d = %d, B = %d, T = %ld online SGD steps, "
+                "eta grid 10^(k/4), k = -10..10; eta_star: centre (geometric mean) of the grid etas with final loss "
+                "<= %g x the minimum; eta_argmin: the parabola-refined argmin; eta_edge: largest eta ending below L0/2; "
+                "loss_below: final loss at the grid eta nearest eta*/10^0.5",
+             N, P.din, P.batch, T, VALLEY_FACTOR);
+    tsv_columns(t, "L\tgamma\teta_star\tlog10_eta_star\teta_T1\tmin_loss_over_L0\tloss_below_over_L0\tslope\tslope_se"
+                   "\tslope_T1\teta_argmin\teta_edge");
+    tsv *tg = tsv_open(&C, "depths_grid.tsv", "richness.C4b richness.C4c");
+    tsv_allow_nonfinite(tg, 1);  // a diverged cell's loss is nan
+    tsv_note(tg, "final test loss of every cell of the depth comparison (T = %ld)", T);
+    tsv_columns(tg, "L\tgamma\teta\tloss_over_L0");
+    double sl[MAXL], se[MAXL], th[MAXL], worst_below = 0;
+    double t0 = util_now();
+    for (int i = 0; i < nd; i++) {
+        const int L = (int)P.cmp_depths.v[i];
+        mlp_setup M = mlp_alloc(C.seed, L, N, P.din, P.batch, T, P.n_test);
+        double es[5], lm[5], below[5], ea[5], ee[5];
+        for (int j = 0; j < ng; j++) {
+            mlp_set_gamma(&M, gam[j]);
+            double ll[CLI_LIST_MAX], raw[CLI_LIST_MAX];
+            for (int k = 0; k < ne; k++) {
+                progress("depths: L = %d, gamma %g, eta %g (%.0f s)", L, gam[j], etas[k], util_now() - t0);
+                long ds;
+                raw[k] = mlp_train(&M, N * etas[k], T, 0, NULL, &ds) / M.L0;
+                ll[k] = isfinite(raw[k]) ? log10(raw[k]) : NAN;
+                tsv_row(tg, "%d\t%.6g\t%.6g\t%.8g", L, gam[j], etas[k], raw[k]);
+            }
+            int am;
+            ea[j] = eta_star(ne, etas, ll, &am, &lm[j]);
+            es[j] = valley_centre(ne, etas, raw);
+            ee[j] = NAN;
+            for (int k = 0; k < ne; k++)
+                if (raw[k] < ESC_FRAC) ee[j] = etas[k];
+            int kb = 0;  // the grid eta nearest eta*/10^0.5
+            for (int k = 1; k < ne; k++)
+                if (fabs(log10(etas[k]) - log10(es[j]) + 0.5) < fabs(log10(etas[kb]) - log10(es[j]) + 0.5)) kb = k;
+            below[j] = raw[kb];
+            worst_below = isfinite(below[j]) ? fmax(worst_below, below[j]) : INFINITY;
+        }
+        sl[i] = slope_se_in(ng, gam, es, UR_LO, UR_HI, &se[i]);
+        th[i] = t1_slope(L, ng, gam, UR_LO, UR_HI);
+        double sea, see, sla = slope_se_in(ng, gam, ea, UR_LO, UR_HI, &sea), sle = slope_se_in(ng, gam, ee, UR_LO, UR_HI, &see);
+        printf("# depths: L = %d, T = %ld: log10 eta* (valley centre) =", L, T);
+        for (int j = 0; j < ng; j++) printf(" %+.3f", log10(es[j]));
+        printf("; slope %.3f +- %.3f, (T1) over the same gammas %.3f, asymptote 2/L = %.3f\n", sl[i], se[i], th[i], 2.0 / L);
+        printf("#   (argmin eta*: slope %.3f +- %.3f; stability edge: slope %.3f +- %.3f)\n", sla, sea, sle, see);
+        for (int j = 0; j < ng; j++)
+            tsv_row(t, "%d\t%.6g\t%.8g\t%.6f\t%.8g\t%.6g\t%.6g\t%.6g\t%.4g\t%.6g\t%.8g\t%.6g", L, gam[j], es[j],
+                    log10(es[j]), eta_max_T1(L, gam[j]), lm[j], below[j], sl[i], se[i], th[i], ea[j], ee[j]);
+        mlp_free(&M);
+    }
+    tsv_close(t);
+    tsv_close(tg);
+    // richness.C4b: the shallowest and the deepest depth of the list
+    int a = 0, b = 0;
+    for (int i = 1; i < nd; i++) {
+        if (P.cmp_depths.v[i] < P.cmp_depths.v[a]) a = i;
+        if (P.cmp_depths.v[i] > P.cmp_depths.v[b]) b = i;
+    }
+    if (a == b) {
+        claim_skip("richness.C4b", CLAIM_EXPERIMENT, "--cmp-depths needs two different depths");
+    } else {
+        double gap = sl[a] - sl[b], err = sqrt(se[a] * se[a] + se[b] * se[b]);
+        int each = 1;
+        double worst = 0;
+        for (int i = 0; i < nd; i++) {
+            worst = isfinite(sl[i]) ? fmax(worst, fabs(sl[i] - th[i])) : INFINITY;
+            if (!(fabs(sl[i] - th[i]) <= UR_SLOPE_TOL)) each = 0;
+        }
+        char what[240], tol[80];
+        snprintf(what, sizeof what, "slope(L=%ld) - slope(L=%ld) = %.3f - %.3f, in combined standard errors (%.3f; (T1): "
+                 "%.3f - %.3f; max |slope - (T1)| = %.3f)", P.cmp_depths.v[a], P.cmp_depths.v[b], sl[a], sl[b], err,
+                 th[a], th[b], worst);
+        snprintf(tol, sizeof tol, ">= 2; each |slope - (T1)| <= %g", UR_SLOPE_TOL);
+        claim_check("richness.C4b", CLAIM_EXPERIMENT, gap / err >= 2 && each, what, gap / err, tol);
+    }
+    claim_check("richness.C4c", CLAIM_EXPERIMENT, worst_below < ESC_FRAC,
+                "max over (L, gamma) of the final loss/L0 half a decade below eta* (left the plateau)", worst_below,
+                "< 0.5");
 }
 
 // The stability-edge half of richness.C7: log10 eta_edge(100) - log10 eta_edge(1) >= 0.5 and
@@ -728,7 +909,7 @@ static void part_curves(int grid_ran) {
 // ---- main ----
 int main(int argc, char **argv) {
     cli_parse(&C, argc, argv);
-    // default grids (RP §3): toy gamma = 10^(j/2), j = -6..6; MLP gamma = 10^(j/2), j = -4..4;
+    // default grids: toy gamma = 10^(j/2), j = -6..6; MLP gamma = 10^(j/2), j = -4..4;
     // eta = 10^(k/4), k = -20..8
     if (!cli_given(&C, "toy-gammas")) {
         P.toy_gammas.n = 13;
@@ -742,7 +923,7 @@ int main(int argc, char **argv) {
         P.etas.n = 29;
         for (int k = -20; k <= 8; k++) P.etas.v[k + 20] = pow(10.0, k / 4.0);
     }
-    if (C.quick) {  // RP §5, for every flag the user did not type
+    if (C.quick) {  // , for every flag the user did not type
         if (!cli_given(&C, "toy-depths")) P.toy_depths = (cli_ilist){2, {2, 3}};
         if (!cli_given(&C, "toy-gammas")) {
             const double g[6] = {1e-2, pow(10, -1.5), 1e-1, 10, pow(10, 1.5), 1e2};
@@ -769,10 +950,12 @@ int main(int argc, char **argv) {
         const char *toyf[] = {"toy-depths", "toy-gammas", "toy-ppd", "toy-steps", "toy-bisect", "init-noise"};
         const char *gridf[] = {"width", "steps", "gammas", "etas", "seeds"};
         const char *urf[] = {"ur-gammas", "ur-width", "ur-steps", "ur-eta0", "ur-log-every"};
+        const char *cmpf[] = {"cmp-depths", "cmp-steps"};
+        for (size_t i = 0; i < sizeof cmpf / sizeof *cmpf; i++) run_depths |= cli_given(&C, cmpf[i]);
         for (size_t i = 0; i < sizeof toyf / sizeof *toyf; i++) run_toy |= cli_given(&C, toyf[i]);
         for (size_t i = 0; i < sizeof gridf / sizeof *gridf; i++) run_grid |= cli_given(&C, gridf[i]);
         for (size_t i = 0; i < sizeof urf / sizeof *urf; i++) run_curves |= cli_given(&C, urf[i]);
-        if (!run_toy && !run_grid && !run_curves) run_toy = run_grid = run_curves = 1;
+        if (!run_toy && !run_grid && !run_curves && !run_depths) run_toy = run_grid = run_curves = run_depths = 1;
     }
     for (int i = 0; i < P.toy_depths.n; i++)
         if (P.toy_depths.v[i] > MAXL) cli_usage_error(&C, "--toy-depths: at most %d", MAXL);
@@ -781,14 +964,14 @@ int main(int argc, char **argv) {
     if (run_toy) {
         part_toy();
     } else {
-        claim_skip("richness.C1", CLAIM_EXPERIMENT, "the toy part did not run");
-        claim_skip("richness.C2", CLAIM_EXPERIMENT, "the toy part did not run");
+        claim_skip("richness.C1", CLAIM_IDENTITY, "the toy part did not run");
+        claim_skip("richness.C2", CLAIM_IDENTITY, "the toy part did not run");
     }
     if (run_grid) {
         part_grid();
     } else {
         claim_skip("richness.C3", CLAIM_EXPERIMENT, "the grid part did not run");
-        claim_skip("richness.C4", CLAIM_EXPERIMENT, "the grid part did not run");
+        claim_skip("richness.C4a", CLAIM_EXPERIMENT, "the grid part did not run");
     }
     if (run_curves) {
         part_curves(run_grid);
@@ -796,6 +979,12 @@ int main(int argc, char **argv) {
         claim_skip("richness.C5", CLAIM_EXPERIMENT, "the curves part did not run");
         claim_skip("richness.C6", CLAIM_EXPERIMENT, "the curves part did not run");
         claim_skip("richness.C7", CLAIM_EXPERIMENT, "the curves part did not run");
+    }
+    if (run_depths) {
+        part_depths();
+    } else {
+        claim_skip("richness.C4b", CLAIM_EXPERIMENT, "the depths part did not run");
+        claim_skip("richness.C4c", CLAIM_EXPERIMENT, "the depths part did not run");
     }
     progress_done("done in %.1f s", util_now() - t0);
     claim_summary(C.slug);

@@ -1,7 +1,7 @@
 # sgd-local-maxima.gp: gnuplot -c sgd-local-maxima.gp DATADIR OUTDIR
 # One figure, five panels: (a) the landscape, (b) where SGD and GD end, (c) example
 # trajectories of log10|w_t| against the Lyapunov slope, (d) the phase diagram (fraction of runs
-# at the maximum against eta, with Lambda_B on the right axis and the predicted windows shaded),
+# at the maximum against eta, the predicted windows Lambda_B < 0 shaded),
 # (e) Lambda_B for B = 1, 2, 4, 8: the window shrinks and vanishes as the noise is averaged away.
 datadir = ARG1
 outdir = ARG2
@@ -79,27 +79,17 @@ do for [fmt in "png svg"] {
     # ---- (d) phase diagram
     set origin 0.0, 0.0
     set size 0.62, 0.5
-    set title "(d) fraction of SGD runs ending at the maximum (points) and Λ_B (lines, right axis); shaded: predicted windows"
+    set title "(d) fraction of SGD runs ending at the maximum; shaded: predicted windows Λ_B(η) < 0 (Λ_B in panel e)"
     set xlabel "learning rate η"
     set ylabel "fraction of runs with |w_T| < 10^{-12}"
-    set y2label "Lyapunov exponent Λ_B(η)"
     set xrange [0:2]
     set yrange [-0.05:1.05]
-    set y2range [-0.75:0.75]
-    set y2tics
-    set ytics nomirror
     set key at graph 0.99, graph 0.62 right
     plot datadir.'/windows.tsv' using ($1 == 1 ? ($3+$4)/2 : 1/0):(0.5):($3):($4):(-0.05):(1.05) axes x1y1 with boxxyerror fs transparent solid 0.12 noborder lc rgb C[2] title "window B = 1", \
          '' using ($1 == 2 ? ($3+$4)/2 : 1/0):(0.5):($3):($4):(-0.05):(1.05) axes x1y1 with boxxyerror fs transparent solid 0.15 noborder lc rgb C[1] title "window B = 2", \
-         0 axes x1y2 lw 1 lc rgb '#888888' notitle, \
-         datadir.'/theory.tsv' using 1:2 axes x1y2 with lines lw 1.5 lc rgb C[2] title "Λ_1 (theory)", \
-         '' using 1:3 axes x1y2 with lines lw 1.5 dt 2 lc rgb C[1] title "Λ_2 (theory)", \
          datadir.'/fractions.tsv' using ($1 == 1 ? $2 : 1/0):10:11 with yerrorbars pt 7 ps 1.1 lc rgb C[2] title "SGD B = 1", \
          '' using ($1 == 2 ? $2 : 1/0):10:11 with yerrorbars pt 5 ps 1.0 lc rgb C[1] title "SGD B = 2", \
          datadir.'/gd.tsv' using 1:3 with points pt 6 ps 1.2 lc rgb C[7] title "GD (full batch)"
-    unset y2tics
-    unset y2label
-    set ytics mirror
 
     # ---- (e) noise is essential
     set origin 0.62, 0.0

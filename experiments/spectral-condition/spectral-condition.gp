@@ -19,11 +19,18 @@ nmin = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"param\" {print $2; exit}' %s
 nmax = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"param\" && $2 + 0 > m {m = $2} END {print m}' %s", wt)) + 0
 # value of a column of widths.tsv at (param, n)
 val(p, n, col) = system(sprintf("awk -F'\t' '$1 == \"%s\" && $2 == %d {print $%d; exit}' %s", p, n, col, wt)) + 0
-slope(p) = system(sprintf("awk -F'\t' '$1 == \"%s\" {print $2; exit}' %s", p, ft)) + 0
+fitcol(p, c) = system(sprintf("awk -F'\t' '$1 == \"%s\" {print $%d; exit}' %s", p, c, ft))
+slope(p) = fitcol(p, 2) + 0
+icpt(p) = fitcol(p, 3) + 0
+npts(p) = fitcol(p, 4) + 0
+# the largest width whose median is finite (the fitted range ends there)
+fitmax(p) = system(sprintf("awk -F'\t' 'BEGIN {m = 0} $1 == \"%s\" && $9 != \"inf\" && $9 != \"nan\" && $2 + 0 > m {m = $2} END {print m}' %s", p, wt)) + 0
+fitted(p) = fitcol(p, 2) ne "" && fitcol(p, 2) ne "nan"
+fitlabel(p) = fitted(p) ? sprintf("%s: slope %+.2f (medians, %d widths)", plabel(p), slope(p), npts(p)) : sprintf("%s: no fit (median finite at < 3 widths)", plabel(p))
 has(p) = system(sprintf("grep -c '^%s\t' %s", p, wt)) + 0
-n0 = 2 * nmin   # the guides are anchored where the fits start
-a_spec = has("spectral") ? val("spectral", n0, 7) : NaN
-a_lazy = has("sp-lazy") ? val("sp-lazy", n0, 7) : NaN
+n0 = nmin   # the theory guides are anchored at the median of the smallest width
+a_spec = has("spectral") ? val("spectral", n0, 9) : NaN
+a_lazy = has("sp-lazy") ? val("sp-lazy", n0, 9) : NaN
 PCOL(p) = p eq "spectral" ? 1 : p eq "sp-lazy" ? 2 : 3
 plabel(p) = p eq "spectral" ? "spectral (muP)" : p eq "sp-lazy" ? "SP, η ∝ 1/n" : "SP, fixed η"
 pars = "spectral sp-lazy sp"
@@ -41,17 +48,17 @@ do for [fmt in "png svg"] {
     set logscale y
     set yrange [0.005:1e4]
     set format y "10^{%T}"
-    set ylabel "||Δh_2|| / √n   (mean ± s.e. over replicates)"
+    set ylabel sprintf("median ||Δh_2|| / √n over %d replicates", S)
     set key top left font ",9"
     set label 2 "×: single SP replicates that did not diverge" at graph 0.02, graph 0.04 tc rgb C[3] font ",9"
-    plot for [p in pars] wt using (strcol(1) eq p && $4 == 0 ? $2 : NaN):7:8 \
-            with yerrorbars lt PCOL(p) pt 7 ps 1.1 title sprintf("%s: slope %+.2f", plabel(p), slope(p)), \
-         for [p in pars] wt using (strcol(1) eq p && $4 == 0 ? $2 : NaN):7 with lines lt PCOL(p) lw 1 notitle, \
+    plot for [p in pars] wt using (strcol(1) eq p && $9 < 1e300 ? $2 : NaN):9 \
+            with points lt PCOL(p) pt 7 ps 1.2 title fitlabel(p), \
+         for [p in pars] (has(p) && fitted(p) && x <= fitmax(p) * 1.2 ? exp(icpt(p)) * x**slope(p) : NaN) with lines lt PCOL(p) lw 1 notitle, \
          rt using (strcol(1) eq "sp" && $4 == 0 && $2 > nmin * 3 ? $2 * 1.05 : NaN):5 with points lt 3 pt 2 ps 0.6 notitle, \
          wt using (strcol(1) eq "sp" && $4 > 0 ? $2 : NaN):(600):(0):(5400) with vectors head filled size screen 0.008,25 lt 3 lw 2 \
             title sprintf("SP: diverged (of %d)", S), \
          wt using (strcol(1) eq "sp" && $4 > 0 ? $2 : NaN):(350):(sprintf("%d", $4)) with labels tc rgb C[3] font ",10" notitle, \
-         (x >= n0 ? a_spec : NaN) with lines lt 1 dt 2 lw 1.5 title "theory: slopes 0, -1/2", \
+         (x >= n0 ? a_spec : NaN) with lines lt 1 dt 2 lw 1.5 title "theory: slopes 0, -1/2 (dashed); fits solid", \
          (x >= n0 ? a_lazy * (x / n0)**(-0.5) : NaN) with lines lt 2 dt 2 lw 1.5 notitle
     unset label
 
@@ -93,7 +100,7 @@ do for [fmt in "png svg"] {
     set ylabel "||W_l(0)||_* / √(fan-out/fan-in)"
     set key center right maxrows 6 font ",9"
     plot for [l=1:3] th using 1:(column(1 + l)) with lines lt (3 + l) lw 1.5 \
-            title sprintf("Bai-Yin: %s", l == 1 ? "1 + √(d/n)" : l == 2 ? "2" : "1 + 1/√n"), \
+            title (l == 1 ? "Bai-Yin edge 1 + √(d/n)" : l == 2 ? "Bai-Yin edge 2" : "1×n readout: E χ_n / √n"), \
          for [l=1:3] wt using (strcol(1) eq "spectral" ? $2 : NaN):(column(18 + 2 * l)):(column(19 + 2 * l)) \
             with yerrorbars lt (3 + l) pt 7 title sprintf("measured, l = %d", l)
     unset multiplot
