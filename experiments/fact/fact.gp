@@ -91,11 +91,11 @@ do for [fmt in "png svg"] {
 
     # ---- (b) the FACT residual and its bound from the weight gradient ----
     set origin 0.5, 0.47
-    set title sprintf("(b) FACT residual follows stationarity, ρ <= ρ_{raw} = |W^T∇_WL| / (λ|W^TW|); final test loss %.3g L_{null}", tl) font ",10"
+    set title sprintf("(b) FACT residual follows stationarity; final test loss %.2g L_{null}", tl)
     set ylabel "residual, gradient norm, loss ratio"
     set yrange [*:*]
     set key top right font ",9"
-    plot tr using 1:13 with lines lt 1 lw 2 title "ρ_{raw} (theory bound, from (E1))", \
+    plot tr using 1:13 with lines lt 1 lw 2 title "ρ_{raw} = |W^T∇_WL| / (λ|W^TW|) (bound, from (E1))", \
          tr using 1:5 with points lt 1 pt 7 ps 1.2 title "ρ = |W^TW - F_{sym}| / |W^TW|", \
          tr using 1:3 with linespoints lt 2 lw 1 pt 5 title "|∇L|", \
          tr using 1:6 with linespoints lt 3 lw 1 pt 9 title "asymmetry a of F", \
