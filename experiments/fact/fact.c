@@ -495,8 +495,8 @@ static void claims(const record *R, int logs, double fd0, double fdT, double Lnu
     const double share_iso = 2.0 / P.din, tl = last->test_loss / Lnull_test;
     snprintf(tol, sizeof tol,
              "<= 0.5; and 2x2-block share of |W^TW|^2 = %.3g >= 0.5 (isotropic %.2g); test loss / L_null = %.3g <= 0.25 "
-             "(test loss %.4g, train loss %.4g, L_null %.4g)",
-             last->share_wtw, share_iso, tl, last->test_loss, last->loss, Lnull);
+             "(test loss %.4g, L_null of the test set %.4g; train loss %.4g, L_null of the training set %.4g)",
+             last->share_wtw, share_iso, tl, last->test_loss, Lnull_test, last->loss, Lnull);
     claim_check("fact.C4", CLAIM_EXPERIMENT, first->cos_fact <= 0.5 && last->share_wtw >= 0.5 && tl <= 0.25, "cos_FACT at t = 0",
                 first->cos_fact, tol);
 
