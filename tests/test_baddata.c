@@ -58,6 +58,8 @@ static const char *usage_cases[][2] = {
     {"krr-curves --quick --n-list 8,,16", "--n-list"},
     {"krr-curves --quick --domain mnist --pool 400 --n-list 500", "--n-list"},
     {"reverse-ntk --quick --panels A,", "--panels"},
+    {"reverse-ntk --quick --splits 40", "--splits"},
+    {"fact --quick --steps 5 --logs 10", "--logs"},
     {"sgd-local-maxima --quick --batches 1,", "--batches"},
     {"stepwise-ssl --quick --first-image 59999 --n 5000", "--first-image"},
     {"stepwise-ssl --quick --part linear --data diag --m 10 --d 16", "--d"},

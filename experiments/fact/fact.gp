@@ -1,5 +1,7 @@
 # fact.gp: the Features At Convergence Theorem against the Neural Feature Ansatz.
 #   gnuplot -c fact.gp DATADIR OUTDIR
+# Titles and labels come from the run's own "# param" header lines; a part the run did not ask
+# for is drawn as a one-line "not run in this run" figure.
 # Writes OUTDIR/fact.{png,svg}: (a) 1 - cos(W^T W, .) for FACT, AGOP^(1/2) and AGOP against the GD
 # step, with FACT's theory bound from the weight gradient; (b) the FACT residual rho against its
 # exact bound rho_raw, the gradient norm and the asymmetry of F; (c)-(e) the final W^T W, F_sym and
@@ -12,14 +14,23 @@ load 'figures/style.gp'
 tr = datadir.'/trace.tsv'
 mx = datadir.'/matrices.tsv'
 sw = datadir.'/sweep.tsv'
-have_sweep = system(sprintf("test -f %s && echo 1 || echo 0", sw)) + 0
-param(f, name) = system(sprintf("awk '/^# param %s = / {print $5; exit}' %s", name, f))
-lam = param(tr, 'lambda')
-act = param(tr, 'act')
-N = param(tr, 'width')
-nn = param(tr, 'samples')
-d = param(tr, 'din') + 0
-T = param(tr, 'steps') + 0
+fexists(f) = system(sprintf("test -s '%s' && echo 1 || echo 0", f)) + 0
+have_trace = fexists(tr) && fexists(mx)
+have_sweep = fexists(sw)
+# the run's own parameters, from the header of whichever table this run wrote
+hdr = have_trace ? tr : sw
+param(f, name) = system(sprintf("awk '/^# param %s = / {print $5; exit}' '%s' 2>/dev/null", name, f))
+lam = param(hdr, 'lambda')
+act = param(hdr, 'act')
+bias = param(hdr, 'bias')
+N = param(hdr, 'width')
+nn = param(hdr, 'samples')
+d = param(hdr, 'din') + 0
+T = param(hdr, 'steps') + 0
+tgt = param(hdr, 'target')
+biastxt = bias eq 'off' ? ', no biases' : ''
+# last row of the trace (block shares of the final matrices: columns 19-21; test loss 17-18)
+lastcol(c) = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"t\" {v = $%d} END {print v}' '%s' 2>/dev/null", c, tr))
 
 # FACT's theory for the cosine: ||W^TW - F_sym|| <= rho_raw ||W^TW|| puts F_sym inside a ball
 # around W^TW, so sin(angle) <= rho_raw and 1 - cos <= 1 - sqrt(1 - rho_raw^2) (for rho_raw < 1),
@@ -28,13 +39,31 @@ cosbound(x) = x < 1 ? x**2 / (1 + sqrt(1 - x**2)) : NaN
 omc(c) = 1 - c  # 1 - cos: in (1, 2] for a negative cosine (marked with an open symbol)
 
 # shared colour range of the heat maps: the largest |entry| of the three unit-norm matrices
-cmax = system(sprintf("awk -F'\t' '!/^#/ && $4 != \"AGOP\" && $4 != \"matrix\" {v = $3 < 0 ? -$3 : $3; if (v > m) m = v} END {print m}' %s", mx)) + 0
+cmax = have_trace ? system(sprintf("awk -F'\t' '!/^#/ && $4 != \"AGOP\" && $4 != \"matrix\" {v = $3 < 0 ? -$3 : $3; if (v > m) m = v} END {print m}' %s", mx)) + 0 : 1
 block(name) = sprintf("< awk -F'\t' '$4 == \"%s\"' %s", name, mx)
+if (have_trace) {
+    sh1 = lastcol(19) + 0; sh2 = lastcol(20) + 0; sh3 = lastcol(21) + 0
+    tl = (lastcol(17) + 0) / (lastcol(18) + 0)
+}
 
+if (!have_trace) {
+    do for [fmt in "png svg"] {
+        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 900, 300))
+        set output sprintf("%s/fact.%s", outdir, fmt)
+        unset border; unset tics; unset key
+        set label 1 "FACT along training: the trace was not run in this run (--part sweep); see fact-lambda" at screen 0.5, 0.5 center font ",13"
+        plot [0:1][0:1] NaN
+        unset label 1
+        unset output
+    }
+    set border; set tics
+}
+
+if (have_trace) {
 do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1300, 950))
     set output sprintf("%s/fact.%s", outdir, fmt)
-    set multiplot title sprintf("FACT vs the Neural Feature Ansatz: two-layer %s net, N = %s, n = %s, d = %d, λ = %s, full-batch GD", act, N, nn, d, lam) font ",13"
+    set multiplot title sprintf("FACT vs the Neural Feature Ansatz: two-layer %s net%s, N = %s, n = %s, d = %d, y = %s, λ = %s, full-batch GD", act, biastxt, N, nn, d, tgt, lam) font ",13"
 
     # ---- (a) cosine similarities along training ----
     # (undo the heat maps' settings of the previous format's pass)
@@ -62,14 +91,16 @@ do for [fmt in "png svg"] {
 
     # ---- (b) the FACT residual and its bound from the weight gradient ----
     set origin 0.5, 0.47
-    set title "(b) FACT residual follows stationarity: ρ <= ρ_{raw} = |W^T∇_WL| / (λ|W^TW|)"
-    set ylabel "residual, gradient norm"
+    set title sprintf("(b) FACT residual follows stationarity; final test loss %.2g L_{null}", tl)
+    set ylabel "residual, gradient norm, loss ratio"
     set yrange [*:*]
-    set key top right
-    plot tr using 1:13 with lines lt 1 lw 2 title "ρ_{raw} (theory bound, from (E1))", \
+    set key top right font ",9"
+    plot tr using 1:13 with lines lt 1 lw 2 title "ρ_{raw} = |W^T∇_WL| / (λ|W^TW|) (bound, from (E1))", \
          tr using 1:5 with points lt 1 pt 7 ps 1.2 title "ρ = |W^TW - F_{sym}| / |W^TW|", \
          tr using 1:3 with linespoints lt 2 lw 1 pt 5 title "|∇L|", \
-         tr using 1:6 with linespoints lt 3 lw 1 pt 9 title "asymmetry a of F"
+         tr using 1:6 with linespoints lt 3 lw 1 pt 9 title "asymmetry a of F", \
+         tr using 1:($2 / $16) with linespoints lt 5 lw 1 pt 4 title "train loss / L_{null}", \
+         tr using 1:($17 / $18) with linespoints lt 4 lw 1 pt 6 title "test loss / L_{null}"
 
     # ---- (c)-(e) heat maps of the final matrices ----
     unset logscale y
@@ -85,7 +116,7 @@ do for [fmt in "png svg"] {
     set ylabel "i" offset 1.5,0
     unset key
     array M[3] = ["WtW", "F_sym", "AGOP_half"]
-    array TT[3] = ["(c) W^TW at t = T", "(d) F_{sym} (FACT) at t = T", "(e) AGOP^{1/2} (NFA) at t = T"]
+    array TT[3] = [sprintf("(c) W^TW at t = T (2×2 block: %.3f of |·|^2)", sh1), sprintf("(d) F_{sym} (FACT) at t = T (block %.3f)", sh2), sprintf("(e) AGOP^{1/2} (NFA) at t = T (block %.3f)", sh3)]
     do for [k=1:3] {
         set origin (k-1)*0.31, 0.0
         set size ratio 1 0.31, 0.46
@@ -97,14 +128,29 @@ do for [fmt in "png svg"] {
     unset multiplot
     unset output
 }
+}
 
+if (!have_sweep) {
+    reset
+    load 'figures/style.gp'
+    do for [fmt in "png svg"] {
+        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 900, 300))
+        set output sprintf("%s/fact-lambda.%s", outdir, fmt)
+        unset border; unset tics; unset key
+        set label 1 "FACT against weight decay: the sweep was not run in this run (--part trace)" at screen 0.5, 0.5 center font ",13"
+        plot [0:1][0:1] NaN
+        unset label 1
+        unset output
+    }
+}
 if (have_sweep) {
     reset
     load 'figures/style.gp'
     do for [fmt in "png svg"] {
         eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1200, 500))
         set output sprintf("%s/fact-lambda.%s", outdir, fmt)
-        set multiplot layout 1,2 title sprintf("End of training against weight decay (%s, N = %s, n = %s, d = %d; T_λ = 5/(ηλ) steps, at least 5000)", act, N, nn, d) font ",12"
+        dt = param(sw, 'decay-times'); smin = param(sw, 'sweep-min'); smax = param(sw, 'sweep-max')
+        set multiplot layout 1,2 title sprintf("End of training against weight decay (%s%s, N = %s, n = %s, d = %d, target %s; T_λ = %s/(ηλ) steps within [%s, %s])", act, biastxt, N, nn, d, tgt, dt, smin, smax) font ",12"
         stats sw using 1 nooutput
         set logscale x
         set xrange [STATS_min / 1.6:STATS_max * 1.6]
@@ -113,22 +159,23 @@ if (have_sweep) {
         set format y "10^{%L}"
         set title "(a) agreement with W^TW at t = T_λ"
         set ylabel "1 - cos(W^TW, M)"
-        set yrange [1e-10:1e3]
-        set key top right
+        set yrange [1e-12:1e1]
+        set key bottom right
         plot sw using 1:(cosbound($8)) with lines lt 1 dt 2 lw 1.5 title "FACT theory bound", \
              sw using 1:(1 - $6) with linespoints lt 1 lw 1 pt 7 title "F_{sym} (FACT)", \
              sw using 1:(1 - $10) with linespoints lt 2 lw 1 pt 5 title "AGOP^{1/2} (NFA)", \
              sw using 1:(1 - $11) with linespoints lt 3 lw 1 pt 9 title "AGOP", \
-             sw using 1:($3 / $4 > 0.5 ? 1 - $6 : NaN) with points pt 6 ps 2.4 lc rgb 'black' title "loss > 0.5 L_{null} (not learned; fact.C4 would reject)", \
-             sw using 1:($3 / $4 > 0.5 ? 1 - $10 : NaN) with points pt 6 ps 2.4 lc rgb 'black' notitle
-        set title "(b) did the network learn?  loss and FACT residual"
+             sw using 1:($16 / $17 > 0.25 ? 1 - $6 : NaN) with points pt 6 ps 2.4 lc rgb 'black' title "not learned (test loss > 0.25 L_{null})", \
+             sw using 1:($16 / $17 > 0.25 ? 1 - $10 : NaN) with points pt 6 ps 2.4 lc rgb 'black' notitle
+        set title "(b) did the network learn?  train and test loss, FACT residual"
         set ylabel "ratio"
-        set yrange [1e-4:2]
+        set yrange [1e-5:2]
         set key bottom left
-        plot sw using 1:($3 / $4) with linespoints lt 4 lw 1 pt 7 title "final loss / L_{null}", \
+        plot sw using 1:($3 / $4) with linespoints lt 4 lw 1 pt 7 title "final train loss / L_{null}", \
+             sw using 1:($16 / $17) with linespoints lt 5 lw 1 pt 6 title "final test loss / L_{null}", \
              sw using 1:8 with lines lt 1 lw 2 title "ρ_{raw} (theory bound)", \
              sw using 1:7 with points lt 1 pt 7 ps 1.2 title "ρ", \
-             0.5 with lines lt 7 dt 3 lw 1 title "fact.C4 threshold (0.5 L_{null})"
+             0.25 with lines lt 7 dt 3 lw 1 title "fact.C4 threshold on the test loss (0.25 L_{null})"
         unset multiplot
         unset output
     }

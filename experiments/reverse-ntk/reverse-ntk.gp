@@ -1,102 +1,177 @@
 # reverse-ntk.gp: gnuplot -c reverse-ntk.gp DATADIR OUTDIR
-# reverse-ntk.png: the paper's Figure 1 layout.  Panels A-H: target kernel (thick light line),
-# the engineered 1HL NNGP (thin dark line; equal to the quadrature), finite-width Monte Carlo
-# (points, +-1 exact SE).  Panel I: the engineered activations.
-# reverse-ntk-data.png: (a) MNIST accuracy against depth, with the shallow mimic; (b) the mimic
-# against its polynomial degree; (c) NTK mode, the 1HL NTK matched to the 4HL ReLU NTK.
+# reverse-ntk.png: the paper's Figure 1 layout.  One panel per target the run drew: target kernel
+# (thick light line), the engineered 1HL kernel (thin dark line; equal to the quadrature),
+# finite-width Monte Carlo (points, +-1 exact SE).  Last panel: the engineered activations.
+# reverse-ntk-data.png: (a) MNIST accuracy against depth (split 1), with the shallow mimic;
+# (b) the mimic's MSE against its polynomial degree, mean +- SE over the splits; (c) convergence:
+# the distance of the mimic's predictions from the target's against the fit error, with the
+# first-order (slope 1) line; (d) NTK mode, the 1HL NTK matched to the 4HL ReLU NTK.
+# Titles and labels come from the run's own "# param" and "# panel" header lines; a part the run
+# did not ask for is drawn as "not run in this run".
 datadir = ARG1
 outdir = ARG2
 load 'figures/style.gp'
 set datafile separator tab
 set datafile commentschars '#'
 
-ids = "A B C D E F G H"
-array T[8] = ["A: 4HL ReLU (NNGP)", "B: 4HL ReLU (NTK)", "C: 4HL erf (NNGP)", "D: 4HL erf (NTK)", \
-              "E: K(ξ) = ξ^4 + ξ", "F: K(ξ) = ξ^5 + 3", \
-              "G: K(ξ) = sinh(2ξ)", "H: K(ξ) = cosh(2ξ)"]
 kf = datadir.'/kernels.tsv'
 mf = datadir.'/mc.tsv'
 af = datadir.'/activations.tsv'
+df = datadir.'/mnist_depth.tsv'
+mm = datadir.'/mnist_mimic.tsv'
+ms = datadir.'/mnist_mimic_mean.tsv'
+fexists(f) = system(sprintf("test -s '%s' && echo 1 || echo 0", f)) + 0
+have_fig1 = fexists(kf) && fexists(af)
+have_mc = fexists(mf)
+have_mnist = fexists(df) && fexists(mm) && fexists(ms)
+hdr = have_fig1 ? kf : ms
+param(name) = system(sprintf("awk '/^# param %s = / {print $5; exit}' '%s' 2>/dev/null", name, hdr))
+# the panels of this run, with their titles, from kernels.tsv's "# panel ID: title" lines
+ids = have_fig1 ? system(sprintf("awk '/^# panel / {sub(\":\", \"\", $3); printf \"%%s \", $3}' '%s'", kf)) : ""
+ptitle(p) = system(sprintf("awk '/^# panel %s: / {sub(/^# panel [^:]*: /, \"\"); gsub(/xi/, \"ξ\"); print; exit}' '%s'", p, kf))
+np = words(ids)
 is(p) = strcol(1) eq p
-Mneur = real(system(sprintf("sed -n 's/^# K_hat: mean over M = \\([0-9]*\\) neurons.*/\\1/p' %s", mf)))
+Mneur = have_mc ? real(system(sprintf("sed -n 's/^# K_hat: mean over M = \\([0-9]*\\) neurons.*/\\1/p' %s", mf))) : 0
+deg = param('degree')
 
+notrun(msg) = sprintf("unset title; unset xlabel; unset ylabel; unset logscale; set label 99 \"%s\" at graph 0.5, 0.5 center font \",12\"; unset border; unset tics; unset key; plot [0:1][0:1] NaN; unset label 99; set border; set tics", msg)
+
+# ---- Figure 1 ----
+# the NNGP-mode panels and the single target go on the grid; the NTK-mode panel Bntk goes to (d)
+gridids = ""
+do for [i=1:np] { p = word(ids, i); if (p ne "Bntk") { gridids = gridids.p." " } }
+ng = words(gridids)
+ncol = ng + 1 <= 4 ? ng + 1 : 3
+nrow = int(ceil((ng + 1.0) / ncol))
 do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 1350))
+    if (!have_fig1 || ng == 0) {
+        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 900, 300))
+        set output sprintf("%s/reverse-ntk.%s", outdir, fmt)
+        eval notrun(have_fig1 ? "Figure 1: no NNGP-mode panel in this run (see reverse-ntk-data, panel d)" : "Figure 1 (kernels, fits, Monte Carlo): not run in this run")
+        unset output
+        continue
+    }
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 500 * ncol, 450 * nrow))
     set output sprintf("%s/reverse-ntk.%s", outdir, fmt)
-    set multiplot layout 3,3 title "Shallow networks with any dot-product kernel: target vs engineered 1HL NNGP (degree-7 Hermite activation) vs finite width" font ",13"
+    set multiplot layout nrow, ncol title sprintf("Shallow networks with any dot-product kernel: target vs engineered 1HL kernel (degree-%s Hermite activation) vs finite width", deg) font ",13"
     set xrange [-1.05:1.05]
     set xlabel "ξ = x·x'/d"
     set ylabel "K(ξ)"
-    set key top left
-    do for [i=1:8] {
-        p = word(ids, i)
-        set title T[i]
+    do for [i=1:ng] {
+        p = word(gridids, i)
+        set title sprintf("%s: %s", p, ptitle(p))
         if (i == 1) { set key top left } else { unset key }
-        plot kf using 2:(is(p) ? $3 : 1/0) with lines lw 7 lc rgb '#9ecae1' title "target", \
-             kf using 2:(is(p) ? $4 : 1/0) with lines lw 1.5 lc rgb '#08306b' title "1HL NNGP (engineered)", \
-             mf using 2:(is(p) ? $4 : 1/0):5 with yerrorbars pt 7 ps 0.8 lc rgb C[2] title sprintf("finite width (MC, %.0e neurons, ±1 SE)", Mneur)
+        if (have_mc) {
+            plot kf using 2:(is(p) ? $3 : 1/0) with lines lw 7 lc rgb '#9ecae1' title "target", \
+                 kf using 2:(is(p) ? $4 : 1/0) with lines lw 1.5 lc rgb '#08306b' title "1HL kernel (engineered)", \
+                 mf using 2:(is(p) ? $4 : 1/0):5 with yerrorbars pt 7 ps 0.8 lc rgb C[2] title sprintf("finite width (MC, %.0e neurons, ±1 SE)", Mneur)
+        } else {
+            plot kf using 2:(is(p) ? $3 : 1/0) with lines lw 7 lc rgb '#9ecae1' title "target", \
+                 kf using 2:(is(p) ? $4 : 1/0) with lines lw 1.5 lc rgb '#08306b' title "1HL kernel (engineered)"
+        }
     }
-    set title "I: the engineered activations φ(z)"
+    set title "the engineered activations φ(z)"
     set xrange [-2.5:2.5]
     set yrange [-6:10]
     set xlabel "z"
     set ylabel "φ(z)"
     set key top center maxrows 4 font ",9"
-    plot for [i=1:8] af using 1:(column("phi_".word(ids, i))) with lines lw 2 lc rgb C[i] dashtype i > 4 ? 2 : 1 title word(ids, i)
+    plot for [i=1:ng] af using 1:(column("phi_".word(gridids, i))) with lines lw 2 lc rgb C[(i-1)%8+1] dashtype i > 4 ? 2 : 1 title word(gridids, i)
     unset multiplot
     unset output
     unset yrange
     set autoscale y
+}
 
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1600, 520))
+# ---- Figure 2 analogue and NTK mode ----
+ntr = param('ntrain'); nte = param('ntest'); nsp = param('splits'); mdep = param('mimic-depth')
+if (have_mnist) {
+    dmax = real(system(sprintf("awk -F'\t' '!/^#/ && $1 != \"degree\" && $1 > m {m = $1} END {print m}' %s", ms)))
+    acc_top1 = real(system(sprintf("awk -F'\t' '!/^#/ && $1 == %d && $2 == 1 {print $3}' %s", dmax, mm)))
+    # the first-order line through the highest-degree point: pred_dist proportional to the fit error
+    f_top = real(system(sprintf("awk -F'\t' '!/^#/ && $1 == %d {print $2}' %s", dmax, ms)))
+    p_top = real(system(sprintf("awk -F'\t' '!/^#/ && $1 == %d {print $9}' %s", dmax, ms)))
+}
+has_bntk = have_fig1 && strstrt(ids, "Bntk") > 0
+do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1400, 1000))
     set output sprintf("%s/reverse-ntk-data.%s", outdir, fmt)
-    set multiplot layout 1,3 title "A shallow network can copy a deep kernel (MNIST analogue of the paper's Figure 2; kernel regression)" font ",13"
-    df = datadir.'/mnist_depth.tsv'
-    mm = datadir.'/mnist_mimic.tsv'
-    acc20 = real(system(sprintf("awk -F'\t' '!/^#/ && $1 == 20 {print $2}' %s", mm)))
-    set title "(a) test accuracy against depth"
-    set xlabel "depth (hidden layers)"
-    set ylabel "test accuracy (%)"
-    set xrange [0.5:15.5]
-    set yrange [acc20 - 10 : acc20 + 2]
-    set key bottom left vertical maxrows 7 font ",9"
-    plot acc20 with lines dt 2 lw 1.5 lc rgb C[7] title "1HL mimic of 15-layer ReLU NNGP (degree 20)", \
-         df using 1:2 with linespoints pt 7 lc rgb C[1] title "ReLU NNGP", \
-         df using 1:4 with linespoints pt 5 lc rgb C[2] title "ReLU NTK", \
-         df using 1:6 with linespoints pt 9 lc rgb C[3] title "erf NNGP", \
-         df using 1:8 with linespoints pt 11 lc rgb C[4] title "erf NTK", \
-         df using ($1 == 15 ? $1 : 1/0):2 with points pt 6 ps 3 lw 2 lc rgb C[7] title "the target (15-layer ReLU NNGP)", \
-         '+' using (1):(acc20) every ::0::0 with points pt 13 ps 2 lc rgb C[7] notitle
+    set multiplot layout 2,2 title (have_mnist ? sprintf("A shallow network can copy a deep kernel (MNIST analogue of the paper's Figure 2; kernel regression, n_{train} = %s, n_{test} = %s, %s random splits)", ntr, nte, nsp) : "A shallow network can copy a deep kernel") font ",13"
+    if (!have_mnist) {
+        do for [k=1:3] { eval notrun(sprintf("(%s) MNIST: not run in this run", k == 1 ? "a" : k == 2 ? "b" : "c")) }
+    } else {
+        set title "(a) test accuracy against depth (split 1)"
+        set xlabel "depth (hidden layers)"
+        set ylabel "test accuracy (%)"
+        stats df using 1 nooutput
+        set xrange [STATS_min - 0.5:STATS_max + 0.5]
+        # the range of every accuracy drawn, with room below for the key
+        amin = real(system(sprintf("awk -F'\t' '!/^#/ && $1 != \"depth\" {for (k = 2; k <= 8; k += 2) if (m == \"\" || $k < m) m = $k} END {print m}' %s", df)))
+        amax = real(system(sprintf("awk -F'\t' '!/^#/ && $1 != \"depth\" {for (k = 2; k <= 8; k += 2) if (m == \"\" || $k > m) m = $k} END {print m}' %s", df)))
+        amin = acc_top1 < amin ? acc_top1 : amin
+        amax = acc_top1 > amax ? acc_top1 : amax
+        arng = amax - amin > 1 ? amax - amin : 1
+        set yrange [amin - 0.8 * arng : amax + 0.15 * arng]
+        set key bottom right vertical maxrows 3 font ",9"
+        plot acc_top1 with lines dt 2 lw 1.5 lc rgb C[7] title sprintf("1HL mimic, degree %d", dmax), \
+             df using 1:2 with linespoints pt 7 lc rgb C[1] title "ReLU NNGP", \
+             df using 1:4 with linespoints pt 5 lc rgb C[2] title "ReLU NTK", \
+             df using 1:6 with linespoints pt 9 lc rgb C[3] title "erf NNGP", \
+             df using 1:8 with linespoints pt 11 lc rgb C[4] title "erf NTK", \
+             df using ($1 == mdep ? $1 : 1/0):2 with points pt 6 ps 3 lw 2 lc rgb C[7] title sprintf("target: %s-layer ReLU NNGP", mdep)
 
-    set title "(b) the mimic against its approximation degree"
-    set xlabel "polynomial degree of the mimic's kernel"
-    set ylabel "test MSE"
-    set y2label "test accuracy (%)"
-    set y2tics
-    set ytics nomirror
-    set xrange [1.5:20.5]
-    set autoscale y
-    set key top right vertical maxrows 4 font ",9"
-    tmse = real(system(sprintf("awk -F'\t' '!/^#/ && NR > 0 {v = $6} END {print v}' %s", mm)))
-    tacc = real(system(sprintf("awk -F'\t' '!/^#/ {v = $5} END {print v}' %s", mm)))
-    plot tmse with lines lw 2 lc rgb C[1] title "15-layer ReLU NNGP: MSE", \
-         tacc axes x1y2 with lines lw 2 dt 2 lc rgb C[2] title "15-layer ReLU NNGP: accuracy", \
-         mm using 1:3 with linespoints pt 7 lc rgb C[1] title "1HL mimic: MSE", \
-         mm using 1:2 axes x1y2 with linespoints pt 5 lc rgb C[2] title "1HL mimic: accuracy"
-    unset y2tics
-    unset y2label
-    set ytics mirror
+        set title sprintf("(b) the mimic against its approximation degree (mean ± SE over %s splits)", nsp)
+        set xlabel "polynomial degree of the mimic's kernel"
+        set ylabel "MSE_{mimic} / MSE_{target}"
+        set y2label "accuracy_{mimic} - accuracy_{target} (pp)"
+        set y2tics
+        set ytics nomirror
+        set xrange [1.5:dmax + 0.5]
+        set autoscale y
+        set autoscale y2
+        set key top right vertical font ",9"
+        plot 1 with lines lw 2 lc rgb C[7] dt 2 title sprintf("the target (%s-layer ReLU NNGP)", mdep), \
+             ms using 1:3:4 with yerrorlines pt 7 lc rgb C[1] title "MSE ratio", \
+             ms using 1:7:8 axes x1y2 with yerrorlines pt 5 lw 1 lc rgb C[2] title "accuracy difference (right axis)"
+        unset y2tics
+        unset y2label
+        set ytics mirror
 
-    set title "(c) NTK mode: 1HL NTK matched to the 4HL ReLU NTK (B')"
-    set xrange [-1.05:1.05]
-    set xlabel "ξ = x·x'/d"
-    set ylabel "kernel"
-    set autoscale y
-    set key top left vertical maxrows 4 font ",9"
-    plot kf using 2:(is("Bntk") ? $3 : 1/0) with lines lw 7 lc rgb '#9ecae1' title "target: 4HL ReLU NTK", \
-         kf using 2:(is("Bntk") ? $6 : 1/0) with lines lw 1.5 lc rgb '#08306b' title "1HL NTK (quadrature)", \
-         kf using 2:(is("Bntk") ? $5 : 1/0) with lines lw 1.5 dt 2 lc rgb C[3] title "1HL NNGP = Σ c_k ξ^k/(k+1)", \
-         mf using 2:(is("Bntk") ? $4 : 1/0):5 with yerrorbars pt 7 ps 0.8 lc rgb C[2] title "finite width (MC)"
+        set title "(c) convergence: the mimic's predictions approach the target's as the fit error shrinks"
+        set xlabel "relative L2 error of the degree-D fit"
+        set ylabel "distance (mean ± SE over splits)"
+        set logscale xy
+        set format x "10^{%L}"
+        set format y "10^{%L}"
+        set autoscale xy
+        set key top left font ",9"
+        plot ms using 2:9:10 with yerrorbars pt 7 lc rgb C[1] title "|ŷ_{mimic} - ŷ_{target}| / |ŷ_{target}| (test predictions)", \
+             ms using 2:5:6 with yerrorbars pt 5 lc rgb C[2] title "|MSE_{mimic}/MSE_{target} - 1|", \
+             p_top * x / f_top with lines dt 2 lw 1.5 lc rgb C[7] title "first order in the kernel error: slope 1"
+        unset logscale xy
+        set format x "%g"
+        set format y "%g"
+    }
+    if (!has_bntk) {
+        eval notrun("(d) NTK mode (panel Bntk): not run in this run")
+    } else {
+        set title "(d) NTK mode: 1HL NTK matched to the 4HL ReLU NTK (Bntk)"
+        set xrange [-1.05:1.05]
+        set xlabel "ξ = x·x'/d"
+        set ylabel "kernel"
+        set autoscale y
+        set key top left vertical maxrows 4 font ",9"
+        if (have_mc) {
+            plot kf using 2:(is("Bntk") ? $3 : 1/0) with lines lw 7 lc rgb '#9ecae1' title "target: 4HL ReLU NTK", \
+                 kf using 2:(is("Bntk") ? $6 : 1/0) with lines lw 1.5 lc rgb '#08306b' title "1HL NTK (quadrature)", \
+                 kf using 2:(is("Bntk") ? $5 : 1/0) with lines lw 1.5 dt 2 lc rgb C[3] title "1HL NNGP = Σ c_k ξ^k/(k+1)", \
+                 mf using 2:(is("Bntk") ? $4 : 1/0):5 with yerrorbars pt 7 ps 0.8 lc rgb C[2] title "finite width (MC)"
+        } else {
+            plot kf using 2:(is("Bntk") ? $3 : 1/0) with lines lw 7 lc rgb '#9ecae1' title "target: 4HL ReLU NTK", \
+                 kf using 2:(is("Bntk") ? $6 : 1/0) with lines lw 1.5 lc rgb '#08306b' title "1HL NTK (quadrature)", \
+                 kf using 2:(is("Bntk") ? $5 : 1/0) with lines lw 1.5 dt 2 lc rgb C[3] title "1HL NNGP = Σ c_k ξ^k/(k+1)"
+        }
+    }
     unset multiplot
     unset output
 }
