@@ -76,12 +76,16 @@ struct params {
     cli_ilist degrees;   // sphere: zonal target degrees
     const char *task;    // MNIST task "3v8", "0v1" or "A-B"
     int pool;            // MNIST: M images for the theory spectrum
+    const char *design;  // sphere: "sphere" (real points) or "gaussian" (Gaussian-design control)
 };
 static struct params P = {
     .domain = "sphere", .dim = 8, .kernel = "laplace", .bandwidth = 1.0, .depth = 4,
     .wstd = 1.41421356237309505, .bstd = 0.1, .ridge = 0.0, .noise = 0.0, .trials = 20, .ntest = 2000,
     .n_list = {9, {8, 16, 32, 64, 128, 256, 512, 1024, 2048}}, .degrees = {4, {1, 2, 3, 4}},
-    .task = "3v8", .pool = 4000};
+    .task = "3v8", .pool = 4096, .design = "sphere"};
+// The MNIST theory pool.  The pool theory is asserted for n <= M/8; M = 4096 puts n = 512 (the
+// largest asserted n of the paper-scale figure at our size) exactly on that bound.
+#define MNIST_POOL 4096
 
 static cli_opt opts[] = {
     {"domain", CLI_CHOICE, &P.domain, 0, 0, "panel mode: circle|cube|sphere|mnist|bootstrap", "circle|cube|sphere|mnist|bootstrap", 0},
@@ -99,6 +103,8 @@ static cli_opt opts[] = {
     {"degrees", CLI_ILIST, &P.degrees, 0, 60, "sphere target degrees k, e.g. 1,2,3", 0, 0},
     {"task", CLI_STRING, &P.task, 0, 0, "MNIST task: 3v8, 0v1 or A-B (digits)", 0, 0},
     {"pool", CLI_INT, &P.pool, 20, 12000, "MNIST pool size M for the theory spectrum", 0, 0},
+    {"design", CLI_CHOICE, &P.design, 0, 0, "sphere panel: real points on the sphere, or a Gaussian-design control with "
+     "the same spectrum (multiplicities included)", "sphere|gaussian", 0},
     {0}};
 
 static cli C;
@@ -564,6 +570,75 @@ static void e3_sphere(sphere *sp, const int *ns, int nn, const int *deg, int nde
     free(Pbuf);
 }
 
+// A Gaussian-design control with the sphere's own spectrum.  The eigenframework is exact in
+// expectation only for Gaussian features (its derivation assumes them); on the sphere the
+// eigenfunctions are spherical harmonics, bounded but not Gaussian.  To tell a failure of the
+// equations from a failure of Gaussian universality, replace the points by Gaussian features with
+// the identical spectrum: levels $0..k_c$ explicit, feature $j$ of level $k$ is
+// $\sqrt{\lambda_k}\,g_j$ with $g\sim N(0,I)$ and each level repeated $N(d,k)$ times; the levels
+// beyond $k_c$ (and the sphere's own tail) enter as the ridge $T$ they would contribute on average.
+// The target of degree $k$ is the first feature of level $k$ (unit norm, like the zonal harmonic),
+// and the clean test MSE is exact: $\sum_j (\sqrt{\lambda_j}\hat\beta_j - v_j)^2$.
+static void e3_gaussian_design(sphere *sp, const int *ns, int nn, const int *deg, int ndeg, int trials, double delta,
+                               double eps2, lc_row *rows) {
+    for (int a = 0; a < nn; a++) {
+        int n = ns[a], kc = 0;
+        long Pf = 0;
+        for (int q = 0; q < ndeg; q++) kc = deg[q] > kc ? deg[q] : kc;
+        for (int q = 0; q <= sp->kmax; q++) {  // at least all target levels and 4n + 500 features
+            Pf += (long)sp->mult[q];
+            if (q >= kc && Pf >= 4L * n + 500) { kc = q; break; }
+            kc = q;
+        }
+        if (Pf > 40000) DIE("--design gaussian: n = %d needs %ld features; use n <= 2048", n, Pf);
+        double *lam = xmalloc((size_t)Pf, sizeof *lam), T = sp->tail;
+        int *start = xmalloc((size_t)kc + 1, sizeof *start);
+        for (int q = 0, j = 0; q <= sp->kmax; q++) {
+            if (q <= kc) {
+                start[q] = j;
+                for (int m = 0; m < (int)sp->mult[q]; m++) lam[j++] = sp->lam[q];
+            } else T += sp->mult[q] * sp->lam[q];
+        }
+        double *X = xmalloc((size_t)n * Pf, sizeof *X), *K = xmalloc((size_t)n * n, sizeof *K);
+        double *Y = xmalloc((size_t)n * ndeg, sizeof *Y), *al = xmalloc((size_t)n * ndeg, sizeof *al);
+        double *beta = xmalloc((size_t)Pf, sizeof *beta);
+        for (int q = 0; q < ndeg; q++) {
+            lc_row *r = &rows[a * ndeg + q];
+            r->n = n, r->target = deg[q], r->trials = trials;
+            theory_level(&sp->s, n, delta, eps2, deg[q], &r->L_th, &r->mse_th);
+            r->L = xmalloc((size_t)trials, sizeof(double));
+            r->mse = xmalloc((size_t)trials, sizeof(double));
+        }
+        for (int t = 0; t < trials; t++) {
+            gsl_rng *rg = rng_alloc(C.seed, 350000 + 1000 * (uint64_t)n + t);
+            rng_normal_vec(rg, (size_t)n * Pf, X);  // G
+            for (int i = 0; i < n; i++)
+                for (int q = 0; q < ndeg; q++)
+                    Y[i * ndeg + q] = X[(size_t)i * Pf + start[deg[q]]] + (eps2 > 0 ? sqrt(eps2) * rng_normal(rg) : 0);
+            rng_free(rg);
+            for (int i = 0; i < n; i++)
+                for (long j = 0; j < Pf; j++) X[(size_t)i * Pf + j] *= sqrt(lam[j]);
+            cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, n, (int)Pf, 1.0, X, (int)Pf, 0.0, K, n);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < i; j++) K[(size_t)j * n + i] = K[(size_t)i * n + j];
+            memcpy(al, Y, (size_t)n * ndeg * sizeof *al);
+            int info = krr_solve(n, K, delta + T, ndeg, al, 0, NULL, NULL);
+            if (info) DIE("--design gaussian n = %d: Cholesky failed (info %d); give --ridge", n, info);
+            for (int q = 0; q < ndeg; q++) {
+                cblas_dgemv(CblasRowMajor, CblasTrans, n, (int)Pf, 1.0, X, (int)Pf, al + q, ndeg, 0.0, beta, 1);
+                double e = 0, fy = 0;
+                for (long j = 0; j < Pf; j++) {
+                    double b = sqrt(lam[j]) * beta[j], v = j == start[deg[q]] ? 1.0 : 0.0;
+                    e += (b - v) * (b - v), fy += b * v;
+                }
+                rows[a * ndeg + q].mse[t] = e, rows[a * ndeg + q].L[t] = fy;
+            }
+        }
+        progress("sphere d=%d, Gaussian design (%ld features, levels <= %d): n = %d done", sp->d, Pf, kc, n);
+        free(lam), free(start), free(X), free(K), free(Y), free(al), free(beta);
+    }
+}
+
 // κ without a spectrum (CN §5.3): $\kappa \approx 1/\mathbb{E}_D\,\mathrm{Tr}[(K_{DD}+\delta I)^{-1}]$.
 // Returns the worst |estimate/theory - 1|.
 static double c6_kappa(sphere *sp, const int *ns, int nn, int draws, tsv *t) {
@@ -653,6 +728,9 @@ static void pool_theory(double n, int target, double *L, double *mse, void *par)
 typedef struct {
     double worst_ratio, worst_dL;  // over n <= M/8
     int rows_checked, finite, th_decreasing, emp_decreasing;
+    // krr.C5b, 0 vs 1: L_exp - L_th averaged over 4 <= n <= 128, its standard error, its minimum
+    double bias_mean, bias_se, bias_min;
+    int bias_rows;
 } mnist_stats;
 
 static void e4_mnist(const mnist_bytes *tr, const mnist_bytes *te, double m, double sdv, int da, int db, int M,
@@ -778,6 +856,22 @@ static void e4_mnist(const mnist_bytes *tr, const mnist_bytes *te, double m, dou
     free(KTB), free(D), free(XD), free(KP), free(KDD), free(KtD), free(Y), free(pred), free(Y0), free(fD);
 }
 
+// The one-sided learnability excess on 0 vs 1 (krr.C5b): mean over the n in [4, 128] of
+// $\bar L_{exp} - L_{th}$, with the standard error of that mean (trials independent across n).
+static void mnist_bias(lc_row *rows, int nn, mnist_stats *ms) {
+    double s = 0, v = 0;
+    int c = 0;
+    ms->bias_min = INFINITY;
+    for (int a = 0; a < nn; a++) {
+        lc_row *r = &rows[a];
+        if (r->n < 4 || r->n > 128) continue;
+        double dL = util_mean(r->L, r->trials) - r->L_th, se = util_stderr(r->L, r->trials);
+        s += dL, v += se * se, c++;
+        ms->bias_min = fmin(ms->bias_min, dL);
+    }
+    if (c) ms->bias_mean = s / c, ms->bias_se = sqrt(v) / c, ms->bias_rows = c;
+}
+
 static void mnist_check(lc_row *rows, int nn, mnist_stats *ms) {
     for (int a = 0; a < nn; a++) {
         lc_row *r = &rows[a];
@@ -843,6 +937,8 @@ typedef struct {
     int ratio_ok;
     double ratio_lo[3], ratio_hi[3];  // measured ranges at tau kappa0 = 0.01, 1, 10
     double sim_worst;                 // C9: max |te_exp/te_th - 1|
+    double sim_tr_worst;              // C9: max |tr_exp/tr_th - 1| (the train side, reported)
+    double sim_tr_z;                  // C9: max |tr_exp - tr_th| / (0.12 tr_th + 3 s.e.)
 } boot_stats;
 
 static double te_infinite(const double *lam, const double *v2, size_t M, double tau) {
@@ -912,7 +1008,9 @@ static void e5_sim(const int *ns, int nn, int trials, tsv *t, boot_stats *bs) {
         for (int j = 0; j < Pf; j++) lam[j] = 1.0 / ((j + 1.0) * (j + 1.0)), Z += lam[j];
         for (int j = 0; j < Pf; j++) v2[j] = lam[j] / Z, v[j] = sqrt(v2[j]);
         double T = spectra_powerlaw_tail_mass(2.0, Pf);
-        ef_spectrum s = {.M = (size_t)Pf, .lam = lam};
+        // The tail is an extra ridge for kappa (test side); E_tr = (delta/(n kappa))^2 E_te keeps
+        // the user's delta = n/tau (ef_predict uses fit.delta, which excludes extra_ridge).
+        ef_spectrum s = {.M = (size_t)Pf, .lam = lam, .extra_ridge = T};
         double *X = xmalloc((size_t)n * Pf, sizeof *X), *K = xmalloc((size_t)n * n, sizeof *K);
         double *y = xmalloc((size_t)n, sizeof *y), *al = xmalloc((size_t)n, sizeof *al);
         double *res = xmalloc((size_t)n, sizeof *res), *beta = xmalloc((size_t)Pf, sizeof *beta);
@@ -936,17 +1034,27 @@ static void e5_sim(const int *ns, int nn, int trials, tsv *t, boot_stats *bs) {
                 cblas_dgemv(CblasRowMajor, CblasTrans, n, Pf, 1.0, X, Pf, al, 1, 0.0, beta, 1);  // beta = X^T alpha
                 double e = 0, rr = 0;
                 for (int j = Pf; j-- > 0;) e += (sqrt(lam[j]) * beta[j] - v[j]) * (sqrt(lam[j]) * beta[j] - v[j]);
-                for (int j = 0; j < n; j++) rr += res[j] * res[j];
+                // Train residual of the model whose kernel is $XX^\top + T I$ (the tail features
+                // stand in as $T I$): $(K_{full} + \delta I)\alpha = y$ gives $y - K_{full}\alpha =
+                // \delta\alpha$, the user's ridge only.  krr_sweep returns $(\delta + T)\alpha$,
+                // the residual against $XX^\top$ alone, so rescale it.
+                double sc = (n / tau) / delta;
+                for (int j = 0; j < n; j++) rr += sc * res[j] * sc * res[j];
                 te[i][q] = e, tr[i][q] = rr / n;
             }
         }
         for (int i = 0; i < ntau; i++) {
-            double tau = pow(10, -2 + i), delta = n / tau + T;
-            ef_fit f = solve_or_die(&s, n, delta);
+            double tau = pow(10, -2 + i);
+            ef_fit f = solve_or_die(&s, n, n / tau);
             ef_pred p;
             ef_predict(&s, &f, v2, 0, 0, &p);
             double me = util_mean(te[i], trials), r = me / p.te;
             bs->sim_worst = fmax(bs->sim_worst, fabs(r - 1));
+            // Train MSE scatters more than test MSE across trials (its s.e. is 5-15% at n = 16), so
+            // its criterion is the test side's 12% plus three of its standard errors.
+            double mtr = util_mean(tr[i], trials);
+            bs->sim_tr_worst = fmax(bs->sim_tr_worst, fabs(mtr / p.tr - 1));
+            bs->sim_tr_z = fmax(bs->sim_tr_z, fabs(mtr - p.tr) / (0.12 * p.tr + 3 * util_stderr(tr[i], trials)));
             tsv_row(t, "%d\t%.8g\t%.10g\t%.10g\t%.4g\t%.10g\t%.10g\t%.4g\t%.6f", n, tau, p.te, me, util_stderr(te[i], trials),
                     p.tr, util_mean(tr[i], trials), util_stderr(tr[i], trials), r);
         }
@@ -980,9 +1088,9 @@ static void print_claims(const results *R) {
     double c1 = fmax(R->c1_circle.worst_rel, R->c1_cube.worst_rel);
     snprintf(what, sizeof what, "max |sum_j L_D(g_j) - n|/n over %d circle + %d cube draws", R->c1_circle.draws,
              R->c1_cube.draws);
-    claim_check("krr.C1", CLAIM_EXPERIMENT, c1 <= 1e-8, what, c1, "1e-8");
+    claim_check("krr.C1", CLAIM_IDENTITY, c1 <= 1e-8, what, c1, "1e-8");
     snprintf(what, sizeof what, "max |sum_j L_D(g_j)/Tr[K(K+0.5 I)^-1] - 1| over %d cube draws", R->c2.draws);
-    claim_check("krr.C2", CLAIM_EXPERIMENT, R->c2.worst_rel <= 1e-8 && R->c2.draws > 0, what, R->c2.worst_rel, "1e-8");
+    claim_check("krr.C2", CLAIM_IDENTITY, R->c2.worst_rel <= 1e-8 && R->c2.draws > 0, what, R->c2.worst_rel, "1e-8");
     double a16 = R->ps.worst_C3a, a8 = R->ps.worst_C3a_n8;
     if (q) {
         claim_check("krr.C3a", CLAIM_EXPERIMENT, fmax(a16, a8) <= 0.05, "max |mean L_level - L_th| (d = 6, n = 8, 16, 5 draws)", fmax(a16, a8), "0.05");
@@ -990,7 +1098,7 @@ static void print_claims(const results *R) {
         snprintf(what, sizeof what, "max |mean L_level - L_th| for n >= 16 (n = 8: %.4f, tolerance 0.03)", a8);
         claim_check("krr.C3a", CLAIM_EXPERIMENT, a16 <= 0.015 && a8 <= 0.03, what, a16, "0.015");
     }
-    claim_check("krr.C3b", CLAIM_EXPERIMENT, R->ps.worst_C3b <= 1e-10, "max violation of L_level <= n/C(d,k) and L in [0,1]",
+    claim_check("krr.C3b", CLAIM_IDENTITY, R->ps.worst_C3b <= 1e-10, "max violation of L_level <= n/C(d,k) and L in [0,1]",
                 R->ps.worst_C3b, "1e-10");
     snprintf(what, sizeof what, "max |MSE_exp/MSE_th - 1| where MSE_th >= 1e-3 (max |dL| = %.4f, tolerance %s)",
              R->c4_dL, q ? "0.06" : "0.03");
@@ -1007,18 +1115,37 @@ static void print_claims(const results *R) {
                  R->ms.worst_dL);
         claim_check("krr.C5", CLAIM_EXPERIMENT, R->ms.worst_ratio <= 0.15 && R->ms.worst_dL <= 0.05 && R->ms.finite, what, R->ms.worst_ratio, "0.15");
     }
+    // krr.C5b: on 0 vs 1 the measured learnability sits above the pool theory at every small n.
+    // Measured (seed 1): +0.036, +0.031, +0.022, +0.014 at n = 4, 16, 64, 128 (s.e. 0.004-0.02).
+    // It is not the pool size (M = 2000 and 4000 move L_th by < 0.005); about a third of it is the
+    // MNIST test set (held-out training images give +0.022, +0.020, +0.012, +0.008).  Asserted as
+    // a deviation: the mean excess over 4 <= n <= 128 is positive by more than 2 standard errors
+    // and below 0.06.
+    if (R->mnist_ran && !q && R->ms.bias_rows) {
+        snprintf(what, sizeof what, "0 vs 1: mean (L_exp - L_th) over %d n in [4, 128] (s.e. %.4f; min %+.4f)",
+                 R->ms.bias_rows, R->ms.bias_se, R->ms.bias_min);
+        claim_check("krr.C5b", CLAIM_DEVIATION, R->ms.bias_mean >= 2 * R->ms.bias_se && R->ms.bias_mean <= 0.06, what,
+                    R->ms.bias_mean, ">= 2 s.e. and <= 0.06");
+    } else if (!R->mnist_ran) {
+        claim_skip("krr.C5b", CLAIM_DEVIATION, R->mnist_skip);
+    }
     claim_check("krr.C6", CLAIM_EXPERIMENT, R->c6 <= 0.03, "max |1/mean Tr[(K+delta I)^-1] / kappa_th - 1|", R->c6, "0.03");
     snprintf(what, sizeof what, "%s: max |E0(1000)/alpha - 1| for alpha = 2, 3 (alpha = 1.5: %.4f, tol 0.015; "
              "max |kappa/kappa_cont - 1| = %.4f, tol 0.01)", q ? "1e6 modes + analytic tail" : "1e7 modes, no tail",
              R->pl.E0_15, R->pl.worst_kappa);
-    claim_check("krr.C7", CLAIM_EXPERIMENT, R->pl.worst_E0_23 <= 0.01 && R->pl.E0_15 <= 0.015 && R->pl.worst_kappa <= 0.01, what,
+    claim_check("krr.C7", CLAIM_IDENTITY, R->pl.worst_E0_23 <= 0.01 && R->pl.E0_15 <= 0.015 && R->pl.worst_kappa <= 0.01, what,
                 R->pl.worst_E0_23, "0.01");
     snprintf(what, sizeof what, "max |kappa0/kappa0_ref - 1| (ratios E_te(n)/E_te(inf) at tau*kappa0 = 0.01, 1, 10: "
              "[%.3f, %.3f], [%.3f, %.3f], [%.3f, %.3f])", R->bs.ratio_lo[0], R->bs.ratio_hi[0], R->bs.ratio_lo[1],
              R->bs.ratio_hi[1], R->bs.ratio_lo[2], R->bs.ratio_hi[2]);
-    claim_check("krr.C8", CLAIM_EXPERIMENT, R->bs.k0_err <= 1e-3 && R->bs.ratio_ok, what, R->bs.k0_err,
+    claim_check("krr.C8", CLAIM_IDENTITY, R->bs.k0_err <= 1e-3 && R->bs.ratio_ok, what, R->bs.k0_err,
                 "1e-3; ratios in [1, 1.12], [2, 2.6], >= 5");
-    claim_check("krr.C9", CLAIM_EXPERIMENT, R->bs.sim_worst <= 0.12, "max |te_sim/te_th - 1| over tau and n", R->bs.sim_worst, "0.12");
+    // At --quick (n = 16, 3 trials) the simulation's standard errors are 5-15%: too small a run to
+    // test the 12% bound, so its number is reported, not judged.
+    snprintf(what, sizeof what, "max |te_sim/te_th - 1| over tau and n (train: max |tr_sim/tr_th - 1| = %.3f, "
+             "max |tr_sim - tr_th|/(0.12 tr_th + 3 s.e.) = %.2f, tolerance 1)", R->bs.sim_tr_worst, R->bs.sim_tr_z);
+    if (q) claim_report("krr.C9", CLAIM_EXPERIMENT, what, R->bs.sim_worst);
+    else claim_check("krr.C9", CLAIM_EXPERIMENT, R->bs.sim_worst <= 0.12 && R->bs.sim_tr_z <= 1, what, R->bs.sim_worst, "0.12");
 }
 
 // ---- output and main ----
@@ -1070,8 +1197,10 @@ static void run_sphere(int d, const int *ns, int nn, const int *deg, int ndeg, i
         for (int q = 0; q <= (kmax < 30 ? kmax : 30); q++) tsv_row(tspec, "sphere\t%d\t%.10g\t%g\t1", q, sp.lam[q], sp.mult[q]);
     lc_row *rows = XNEW(lc_row, (size_t)nn * ndeg);
     double tw = 0;
-    e3_sphere(&sp, ns, nn, deg, ndeg, trials, ntest, P.ridge, P.noise, rows, &tw);
-    if (P.ridge == 0) train_report("sphere", tw);
+    int gd = strcmp(P.design, "gaussian") == 0;
+    if (gd) e3_gaussian_design(&sp, ns, nn, deg, ndeg, trials, P.ridge, P.noise, rows);
+    else e3_sphere(&sp, ns, nn, deg, ndeg, trials, ntest, P.ridge, P.noise, rows, &tw);
+    if (P.ridge == 0 && !gd) train_report("sphere", tw);
     for (int i = 0; i < nn * ndeg; i++) {  // krr.C4
         double me = util_mean(rows[i].mse, rows[i].trials), Le = util_mean(rows[i].L, rows[i].trials);
         if (rows[i].mse_th >= 1e-3) R->c4_ratio = fmax(R->c4_ratio, fabs(me / rows[i].mse_th - 1)), R->c4_rows++;
@@ -1080,8 +1209,11 @@ static void run_sphere(int d, const int *ns, int nn, const int *deg, int ndeg, i
     char desc[200], note[700];
     kernel_describe(&k, desc, sizeof desc);
     snprintf(note, sizeof note, "sphere S^%d, kernel %s, ridge %g, noise %g; spectrum kmax = %d (%d nodes), "
-             "sum N lambda = %.8g, tail mass as extra ridge = %.6g; target k: zonal harmonic sqrt(N(d,k)) P_k(x_1)",
-             d - 1, desc, P.ridge, P.noise, kmax, nodes, kernel_sphere_profile(&k, 1, 1, d) - sp.tail, sp.tail);
+             "sum N lambda = %.8g, tail mass as extra ridge = %.6g; %s",
+             d - 1, desc, P.ridge, P.noise, kmax, nodes, kernel_sphere_profile(&k, 1, 1, d) - sp.tail, sp.tail,
+             gd ? "design gaussian: Gaussian features with the sphere's level spectrum (control), target k: one "
+                  "unit-norm feature of level k"
+                : "target k: zonal harmonic sqrt(N(d,k)) P_k(x_1)");
     write_learning("sphere", "krr.C4", rows, nn * ndeg, note);
     sphere_th_par par = {&sp, P.ridge, P.noise};
     write_theory("sphere", "krr.C4", 1, ns[nn - 1], deg, ndeg, sphere_theory, &par);
@@ -1092,6 +1224,8 @@ static void run_sphere(int d, const int *ns, int nn, const int *deg, int ndeg, i
 }
 
 static void run_mnist(const char *task, int M, const int *ns, const int *tri, int nn, tsv *tspec, results *R) {
+    if (!mnist_available(C.mnist_dir) && strcmp(P.domain, "mnist") == 0 && cli_any_given(&C))
+        DIE("--domain mnist: MNIST not found in %s; run make data (or give --mnist-dir)", C.mnist_dir);
     if (!mnist_available(C.mnist_dir)) {
         R->mnist_skip = "MNIST absent: run make data";
         progress_done("MNIST: %s not found; skipping (run make data)", C.mnist_dir);
@@ -1118,6 +1252,7 @@ static void run_mnist(const char *task, int M, const int *ns, const int *tri, in
     e4_mnist(&tr, &te, m, sdv, a, b, M, ns, tri, nn, k, P.ridge, P.noise, rows, tspec, panel, &tw);
     if (P.ridge == 0) train_report(panel, tw);
     mnist_check(rows, nn, &R->ms);
+    if (a == 0 && b == 1) mnist_bias(rows, nn, &R->ms);
     // quick smoke test: the empirical MSE at the largest n is below the one at the smallest
     R->ms.emp_decreasing &= util_mean(rows[nn - 1].mse, rows[nn - 1].trials) < util_mean(rows[0].mse, rows[0].trials);
     R->mnist_ran = 1;
@@ -1181,7 +1316,7 @@ int main(int argc, char **argv) {
             e1_circle(t, cn, cnn, P.ridge, &R.c1_circle, &tw);
             if (P.ridge == 0) train_report("circle", tw);
             tsv_close(t);
-            claim_report("krr.C1", CLAIM_EXPERIMENT, "max |sum_j L_D(g_j) / Tr[K(K+delta I)^-1] - 1| (circle)", R.c1_circle.worst_rel);
+            claim_report("krr.C1", CLAIM_IDENTITY, "max |sum_j L_D(g_j) / Tr[K(K+delta I)^-1] - 1| (circle)", R.c1_circle.worst_rel);
         } else if (strcmp(P.domain, "cube") == 0) {
             int dn[6] = {8, 16, 32, 64, 128, 200}, *use = given("n-list") ? ns : dn, un = given("n-list") ? nn : 6;
             int d = given("dim") ? P.dim : 8;
@@ -1250,8 +1385,8 @@ int main(int argc, char **argv) {
         run_mnist("3v8", 400, mn, mt, 2, tspec, &R);
     } else {
         int mn[11] = {2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048}, mt[11] = {20, 20, 20, 20, 20, 20, 20, 20, 10, 5, 5};
-        run_mnist("0v1", 4000, mn, mt, 11, tspec, &R);
-        if (R.mnist_ran) run_mnist("3v8", 4000, mn, mt, 11, tspec, &R);
+        run_mnist("0v1", MNIST_POOL, mn, mt, 11, tspec, &R);
+        if (R.mnist_ran) run_mnist("3v8", MNIST_POOL, mn, mt, 11, tspec, &R);
     }
     tsv_close(tspec);
     // C7 power laws
