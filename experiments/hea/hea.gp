@@ -18,7 +18,7 @@ lmx = datadir.'/h1_lmax.tsv'
 array DC[5] = ['#D62728', '#FF7F0E', '#E6B800', '#2CA02C', '#1F77B4']
 array DN[5] = ['0 (constant)', '1 (linear)', '2 (quadratic)', '3 (cubic)', '4 (quartic)']
 # a setting tag (gauss_e3_w6, mnist_w4, gauss_custom) as a title
-stitle(t) = system(sprintf("echo '%s' | sed -E 's/^gauss_e([0-9.]+)_w([0-9.]+)$/Gaussian data, e = \\1, w = \\2/; s/^mnist_w([0-9.]+)$/MNIST, w = \\1/; s/^laplace_e([0-9.]+)_w([0-9.]+)$/Laplace-hea, e = \\1, w = \\2 (eigenvalues only)/; s/^gauss_custom$/Gaussian data, this run'\"'\"'s setting/'", t))
+stitle(t) = system(sprintf("echo '%s' | sed -E 's/^gauss_e([0-9.]+)_w([0-9.]+)$/Gaussian data, e = \\1, w = \\2/; s/^mnist_w([0-9.]+)$/MNIST, w = \\1/; s/^laplace_e([0-9.]+)_w([0-9.]+)$/Laplace-hea, e = \\1, w = \\2/; s/^gauss_custom$/Gaussian data, this run'\"'\"'s setting/'", t))
 kname = system(sprintf("awk '/kernel [a-z-]+ w/ {match($0, /kernel [a-z-]+/); print substr($0, RSTART+7, RLENGTH-7); exit}' '%s/h2_theory.tsv' 2>/dev/null", datadir))
 if (strlen(kname) == 0) { kname = "gaussian" }
 
@@ -52,15 +52,17 @@ do for [fmt in "png svg"] {
     set xrange [2:26]
     set autoscale y
     set xlabel "largest degree enumerated, l_{max}"
-    set ylabel "sum of the top-P HEA eigenvalues"
-    set key bottom right title "" font ",9"
+    set ylabel "Σ of the top-P HEA eigenvalues" offset 1,0
+    set key top left title "" font ",8" width -4
+    set lmargin 10
+    set yrange [0.5:*]
     set title "the top-P set against l_{max}\n(flat: l_{max} does not bind; E K(x,x) = 1)" font ",11"
     if (have(lmx)) {
         lset = uniq(lmx, 1)
         plot for [s=1:words(lset)] lmx using (strcol(1) eq word(lset,s) ? $2 : 1/0):4 with linespoints lt s pt 7 title stitle(word(lset,s))
     } else {
         set label 1 "l_{max} table not written in this run" at graph 0.5, 0.5 center
-        plot 1/0 notitle
+        set yrange [0.5:1]; set key off; plot 1e30 notitle; set key on
         unset label 1
     }
     unset multiplot
@@ -89,6 +91,7 @@ envv(i) = system(sprintf("awk -F'\t' -v t='%s' '!/^#/ && $1 == t {print $9; exit
 h3set = have_h3 ? system(sprintf("awk '/^# H3: MNIST/ {sub(/^# H3: /, \"\"); n = index($0, \", ridge\"); print (n ? substr($0, 1, n-1) : $0); exit}' '%s'", h3t)) : ""
 ws = have_h3 ? uniq(h3e, 1) : ""
 eps(w) = system(sprintf("awk -F'\t' '!/^#/ && $1 == \"%s\" {print $4; exit}' '%s'", w, h3t))
+epsv(w) = (es = eps(w), strlen(es) > 0 ? es + 0 : NaN)
 do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 1050))
     set output sprintf("%s/hea-learning-curves.%s", outdir, fmt)
@@ -115,7 +118,7 @@ do for [fmt in "png svg"] {
         }
         if (!have_h2) {
             set label 1 "Gaussian-data learning curves not run in this run" at graph 0.5, 0.5 center
-            plot 1/0 notitle
+            set yrange [0.5:1]; set key off; plot 1e30 notitle; set key on
             unset label 1
         } else {
             if (panel == 1) {
@@ -140,7 +143,7 @@ do for [fmt in "png svg"] {
     if (have_h3) {
         # each width's floor: its own colour and dash, labelled with its value (the two lie close)
         do for [i=1:words(ws)] {
-            set label 10+i sprintf("ε̂^2 = %.3f (w = %s)", eps(word(ws,i))+0, word(ws,i)) at 10, eps(word(ws,i))+0 offset 0, (i == 1 ? 0.8 : -0.8) textcolor lt i font ",9"
+            if (epsv(word(ws,i)) == epsv(word(ws,i))) { set label 10+i sprintf("ε̂^2 = %.3f (w = %s)", epsv(word(ws,i)), word(ws,i)) at 10, epsv(word(ws,i)) offset 0, (i == 1 ? 0.8 : -0.8) textcolor lt i font ",9" }
         }
         plot for [i=1:words(ws)] h3t using ($1 == word(ws,i)+0 ? $2 : 1/0):3 with lines lt i title sprintf("theory, w = %s", word(ws,i)), \
              h3t using ($1 == word(ws,1)+0 ? $2 : 1/0):4 with lines lt 1 dt 2 lw 1.5 notitle, \
@@ -149,7 +152,7 @@ do for [fmt in "png svg"] {
         do for [i=1:words(ws)] { unset label 10+i }
     } else {
         set label 1 "MNIST part not run in this run" at graph 0.5, graph 0.5 center
-        plot 1/0 notitle
+        set yrange [0.5:1]; set key off; plot 1e30 notitle; set key on
         unset label 1
     }
     # (d) sample complexity
@@ -168,7 +171,7 @@ do for [fmt in "png svg"] {
              nl using (strcol(1) eq "mnist" && $4 > 0 && $5 > 0 ? $5 : 1/0):4 with points pt 5 ps 1.3 lc rgb 'black' title "MNIST (each width)"
     } else {
         set label 1 "no learning curves in this run" at graph 0.5, graph 0.5 center
-        plot 1/0 notitle
+        set yrange [0.5:1]; set key off; plot 1e30 notitle; set key on
         unset label 1
     }
     unset multiplot

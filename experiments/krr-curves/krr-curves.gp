@@ -28,7 +28,7 @@ do for [fmt in "png svg"] {
         set title "Conservation of learnability on the circle Z_{10}"
         set label 1 "circle part not run in this run" at graph 0.5, 0.5 center
         unset xtics; unset ytics
-        plot NaN notitle
+        set yrange [0.5:1]; set key off; plot 1e30 notitle; set key on
         unset label 1
     } else {
         ncons = system(sprintf("awk -F'\t' '!/^#/ && $2 ~ /^[0-9]+$/ && !s[$2]++ {printf \"%%s \", $2}' '%s'", cons))
@@ -60,7 +60,7 @@ set datafile separator "\t"
 # ---- Figure 2: learning curves (paper Fig. 2: cube, sphere, MNIST panels) ----
 panels = "cube sphere mnist_0v1 mnist_3v8"
 pname(p) = (p eq "cube") ? "cube" : (p eq "sphere") ? "sphere" : (p eq "mnist_0v1") ? "MNIST 0 vs 1" : "MNIST 3 vs 8"
-tname(p) = (p eq "cube") ? "χ_{1..k}, k = " : (p eq "sphere") ? "degree k = " : ""
+tname(p) = (p eq "cube") ? "k = " : (p eq "sphere") ? "degree k = " : ""
 # panel title from the table's note: domain and kernel (MNIST: the task, kernel and pool)
 ptitle(f, p) = strstrt(p, "mnist") ? system(sprintf("awk '/^# MNIST/ {match($0, /MNIST [0-9] vs [0-9]/); t = substr($0, RSTART, RLENGTH); match($0, /kernel [^,]*/); k = substr($0, RSTART+7, RLENGTH-7); sub(/ wstd.*/, \"\", k); match($0, /pool M = [0-9]*/); print t \", \" k \", \" substr($0, RSTART, RLENGTH); exit}' '%s'", f)) \
              : system(sprintf("awk '/^# (cube|sphere)/ {sub(/^# /, \"\"); sub(/cube [{]-1,1[}]\\^/, \"hypercube d = \"); n = index($0, \", ridge\"); print (n ? substr($0, 1, n-1) : $0); exit}' '%s'", f))
@@ -75,7 +75,7 @@ do for [fmt in "png svg"] {
             lf = datadir.'/learning_'.p.'.tsv'
             tf = datadir.'/theory_'.p.'.tsv'
             ok = have(lf)
-            set title (row eq "L" ? (ok ? ptitle(lf, p) : pname(p)) : "") font ",10"
+            set title (row eq "L" ? (ok ? ptitle(lf, p) : pname(p)).(p eq "cube" ? "\nparities χ_{1..k}" : p eq "sphere" ? "\nzonal harmonics of degree k" : "") : "") font ",10"
             set xlabel (row eq "L" ? "" : "training set size n")
             set ylabel (row eq "L" ? "learnability L" : "test MSE")
             # x from 1 to a little beyond the largest measured n of this panel
@@ -83,7 +83,7 @@ do for [fmt in "png svg"] {
             if (row eq "L") { set yrange [0:1.02]; if (p eq "cube") { set key top left } else { set key bottom right } } else { set yrange [0:1.2]; set key top right }
             if (!ok) {
                 set label 1 sprintf("%s not run in this run", pname(p)) at graph 0.5, 0.5 center
-                plot NaN notitle
+                set yrange [0.5:1]; set key off; plot 1e30 notitle; set key on
                 unset label 1
             } else {
                 cL = (row eq "L") ? 4 : 7
@@ -133,7 +133,7 @@ do for [fmt in "png svg"] {
     set key bottom left samplen 4
     if (!hbt && !hbs) {
         set label 1 "bootstrap part not run in this run" at graph 0.5, 0.5 center
-        plot NaN notitle
+        set yrange [0.5:1]; set key off; plot 1e30 notitle; set key on
         unset label 1
     } else {
         do for [i=1:words(nlist)] {
@@ -141,17 +141,20 @@ do for [fmt in "png svg"] {
             ts = system(sprintf("awk -F'\t' '!/^#/ && $1 == %d {print $5; exit}' '%s'", n, bt))
             if (strlen(ts) > 0) { set arrow i from ts+0, graph 0 to ts+0, graph 1 nohead dt 3 lw 1.5 lc rgb C[(i-1)%8+1] }
         }
-        plot for [i=1:words(nlist)] bt skip 1 using 2:($1 == word(nlist,i)+0 ? $3 : NaN) with lines lt i title sprintf("n = %s", word(nlist,i)), \
-             (hbt ? bt : NaN) skip 1 using 2:($1 == 0 ? $3 : NaN) with lines lw 2.5 lc rgb "black" title "n = ∞", \
-             for [i=1:words(nlist)] bt skip 1 using 2:($1 == word(nlist,i)+0 ? $4 : NaN) with lines lt i dt 2 notitle, \
-             for [i=1:words(slist)] bs skip 1 using 2:($1 == word(slist,i)+0 ? $4 : NaN):5 with yerrorbars \
-                  lt (cidx(word(slist,i)+0) ? cidx(word(slist,i)+0) : i) pt 7 notitle, \
-             for [i=1:words(slist)] bs skip 1 using 2:($1 == word(slist,i)+0 ? $7 : NaN):8 with yerrorbars \
-                  lt (cidx(word(slist,i)+0) ? cidx(word(slist,i)+0) : i) pt 6 notitle, \
-             NaN with lines lc rgb "gray40" lw 2 title "theory: test", \
-             NaN with lines lc rgb "gray40" lw 2 dt 2 title "theory: train", \
-             NaN with points lc rgb "gray40" pt 7 title "simulation: test", \
-             NaN with points lc rgb "gray40" pt 6 title "simulation: train"
+        # theory and simulation each only when this run wrote their table
+        th = 'for [i=1:words(nlist)] bt skip 1 using 2:($1 == word(nlist,i)+0 ? $3 : NaN) with lines lt i title sprintf("n = %s", word(nlist,i)), ' . \
+             'bt skip 1 using 2:($1 == 0 ? $3 : NaN) with lines lw 2.5 lc rgb "black" title "n = ∞", ' . \
+             'for [i=1:words(nlist)] bt skip 1 using 2:($1 == word(nlist,i)+0 ? $4 : NaN) with lines lt i dt 2 notitle, '
+        sm = 'for [i=1:words(slist)] bs skip 1 using 2:($1 == word(slist,i)+0 ? $4 : NaN):5 with yerrorbars ' . \
+             'lt (cidx(word(slist,i)+0) ? cidx(word(slist,i)+0) : i) pt 7 title (hbt ? "" : sprintf("n = %s", word(slist,i))), ' . \
+             'for [i=1:words(slist)] bs skip 1 using 2:($1 == word(slist,i)+0 ? $7 : NaN):8 with yerrorbars ' . \
+             'lt (cidx(word(slist,i)+0) ? cidx(word(slist,i)+0) : i) pt 6 notitle, '
+        keys = 'NaN with lines lc rgb "gray40" lw 2 title "theory: test", NaN with lines lc rgb "gray40" lw 2 dt 2 title "theory: train", ' . \
+               'NaN with points lc rgb "gray40" pt 7 title "simulation: test", NaN with points lc rgb "gray40" pt 6 title "simulation: train"'
+        # without the theory table, the simulation table's own theory column (9 tau values)
+        ths = 'for [i=1:words(slist)] bs skip 1 using 2:($1 == word(slist,i)+0 ? $3 : NaN) with lines lt i notitle, ' . \
+              'for [i=1:words(slist)] bs skip 1 using 2:($1 == word(slist,i)+0 ? $6 : NaN) with lines lt i dt 2 notitle, '
+        eval "plot " . (hbt ? th : "") . (hbs && !hbt ? ths : "") . (hbs ? sm : "") . keys
     }
     unset output
 }
