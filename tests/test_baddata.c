@@ -57,6 +57,8 @@ static const char *usage_cases[][2] = {
     {"deep-relu-first-step --quick --depths 3 --alphas '0.1;'", "--alphas"},
     {"krr-curves --quick --n-list 8,,16", "--n-list"},
     {"krr-curves --quick --domain mnist --pool 400 --n-list 500", "--n-list"},
+    {"krr-curves --domain bootstrap --trials 65", "--trials"},
+    {"hea --quick --targets ';;'", "--targets"},
     {"reverse-ntk --quick --panels A,", "--panels"},
     {"sgd-local-maxima --quick --batches 1,", "--batches"},
     {"stepwise-ssl --quick --first-image 59999 --n 5000", "--first-image"},

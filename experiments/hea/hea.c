@@ -704,12 +704,15 @@ int main(int argc, char **argv) {
         char buf[1024];
         int idx[HERMITE_LMAX];
         snprintf(buf, sizeof buf, "%s", p.targets);
-        for (char *tok = strtok(buf, ";"); tok; tok = strtok(NULL, ";")) {
+        int ntok = 0;
+        for (char *tok = strtok(buf, ";"); tok; tok = strtok(NULL, ";"), ntok++) {
             int dg = hermite_mono_parse(tok, idx);
             if (dg < 0) cli_usage_error(&c, "--targets: cannot parse monomial '%s' (write index:power,index:power)", tok);
             for (int j = 0; j < dg; j++)
                 if (idx[j] >= p.dim) cli_usage_error(&c, "--targets: index %d >= dimension %d", idx[j], p.dim);
         }
+        if (ntok == 0) cli_usage_error(&c, "--targets '%s' names no monomial (write e.g. 0:1;0:2,1:1)", p.targets);
+        if (ntok > MAXT) cli_usage_error(&c, "--targets: %d monomials, at most %d", ntok, MAXT);
     }
     int quick = c.quick;
     double t0 = util_now();
