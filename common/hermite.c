@@ -123,7 +123,7 @@ int hermite_level_coeffs(const char *kernel, double w, int lmax, double *c) {
         return 0;
     }
     if (strcmp(kernel, "laplace-hea") == 0) {
-        // profile exp(-sqrt(1-u)/s): c_l = e^{-1/s} y_{l-1}(s) / (2s)^l  (CN §7)
+        // profile exp(-sqrt(1-u)/s): c_l = e^{-1/s} y_{l-1}(s) / (2s)^l 
         double s = w;
         for (int l = 0; l <= lmax; l++) c[l] = exp(-1.0 / s) * hermite_bessel_poly(l - 1, s) / pow(2.0 * s, l);
         return 0;

@@ -1,5 +1,5 @@
 // hermite: probabilists' Hermite polynomials and the Hermite eigenstructure ansatz (HEA)
-// helpers (common-numerics.md §7; Karkada, Turnbull, Liu, Simon, arXiv 2510.14878).
+// helpers (Karkada, Turnbull, Liu, Simon, arXiv 2510.14878).
 //
 // What it owns:
 //   * He_n(z) by the three-term recurrence He_{n+1} = z He_n - n He_{n-1}, and the normalised

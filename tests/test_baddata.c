@@ -57,6 +57,8 @@ static const char *usage_cases[][2] = {
     {"deep-relu-first-step --quick --depths 3 --alphas '0.1;'", "--alphas"},
     {"krr-curves --quick --n-list 8,,16", "--n-list"},
     {"krr-curves --quick --domain mnist --pool 400 --n-list 500", "--n-list"},
+    {"krr-curves --domain bootstrap --trials 65", "--trials"},
+    {"hea --quick --targets ';;'", "--targets"},
     {"reverse-ntk --quick --panels A,", "--panels"},
     {"reverse-ntk --quick --splits 40", "--splits"},
     {"fact --quick --steps 5 --logs 10", "--logs"},

@@ -13,22 +13,22 @@
 // covariance and a Hermite decomposition of the target alone, without a kernel matrix.
 //
 // Algorithm:
-//   1. Level coefficients c_l of the kernel's dot-product profile on unit-trace data (CN §7),
+//   1. Level coefficients c_l of the kernel's dot-product profile on unit-trace data,
 //      checked against the profile (hea.C1).
-//   2. HEA eigenvalues: the top P monomials in decreasing lambda_alpha (priority queue, CN §7).
+//   2. HEA eigenvalues: the top P monomials in decreasing lambda_alpha (priority queue).
 //   3. H1: compare with eig(K/N) of N fresh samples, rank by rank (hea.C2; MNIST: hea.C4).
 //   4. H2: KRR learning curves of Hermite-monomial targets on Gaussian data vs the eigenframework
-//      (CN §5) fed with the HEA spectrum and v = e_alpha (hea.C3).
+//      fed with the HEA spectrum and v = e_alpha (hea.C3; its small-MSE floor: hea.C3b).
 //   5. H3: MNIST even/odd: target coefficients by Gram-Schmidt (QR) of the Hermite matrix on a
-//      statistics set; the unexplained fraction acts as noise; learning curve vs KRR (hea.C5, C6).
+//      statistics set, corrected for the fit's degrees of freedom (checked on a random label,
+//      hea.C6); the unexplained fraction acts as noise; learning curve vs KRR (hea.C5).
 //
-// Writes (figures/data/hea/): h1_eig.tsv, h2_theory.tsv, h2_exp.tsv, h3_theory.tsv,
+// Writes (to --out): h1_eig.tsv, h1_lmax.tsv, h2_theory.tsv, h2_exp.tsv, h3_theory.tsv,
 // h3_exp.tsv, h_nlrn.tsv.  Figures: hea-eigenstructure, hea-learning-curves.
 //
 // Run: build/hea [--quick] [--data gaussian|mnist] [--kernel gaussian|laplace-hea --bandwidth w]
 //                [--targets "0:2;0:1,1:1"] [--n-list ...] [--normalize] ...
-// Runtime: default ~40 s of CPU, single thread (MNIST present); --quick ~2 s of CPU with MNIST
-// present (reading all 60k training images dominates), 0.1 s without.
+// Runtime: default ~80 s of CPU, single thread (MNIST present); --quick ~0.4 s of CPU.
 #include <gsl/gsl_cblas.h>
 #include <lapacke.h>
 #include <math.h>
@@ -70,17 +70,18 @@ struct params {
     cli_ilist n_list;      // training sizes
     int trials;            // trials at small n (fewer at large n, see trials_for)
     long ntest;            // test points
+    int lmax;              // largest monomial degree enumerated (HEA modes)
 };
 static struct params p = {.data = "both", .dim = 200, .data_exp = 2, .kernel = "gaussian", .bandwidth = 4, .ridge = 1e-3,
                           .targets = "0:1;10:1;0:2;0:1,1:1;2:1,5:1;0:3", .task = "evenodd", .P = 5000, .N_stats = 10000,
-                          .N_emp = 3000, .n_list = {6, {10, 30, 100, 300, 1000, 2000}}, .trials = 20, .ntest = 1000};
+                          .N_emp = 3000, .n_list = {6, {10, 30, 100, 300, 1000, 2000}}, .trials = 20, .ntest = 1000, .lmax = 10};
 
 static cli_opt opts[] = {
     {"data", CLI_CHOICE, &p.data, 0, 0, "data set(s)", "gaussian|mnist|both", 0},
     {"dim", CLI_INT, &p.dim, 2, 2000, "dimension d of the Gaussian data", NULL, 0},
     {"data-exp", CLI_DOUBLE, &p.data_exp, 0, 10, "gamma_a ~ (a + 6)^-e of the Gaussian data", NULL, 0},
     {"kernel", CLI_CHOICE, &p.kernel, 0, 0, "kernel", "gaussian|laplace-hea", 0},
-    {"bandwidth", CLI_DOUBLE, &p.bandwidth, 0.1, 1000, "kernel width w (CN §1)", NULL, 0},
+    {"bandwidth", CLI_DOUBLE, &p.bandwidth, 0.1, 1000, "kernel width w", NULL, 0},
     {"ridge", CLI_DOUBLE, &p.ridge, 0, 1e3, "absolute ridge delta", NULL, 0},
     {"normalize", CLI_FLAG, &p.normalize, 0, 0, "project samples to unit norm after unit-trace scaling", NULL, 0},
     {"targets", CLI_STRING, &p.targets, 0, 0, "Gaussian-data monomial targets, e.g. 0:2,1:1;10:1", NULL, 0},
@@ -91,6 +92,8 @@ static cli_opt opts[] = {
     {"n-list", CLI_ILIST, &p.n_list, 2, 50000, "training sizes", NULL, 0},
     {"trials", CLI_INT, &p.trials, 1, 1000, "trials at n <= 300 (8 up to 1000, 4 beyond; MNIST: 20/8/3)", NULL, 0},
     {"ntest", CLI_LONG, &p.ntest, 10, 20000, "test points", NULL, 0},
+    {"lmax", CLI_INT, &p.lmax, 1, HERMITE_LMAX, "largest monomial degree in the HEA enumeration (the top-P set depends on it "
+     "while degree-lmax modes still enter, and for laplace-hea grows without bound: h1_lmax.tsv shows it)", NULL, 0},
     {0}};
 static cli c = {.slug = "hea",
                 .summary = "Hermite eigenstructure ansatz: kernel eigenvalues and KRR learning curves from the data covariance "
@@ -100,7 +103,7 @@ static cli c = {.slug = "hea",
 
 // ---- theory: level coefficients and the HEA spectrum ----
 // On unit-trace data the kernel restricted to the sphere is a dot-product kernel
-// $K(u) = \sum_\ell c_\ell u^\ell/\ell!$, $c_\ell = K^{(\ell)}(0)$ (CN §7):
+// $K(u) = \sum_\ell c_\ell u^\ell/\ell!$, $c_\ell = K^{(\ell)}(0)$:
 //   gaussian:    $c_\ell = e^{-1/w^2} w^{-2\ell}$,
 //   laplace-hea: $c_\ell = e^{-1/w} y_{\ell-1}(w)/(2w)^\ell$ ($y_n$ Bessel polynomials).
 // The ansatz: $\lambda_\alpha = c_{|\alpha|}\prod_a \gamma_a^{\alpha_a}$, $\phi_\alpha \approx h_\alpha(z)$.
@@ -125,7 +128,7 @@ static void claim_c1(void) {
     }
     char what[160];
     snprintf(what, sizeof what, "gaussian w in {2,4,6}, u in [-1,1]: max rel. error (laplace-hea w in {1,4,8}, u in [-0.5,0.5]: %.2g)", worst_l);
-    claim_check("hea.C1", CLAIM_EXPERIMENT, worst_g <= 1e-12 && worst_l <= 1e-7, what, worst_g, "1e-12 (laplace 1e-7)");
+    claim_check("hea.C1", CLAIM_IDENTITY, worst_g <= 1e-12 && worst_l <= 1e-7, what, worst_g, "1e-12 (laplace 1e-7)");
 }
 
 // The top-P HEA modes for covariance spectrum gamma (d), kernel name and width.
@@ -143,8 +146,8 @@ static long find_mode(const hermite_modes *m, int deg, const int *idx) {
     return -1;
 }
 
-// Eigenframework prediction (CN §5) with the HEA spectrum: the missing mass E K(x,x) - sum lambda
-// acts as extra ridge (CN §5.4; E K(x,x) = 1 for gaussian and laplace kernels, computed by the
+// Eigenframework prediction with the HEA spectrum: the missing mass E K(x,x) - sum lambda
+// acts as extra ridge(E K(x,x) = 1 for gaussian and laplace kernels, computed by the
 // caller, not hard-coded here).
 static double predict(const hermite_modes *m, double EK, double n, double delta, const double *v2, double v2_tail, double eps2) {
     double sl = 0;
@@ -179,6 +182,36 @@ static void empirical_spectrum(const kernel_spec *ks, int N, int d, const double
     if (info) DIE("dsyevd (values) failed, info %d, N = %d", info, N);
     for (int i = 0; i < N; i++) lam[i] = w[N - 1 - i] / N;
     free(K), free(w);
+}
+
+// $\mathbb{E}K(x,x)$ over samples X (N,d), from the kernel itself (1 for the Gaussian and Laplace
+// kernels at any x; other kernels need not be).  Enters the tail ridge $\mathbb{E}K(x,x) - \sum\lambda$.
+static double mean_diag(const kernel_spec *ks, int N, int d, const double *X) {
+    double s = 0;
+    for (int i = 0; i < N; i++) s += kernel_eval(ks, X + (size_t)i * d, X + (size_t)i * d, d);
+    return s / N;
+}
+
+// The part of a linear target $z_a$ outside its exact eigenfunction, for the Gaussian kernel on
+// (unprojected) Gaussian data.  There the eigenproblem separates and is solved exactly (Mehler;
+// Rasmussen & Williams 2006, Sec. 4.3.1): along direction $b$, with $a_b = 1/(4\gamma_b)$,
+// $\beta = 1/(2w^2)$, $c_b = \sqrt{a_b^2 + 2a_b\beta}$ and $s_b = c_b - a_b$, the eigenfunctions
+// are $H_k(\sqrt{2c_b}\,x_b)\,e^{-s_b x_b^2}$.  The degree-1 one along $a$ is therefore
+// $x_a e^{-\sum_b s_b x_b^2}$, not $z_a$: the HEA drops the Gaussian envelope.  The fraction of
+// $\|z_a\|^2$ outside that eigenfunction is $1 - \langle z_a,\phi\rangle^2/(\|z_a\|^2\|\phi\|^2)$, by
+// Gaussian integrals:
+//   $1 - \prod_{b\ne a}\frac{\sqrt{1+4s_b\gamma_b}}{1+2s_b\gamma_b}\cdot
+//        \frac{(1+4s_a\gamma_a)^{3/2}}{(1+2s_a\gamma_a)^3}$.
+// That mass sits in modes of higher degree (learned late), so it is a floor under the measured
+// MSE that the HEA theory does not have.
+static double envelope_mass(int d, const double *gamma, double w, int a) {
+    double beta = 1 / (2 * w * w), lg = 0;
+    for (int b = 0; b < d; b++) {
+        double ab = 1 / (4 * gamma[b]), cb = sqrt(ab * ab + 2 * ab * beta), sb = cb - ab;
+        double u = 4 * sb * gamma[b], v = 2 * sb * gamma[b];
+        lg += b == a ? 1.5 * log1p(u) - 3 * log1p(v) : 0.5 * log1p(u) - log1p(v);
+    }
+    return -expm1(lg);
 }
 
 // Degree counts of the modes (printed).
@@ -242,12 +275,35 @@ static void gauss_sample(gsl_rng *r, int N, int d, const double *sg, int normali
 
 typedef struct { double mean_log, top_rel; } h1_out;
 
-static void run_h1(tsv *T, const char *tag, int d, double e, const char *kernel, double w, long P, int N, int Rmean, int quick, h1_out *o) {
+// The top-P set depends on lmax as long as degree-lmax modes still enter it: record the sum of the
+// top-P eigenvalues and the largest degree present for several lmax.  For the Gaussian kernel the
+// level coefficients fall like $w^{-2\ell}$ and the sum settles by lmax ~ 4; for laplace-hea they
+// grow like $\ell!\,\ell^{-3/2}$ (the profile's branch point at u = 1), faster than
+// $\gamma_1^\ell$ falls, so high powers of the top PCs eventually flood the top P and the sum
+// passes E K(x,x) = 1: there lmax is a regulator of the ansatz, not a convergence parameter.
+static void lmax_table(tsv *Tl, const char *tag, const char *kernel, double w, int d, const double *gamma, long P) {
+    const int lms[] = {4, 6, 8, 10, 12, 16, 20, 24};
+    hermite_modes m;
+    for (int i = 0; i < 8; i++) {
+        if (lms[i] > HERMITE_LMAX) break;
+        hea_modes(kernel, w, d, gamma, lms[i], P, &m, NULL);
+        double sl = 0;
+        int dmax = 0;
+        for (size_t r = 0; r < m.P; r++) sl += m.lambda[r], dmax = m.deg[r] > dmax ? m.deg[r] : dmax;
+        tsv_row(Tl, "%s\t%d\t%zu\t%.8f\t%d", tag, lms[i], m.P, sl, dmax);
+        fprintf(stderr, "%s: lmax = %2d: sum of top %zu HEA eigenvalues = %.5f, highest degree among them %d\n", tag, lms[i], m.P, sl, dmax);
+        hermite_modes_free(&m);
+    }
+}
+
+static void run_h1(tsv *T, tsv *Tl, const char *tag, int d, double e, const char *kernel, double w, long P, int N, int Rmean, int quick,
+                   h1_out *o) {
     double deff, *gamma = gauss_gamma(d, e, &deff), *sg = XNEW(double, d);
     for (int a = 0; a < d; a++) sg[a] = sqrt(gamma[a]);
     fprintf(stderr, "%s: d = %d, e = %g: d_eff = %.2f, gamma_1 = %.4f\n", tag, d, e, deff, gamma[0]);
     hermite_modes m;
-    hea_modes(kernel, w, d, gamma, 10, P, &m, NULL);
+    if (Tl) lmax_table(Tl, tag, kernel, w, d, gamma, P);
+    hea_modes(kernel, w, d, gamma, p.lmax, P, &m, NULL);
     print_degrees(tag, &m);
     kernel_spec ks;
     char err[200];
@@ -265,18 +321,25 @@ static void run_h1(tsv *T, const char *tag, int d, double e, const char *kernel,
     free(gamma), free(sg), free(X), free(G), free(lam);
 }
 
-// Trials per n (spec: 20 for n <= 300, 8 for n <= 1000, 4 beyond; MNIST 20/8/3 at 100/1000).
+#define MAXT 16
+// Trials per n (20 for n <= 300, 8 for n <= 1000, 4 beyond; MNIST 20/8/3 at 100/1000).
 static int trials_for(double n, int mnist) {
     if (c.quick) return mnist ? 3 : 5;
     if (mnist) return n <= 100 ? p.trials : n <= 1000 ? 8 : 3;
     return n <= 300 ? p.trials : n <= 1000 ? 8 : 4;
 }
 
-#define MAXT 16
 typedef struct {
     int ok;
     double worst, worst_rel_nlrn;
     int nchecked;
+    // hea.C3b (deviation): linear targets where MSE_th < 1e-3 and n >= 1000
+    int dev_n;                     // points checked
+    double dev_min_ratio;          // min MSE_emp / MSE_th
+    double dev_env_lo, dev_env_hi; // range of MSE_emp / envelope mass
+    double small_ratio[MAXT];      // MSE_emp/MSE_th at the largest n, per target (reported)
+    int nt;
+    char names[MAXT][64];
 } h2_result;
 
 static void run_h2(int quick, h2_result *res, tsv *Tn) {
@@ -301,16 +364,29 @@ static void run_h2(int quick, h2_result *res, tsv *Tn) {
     double deff, *gamma = gauss_gamma(d, e, &deff), *sg = XNEW(double, d);
     for (int a = 0; a < d; a++) sg[a] = sqrt(gamma[a]);
     hermite_modes m;
-    hea_modes(kernel, w, d, gamma, 10, quick ? 1000 : p.P, &m, NULL);
-    double EK = 1.0;  // gaussian and laplace kernels: K(x,x) = 1 exactly
+    hea_modes(kernel, w, d, gamma, p.lmax, quick ? 1000 : p.P, &m, NULL);
+    kernel_spec ks;
+    char err[200];
+    if (kernel_spec_parse(&ks, kernel, w, 1, 1, 0, err, sizeof err)) DIE("%s", err);
+    double EK;
+    {  // E K(x,x) from the kernel on 1000 samples of this data
+        double *Xk = XNEW(double, (size_t)1000 * d), *Gk = XNEW(double, (size_t)1000 * d);
+        gsl_rng *rk = rng_alloc(c.seed, 199999);
+        gauss_sample(rk, 1000, d, sg, p.normalize, Xk, Gk);
+        EK = mean_diag(&ks, 1000, d, Xk);
+        rng_free(rk), free(Xk), free(Gk);
+    }
     double sl = 0;
     for (size_t r = 0; r < m.P; r++) sl += m.lambda[r];
-    fprintf(stderr, "H2: e = %g, %s w = %g, ridge %g: sum of %zu HEA eigenvalues = %.5f, tail ridge = %.3g\n", e, kernel, w, delta, m.P, sl,
-            fmax(0, EK - sl));
+    fprintf(stderr, "H2: e = %g, %s w = %g, ridge %g: E K(x,x) = %.6f, sum of %zu HEA eigenvalues = %.5f, tail ridge = %.3g\n", e, kernel, w,
+            delta, EK, m.P, sl, fmax(0, EK - sl));
+    if (sl > EK * (1 + 1e-3))
+        fprintf(stderr, "H2: warning: the top %zu HEA eigenvalues sum to %.4f > E K(x,x) = %.4f: high-degree modes flood the top P "
+                "(see h1_lmax.tsv); lower --lmax\n", m.P, sl, EK);
     // theory on 200 log-spaced n
     tsv *T = tsv_open(&c, "h2_theory.tsv", "hea.C3");
-    tsv_note(T, "H2: Gaussian data d = %d, gamma ~ (a+6)^-%g, kernel %s w = %g, ridge %g, P = %zu HEA modes, v = e_alpha, noise 0", d, e, kernel,
-             w, delta, m.P);
+    tsv_note(T, "H2: Gaussian data d = %d, gamma ~ (a+6)^-%g, kernel %s w = %g%s, ridge %g, P = %zu HEA modes (lmax %d), E K(x,x) = %.6g, "
+             "v = e_alpha, noise 0", d, e, kernel, w, p.normalize ? " (normalized)" : "", delta, m.P, p.lmax, EK);
     tsv_columns(T, "target\tdegree\tn\tmse_th");
     double *v2 = XNEW(double, m.P);
     long tmode[MAXT];
@@ -319,7 +395,7 @@ static void run_h2(int quick, h2_result *res, tsv *Tn) {
         if (tmode[q] < 0) fprintf(stderr, "H2: target %s is not among the top %zu HEA modes: predicted unlearnable\n", tname[q], m.P);
         else fprintf(stderr, "H2: target %s is HEA mode %ld, lambda = %.4g\n", tname[q], tmode[q] + 1, m.lambda[tmode[q]]);
     }
-    int NTH = quick ? 0 : 200;
+    int NTH = quick ? 20 : 200;
     double *nth = XNEW(double, NTH + 1), (*mth)[201] = calloc(MAXT, sizeof *mth);
     for (int j = 0; j < NTH; j++) nth[j] = 8 * pow(3000 / 8.0, j / (NTH - 1.0));
     for (int q = 0; q < nt_targ; q++)
@@ -337,15 +413,18 @@ static void run_h2(int quick, h2_result *res, tsv *Tn) {
     for (int j = 0; j < nn; j++) ns[j] = quick ? nlq[j] : p.n_list.v[j];
     int nt = quick ? 300 : (int)p.ntest, nmax = 0;
     for (int j = 0; j < nn; j++) nmax = ns[j] > nmax ? (int)ns[j] : nmax;
-    kernel_spec ks;
-    char err[200];
-    if (kernel_spec_parse(&ks, kernel, w, 1, 1, 0, err, sizeof err)) DIE("%s", err);
     double *X = XNEW(double, (size_t)(nmax + nt) * d), *G = XNEW(double, (size_t)(nmax + nt) * d);
     double *K = XNEW(double, (size_t)nmax * nmax), *Ktd = XNEW(double, (size_t)nt * nmax);
     double *Y = XNEW(double, (size_t)nmax * nt_targ), *Ft = XNEW(double, (size_t)nt * nt_targ), *pred = XNEW(double, (size_t)nt * nt_targ);
     T = tsv_open(&c, "h2_exp.tsv", "hea.C3");
-    tsv_note(T, "H2 experiment: fresh data per trial, %d test points; mse_sd = standard deviation across trials (the paper's error bars)", nt);
-    tsv_columns(T, "target\tdegree\tn\ttrials\tmse\tmse_sd\tmse_se\tmse_th");
+    tsv_note(T, "H2 experiment: fresh data per trial, %d test points; mse_sd = standard deviation across trials (the paper's error bars); "
+             "env = mass of a linear target outside its exact eigenfunction (Gaussian kernel, unprojected data; -1 otherwise)", nt);
+    tsv_columns(T, "target\tdegree\tn\ttrials\tmse\tmse_sd\tmse_se\tmse_th\tenv");
+    int gk = !strcmp(kernel, "gaussian") && !p.normalize;
+    double env[MAXT];
+    for (int q = 0; q < nt_targ; q++) env[q] = gk && tdeg[q] == 1 ? envelope_mass(d, gamma, w, tidx[q][0]) : -1;
+    res->dev_n = 0, res->dev_min_ratio = INFINITY, res->dev_env_lo = INFINITY, res->dev_env_hi = 0, res->nt = nt_targ;
+    for (int q = 0; q < nt_targ; q++) memcpy(res->names[q], tname[q], 64);
     double (*mexp)[CLI_LIST_MAX] = calloc(MAXT, sizeof *mexp), *acc = XNEW(double, (size_t)MAXT * 64);
     res->ok = 1, res->worst = 0, res->worst_rel_nlrn = 0, res->nchecked = 0;
     for (int j = 0; j < nn; j++) {
@@ -377,7 +456,13 @@ static void run_h2(int quick, h2_result *res, tsv *Tn) {
             if (tmode[q] >= 0) v2[tmode[q]] = 1;
             double th = predict(&m, EK, n, delta, v2, tmode[q] >= 0 ? 0 : 1, 0);
             mexp[q][j] = mean;
-            tsv_row(T, "%s\t%d\t%d\t%d\t%.8g\t%.4g\t%.4g\t%.8g", tname[q], tdeg[q], n, tr, mean, sd, se, th);
+            tsv_row(T, "%s\t%d\t%d\t%d\t%.8g\t%.4g\t%.4g\t%.8g\t%.6g", tname[q], tdeg[q], n, tr, mean, sd, se, th, env[q]);
+            res->small_ratio[q] = mean / th;
+            if (env[q] > 0 && th < 1e-3 && n >= 1000) {
+                res->dev_n++;
+                res->dev_min_ratio = fmin(res->dev_min_ratio, mean / th);
+                res->dev_env_lo = fmin(res->dev_env_lo, mean / env[q]), res->dev_env_hi = fmax(res->dev_env_hi, mean / env[q]);
+            }
             fprintf(stderr, "H2 n=%5d %-10s MSE th %.4f emp %.4f +- %.4f (sd)\n", n, tname[q], th, mean, sd);
             if (tdeg[q] <= 2 && th >= 0.05) {
                 double tol = quick ? fmax(0.15, 0.3 * th) : fmax(0.1, 0.2 * th), dev = fabs(mean - th);
@@ -416,6 +501,10 @@ static void run_h2(int quick, h2_result *res, tsv *Tn) {
 typedef struct {
     int ok4, ok5, ok6, okq;
     double mlog[2], worst5, nl_ratio[2], eps2[2], v2n[2];
+    double eps2_in[2], rand_in[2], rand_cf[2];  // in-sample eps2; random-label |v|^2 in-sample and corrected
+    double ratio_at[2][CLI_LIST_MAX];          // MSE_emp/MSE_th per n (reported)
+    int nn, nw;
+    double w[2];                               // the widths run
 } h3_result;
 
 static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
@@ -471,16 +560,22 @@ static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
     res->ok4 = res->ok5 = res->ok6 = res->okq = 1;
     res->worst5 = 0;
     int Nemp = (int)(p.N_emp < NS ? p.N_emp : NS);
-    double *lam_emp = XNEW(double, Nemp), *htab = XNEW(double, (size_t)NPC * 9);
-    int lmax = 8;
+    // The Hermite matrix needs h_0..h_lmax per PC; at P = 2000 on MNIST the top modes stop at
+    // degree 3, so lmax only bounds the enumeration (h1_lmax.tsv shows where it binds).
+    int lmax = p.lmax, hs = lmax + 1;
+    double *lam_emp = XNEW(double, Nemp), *htab = XNEW(double, (size_t)NPC * hs);
+    double EK = 0;  // E K(x,x) over the statistics set, per kernel (mean_diag)
     tsv *T3 = tsv_open(&c, "h3_theory.tsv", "hea.C5");
-    tsv_note(T3, "H3: MNIST %s, N_S = %d, P = %d, ridge %g; eps2_hat = 1 - |v_hat|^2 is the theory's noise (the large-n floor)", p.task, NS, Pm, p.ridge);
-    tsv_columns(T3, "w\tn\tmse_th\tfloor");
+    tsv_note(T3, "H3: MNIST %s, kernel %s, N_S = %d, P = %d (lmax %d), ridge %g; v_hat^2 and eps2_hat corrected for the P degrees of freedom of the fit; "
+             "eps2_hat = 1 - |v_hat|^2 is the theory's noise (the large-n floor)", p.task, p.kernel, NS, Pm, lmax, p.ridge);
+    tsv_columns(T3, "w\tn\tmse_th\tfloor\tfloor_insample");
     tsv *Tx = tsv_open(&c, "h3_exp.tsv", "hea.C5");
     tsv_note(Tx, "H3 experiment: training sets from the statistics set, %d held-out images, MSE against the +-1 labels", NT);
     tsv_columns(Tx, "w\tn\ttrials\tmse\tmse_sd\tmse_se\tmse_th");
+    res->nw = nw;
     for (int iw = 0; iw < nw; iw++) {
         double w = ws[iw];
+        res->w[iw] = w;
         char tag[32];
         snprintf(tag, sizeof tag, "mnist_w%g", w);
         kernel_spec ks;
@@ -489,6 +584,7 @@ static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
         hermite_modes m;
         hea_modes(p.kernel, w, NPC, gamma, lmax, Pm, &m, NULL);
         print_degrees(tag, &m);
+        EK = mean_diag(&ks, NS, d, X);
         // (a) eigenvalues
         if (!quick) {
             progress("H3: eig(K/N), N = %d, w = %g", Nemp, w);
@@ -503,33 +599,49 @@ static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
         // (b) Gram-Schmidt coefficients: H (NS, P) column-major, QR, v = Q^T y / |y|
         progress("H3: Hermite matrix %d x %zu and QR, w = %g", NS, m.P, w);
         int P = (int)m.P;
-        double *H = XNEW(double, (size_t)NS * P), *tau = XNEW(double, P), *qy = XNEW(double, NS);
+        //
+        // Degrees of freedom.  In-sample, $\hat v = Q^\top y/\|y\|$ projects every label onto P
+        // fitted columns: the part of the label with no Hermite content (variance $\epsilon^2$)
+        // still leaves about $\epsilon^2/N_S$ in every coefficient, $P\epsilon^2/N_S$ in all (0.2
+        // of it at P = 2000, N_S = 10^4), so the unexplained fraction comes out low by the factor
+        // $(N_S-P)/N_S$.  This is ordinary least squares: the residual sum of squares has
+        // $N_S - P$ degrees of freedom, and $\hat\epsilon^2 = (1-\|\hat v\|^2)\,N_S/(N_S-P)$ is its
+        // unbiased estimate; each coefficient loses its share,
+        // $\hat v_\alpha^2 \to \hat v_\alpha^2 - \hat\epsilon^2/N_S$ (single modes may go slightly
+        // negative; the eigenframework is linear in $v^2$).  A random +-1 label run through the
+        // same decomposition shows the bias (in-sample $\approx P/N_S$) and its removal.
+        // (Splitting the set in halves and multiplying the two half-estimates, with one shared
+        // basis, was tried and over-corrects: it shrinks the signal by about $1-P/N_S$ too.)
+        double *H = XNEW(double, (size_t)NS * P), *tau = XNEW(double, P), *qy = XNEW(double, (size_t)NS * 2);
         for (int i = 0; i < NS; i++) {
-            for (int a = 0; a < NPC; a++) hermite_h_array(lmax, Z[(size_t)i * NPC + a], htab + (size_t)a * 9);
-            for (int r = 0; r < P; r++) H[(size_t)r * NS + i] = hermite_mono_eval_table(m.deg[r], m.idx + (size_t)r * lmax, htab, 9);
+            for (int a = 0; a < NPC; a++) hermite_h_array(lmax, Z[(size_t)i * NPC + a], htab + (size_t)a * hs);
+            for (int r = 0; r < P; r++) H[(size_t)r * NS + i] = hermite_mono_eval_table(m.deg[r], m.idx + (size_t)r * lmax, htab, hs);
         }
         info = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, NS, P, H, NS, tau);
         if (info) DIE("H3: dgeqrf failed (info %d)", info);
-        memcpy(qy, y, sizeof(double) * NS);
-        info = LAPACKE_dormqr(LAPACK_COL_MAJOR, 'L', 'T', NS, 1, P, H, NS, tau, qy, NS);
+        gsl_rng *rr = rng_alloc(c.seed, 7000 + iw);
+        for (int i = 0; i < NS; i++) qy[i] = y[i], qy[NS + i] = gsl_rng_uniform(rr) < 0.5 ? 1.0 : -1.0;  // y, random label
+        rng_free(rr);
+        info = LAPACKE_dormqr(LAPACK_COL_MAJOR, 'L', 'T', NS, 2, P, H, NS, tau, qy, NS);
         if (info) DIE("H3: dormqr failed (info %d)", info);
-        double yn = 0, *v2 = XNEW(double, P), vs = 0, bydeg[HERMITE_LMAX + 1] = {0};
+        double yn = 0, *v2 = XNEW(double, P), vs = 0, vin = 0, rin = 0, bydeg[HERMITE_LMAX + 1] = {0};
         for (int i = 0; i < NS; i++) yn += y[i] * y[i];
-        for (int r = 0; r < P; r++) v2[r] = qy[r] * qy[r] / yn, vs += v2[r], bydeg[m.deg[r]] += v2[r];
-        double eps2 = fmax(0.0, 1 - vs);
-        res->eps2[iw] = eps2, res->v2n[iw] = vs;
-        fprintf(stderr, "%s: |v_hat|^2 = %.4f (by degree: 0 %.3f, 1 %.3f, 2 %.3f, 3 %.3f), eps2_hat = %.4f\n", tag, vs, bydeg[0], bydeg[1], bydeg[2],
-                bydeg[3], eps2);
-        if (!(vs > 0 && vs <= 1 + 1e-12)) res->okq = 0;
+        for (int r = 0; r < P; r++) vin += qy[r] * qy[r] / yn, rin += qy[NS + r] * qy[NS + r] / NS;
+        double eps2 = fmax(0.0, 1 - vin) * NS / (NS - P), rcf = rin - P * (1 - rin) / (NS - P);
+        for (int r = 0; r < P; r++) v2[r] = qy[r] * qy[r] / yn - eps2 / NS, vs += v2[r], bydeg[m.deg[r]] += v2[r];
+        res->eps2[iw] = eps2, res->v2n[iw] = vs, res->eps2_in[iw] = 1 - vin, res->rand_in[iw] = rin, res->rand_cf[iw] = rcf;
+        fprintf(stderr, "%s: |v_hat|^2 = %.4f (by degree: 0 %.3f, 1 %.3f, 2 %.3f, 3 %.3f), eps2_hat = %.4f; in-sample "
+                "|v_hat|^2 = %.4f (eps2 %.4f); random +-1 label: in-sample %.4f (P/N_S = %.4f), corrected %+.4f\n", tag, vs, bydeg[0], bydeg[1],
+                bydeg[2], bydeg[3], eps2, vin, 1 - vin, rin, (double)P / NS, rcf);
+        if (!(vs > 0 && vs <= 1 + 1e-6)) res->okq = 0;
         if (!(eps2 >= 0.05 && eps2 <= 0.15)) res->ok6 = 0;
         // (c) learning curve
-        double EK = 1.0;  // K(x,x) = 1 for the gaussian and laplace kernels
-        int NTH = quick ? 0 : 200;
+        int NTH = quick ? 20 : 200;
         double nth[200], mth[200];
         for (int j = 0; j < NTH; j++) {
             nth[j] = 8 * pow(4000 / 8.0, j / (NTH - 1.0));
             mth[j] = predict(&m, EK, nth[j], p.ridge, v2, 0, eps2);
-            tsv_row(T3, "%g\t%.6g\t%.8g\t%.6g", w, nth[j], mth[j], eps2);
+            tsv_row(T3, "%g\t%.6g\t%.8g\t%.6g\t%.6g", w, nth[j], mth[j], eps2, 1 - vin);
         }
         long nq[] = {30, 100}, nf[] = {10, 30, 100, 300, 1000, 3000};
         int nn = quick ? 2 : (cli_given(&c, "n-list") ? p.n_list.n : 6);
@@ -562,6 +674,7 @@ static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
             fprintf(stderr, "%s n=%5d MSE th %.4f emp %.4f +- %.4f (ratio %.3f)\n", tag, n, th, mean, se * sqrt((double)trl_n), mean / th);
             double dev = fabs(mean / th - 1), tol = n <= 1000 ? 0.15 : 0.20;
             res->worst5 = fmax(res->worst5, dev);
+            res->ratio_at[iw][j] = mean / th, res->nn = nn;
             if (dev > tol) res->ok5 = 0;
             if (!isfinite(mean)) res->okq = 0;
             progress("%s: n = %d", tag, n);
@@ -591,21 +704,27 @@ int main(int argc, char **argv) {
         char buf[1024];
         int idx[HERMITE_LMAX];
         snprintf(buf, sizeof buf, "%s", p.targets);
-        for (char *tok = strtok(buf, ";"); tok; tok = strtok(NULL, ";")) {
+        int ntok = 0;
+        for (char *tok = strtok(buf, ";"); tok; tok = strtok(NULL, ";"), ntok++) {
             int dg = hermite_mono_parse(tok, idx);
             if (dg < 0) cli_usage_error(&c, "--targets: cannot parse monomial '%s' (write index:power,index:power)", tok);
             for (int j = 0; j < dg; j++)
                 if (idx[j] >= p.dim) cli_usage_error(&c, "--targets: index %d >= dimension %d", idx[j], p.dim);
         }
+        if (ntok == 0) cli_usage_error(&c, "--targets '%s' names no monomial (write e.g. 0:1;0:2,1:1)", p.targets);
+        if (ntok > MAXT) cli_usage_error(&c, "--targets: %d monomials, at most %d", ntok, MAXT);
     }
     int quick = c.quick;
     double t0 = util_now();
-    // Part flags: --data picks the data set; --targets alone (or with --data gaussian) runs only
-    // the Gaussian learning curves H2; --kernel/--bandwidth/--data-exp alone run H1 and H2 in that
-    // one custom setting (and, with --data mnist, H3 at that width).
+    // Part flags: --data picks the data set.  --targets, --kernel, --bandwidth, --data-exp, --dim or
+    // --normalize without --data run the Gaussian data only (H1 eigenvalues and H2 learning curves,
+    // both in the user's setting); with --data mnist, H3 at that kernel and width.
     int gauss = strcmp(p.data, "mnist") != 0, mn = strcmp(p.data, "gaussian") != 0;
-    int only_h2 = cli_given(&c, "targets") && strcmp(p.data, "mnist") != 0;
-    if (!cli_given(&c, "data") && (only_h2 || cli_given(&c, "data-exp") || cli_given(&c, "dim"))) mn = 0;
+    int custom = cli_given(&c, "data-exp") || cli_given(&c, "bandwidth") || cli_given(&c, "kernel") || cli_given(&c, "dim") ||
+                 cli_given(&c, "normalize");
+    if (!cli_given(&c, "data") && (custom || cli_given(&c, "targets"))) mn = 0;
+    if (mn && !strcmp(p.data, "mnist") && !mnist_available(c.mnist_dir))
+        DIE("--data mnist: MNIST not found in %s; run make data (or give --mnist-dir)", c.mnist_dir);
     claim_c1();
     tsv *Te = tsv_open(&c, "h1_eig.tsv", "hea.C2 hea.C4");
     tsv_note(Te, "rank-by-rank eigenvalues: lam_emp = eig(K/N) of N fresh samples, lam_hea = the HEA eigenvalue of that rank, degree |alpha|");
@@ -614,18 +733,27 @@ int main(int argc, char **argv) {
     tsv_allow_nonfinite(Tn, 1);
     tsv_note(Tn, "sample complexity n_lrn: first crossing of MSE = 0.5 (log-n interpolation); -1 = out of range");
     tsv_columns(Tn, "data\ttarget\tdegree\tnlrn_th\tnlrn_emp");
-    if (gauss && !only_h2) {
-        // H1: the paper's setting (e = 3, w = 6) and ours (e = 2, w = 4); a custom one if flags given
-        int custom = cli_given(&c, "data-exp") || cli_given(&c, "bandwidth") || cli_given(&c, "kernel");
+    tsv *Tl = gauss ? tsv_open(&c, "h1_lmax.tsv", "hea.C2") : NULL;
+    if (Tl) {
+        tsv_note(Tl, "sum of the top-P HEA eigenvalues when monomials of degree <= lmax are enumerated, and the highest degree among them");
+        tsv_columns(Tl, "setting\tlmax\tP\tsum_lambda\tmax_degree");
+    }
+    if (gauss) {
+        // H1: the paper's setting (e = 3, w = 6) and ours (e = 2, w = 4); the user's one if flags given
         h1_out a = {0}, b = {0};
         int N = quick ? 600 : (int)p.N_emp, Rm = quick ? 50 : 200;
         long P = quick ? 1000 : p.P;
         if (custom) {
-            run_h1(Te, "gauss_custom", p.dim, p.data_exp, p.kernel, p.bandwidth, P, N, Rm, quick, &b);
+            run_h1(Te, Tl, "gauss_custom", p.dim, p.data_exp, p.kernel, p.bandwidth, P, N, Rm, quick, &b);
             a = b;
         } else {
-            if (!quick) run_h1(Te, "gauss_e3_w6", p.dim, 3, "gaussian", 6, P, N, Rm, quick, &a);
-            run_h1(Te, "gauss_e2_w4", p.dim, 2, "gaussian", 4, P, N, Rm, quick, &b);
+            if (!quick) run_h1(Te, Tl, "gauss_e3_w6", p.dim, 3, "gaussian", 6, P, N, Rm, quick, &a);
+            run_h1(Te, Tl, "gauss_e2_w4", p.dim, 2, "gaussian", 4, P, N, Rm, quick, &b);
+            if (!quick) {  // where lmax binds: laplace-hea w = 8 on the e = 2 data (enumeration only)
+                double deff, *g2 = gauss_gamma(p.dim, 2, &deff);
+                lmax_table(Tl, "laplace_e2_w8", "laplace-hea", 8, p.dim, g2, P);
+                free(g2);
+            }
             if (quick) a = b;
         }
         double worst = fmax(a.mean_log, b.mean_log), top = fmax(a.top_rel, b.top_rel), tol = quick ? 0.1 : 0.05;
@@ -641,12 +769,26 @@ int main(int argc, char **argv) {
         run_h2(quick, &r2, Tn);
         snprintf(what, sizeof what, "degree <= 2, MSE_th >= 0.05: max |emp - th|/tol over %d points (n_lrn: max |log ratio| %.3f)", r2.nchecked, r2.worst_rel_nlrn);
         claim_check("hea.C3", CLAIM_EXPERIMENT, r2.ok, what, r2.worst, quick ? "1 (tol = max(0.15, 0.3 th))" : "1 (tol = max(0.1, 0.2 th)); n_lrn ratio in [0.67, 1.5]");
+        // hea.C3b: below MSE ~ 1e-3 the linear targets do not follow the HEA.  The HEA calls z_a an
+        // exact eigenfunction; for the Gaussian kernel on Gaussian data the exact one carries a
+        // Gaussian envelope (envelope_mass), and the part of z_a outside it (2.1e-4 of the norm
+        // for z_0 at e = 2, w = 4) is learned late.  Asserted as a deviation: experiment/theory
+        // >= 10 wherever MSE_th < 1e-3 at n >= 1000, and the measured MSE within a factor 4 of
+        // that envelope mass.
+        if (r2.dev_n && !quick) {
+            char ratios[160] = "";
+            for (int q = 0, o = 0; q < r2.nt && o < 150; q++) o += snprintf(ratios + o, sizeof ratios - o, "%s%s %.3g", q ? ", " : "", r2.names[q], r2.small_ratio[q]);
+            snprintf(what, sizeof what, "linear targets, MSE_th < 1e-3, n >= 1000 (%d points): min MSE_emp/MSE_th (emp/envelope mass in [%.2f, %.2f]; "
+                     "emp/th at the largest n: %s)", r2.dev_n, r2.dev_env_lo, r2.dev_env_hi, ratios);
+            claim_check("hea.C3b", CLAIM_DEVIATION, r2.dev_min_ratio >= 10 && r2.dev_env_lo >= 0.25 && r2.dev_env_hi <= 4, what, r2.dev_min_ratio,
+                        ">= 10; emp/envelope in [0.25, 4]");
+        }
     }
     if (mn) {
         if (!mnist_available(c.mnist_dir)) {
             claim_skip("hea.C4", CLAIM_EXPERIMENT, "MNIST absent: run make data");
             claim_skip("hea.C5", CLAIM_EXPERIMENT, "MNIST absent: run make data");
-            claim_skip("hea.C6", CLAIM_EXPERIMENT, "MNIST absent: run make data");
+            claim_skip("hea.C6", CLAIM_IDENTITY, "MNIST absent: run make data");
         } else {
             h3_result r3;
             run_h3(quick, &r3, Te, Tn);
@@ -655,19 +797,37 @@ int main(int argc, char **argv) {
                 claim_skip("hea.C4", CLAIM_EXPERIMENT, "--quick skips the MNIST eigenvalues");
                 snprintf(what, sizeof what, "smoke (N_S = 2000, P = 300): finite, MSE(100) < MSE(30), |v|^2 in (0,1]; max |emp/th - 1| (reported)");
                 claim_check("hea.C5", CLAIM_EXPERIMENT, r3.okq, what, r3.worst5, "smoke checks only");
-                claim_report("hea.C6", CLAIM_EXPERIMENT, "1 - |v_hat|^2 at N_S = 2000, P = 300 (w = 4)", r3.eps2[0]);
+                claim_report("hea.C6", CLAIM_IDENTITY, "1 - |v_hat|^2 at N_S = 2000, P = 300 (w = 4)", r3.eps2[0]);
             } else {
-                snprintf(what, sizeof what, "mean |log(lam_emp/lam_HEA)| ranks 1..200, w = 4 (w = 2: %.4f)", r3.mlog[1]);
+                // per-width numbers after the first, e.g. "; w = 2: 0.0250" (empty with one width)
+                char o4[64] = "", o5[64] = "", o6[96] = "";
+                if (r3.nw > 1) {
+                    snprintf(o4, sizeof o4, "; w = %g: %.4f", r3.w[1], r3.mlog[1]);
+                    snprintf(o5, sizeof o5, ", %.3f (w = %g)", r3.nl_ratio[1], r3.w[1]);
+                    snprintf(o6, sizeof o6, "; w = %g: %+.4f, eps2_hat %.4f (in-sample %.4f)", r3.w[1], r3.rand_cf[1], r3.eps2[1], r3.eps2_in[1]);
+                }
+                snprintf(what, sizeof what, "mean |log(lam_emp/lam_HEA)| ranks 1..200, w = %g%s", r3.w[0], o4);
                 claim_check("hea.C4", CLAIM_EXPERIMENT, r3.ok4, what, r3.mlog[0], "0.05");
-                snprintf(what, sizeof what, "max |MSE_emp/MSE_th - 1| (n_lrn emp/th: %.3f (w=4), %.3f (w=2))", r3.nl_ratio[0], r3.nl_ratio[1]);
+                snprintf(what, sizeof what, "max |MSE_emp/MSE_th - 1| (n_lrn emp/th: %.3f (w = %g)%s)", r3.nl_ratio[0], r3.w[0], o5);
                 claim_check("hea.C5", CLAIM_EXPERIMENT, r3.ok5, what, r3.worst5, "0.15 (n <= 1000), 0.20 (n = 3000); n_lrn ratio in [0.8, 1.25]");
-                snprintf(what, sizeof what, "1 - |v_hat|^2 (w = 4; w = 2: %.4f), P = %d, N_S = %ld", r3.eps2[1], (int)(cli_given(&c, "P") ? p.P : 2000), p.N_stats);
-                claim_check("hea.C6", CLAIM_EXPERIMENT, r3.ok6, what, r3.eps2[0], "[0.05, 0.15]");
+                // hea.C6 checks the label decomposition itself, not the paper: a random +-1 label has
+                // no Hermite content, so its corrected |v|^2 must vanish within its sampling error,
+                // while its in-sample |v|^2 is P/N_S.  The in-sample sum is about chi^2_P/N_S, s.d.
+                // sqrt(2P)/N_S (0.0063 at P = 2000, N_S = 10^4); tolerance 3 of them.  The
+                // unexplained fraction itself is reported in the text.
+                int Pm = (int)(cli_given(&c, "P") ? p.P : 2000);
+                double tolr = 3 * sqrt(2.0 * Pm) / p.N_stats;
+                snprintf(what, sizeof what, "random label, corrected |v_hat|^2, w = %g (in-sample %.4f); eps2_hat %.4f (in-sample %.4f)%s; "
+                         "P = %d, N_S = %ld", r3.w[0], r3.rand_in[0], r3.eps2[0], r3.eps2_in[0], o6, Pm, p.N_stats);
+                char tt[64];
+                snprintf(tt, sizeof tt, "|.| <= %.4f (3 sqrt(2P)/N_S)", tolr);
+                claim_check("hea.C6", CLAIM_IDENTITY, fabs(r3.rand_cf[0]) <= tolr && (r3.nw < 2 || fabs(r3.rand_cf[1]) <= tolr), what, r3.rand_cf[0], tt);
             }
         }
     }
     tsv_close(Te);
     tsv_close(Tn);
+    if (Tl) tsv_close(Tl);
     progress_done("hea: %.1f s", util_now() - t0);
     claim_summary(c.slug);
     return 0;

@@ -1,11 +1,22 @@
-# krr-curves.gp: the three figures of krr-curves (spec §4).
+# krr-curves.gp: the three figures of krr-curves (conservation, learning curves, deep bootstrap).
 #   gnuplot -c experiments/krr-curves/krr-curves.gp DATADIR OUTDIR
-# Theory as lines, experiment as points with +-1 standard-error bars.
+# Theory as lines, experiment as points with +-1 standard-error bars.  Titles, target lists and
+# axis ranges come from the run's own tables (their `# param` and note lines), so a user's run
+# (`make plot RUN=DIR`) is drawn as it was run; a table the run did not write leaves its panel
+# saying so instead of stopping the script.
 datadir = ARG1
 outdir = ARG2
 load 'figures/style.gp'
 set datafile separator "\t"
 set datafile commentschars "#"
+have(f) = system(sprintf("test -s '%s' && echo 1 || echo 0", f)) + 0
+# the first free-text note line of a table (after the # experiment/param/library headers), up to
+# its first ';'
+note(f) = system(sprintf("awk '/^# / && !/^# (experiment|table|claims|command|param|libraries|blas|L_exp|lambda)/ {sub(/^# /, \"\"); n = index($0, \";\"); print (n ? substr($0, 1, n-1) : $0); exit}' '%s'", f))
+param(f, k) = system(sprintf("awk -F' = ' '$1 == \"# param %s\" {print $2; exit}' '%s'", k, f))
+# distinct values of a column, in order of appearance
+uniq(f, c) = system(sprintf("awk -F'\t' '!/^#/ && NR > 1 && $%d != \"\" && !s[$%d]++ {printf \"%%s \", $%d}' '%s' | sed 's/^[a-z_]* //'", c, c, c, f))
+colmax(f, c) = system(sprintf("awk -F'\t' '!/^#/ && $%d + 0 > m {m = $%d + 0} END {print m + 0}' '%s'", c, c, f)) + 0
 
 # ---- Figure 1: conservation law on the circle Z_10 (paper Fig. 1, kernel bars) ----
 cons = datadir.'/conservation.tsv'
@@ -13,24 +24,33 @@ kidx(s) = (s eq "laplace") ? 0 : (s eq "gaussian") ? 1 : 2
 do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1100, 480))
     set output sprintf("%s/krr-curves-conservation.%s", outdir, fmt)
-    set multiplot layout 1,2 title "Conservation of learnability on the circle Z_{10} (ridgeless KRR, one training set per bar)"
-    set xrange [-0.6:2.6]
-    set xtics ("Laplace\nℓ = 1" 0, "Gaussian\nℓ = 0.5" 1, "ReLU NTK\nL = 4" 2)
-    set bmargin 4
-    set ylabel "stacked D-learnability L^{(D)}(φ_k) of the 10 Fourier modes"
-    set key outside right top vertical title "frequency k" noopaque
-    do for [nn in "3 6"] {
-        n = nn + 0
-        set yrange [0:n*1.25]
-        set title sprintf("n = %d: every bar sums to n = %d", n, n)
-        cum = 0
-        # rows are grouped by kernel, mode 0 first: restart the running sum at mode 0
-        plot cons skip 1 using (kidx(strcol(1))):((column(2) == n) ? (cum = ($3 == 0 ? 0 : cum) + $5, cum - $5/2) : NaN):(0.32):($5/2):($4+1) \
-                 with boxxyerror fs solid 0.85 border lc rgb "white" lc variable notitle, \
-             for [k=0:5] NaN with boxes fs solid 0.85 lt (k+1) title sprintf("%d", k), \
-             n with lines dt 2 lw 2 lc rgb "black" title "n"
+    if (!have(cons)) {
+        set title "Conservation of learnability on the circle Z_{10}"
+        set label 1 "circle part not run in this run" at graph 0.5, 0.5 center
+        unset xtics; unset ytics
+        set yrange [0.5:1]; set key off; plot 1e30 notitle; set key on
+        unset label 1
+    } else {
+        ncons = system(sprintf("awk -F'\t' '!/^#/ && $2 ~ /^[0-9]+$/ && !s[$2]++ {printf \"%%s \", $2}' '%s'", cons))
+        set multiplot layout 1,words(ncons) title "Conservation of learnability on the circle Z_{10} (ridgeless KRR, one training set per bar)"
+        set xrange [-0.6:2.6]
+        set xtics ("Laplace\nℓ = 1" 0, "Gaussian\nℓ = 0.5" 1, "ReLU NTK\nL = 4" 2)
+        set bmargin 4
+        set ylabel "stacked D-learnability L^{(D)}(φ_k) of the 10 Fourier modes"
+        set key outside right top vertical title "frequency k" noopaque
+        do for [nn in ncons] {
+            n = nn + 0
+            set yrange [0:n*1.25]
+            set title sprintf("n = %d: every bar sums to n = %d", n, n)
+            cum = 0
+            # rows are grouped by kernel, mode 0 first: restart the running sum at mode 0
+            plot cons skip 1 using (kidx(strcol(1))):((column(2) == n) ? (cum = ($3 == 0 ? 0 : cum) + $5, cum - $5/2) : NaN):(0.32):($5/2):($4+1) \
+                     with boxxyerror fs solid 0.85 border lc rgb "white" lc variable notitle, \
+                 for [k=0:5] NaN with boxes fs solid 0.85 lt (k+1) title sprintf("%d", k), \
+                 n with lines dt 2 lw 2 lc rgb "black" title "n"
+        }
+        unset multiplot
     }
-    unset multiplot
     unset output
 }
 reset
@@ -38,30 +58,32 @@ load 'figures/style.gp'
 set datafile separator "\t"
 
 # ---- Figure 2: learning curves (paper Fig. 2: cube, sphere, MNIST panels) ----
-have(f) = system(sprintf("test -f '%s' && echo 1 || echo 0", f)) + 0
 panels = "cube sphere mnist_0v1 mnist_3v8"
-ptitle(p) = (p eq "cube") ? "8-cube, Laplace: parities χ_{1..k}" : \
-            (p eq "sphere") ? "S^7, Laplace: zonal harmonics degree k" : \
-            (p eq "mnist_0v1") ? "MNIST 0 vs 1, ReLU NTK" : "MNIST 3 vs 8, ReLU NTK"
-tlist(p) = (p eq "cube") ? "1 2 4 8" : (p eq "sphere") ? "1 2 3 4" : "0"
+pname(p) = (p eq "cube") ? "cube" : (p eq "sphere") ? "sphere" : (p eq "mnist_0v1") ? "MNIST 0 vs 1" : "MNIST 3 vs 8"
+tname(p) = (p eq "cube") ? "k = " : (p eq "sphere") ? "degree k = " : ""
+# panel title from the table's note: domain and kernel (MNIST: the task, kernel and pool)
+ptitle(f, p) = strstrt(p, "mnist") ? system(sprintf("awk '/^# MNIST/ {match($0, /MNIST [0-9] vs [0-9]/); t = substr($0, RSTART, RLENGTH); match($0, /kernel [^,]*/); k = substr($0, RSTART+7, RLENGTH-7); sub(/ wstd.*/, \"\", k); match($0, /pool M = [0-9]*/); print t \", \" k \", \" substr($0, RSTART, RLENGTH); exit}' '%s'", f)) \
+             : system(sprintf("awk '/^# (cube|sphere)/ {sub(/^# /, \"\"); sub(/cube [{]-1,1[}]\\^/, \"hypercube d = \"); n = index($0, \", ridge\"); print (n ? substr($0, 1, n-1) : $0); exit}' '%s'", f))
 do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1600, 800))
     set output sprintf("%s/krr-curves-learning.%s", outdir, fmt)
     set multiplot layout 2,4 title "KRR learning curves: eigenframework theory (lines) vs experiment (points, ±1 s.e.)"
     set logscale x
     set format x "10^{%L}"
-    set xrange [1:3000]
     do for [row in "L mse"] {
         do for [p in panels] {
             lf = datadir.'/learning_'.p.'.tsv'
             tf = datadir.'/theory_'.p.'.tsv'
-            set title (row eq "L" ? ptitle(p) : "")
+            ok = have(lf)
+            set title (row eq "L" ? (ok ? ptitle(lf, p) : pname(p)).(p eq "cube" ? "\nparities χ_{1..k}" : p eq "sphere" ? "\nzonal harmonics of degree k" : "") : "") font ",10"
             set xlabel (row eq "L" ? "" : "training set size n")
             set ylabel (row eq "L" ? "learnability L" : "test MSE")
-            if (row eq "L") { set yrange [0:1.02]; set key bottom right } else { set yrange [0:1.2]; set key top right }
-            if (!have(lf)) {
-                set label 1 "MNIST absent (run make data)" at graph 0.5, 0.5 center
-                plot NaN notitle
+            # x from 1 to a little beyond the largest measured n of this panel
+            if (ok) { nmax = colmax(lf, 1); set xrange [1:(nmax > 0 ? 1.5*nmax : 3000)] } else { set xrange [1:3000] }
+            if (row eq "L") { set yrange [0:1.02]; if (p eq "cube") { set key top left } else { set key bottom right } } else { set yrange [0:1.2]; set key top right }
+            if (!ok) {
+                set label 1 sprintf("%s not run in this run", pname(p)) at graph 0.5, 0.5 center
+                set yrange [0.5:1]; set key off; plot 1e30 notitle; set key on
                 unset label 1
             } else {
                 cL = (row eq "L") ? 4 : 7
@@ -71,10 +93,12 @@ do for [fmt in "png svg"] {
                          lf skip 1 using 1:($11 == 1 ? column(cL) : NaN):(column(cL+1)) with yerrorbars lt 2 pt 6 title "n > M/8 (beyond pool)", \
                          tf skip 1 using 1:(column(cT)) with lines lt 1 title "theory (pool spectrum)"
                 } else {
-                    tl = tlist(p)
+                    tl = uniq(lf, 2)
+                    # the cube table holds every level: draw the paper's parities k = 0, 1, 3, d
+                    if (p eq "cube" && words(tl) > 5) { tl = sprintf("%s %s %s %s", word(tl,1), word(tl,2), word(tl,4), word(tl,words(tl))) }
                     plot for [i=1:words(tl)] tf skip 1 using 1:($2 == word(tl,i)+0 ? column(cT) : NaN) with lines lt i notitle, \
                          for [i=1:words(tl)] lf skip 1 using 1:($2 == word(tl,i)+0 ? column(cL) : NaN):(column(cL+1)) \
-                              with yerrorbars lt i pt 7 title sprintf("k = %s", word(tl,i))
+                              with yerrorbars lt i pt 7 title sprintf("%s%s", tname(p), word(tl,i))
                 }
             }
         }
@@ -89,28 +113,48 @@ set datafile separator "\t"
 # ---- Figure 3: the deep bootstrap (paper Fig. 3, synthetic panel, KRR version) ----
 bt = datadir.'/bootstrap_theory.tsv'
 bs = datadir.'/bootstrap_sim.tsv'
-nlist = "16 125 1000 8000"
+hbt = have(bt)
+hbs = have(bs)
+nlist = hbt ? system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]+$/ && $1 > 0 && !s[$1]++ {printf \"%%s \", $1}' '%s'", bt)) : ""
+slist = hbs ? system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]+$/ && !s[$1]++ {printf \"%%s \", $1}' '%s'", bs)) : ""
+# colour of a simulated n: the theory curve's colour when that n has one, else its own
+cidx(n) = (strstrt(" ".nlist, sprintf(" %d ", n)) > 0) ? words(substr(nlist, 1, strstrt(" ".nlist, sprintf(" %d ", n)))) : 0
 do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1000, 700))
     set output sprintf("%s/krr-curves-bootstrap.%s", outdir, fmt)
-    set title "Deep bootstrap: test (solid, filled) and train (dashed, hollow) MSE vs effective time τ = n/δ\nλ_i = i^{-2}, v_i^2 ∝ i^{-2}; dotted: τ = 1/κ_0(n)"
+    set title "Deep bootstrap: test (solid line, filled ●) and train (dashed line, hollow ○) MSE vs effective time τ = n/δ\nλ_i = i^{-2}, v_i^2 ∝ i^{-2}; lines: eigenframework; markers: Gaussian-design simulation ±1 s.e.; dotted: τ = 1/κ_0(n)"
     set logscale xy
     set format x "10^{%L}"
     set format y "10^{%L}"
     set xrange [1e-2:1e8]
-    set yrange [1e-6:1.5]
+    set yrange [1e-10:1.5]
     set xlabel "effective time τ = n/δ"
     set ylabel "MSE"
-    set key bottom left
-    do for [i=1:4] {
-        n = word(nlist, i) + 0
-        ts = system(sprintf("awk -F'\t' '!/^#/ && $1 == %d {print $5; exit}' %s", n, bt))
-        if (strlen(ts) > 0) { set arrow i from ts+0, graph 0 to ts+0, graph 1 nohead dt 3 lw 1.5 lc rgb C[i] }
+    set key bottom left samplen 4
+    if (!hbt && !hbs) {
+        set label 1 "bootstrap part not run in this run" at graph 0.5, 0.5 center
+        set yrange [0.5:1]; set key off; plot 1e30 notitle; set key on
+        unset label 1
+    } else {
+        do for [i=1:words(nlist)] {
+            n = word(nlist, i) + 0
+            ts = system(sprintf("awk -F'\t' '!/^#/ && $1 == %d {print $5; exit}' '%s'", n, bt))
+            if (strlen(ts) > 0) { set arrow i from ts+0, graph 0 to ts+0, graph 1 nohead dt 3 lw 1.5 lc rgb C[(i-1)%8+1] }
+        }
+        # theory and simulation each only when this run wrote their table
+        th = 'for [i=1:words(nlist)] bt skip 1 using 2:($1 == word(nlist,i)+0 ? $3 : NaN) with lines lt i title sprintf("n = %s", word(nlist,i)), ' . \
+             'bt skip 1 using 2:($1 == 0 ? $3 : NaN) with lines lw 2.5 lc rgb "black" title "n = ∞", ' . \
+             'for [i=1:words(nlist)] bt skip 1 using 2:($1 == word(nlist,i)+0 ? $4 : NaN) with lines lt i dt 2 notitle, '
+        sm = 'for [i=1:words(slist)] bs skip 1 using 2:($1 == word(slist,i)+0 ? $4 : NaN):5 with yerrorbars ' . \
+             'lt (cidx(word(slist,i)+0) ? cidx(word(slist,i)+0) : i) pt 7 title (hbt ? "" : sprintf("n = %s", word(slist,i))), ' . \
+             'for [i=1:words(slist)] bs skip 1 using 2:($1 == word(slist,i)+0 ? $7 : NaN):8 with yerrorbars ' . \
+             'lt (cidx(word(slist,i)+0) ? cidx(word(slist,i)+0) : i) pt 6 notitle, '
+        keys = 'NaN with lines lc rgb "gray40" lw 2 title "theory: test", NaN with lines lc rgb "gray40" lw 2 dt 2 title "theory: train", ' . \
+               'NaN with points lc rgb "gray40" pt 7 title "simulation: test", NaN with points lc rgb "gray40" pt 6 title "simulation: train"'
+        # without the theory table, the simulation table's own theory column (9 tau values)
+        ths = 'for [i=1:words(slist)] bs skip 1 using 2:($1 == word(slist,i)+0 ? $3 : NaN) with lines lt i notitle, ' . \
+              'for [i=1:words(slist)] bs skip 1 using 2:($1 == word(slist,i)+0 ? $6 : NaN) with lines lt i dt 2 notitle, '
+        eval "plot " . (hbt ? th : "") . (hbs && !hbt ? ths : "") . (hbs ? sm : "") . keys
     }
-    plot for [i=1:4] bt skip 1 using 2:($1 == word(nlist,i)+0 ? $3 : NaN) with lines lt i title sprintf("n = %s", word(nlist,i)), \
-         bt skip 1 using 2:($1 == 0 ? $3 : NaN) with lines lw 2.5 lc rgb "black" title "n = ∞", \
-         for [i=1:4] bt skip 1 using 2:($1 == word(nlist,i)+0 ? $4 : NaN) with lines lt i dt 2 notitle, \
-         for [i=1:3] bs skip 1 using 2:($1 == word(nlist,i)+0 ? $4 : NaN):5 with yerrorbars lt i pt 7 notitle, \
-         for [i=1:3] bs skip 1 using 2:($1 == word(nlist,i)+0 ? $7 : NaN):8 with yerrorbars lt i pt 6 notitle
     unset output
 }
