@@ -1297,9 +1297,14 @@ int main(int argc, char **argv) {
         cli_usage_error(&C, "--trials %d: at most 64 for --domain bootstrap (trials at n = 1000; smaller n get more, up to 64)", P.trials);
     if (panel && strcmp(P.domain, "cube") == 0) {
         if (P.dim > 12) cli_usage_error(&C, "--dim %d: the cube needs d <= 12", P.dim);
-        for (int i = 0; i < P.n_list.n && given("n-list"); i++)
-            if (P.n_list.v[i] >= (1 << (given("dim") ? P.dim : 8)) && P.ridge == 0)
-                cli_usage_error(&C, "--n-list: n = %ld must be < 2^d (ridgeless)", P.n_list.v[i]);
+        int npts = 1 << (given("dim") ? P.dim : 8);
+        for (int i = 0; i < P.n_list.n; i++) {
+            if (P.n_list.v[i] > npts)
+                cli_usage_error(&C, "n = %ld exceeds the 2^d = %d points of the cube: lower --n-list or raise --dim",
+                                P.n_list.v[i], npts);
+            if (P.n_list.v[i] == npts && P.ridge == 0)
+                cli_usage_error(&C, "--n-list: n = %ld must be < 2^d (ridgeless), or give --ridge", P.n_list.v[i]);
+        }
     }
     if (panel && strcmp(P.domain, "circle") == 0 && given("n-list"))
         for (int i = 0; i < P.n_list.n; i++)
