@@ -57,6 +57,7 @@ if (have_r1 || have_r3) do for [fmt in "png svg"] {
         set ylabel sprintf("test MSE (noisy labels, ε^2 = %s)", e1)
         set key top right vertical font ",9"
         eval mse_tics
+        set offsets 0, 0, graph 0.45, graph 0.04  # headroom: the interpolation peak stays below the key
         plot for [i=1:nr1] (have_r1t ? r1t : r1e) using (have_r1t && strcol(3) eq word(rid1,i) ? $2 : 1/0):5 with lines lt i title dl(word(rid1,i)), \
              (have_r1t ? r1t : r1e) using (have_r1t && strcol(3) eq "opt" ? $2 : 1/0):5 with lines lc rgb 'black' lw 3.5 title "theory, optimal δ", \
              for [i=1:nr1] r1e using ($10==1 && eq($3, word(rid1,i)+0) ? $2 : 1/0):6:7 with yerrorbars lt i pt 7 notitle, \
@@ -64,6 +65,7 @@ if (have_r1 || have_r3) do for [fmt in "png svg"] {
         set title sprintf("(b) linear-Gaussian RF, n = %s: train MSE", n1)
         set ylabel "train MSE (noisy labels)"
         set yrange [1e-3:*]
+        set offsets 0, 0, graph 0.04, graph 0.04
         set ytics auto
         set key bottom left
         plot for [i=1:nr1] (have_r1t ? r1t : r1e) using (have_r1t && strcol(3) eq word(rid1,i) ? $2 : 1/0):4 with lines lt i title dl(word(rid1,i)), \
