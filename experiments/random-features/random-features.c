@@ -29,7 +29,8 @@
 // r4b_threshold.tsv, r4c_fit.tsv.  Figures: random-features-width, -data, -fitting-ratio.
 //
 // Run: build/random-features [--quick] [--part r1|r2|r3|r4a|r4b|r4c|c2] [--data gaussian|mnist] ...
-// Runtime: default ~75 s of CPU, single thread (MNIST present); --quick ~0.8 s.
+// Runtime: default ~90 s of CPU, single thread (MNIST present; the 6000-image pool ~40 s of it);
+// --quick ~0.8 s.
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_min.h>
 #include <gsl/gsl_sf_zeta.h>
