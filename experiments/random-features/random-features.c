@@ -833,6 +833,15 @@ int main(int argc, char **argv) {
     int do_r1 = PART("r1") || (data_only && gauss), do_r2 = PART("r2") || (data_only && gauss);
     int do_r3 = PART("r3") || (data_only && mn), do_r4c = PART("r4c") || (data_only && mn);
     int have_mnist = mnist_available(c.mnist_dir);
+    // MNIST that the user asked for (--part r3|r4c, --data mnist, or --mnist-dir) and that is
+    // missing is a runtime failure, reported before anything is computed; only the default run
+    // may skip it.
+    int asked_mnist = !strcmp(p.part, "r3") || !strcmp(p.part, "r4c") || (cli_given(&c, "data") && mn) || cli_given(&c, "mnist-dir");
+    if (!quick && asked_mnist && (do_r3 || do_r4c) && !have_mnist) {
+        fprintf(stderr, "random-features: MNIST not found in '%s' (asked for by --part, --data or --mnist-dir): run make data, "
+                        "or point --mnist-dir at the IDX files\n", c.mnist_dir);
+        return EXIT_RUNTIME;
+    }
     if (do_c1) claim_c1();
     if (do_c2) claim_c2(quick);
     if (do_r1) {
