@@ -20,8 +20,8 @@ has(name) = system(sprintf("test -s '%s' && echo 1 || echo 0", f(name))) + 0
 glob(pat) = system(sprintf("cd '%s' && ls %s 2>/dev/null | tr '\\n' ' '", datadir, pat))
 # a table's description: its first header line that is not provenance, up to the first ';'
 desc(name) = system(sprintf("awk '/^# / && !/^# (experiment:|table:|claims:|command:|param |libraries:|blas:)/ {sub(/^# /, \"\"); sub(/;.*/, \"\"); print; exit}' '%s'", f(name)))
-# short legend label: the description cut at its second comma and before any parenthesis
-short(name) = system(sprintf("awk '/^# / && !/^# (experiment:|table:|claims:|command:|param |libraries:|blas:)/ {sub(/^# /, \"\"); sub(/;.*/, \"\"); sub(/ \\(.*/, \"\"); n = split($0, a, \", \"); print a[1] (n > 1 ? \", \" a[2] : \"\"); exit}' '%s' | sed -E 's/_([0-9]+)/_{\\1}/g'", f(name)))
+# short legend label: the description cut at its third comma and before any parenthesis
+short(name) = system(sprintf("awk '/^# / && !/^# (experiment:|table:|claims:|command:|param |libraries:|blas:)/ {sub(/^# /, \"\"); sub(/;.*/, \"\"); sub(/ \\(.*/, \"\"); n = split($0, a, \", \"); print a[1] (n > 1 ? \", \" a[2] : \"\") (n > 2 ? \", \" a[3] : \"\"); exit}' '%s' | sed -E 's/_([0-9]+)/_{\\1}/g; s/ell =/ℓ =/g; s/delta =/δ =/g; s/sqrt2/√2/g; s/lambda_j/λ_j/g'", f(name)))
 # theory-<series>.tsv belongs to excess-<series>.tsv; user runs name them the same way
 theory_of(ex) = "theory-" . ex[8:strlen(ex)]
 notrun(what) = sprintf("%s: not run in this run", what)
@@ -32,7 +32,7 @@ array PAL[6] = [blue2, red, green, '#CC79A7', '#E69F00', blue3]
 des = glob('excess-design-*.tsv')
 have_regimes = has('theory-power2.tsv') || words(des) > 0
 if (have_regimes) do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1000, 720))
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1300, 720))
     set output sprintf("%s/tempered-overfitting-regimes.%s", outdir, fmt)
     set title "Ridgeless KRR on pure noise: excess risk / σ^2 = E_0 - 1 (eigenframework lines, Gaussian-design points)"
     set logscale xy
@@ -42,7 +42,7 @@ if (have_regimes) do for [fmt in "png svg"] {
     set format x "10^{%T}"
     set xlabel "training-set size n"
     set ylabel "excess test risk / σ^2   (= E_0 - 1)"
-    set key top left
+    set key outside right top font ",10"
     unset label
     P = "NaN notitle"
     if (has('theory-power2.tsv')) {
@@ -61,8 +61,11 @@ if (have_regimes) do for [fmt in "png svg"] {
         col = ex eq 'excess-design-power2.tsv' ? blue2 : ex eq 'excess-design-exp.tsv' ? red : ex eq 'excess-design-benign.tsv' ? green : PAL[(i-1)%6+1]
         if (!has('theory-power2.tsv') && has(theory_of(ex))) {
             P = P . sprintf(", '%s' u 1:4 w l lw 2 lc rgb '%s' t 'theory'", f(theory_of(ex)), col)
+        } else {
+            if (!has('theory-power2.tsv')) { P = P . sprintf(", '%s' u 1:3 w p pt 4 ps 1.4 lc rgb '%s' t 'theory at these n'", f(ex), col) }
         }
-        P = P . sprintf(", '%s' u 1:4:5 w yerrorbars pt 7 ps 1.1 lc rgb '%s' t '%s: mean ± s.e.'", f(ex), col, short(ex))
+        lab = ex eq 'excess-design-power2.tsv' ? 'simulation, j^{-2}' : ex eq 'excess-design-exp.tsv' ? 'simulation, e^{-0.1 j}' : ex eq 'excess-design-benign.tsv' ? 'simulation, benign' : short(ex)
+        P = P . sprintf(", '%s' u 1:4:5 w yerrorbars pt 7 ps 1.1 lc rgb '%s' t '%s (mean ± s.e.)'", f(ex), col, lab)
     }
     eval "plot " . P
     unset output
@@ -85,7 +88,7 @@ if (words(sph) > 0) do for [fmt in "png svg"] {
     set format y "%g"
     set xlabel "training-set size n"
     set ylabel "clean excess test MSE  E_x[f̂(x)^2]"
-    set key top left
+    set key inside bottom left
     P = "NaN notitle"
     do for [i=1:words(sph)] {
         ex = word(sph, i)
@@ -93,7 +96,11 @@ if (words(sph) > 0) do for [fmt in "png svg"] {
         th = ex eq 'excess-sphere-gaussian-ridge.tsv' ? 'theory-sphere-gaussian-ridge0.1.tsv' : theory_of(ex)
         # the ridgeless Gaussian is heavy-tailed: medians and quartiles; the others means
         heavy = ex eq 'excess-sphere-gaussian.tsv'
-        if (has(th)) { P = P . sprintf(", '%s' u 1:4 w l lw 2 lc rgb '%s' t '%s: theory (E_0 - 1)σ^2'", f(th), col, short(ex)) }
+        if (has(th)) {
+            P = P . sprintf(", '%s' u 1:4 w l lw 2 lc rgb '%s' t '%s: theory (E_0 - 1)σ^2'", f(th), col, short(ex))
+        } else {
+            P = P . sprintf(", '%s' u 1:3 w p pt 4 ps 1.4 lc rgb '%s' t '%s: theory at these n'", f(ex), col, short(ex))
+        }
         if (heavy) {
             P = P . sprintf(", '%s' u 1:6:7:8 w yerrorbars pt 5 lc rgb '%s' t '%s: median, 25-75%%'", f(ex), col, short(ex))
         } else {
@@ -123,13 +130,17 @@ if (words(tor) + words(cir) + words(spc) > 0) do for [fmt in "png svg"] {
     set format y "%g"
     set xlabel "training-set size n"
     set ylabel "excess test risk / σ^2"
-    set key top left
+    set key inside top left
     if (words(tor) > 0) {
         P = "NaN notitle"
         do for [i=1:words(tor)] {
             ex = word(tor, i)
             col = ex eq 'excess-torus-heat.tsv' ? red : ex eq 'excess-torus-sobolev.tsv' ? blue2 : PAL[(i-1)%6+1]
-            if (has(theory_of(ex))) { P = P . sprintf(", '%s' u 1:4 w l lw 2 lc rgb '%s' t '%s: theory'", f(theory_of(ex)), col, short(ex)) }
+            if (has(theory_of(ex))) {
+                P = P . sprintf(", '%s' u 1:4 w l lw 2 lc rgb '%s' t '%s: theory'", f(theory_of(ex)), col, short(ex))
+            } else {
+                P = P . sprintf(", '%s' u 1:3 w p pt 4 ps 1.4 lc rgb '%s' t '%s: theory at these n'", f(ex), col, short(ex))
+            }
             P = P . sprintf(", '%s' u 1:4:5 w yerrorbars pt 7 lc rgb '%s' t 'mean ± s.e.'", f(ex), col)
         }
         eval "plot " . P
@@ -141,12 +152,16 @@ if (words(tor) + words(cir) + words(spc) > 0) do for [fmt in "png svg"] {
     # (b) circle
     set title "(b) circle: the theory is wrong in 1-D (noise interpolated linearly: 2/3)"
     set yrange [0:1.4]
-    set key bottom right
+    set key inside bottom right
     if (words(cir) > 0) {
         P = "2.0/3 w l dt 3 lw 2 lc rgb grey t '2/3: 1-D linear interpolation of noise'"
         do for [i=1:words(cir)] {
             ex = word(cir, i)
-            if (has(theory_of(ex))) { P = P . sprintf(", '%s' u 1:4 w l lw 2 lc rgb blue2 t '%s: theory E_0 - 1'", f(theory_of(ex)), short(ex)) }
+            if (has(theory_of(ex))) {
+                P = P . sprintf(", '%s' u 1:4 w l lw 2 lc rgb blue2 t '%s: theory E_0 - 1'", f(theory_of(ex)), short(ex))
+            } else {
+                P = P . sprintf(", '%s' u 1:3 w p pt 4 ps 1.4 lc rgb blue2 t '%s: theory at these n'", f(ex), short(ex))
+            }
             P = P . sprintf(", '%s' u 1:4:5 w yerrorbars pt 7 lc rgb blue2 t 'experiment: mean ± s.e.'", f(ex))
         }
         eval "plot " . P
@@ -166,7 +181,7 @@ if (words(tor) + words(cir) + words(spc) > 0) do for [fmt in "png svg"] {
     set format x "%g"
     set xlabel "|m| (signed frequency norm)"
     set ylabel "λ(m)"
-    set key bottom left
+    set key inside bottom left
     if (words(spc) > 0) {
         P = "2.2e-16 w l dt 3 lw 1.5 lc rgb grey t 'double-precision ε (round-off level)'"
         do for [i=1:words(spc)] {
@@ -190,7 +205,7 @@ if (words(tor) + words(cir) + words(spc) > 0) do for [fmt in "png svg"] {
     set format y "%g"
     set xlabel "θ"
     set ylabel "k(θ) = K(0, θ)"
-    set key top right
+    set key inside top right
     if (has('kernel-circle.tsv')) {
         plot f('kernel-circle.tsv') u 1:3 w l lw 2 lc rgb grey t "closed form (infinite sum)", \
              '' u 1:2 every 8 w p pt 7 ps 0.6 lc rgb blue2 t "FFTW table"
@@ -216,7 +231,7 @@ if (have_sph || have_mn) do for [fmt in "png svg"] {
     set format y "%g"
     set xlabel "label-flip probability p"
     set ylabel "clean test error"
-    set key top left
+    set key inside top left
     do for [panel=1:2] {
         file = panel == 1 ? 'noise-sphere.tsv' : 'noise-mnist.tsv'
         if (!has(file)) {
