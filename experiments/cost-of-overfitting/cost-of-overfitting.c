@@ -849,6 +849,10 @@ int main(int argc, char **argv) {
         z4 = cli_given(&c, "instances");
         all = 0;
     }
+    // The simulation holds three (n, 16 n) matrices: cap its n before anything is computed.
+    if (z3 && z3_custom() && cli_given(&c, "n") && p.n > 1024)
+        cli_usage_error(&c, "--n %ld: the Z3 simulation is limited to n <= 1024 (it stores 3 x %d n^2 doubles); "
+                            "use --part z1 for the theory alone at this n", p.n, p.P_factor);
     double t0 = util_now();
     z1_result r1 = {0};
     z4_result r4 = {0};
