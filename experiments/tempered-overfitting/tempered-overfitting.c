@@ -133,7 +133,7 @@ typedef struct {
     int n_theory_pts;     // log-spaced n for the theory curves of T1
     double n_theory_max;  // ... up to this n
     // T1 simulations
-    int design_n[3], design_n_exp[3], n_design, design_trials, P_factor, P_exp_extra;
+    int design_n[3], design_n_exp[3], n_design, design_trials, design_trials_exp, P_factor, P_exp_extra;
     int lin_n, lin_P, lin_trials;
     // T2 sphere S^{d-1}
     int sph_d, sph_ntest, sph_lap_n[6], n_sph_lap, sph_lap_trials;
@@ -148,6 +148,7 @@ typedef struct {
 static const config DEFAULT_CONFIG = {
     .quick = 0, .M_power = 1000000, .M_benign = 1000000, .n_theory_pts = 40, .n_theory_max = 65536,
     .design_n = {64, 256, 1024}, .design_n_exp = {64, 128, 256}, .n_design = 3, .design_trials = 3,
+    .design_trials_exp = 20,
     .P_factor = 16, .P_exp_extra = 400, .lin_n = 512, .lin_P = 8192, .lin_trials = 3,
     .sph_d = 5, .sph_ntest = 2000, .sph_lap_n = {64, 128, 256, 512, 1024, 2048}, .n_sph_lap = 6,
     .sph_lap_trials = 5, .sph_gau_n = {32, 64, 128, 256, 512}, .n_sph_gau = 5, .sph_gau_trials = 15,
@@ -969,20 +970,28 @@ static void run_T1(const config *cf) {
         write_excess("design-benign", "tmp.C3b", "Gaussian design, lambda_j = 1/((j+1) ln^2(j+1)), P = 16 n, tail 1/ln(P+1.5) as ridge", rb, nd);
         double wr = 0;
         for (int j = 0; j < nd; j++) wr = fmax(wr, fabs(rb[j].mean / rb[j].theory - 1));
-        char w2[200];
+        char w2[320];
         snprintf(w2, sizeof w2, "benign design: excess %.3f, %.3f, %.3f vs theory %.3f, %.3f, %.3f; decreasing %s; max |ratio - 1|",
                  rb[0].mean, rb[1].mean, rb[2].mean, rb[0].theory, rb[1].theory, rb[2].theory,
                  rb[nd - 1].mean < rb[0].mean ? "yes" : "NO");
         claim_check("tmp.C3b", CLAIM_EXPERIMENT, wr <= 0.25 && rb[nd - 1].mean < rb[0].mean, w2, wr, "0.25 and excess(1024) < excess(64)");
 
-        design_series(DES_EXP, 0, 0.1, &ex, 0, cf->design_n_exp, nd, cf->design_trials, 0, cf->P_exp_extra, 3, re);
+        // The catastrophic design is heavy-tailed (3 trials gave se 28% of the mean at n = 64, and
+        // seed 3 missed the 30% band at 1.36 there), so it runs 20 trials (n <= 256 and
+        // P = n + 400: cheap) and each n passes within 30% or 3 standard errors, if larger.
+        design_series(DES_EXP, 0, 0.1, &ex, 0, cf->design_n_exp, nd, cf->design_trials_exp, 0, cf->P_exp_extra, 3, re);
         write_excess("design-exp", "tmp.C3c", "Gaussian design, lambda_j = e^{-0.1 j}, P = n + 400 features, no extra ridge", re, nd);
         wr = 0;
-        int failed = 0;
-        for (int j = 0; j < nd; j++) wr = fmax(wr, fabs(re[j].mean / re[j].theory - 1)), failed |= re[j].failed;
-        snprintf(w2, sizeof w2, "exponential design: excess %.2f, %.2f, %.2f vs theory %.2f, %.2f, %.2f; max |ratio - 1|", re[0].mean,
-                 re[1].mean, re[2].mean, re[0].theory, re[1].theory, re[2].theory);
-        claim_check("tmp.C3c", CLAIM_EXPERIMENT, !failed && wr <= 0.30, w2, wr, "0.30");
+        int failed = 0, okc = 1;
+        double wz = 0;
+        for (int j = 0; j < nd; j++) {
+            double e = fabs(re[j].mean / re[j].theory - 1), tol = fmax(0.30, 3 * re[j].se / re[j].theory);
+            wr = fmax(wr, e), wz = fmax(wz, e / tol), failed |= re[j].failed;
+            if (e > tol) okc = 0;
+        }
+        snprintf(w2, sizeof w2, "exponential design (%d trials): excess %.2f, %.2f, %.2f vs theory %.2f, %.2f, %.2f; worst as a fraction of its tolerance %.2f; max |ratio - 1|",
+                 re[0].trials, re[0].mean, re[1].mean, re[2].mean, re[0].theory, re[1].theory, re[2].theory, wz);
+        claim_check("tmp.C3c", CLAIM_EXPERIMENT, !failed && okc, w2, wr, "0.30, or 3 se where larger");
 
         // tmp.C3d: sigma^2-linearity, alpha 1.5, target v_i = 1/i.  The excess is
         // E0 sum (1-L)^2 v^2 + (E0 - 1) sigma^2: linear in sigma^2 with slope E0 - 1.
