@@ -104,7 +104,7 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
         fprintf(stderr, "rfeig_solve: no positive eigenvalue\n");
         return -1;
     }
-    double de = ridge + t->tail;  // effective ridge (CN §5.4)
+    double de = ridge + t->tail;  // effective ridge: the tail mass acts as extra ridge
     r->status = RFEIG_OK;
     double gamma, kappa, ridge_over_kappa;
     if (de > 0) {
@@ -173,6 +173,6 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
     r->E0 = n / D;
     r->Ete = r->E0 * (bias + t->noise);
     if (de == 0) r->Etr = k < n ? pow((n - k) / n, 2) * r->Ete : 0.0;
-    else r->Etr = pow(ridge / (n * kappa), 2) * r->Ete;  // the user's delta (CN §5.4)
+    else r->Etr = pow(ridge / (n * kappa), 2) * r->Ete;  // the user's delta, not the tail-augmented one
     return 0;
 }

@@ -1,8 +1,8 @@
-// rfeig: the random-feature (RF) eigenframework (common-numerics.md §5.7; Simon, Karkada,
+// rfeig: the random-feature (RF) eigenframework (Simon, Karkada,
 // Ghosh, Belkin, arXiv 2311.14646).
 //
 // Model: k random features with E[phi(x) phi(x')] = K(x,x'), KRR with the feature kernel
-// K^ = (1/k) sum_j phi_j phi_j^T and ABSOLUTE ridge delta (CN §1).  Given the kernel's Mercer
+// K^ = (1/k) sum_j phi_j phi_j^T and ABSOLUTE ridge delta.  Given the kernel's Mercer
 // spectrum (lambda_i with multiplicities m_i) and the target's squared coefficients v_i^2,
 // solve for gamma and kappa:
 //
@@ -26,9 +26,9 @@
 #include <stddef.h>
 
 // The task: a (possibly truncated) spectrum and target.  mult may be NULL (all 1).
-// tail is eigenvalue mass beyond the M explicit modes, added to the ridge (CN §5.4); the
+// tail is eigenvalue mass beyond the M explicit modes, added to the ridge; the
 // training error formula still uses the user's delta.  noise is eps^2 (a variance; add any
-// uncaptured target mass here too, CN §4.5).
+// uncaptured target mass here too).
 typedef struct {
     size_t M;
     const double *lambda;  // (M) eigenvalues, > 0 (zeros are allowed and ignored)

@@ -70,6 +70,7 @@ static const char *usage_cases[][2] = {
     {"word2vec-steps --quick --eps 0.5", "--eps"},
     {"word2vec-steps --part qwem --vocab 10", "--vocab"},
     {"tempered-overfitting --quick --domain design --spectrum heat", "--spectrum"},
+    {"cost-of-overfitting --quick --n 5000", "--n"},
 };
 
 START_TEST(test_usage) {

@@ -1,6 +1,8 @@
 # cost-of-overfitting.gp: gnuplot -c cost-of-overfitting.gp DATADIR OUTDIR
 # Figure 1 (-bound): (a) theory C vs sigma^2 with the Theorem 1 bound E0; (b) simulation vs theory;
 # (c) R(delta) for beta = 1.25.  Figure 2 (-regimes): E0(n) - 1 and R_n/n.
+# Titles are read from the run's own tables (`# param` lines and rows); a table the run did not
+# write leaves its panel saying so.
 datadir = ARG1
 outdir = ARG2
 load 'figures/style.gp'
@@ -10,59 +12,109 @@ z2 = datadir.'/z2_regimes.tsv'
 z3 = datadir.'/z3_sim.tsv'
 set datafile separator "\t"
 set datafile commentschars "#"
-# E0 of the Z1 instance (first data row, column 3)
-stats z1 using 3 every ::1::1 nooutput
-E0 = STATS_max
+has(f) = system(sprintf("test -s '%s' && echo 1 || echo 0", f)) + 0
+param(f, name) = system(sprintf("awk '/^# param %s = / {print $5; exit}' '%s'", name, f))
+notrun(what) = sprintf("%s: not run in this run", what)
+have_z1 = has(z1); have_z1c = has(z1c); have_z2 = has(z2); have_z3 = has(z3)
 betas = "1.25 1.5 2 2.5"
+if (have_z1) {
+    # E0 of the Z1 instance (first data row, column 3); the instance from the table's header
+    stats z1 using 3 every ::1::1 nooutput
+    E0 = STATS_max
+    z1n = param(z1, 'n'); z1a = param(z1, 'alpha')
+    z1M = system(sprintf("awk '/^# Z1:/ {for (i = 1; i <= NF; i++) if ($i == \"i\") {x = $(i+2); sub(/.*\\.\\./, \"\", x); sub(/,/, \"\", x); print x}; exit}' '%s'", z1))
+}
+if (have_z3) {
+    z3a = param(z3, 'alpha'); z3P = param(z3, 'P-factor')
+    nz3 = system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]/ {m = $1} END {print m + 0}' '%s'", z3)) + 0
+}
+# an instance's label: target exponent (or pure noise), noise variance, sample size
+ilabel(b, s, n) = (b == 0 ? "noise" : sprintf("β=%g", b)) . sprintf("\nσ^2=%g\nn=%d", s, n)
 
-do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 480))
+if (have_z1 || have_z3) do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 520))
     set output sprintf("%s/cost-of-overfitting-bound.%s", outdir, fmt)
-    set multiplot layout 1,3 margins 0.06,0.98,0.14,0.9 spacing 0.07
+    set multiplot layout 1,3 margins 0.06,0.98,0.2,0.9 spacing 0.07
     # (a)
-    set title "(a) theory: cost vs label noise (n = 1000, λ_i = i^{-1.5}, M = 2·10^5)"
-    set logscale x
-    set xrange [8e-4:12]
-    set yrange [0.98:1.8]
-    set xlabel "label-noise variance σ^2"
-    set ylabel "cost of overfitting  C = R(0) / min_δ R(δ)"
-    set key top left maxrows 3 width -3 font ",9"
-    plot for [i=1:4] z1 using ($1==word(betas,i)+0 && $2>0 ? $2 : 1/0):7 with lines lt i title sprintf("target β = %s", word(betas,i)), \
-         for [i=1:4] z1 using ($1==word(betas,i)+0 && ($2==0.01||$2==0.1||$2==1) ? $2 : 1/0):7 with points lt i pt 7 notitle, \
-         z1 using ($1==0 && $2>0 ? $2 : 1/0):7 with lines lc rgb '#999999' lw 7 title "pure noise (v = 0)", \
-         E0 with lines dt 2 lc rgb 'black' lw 1.5 title sprintf("Theorem 1: C ≤ E_0 = %.4f", E0)
+    if (have_z1) {
+        set title sprintf("(a) theory: cost vs noise (n = %s, λ_i = i^{-%s}, %s modes)", z1n, z1a, z1M) font ",10"
+        set logscale x
+        set xrange [8e-4:12]
+        set yrange [0.98:E0 + 0.3]
+        set xlabel "label-noise variance σ^2"
+        set ylabel "cost of overfitting  C = R(0) / min_δ R(δ)"
+        set key top left vertical maxrows 6 font ",9"
+        plot for [i=1:4] z1 using ($1==word(betas,i)+0 && $2>0 ? $2 : 1/0):7 with lines lt i title sprintf("target β = %s", word(betas,i)), \
+             for [i=1:4] z1 using ($1==word(betas,i)+0 && ($2==0.01||$2==0.1||$2==1) ? $2 : 1/0):7 with points lt i pt 7 notitle, \
+             z1 using ($1==0 && $2>0 ? $2 : 1/0):7 with lines lc rgb '#999999' lw 7 title "pure noise (v = 0)", \
+             E0 with lines dt 2 lc rgb 'black' lw 1.5 title sprintf("Theorem 1: C ≤ E_0 = %.4f", E0)
+        unset logscale x
+    } else {
+        set title "(a) theory: cost vs label noise"
+        set label 1 notrun("Z1") at graph 0.5, graph 0.5 center
+        unset key
+        unset xlabel
+        unset ylabel
+        plot [0:1] [0:1] 1/0 notitle
+        unset label 1
+        set key
+    }
     # (b)
-    set title "(b) Gaussian-design simulation vs theory"
-    unset logscale x
-    set xrange [0.5:7.5]
-    set yrange [0.95:1.6]
-    set xlabel "instance"
-    set ylabel "cost of overfitting"
-    set xtics rotate by 30 right font ",9" noenhanced
-    set key top left
-    plot z3 using ($1-0.3):8:(0.6):(0) with vectors nohead lw 3 lc rgb '#0072B2' title "theory C", \
-         z3 using 1:9:10:11:xtic(sprintf("%s n=%d", strcol(2), $3)) with yerrorbars pt 7 lc rgb '#D55E00' title "empirical (68% bootstrap)", \
-         z3 using ($1-0.4):7:(0.8):(0) with vectors nohead dt 2 lc rgb 'black' title "bound E_0"
-    set xtics norotate font ",10" enhanced
+    if (have_z3) {
+        set title sprintf("(b) simulation vs theory: Gaussian design, λ_j = j^{-%s}, %s n features", z3a, z3P) font ",10"
+        set xrange [0.5:nz3 + 0.5]
+        set yrange [0.95:*]
+        set offsets 0, 0, graph 0.1, 0
+        set xlabel ""
+        set ylabel "cost of overfitting"
+        set xtics font ",8" scale 0
+        set key top left font ",9"
+        plot z3 using ($1-0.3):8:(0.6):(0) with vectors nohead lw 3 lc rgb '#0072B2' title "theory C", \
+             z3 using 1:9:10:11:xtic(ilabel($5, $6, $3)) with yerrorbars pt 7 lc rgb '#D55E00' title "simulated C (68% bootstrap)", \
+             z3 using ($1-0.4):7:(0.8):(0) with vectors nohead dt 2 lc rgb 'black' title "bound E_0"
+        set xtics font ",10" scale default
+        set autoscale x
+        set offsets 0, 0, 0, 0
+    } else {
+        set title "(b) Gaussian-design simulation vs theory"
+        set label 1 notrun("Z3 (simulation)") at graph 0.5, graph 0.5 center
+        unset key
+        unset xlabel
+        unset ylabel
+        plot [0:1] [0:1] 1/0 notitle
+        unset label 1
+        set key
+    }
     # (c)
-    set title "(c) predicted risk vs ridge, target β = 1.25"
-    set logscale xy
-    set xrange [1e-8:1e4]
-    set yrange [*:*]
-    set format x "10^{%L}"
-    set xlabel "ridge δ"
-    set ylabel "predicted test risk"
-    set key top left
-    plot z1c using 1:4 with lines lt 1 title "σ^2 = 0:  E_0(δ) B(δ)", \
-         z1c using 1:5 with lines lt 2 title "σ^2 = 1:  E_0(δ) (B(δ) + 1)", \
-         z1c using 1:2 with lines lt 3 dt 2 title "E_0(δ)"
-    unset format x
+    if (have_z1c) {
+        set title "(c) predicted risk vs ridge, target β = 1.25" font ",10"
+        set logscale xy
+        set xrange [1e-8:1e4]
+        set yrange [*:*]
+        set format x "10^{%L}"
+        set xlabel "ridge δ"
+        set ylabel "predicted test risk"
+        set key top left font ",9"
+        plot z1c using 1:4 with lines lt 1 title "σ^2 = 0:  E_0(δ) B(δ)", \
+             z1c using 1:5 with lines lt 2 title "σ^2 = 1:  E_0(δ) (B(δ) + 1)", \
+             z1c using 1:2 with lines lt 3 dt 2 title "E_0(δ)"
+        unset format x
+    } else {
+        set title "(c) predicted risk vs ridge"
+        set label 1 notrun("Z1 risk curves") at graph 0.5, graph 0.5 center
+        unset key
+        unset xlabel
+        unset ylabel
+        plot [0:1] [0:1] 1/0 notitle
+        unset label 1
+        set key
+    }
     unset multiplot
     unset output
     unset logscale
 }
 
-do for [fmt in "png svg"] {
+if (have_z2) do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1200, 500))
     set output sprintf("%s/cost-of-overfitting-regimes.%s", outdir, fmt)
     set multiplot layout 1,2 margins 0.08,0.98,0.13,0.9 spacing 0.09

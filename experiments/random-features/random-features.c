@@ -13,7 +13,7 @@
 // zero (interpolation is optimal) when beta >= alpha.
 //
 // Algorithm:
-//   1. Theory: the RF eigenframework (CN §5.7, common/rfeig) on the task's spectrum lambda_i and
+//   1. Theory: the RF eigenframework (common/rfeig) on the task's spectrum lambda_i and
 //      target coefficients v_i^2: E_te, E_tr at every (k, n, delta); the optimal-ridge envelope
 //      by an 81-point log grid in [1e-6, 1e2], Brent refinement in log delta, and delta -> inf.
 //   2. R1/R2: linear-Gaussian data z = sqrt(lambda) * g in M = 2000 latent dimensions, features
@@ -29,7 +29,8 @@
 // r4b_threshold.tsv, r4c_fit.tsv.  Figures: random-features-width, -data, -fitting-ratio.
 //
 // Run: build/random-features [--quick] [--part r1|r2|r3|r4a|r4b|r4c|c2] [--data gaussian|mnist] ...
-// Runtime: default ~75 s of CPU, single thread (MNIST present); --quick ~0.8 s.
+// Runtime: default ~90 s of CPU, single thread (MNIST present; the 6000-image pool ~40 s of it);
+// --quick ~0.8 s.
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_min.h>
 #include <gsl/gsl_sf_zeta.h>
@@ -75,7 +76,7 @@ static struct params p = {
     .n_list = {7, {64, 128, 200, 256, 320, 512, 1024}},
     .k_list = {13, {16, 32, 64, 128, 192, 224, 256, 288, 320, 384, 512, 1024, 2048}},
     .ridges = {3, {1e-3, 1e-1, 1}},
-    .trials = 10, .ntest = 1000, .data = "both", .task = "evenodd", .pool = 3000, .bandwidth = 28,
+    .trials = 10, .ntest = 1000, .data = "both", .task = "evenodd", .pool = 6000, .bandwidth = 28,
     .noise_rel = {4, {0, 1, 5, 50}}, .part = "all"};
 
 static cli_opt opts[] = {
@@ -103,7 +104,7 @@ static cli c = {.slug = "random-features",
                 .opts = opts};
 
 // ---- theory: the RF eigenframework and its optimal ridge ----
-// CN §5.7 (solved by common/rfeig):
+// The paper's RF eigenframework (solved by common/rfeig):
 //   $n = z(\gamma) + \delta/\kappa$, $\kappa = \gamma(1 - z/k)$, $z = \sum L_i$, $q = \sum L_i^2$,
 //   $E_0 = n/(n - q - (z-q)^2/(k-q))$,
 //   $E_{te} = E_0[\sum_i (1-L_i)(1 - L_i (k-z)/(k-q)) v_i^2 + \epsilon^2]$,
@@ -168,25 +169,41 @@ static double *powerlaw(long M, double a) {
     return x;
 }
 
-// ---- rf.C1: solver limits ----
+// ---- rf.C1: solver limits (identity) ----
+// The solver treats delta = 0 in closed form (k < n: $\delta/\kappa := n - k$, so
+// $E_0 = n/(n-k)$; k > n: $z = n$; k = n: $E_0 = \infty$).  Comparing those branches with
+// themselves proves nothing, so every limit here is reached through the general delta > 0
+// root-finder at $\delta = 10^{-12}$ and compared with the closed form:
+//   (a) KRR limit: $E_{te}$ at k = 1e9 (RF formula) vs k = inf (KRR formula), delta = 0.01;
+//   (b) k < n: $E_0(\delta=10^{-12}) = n/(n-k)$ and $E_{te}$ equals the ridgeless branch's;
+//   (c) k > n: $E_0$, $E_{te}$ at $\delta = 10^{-12}$ equal the ridgeless branch's ($z = n$);
+//   (d) k = n: $E_0$ grows without bound as $\delta \to 0$ (by > 10x per 1e-6 in delta).
+// Tolerances: (a) 1e-6 (the RF correction at k = 1e9 is O(n/k) ~ 3e-7); (b), (c) 1e-6: the
+// first-order term in delta is O(delta / kappa_k) with kappa_k the ridgeless kappa (~1e-3 here),
+// so ~1e-9, and the root is found to ~1e-15 in log gamma.
 static void claim_c1(void) {
     long M = 2000;
-    double *lam = powerlaw(M, 1.5), *v2 = powerlaw(M, 1.5);
+    double *lam = powerlaw(M, 1.5), *v2 = powerlaw(M, 1.5), n = 256, d0 = 1e-12;
     rfeig_task t = {.M = (size_t)M, .lambda = lam, .v2 = v2, .noise = 0.5};
-    // KRR limit: k = 1e9 vs k = inf (KRR: gamma = kappa)
-    double a = rf(&t, 256, 1e9, 0.01).Ete, b = rf(&t, 256, INFINITY, 0.01).Ete;
-    double e1 = fabs(a / b - 1);
-    // k < n ridgeless: E0 = n/(n-k)
-    double e2 = 0;
-    for (int k = 8; k < 256; k *= 2) e2 = fmax(e2, fabs(rf(&t, 256, k, 0).E0 / (256.0 / (256 - k)) - 1));
-    rfeig_result pk = rf(&t, 256, 256, 0), pk6 = rf(&t, 256, 256, 1e-6);
-    int ok = e1 < 1e-6 && e2 < 1e-12 && pk.E0 > 1e10 && isfinite(pk6.E0);
-    fprintf(stderr, "rf.C1: KRR limit %.6f vs %.6f; max |E0 k(n-k)/n - 1| = %.2g; peak E0 = %g (delta = 0), %.4g (delta = 1e-6)\n",
-            a, b, e2, pk.E0, pk6.E0);
-    char what[200];
-    snprintf(what, sizeof what, "|E_te(k=1e9)/E_te(KRR) - 1| (also: k<n E0 = n/(n-k) to %.1g; k=n E0 = %g at delta 0, %.4g at 1e-6)", e2,
-             pk.E0, pk6.E0);
-    claim_check("rf.C1", CLAIM_EXPERIMENT, ok, what, e1, "1e-6; 1e-12; > 1e10; finite");
+    double a = rf(&t, n, 1e9, 0.01).Ete, b = rf(&t, n, INFINITY, 0.01).Ete;
+    double e1 = fabs(a / b - 1), e2 = 0, e3 = 0;
+    for (int k = 8; k < 256; k *= 2) {  // (b) k < n
+        rfeig_result g = rf(&t, n, k, d0), z = rf(&t, n, k, 0);
+        e2 = fmax(e2, fmax(fabs(g.E0 / (n / (n - k)) - 1), fabs(g.Ete / z.Ete - 1)));
+    }
+    for (int k = 384; k <= 4096; k *= 2) {  // (c) k > n
+        rfeig_result g = rf(&t, n, k, d0), z = rf(&t, n, k, 0);
+        e3 = fmax(e3, fmax(fabs(g.E0 / z.E0 - 1), fabs(g.Ete / z.Ete - 1)));
+    }
+    double pk6 = rf(&t, n, n, 1e-6).E0, pk12 = rf(&t, n, n, d0).E0;  // (d) k = n
+    int ok = e1 < 1e-6 && e2 < 1e-6 && e3 < 1e-6 && pk12 > 10 * pk6 && isfinite(pk12);
+    fprintf(stderr, "rf.C1: KRR limit %.8f vs %.8f; k<n |E0/(n/(n-k)) - 1| = %.2g; k>n vs ridgeless %.2g; peak E0 = %.4g (delta 1e-6), %.4g (1e-12)\n",
+            a, b, e2, e3, pk6, pk12);
+    char what[240];
+    snprintf(what, sizeof what,
+             "worst relative gap, general solver at delta = 1e-12 vs closed forms (KRR limit %.1g; k<n E0 = n/(n-k) %.1g; k>n %.1g; k=n E0 %.3g at 1e-6 -> %.3g at 1e-12)",
+             e1, e2, e3, pk6, pk12);
+    claim_check("rf.C1", CLAIM_IDENTITY, ok, what, fmax(e1, fmax(e2, e3)), "1e-6 each; k = n: E0 x10 or more");
     free(lam), free(v2);
 }
 
@@ -238,7 +255,7 @@ static void claim_c2(int quick) {
     tsv_close(T);
     char what[160];
     snprintf(what, sizeof what, "max relative increase of min_delta E_te over %d consecutive (k or n) pairs", count);
-    claim_check("rf.C2", CLAIM_EXPERIMENT, ok, what, worst, "<= 1e-9");
+    claim_check("rf.C2", CLAIM_IDENTITY, ok, what, worst, "<= 1e-9");
 }
 
 // ---- experiment: random-feature ridge regression (shared by R1, R2, R3) ----
@@ -413,6 +430,11 @@ static void run_rlin(int which, int quick, rlin_result *res) {
             if (which == 1) {
                 int peak = k == n && ridges[r] <= 1e-3;
                 double tol_te = quick ? 0.30 : peak ? 0.15 : 0.12, tol_tr = quick ? 0.30 : th.Etr < 0.05 ? 0.20 : 0.12;
+                // Or 3 standard errors of the trial mean, where that is larger: just past k = n
+                // at delta = 1e-3 the train MSE falls by decades over a few k and its trial spread
+                // is 12-16% of the mean (10 trials), so a fixed 20% was under 2 se (seed 2 missed
+                // it at 20.4%).
+                tol_te = fmax(tol_te, 3 * ste / th.Ete), tol_tr = fmax(tol_tr, 3 * str / th.Etr);
                 if (peak) {
                     res->peak_th = th.Ete, res->peak_emp = mte, res->peak_se = ste;
                     if (et > res->worst3_peak) res->worst3_peak = et;
@@ -456,7 +478,12 @@ static void run_rlin(int which, int quick, rlin_result *res) {
     int m = 0;
     for (int a = 0; a < nx; a++)
         if (m == 0 || xs[a] != xs[m - 1]) xs[m++] = xs[a];
-    nx = quick ? 0 : m;
+    if (quick) {  // --quick: every third point, enough to draw the curves
+        int mq = 0;
+        for (int a = 0; a < m; a += 3) xs[mq++] = xs[a];
+        m = mq;
+    }
+    nx = m;
     for (int r = 0; r <= nshown; r++)  // one curve after the other (ridge outer), so lines join
         for (int j = 0; j < nx; j++) {
             double n = which == 1 ? nfix : xs[j], k = which == 1 ? xs[j] : kfix;
@@ -475,7 +502,7 @@ static void run_rlin(int which, int quick, rlin_result *res) {
 
 // ---- MNIST data (R3, R4c) ----
 // Pixels /255, globally standardised with the mean and standard deviation of all 60000*784
-// training pixels (krr-curves.md §3 E4).  Even/odd labels: even digit +1, odd -1.
+// training pixels (as in krr-curves).  Even/odd labels: even digit +1, odd -1.
 static mnist_set tr_set, te_set;
 static int mnist_loaded;
 static void mnist_prepare(void) {
@@ -500,10 +527,16 @@ static void gather(const mnist_set *s, const size_t *idx, int n, double *X, doub
 }
 
 // ---- R3: ReLU random features on MNIST ----
-// Limiting kernel: the one-hidden-layer ReLU NNGP (CN §3.3; kernel `nngp`, L = 1,
+// Limiting kernel: the one-hidden-layer ReLU NNGP (kernel `nngp`, L = 1,
 // wstd = sqrt 2, bstd = 0) $K = \|x\|\|x'\|(\sin\theta + (\pi-\theta)\cos\theta)/(\pi d)$.
 // Theory: pool A (the first M of a seeded shuffle of the 60k training images),
 // $\lambda = \mathrm{eig}(K_{AA})/M$, $v = U^\top y_A/\sqrt M$, $\epsilon^2 = 0$.
+// The pool size matters: a finite pool underestimates the test MSE, most near the
+// interpolation threshold and at small ridge.  Measured (seed 1, nested pools) at k = 4096,
+// delta = 0.01: theory 0.327 / 0.371 / 0.391 / 0.400 at M = 1500 / 3000 / 6000 / 8000
+// (experiment 0.396 +- 0.010); at k = n = 256: 0.714 / 0.813 / 0.860 / 0.880 (experiment
+// 0.862 +- 0.022).  With M = 3000 the test MSE sat 5-8% above theory everywhere (rf.C6 failed);
+// M = 6000 costs ~30 s of dsyevd and leaves a ~2% deficit (the change from 6000 to 8000).
 typedef struct { int ok; double worst_te, worst_tr; } r3_result;
 
 static void run_r3(int quick, r3_result *res) {
@@ -512,8 +545,9 @@ static void run_r3(int quick, r3_result *res) {
     int M = (int)p.pool, n = (int)p.n, nt = 2000, d = 784, trials = p.trials;
     long ks[] = {16, 64, 128, 256, 512, 1024, 4096};
     int nk = 7;
-    double ridges[] = {1e-2, 0.1, 1};
-    int nr = 3;
+    // the three shown ridges carry rf.C6; the extra three only serve the empirical envelope
+    double ridges[] = {1e-2, 0.1, 1, 1e-3, 0.3, 3};
+    int nr = 6, nshown = 3;
     gsl_rng *rs = rng_alloc(c.seed, 3000);
     size_t *perm = XNEW(size_t, tr_set.n);
     rng_permutation(rs, tr_set.n, perm);
@@ -555,10 +589,14 @@ static void run_r3(int quick, r3_result *res) {
     tsv *T = tsv_open(&c, "r3_exp.tsv", "rf.C6");
     tsv_note(T, "R3: MNIST even/odd (+-1), ReLU RF relu(w.x)/sqrt(k), w ~ N(0, 2/784 I); n = %d, %d test images, %d trials", n, nt, trials);
     tsv_note(T, "theory: NNGP pool spectrum, M = %d images; sum lambda = %.6f; eps2 = 0", M, sl);
-    tsv_columns(T, "n\tk\tdelta\ttrain\ttrain_se\ttest\ttest_se\ttrain_th\ttest_th");
+    tsv_columns(T, "n\tk\tdelta\ttrain\ttrain_se\ttest\ttest_se\ttrain_th\ttest_th\tshown");
     res->ok = 1, res->worst_te = res->worst_tr = 0;
     double *b1 = XNEW(double, trials), *b2 = XNEW(double, trials);
-    for (int j = 0; j < nk; j++)
+    tsv *Te = tsv_open(&c, "r3_env_exp.tsv", "rf.C6");
+    tsv_note(Te, "empirical optimal-ridge envelope: min over the %d ridges of the trial-mean test MSE", nr);
+    tsv_columns(Te, "n\tk\ttest_min\ttest_min_se\tdelta_best");
+    for (int j = 0; j < nk; j++) {
+        double env = INFINITY, env_se = 0, env_d = 0;
         for (int r = 0; r < nr; r++) {
             for (int trl = 0; trl < trials; trl++) {
                 size_t o = ((size_t)j * trials + trl) * nr + r;
@@ -566,29 +604,44 @@ static void run_r3(int quick, r3_result *res) {
             }
             rfeig_result th = rf(&t, n, (double)ks[j], ridges[r]);
             double mtr = util_mean(b1, trials), mte = util_mean(b2, trials);
-            tsv_row(T, "%d\t%ld\t%g\t%.8g\t%.4g\t%.8g\t%.4g\t%.8g\t%.8g", n, ks[j], ridges[r], mtr, util_stderr(b1, trials), mte,
-                    util_stderr(b2, trials), th.Etr, th.Ete);
+            tsv_row(T, "%d\t%ld\t%g\t%.8g\t%.4g\t%.8g\t%.4g\t%.8g\t%.8g\t%d", n, ks[j], ridges[r], mtr, util_stderr(b1, trials), mte,
+                    util_stderr(b2, trials), th.Etr, th.Ete, r < nshown);
+            if (mte < env) env = mte, env_se = util_stderr(b2, trials), env_d = ridges[r];
+            if (r >= nshown) continue;
             fprintf(stderr, "R3 k=%5ld delta=%-5g train th %.4f emp %.4f | test th %.4f emp %.4f (ratio %.3f)\n", ks[j], ridges[r], th.Etr,
                     mtr, th.Ete, mte, mte / th.Ete);
             double et = fabs(mte / th.Ete - 1), etr = fabs(mtr / th.Etr - 1);
+            // 10%, or 3 standard errors of the trial mean where that is larger (the rule of rf.C3):
+            // at k = 16 the train MSE spreads by 3.5% of its mean over 10 trials, and seed 3 missed
+            // a fixed 10% at 10.1%.
+            double tol_te = fmax(0.10, 3 * util_stderr(b2, trials) / th.Ete), tol_tr = fmax(0.10, 3 * util_stderr(b1, trials) / th.Etr);
             res->worst_te = fmax(res->worst_te, et);
             if (fabs(mtr - th.Etr) > 0.005) res->worst_tr = fmax(res->worst_tr, etr);
-            if (et > 0.10 || (etr > 0.10 && fabs(mtr - th.Etr) > 0.005)) res->ok = 0;
+            if (et > tol_te || (etr > tol_tr && fabs(mtr - th.Etr) > 0.005)) res->ok = 0;
         }
+        tsv_row(Te, "%d\t%ld\t%.8g\t%.4g\t%g", n, ks[j], env, env_se, env_d);
+    }
     tsv_close(T);
+    tsv_close(Te);
     T = tsv_open(&c, "r3_theory.tsv", "rf.C6");
     tsv_allow_nonfinite(T, 1);
-    for (int r = 0; r < nr; r++) {
+    for (int r = 0; r < nshown; r++) {
         rfeig_result th = rf(&t, n, INFINITY, ridges[r]);
         tsv_note(T, "KRR limit (k = inf), delta = %g: test %.6f", ridges[r], th.Ete);
         fprintf(stderr, "R3 KRR limit delta=%g: test th %.4f\n", ridges[r], th.Ete);
     }
+    tsv_note(T, "delta = opt: min over delta of E_te (41-point grid in [1e-4, 1e2] + Brent, and delta -> inf)");
     tsv_columns(T, "k\tdelta\ttrain_th\ttest_th");
-    for (int r = 0; r < nr; r++)  // ridge outer: each curve is one run of rows
+    for (int r = 0; r <= nshown; r++)  // ridge outer: each curve is one run of rows; r = nshown: optimal ridge
         for (int j = 0; j < 80; j++) {
             double k = round(8 * pow(8192 / 8.0, j / 79.0));
-            rfeig_result th = rf(&t, n, k, ridges[r]);
-            tsv_row(T, "%g\t%g\t%.8g\t%.8g", k, ridges[r], th.Etr, th.Ete);
+            if (r < nshown) {
+                rfeig_result th = rf(&t, n, k, ridges[r]);
+                tsv_row(T, "%g\t%g\t%.8g\t%.8g", k, ridges[r], th.Etr, th.Ete);
+            } else if (j % 2 == 0) {
+                optimum o = optimal_ridge(&t, n, k, 1e-4, 1e2, 41, 1e-6);
+                tsv_row(T, "%g\t%s\t%.8g\t%.8g", k, "opt", o.Etr, o.Ete);
+            }
         }
     tsv_close(T);
     rfw_free(&w);
@@ -600,7 +653,7 @@ static void run_r3(int quick, r3_result *res) {
 // ---- R4(a): the optimal fitting ratio (theory) ----
 // Power-law task $\lambda_i = i^{-\alpha}$, $v_i^2 = i^{-\beta}$ (unnormalised), n = 1000, noiseless,
 // KRR limit ($k = \infty$).  $M = 10^5$ modes; the eigenvalue tail $\zeta(\alpha, M+1)$ is added to
-// the ridge and the target tail $\zeta(\beta, M+1)$ to the noise (CN §4.5); $R = E_{tr}/E_{te}$ uses
+// the ridge and the target tail $\zeta(\beta, M+1)$ to the noise (an unlearned target mode adds its power to the error); $R = E_{tr}/E_{te}$ uses
 // the user's $\delta$.  Closed form: $R^* = (\max(0,\alpha-\beta)/(\beta(\alpha-1)))^2$.
 static double rstar_closed(double a, double b) {
     double x = fmax(0.0, a - b) / (b * (a - 1));
@@ -649,7 +702,7 @@ static void run_r4a(int quick, r4a_result *res) {
 
 // ---- R4(b): the noise threshold (theory) ----
 // $d\log E_{te}/ds$ at $s = \delta/(n\kappa) = 0$ equals $(\beta-1)/(1+\epsilon^2/B_0) - (\alpha-1)$, so
-// interpolation is optimal iff $\epsilon^2 \le B_0(\beta-\alpha)/(\alpha-1)$ (derived in the spec;
+// interpolation is optimal iff $\epsilon^2 \le B_0(\beta-\alpha)/(\alpha-1)$ (derived from the eigenframework by differentiating in s;
 // the paper's Corollary 1 is of this kind in its own units).
 typedef struct { int ok; double thr, B0, E0, min_ratio_below, gain11, gain2, d11, d2; } r4b_result;
 static r4b_result r4b_zero;
@@ -789,6 +842,15 @@ int main(int argc, char **argv) {
     int do_r1 = PART("r1") || (data_only && gauss), do_r2 = PART("r2") || (data_only && gauss);
     int do_r3 = PART("r3") || (data_only && mn), do_r4c = PART("r4c") || (data_only && mn);
     int have_mnist = mnist_available(c.mnist_dir);
+    // MNIST that the user asked for (--part r3|r4c, --data mnist, or --mnist-dir) and that is
+    // missing is a runtime failure, reported before anything is computed; only the default run
+    // may skip it.
+    int asked_mnist = !strcmp(p.part, "r3") || !strcmp(p.part, "r4c") || (cli_given(&c, "data") && mn) || cli_given(&c, "mnist-dir");
+    if (!quick && asked_mnist && (do_r3 || do_r4c) && !have_mnist) {
+        fprintf(stderr, "random-features: MNIST not found in '%s' (asked for by --part, --data or --mnist-dir): run make data, "
+                        "or point --mnist-dir at the IDX files\n", c.mnist_dir);
+        return EXIT_RUNTIME;
+    }
     if (do_c1) claim_c1();
     if (do_c2) claim_c2(quick);
     if (do_r1) {
@@ -799,7 +861,7 @@ int main(int argc, char **argv) {
                  "max |test_emp/test_th - 1| off the peak (peak k = n, delta = 1e-3: %.3f, th %.3f emp %.3f +- %.3f; train: %.3f, %.3f where train < 0.05)",
                  r.worst3_peak, r.peak_th, r.peak_emp, r.peak_se, r.worst3_tr, r.worst3_trs);
         claim_check("rf.C3", CLAIM_EXPERIMENT, r.ok3, quick ? "max |emp/th - 1| (smoke run, M = 500, n = 64)" : what, r.worst3,
-                    quick ? "0.30" : "0.12 test (0.15 at the peak); train 0.12, or 0.20 where train < 0.05");
+                    quick ? "0.30, or 3 se" : "0.12 test (0.15 at the peak); train 0.12, or 0.20 where train < 0.05; or 3 se where larger");
         if (!quick)
             claim_check("rf.C5", CLAIM_EXPERIMENT, r.ok5, "max (rise of the empirical envelope between consecutive k) / (2 se)", r.worst5 / 2, "<= 1 (2 se)");
     }
@@ -816,7 +878,7 @@ int main(int argc, char **argv) {
             run_r3(quick, &r);
             char what[200];
             snprintf(what, sizeof what, "max |test_emp/test_th - 1| (train: max rel. error where |diff| > 0.005: %.3f)", r.worst_tr);
-            claim_check("rf.C6", CLAIM_EXPERIMENT, r.ok, what, r.worst_te, "0.10 (train 0.10 or 0.005 abs)");
+            claim_check("rf.C6", CLAIM_EXPERIMENT, r.ok, what, r.worst_te, "0.10 (train 0.10 or 0.005 abs); or 3 se where larger");
         }
     }
     if (do_r4a) {
@@ -824,7 +886,7 @@ int main(int argc, char **argv) {
         run_r4a(quick, &r);
         char what[200];
         snprintf(what, sizeof what, "max |R*_num/R*_closed - 1| for beta < alpha (beta >= alpha: max R* = %.2g)", r.worst_ge);
-        claim_check("rf.C7", CLAIM_EXPERIMENT, r.ok, what, r.worst, "0.01; beta >= alpha: R* < 1e-6 at delta* <= 1e-10");
+        claim_check("rf.C7", CLAIM_IDENTITY, r.ok, what, r.worst, "0.01; beta >= alpha: R* < 1e-6 at delta* <= 1e-10");
     }
     if (do_r4b) {
         r4b_result r = r4b_zero;
@@ -832,7 +894,7 @@ int main(int argc, char **argv) {
         char what[240];
         snprintf(what, sizeof what, "threshold B0(b-a)/(a-1) = %.4g; below: min E_te(delta)/E_te(0); above: delta* = %.3g (gain %.2g), %.3g (gain %.2g)", r.thr,
                  r.d11, r.gain11, r.d2, r.gain2);
-        claim_check("rf.C8", CLAIM_EXPERIMENT, r.ok, what, r.min_ratio_below, ">= 1 - 1e-9 below; delta* > 0 above");
+        claim_check("rf.C8", CLAIM_IDENTITY, r.ok, what, r.min_ratio_below, ">= 1 - 1e-9 below; delta* > 0 above");
     }
     if (do_r4c) {
         if (quick) claim_skip("rf.C9", CLAIM_EXPERIMENT, "--quick skips MNIST R4(c)");

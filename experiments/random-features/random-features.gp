@@ -1,87 +1,141 @@
 # random-features.gp: gnuplot -c random-features.gp DATADIR OUTDIR
-# Figure 1 (-width): test and train MSE vs number of features k (linear-Gaussian; MNIST ReLU RF).
+# Figure 1 (-width): test and train MSE vs number of features k (linear-Gaussian; MNIST ReLU RF),
+# each with the optimal-ridge envelope (theory line, experiment best-of-ridges points).
 # Figure 2 (-data): test MSE vs n at k = 256.  Figure 3 (-fitting-ratio): MNIST fitting ratio
 # under label noise, and the optimal fitting ratio R* vs beta (theory).
+# Titles, sizes and ridges are read from the run's own tables (the `# param` header lines and the
+# rows), so a user's run is drawn as it was run; a table the run did not write leaves its panel
+# saying so.
 datadir = ARG1
 outdir = ARG2
 load 'figures/style.gp'
 set datafile separator "\t"
-ridges = "0.001 0.1 1"
-rlab = "'δ = 10^{-3}' 'δ = 0.1' 'δ = 1'"
-mnridges = "0.01 0.1 1"
-mnlab = "'δ = 0.01' 'δ = 0.1' 'δ = 1'"
+has(f) = system(sprintf("test -s '%s' && echo 1 || echo 0", f)) + 0
+param(f, name) = system(sprintf("awk '/^# param %s = / {print $5; exit}' '%s'", name, f))
+# first data value of column c (the table's header row starts with a letter)
+first(f, c) = system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]/ {print $%d; exit}' '%s'", c, f))
+# the distinct ridges of the rows marked shown (column 10), in order of appearance
+shown(f) = system(sprintf("awk -F'\t' '!/^#/ && $10 == 1 && !s[$3]++ {printf \"%%s \", $3}' '%s'", f))
+eq(a, b) = abs(a - b) <= 1e-9 * abs(b)
+# tics for test-MSE axes, which span less than a decade or two
+mse_tics = "set ytics (0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1, 1.5, 2, 3, 4, 5, 7, 10, 15, 20)"
+dl(r) = sprintf("δ = %g", r + 0)
+notrun(what) = sprintf("%s: not run in this run", what)
+
 r1t = datadir.'/r1_theory.tsv'; r1e = datadir.'/r1_exp.tsv'; r1v = datadir.'/r1_env_exp.tsv'
 r2t = datadir.'/r2_theory.tsv'; r2e = datadir.'/r2_exp.tsv'; r2v = datadir.'/r2_env_exp.tsv'
-r3t = datadir.'/r3_theory.tsv'; r3e = datadir.'/r3_exp.tsv'
-have_r2 = system(sprintf("test -f '%s' && echo 1 || echo 0", r2e)) + 0
-have_r3 = system(sprintf("test -f '%s' && echo 1 || echo 0", r3e)) + 0
-eq(a, b) = abs(a - b) <= 1e-9 * abs(b)
+r3t = datadir.'/r3_theory.tsv'; r3e = datadir.'/r3_exp.tsv'; r3v = datadir.'/r3_env_exp.tsv'
+r4a = datadir.'/r4a_rstar.tsv'; r4c = datadir.'/r4c_fit.tsv'
+have_r1 = has(r1e); have_r1t = has(r1t); have_r1v = has(r1v)
+have_r2 = has(r2e); have_r2t = has(r2t); have_r2v = has(r2v)
+have_r3 = has(r3e); have_r3t = has(r3t); have_r3v = has(r3v)
+have_r4a = has(r4a); have_r4c = has(r4c)
 
-do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 480))
+if (have_r1) {
+    n1 = first(r1e, 1); rid1 = shown(r1e); nr1 = words(rid1)
+    a1 = param(r1e, 'alpha'); b1 = param(r1e, 'beta'); e1 = param(r1e, 'noise')
+    ntr1 = system(sprintf("awk '/^# R1:/ {for (i = 1; i <= NF; i++) if ($i == \"trials,\") print $(i-1); exit}' '%s'", r1e))
+}
+if (have_r3) {
+    n3 = first(r3e, 1); rid3 = shown(r3e); nr3 = words(rid3); pool3 = param(r3e, 'pool')
+}
+
+if (have_r1 || have_r3) do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 500))
     set output sprintf("%s/random-features-width.%s", outdir, fmt)
-    set multiplot layout 1,3 margins 0.05,0.99,0.14,0.9 spacing 0.06
-    set logscale x
+    set multiplot layout 1,3 margins 0.05,0.99,0.13,0.88 spacing 0.06
+    set logscale xy
+    set autoscale yfix
+    set offsets 0, 0, graph 0.04, graph 0.04
     set xrange [8:8192]
     set format x "10^{%L}"
+    set format y "%g"
     set xlabel "number of random features k"
-    set arrow 1 from 256, graph 0 to 256, graph 1 nohead dt 3 lc rgb 'gray30'
-    set title "(a) linear-Gaussian RF, n = 256: test MSE"
-    set ylabel "test MSE (noisy labels, ε^2 = 0.5)"
-    set yrange [0.6:7]
-    set key top right vertical maxrows 5 font ",9"
-    plot for [i=1:3] r1t using (strcol(3) eq word(ridges,i) ? $2 : 1/0):5 with lines lt i title word(rlab,i), \
-         r1t using (strcol(3) eq "opt" ? $2 : 1/0):5 with lines lc rgb 'black' lw 3.5 title "theory, optimal δ", \
-         for [i=1:3] r1e using ($10==1 && eq($3, word(ridges,i)+0) ? $2 : 1/0):6:7 with yerrorbars lt i pt 7 notitle, \
-         r1v using 2:3:4 with yerrorbars pt 6 ps 1.4 lc rgb 'black' title "experiment, best of 6 ridges"
-    set title "(b) linear-Gaussian RF, n = 256: train MSE"
-    set ylabel "train MSE (noisy labels)"
-    set logscale y
-    set yrange [1e-3:3]
-    set key bottom left
-    plot for [i=1:3] r1t using (strcol(3) eq word(ridges,i) ? $2 : 1/0):4 with lines lt i title word(rlab,i), \
-         for [i=1:3] r1e using ($10==1 && eq($3, word(ridges,i)+0) ? $2 : 1/0):4:5 with yerrorbars lt i pt 7 notitle
-    unset logscale y
-    set title "(c) ReLU RF on MNIST even/odd, n = 256: test MSE"
-    set ylabel "test MSE (±1 labels)"
-    set yrange [0.3:1.6]
-    set key top right
-    if (have_r3) {
-        plot for [i=1:3] r3t using (eq($2, word(mnridges,i)+0) ? $1 : 1/0):4 with lines lt i title word(mnlab,i), \
-             for [i=1:3] r3e using (eq($3, word(mnridges,i)+0) ? $2 : 1/0):6:7 with yerrorbars lt i pt 7 notitle
+    if (have_r1) {
+        set arrow 1 from n1, graph 0 to n1, graph 1 nohead dt 3 lc rgb 'gray30'
+        set title sprintf("(a) linear-Gaussian RF, λ_l = l^{-%s}, v_l^2 = l^{-%s}, n = %s: test MSE", a1, b1, n1)
+        set ylabel sprintf("test MSE (noisy labels, ε^2 = %s)", e1)
+        set key top right vertical font ",9"
+        eval mse_tics
+        set offsets 0, 0, graph 0.45, graph 0.04  # headroom: the interpolation peak stays below the key
+        plot for [i=1:nr1] (have_r1t ? r1t : r1e) using (have_r1t && strcol(3) eq word(rid1,i) ? $2 : 1/0):5 with lines lt i title dl(word(rid1,i)), \
+             (have_r1t ? r1t : r1e) using (have_r1t && strcol(3) eq "opt" ? $2 : 1/0):5 with lines lc rgb 'black' lw 3.5 title "theory, optimal δ", \
+             for [i=1:nr1] r1e using ($10==1 && eq($3, word(rid1,i)+0) ? $2 : 1/0):6:7 with yerrorbars lt i pt 7 notitle, \
+             (have_r1v ? r1v : r1e) using (have_r1v ? $2 : 1/0):3:4 with yerrorbars pt 6 ps 1.4 lc rgb 'black' title "experiment, best of the ridges run"
+        set title sprintf("(b) linear-Gaussian RF, n = %s: train MSE", n1)
+        set ylabel "train MSE (noisy labels)"
+        set yrange [1e-3:*]
+        set offsets 0, 0, graph 0.04, graph 0.04
+        set ytics auto
+        set key bottom left
+        plot for [i=1:nr1] (have_r1t ? r1t : r1e) using (have_r1t && strcol(3) eq word(rid1,i) ? $2 : 1/0):4 with lines lt i title dl(word(rid1,i)), \
+             for [i=1:nr1] r1e using ($10==1 && eq($3, word(rid1,i)+0) ? $2 : 1/0):4:5 with yerrorbars lt i pt 7 notitle
+        set yrange [*:*]
+        unset arrow 1
     } else {
-        set label 1 "MNIST absent (run make data)" at graph 0.5, graph 0.5 center
-        plot 1/0 notitle
+        do for [pn in "(a) (b)"] {
+            set title sprintf("%s linear-Gaussian RF", pn)
+            set label 1 notrun("R1 (width sweep, linear-Gaussian)") at graph 0.5, graph 0.5 center
+            unset logscale y
+            unset key
+            unset ylabel
+            plot [8:8192] [0:1] 1/0 notitle
+            unset label 1
+            set key
+            set logscale y
+        }
+    }
+    if (have_r3) {
+        set arrow 1 from n3, graph 0 to n3, graph 1 nohead dt 3 lc rgb 'gray30'
+        set title sprintf("(c) ReLU RF on MNIST even/odd, n = %s: test MSE\ntheory from the NNGP spectrum of a %s-image pool", n3, pool3)
+        set ylabel "test MSE (±1 labels)"
+        set key top right font ",9"
+        eval mse_tics
+        plot for [i=1:nr3] (have_r3t ? r3t : r3e) using (have_r3t && eq($2, word(rid3,i)+0) ? $1 : 1/0):4 with lines lt i title dl(word(rid3,i)), \
+             (have_r3t ? r3t : r3e) using (have_r3t && strcol(2) eq "opt" ? $1 : 1/0):4 with lines lc rgb 'black' lw 3.5 title "theory, optimal δ", \
+             for [i=1:nr3] r3e using ($10==1 && eq($3, word(rid3,i)+0) ? $2 : 1/0):6:7 with yerrorbars lt i pt 7 notitle, \
+             (have_r3v ? r3v : r3e) using (have_r3v ? $2 : 1/0):3:4 with yerrorbars pt 6 ps 1.4 lc rgb 'black' title "experiment, best of the ridges run"
+        unset arrow 1
+    } else {
+        set title "(c) ReLU RF on MNIST even/odd"
+        set label 1 notrun("R3 (MNIST random features)") at graph 0.5, graph 0.5 center
+        unset logscale y
+        unset key
+        unset ylabel
+        plot [8:8192] [0:1] 1/0 notitle
         unset label 1
     }
-    unset arrow 1
     unset multiplot
     unset output
 }
 
+if (have_r2) {
+    rid2 = shown(r2e); nr2 = words(rid2); k2 = first(r2e, 2); e2 = param(r2e, 'noise')
+}
 if (have_r2) do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 800, 560))
     set output sprintf("%s/random-features-data.%s", outdir, fmt)
-    set logscale x
+    set logscale xy
     set xrange [30:2200]
-    set yrange [0.6:7]
+    set yrange [*:*]
+    set autoscale yfix
+    set offsets 0, 0, graph 0.04, graph 0.04
     set format x "10^{%L}"
+    set format y "%g"
     set xlabel "number of samples n"
-    set ylabel "test MSE (noisy labels, ε^2 = 0.5)"
-    set title "linear-Gaussian RF at k = 256: more data never hurts at the optimal ridge"
-    set arrow 1 from 256, graph 0 to 256, graph 1 nohead dt 3 lc rgb 'gray30'
-    set key top right vertical maxrows 5 font ",9"
-    plot for [i=1:3] r2t using (strcol(3) eq word(ridges,i) ? $1 : 1/0):5 with lines lt i title word(rlab,i), \
-         r2t using (strcol(3) eq "opt" ? $1 : 1/0):5 with lines lc rgb 'black' lw 3.5 title "theory, optimal δ", \
-         for [i=1:3] r2e using ($10==1 && eq($3, word(ridges,i)+0) ? $1 : 1/0):6:7 with yerrorbars lt i pt 7 notitle, \
-         r2v using 1:3:4 with yerrorbars pt 6 ps 1.4 lc rgb 'black' title "experiment, best of 6 ridges"
+    set ylabel sprintf("test MSE (noisy labels, ε^2 = %s)", e2)
+    set title sprintf("linear-Gaussian RF at k = %s: more data never hurts at the optimal ridge", k2)
+    set arrow 1 from k2, graph 0 to k2, graph 1 nohead dt 3 lc rgb 'gray30'
+    set key top right vertical font ",9"
+    eval mse_tics
+    plot for [i=1:nr2] (have_r2t ? r2t : r2e) using (have_r2t && strcol(3) eq word(rid2,i) ? $1 : 1/0):5 with lines lt i title dl(word(rid2,i)), \
+         (have_r2t ? r2t : r2e) using (have_r2t && strcol(3) eq "opt" ? $1 : 1/0):5 with lines lc rgb 'black' lw 3.5 title "theory, optimal δ", \
+         for [i=1:nr2] r2e using ($10==1 && eq($3, word(rid2,i)+0) ? $1 : 1/0):6:7 with yerrorbars lt i pt 7 notitle, \
+         (have_r2v ? r2v : r2e) using (have_r2v ? $1 : 1/0):3:4 with yerrorbars pt 6 ps 1.4 lc rgb 'black' title "experiment, best of the ridges run"
     unset arrow 1
     unset output
 }
 
-r4a = datadir.'/r4a_rstar.tsv'
-r4c = datadir.'/r4c_fit.tsv'
-have_r4c = system(sprintf("test -f '%s' && echo 1 || echo 0", r4c)) + 0
 Rst(a, b) = (b < a ? ((a - b) / (b * (a - 1)))**2 : 0)
 # the paper's measured Myrtle-CNTK exponents (beta, R*) for CIFAR-10, SVHN, MNIST
 $CNTK << EOD
@@ -89,24 +143,32 @@ $CNTK << EOD
 1.20	0.006
 1.36	0
 EOD
-do for [fmt in "png svg"] {
+if (have_r4c) {
+    srel = system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]/ && !s[$1]++ {printf \"%%s \", $1}' '%s'", r4c))
+    ns4 = words(srel)
+    n4 = system(sprintf("awk '/^# R4c:/ {for (i = 1; i <= NF; i++) if ($i == \"n\") {sub(\",\", \"\", $(i+2)); print $(i+2)}; exit}' '%s'", r4c))
+    l4 = param(r4c, 'bandwidth')
+}
+if (have_r4a || have_r4c) do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1200, 500))
     set output sprintf("%s/random-features-fitting-ratio.%s", outdir, fmt)
     set multiplot layout 1,2 margins 0.07,0.98,0.13,0.9 spacing 0.08
+    set offsets 0, 0, 0, 0
     unset logscale
     unset format
-    set title "(a) MNIST even/odd, Laplace KRR, n = 2000: label noise ε^2 = σ_{rel} · base"
+    set ytics auto
     set xlabel "fitting ratio R = train MSE / test MSE"
     set ylabel "test MSE / min test MSE"
     set xrange [0:1]
     set yrange [0.98:1.6]
     set key top left font ",9"
-    srel = "0 1 5 50"
     if (have_r4c) {
-        plot for [i=1:4] r4c using ($1==word(srel,i)+0 ? $3 : 1/0):5 with linespoints lt i pt 7 ps 0.5 lw 1 title sprintf("σ_{rel} = %s", word(srel,i)), \
-             for [i=1:4] r4c using ($1==word(srel,i)+0 && $6==1 ? $3 : 1/0):5 with points lt i pt 3 ps 3 lw 2 notitle
+        set title sprintf("(a) MNIST even/odd, Laplace KRR (l = %s), n = %s: label noise ε^2 = σ_{rel} · base", l4, n4)
+        plot for [i=1:ns4] r4c using ($1==word(srel,i)+0 ? $3 : 1/0):5 with linespoints lt i pt 7 ps 0.5 lw 1 title sprintf("σ_{rel} = %s", word(srel,i)), \
+             for [i=1:ns4] r4c using ($1==word(srel,i)+0 && $6==1 ? $3 : 1/0):5 with points lt i pt 3 ps 3 lw 2 notitle
     } else {
-        set label 1 "MNIST absent (run make data)" at graph 0.5, graph 0.5 center
+        set title "(a) MNIST even/odd, Laplace KRR"
+        set label 1 notrun("R4c (MNIST fitting ratio)") at graph 0.5, graph 0.5 center
         plot 1/0 notitle
         unset label 1
     }
@@ -120,9 +182,16 @@ do for [fmt in "png svg"] {
     set label 2 "CIFAR-10" at 1.14, Rst(1.17,1.14)+0.05 font ",9"
     set label 3 "SVHN" at 1.2, Rst(1.22,1.20)+0.1 font ",9"
     set label 4 "MNIST" at 1.36, Rst(1.12,1.36)+0.03 font ",9"
-    plot for [a in "1.5 2 3"] Rst(a+0, x) with lines title sprintf("closed form, α = %s", a), \
-         r4a using 2:4 with points pt 6 ps 1.6 lc rgb 'black' title "numerical optimum (eigenframework)", \
-         $CNTK using 1:2 with points pt 9 ps 1.6 lc rgb '#CC79A7' title "paper's CNTK exponents (CIFAR-10, SVHN, MNIST)"
+    if (have_r4a) {
+        plot for [a in "1.5 2 3"] Rst(a+0, x) with lines title sprintf("closed form, α = %s", a), \
+             r4a using 2:4 with points pt 6 ps 1.6 lc rgb 'black' title "numerical optimum (eigenframework)", \
+             $CNTK using 1:2 with points pt 9 ps 1.6 lc rgb '#CC79A7' title "paper's CNTK exponents (CIFAR-10, SVHN, MNIST)"
+    } else {
+        set label 1 notrun("R4a (numerical R*)") at graph 0.5, graph 0.3 center
+        plot for [a in "1.5 2 3"] Rst(a+0, x) with lines title sprintf("closed form, α = %s", a), \
+             $CNTK using 1:2 with points pt 9 ps 1.6 lc rgb '#CC79A7' title "paper's CNTK exponents (CIFAR-10, SVHN, MNIST)"
+        unset label 1
+    }
     unset label 2; unset label 3; unset label 4
     unset multiplot
     unset output
