@@ -1,5 +1,5 @@
 // analogy: word-analogy questions in the Google questions-words format, and their scoring by
-// 3CosAdd over row-normalised embeddings (specs/word2vec-steps.md §2.7).
+// 3CosAdd over row-normalised embeddings (conventions.md, Analogies).
 //
 // Format: `: family` header lines, then questions `a b c d` (four whitespace-separated words,
 // "a is to b as c is to d"), case-insensitive (A-Z are lowered); blank lines are skipped.  A
@@ -11,7 +11,7 @@
 // i not in {a, b, c}; the question is correct if that is d.  The scores are computed in
 // batches as one dgemm (Q, d) x (d, V).  Alongside the plain top-1 accuracy we report the
 // tie-expected accuracy: a question whose answer is in a T-way tie for the best score (scores
-// within ANALOGY_TIE_REL relative of the best) gets credit 1/T (§2.4: the exact synthetic
+// within ANALOGY_TIE_REL relative of the best) gets credit 1/T (the exact synthetic
 // embeddings have many exact ties).
 //
 // Ownership: an analogy_set owns its family names, its words and the resolved ids.

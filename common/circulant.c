@@ -1,5 +1,5 @@
 // circulant: DFT spectra of circulant kernels and kernels built from prescribed spectra.
-// See circulant.h.  References: common-numerics.md §4.3 (circle), §4.4 (torus).
+// See circulant.h.  Conventions: conventions.md, Circle and torus.
 #include "circulant.h"
 #include <math.h>
 #include <stdint.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include "util.h"
 
-// ---- circle: kernel -> spectrum (CN §4.3) ----
+// ---- circle: kernel -> spectrum ----
 
 int circulant_spectrum(size_t M, const double *r, double *lam) {
     if (M < 2 || !r || !lam) {
@@ -41,7 +41,7 @@ int circulant_spectrum(size_t M, const double *r, double *lam) {
     return 0;
 }
 
-// ---- torus: spectrum -> kernel (CN §4.4) ----
+// ---- torus: spectrum -> kernel ----
 
 circulant_torus *circulant_torus_alloc(int D, int G) {
     if (D < 1 || D > 8 || G < 2 || G > (1 << 24)) {

@@ -1,7 +1,7 @@
 // circulant: translation-invariant kernels on the discrete circle Z_M and the discrete torus
 // Z_G^D, whose Gram matrices are (block-)circulant and are diagonalised by the DFT (FFTW 3).
 //
-// Two directions (common-numerics.md §4.3, §4.4):
+// Two directions (conventions.md, Circle and torus):
 //
 //   circle, kernel -> spectrum   circulant_spectrum: the eigenvalues of a symmetric circulant
 //                                M x M Gram matrix (first row r_j = K(theta_0, theta_j)) with
@@ -23,7 +23,7 @@
 // is not thread-safe: one workspace per thread.
 //
 // Include order: <fftw3.h> comes before <lapacke.h> in any file that needs both (lapacke.h
-// pulls in <complex.h>, which would change fftw_complex; CN §4.4).
+// pulls in <complex.h>, which would change fftw_complex).
 #ifndef SIM_CIRCULANT_H
 #define SIM_CIRCULANT_H
 #include <fftw3.h>
@@ -79,7 +79,7 @@ void circulant_torus_predict(circulant_torus *t, size_t n, const size_t *idx, co
 
 // The distinct eigenvalues (exact equality) in descending order with their multiplicities:
 // level (N) and mult (N) are caller-provided; returns the number of levels.  The theory sums
-// over all N modes through these (CN §4.4: group equal values first).
+// over all N modes through these (group equal values first).
 size_t circulant_torus_levels(const circulant_torus *t, double *level, double *mult);
 
 // Ready-made radial spectra (par points to a circulant_radial).  With r2 = |mt|^2:

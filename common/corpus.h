@@ -2,9 +2,9 @@
 // accepts any bytes, the vocabulary of the V most frequent words with their counts, the
 // in-vocabulary token stream, and windowed co-occurrence counts.
 //
-// Tokens (specs/word2vec-steps.md §2.1): a token is a maximal run of ASCII letters, lower-cased;
-// EVERY other byte (digits, punctuation, UTF-8 continuation bytes, NUL, CR, newlines) is a
-// separator.  A text8-style corpus is read unchanged; any other file is read without crashing
+// Tokens (conventions.md, Tokens and corpora): a token is a maximal run of ASCII letters,
+// lower-cased; EVERY other byte (digits, punctuation, UTF-8 continuation bytes, NUL, CR, newlines)
+// is a separator.  A text8-style corpus is read unchanged; any other file is read without crashing
 // (non-UTF-8 bytes, empty lines, no final newline).  Tokens longer than CORPUS_MAX_WORD bytes
 // are cut into pieces of that length (a run of 10^6 letters is data corruption, not a word).
 // The vocabulary is the V most frequent types, ties broken alphabetically (byte order); the
@@ -44,10 +44,10 @@ void corpus_free(corpus *c);
 // Token id of a word (case-insensitive: A-Z are lowered first), or -1 if not in the vocabulary.
 int corpus_lookup(const corpus *c, const char *word);
 
-// Windowed co-occurrence (§2.1): for every position p of ids[0..n) and offset o = 1..L with
-// p + o < n, add weight (L + 1 - o) to C[ids[p], ids[p+o]] and to C[ids[p+o], ids[p]].  C is
-// (V, V) row-major and is ADDED TO (zero it first), so a corpus made of separate lines (windows
-// that never cross a line) is counted by one call per line.  Returns the total weight added.
-// Ids outside [0, V) are an error (returns -1 and adds nothing).
+// Windowed co-occurrence (conventions.md, Tokens and corpora): for every position p of ids[0..n)
+// and offset o = 1..L with p + o < n, add weight (L + 1 - o) to C[ids[p], ids[p+o]] and to
+// C[ids[p+o], ids[p]].  C is (V, V) row-major and is ADDED TO (zero it first), so a corpus made of
+// separate lines (windows that never cross a line) is counted by one call per line.  Returns the
+// total weight added.  Ids outside [0, V) are an error (returns -1 and adds nothing).
 double corpus_cooc_add(const int *ids, long n, int V, int L, double *C);
 #endif

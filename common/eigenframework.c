@@ -47,8 +47,8 @@ int ef_solve(const ef_spectrum *s, double n, double delta, ef_fit *fit) {
         return EF_EINVAL;
     }
     double de = delta + s->extra_ridge;
-    // Bracket (CN §5.2).  Upper: sum m lam/(lam+k) <= sum m lam / k, so g <= 0 at
-    // k_hi = (sum m lam + delta)/n.
+    // Bracket (conventions.md, Eigenframework).  Upper: sum m lam/(lam+k) <= sum m lam / k,
+    // so g <= 0 at k_hi = (sum m lam + delta)/n.
     double mass = s->tail ? s->tail_mass : 0, Npos = 0, lampos = INFINITY;
     for (size_t i = 0; i < s->M; i++) {
         double lam = s->lam[i], m = s->mult ? s->mult[i] : 1.0;

@@ -1,5 +1,6 @@
 // eigenframework: the closed-form theory of kernel ridge regression (Simon, Dickens, Karkada,
-// DeWeese, arXiv 2110.03922; identical in all four papers of the thread).  common-numerics.md §5.
+// DeWeese, arXiv 2110.03922; identical in all four papers of the thread).  conventions.md,
+// Eigenframework.
 //
 //   kappa > 0 solves   sum_i m_i lam_i/(lam_i + kappa) + delta/kappa = n         (effective ridge)
 //   L_i = lam_i/(lam_i + kappa),   1 - L_i = kappa/(lam_i + kappa)                (learnability)
@@ -8,7 +9,7 @@
 //   E_tr = (delta/(n kappa))^2 E_te                                              (train MSE)
 //   L(f) = sum_i L_i v_i^2 / sum_i v_i^2,  B = sum (1-L)^2 v^2 + eps^2,  V = (E0 - 1) B
 //
-// Numerics (CN §5.2): Newton on u = log kappa, safeguarded by bisection inside the rigorous
+// Numerics: Newton on u = log kappa, safeguarded by bisection inside the rigorous
 // bracket [kappa_lo, kappa_hi]; |du| < 1e-13 at exit.  Working in log kappa keeps exponential
 // spectra (kappa ~ e^{-beta n}, down to 1e-300) solvable.  1 - L is always kappa/(lam+kappa);
 // the E0 denominator is sum m L(1-L) + delta/kappa (equal to n - sum m L^2 at the root, free of
@@ -16,10 +17,10 @@
 // 10^7 modes solve in well under a second.
 //
 // Spectra: M explicit modes or degenerate levels with multiplicities m_i (targets v_i^2 are then
-// the level's SUMMED squared coefficient, CN §1).  A truncated spectrum passes its missing mass
-// as extra_ridge (CN §5.4: delta_eff = delta + T; train MSE keeps the user's delta), or an
+// the level's SUMMED squared coefficient).  A truncated spectrum passes its missing mass
+// as extra_ridge (delta_eff = delta + T; train MSE keeps the user's delta), or an
 // analytic tail (e.g. spectra_powerlaw_tail_fn) that returns sum L and sum L^2 beyond the
-// explicit modes.  The random-feature eigenframework (CN §5.7) is common/rfeig, not this module.
+// explicit modes.  The random-feature eigenframework is common/rfeig, not this module.
 #ifndef SIM_EIGENFRAMEWORK_H
 #define SIM_EIGENFRAMEWORK_H
 #include <stddef.h>
@@ -37,7 +38,7 @@ typedef struct {
     size_t M;            // number of explicit modes (or levels)
     const double *lam;   // (M) eigenvalues >= 0, any order
     const double *mult;  // (M) multiplicities, or NULL for all 1
-    double extra_ridge;  // uncaptured mass T >= 0 treated as ridge (CN §5.4); 0 if none
+    double extra_ridge;  // uncaptured mass T >= 0 treated as ridge; 0 if none
     ef_tail_fn tail;     // optional analytic tail (NULL if none)
     void *tail_par;
     double tail_mass;    // the tail's total eigenvalue mass (enters the upper bracket only)
@@ -69,16 +70,16 @@ typedef struct {
 } ef_pred;
 
 // Predictions for a target with squared coefficients v2 (M, per mode or per level summed),
-// plus v2_tail >= 0 of target mass beyond the explicit modes (treated as 1 - L = 1, CN §4.5),
+// plus v2_tail >= 0 of target mass beyond the explicit modes (treated as 1 - L = 1),
 // and label-noise variance eps2.
 int ef_predict(const ef_spectrum *s, const ef_fit *fit, const double *v2, double v2_tail, double eps2,
                ef_pred *p);
 
-// Finite-pool correction (CN §5.6): held-out error when the spectrum comes from an M-point pool
+// Finite-pool correction: held-out error when the spectrum comes from an M-point pool
 // and the n training points are drawn from the same pool: (M E_te - n E_tr)/(M - n).
 double ef_holdout(double Mpool, double n, double te, double tr);
 
-// Power-law continuum (CN §5.5), lambda_i = i^-alpha, ridgeless, large n:
+// Power-law continuum, lambda_i = i^-alpha, ridgeless, large n:
 // kappa ~ [(pi/alpha)/sin(pi/alpha)/n]^alpha; pass n + 1/2 for the finite-n correction.
 double ef_powerlaw_kappa(double alpha, double n);
 // E0 with ridge: alpha/(1 + (alpha - 1) s), s = delta/(n kappa) (s = 0: E0 = alpha).

@@ -1,4 +1,4 @@
-// init: initialisation schemes (see init.h and common-training.md §5).
+// init: initialisation schemes (see init.h and conventions.md, Initialisations).
 #include "init.h"
 #include <math.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-// init: the initialisation schemes of the training specs (common-training.md §5).
+// init: the initialisation schemes of the training code (conventions.md, Initialisations).
 //
 //   init_normal_scaled   entries iid N(0, (alpha gain)^2 / fan_in); gain 1 = LeCun, sqrt 2 = He;
 //                        alpha is the init scale (alpha << 1: small init)

@@ -108,9 +108,10 @@ static void erf_moments(double qx, double qy, double c, double *Ephi, double *Ed
     *Edot = den > 0 ? (4 / M_PI) / sqrt(den) : INFINITY;
 }
 
-// CN §3.3 and reverse-ntk.md §2.3.  Layer 1: Sigma = w2 <x,x'>/d + b2, Theta = Sigma.  For
-// h < L: Sigma' = w2 E[phi phi] + b2, Theta' = Sigma' + w2 E[phi' phi'] Theta.  Readout (W_std
-// = 1, b = 0): NNGP = E[phi phi], NTK = E[phi phi] + E[phi' phi'] Theta.
+// conventions.md, Kernels, and the reverse-NTK paper's recursion.
+// Layer 1: Sigma = w2 <x,x'>/d + b2, Theta = Sigma.  For h < L: Sigma' = w2 E[phi phi] + b2,
+// Theta' = Sigma' + w2 E[phi' phi'] Theta.  Readout (W_std = 1, b = 0): NNGP = E[phi phi],
+// NTK = E[phi phi] + E[phi' phi'] Theta.
 static double network_kernel(const kernel_spec *k, double xx, double yy, double xy, int d_in, int erf, int ntk) {
     double w2 = k->wstd * k->wstd, b2 = k->bstd * k->bstd;
     double qx = w2 * xx / d_in + b2, qy = w2 * yy / d_in + b2, c = w2 * xy / d_in + b2;
@@ -141,8 +142,9 @@ static double network_kernel(const kernel_spec *k, double xx, double yy, double 
     return NAN;  // unreachable: depth >= 1
 }
 
-// CN §3.4, written for general inputs through the cosine of the augmented inputs (x, 1):
-// v = (<x,x'> + 1)/sqrt((|x|^2+1)(|x'|^2+1)), which is (1 + x.x')/2 on the unit sphere.
+// conventions.md, Kernels (ntk1b), written for general inputs through the cosine of the augmented
+// inputs (x, 1): v = (<x,x'> + 1)/sqrt((|x|^2+1)(|x'|^2+1)), which is (1 + x.x')/2 on the unit
+// sphere.
 static double ntk1b(double xx, double yy, double xy) {
     double v = (xy + 1) / sqrt((xx + 1) * (yy + 1));
     if (v > 1) v = 1;
@@ -158,7 +160,7 @@ double kernel_scalar(const kernel_spec *k, double xx, double yy, double xy, int 
     case KERNEL_LAPLACE:
     case KERNEL_LAPLACE_HEA:
         r2 = xx + yy - 2 * xy;
-        if (r2 < 0) r2 = 0;  // CN §3.1: rounding gives -1e-13; clamp before the square root
+        if (r2 < 0) r2 = 0;  // rounding gives -1e-13; clamp before the square root
         return exp(-sqrt(r2) / (k->type == KERNEL_LAPLACE ? k->bandwidth : M_SQRT2 * k->bandwidth));
     case KERNEL_GAUSSIAN:
         r2 = xx + yy - 2 * xy;

@@ -3,18 +3,19 @@
 // Every kernel of the suite is a function of three inner products and the input dimension:
 // K(x, x') = kernel_scalar(k, <x,x>, <x',x'>, <x,x'>, d_in).  A Gram matrix is therefore one
 // GEMM (or SYRK) for the inner products, then the scalar profile elementwise
-// (common-numerics.md §3.1).  This module owns nothing but the kernel_spec (a plain value).
+// (conventions.md, Kernels).  This module owns nothing but the kernel_spec (a plain value).
 //
-// Kernel names (CN §1; the `--kernel` values of every program; the length is `--bandwidth`):
+// Kernel names (conventions.md, Kernels; the `--kernel` values of every program; the length is
+// `--bandwidth`):
 //   laplace       exp(-|x-x'|/l)
 //   laplace-hea   exp(-|x-x'|/(sqrt(2) w))        (HEA convention; = laplace with l = sqrt2 w)
 //   gaussian      exp(-|x-x'|^2/(2 l^2))
 //   ntk, nngp     ReLU NTK / NNGP of L hidden layers, NTK parameterisation, neural-tangents
-//                 semantics: W_std = wstd, b_std = bstd, readout W_std = 1, b = 0 (CN §3.3).
+//                 semantics: W_std = wstd, b_std = bstd, readout W_std = 1, b = 0.
 //                 Aliases relu-ntk, relu-nngp (reverse-ntk's names).
 //   erf-ntk, erf-nngp   the same recursion with erf activations (Williams' closed forms,
-//                 reverse-ntk.md §2.3).
-//   ntk1b         normalised one-hidden-layer ReLU NTK with bias, K(x,x) = 1 (CN §3.4).
+//                 reverse-ntk paper's Figure 1 targets).
+//   ntk1b         normalised one-hidden-layer ReLU NTK with bias, K(x,x) = 1.
 //
 // Depth: L counts HIDDEN layers (L + 1 weight matrices).  Eigenlearning's default network is
 // L = 4, wstd = sqrt(2), bstd = 0.1.
@@ -58,7 +59,7 @@ double kernel_scalar(const kernel_spec *k, double xx, double yy, double xy, int 
 // K(x, x') for explicit vectors of length d (a naive reference; O(d)).
 double kernel_eval(const kernel_spec *k, const double *x, const double *y, int d);
 // The dot-product profile on the sphere of squared radius r2: K(t) with <x,x'> = r2 t
-// (CN §3.2; r2 = 1 is the unit sphere, r2 = d the sphere of radius sqrt(d)).
+// (r2 = 1 is the unit sphere, r2 = d the sphere of radius sqrt(d)).
 double kernel_sphere_profile(const kernel_spec *k, double t, double r2, int d_in);
 
 // Gram matrices.  K (n, m) = K(X_i, Y_j) with X (n, d), Y (m, d), inner products by one
@@ -66,6 +67,6 @@ double kernel_sphere_profile(const kernel_spec *k, double t, double r2, int d_in
 int kernel_gram(const kernel_spec *k, int n, int m, int d, const double *X, const double *Y,
                 double *K);
 // The symmetric training Gram K (n, n) of X (n, d): cblas_dsyrk for the inner products, the
-// diagonal set exactly (distance 0; CN §3.1), the full matrix filled (both triangles).
+// diagonal set exactly (distance 0), the full matrix filled (both triangles).
 int kernel_gram_sym(const kernel_spec *k, int n, int d, const double *X, double *K);
 #endif

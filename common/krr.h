@@ -1,7 +1,7 @@
-// krr: kernel ridge regression on Gram matrices (common-numerics.md §6), and the empirical
-// pool spectrum (CN §1, "Empirical (pool) spectra").
+// krr: kernel ridge regression on Gram matrices (conventions.md, Kernel ridge regression), and
+// the empirical pool spectrum (conventions.md, Empirical (pool) spectra).
 //
-//   f_hat(x) = K(x, D) [K_DD + delta I]^{-1} y       (delta ABSOLUTE, no 1/n factor; CN §1)
+//   f_hat(x) = K(x, D) [K_DD + delta I]^{-1} y       (delta ABSOLUTE, no 1/n factor)
 //
 // krr_solve: one Cholesky (LAPACKE dposv) with every target as a right-hand side, then
 // predictions by one GEMM against K(test, D).  When dpotrf fails (info > 0: K_DD + delta I is
@@ -26,7 +26,7 @@
 int krr_solve(int n, double *K, double delta, int nrhs, double *Y, int nt, const double *Ktd, double *pred);
 
 // Tr[(K + delta I)^{-1}] by Cholesky (dpotrf + dpotri); K (n,n) is destroyed.  Used for
-// kappa without a spectrum, kappa ~ 1/E Tr[(K+delta I)^{-1}] (CN §5.3).  Returns 0 or info.
+// kappa without a spectrum, kappa ~ 1/E Tr[(K+delta I)^{-1}].  Returns 0 or info.
 int krr_trace_inverse(int n, double *K, double delta, double *trace);
 
 typedef struct {

@@ -1,4 +1,4 @@
-// loss: see loss.h.  Every formula is common-training.md §3; the finite-difference checks are
+// loss: see loss.h.  Every formula is in conventions.md, Losses; the finite-difference checks are
 // in tests/test_training.c.
 #include "loss.h"
 #include <gsl/gsl_cblas.h>

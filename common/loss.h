@@ -1,14 +1,15 @@
 // loss: the training losses of the stepwise-learning thread, each returning its value and its
-// gradient with respect to the model output (common-training.md §3).
+// gradient with respect to the model output (conventions.md, Losses).
 //
 // What this module owns: the formulas, nothing else.  Parameter gradients come from the layer
 // module (common/nn.h) by back-propagating dL/dF; the linear-model shortcut of Barlow Twins
 // (dL/dW = 2 G W Gamma) is here because it never forms the embeddings at all.
 //
-// Conventions (common-training.md §1): double precision, row-major, samples as rows.  An output
-// F is (N, k); a weight W is (rows, cols) as documented per function.  Gradient pointers may be
-// NULL when only the value is wanted.  Workspaces are allocated once (_alloc) and reused, never
-// inside a step loop.  Arguments are checked first: a bad size DIEs with the function's name.
+// Conventions (conventions.md, Networks and activations): double precision, row-major, samples as
+// rows.  An output F is (N, k); a weight W is (rows, cols) as documented per function.  Gradient
+// pointers may be NULL when only the value is wanted.  Workspaces are allocated once (_alloc) and
+// reused, never inside a step loop.  Arguments are checked first: a bad size DIEs with the
+// function's name.
 //
 //   loss_mse              c * sum (F - Y)^2, c explicit: 1/(2N) or 1/(N k), never hard-coded
 //   loss_bt_theory        Barlow Twins as the theory writes it: ||w .* (C - I)||^2, C symmetrised
@@ -42,7 +43,7 @@ typedef struct {
 loss_bt_ws *loss_bt_alloc(int n, int d);
 void loss_bt_free(loss_bt_ws *w);
 
-// Theory form (stepwise-ssl.md §2).  Za, Zb (n, d) are the two views' embeddings.
+// Theory form (the stepwise-SSL paper's loss).  Za, Zb (n, d) are the two views' embeddings.
 //   C = (Za^T Zb + Zb^T Za)/(2n),  L = sum_ij w_ij (C_ij - delta_ij)^2,
 //   w_ii = 1, w_ij = lambda_off (i != j).  With G = 2 w .* (C - I):
 //   dL/dZa = Zb G / n,  dL/dZb = Za G / n   (dZa, dZb (n, d), may be NULL).

@@ -1,4 +1,5 @@
-// nn: dense MLP forward/backward through cblas_dgemm (see nn.h and common-training.md §2).
+// nn: dense MLP forward/backward through cblas_dgemm (see nn.h and conventions.md, Networks and
+// activations).
 #include "nn.h"
 #include <gsl/gsl_cblas.h>
 #include <math.h>
@@ -112,7 +113,7 @@ void nn_act_apply(nn_act act, size_t n, const double *z, double *h) {
     }
 }
 
-// relu'(0) = 0: the subgradient convention [z > 0] (common-training.md §2).
+// relu'(0) = 0: the subgradient convention [z > 0].
 void nn_act_deriv(nn_act act, size_t n, const double *z, double *d) {
     switch (act) {
     case NN_IDENTITY:

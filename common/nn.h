@@ -1,4 +1,5 @@
-// nn: dense multilayer perceptrons with a BLAS forward and backward pass (common-training.md §2).
+// nn: dense multilayer perceptrons with a BLAS forward and backward pass
+// (conventions.md, Networks and activations).
 //
 // The network.  L weight matrices (L counts weight matrices, not hidden layers), widths
 // n[0] = input, ..., n[L] = output.  For l = 1..L
@@ -8,7 +9,7 @@
 // with H_0 = X.  Samples are ROWS: H_l is (N, n_l); W_l is (n_l, n_{l-1}), row-major, so row i of
 // W_l is the incoming weight vector of neuron i of layer l and column i of W_{l+1} its outgoing
 // weights.  c_l is a fixed scalar multiplier per layer (default 1): it gives the
-// parametrisations of the scaling specs (1/sqrt(d), 1/sqrt(N), 1/(N gamma)) on N(0,1) weights
+// parametrisations of the scaling papers (1/sqrt(d), 1/sqrt(N), 1/(N gamma)) on N(0,1) weights
 // without touching the weights.  Biases are optional and OFF by default (the homogeneity
 // arguments of deep-ReLU and AGF need bias-free nets); the bias is not multiplied by c_l.
 //

@@ -1,6 +1,6 @@
-// nnls: non-negative least squares, min_c ||A c - b||^2 subject to c >= 0 (common-numerics.md
-// §6), by the Lawson-Hanson active-set method [Lawson & Hanson, Solving Least Squares Problems,
-// 1974, ch. 23] on a QR factorisation of A.
+// nnls: non-negative least squares, min_c ||A c - b||^2 subject to c >= 0
+// (conventions.md, Kernel ridge regression), by the Lawson-Hanson active-set method [Lawson &
+// Hanson, Solving Least Squares Problems, 1974, ch. 23] on a QR factorisation of A.
 //
 // Used by reverse-ntk (fitting a non-negative power series to a kernel) and agf.
 //

@@ -1,4 +1,4 @@
-// opt: see opt.h (common-training.md §4).
+// opt: see opt.h (conventions.md, Optimisers).
 #include "opt.h"
 #include <math.h>
 #include <stdlib.h>
@@ -52,7 +52,7 @@ double opt_sgd_step(opt_sgd *s, double *theta, double eta, opt_batch_grad_fn fn,
     s->pos += B;
     if (!isfinite(L) || !util_all_finite(s->grad, s->p))
         DIE("opt_sgd_step: non-finite %s at step %ld (eta = %g); lower the step size below the "
-            "stability bound of the experiment's spec",
+            "stability bound of the experiment",
             isfinite(L) ? "gradient" : "loss", s->step, eta);
     opt_gd_step(s->p, theta, s->grad, eta);
     s->step++;

@@ -1,4 +1,4 @@
-// opt: the optimizers of the stepwise-learning thread (common-training.md §4), on flat
+// opt: the optimizers of the stepwise-learning thread (conventions.md, Optimisers), on flat
 // parameter vectors.
 //
 // What this module owns: the update rules, the minibatch order (per-epoch permutations drawn
@@ -63,7 +63,7 @@ double opt_sgd_step(opt_sgd *s, double *theta, double eta, opt_batch_grad_fn fn,
 // H neurons with P parameters each; neuron i's parameters are theta[map[i*P + k]], k < P
 // (its incoming row, outgoing column, ...).  For each neuron:
 //   theta_i -= eta |theta_i|^(2 - kappa) grad_i.
-// Not a reparametrisation of GD: plateau levels agree with GD, times do not (agf.md §2.2).
+// Not a reparametrisation of GD: plateau levels agree with GD, times do not.
 void opt_neuron_scaled_step(size_t H, size_t P, const size_t *map, double *theta,
                             const double *grad, double eta, double kappa);
 // The map of a two-layer net: W1 (h, n_in) at offset o1 and W2 (n_out, h) at offset o2 of the

@@ -1,8 +1,9 @@
 // spectra: Mercer eigenvalues of kernels on the domains of the kernel-regression thread, and
-// power-law spectra with their analytic tails (common-numerics.md §4.1, §4.2, §4.5).
+// power-law spectra with their analytic tails (conventions.md, Sphere and hypercube spectra;
+// Power-law spectra and tails).
 //
 // Eigenvalues are always taken w.r.t. the uniform PROBABILITY measure on the domain, so
-// sum_k m_k lambda_k = E K(x,x) (CN §1).  Degenerate levels are returned once per level, with
+// sum_k m_k lambda_k = E K(x,x).  Degenerate levels are returned once per level, with
 // the multiplicity m_k available separately.
 //
 //   sphere S^{d-1} in R^d, d >= 2:  Funk-Hecke with the normalised Gegenbauer recurrence and
@@ -18,7 +19,7 @@
 #define SIM_SPECTRA_H
 #include "kernel.h"
 
-// ---- sphere (CN §4.1) ----
+// ---- sphere ----
 // N(d,k): multiplicity of degree-k spherical harmonics on S^{d-1}; N(d,0) = 1,
 // N(d,k) = (2k+d-2)/k C(k+d-3, k-1), computed through lgamma (exact to ~1e-15 relative).
 double spectra_sphere_multiplicity(int d, int k);
@@ -40,7 +41,7 @@ int spectra_sphere_kernel(spectra_sphere *w, const kernel_spec *k, double r2, do
 // lambda_k = Gamma(d/2) (2/b)^{d/2-1} e^{-b} I_{k+d/2-1}(b)  (gsl_sf_bessel_Inu_scaled).
 double spectra_sphere_gaussian(int d, int k, double b);
 
-// ---- hypercube (CN §4.2) ----
+// ---- hypercube ----
 // K_k(h) = sum_j (-1)^j C(h,j) C(d-h,k-j).
 double spectra_krawtchouk(int d, int k, int h);
 // Level eigenvalues lam[0..d] of the kernel g(h) of the Hamming distance h (g has d+1 entries):
@@ -49,7 +50,7 @@ int spectra_cube_levels(int d, const double *g, double *lam);
 // g[0..d] for a kernel_spec evaluated on {-1,1}^d, where |x-x'|^2 = 4h and <x,x'> = d - 2h.
 void spectra_cube_profile(const kernel_spec *k, int d, double *g);
 
-// ---- power laws (CN §4.5) ----
+// ---- power laws ----
 // Mass beyond M explicit modes of lambda_i = i^-alpha (alpha > 1): zeta(alpha, M+1).
 double spectra_powerlaw_tail_mass(double alpha, double M);
 // Learnability tail sums over i > M of L_i = 1/(1 + kappa i^alpha), continuum form with the

@@ -1,4 +1,4 @@
-// steps: see steps.h (common-training.md §7).
+// steps: see steps.h (conventions.md, Step detection).
 #include "steps.h"
 #include <math.h>
 #include <stdlib.h>

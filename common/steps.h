@@ -1,5 +1,5 @@
 // steps: detectors that turn a recorded curve into step times and plateau levels
-// (common-training.md §7).
+// (conventions.md, Step detection).
 //
 // What this module owns: the definitions, so that every stepwise experiment measures a "step
 // time" or a "plateau" the same way.  Inputs are a recorded series x(t) at increasing times
@@ -40,7 +40,7 @@ typedef struct {
     double ta, tb, median;
 } steps_dwell;
 
-// Defaults of common-training.md §7.
+// Defaults of conventions.md, Step detection.
 #define STEPS_DWELL_BAND 0.01    // the band [0.99 L*, 1.01 L*]
 #define STEPS_DWELL_RATIO 1.1    // t_b >= 1.1 t_a
 #define STEPS_FLAT_TOL 1e-3      // |L(1.1 t) - L(t)| <= 1e-3 L(t)

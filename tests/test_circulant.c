@@ -1,7 +1,7 @@
 // test_circulant: circulant spectra on the circle and kernels built from spectra on the torus
-// (common-numerics.md §4.3-§4.4), against dense eigendecompositions, direct sums and the 1-D
+// (conventions.md, Circle and torus), against dense eigendecompositions, direct sums and the 1-D
 // closed forms within their derived truncation bounds.
-#include <fftw3.h>  // before lapacke.h (CN §4.4 header-order pitfall)
+#include <fftw3.h>  // before lapacke.h (conventions.md, Circle and torus)
 #include <lapacke.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +22,7 @@ static void dense_spectrum(int n, double *K, double *w) {
     for (int i = 0; i < n; i++) w[i] /= n;
 }
 
-// ---- circle: kernel -> spectrum (CN §4.3) ----
+// ---- circle: kernel -> spectrum ----
 
 // The Laplace kernel on the unit circle, exp(-chord/ell), chord = 2 sin(theta/2), is a
 // symmetric circulant on M equispaced angles.  dsyevd is backward stable: each eigenvalue of
@@ -58,10 +58,10 @@ START_TEST(circle_spectrum_rejects_asymmetric_row) {
 }
 END_TEST
 
-// ---- torus: spectrum -> kernel (CN §4.4) ----
+// ---- torus: spectrum -> kernel ----
 
 // Round trip: r2c(c2r(lam))/N = lam.  Each transform has relative error O(eps log N) of the
-// l2 norm; spec requirement 1e-14 * max lam (measured 1e-17 to 6e-17 in CN §4.4).
+// l2 norm; required: 1e-14 * max lam (measured 1e-17 to 6e-17).
 START_TEST(torus_roundtrip) {
     struct { int D, G; circulant_spectrum_fn fn; circulant_radial p; } cases[] = {
         {1, 65536, circulant_sobolev, {1, 1, 0}},

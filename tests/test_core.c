@@ -30,7 +30,8 @@ START_TEST(rng_same_seed_same_stream) {
 }
 END_TEST
 
-// CN §2: on S^4 (d = 5), E x1^2 = 1/d and E x1^4 = 3/(d(d+2)); 1e5 samples, 5 standard errors.
+// Sphere sampler: on S^4 (d = 5), E x1^2 = 1/d and E x1^4 = 3/(d(d+2)); 1e5 samples, 5 standard
+// errors.
 START_TEST(rng_sphere_moments) {
     const int d = 5, N = 100000;
     gsl_rng *r = rng_alloc(2385, 3);
@@ -270,7 +271,7 @@ START_TEST(linalg_chol_and_eigh) {
 }
 END_TEST
 
-// common-training §8.5: singular values spanning 10 decades are recovered to 1e-6 relative.
+// Singular values spanning 10 decades are recovered to 1e-6 relative.
 START_TEST(linalg_svd_wide_range) {
     const int m = 30, n = 11;
     gsl_rng *r = rng_alloc(4, 0);

@@ -1,4 +1,4 @@
-// test_eigenframework: the kappa solver and the predictions (common-numerics.md §5, §9).
+// test_eigenframework: the kappa solver and the predictions (conventions.md, Eigenframework).
 #include <string.h>
 #include "eigenframework.h"
 #include "spectra.h"
@@ -26,7 +26,7 @@ START_TEST(two_modes_quadratic) {
 END_TEST
 
 // Bracket logic: ridgeless with N+ <= n has no root (exact interpolation); zero eigenvalues do
-// not count; a ridge always gives a root; kappa reaches 1e-15 (alpha = 3, n = 1e5; CN §5.2 quotes
+// not count; a ridge always gives a root; kappa reaches 1e-15 (alpha = 3, n = 1e5; expected
 // 1.8e-15) through the analytic tail.
 START_TEST(bracket_logic) {
     double lam[5] = {1, 0.5, 0.25, 0, 0};
@@ -51,8 +51,8 @@ START_TEST(bracket_logic) {
 }
 END_TEST
 
-// Power-law ridgeless E0 with the infinite spectrum (1e5 explicit modes + analytic tail, CN
-// §4.5): E0(n) = alpha n/(n + 1/2) to 2e-3 alpha (CN §5.2; measured 4-digit agreement).
+// Power-law ridgeless E0 with the infinite spectrum (1e5 explicit modes + analytic tail):
+// E0(n) = alpha n/(n + 1/2) to 2e-3 alpha (measured 4-digit agreement).
 START_TEST(powerlaw_E0) {
     const size_t M = 100000;
     double *l = xmalloc(M, sizeof *l);
@@ -75,7 +75,7 @@ START_TEST(powerlaw_E0) {
 END_TEST
 
 // Exponential spectrum lambda_i = e^{-0.05 i}: kappa ~ e^{-0.05 n} underflows in linear space
-// (1e-89 at n = 4096); E0/(0.05 n) in [0.99, 1.01] (CN §5.2).
+// (1e-89 at n = 4096); E0/(0.05 n) in [0.99, 1.01].
 START_TEST(exponential_spectrum) {
     const size_t M = 40000;
     double *l = xmalloc(M, sizeof *l);
@@ -92,7 +92,7 @@ START_TEST(exponential_spectrum) {
 }
 END_TEST
 
-// Ridge limit: delta > 0, n -> inf gives kappa -> delta/n and E0 -> 1 (CN §5.2).  At n = 1e7,
+// Ridge limit: delta > 0, n -> inf gives kappa -> delta/n and E0 -> 1.  At n = 1e7,
 // alpha = 2: sum L ~ kappa^{-1/2} ~ 1e4 = 1e-3 n, so both within 1e-2, and closer than at n = 1e5.
 START_TEST(ridge_limit) {
     const size_t M = 20000;
@@ -111,9 +111,10 @@ START_TEST(ridge_limit) {
 }
 END_TEST
 
-// With ridge, the continuum (CN §5.5): E0 = alpha/(1 + (alpha-1) s), E_tr/E_te = s^2,
-// s = delta/(n kappa).  alpha = 2, n = 1000, 1e6 modes + tail; the continuum is exact only as
-// n -> inf (relative corrections ~1/n): 1e-2.  Also V = (E0 - 1) B and mse = te - eps2 exactly.
+// With ridge, the continuum (conventions.md, Eigenframework): E0 = alpha/(1 + (alpha-1) s),
+// E_tr/E_te = s^2, s = delta/(n kappa).  alpha = 2, n = 1000, 1e6 modes + tail; the continuum is
+// exact only as n -> inf (relative corrections ~1/n): 1e-2.  Also V = (E0 - 1) B and mse = te -
+// eps2 exactly.
 START_TEST(ridge_continuum_and_predictions) {
     const size_t M = 1000000;
     double *l = xmalloc(M, sizeof *l), *v2 = xmalloc(M, sizeof *v2);
@@ -139,7 +140,7 @@ START_TEST(ridge_continuum_and_predictions) {
 }
 END_TEST
 
-// Truncated spectrum with the tail mass as extra ridge (CN §5.4) vs the full spectrum:
+// Truncated spectrum with the tail mass as extra ridge vs the full spectrum:
 // alpha = 2, n = 100: lambda_M / kappa ~ 1e-3 at M = 2000, so kappa and E0 agree to ~1e-3.
 START_TEST(truncation_as_ridge) {
     const size_t M = 1000000, Mt = 2000;

@@ -7,7 +7,7 @@
 #include "hermite.h"
 #include "testlib.h"
 
-// CN §7: He_n by our recurrence vs gsl_sf_hermite_prob, n <= 20, |z| <= 6.  Relative 1e-12,
+// He_n by our recurrence vs gsl_sf_hermite_prob, n <= 20, |z| <= 6.  Relative 1e-12,
 // with an absolute floor of 1e-12 * sum_k |coefficient_k| |z|^k bound, taken as
 // 1e-12 * He_n(|z|+ .. ) ~ 1e-12 * sqrt(n!) (1+|z|)^n: near a root the value cancels and only
 // an error relative to the size of the terms is meaningful.
@@ -25,7 +25,7 @@ START_TEST(he_vs_gsl) {
 }
 END_TEST
 
-// CN §7: E_{z~N(0,1)}[h_m h_n] = delta_mn for m, n <= 10, by 30-node Gauss-Hermite quadrature
+// E_{z~N(0,1)}[h_m h_n] = delta_mn for m, n <= 10, by 30-node Gauss-Hermite quadrature
 // (exact for polynomials of degree <= 59; weight e^{-x^2}, so z = sqrt(2) x and divide by
 // sqrt(pi)).  Tolerance 1e-12: rounding of 30 terms of size up to ~1.
 START_TEST(h_orthonormal) {
@@ -104,7 +104,7 @@ static double series(const double *c, int L, double u) {
     return s;
 }
 
-// CN §7 / hea.C1: 20-term series sum c_l u^l/l! vs the on-sphere profile.  Gaussian: 1e-12 on
+// hea.C1: 20-term series sum c_l u^l/l! vs the on-sphere profile.  Gaussian: 1e-12 on
 // [-1,1] for w >= 2 (measured 2e-16).  Laplace: 1e-7 on [-0.5,0.5] for s in {1,4,8} (measured
 // <= 1.2e-8; truncation of a series with radius 1).  Not asserted near u = 1 (branch point).
 START_TEST(level_coeffs_vs_profile) {
@@ -117,7 +117,7 @@ START_TEST(level_coeffs_vs_profile) {
         ck_assert_int_eq(hermite_level_coeffs("laplace-hea", wl[k], 19, c), 0);
         for (double u = -0.5; u <= 0.5001; u += 0.025)
             ck_assert_rel(series(c, 20, u), exp(-sqrt(1 - u) / wl[k]), 1e-7);
-        // the Laplace series does NOT converge fast at u = 0.9 (the spec measures 3e-4..3.5e-3):
+        // the Laplace series does NOT converge fast at u = 0.9 (measured 3e-4..3.5e-3):
         // a test that asserts 1e-7 there would have to fail.
         double e9 = fabs(series(c, 20, 0.9) / exp(-sqrt(0.1) / wl[k]) - 1);
         ck_assert_msg(e9 > 1e-6, "laplace series at u = 0.9 unexpectedly accurate: %g", e9);
@@ -127,7 +127,7 @@ START_TEST(level_coeffs_vs_profile) {
 }
 END_TEST
 
-// CN §7: the priority queue against exhaustive enumeration plus sort, d = 12, l <= 3.
+// The priority queue against exhaustive enumeration plus sort, d = 12, l <= 3.
 typedef struct { double lam; int deg, idx[3]; } mono;
 static int cmp_mono(const void *a, const void *b) {
     double x = ((const mono *)a)->lam, y = ((const mono *)b)->lam;

@@ -1,4 +1,4 @@
-// test_kernels: common/kernel against naive loops and closed forms (common-numerics.md §3, §9).
+// test_kernels: common/kernel against naive loops and closed forms (conventions.md, Kernels).
 #include <gsl/gsl_cblas.h>
 #include <string.h>
 #include "blasinfo.h"
@@ -14,7 +14,7 @@ static kernel_spec spec(const char *name, double bw, int L, double wstd, double 
     return k;
 }
 
-// CN §3.1: on random data (n = 300, d = 50) the GEMM route matches a naive double loop to 1e-12
+// On random data (n = 300, d = 50) the GEMM route matches a naive double loop to 1e-12
 // absolute for the Gaussian kernel and 1e-10 for Laplace off the diagonal (the GEMM inner
 // products carry ~d eps |x|^2 ~ 1e-12 rounding, amplified by the square root near r = 0).
 START_TEST(gram_gemm_vs_naive) {
@@ -51,11 +51,11 @@ START_TEST(gram_gemm_vs_naive) {
 }
 END_TEST
 
-// CN §3.3 diagonal closed forms with sigma_w^2 = 2: NTK(x,x) = (L+1) q + b2 L(L+3)/4 and
+// Diagonal closed forms with sigma_w^2 = 2: NTK(x,x) = (L+1) q + b2 L(L+3)/4 and
 // NNGP(x,x) = q + L b2/2, q = |x|^2/d.  Exact algebra: 1e-13 relative.
 START_TEST(ntk_diagonal_closed_form) {
     kernel_spec k = spec("ntk", 1, 4, M_SQRT2, 0.1);
-    ck_assert_rel(kernel_scalar(&k, 7, 7, 7, 7), 5.07, 1e-13);  // the spec's example, q = 1
+    ck_assert_rel(kernel_scalar(&k, 7, 7, 7, 7), 5.07, 1e-13);  // conventions.md's example, q = 1
     for (int L = 1; L <= 6; L++)
         for (int t = 0; t < 3; t++) {
             double q = 0.37 + 1.9 * t, b = 0.1 + 0.37 * t, d = 13, b2 = b * b;
@@ -100,8 +100,8 @@ START_TEST(ntk_arccos_crosscheck) {
 }
 END_TEST
 
-// reverse-ntk.md §2.3 table (6 printed digits: 1e-5 relative): 4HL ReLU (W 1.5, b 0.1) and erf
-// (W 1.5, b 0.3) NNGP/NTK at xi = -1, 0, 1 with |x|^2 = d.
+// The reverse-NTK paper's Figure 1 target kernels, tabulated (6 printed digits: 1e-5 relative): 4HL
+// ReLU (W 1.5, b 0.1) and erf (W 1.5, b 0.3) NNGP/NTK at xi = -1, 0, 1 with |x|^2 = d.
 START_TEST(deep_targets_reverse_ntk_table) {
     const int d = 4;
     struct {
@@ -121,7 +121,7 @@ START_TEST(deep_targets_reverse_ntk_table) {
 }
 END_TEST
 
-// ntk1b (CN §3.4): K(x,x) = 1, and it equals the L = 1 ReLU NTK (b = 0) of the augmented inputs
+// ntk1b: K(x,x) = 1, and it equals the L = 1 ReLU NTK (b = 0) of the augmented inputs
 // (x, 1)/sqrt 2 in R^{d+1} with sigma_w^2 = d + 1 (so Sigma^1 = v).  1e-14 relative.
 START_TEST(ntk1b_diagonal_and_augmented) {
     const int d = 5;
@@ -135,14 +135,14 @@ START_TEST(ntk1b_diagonal_and_augmented) {
         for (int a = 0; a < d; a++) xa[a] = x[a] / M_SQRT2, ya[a] = y[a] / M_SQRT2;
         xa[d] = ya[d] = 1 / M_SQRT2;
         ck_assert_rel(kernel_eval(&k, x, y, d), kernel_eval(&kr, xa, ya, d + 1), 1e-14);
-        double v = (1 + cblas_ddot(d, x, 1, y, 1)) / 2, a = M_PI - acos(v);  // the spec's formula
+        double v = (1 + cblas_ddot(d, x, 1, y, 1)) / 2, a = M_PI - acos(v);  // the ntk1b formula
         ck_assert_rel(kernel_eval(&k, x, y, d), 0.5 * (v * a / M_PI + (v * a + sqrt(1 - v * v)) / M_PI), 1e-14);
     }
     rng_free(r);
 }
 END_TEST
 
-// Radial kernels: laplace-hea with w is laplace with l = sqrt2 w; on-sphere profiles (CN §3.2).
+// Radial kernels: laplace-hea with w is laplace with l = sqrt2 w; on-sphere profiles.
 START_TEST(radial_profiles) {
     kernel_spec a = spec("laplace-hea", 0.77, 0, 0, 0), b = spec("laplace", 0.77 * M_SQRT2, 0, 0, 0);
     kernel_spec g = spec("gaussian", 0.63, 0, 0, 0);
@@ -166,7 +166,7 @@ START_TEST(spec_parse_errors) {
 }
 END_TEST
 
-// CN §3.3 random ReLU features: phi_j(x) = relu(w_j.x)/sqrt(k), w_j ~ N(0, (2/d) I).  The feature
+// Random ReLU features: phi_j(x) = relu(w_j.x)/sqrt(k), w_j ~ N(0, (2/d) I).  The feature
 // Gram matches the L = 1, b = 0 NNGP within 5 standard errors (estimated from the per-feature
 // products) for every pair of 20 fixed vectors, k = 2e5.
 START_TEST(random_relu_features) {

@@ -1,5 +1,5 @@
 // test_krr: kernel ridge regression by Cholesky and by one eigendecomposition, and the pool
-// spectrum (common-numerics.md §1, §6, §9).
+// spectrum (conventions.md, Kernel ridge regression; Empirical (pool) spectra).
 #include <gsl/gsl_cblas.h>
 #include <string.h>
 #include "kernel.h"
@@ -35,7 +35,7 @@ static void setup(int n, int nt, double *X, double *T, double *Y) {
     rng_free(r);
 }
 
-// CN §6: the ridge sweep by one dsyevd equals the Cholesky solve to 1e-10 relative (both are
+// The ridge sweep by one dsyevd equals the Cholesky solve to 1e-10 relative (both are
 // backward stable; the condition number of K + delta I at delta >= 1e-3 is below 1e4 here).
 START_TEST(sweep_vs_cholesky) {
     const int n = 250, nt = 90;
@@ -71,7 +71,7 @@ START_TEST(sweep_vs_cholesky) {
 }
 END_TEST
 
-// CN §6: ridgeless Laplace interpolates: train MSE < 1e-8 x label variance.
+// Ridgeless Laplace interpolates: train MSE < 1e-8 x label variance.
 START_TEST(ridgeless_interpolates) {
     const int n = 400;
     double *X = xmalloc((size_t)n * 5, sizeof *X), *Y = xmalloc((size_t)n * 3, sizeof *Y);
@@ -112,7 +112,7 @@ START_TEST(not_positive_definite_reported) {
 }
 END_TEST
 
-// Pool spectrum (CN §1): sum lambda = mean K(x,x) = 1 (Laplace), descending, U orthonormal,
+// Pool spectrum: sum lambda = mean K(x,x) = 1 (Laplace), descending, U orthonormal,
 // sum_i v_i^2 = |y|^2 / M (Parseval), and K = M sum_i lambda_i u_i u_i^T, all to 1e-12.
 // Also Tr (K + delta I)^{-1} by Cholesky equals sum 1/(M lambda_i + delta).
 START_TEST(pool_spectrum) {

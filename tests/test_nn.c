@@ -1,5 +1,5 @@
 // test_nn: the dense-network modules common/nn, common/init, common/track
-// (common-training.md §8.1, 8.2, 8.3, 8.5, 8.6).
+// (conventions.md, Networks and activations; Initialisations; Spectral tracking).
 //
 // Gradients are checked against central differences; homogeneity and Euler's identity against
 // their closed forms; spectral utilities against matrices with a known SVD.  Sizes are
@@ -58,8 +58,9 @@ static double corr_obj(nn *net, int N, const double *X, const double *Y, double 
 }
 
 // Central differences on 50 random coordinates per block (or all if fewer):
-// h = 1e-6 max(1, |theta_i|); |g_fd - g| / max(|g|, 1e-8) <= 1e-6 (common-training.md §8.1).
-// Double precision: truncation O(h^2) ~ 1e-12 and rounding ~ eps |L| / h ~ 1e-10, well inside.
+// h = 1e-6 max(1, |theta_i|); |g_fd - g| / max(|g|, 1e-8) <= 1e-6 (conventions.md, Gradient
+// checks). Double precision: truncation O(h^2) ~ 1e-12 and rounding ~ eps |L| / h ~ 1e-10, well
+// inside.
 static void check_grad(nn *net, int N, const double *X, const double *Y, double c, objective f, gsl_rng *r) {
     f(net, N, X, Y, c, 1);
     double *g = xmalloc(net->nparams, sizeof *g);
@@ -105,7 +106,7 @@ static nn *make_net(int L, const int *n, nn_act act, int bias, int N, unsigned l
     return net;
 }
 
-// ---- §8.1 gradients through the network: MSE with both constants, all activations ----
+// ---- gradients through the network: MSE with both constants, all activations ----
 START_TEST(grad_mse_all_activations) {
     const int N = 7, n2[] = {5, 6, 3}, n3[] = {5, 6, 4, 3};
     gsl_rng *r = rng_alloc(2385, 0);
@@ -212,7 +213,7 @@ START_TEST(predict_chunks) {
 }
 END_TEST
 
-// ---- §8.2 homogeneity: f(c theta) = c^L f(theta) to 1e-12 relative (c = 2.385), and Euler's
+// ---- homogeneity: f(c theta) = c^L f(theta) to 1e-12 relative (c = 2.385), and Euler's
 // identity <grad N, theta> = L N(theta) to 1e-10 relative (bias-free relu and identity) ----
 START_TEST(homogeneity_and_euler) {
     const int N = 7, n[] = {5, 6, 4, 3};
@@ -242,7 +243,7 @@ START_TEST(homogeneity_and_euler) {
 }
 END_TEST
 
-// ---- §8.3 conservation: per hidden neuron, |in|^2 - |out|^2 changes under GD (eta = 1e-4,
+// ---- conservation: per hidden neuron, |in|^2 - |out|^2 changes under GD (eta = 1e-4,
 // 1000 steps) by at most 5 eta^2 sum_steps |grad|^2 (the GD drift; zero for the flow) ----
 START_TEST(conservation_drift) {
     const int N = 7, n[] = {5, 6, 4, 3}, L = 3;
@@ -279,7 +280,7 @@ START_TEST(conservation_drift) {
 }
 END_TEST
 
-// ---- §8.6 determinism: 100 steps of minibatch SGD, same seed -> identical bits; seed + 1
+// ---- determinism: 100 steps of minibatch SGD, same seed -> identical bits; seed + 1
 // differs.  (The sampler is private: optimizers belong to common/opt.) ----
 static void sgd_run(unsigned long seed, double *theta_out, size_t *np) {
     const int N = 23, B = 4, n[] = {5, 6, 3};
@@ -351,7 +352,7 @@ START_TEST(init_schemes) {
 }
 END_TEST
 
-// ---- §8.5 spectral utilities ----
+// ---- spectral utilities ----
 // Random orthonormal columns Q (m, k) from a Gram-Schmidt of Gaussian columns.
 static void rand_orth(gsl_rng *r, int m, int k, double *Q) {
     double *P = xmalloc((size_t)k * m, sizeof *P), *r2 = xmalloc((size_t)k, sizeof *r2);
@@ -371,7 +372,7 @@ static void rand_orth(gsl_rng *r, int m, int k, double *Q) {
 }
 
 // A = U diag(10^0 .. 10^-10) V^T (60 x 11): dgesdd recovers each singular value to 1e-6
-// relative (common-training.md §8.5; LAPACK's bound is eps s_1 absolute, i.e. 2e-16/1e-10 = 2e-6
+// relative (LAPACK's bound is eps s_1 absolute, i.e. 2e-16/1e-10 = 2e-6
 // relative for the smallest in the worst case, observed ~1e-9); the Gram route would not.  Also
 // eta, rho, stable rank against their closed forms, and the top left vector.
 START_TEST(svd_ten_decades) {

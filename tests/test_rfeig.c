@@ -1,10 +1,11 @@
-// test_rfeig: the random-feature eigenframework (CN §5.7) in its limits.
+// test_rfeig: the random-feature eigenframework (conventions.md, Random-feature eigenframework)
+// in its limits.
 #include <stdlib.h>
 #include "eigenframework.h"
 #include "rfeig.h"
 #include "testlib.h"
 
-// The spec's instance: lambda_i = v_i^2 = i^{-1.5}, i = 1..2000, n = 256, eps^2 = 0.5.
+// The reference instance: lambda_i = v_i^2 = i^{-1.5}, i = 1..2000, n = 256, eps^2 = 0.5.
 #define NM 2000
 static double lam[NM], v2[NM];
 static rfeig_task task(void) {
@@ -12,8 +13,9 @@ static rfeig_task task(void) {
     return (rfeig_task){.M = NM, .lambda = lam, .v2 = v2, .noise = 0.5};
 }
 
-// An independent KRR eigenframework (CN §5.1), written out here in its textbook form (plain
-// bisection on kappa, E0 = n/(n - sum L^2)), to check the RF solver's k -> infinity limit.
+// An independent KRR eigenframework (conventions.md, Eigenframework), written out here in its
+// textbook form (plain bisection on kappa, E0 = n/(n - sum L^2)), to check the RF solver's k ->
+// infinity limit.
 static double krr_test_mse(const rfeig_task *t, double n, double delta) {
     double lo = delta / n, hi = 10.0;
     for (int it = 0; it < 300; it++) {
@@ -31,8 +33,8 @@ static double krr_test_mse(const rfeig_task *t, double n, double delta) {
     return n / (n - q) * (b + t->noise);
 }
 
-// CN §5.7: k = 1e9 reproduces KRR to 1e-6 relative (finite-k corrections are O(n/k) = 3e-7).
-// Measured in the spec: 0.990092 both ways.
+// k = 1e9 reproduces KRR to 1e-6 relative (finite-k corrections are O(n/k) = 3e-7).
+// Measured beforehand: 0.990092 both ways.
 START_TEST(krr_limit) {
     rfeig_task t = task();
     rfeig_result r, ri;
@@ -41,7 +43,7 @@ START_TEST(krr_limit) {
     double krr = krr_test_mse(&t, 256, 0.01);
     ck_assert_rel(r.Ete, krr, 1e-6);
     ck_assert_rel(ri.Ete, krr, 1e-9);  // k = inf is KRR exactly; the only error is the bisections
-    ck_assert_abs(r.Ete, 0.990092, 5e-7);  // the spec's printed 6 digits
+    ck_assert_abs(r.Ete, 0.990092, 5e-7);  // the reference's printed 6 digits
     // and against common/eigenframework (the krr branch's KRR solver, Newton in log kappa)
     ef_spectrum es = {.M = NM, .lam = lam};
     ef_fit f;
@@ -56,8 +58,8 @@ START_TEST(krr_limit) {
 }
 END_TEST
 
-// CN §5.7: the double-descent peak.  k = n, delta = 0: E0 = inf, reported, not an error.
-// k = n, delta = 1e-6: finite E0 (measured 203); with delta -> 0 it must grow (spec: 8.7e13
+// The double-descent peak.  k = n, delta = 0: E0 = inf, reported, not an error.
+// k = n, delta = 1e-6: finite E0 (measured 203); with delta -> 0 it must grow (measured 8.7e13
 // at delta = 0 through a numerically tiny kappa; here the limit is exact).
 START_TEST(peak) {
     rfeig_task t = task();
@@ -68,14 +70,14 @@ START_TEST(peak) {
     ck_assert_int_eq(rfeig_solve(&t, 256, 256, 1e-6, &r), 0);
     ck_assert_int_eq(r.status, RFEIG_OK);
     ck_assert(isfinite(r.E0) && r.E0 > 10);
-    ck_assert_rel(r.E0, 203, 0.05);  // the spec's measured value, 3 digits
+    ck_assert_rel(r.E0, 203, 0.05);  // the measured reference value, 3 digits
     double e_prev = r.E0;
     ck_assert_int_eq(rfeig_solve(&t, 256, 256, 1e-9, &r), 0);
     ck_assert(r.E0 > e_prev);
 }
 END_TEST
 
-// CN §5.7: ridgeless k < n gives E0 = n/(n-k) to 1e-12 and E_tr = ((n-k)/n)^2 E_te; and it is
+// Ridgeless k < n gives E0 = n/(n-k) to 1e-12 and E_tr = ((n-k)/n)^2 E_te; and it is
 // the delta -> 0 limit of the ridged solver (checked at delta = 1e-10: O(delta) difference).
 START_TEST(underparameterised) {
     rfeig_task t = task();

@@ -1,5 +1,5 @@
 // test_spectra: common/spectra against closed forms, GSL and dense eigendecompositions
-// (common-numerics.md §4.1, §4.2, §4.5, §9).
+// (conventions.md, Sphere and hypercube spectra; Power-law spectra and tails).
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_gegenbauer.h>
 #include <gsl/gsl_sf_zeta.h>
@@ -25,8 +25,8 @@ START_TEST(sphere_multiplicities) {
 }
 END_TEST
 
-// Recurrence vs GSL for d >= 3 (CN §4.1): C_k^{(d/2-1)}(t)/C_k^{(d/2-1)}(1) = P_k^{(d)}(t) to 1e-12.
-// (GSL is wrong at d = 2, lambda = 0: the spec's pitfall; d = 2 is checked against cos(k th).)
+// Recurrence vs GSL for d >= 3: C_k^{(d/2-1)}(t)/C_k^{(d/2-1)}(1) = P_k^{(d)}(t) to 1e-12.
+// (GSL is wrong at d = 2, lambda = 0, a known pitfall; d = 2 is checked against cos(k th).)
 START_TEST(gegenbauer_vs_gsl) {
     double P[31];
     int ds[] = {3, 4, 5, 8, 13};
@@ -63,8 +63,8 @@ START_TEST(funk_hecke_polynomials) {
 }
 END_TEST
 
-// Gaussian Bessel closed form vs 2000-node Funk-Hecke (CN §4.1): d = 5, l = 1, 1e-10 relative for
-// k <= 4, and the spec's measured reference values to their 11 digits.
+// Gaussian Bessel closed form vs 2000-node Funk-Hecke: d = 5, l = 1, 1e-10 relative for
+// k <= 4, and measured reference values to their 11 digits.
 START_TEST(funk_hecke_gaussian_bessel) {
     double ref[] = {4.0600584971e-01, 7.8979526016e-02, 1.1108219632e-02, 1.2219885915e-03, 1.1032230818e-04};
     spectra_sphere *w = spectra_sphere_alloc(5, 4, 2000);
@@ -86,7 +86,7 @@ START_TEST(funk_hecke_gaussian_bessel) {
 }
 END_TEST
 
-// Laplace l = 1 on S^7: the spec's reference values (6 digits: 1e-5), sum N lambda = 0.994951 at
+// Laplace l = 1 on S^7: measured reference values (6 digits: 1e-5), sum N lambda = 0.994951 at
 // kmax = 400 (3000 nodes), and K(1) = 1 within 1e-3 at kmax = 3000 (the rest is tail mass).
 START_TEST(funk_hecke_laplace_s7) {
     double ref[] = {2.58454e-1, 2.47892e-2, 3.47480e-3, 6.89943e-4, 1.79502e-4};
@@ -113,7 +113,7 @@ END_TEST
 
 // Krawtchouk vs the dense 2^d x 2^d Gram matrix / 2^d (dsyevd), d = 8 Laplace l = 2 (the
 // krr-curves kernel): every eigenvalue with its multiplicity, to 1e-12 (dsyevd's backward error
-// eps * |K| * 2^d ~ 1e-13).  Also sum C(d,k) lambda_k = g(0) and the spec's listed values.
+// eps * |K| * 2^d ~ 1e-13).  Also sum C(d,k) lambda_k = g(0) and reference values.
 START_TEST(cube_krawtchouk_vs_dense) {
     const int d = 8, N = 256;
     kernel_spec k;
@@ -164,7 +164,7 @@ START_TEST(cube_product_closed_form) {
 }
 END_TEST
 
-// Power-law tails vs brute force (CN §4.5): alpha = 1.5, kappa = 1e-4, M = 1000 (measured errors
+// Power-law tails vs brute force: alpha = 1.5, kappa = 1e-4, M = 1000 (measured errors
 // 1.9e-8 and 1.5e-7: the midpoint-continuum approximation); assert 1e-6.  Brute force sums to
 // N = 1e7, then adds the remainder kappa^-1 zeta(a, N+1) - kappa^-2 zeta(2a, N+1) (+ O(1e-13)).
 START_TEST(powerlaw_tail_sums) {

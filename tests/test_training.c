@@ -1,11 +1,12 @@
-// test_training: the loss, optimizer and detector modules of common/ (common-training.md §3, §4,
-// §7, tests of §8.1, §8.4, §8.6).
+// test_training: the loss, optimizer and detector modules of common/ (conventions.md, Losses,
+// Optimisers, Step detection): gradients, closed forms, determinism and the detectors.
 //
-// Gradients are checked against central finite differences (CT §8.1): h = 1e-6 max(1, |theta|),
-// 50 random coordinates per block (all when fewer), |g_fd - g| / max(|g|, 1e-8) <= 1e-6.  The
-// bound: truncation error h^2 |f'''|/6 ~ 1e-12 plus rounding eps |L| / h ~ 1e-10 |L|, both far
-// below 1e-6 for the O(1) losses and gradients drawn here; a wrong factor of 2 or a transposed
-// product gives O(1) errors.  Sizes are high-entropy (N = 7, widths 5, 6, 3), not squares.
+// Gradients are checked against central finite differences (conventions.md, Gradient checks): h =
+// 1e-6 max(1, |theta|), 50 random coordinates per block (all when fewer), |g_fd - g| / max(|g|,
+// 1e-8) <= 1e-6.  The bound: truncation error h^2 |f'''|/6 ~ 1e-12 plus rounding eps |L| / h ~
+// 1e-10 |L|, both far below 1e-6 for the O(1) losses and gradients drawn here; a wrong factor of 2
+// or a transposed product gives O(1) errors.  Sizes are high-entropy (N = 7, widths 5, 6, 3), not
+// squares.
 #include <gsl/gsl_cblas.h>
 #include <string.h>
 #include "linalg.h"
@@ -44,7 +45,7 @@ static double *randn(gsl_rng *r, size_t n, double scale) {
     return x;
 }
 
-// ---- losses: finite differences (CT §8.1) ----
+// ---- losses: finite differences ----
 typedef struct {
     int N, k;
     const double *Y;
@@ -194,7 +195,7 @@ START_TEST(fd_symfact) {
     loss_symfact_ws *w = loss_symfact_alloc(V, d);
     sf_ctx s = {V, d, M};
     double L = loss_symfact(w, M, -1, W, dW);
-    // value by the trace identity vs explicit W W^T: rounding ~ eps ||M||^2 (CT §3 note).
+    // value by the trace identity vs explicit W W^T: rounding ~ eps ||M||^2.
     ck_assert_rel(L, sf_direct(&s, W), 1e-12);
     double L2 = loss_symfact(w, M, la_frob2(V * V, M), W, NULL);
     ck_assert_rel(L2, L, 1e-15);
@@ -261,13 +262,14 @@ START_TEST(weight_decay) {
 }
 END_TEST
 
-// ---- closed forms (CT §8.4) ----
+// ---- closed forms ----
 // Aligned symmetric factorisation, one mode: M = lam u u^T, W = a u e^T, sigma = a^2 obeys
 // dsigma/dt = 2 sigma (lam - sigma): sigma(t) = lam / (1 + (lam/sigma0 - 1) e^{-2 lam t}).
-// GD with h = 1e-3/lam; the comparison is at the GD-corrected time (CT §4: a = sqrt(sigma) grows
-// by (1 + h lam) per step, so GD runs slower by opt_discrete_time_factor(h, lam) = 1.0005), to
-// 1e-3 relative (measured 5.5e-4).  Without the correction the error is 3.4e-3 (the time shift 5e-4 t times the
-// growth rate 2 lam at t ~ ln(lam/sigma0)/(2 lam)), so the factor is what this test checks.
+// GD with h = 1e-3/lam; the comparison is at the GD-corrected time (Optimisers: a = sqrt(sigma)
+// grows by (1 + h lam) per step, so GD runs slower by opt_discrete_time_factor(h, lam) = 1.0005),
+// to 1e-3 relative (measured 5.5e-4).  Without the correction the error is 3.4e-3 (the time shift
+// 5e-4 t times the growth rate 2 lam at t ~ ln(lam/sigma0)/(2 lam)), so the factor is what this
+// test checks.
 START_TEST(closed_symfact_logistic) {
     const int V = 6, d = 3;
     const double lam = 2.385, sigma0 = 1e-4, h = 1e-3 / lam;
@@ -293,7 +295,7 @@ START_TEST(closed_symfact_logistic) {
 END_TEST
 
 // Aligned linear BT, one mode: W = s v^T with Gamma v = gamma v, c = gamma s^2 obeys
-// dc/dt = 8 gamma c (1 - c): c(t) = 1/(1 + (1/c0 - 1) e^{-8 gamma t}) (stepwise-ssl.md §2).
+// dc/dt = 8 gamma c (1 - c): c(t) = 1/(1 + (1/c0 - 1) e^{-8 gamma t}).
 // GD with eta = 1e-3/(4 gamma) so that eta times the linear rate 4 gamma of s is 1e-3, compared
 // at the corrected time as above (measured 5.5e-4; 3.0e-3 without the correction).
 START_TEST(closed_bt_logistic) {
@@ -371,7 +373,7 @@ static void run_sgd(unsigned long seed, opt_sgd_order order, double *theta) {
     opt_sgd_free(o), free(X), free(y), rng_free(d), rng_free(s);
 }
 
-// CT §8.6: same seed -> bit-identical parameters; seed + 1 -> different.
+// Determinism: same seed -> bit-identical parameters; seed + 1 -> different.
 START_TEST(sgd_determinism) {
     double a[5], b[5], c[5];
     run_sgd(7, OPT_SGD_SHUFFLE, a);
@@ -460,8 +462,9 @@ START_TEST(power_iteration) {
 }
 END_TEST
 
-// ---- detectors (CT §7): a synthetic logistic staircase with known times and levels ----
-// L(t) = d - sum_k sigma(a (t - T_k)), c_k(t) = sigma(a (t - T_k)); recorded every 1e-3.
+// ---- detectors (conventions.md, Step detection): a synthetic logistic staircase ----
+// Known times and levels: L(t) = d - sum_k sigma(a (t - T_k)), c_k(t) = sigma(a (t - T_k));
+// recorded every 1e-3.
 #define ST_D 4
 static const double ST_T[ST_D] = {1.7, 3.9, 6.2, 8.85}, ST_A = 12.0;
 static double st_c(int k, double t) { return 1 / (1 + exp(-ST_A * (t - ST_T[k]))); }
@@ -499,7 +502,7 @@ START_TEST(detector_staircase) {
 END_TEST
 
 // With steps of steepness a = 40 and gaps >= 2.2, tails mid-way are e^{-44} ~ 1e-19: the
-// plateau value is the integer to 1e-8 (CT §7), and dwells sit at the integers.
+// plateau value is the integer to 1e-8, and dwells sit at the integers.
 static double st2_L(double t) {
     double L = ST_D;
     for (int k = 0; k < ST_D; k++) L -= 1 / (1 + exp(-40 * (t - ST_T[k])));

@@ -65,7 +65,7 @@
 // $\lambda$ list brackets the default: below it the stationary point is slow to reach, above it
 // the network stops learning the feature (test loss above $0.25 L_{null}$ from $\lambda = 5\times10^{-3}$).
 
-#define STREAM_DATA 0     // rng stream ids (common-training.md §1: 0 data, 1 init)
+#define STREAM_DATA 0     // rng stream ids (conventions.md, Random numbers: 0 data, 1 init)
 #define STREAM_INIT 1
 #define STREAM_TEST 2     // the held-out test inputs (independent of the training data)
 #define FD_POINTS 5       // training points of the finite-difference check (fact.C1)
@@ -220,9 +220,9 @@ static dataset make_data(int n, int d, unsigned stream) {
 }
 
 // **Network** (common/nn): two layers of widths $(d, N, 1)$, bias-free, readout multiplier
-// $c_2 = 1/\sqrt N$ (common-training.md §2), so `W[1]` is $W$ and `W[2]` is $a^T$.
-// Initialisation from stream 1: $W_{jk} \sim \mathcal N(0, 1/d)$ (LeCun, `init_normal_scaled`),
-// then $a_j \sim \mathcal N(0,1)$ (`init_normal_abs`).
+// $c_2 = 1/\sqrt N$ (conventions.md, Networks and activations), so `W[1]` is $W$ and `W[2]` is
+// $a^T$.  Initialisation from stream 1: $W_{jk} \sim \mathcal N(0, 1/d)$ (LeCun,
+// `init_normal_scaled`), then $a_j \sim \mathcal N(0,1)$ (`init_normal_abs`).
 static nn *make_net(const dataset *D, int N, init_info *info) {
     int widths[3] = {D->d, N, 1};
     nn *net = nn_alloc(2, widths, (nn_act)nn_act_parse(P.act), !strcmp(P.bias, "on"), D->n);

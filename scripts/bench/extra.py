@@ -24,11 +24,11 @@ if have(f"{B}/bench/bench_kernels"):
     pair("eigenframework solve", f"M={M},n=1000", [f"{B}/bench/bench_kernels", "eigfw", M, "1000", "5"],
          [PY, "scripts/bench/ref_eigfw.py", M, "1000", "5"], note="kappa and E0; vs numpy+brentq")
 
-# 6. word2vec SGNS training throughput vs Mikolov's word2vec.c (specs/word2vec-steps.md §3.4) --
-# Same corpus file, same flags; -size in {20, 100} x -threads in {1, 2}, alternating pairs.  Both
-# programs print `seconds` = WALL seconds per 10^6 training words per thread, i.e. 1e6 over the
-# spec's words/s/thread: a time, so pair()'s ratio stays ours/reference ("> 1: we are slower";
-# the spec's throughput ratio project/reference is its inverse, target >= 0.8, i.e. ratio <= 1.25).
+# 6. word2vec SGNS training throughput vs Mikolov's word2vec.c (conventions.md, Tokens and
+# corpora) -- Same corpus file, same flags; -size in {20, 100} x -threads in {1, 2}, alternating
+# pairs.  Both programs print `seconds` = WALL seconds per 10^6 training words per thread, i.e.
+# 1e6 over the usual words/s/thread: a time, so pair()'s ratio stays ours/reference ("> 1: we are slower";
+# the throughput ratio project/reference is its inverse, target >= 0.8, i.e. ratio <= 1.25).
 # The timed phase of both is thread start .. thread join (word2vec-ref times word2vec.c's own
 # pthread_create .. pthread_join).  Each run also scores its vectors with the same code
 # (bench_sgns eval: 3CosAdd on the 30k most frequent words) on data/analogies/*.txt and, when

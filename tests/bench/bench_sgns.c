@@ -1,5 +1,5 @@
 // bench_sgns: word2vec skip-gram with negative sampling (SGNS), the suite's trainer in
-// word2vec-compatible mode, against Mikolov's word2vec.c (specs/word2vec-steps.md §2.5, §3.4).
+// word2vec-compatible mode, against Mikolov's word2vec.c (conventions.md, Tokens and corpora).
 // For scripts/bench (workload 6): training throughput in words/s/thread, and the analogy
 // accuracy of the vectors, so that speed is never bought with quality.
 //
@@ -17,7 +17,7 @@
 //   seconds               wall seconds per 10^6 training words per thread (time-like, so that
 //                         run.py's pair() ratio ours/reference reads "> 1: we are slower");
 //                         words/s/thread = 1e6 / seconds
-//   words_per_sec_thread  (in-vocabulary tokens x iter) / (training wall time x threads) (§3.4)
+//   words_per_sec_thread  (in-vocabulary tokens x iter) / (training wall time x threads)
 //   train_seconds         wall time from the first thread start to the last thread join
 //   setup_seconds         reading the corpus, vocabulary, noise table, init (not in the metric)
 //   cpu_seconds           CPU seconds (all threads) of the training phase per 10^6 words: the
@@ -46,7 +46,7 @@
 
 // ---- parameters ----
 //
-// The benchmark protocol (§3.4): -cbow 0 -hs 0 -negative 5 -window 5 -sample 0 -min-count 5
+// The benchmark protocol: -cbow 0 -hs 0 -negative 5 -window 5 -sample 0 -min-count 5
 // -iter 1 -alpha 0.025, -size in {20, 100}, -threads in {1, 2}.  Defaults below are word2vec's
 // except -sample (word2vec: 1e-3; the benchmark: 0) and -threads (word2vec: 12).
 #define MAX_SENTENCE 1000  // word2vec's MAX_SENTENCE_LENGTH: windows never cross a "sentence"
@@ -260,10 +260,10 @@ static void *train_thread(void *arg) {
 
 // ---- measurement: analogy accuracy, the same code for both trainers ----
 //
-// 3CosAdd through common/analogy (§2.7) on the `top` most frequent words (word2vec's
-// compute-accuracy uses 30000), float vectors converted to double, rows normalised there.  Words
-// are looked up in a sorted copy of the word list, so a word2vec vector file (sorted by count,
-// with its "</s>" row dropped) and our own vocabulary are resolved the same way.
+// 3CosAdd through common/analogy (conventions.md, Analogies) on the `top` most frequent words
+// (word2vec's compute-accuracy uses 30000), float vectors converted to double, rows normalised
+// there.  Words are looked up in a sorted copy of the word list, so a word2vec vector file (sorted
+// by count, with its "</s>" row dropped) and our own vocabulary are resolved the same way.
 typedef struct {
     const char *const *word;
     int *order;  // indices into word, sorted by word
