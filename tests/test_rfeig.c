@@ -107,7 +107,8 @@ START_TEST(underparameterised) {
 END_TEST
 
 // The closed-form bias reduction (rfeig.h) against the repository's written form
-// (1-L) - kappa L/(lambda+gamma) k/(k-q) (the random-feature eigenframework (paper-notes/random-features.md)), and E0 against its defining
+// (1-L) - kappa L/(lambda+gamma) k/(k-q) (conventions.md, Random-feature eigenframework), and E0
+// against its defining
 // expression n/(n - q - (z-q)^2/(k-q)), at a generic ridged point.
 START_TEST(forms_agree) {
     rfeig_task t = task();
