@@ -1401,6 +1401,7 @@ static void case_modadd(int run_gd, int run_agf) {
         tsv_close(ta);
         tsv_close(tc);
         tsv_close(td);
+        tsv_close(tn);
         // Tolerance 0.3 %, the band of GD's dwells (agf.C1a): a cost phase of fixed length (the paper's
         // 1e4 momentum steps, 1000 time units) stops while the loss still creeps towards L_k, as GD's
         // dwells do (measured: 0.04-0.18 % above L_k at seeds 1-3).

@@ -20,8 +20,8 @@ have(f) = int(system(sprintf("test -s '%s/%s' && echo 1 || echo 0", datadir, f))
 param(f, name) = system(sprintf("sed -n 's/^# param %s = //p' '%s/%s' | head -1", name, datadir, f))
 num(s) = (s eq "" ? 0 : real(s))
 blank(ttl) = sprintf("set title \"%s\"; unset logscale; set xrange [0:1]; set yrange [0:1]; unset xlabel; unset ylabel; " . \
-    "set format x ''; set format y ''; set label 99 'not run in this run' at 0.5, 0.5 center font ',14'; " . \
-    "plot 2 notitle; unset label 99; set format x '%% h'; set format y '%% h'", ttl)
+    "set format x ''; set format y ''; set label 99 'not run in this run' at 0.5, 0.5 center font ',14'; unset key; " . \
+    "plot 2 notitle; unset label 99; set key; set format x '%% h'; set format y '%% h'", ttl)
 
 # ---- what this run wrote
 hd = have("diag_agf.tsv"); hl = have("diag_limit.tsv"); hlin = have("linear.tsv") && have("linear_steps.tsv")
@@ -91,8 +91,8 @@ do for [fmt in "png svg"] {
             using 1:(clamp($2)) with steps lw 5 lc rgb '#000000' title "AGF (α → 0)", \
          datadir.'/diag_agf.tsv' using 2:(ymin_a):(0):(3 - ymin_a) with vectors nohead dt 2 lw 1 lc rgb '#888888' notitle, \
          datadir.'/diag_agf.tsv' using 2:(3e-7):(sprintf("β*=%.2g", $5)) with labels offset 0.8,0 left rotate by 90 font ",9" notitle, \
-         for [i=1:words(alphas)] datadir.'/diag_gd_a'.word(alphas, i).'.tsv' using 1:2 with lines lw 2 lc rgb C[(i - 1) % 6 + 1] \
-            title sprintf("GD, α = %g", real(word(alphas, i)))
+         for [i=1:words(alphas)] datadir.'/diag_gd_a'.word(alphas, i).'.tsv' using 1:2 with lines lw 2 lt ((i - 1) % 6 + 1) \
+            title "GD, α = ".word(alphas, i)
     }
 
     # ---- (b) the alpha -> 0 limit
@@ -143,7 +143,7 @@ do for [fmt in "png svg"] {
     set origin 0.5, 0.0
     set size 0.5, 0.48
     if (!hm || !hg) { eval blank("(d) quadratic network on modular addition") } else {
-    set title sprintf("(d) modular addition, %s: GD (seed %s) and AGF from the same weights", modtitle, seed1) font ",10"
+    set title sprintf("(d) modular addition, %s: GD (seed %s) and AGF", modtitle, seed1) font ",10"
     set xlabel sprintf("epoch (%s)", gdname)
     set ylabel "loss (mean over N p entries)"
     set logscale xy
@@ -180,7 +180,7 @@ do for [fmt in "png svg"] {
     set format x "10^{%T}"
     set format y "10^{%T}"
     set xrange [100:epochs]
-    set yrange [levmin / 30:3 * L0m]
+    set yrange [levmin / 1000:3 * L0m]
     set key at graph 0.02, 0.02 left bottom font ",9"
     plot '< awk -F"\t" ''$1 ~ /^[0-9]/ && $4 > 0'' '.datadir.'/modadd_levels.tsv' using (100):4:(epochs):(0) with vectors nohead dt 3 lw 1.2 lc rgb '#555555' title "predicted levels L_k = (1/p) Σ_{j>k} P_{(j)}", \
          datadir.'/modadd_s'.seed1.'.tsv' using ($1 > 0 ? $1 : 1/0):2 with lines lw 2.5 lc rgb C[1] title "GD", \
@@ -200,7 +200,7 @@ do for [fmt in "png svg"] {
     set format x "10^{%T}"
     set xrange [100:epochs]
     set yrange [0:1.25 * XH[1]]
-    set key at graph 0.02, 0.98 left top font ",9"
+    set key at graph 0.02, 0.7 left top font ",9"
     if (!scaled) { do for [j=1:nlev] { set arrow 10 + j from TB[j], 0.9 * XH[j] to 1.6 * TB[j], 0.9 * XH[j] lw 1.5 lc rgb C[j + 1] filled } }
     plot for [j=1:nlev] datadir.'/modadd_s'.seed1.'.tsv' using ($1 > 0 ? $1 : 1/0):(column(2 + K + FQ[j])) with lines lw 2.5 lc rgb C[j + 1] title sprintf("GD, f%d (|x̂| = %g)", FQ[j], XH[j]), \
          for [j=1:nlev] (ha ? sprintf("< awk -F'\t' '$1 == %s && $2 > 0' '%s/modadd_agf_curve.tsv'", seed1, datadir) : '< true') using 2:(column(3 + FQ[j])) with lines lw 1.5 dt 2 lc rgb '#000000' title (j == 1 ? (ha ? agfname : "AGF: not run in this run") : ""), \
