@@ -166,7 +166,7 @@ static cli C = {.slug = "agf",
                 .summary = "Alternating Gradient Flows against GD from small init: diagonal and linear networks, "
                            "quadratic networks on modular addition (Kunin, Marchetti, Chen, Karkada, Simon, DeWeese, "
                            "Ganguli, Miolane, arXiv 2506.06489).",
-                .claims = "agf.C1-C6",
+                .claims = "agf.C1-C7",
                 .opts = opts};
 
 // ---- small helpers ----

@@ -29,6 +29,9 @@ hm = have("modadd_levels.tsv"); hc = have("cohort.tsv"); ha = have("modadd_agf_c
 alphas = hd ? system(sprintf("cd '%s' && ls diag_gd_a*.tsv 2>/dev/null | sed 's/diag_gd_a//; s/.tsv$//' | sort -g -r | tr '\\n' ' '", datadir)) : ""
 seeds = hm ? system(sprintf("cd '%s' && ls modadd_s*.tsv 2>/dev/null | sed -n 's/^modadd_s\\([0-9]*\\)\\.tsv$/\\1/p' | sort -n | tr '\\n' ' '", datadir)) : ""
 hg = words(seeds) > 0
+# panel (a) draws at most three alphas: with more, every second from the smallest
+na = words(alphas)
+if (na > 4) { alphas = word(alphas, na - 4)." ".word(alphas, na - 2)." ".word(alphas, na) }
 seed1 = hg ? word(seeds, 1) : ""
 if (hd) {
     L0 = real(system(sprintf("sed -n 's/.*L0 = \\([0-9.e+-]*\\).*/\\1/p' '%s/diag_agf.tsv' | head -1", datadir)))
@@ -200,7 +203,7 @@ do for [fmt in "png svg"] {
     set format x "10^{%T}"
     set xrange [100:epochs]
     set yrange [0:1.25 * XH[1]]
-    set key at graph 0.02, 0.7 left top font ",9"
+    set key at graph 0.98, 0.76 right top font ",9"
     if (!scaled) { do for [j=1:nlev] { set arrow 10 + j from TB[j], 0.9 * XH[j] to 1.6 * TB[j], 0.9 * XH[j] lw 1.5 lc rgb C[j + 1] filled } }
     plot for [j=1:nlev] datadir.'/modadd_s'.seed1.'.tsv' using ($1 > 0 ? $1 : 1/0):(column(2 + K + FQ[j])) with lines lw 2.5 lc rgb C[j + 1] title sprintf("GD, f%d (|x̂| = %g)", FQ[j], XH[j]), \
          for [j=1:nlev] (ha ? sprintf("< awk -F'\t' '$1 == %s && $2 > 0' '%s/modadd_agf_curve.tsv'", seed1, datadir) : '< true') using 2:(column(3 + FQ[j])) with lines lw 1.5 dt 2 lc rgb '#000000' title (j == 1 ? (ha ? agfname : "AGF: not run in this run") : ""), \
@@ -221,9 +224,10 @@ do for [fmt in "png svg"] {
     set logscale xy
     set format x "10^{%T}"
     set format y "10^{%T}"
-    set xrange [10:*]
+    cmax = real(system(sprintf("awk -F'\t' '$2 ~ /^[0-9]/ && $2 > m {m = $2} END {print m}' '%s/cohort.tsv'", datadir)))
+    set xrange [10:cmax]
     set key at graph 0.02, 0.02 left bottom font ",9"
-    plot datadir.'/cohort.tsv' using 2:(cL1):(1e9):(0) every ::0::0 with vectors nohead dt 3 lw 1.2 lc rgb '#555555' title "L_1", \
+    plot datadir.'/cohort.tsv' using (10):(cL1):(cmax):(0) every ::0::0 with vectors nohead dt 3 lw 1.2 lc rgb '#555555' title "L_1 of this template", \
          '< awk -F"\t" ''$1 == "scaled"'' '.datadir.'/cohort.tsv' using ($2 > 0 ? $2 : 1/0):3 with lines lw 2.5 lc rgb C[2] title "per-neuron-scaled GD (η_i ∝ |θ_i|^{-1})", \
          '< awk -F"\t" ''$1 == "plain"'' '.datadir.'/cohort.tsv' using ($2 > 0 ? $2 : 1/0):3 with lines lw 2.5 lc rgb C[1] title "GD with momentum (the paper's)"
     set origin 0.5, 0.0
