@@ -40,10 +40,10 @@
 // modadd_levels.tsv, modadd_dwells.tsv, modadd_bound.tsv, modadd_agf.tsv, modadd_agf_curve.tsv,
 // modadd_drops.tsv, cohort.tsv.
 //
-// Run:  build/agf                       (all cases, one seed: ~40 s of CPU on one core, of which GD
-//                                        on modular addition ~20 s (3e5 epochs) and AGF ~15-25 s)
-//       build/agf --quick               (~0.5 s of CPU)
-//       build/agf --case modadd-agf --epochs 1000000        (the paper's length: ~3 min of CPU)
+// Run:  build/agf                       (all cases, one seed: ~1 min of CPU on one core: GD on
+//                                        modular addition ~20 s (3e5 epochs), AGF ~40 s; 30 MB)
+//       build/agf --quick               (~3 s of CPU)
+//       build/agf --case modadd-agf --epochs 1000000        (the paper's length: ~2 min of CPU)
 //       build/agf --case modadd --modp 13 --mags 0,9,7,5,3,1,0.5 --seeds 4,5
 //       build/agf --case diag --whiten 1 --beta 1,-0.5,0.25 --alphas 1e-8
 #include <gsl/gsl_cblas.h>
