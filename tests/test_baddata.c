@@ -68,6 +68,7 @@ static const char *usage_cases[][2] = {
     {"word2vec-steps --part qwem --vocab 10", "--vocab"},
     {"tempered-overfitting --quick --domain design --spectrum heat", "--spectrum"},
     {"agf --quick --scaled 1 --momentum 0.5", "--momentum"},
+    {"agf --quick --case cohort --modp 13", "--modp"},
 };
 
 START_TEST(test_usage) {

@@ -1595,6 +1595,13 @@ int main(int argc, char **argv) {
         double m[128] = {0};
         parse_mags(P.mags, P.modp / 2, m);
     }
+    if (!strcmp(P.cas, "cohort")) {  // the ablation's template is fixed: say so instead of ignoring the flag
+        const char *mod[] = {"modp", "mags", "hidden", "init", "epochs", "scaled", "agf-flow", "agf-euler", "cost-iters"};
+        for (size_t k = 0; k < sizeof mod / sizeof *mod; k++)
+            if (cli_given(&C, mod[k]))
+                cli_usage_error(&C, "--%s does not apply to --case cohort (the fixed ablation p = 11, H = 200, init 1e-2); "
+                                    "use --case modadd or modadd-agf", mod[k]);
+    }
     if (P.scaled && cli_given(&C, "momentum"))
         cli_usage_error(&C, "--scaled 1 is the per-neuron-scaled step without momentum; drop --momentum or use --scaled 0");
     const char *cs = P.cas;
