@@ -226,6 +226,7 @@ do for [fmt in "png svg"] {
     set format y "10^{%T}"
     cmax = real(system(sprintf("awk -F'\t' '$2 ~ /^[0-9]/ && $2 > m {m = $2} END {print m}' '%s/cohort.tsv'", datadir)))
     set xrange [10:cmax]
+    set yrange [*:*]
     set key at graph 0.02, 0.02 left bottom font ",9"
     plot datadir.'/cohort.tsv' using (10):(cL1):(cmax):(0) every ::0::0 with vectors nohead dt 3 lw 1.2 lc rgb '#555555' title "L_1 of this template", \
          '< awk -F"\t" ''$1 == "scaled"'' '.datadir.'/cohort.tsv' using ($2 > 0 ? $2 : 1/0):3 with lines lw 2.5 lc rgb C[2] title "per-neuron-scaled GD (η_i ∝ |θ_i|^{-1})", \
