@@ -4,6 +4,7 @@
 //   * cross-flag usage errors: exit 2, one line on stderr naming the flag, nothing written;
 //   * bad data (corrupt MNIST IDX, a corpus with no token, a malformed analogy file): exit 1
 //     with a message naming the file, never a crash and never a silent skip;
+//   * agf: the AGF rounds are the same with three OpenBLAS kernels (OPENBLAS_CORETYPE);
 //   * numerical failure (a Cholesky that fails at ridge 0, a ridgeless fit that does not
 //     interpolate its training labels, a held-out excess not comparable with its theory): exit 1
 //     with a hint.
@@ -71,6 +72,8 @@ static const char *usage_cases[][2] = {
     {"word2vec-steps --part qwem --vocab 10", "--vocab"},
     {"tempered-overfitting --quick --domain design --spectrum heat", "--spectrum"},
     {"cost-of-overfitting --quick --n 5000", "--n"},
+    {"agf --quick --scaled 1 --momentum 0.5", "--momentum"},
+    {"agf --quick --case cohort --modp 13", "--modp"},
 };
 
 START_TEST(test_usage) {
@@ -197,6 +200,57 @@ START_TEST(test_numerical) {
 }
 END_TEST
 
+// ---- agf: AGF's discrete decisions do not depend on the BLAS kernel ----
+// The modular-addition AGF decides crossings S_i > c_i and otherwise runs fixed-length loops; a
+// kernel that changes the last bits of U-bar must leave the rounds (which neurons, in which Euler
+// step) unchanged and the losses equal to 1e-6.  Run --quick with OpenBLAS's native kernel and with
+// OPENBLAS_CORETYPE=Haswell and =Prescott (on a build without dynamic dispatch the variable is
+// ignored and the comparison is trivially equal).
+static int read_agf_rounds(const char *path, long rows[][4], double vals[][2], int max) {
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    char line[8192];
+    int n = 0;
+    while (fgets(line, sizeof line, f) && n < max) {
+        if (line[0] == '#' || !strncmp(line, "seed", 4)) continue;
+        // seed round t epoch neuron n_new freq n_active loss ...
+        double t, ep, L;
+        long seed, round, neuron, nnew, freq, nact;
+        if (sscanf(line, "%ld %ld %lf %lf %ld %ld %ld %ld %lf", &seed, &round, &t, &ep, &neuron, &nnew, &freq, &nact, &L) != 9) continue;
+        rows[n][0] = round, rows[n][1] = neuron, rows[n][2] = nnew, rows[n][3] = nact, vals[n][0] = ep, vals[n][1] = L;
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+START_TEST(test_agf_kernels) {
+    const char *core[3] = {"", "Haswell", "Prescott"};
+    long rows[3][64][4];
+    double vals[3][64][2];
+    int n[3];
+    for (int c = 0; c < 3; c++) {
+        char cmd[2048], path[700];
+        snprintf(cmd, sizeof cmd, "rm -rf %s/k%d; %s%s OPENBLAS_NUM_THREADS=1 %s/agf --quick --case modadd-agf --out %s/k%d >/dev/null 2>&1",
+                 tmpdir, c, *core[c] ? "OPENBLAS_CORETYPE=" : "", core[c], bdir, tmpdir, c);
+        ck_assert_msg(system(cmd) == 0, "agf --quick --case modadd-agf failed with OPENBLAS_CORETYPE=%s", core[c]);
+        snprintf(path, sizeof path, "%s/k%d/modadd_agf.tsv", tmpdir, c);
+        n[c] = read_agf_rounds(path, rows[c], vals[c], 64);
+        ck_assert_msg(n[c] > 0, "no AGF rounds in %s", path);
+    }
+    for (int c = 1; c < 3; c++) {
+        ck_assert_msg(n[c] == n[0], "AGF rounds: %d (native) vs %d (OPENBLAS_CORETYPE=%s)", n[0], n[c], core[c]);
+        for (int r = 0; r < n[0]; r++) {
+            for (int k = 0; k < 4; k++)
+                ck_assert_msg(rows[c][r][k] == rows[0][r][k], "AGF round %d differs with OPENBLAS_CORETYPE=%s", r + 1, core[c]);
+            for (int k = 0; k < 2; k++)
+                ck_assert_msg(fabs(vals[c][r][k] - vals[0][r][k]) <= 1e-6 * fabs(vals[0][r][k]),
+                              "AGF round %d: %.12g vs %.12g with OPENBLAS_CORETYPE=%s", r + 1, vals[0][r][k], vals[c][r][k], core[c]);
+        }
+    }
+}
+END_TEST
+
 static pid_t parent;
 static void cleanup(void) {  // Check forks a child per test: only the parent removes the directory
     char cmd[700];
@@ -216,6 +270,7 @@ Suite *make_suite(void) {
     tcase_add_test(tc, test_corrupt_mnist);
     tcase_add_test(tc, test_bad_text);
     tcase_add_test(tc, test_numerical);
+    tcase_add_test(tc, test_agf_kernels);
     suite_add_tcase(su, tc);
     return su;
 }
