@@ -169,7 +169,7 @@ START_TEST(test_numerical) {
     free(err);
     // The ridgeless interpolation check: Cholesky succeeds on these numerically singular
     // Gram matrices, but the fit misses its training labels by train MSE / y^2 ~ 1e-3 (TO, l = 3,
-    // n = 512 on S^4) and ~0.07 (krr-curves, l = 30, n = 256 on S^7), orders of magnitude over 1e-8.
+    // n = 512 on S^4) and ~0.07 (krr-curves, l = 30, n = 256 on S^7), orders of magnitude over the 1e-6 bound.
     rc = run("tempered-overfitting --domain sphere --kernel gaussian --bandwidth 3 --n-list 512 --trials 1 --ntest 100", &err);
     ck_assert_msg(rc == 1 && strstr(err, "train MSE") && strstr(err, "n = 512") && strstr(err, "--ridge"),
                   "TO ridgeless train check: exit %d (stderr: %s)", rc, err);

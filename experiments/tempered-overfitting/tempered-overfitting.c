@@ -259,11 +259,16 @@ typedef struct {
 } excess_row;
 
 // The interpolation check: ridgeless, the fit must reproduce its training labels,
-// train MSE <= 1e-8 sigma^2.  A Gram matrix that is numerically singular can pass Cholesky and
+// train MSE <= 1e-6 sigma^2.  A Gram matrix that is numerically singular can pass Cholesky and
 // still return a wrong alpha; then every number of the series is wrong, so the run stops (exit 1)
 // naming the series and n.  "Ridgeless" means no ridge beyond the kernel's own: on the design the
 // modes beyond P enter as a ridge that is part of the kernel, and the check uses it.
-#define TRAIN_TOL 1e-8
+// Why 1e-6: the broken solves this guards against miss their labels by 1e-3 (Gaussian kernel,
+// l = 3, n = 512 on S^4) to 0.07 (tests/test_baddata.c), while a sound backward-stable solve of
+// the exponential-spectrum design (condition number e^{0.1 n} ~ 1e11 at n = 256) leaves 4.8e-9
+// (seed 1) and 1.1e-8 (seed 3, Haswell kernels): the old bound 1e-8 sat inside round-off.  A
+// residual of 1e-6 sigma^2 moves the measured excess, O(sigma^2) there, by at most ~1e-6.
+#define TRAIN_TOL 1e-6
 static void train_check(const char *series, int n, double ratio) {
     if (!(ratio <= TRAIN_TOL))
         DIE("%s n = %d: ridgeless train MSE / sigma^2 = %.3g > %g: the Gram matrix is numerically singular "
@@ -1351,7 +1356,7 @@ static void write_excess(const char *name, const char *claims, const char *what,
     tsv_allow_nonfinite(f, 1);  // a series stopped by a failed Cholesky writes nan for that n
     tsv_note(f, "%s", what);
     tsv_note(f, "excess = clean-label excess risk E_x[f_hat^2] (pure-noise labels), per trial; theory = eigenframework (E0 - 1) sigma^2");
-    tsv_note(f, "train_mse_max = largest train MSE / sigma^2 over trials (ridgeless: must be < 1e-8); failed = Cholesky failed");
+    tsv_note(f, "train_mse_max = largest train MSE / sigma^2 over trials (ridgeless: must be < 1e-6); failed = Cholesky failed");
     tsv_columns(f, "n\tE0\texcess_theory\texcess_mean\texcess_se\texcess_median\texcess_q25\texcess_q75\tratio\ttrials\ttrain_mse_max\tfailed");
     for (int j = 0; j < nr; j++)
         tsv_row(f, "%d\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%d\t%.4g\t%d", r[j].n, r[j].E0, r[j].theory,
