@@ -11,6 +11,7 @@
 //      here, so the call returns SS_EFAIL/SS_ENOMEM with that message.  Memory the aborted call
 //      had allocated inside the module is then leaked (only ever on such failures).  In the
 //      static archive (the suite's own programs) DIE keeps its usual exit-with-message.
+#include "ridgeopt.h"
 #include "simsuite.h"
 #include <math.h>
 #include <setjmp.h>
@@ -234,67 +235,17 @@ static double ete_at(opt_ctx *c, double u, double *tr) {
     return r.test_mse;
 }
 
-// Brent's minimisation (golden section with parabolic steps) on [a, b] from x with f(x) < f(a),
-// f(b); stops when b - a < tol.  Returns the abscissa of the smallest value seen.
-static double brent(opt_ctx *c, double a, double b, double x, double fx, double tol, double *fmin) {
-    const double g = 0.3819660112501051;
-    double w = x, v = x, fw = fx, fv = fx, d = 0, e = 0;
-    for (int it = 0; it < 200 && b - a >= tol; it++) {
-        double m = 0.5 * (a + b), t1 = 1e-12 * fabs(x) + 1e-300, u;
-        int golden = 1;
-        if (fabs(e) > t1) {
-            double r = (x - w) * (fx - fv), q = (x - v) * (fx - fw), p = (x - v) * q - (x - w) * r;
-            q = 2 * (q - r);
-            if (q > 0) p = -p;
-            q = fabs(q);
-            double etemp = e;
-            e = d;
-            if (fabs(p) < fabs(0.5 * q * etemp) && p > q * (a - x) && p < q * (b - x)) {
-                d = p / q, golden = 0;
-                u = x + d;
-                if (u - a < 2 * t1 || b - u < 2 * t1) d = x < m ? t1 : -t1;
-            }
-        }
-        if (golden) {
-            e = (x >= m ? a : b) - x;
-            d = g * e;
-        }
-        u = fabs(d) >= t1 ? x + d : x + (d > 0 ? t1 : -t1);
-        double fu = ete_at(c, u, NULL);
-        if (!(fu == fu)) break;
-        if (fu <= fx) {
-            if (u >= x) a = x;
-            else b = x;
-            v = w, fv = fw, w = x, fw = fx, x = u, fx = fu;
-        } else {
-            if (u < x) a = u;
-            else b = u;
-            if (fu <= fw || w == x) v = w, fv = fw, w = u, fw = fu;
-            else if (fu <= fv || v == x || v == w) v = u, fv = fu;
-        }
-    }
-    *fmin = fx;
-    return x;
-}
+// f(u) for common/ridgeopt: E_te at delta = exp(u); a failed solve records its status in the
+// context and returns NaN, which the search reports.
+static double ete_u(double u, void *vc) { return ete_at(vc, u, NULL); }
 
 static int opt_core(opt_ctx *c, double lo, double hi, int grid, double tol, int include_zero, ss_optimum *out) {
-    double best = INFINITY, ub = 0, du = log(hi / lo) / (grid - 1);
-    int jb = 0;
-    for (int j = 0; j < grid; j++) {
-        double u = log(lo) + j * du, e = ete_at(c, u, NULL);
-        if (c->status) return c->status;
-        if (e < best) best = e, ub = u, jb = j;
-    }
-    int where = (jb > 0 && jb < grid - 1) ? 0 : 1;
-    if (where == 0) {
-        double fa = ete_at(c, ub - du, NULL), fb = ete_at(c, ub + du, NULL);
-        if (c->status) return c->status;
-        if (best < fa && best < fb) {
-            double fm, um = brent(c, ub - du, ub + du, ub, best, tol, &fm);
-            if (c->status) return c->status;
-            if (fm < best) best = fm, ub = um;
-        }
-    }
+    ridgeopt_result ro;
+    int bad = ridgeopt_min(ete_u, c, lo, hi, grid, tol, &ro);
+    if (c->status) return c->status;
+    if (bad) return fail(SS_EFAIL, "optimal ridge: the test error is not finite on the ridge grid");
+    int where = ro.interior ? 0 : 1;
+    double ub = ro.u;
     double tr, te = ete_at(c, ub, &tr);
     if (c->status) return c->status;
     memset(out, 0, sizeof *out);

@@ -19,6 +19,7 @@
 #include "eigenframework.h"
 #include "kernel.h"
 #include "rfeig.h"
+#include "ridgeopt.h"
 #include "simsuite.h"
 #include "spectra.h"
 #include "testlib.h"
@@ -262,31 +263,12 @@ static double ete_u(double u, void *vp) {
     ck_assert_int_eq(rfeig_solve(q->t, q->n, q->k, exp(u), &r), 0);
     return r.Ete;
 }
-// random-features' optimal_ridge, verbatim in substance (GSL Brent).
+// random-features' optimal ridge: the same search (common/ridgeopt) on rfeig directly.
 static void rf_optimum(const rfeig_task *t, double n, double k, double *Ete, double *Etr) {
-    double dlo = 1e-6, dhi = 1e2, tol = 1e-8;
-    int G = 81;
     opt_par q = {t, n, k};
-    double best = INFINITY, ub = 0, du = log(dhi / dlo) / (G - 1);
-    int jb = 0;
-    for (int j = 0; j < G; j++) {
-        double u = log(dlo) + j * du, e = ete_u(u, &q);
-        if (e < best) best = e, ub = u, jb = j;
-    }
-    if (jb > 0 && jb < G - 1) {
-        gsl_function F = {ete_u, &q};
-        gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-        double fa = ete_u(ub - du, &q), fb = ete_u(ub + du, &q);
-        if (best < fa && best < fb) {
-            gsl_min_fminimizer_set_with_values(m, &F, ub, best, ub - du, fa, ub + du, fb);
-            for (int it = 0; it < 200; it++) {
-                gsl_min_fminimizer_iterate(m);
-                if (gsl_min_fminimizer_x_upper(m) - gsl_min_fminimizer_x_lower(m) < tol) break;
-            }
-            if (gsl_min_fminimizer_f_minimum(m) < best) best = gsl_min_fminimizer_f_minimum(m), ub = gsl_min_fminimizer_x_minimum(m);
-        }
-        gsl_min_fminimizer_free(m);
-    }
+    ridgeopt_result ro;
+    ck_assert_int_eq(ridgeopt_min(ete_u, &q, 1e-6, 1e2, 81, 1e-8, &ro), 0);
+    double best = ro.f, ub = ro.u;
     double vs = t->noise;
     for (size_t i = 0; i < t->M; i++) vs += t->v2[i];
     if (vs < best) {

@@ -46,6 +46,7 @@
 #include "linalg.h"
 #include "progress.h"
 #include "rfeig.h"
+#include "ridgeopt.h"
 #include "rng.h"
 #include "tsv.h"
 #include "util.h"
@@ -127,29 +128,13 @@ static double ete_u(double u, void *vp) {
 
 typedef struct { double Ete, Etr, dstar; } optimum;
 
-// min over delta of E_te on [dlo, dhi] (G log points), Brent-refined, and delta -> inf.
+// min over delta of E_te on [dlo, dhi] (G log points), Brent-refined (common/ridgeopt), and
+// delta -> inf.
 static optimum optimal_ridge(const rfeig_task *t, double n, double k, double dlo, double dhi, int G, double tol) {
     opt_par q = {t, n, k};
-    double best = INFINITY, ub = 0, du = log(dhi / dlo) / (G - 1);
-    int jb = 0;
-    for (int j = 0; j < G; j++) {
-        double u = log(dlo) + j * du, e = ete_u(u, &q);
-        if (e < best) best = e, ub = u, jb = j;
-    }
-    if (jb > 0 && jb < G - 1) {
-        gsl_function F = {ete_u, &q};
-        gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
-        double fa = ete_u(ub - du, &q), fb = ete_u(ub + du, &q);
-        if (best < fa && best < fb) {
-            gsl_min_fminimizer_set_with_values(m, &F, ub, best, ub - du, fa, ub + du, fb);
-            for (int it = 0; it < 200; it++) {
-                gsl_min_fminimizer_iterate(m);
-                if (gsl_min_fminimizer_x_upper(m) - gsl_min_fminimizer_x_lower(m) < tol) break;
-            }
-            if (gsl_min_fminimizer_f_minimum(m) < best) best = gsl_min_fminimizer_f_minimum(m), ub = gsl_min_fminimizer_x_minimum(m);
-        }
-        gsl_min_fminimizer_free(m);
-    }
+    ridgeopt_result ro;
+    ridgeopt_min(ete_u, &q, dlo, dhi, G, tol, &ro);  // rf() dies on a solver failure: E_te is finite
+    double best = ro.f, ub = ro.u;
     double vs = t->noise;
     if (t->v2)
         for (size_t i = 0; i < t->M; i++) vs += t->v2[i];
