@@ -44,7 +44,7 @@ help:
 ## deps: install the missing Debian packages (gcc, GSL, OpenBLAS, gnuplot, ...)
 deps:
 	@scripts/install-deps
-## data: fetch MNIST and the text corpora into data/, checked by sha256
+## data: fetch MNIST, Fashion-MNIST and the text corpora into data/, checked by sha256
 data: deps
 	@for f in scripts/fetch-*.sh; do bash "$$f" || exit 1; done
 

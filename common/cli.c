@@ -290,7 +290,10 @@ static void print_help(const cli *c) {
            "                    scripts/make-figure (make figures)]\n"
            "  --quick           the tiny configuration used by the tests (~2 s)\n"
            "  --threads N       OpenBLAS threads [1: bit-for-bit reproducible]\n"
-           "  --mnist-dir DIR   MNIST IDX files [$MNIST_DIR or data/mnist in the repository]\n"
+           "  --dataset NAME    the MNIST-format data set: mnist or fashion (Fashion-MNIST) [mnist]\n"
+           "  --mnist-dir DIR   its IDX files, overriding --dataset's directory [mnist: $MNIST_DIR or\n"
+           "                    data/mnist; fashion: $FASHION_MNIST_DIR or data/fashion-mnist; in\n"
+           "                    the repository; `make data` fetches both]\n"
            "  --help, --version\n"
            "Flags are spelled out in full (no abbreviations); a value is the next argument or\n"
            "follows '=' (--out=DIR).  Default paths resolve from the repository ($SIMON_SUITE_ROOT,\n"
@@ -321,11 +324,11 @@ static void check_stdout(void) {
 // flag (--mnist for --mnist-dir), which let typos bypass checks.  Every flag is spelled in
 // full; its value is `--flag value` or `--flag=value`; a value that starts with "--" is a
 // forgotten value (`--out --quick`), never a directory or a number.
-enum { K_SEED, K_OUT, K_QUICK, K_THREADS, K_MNIST, K_HELP, K_VERSION, K_NCOMMON };
+enum { K_SEED, K_OUT, K_QUICK, K_THREADS, K_MNIST, K_DATASET, K_HELP, K_VERSION, K_NCOMMON };
 static const struct {
     const char *name;
     int has_value;
-} common_flags[K_NCOMMON] = {{"seed", 1}, {"out", 1}, {"quick", 0}, {"threads", 1}, {"mnist-dir", 1}, {"help", 0}, {"version", 0}};
+} common_flags[K_NCOMMON] = {{"seed", 1}, {"out", 1}, {"quick", 0}, {"threads", 1}, {"mnist-dir", 1}, {"dataset", 1}, {"help", 0}, {"version", 0}};
 static unsigned common_given;  // bit k: common flag k was typed
 
 void cli_parse(cli *c, int argc, char **argv) {
@@ -359,7 +362,7 @@ void cli_parse(cli *c, int argc, char **argv) {
     cli_opt seedopt = {"seed", CLI_LONG, &seedv, 0, 4294967295.0, NULL, NULL, 0};
     cli_opt thropt = {"threads", CLI_INT, &c->threads, 1, 256, NULL, NULL, 0};
     const char *out = NULL, *mnist = NULL;
-    int help = 0;
+    int help = 0, fashion = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -403,6 +406,11 @@ void cli_parse(cli *c, int argc, char **argv) {
             if (!*val) cli_usage_error(c, "--mnist-dir expects a directory");
             mnist = val;
             break;
+        case K_DATASET:
+            if (strcmp(val, "mnist") == 0) fashion = 0;
+            else if (strcmp(val, "fashion") == 0) fashion = 1;
+            else cli_usage_error(c, "--dataset must be mnist or fashion, got '%s'", val);
+            break;
         case K_HELP: help = 1; break;
         case K_VERSION: printf("%s %s\n", c->slug, SUITE_VERSION); exit(0);
         }
@@ -410,8 +418,12 @@ void cli_parse(cli *c, int argc, char **argv) {
 
     // Defaults that are paths resolve from the repository (see cli_repo_root): the MNIST
     // directory, program path parameters that default to data/..., and the output directory.
-    const char *env_mnist = getenv("MNIST_DIR");
-    c->mnist_dir = mnist ? mnist : env_mnist && *env_mnist ? env_mnist : cli_repo_path("data/mnist");
+    // --dataset fashion reads $FASHION_MNIST_DIR, else data/fashion-mnist; --mnist-dir wins.
+    c->dataset = fashion ? "fashion" : "mnist";
+    const char *env_mnist = getenv(fashion ? "FASHION_MNIST_DIR" : "MNIST_DIR");
+    c->mnist_dir = mnist ? mnist
+                 : env_mnist && *env_mnist ? env_mnist
+                 : cli_repo_path(fashion ? "data/fashion-mnist" : "data/mnist");
     for (int j = 0; j < nopt; j++) {
         cli_opt *o = &c->opts[j];
         const char **s = o->dest;
@@ -439,11 +451,14 @@ void cli_parse(cli *c, int argc, char **argv) {
     }
     // A data directory the user named (flag or $MNIST_DIR) must hold MNIST: a typo should not
     // silently turn every MNIST claim into "skipped".  Only the default location may be absent
-    // (then the MNIST parts are skipped with "run make data").
-    int mnist_named = mnist || (env_mnist && *env_mnist);
+    // (then the MNIST parts are skipped with "run make data").  --dataset fashion names its
+    // directory too: a run asked for Fashion-MNIST must not quietly skip it.
+    int mnist_named = mnist || (env_mnist && *env_mnist) || fashion;
     if (mnist_named && !mnist_available(c->mnist_dir)) {
-        fprintf(stderr, "%s: no MNIST IDX files in %s (from %s); run `make data` or point it at the IDX files\n",
-                c->slug, c->mnist_dir, mnist ? "--mnist-dir" : "$MNIST_DIR");
+        fprintf(stderr, "%s: no %s IDX files in %s (from %s); run `make data` or point it at the IDX files\n",
+                c->slug, fashion ? "Fashion-MNIST" : "MNIST", c->mnist_dir,
+                mnist ? "--mnist-dir" : env_mnist && *env_mnist ? (fashion ? "$FASHION_MNIST_DIR" : "$MNIST_DIR")
+                                                                : "--dataset fashion");
         exit(EXIT_RUNTIME);
     }
     if (!out) {
@@ -479,4 +494,66 @@ void cli_fprint_params(const cli *c, FILE *f) {
         fputc('\n', f);
     }
     fprintf(f, "# param seed = %lu\n# param quick = %d\n# param threads = %d\n", c->seed, c->quick, c->threads);
+}
+
+// ---- the data set in the table headers ---------------------------------------------------------
+// The sha256 of train-images-idx3-ubyte of each data set `make data` fetches (scripts/fetch-*.sh
+// write it into <dir>/.verified): a directory is named by its content, not by the flag, so a
+// Fashion-MNIST copy given through --mnist-dir is not labelled "MNIST".
+#define SHA_MNIST_TRAIN "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"
+#define SHA_FASHION_TRAIN "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"
+
+// The 64-hex sha256 recorded in <dir>/.verified into out[65]; 0 if there is none.  Read once per
+// directory per run.
+static int verified_sha(const char *dir, char out[65]) {
+    static char cached_dir[PATH_MAX], cached_sha[65];
+    static int cached = -1;
+    if (cached >= 0 && strcmp(cached_dir, dir) == 0) {
+        memcpy(out, cached_sha, 65);
+        return cached;
+    }
+    snprintf(cached_dir, sizeof cached_dir, "%s", dir);
+    cached = 0;
+    cached_sha[0] = '\0';
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/.verified", dir);
+    FILE *f = fopen(path, "r");
+    if (f) {
+        char line[128] = "";
+        if (fgets(line, sizeof line, f)) {
+            size_t n = strspn(line, "0123456789abcdef");
+            if (n == 64) memcpy(cached_sha, line, 64), cached_sha[64] = '\0', cached = 1;
+        }
+        fclose(f);
+    }
+    memcpy(out, cached_sha, 65);
+    return cached;
+}
+
+const char *cli_dataset_title(const cli *c) {
+    char sha[65];
+    if (c->mnist_dir && verified_sha(c->mnist_dir, sha)) {
+        if (strcmp(sha, SHA_FASHION_TRAIN) == 0) return "Fashion-MNIST";
+        if (strcmp(sha, SHA_MNIST_TRAIN) == 0) return "MNIST";
+    }
+    return c->dataset && strcmp(c->dataset, "fashion") == 0 ? "Fashion-MNIST" : "MNIST";
+}
+
+void cli_fprint_dataset(const cli *c, FILE *f) {
+    if (!c->mnist_dir || !mnist_available(c->mnist_dir)) return;
+    // the directory relative to the repository when inside it, so headers match across checkouts
+    const char *dir = c->mnist_dir, *root = cli_repo_root();
+    size_t rl = root ? strlen(root) : 0;
+    if (root && rl && strncmp(dir, root, rl) == 0 && dir[rl] == '/') dir += rl + 1;
+    char sha[65];
+    if (verified_sha(c->mnist_dir, sha))
+        fprintf(f, "# dataset: %s (%s, sha256 of train-images %.16s)\n", cli_dataset_title(c), dir, sha);
+    else {
+        // an empty marker: verified by an older `make data`, which recorded no hash
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/.verified", c->mnist_dir);
+        struct stat st;
+        fprintf(f, "# dataset: %s (%s, sha256 of train-images %s)\n", cli_dataset_title(c), dir,
+                stat(path, &st) == 0 ? "not recorded: rerun make data" : "unverified");
+    }
 }

@@ -2,7 +2,7 @@
 //
 // An experiment declares its parameters in one `struct params` with defaults, then a table of
 // cli_opt rows pointing into it: name, type, bounds, help.  cli_parse handles the common flags
-// of the program contract (--help --version --seed --out --quick --threads --mnist-dir), checks
+// of the program contract (--help --version --seed --out --quick --threads --mnist-dir --dataset), checks
 // every number (decimal only: no hex, no surrounding spaces, no NaN/inf) and its range, and on
 // any usage error prints ONE line to stderr naming the flag and its allowed range, then exits 2.
 // Flags are matched by their full name only (no getopt-style abbreviations), and a value that
@@ -62,7 +62,10 @@ typedef struct {
     const char *out;       // --out DIR (default runs/<slug>-<date>-<time> in the repository)
     int quick;             // --quick
     int threads;           // --threads (OpenBLAS threads; default 1 for determinism)
-    const char *mnist_dir; // --mnist-dir (default $MNIST_DIR, else data/mnist in the repository)
+    const char *mnist_dir; // --mnist-dir (default: the --dataset's directory, see below)
+    const char *dataset;   // --dataset mnist|fashion (default mnist): the MNIST-format data set;
+                           // fashion's default directory is $FASHION_MNIST_DIR, else
+                           // data/fashion-mnist in the repository; --mnist-dir wins when given
     int argc;
     char **argv;
 } cli;
@@ -75,6 +78,13 @@ int cli_given(const cli *c, const char *name);
 int cli_any_given(const cli *c);
 // Write `# name = value` for every parameter (current values) and the common flags.
 void cli_fprint_params(const cli *c, FILE *f);
+// The display name of the MNIST-format data set in c->mnist_dir: "MNIST" or "Fashion-MNIST"
+// (recognised by the sha256 that `make data` recorded in <dir>/.verified; else from --dataset),
+// for experiments' printed titles.
+const char *cli_dataset_title(const cli *c);
+// Write `# dataset: <name> (<dir>, sha256 of train-images <first 16 hex>)` when c->mnist_dir
+// holds the IDX files (the hash from <dir>/.verified, or "unverified" without it); else nothing.
+void cli_fprint_dataset(const cli *c, FILE *f);
 // The repository root: $SIMON_SUITE_ROOT, else the nearest ancestor of the binary's directory
 // holding experiments/ and common/cli.h (build/<slug> -> the checkout); NULL if none.
 const char *cli_repo_root(void);

@@ -115,6 +115,7 @@ tsv *tsv_open(const cli *c, const char *name, const char *claims) {
     }
     fputc('\n', f);
     cli_fprint_params(c, f);
+    cli_fprint_dataset(c, f);
     char blas[512];
     blas_describe(blas, sizeof blas);
     fprintf(f, "# libraries: GSL %s, FFTW %s\n# blas: %s\n", GSL_VERSION, fftw_version, blas);
