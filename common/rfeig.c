@@ -47,6 +47,7 @@ static double fz(const rfeig_task *t, double u, const double *par, double *df) {
 }
 
 // Solve z(gamma) = target (z strictly decreasing from Ntot at 0 to 0 at inf), in log gamma.
+// NaN (said on stderr) when no bracket exists: the library returns a status, it never exits.
 static double solve_z(const rfeig_task *t, double target, double S) {
     double hi = 2.0 * S / target, z;
     sums(t, hi, &z, NULL);
@@ -56,7 +57,10 @@ static double solve_z(const rfeig_task *t, double target, double S) {
         lo /= 10;
         sums(t, lo, &z, NULL);
         if (z > target) break;
-        if (lo < 1e-300) DIE("rfeig: z(gamma) = %g never exceeds %g; too few modes", z, target);
+        if (lo < 1e-300) {
+            fprintf(stderr, "rfeig: z(gamma) = %g never exceeds %g; too few modes\n", z, target);
+            return NAN;
+        }
     }
     return exp(newton_bisect(t, fz, &target, log(lo), log(hi)));
 }
@@ -110,6 +114,7 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
     if (de > 0) {
         // gamma_k: z(gamma_k) = k, or 0 when k >= number of modes
         double gk = (isinf(k) || k >= Ntot) ? 0.0 : solve_z(t, k, S);
+        if (isnan(gk)) return -1;
         double lo = gk > 0 ? gk : de / (2.0 * n);  // G(lo) > 0: at gk it is +inf; else G >= de/gamma - n
         if (gk == 0)
             while (Gfun(t, lo, n, k, de) <= 0) lo /= 4;
@@ -124,7 +129,10 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
         // relative error grows as the bisection's last bracket (measured 1e-3 at de = 1e-12).
         kappa = de / (n - z);
         ridge_over_kappa = n - z;
-        if (!(kappa > 0)) DIE("rfeig: kappa = %g at gamma = %g (k = %g, z = %g); bracket failed", kappa, gamma, k, z);
+        if (!(kappa > 0)) {
+            fprintf(stderr, "rfeig: kappa = %g at gamma = %g (k = %g, z = %g); bracket failed\n", kappa, gamma, k, z);
+            return -1;
+        }
     } else if (k > n) {
         if (Ntot <= n) {
             fprintf(stderr, "rfeig_solve: ridgeless with %g <= n = %g positive modes: interpolation is exact, E0 undefined\n",
@@ -132,6 +140,7 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
             return -1;
         }
         gamma = solve_z(t, n, S);
+        if (isnan(gamma)) return -1;
         kappa = isinf(k) ? gamma : gamma * (1.0 - n / k);
         ridge_over_kappa = 0;
     } else {
@@ -141,6 +150,7 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
             return -1;
         }
         gamma = solve_z(t, k, S);
+        if (isnan(gamma)) return -1;
         kappa = 0;
         ridge_over_kappa = n - k;  // delta/kappa := n - k (the limit delta -> 0)
         if (k == n) r->status = RFEIG_PEAK;

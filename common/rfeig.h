@@ -51,6 +51,7 @@ typedef struct {
 
 // n >= 1 samples, k > 0 features (INFINITY for KRR), ridge >= 0.  Returns 0 (check
 // r->status), or -1 with a message on stderr when there is no solution: ridgeless with fewer
-// positive modes than min(n, k) (interpolation is exact and E0 is undefined), or bad input.
+// positive modes than min(n, k) (interpolation is exact and E0 is undefined), a root that cannot
+// be bracketed (too few modes), or bad input.  It never exits the process.
 int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_result *r);
 #endif
