@@ -89,7 +89,7 @@ do for [fmt in "png svg"] {
     unset y2label; unset y2tics; unset logscale y2; set ytics mirror; set ytics autofreq
     # (c) real text QWEM: each eigenmode's strength, sqrt(|W^T v_k|^2), against the theory
     set title "(c) real text, QWEM from small init"
-    if (txt) { set title sprintf("(c) QWEM, %s:\neigenmode strengths |W^T v_k| (the singular values once saturated)", txtrun) noenhanced }
+    if (txt) { set title sprintf("(c) QWEM, %s:\neigenmode strengths |Wᵀv_k| (the singular values once saturated)", txtrun) noenhanced }
     set ylabel "|W^T v_k|"
     set autoscale y
     set yrange [0:*]
@@ -109,7 +109,7 @@ do for [fmt in "png svg"] {
     set xlabel "epoch"
     set ylabel "singular value s_k of W"
     set yrange [1e-10:1e2]
-    set key bottom right maxrows 3 font ",9"
+    set key bottom right maxrows 6 font ",8" spacing 0.9 samplen 2
     if (sg) {
         do for [k=1:3] { set arrow from esc[k], graph 0 to esc[k], graph 1 nohead dt 2 lw 1 lc rgb kc(k) }
         if (sgl) {
