@@ -189,7 +189,7 @@ if (have_mnist) {
         # the legend in a panel of its own (the 2 x 4 grid has a free cell for L = 6)
         unset logscale; unset border; unset tics; unset xlabel; unset ylabel; unset title
         set xrange [0:1]; set yrange [0:1]
-        set key at graph 0.0, graph 0.5 left center Left reverse font ",10" samplen 3
+        set key at graph -0.25, graph 0.5 left center Left reverse font ",9" samplen 3
         plot for [j=1:5] NaN with linespoints lc rgb SC[j] pt 7 ps 0.6 lw 1.5 title sprintf("W_l at %s", snapname(word(snaps, j))), \
              NaN with linespoints lc rgb '#000000' dt 2 pt 6 ps 0.7 lw 1.5 title "ΔW_l at the escape"
         set border; set tics
