@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "blasinfo.h"
-#include "idx.h"
+#include "mnist.h"
 #include "util.h"
 
 #ifndef SUITE_VERSION

@@ -1,4 +1,5 @@
 // steps: see steps.h (conventions.md, Step detection).
+#include "fit.h"
 #include "steps.h"
 #include <math.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ double steps_plateau(const double *t, const double *x, size_t n, double ta, doub
 
 // ---- dwells ----
 static double median_range(const double *x, size_t a, size_t b) {  // samples a..b inclusive
-    return util_median(x + a, (int)(b - a + 1));
+    return fit_median(x + a, (int)(b - a + 1));
 }
 
 int steps_dwell_at(const double *t, const double *L, size_t n, double Lstar, double band,

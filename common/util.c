@@ -52,34 +52,6 @@ double util_now(void) {
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
-double util_mean(const double *x, int n) {
-    double s = 0;
-    for (int i = 0; i < n; i++) s += x[i];
-    return n > 0 ? s / n : NAN;
-}
-
-double util_stderr(const double *x, int n) {
-    if (n < 2) return 0.0;
-    double m = util_mean(x, n), s = 0;
-    for (int i = 0; i < n; i++) s += (x[i] - m) * (x[i] - m);
-    return sqrt(s / (n - 1) / n);
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double util_median(const double *x, int n) {
-    if (n <= 0) return NAN;
-    double *c = xmalloc((size_t)n, sizeof *c);
-    memcpy(c, x, (size_t)n * sizeof *c);
-    qsort(c, (size_t)n, sizeof *c, cmp_double);
-    double m = (n % 2) ? c[n / 2] : 0.5 * (c[n / 2 - 1] + c[n / 2]);
-    free(c);
-    return m;
-}
-
 int util_all_finite(const double *x, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i])) return 0;

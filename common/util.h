@@ -42,9 +42,6 @@ void util_on_die(void (*fn)(void));
 // Wall-clock seconds (monotonic), for progress and timing lines on stderr only.
 double util_now(void);
 
-// Index of the largest / smallest entry; sum; mean and standard error of n values.
-double util_mean(const double *x, int n);
-double util_stderr(const double *x, int n);  // sample sd / sqrt(n); 0 when n < 2
-double util_median(const double *x, int n);  // does not modify x
+// 1 if all n entries are finite.  (Means, medians and fits are in fit.h.)
 int util_all_finite(const double *x, size_t n);
 #endif

@@ -4,9 +4,11 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "fit.h"
 #include "blasinfo.h"
 #include "cli.h"
 #include "idx.h"
+#include "mnist.h"
 #include "linalg.h"
 #include "rng.h"
 #include "testlib.h"
@@ -41,8 +43,8 @@ START_TEST(rng_sphere_moments) {
         m2[i] = x[0] * x[0];
         m4[i] = m2[i] * m2[i];
     }
-    ck_assert_abs(util_mean(m2, N), 1.0 / d, 5 * util_stderr(m2, N));
-    ck_assert_abs(util_mean(m4, N), 3.0 / (d * (d + 2.0)), 5 * util_stderr(m4, N));
+    ck_assert_abs(fit_mean(m2, N), 1.0 / d, 5 * fit_stderr(m2, N));
+    ck_assert_abs(fit_mean(m4, N), 3.0 / (d * (d + 2.0)), 5 * fit_stderr(m4, N));
     free(m2), free(m4), rng_free(r);
 }
 END_TEST
@@ -153,7 +155,7 @@ START_TEST(idx_rejects_corrupt) {
     unsigned char huge[16] = {0, 0, 8, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 9};
     ck_assert_int_eq(idx_parse(huge, sizeof huge, 0x803, dims, &data, err, sizeof err), -1);
     mnist_set s;
-    ck_assert_int_eq(mnist_load_checked("/nonexistent", 1, &s, err, sizeof err), -1);
+    ck_assert_int_eq(mnist_load("/nonexistent", 1, &s, err, sizeof err), -1);
     ck_assert(strstr(err, "make data"));
 }
 END_TEST
@@ -162,18 +164,19 @@ START_TEST(idx_reads_mnist) {
     const char *dir = getenv("MNIST_DIR") ? getenv("MNIST_DIR") : "data/mnist";
     if (!mnist_available(dir)) return;  // data tests are in the claim tests; `make test` fetches it
     mnist_set s;
-    mnist_load(dir, 0, &s);
+    char err[1024];
+    ck_assert_int_eq(mnist_load(dir, 0, &s, err, sizeof err), 0);
     ck_assert_int_eq(s.n, 10000);
     int counts[10] = {0};
     for (int i = 0; i < s.n; i++) counts[s.y[i]]++;
     ck_assert_int_eq(counts[3], 1010);  // known class counts of the MNIST test split
     ck_assert_int_eq(counts[8], 974);
-    double m = util_mean(s.x, s.n * s.d);
+    double m = fit_mean(s.x, s.n * s.d);
     ck_assert_abs(m, 0.1325, 0.002);  // the test split's pixel mean (train: 0.1307)
     // mnist_load_rows converts exactly the listed rows, in order, identical to the full load
     size_t rows[4] = {9999, 0, 1234, 1234};
     mnist_set r;
-    mnist_load_rows(dir, 0, rows, 4, &r);
+    ck_assert_int_eq(mnist_load_rows(dir, 0, rows, 4, &r, err, sizeof err), 0);
     ck_assert_int_eq(r.n, 4);
     for (int k = 0; k < 4; k++) {
         ck_assert_int_eq(r.y[k], s.y[rows[k]]);

@@ -8,6 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
+#include "fit.h"
 #include "init.h"
 #include "linalg.h"
 #include "nn.h"
@@ -329,8 +330,8 @@ START_TEST(init_schemes) {
     const double alpha = 0.37, gain = sqrt(2.0);
     init_normal_scaled(r, n_out, n_in, alpha, gain, W, &n2);
     for (size_t k = 0; k < (size_t)n_out * n_in; k++) sq[k] = W[k] * W[k];
-    ck_assert_abs(util_mean(sq, n_out * n_in), alpha * alpha * gain * gain / n_in,
-                  5 * util_stderr(sq, n_out * n_in));
+    ck_assert_abs(fit_mean(sq, n_out * n_in), alpha * alpha * gain * gain / n_in,
+                  5 * fit_stderr(sq, n_out * n_in));
     ck_assert_rel(n2, la_frob2((size_t)n_out * n_in, W), 1e-14);
     // aligned: theta = r0 theta_bar, norm r0; a non-unit direction is refused
     double tb[5] = {0.1, -0.7, 0.2, 0.3, 0}, th[5];

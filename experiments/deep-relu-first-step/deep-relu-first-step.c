@@ -43,7 +43,7 @@
 #include <string.h>
 #include "claim.h"
 #include "cli.h"
-#include "idx.h"
+#include "mnist.h"
 #include "init.h"
 #include "linalg.h"
 #include "nn.h"
@@ -206,7 +206,8 @@ static dataset teacher_data(int N, int din, int dout, int h, unsigned long tseed
 
 static dataset mnist_data(const char *dir, int N) {
     mnist_set ms;
-    mnist_load(dir, 1, &ms);
+    char merr[1024];
+    if (mnist_load(dir, 1, &ms, merr, sizeof merr)) DIE("%s", merr);
     if (N > ms.n) DIE("MNIST subset N = %d exceeds the %d training images; lower --n", N, ms.n);
     const int side = ms.rows / 2, din = side * side, dout = 10;
     dataset D = {N, din, dout, XNEW(double, (size_t)N * din), XNEW(double, (size_t)N * dout), "mnist"};

@@ -35,11 +35,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fit.h"
 #include "claim.h"
 #include "cli.h"
 #include "eigenframework.h"
 #include "hermite.h"
-#include "idx.h"
+#include "mnist.h"
 #include "kernel.h"
 #include "krr.h"
 #include "linalg.h"
@@ -451,7 +452,7 @@ static void run_h2(int quick, h2_result *res, tsv *Tn) {
             rng_free(r);
         }
         for (int q = 0; q < nt_targ; q++) {
-            double mean = util_mean(acc + q * 64, tr), se = util_stderr(acc + q * 64, tr), sd = se * sqrt((double)tr);
+            double mean = fit_mean(acc + q * 64, tr), se = fit_stderr(acc + q * 64, tr), sd = se * sqrt((double)tr);
             memset(v2, 0, sizeof(double) * m.P);
             if (tmode[q] >= 0) v2[tmode[q]] = 1;
             double th = predict(&m, EK, n, delta, v2, tmode[q] >= 0 ? 0 : 1, 0);
@@ -515,7 +516,8 @@ static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
     rng_permutation(rs, NTRAIN, perm);
     // only the NS + NT images used are converted: tr's row i is image perm[i]
     mnist_set tr;
-    mnist_load_rows(c.mnist_dir, 1, perm, NS + NT, &tr);
+    char merr[1024];
+    if (mnist_load_rows(c.mnist_dir, 1, perm, NS + NT, &tr, merr, sizeof merr)) DIE("%s", merr);
     double *X = XNEW(double, (size_t)NS * d), *Xt = XNEW(double, (size_t)NT * d), *y = XNEW(double, NS), *yt = XNEW(double, NT);
     double *mu = XNEW(double, d);
     int lowhigh = !strcmp(p.task, "lowhigh");
@@ -668,7 +670,7 @@ static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
                 acc[t] = s / NT;
                 rng_free(r);
             }
-            double mean = util_mean(acc, trl_n), se = util_stderr(acc, trl_n), th = predict(&m, EK, n, p.ridge, v2, 0, eps2);
+            double mean = fit_mean(acc, trl_n), se = fit_stderr(acc, trl_n), th = predict(&m, EK, n, p.ridge, v2, 0, eps2);
             me[j] = mean;
             tsv_row(Tx, "%g\t%d\t%d\t%.8g\t%.4g\t%.4g\t%.8g", w, n, trl_n, mean, se * sqrt((double)trl_n), se, th);
             fprintf(stderr, "%s n=%5d MSE th %.4f emp %.4f +- %.4f (ratio %.3f)\n", tag, n, th, mean, se * sqrt((double)trl_n), mean / th);

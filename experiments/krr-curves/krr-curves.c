@@ -38,10 +38,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fit.h"
 #include "claim.h"
 #include "cli.h"
 #include "eigenframework.h"
 #include "idx.h"
+#include "mnist.h"
 #include "kernel.h"
 #include "krr.h"
 #include "progress.h"
@@ -194,10 +196,10 @@ static void write_learning(const char *panel, const char *claims, lc_row *rows, 
     tsv_columns(t, "n\ttarget\tL_theory\tL_exp\tL_se\tmse_theory\tmse_exp\tmse_se\tratio\ttrials\tbeyond_pool");
     for (int i = 0; i < nrows; i++) {
         lc_row *r = &rows[i];
-        double me = util_mean(r->mse, r->trials);
+        double me = fit_mean(r->mse, r->trials);
         tsv_row(t, "%d\t%d\t%.10g\t%.10g\t%.4g\t%.10g\t%.10g\t%.4g\t%.6g\t%d\t%d", r->n, r->target, r->L_th,
-                util_mean(r->L, r->trials), util_stderr(r->L, r->trials), r->mse_th, me,
-                util_stderr(r->mse, r->trials), me / r->mse_th, r->trials, r->beyond);
+                fit_mean(r->L, r->trials), fit_stderr(r->L, r->trials), r->mse_th, me,
+                fit_stderr(r->mse, r->trials), me / r->mse_th, r->trials, r->beyond);
     }
     tsv_close(t);
 }
@@ -429,7 +431,7 @@ static void e2_cube(cube *c, const int *ns, int nn, int draws, double delta, lc_
         }
         for (int k = 0; k <= d; k++) {
             lc_row *r = &rows[a * (d + 1) + k];
-            double dev = fabs(util_mean(r->L, draws) - r->L_th);
+            double dev = fabs(fit_mean(r->L, draws) - r->L_th);
             if (n >= 16) {
                 if (dev > ps->worst_C3a) ps->worst_C3a = dev;
                 ps->C3a_n16_rows++;
@@ -865,10 +867,10 @@ static void mnist_bias(lc_row *rows, int nn, mnist_stats *ms) {
     for (int a = 0; a < nn; a++) {
         lc_row *r = &rows[a];
         if (r->n < 4 || r->n > 128) continue;
-        double dL = util_mean(r->L, r->trials) - r->L_th, se = util_stderr(r->L, r->trials);
+        double dL = fit_mean(r->L, r->trials) - r->L_th, se = fit_stderr(r->L, r->trials);
         s += dL, v += se * se, c++;
         ms->bias_min = fmin(ms->bias_min, dL);
-        ms->bias_mse += util_mean(r->mse, r->trials) / r->mse_th;
+        ms->bias_mse += fit_mean(r->mse, r->trials) / r->mse_th;
     }
     if (c) ms->bias_mean = s / c, ms->bias_se = sqrt(v) / c, ms->bias_rows = c, ms->bias_mse /= c;
 }
@@ -876,7 +878,7 @@ static void mnist_bias(lc_row *rows, int nn, mnist_stats *ms) {
 static void mnist_check(lc_row *rows, int nn, mnist_stats *ms) {
     for (int a = 0; a < nn; a++) {
         lc_row *r = &rows[a];
-        double me = util_mean(r->mse, r->trials), Le = util_mean(r->L, r->trials);
+        double me = fit_mean(r->mse, r->trials), Le = fit_mean(r->L, r->trials);
         ms->finite &= isfinite(me) && isfinite(Le) && isfinite(r->mse_th) && isfinite(r->L_th);
         if (a > 0) ms->th_decreasing &= r->mse_th < rows[a - 1].mse_th;
         if (r->beyond) continue;
@@ -1058,17 +1060,17 @@ static void e5_sim(const int *ns, int nn, int trials0, tsv *t, boot_stats *bs) {
             ef_fit f = solve_or_die(&s, n, n / tau);
             ef_pred p;
             ef_predict(&s, &f, v2, 0, 0, &p);
-            double me = util_mean(te[i], trials), r = me / p.te;
+            double me = fit_mean(te[i], trials), r = me / p.te;
             // Test criterion: 10% for the eigenframework's finite-n corrections (the n = 16 plateau
             // sits 6-7% above theory at the default sizes) plus three standard errors of the mean.
             bs->sim_worst = fmax(bs->sim_worst, fabs(r - 1));
-            bs->sim_z = fmax(bs->sim_z, fabs(me - p.te) / (0.1 * p.te + 3 * util_stderr(te[i], trials)));
+            bs->sim_z = fmax(bs->sim_z, fabs(me - p.te) / (0.1 * p.te + 3 * fit_stderr(te[i], trials)));
             // Train MSE: the same form, 12% plus three standard errors (it scatters more).
-            double mtr = util_mean(tr[i], trials);
+            double mtr = fit_mean(tr[i], trials);
             bs->sim_tr_worst = fmax(bs->sim_tr_worst, fabs(mtr / p.tr - 1));
-            bs->sim_tr_z = fmax(bs->sim_tr_z, fabs(mtr - p.tr) / (0.12 * p.tr + 3 * util_stderr(tr[i], trials)));
-            tsv_row(t, "%d\t%.8g\t%.10g\t%.10g\t%.4g\t%.10g\t%.10g\t%.4g\t%.6f", n, tau, p.te, me, util_stderr(te[i], trials),
-                    p.tr, util_mean(tr[i], trials), util_stderr(tr[i], trials), r);
+            bs->sim_tr_z = fmax(bs->sim_tr_z, fabs(mtr - p.tr) / (0.12 * p.tr + 3 * fit_stderr(tr[i], trials)));
+            tsv_row(t, "%d\t%.8g\t%.10g\t%.10g\t%.4g\t%.10g\t%.10g\t%.4g\t%.6f", n, tau, p.te, me, fit_stderr(te[i], trials),
+                    p.tr, fit_mean(tr[i], trials), fit_stderr(tr[i], trials), r);
         }
         progress("bootstrap simulation n = %d done", n);
         krr_sweep_free(sw);
@@ -1218,7 +1220,7 @@ static void run_sphere(int d, const int *ns, int nn, const int *deg, int ndeg, i
     else e3_sphere(&sp, ns, nn, deg, ndeg, trials, ntest, P.ridge, P.noise, rows, &tw);
     if (P.ridge == 0 && !gd) train_report("sphere", tw);
     for (int i = 0; i < nn * ndeg; i++) {  // krr.C4
-        double me = util_mean(rows[i].mse, rows[i].trials), Le = util_mean(rows[i].L, rows[i].trials);
+        double me = fit_mean(rows[i].mse, rows[i].trials), Le = fit_mean(rows[i].L, rows[i].trials);
         if (rows[i].mse_th >= 1e-3) R->c4_ratio = fmax(R->c4_ratio, fabs(me / rows[i].mse_th - 1)), R->c4_rows++;
         R->c4_dL = fmax(R->c4_dL, fabs(Le - rows[i].L_th));
     }
@@ -1273,7 +1275,7 @@ static void run_mnist(const char *task, int M, const int *ns, const int *tri, in
     mnist_check(rows, nn, ms);
     if (a == 0 && b == 1) mnist_bias(rows, nn, ms);
     // quick smoke test: the empirical MSE at the largest n is below the one at the smallest
-    ms->emp_decreasing &= util_mean(rows[nn - 1].mse, rows[nn - 1].trials) < util_mean(rows[0].mse, rows[0].trials);
+    ms->emp_decreasing &= fit_mean(rows[nn - 1].mse, rows[nn - 1].trials) < fit_mean(rows[0].mse, rows[0].trials);
     R->mnist_ran = 1;
     char desc[200], note[700];
     kernel_describe(&k, desc, sizeof desc);

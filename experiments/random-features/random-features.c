@@ -38,9 +38,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fit.h"
 #include "claim.h"
 #include "cli.h"
-#include "idx.h"
+#include "mnist.h"
 #include "kernel.h"
 #include "krr.h"
 #include "linalg.h"
@@ -402,8 +403,8 @@ static void run_rlin(int which, int quick, rlin_result *res) {
                 size_t o = ((size_t)j * trials + trl) * nr + r;
                 buf[trl] = tr[o], buf2[trl] = te[o];
             }
-            double mtr = util_mean(buf, trials), str = util_stderr(buf, trials), mte = util_mean(buf2, trials),
-                   ste = util_stderr(buf2, trials);
+            double mtr = fit_mean(buf, trials), str = fit_stderr(buf, trials), mte = fit_mean(buf2, trials),
+                   ste = fit_stderr(buf2, trials);
             rfeig_result th = rf(&t, n, k, ridges[r]);
             tsv_row(T, "%d\t%d\t%g\t%.8g\t%.4g\t%.8g\t%.4g\t%.8g\t%.8g\t%d", n, k, ridges[r], mtr, str, mte, ste, th.Etr, th.Ete,
                     r < nshown);
@@ -492,8 +493,9 @@ static mnist_set tr_set, te_set;
 static int mnist_loaded;
 static void mnist_prepare(void) {
     if (mnist_loaded) return;
-    mnist_load(c.mnist_dir, 1, &tr_set);
-    mnist_load(c.mnist_dir, 0, &te_set);
+    char merr[1024];
+    if (mnist_load(c.mnist_dir, 1, &tr_set, merr, sizeof merr) || mnist_load(c.mnist_dir, 0, &te_set, merr, sizeof merr))
+        DIE("%s", merr);
     size_t N = (size_t)tr_set.n * tr_set.d;
     long double s = 0, s2 = 0;
     for (size_t i = 0; i < N; i++) s += tr_set.x[i], s2 += (long double)tr_set.x[i] * tr_set.x[i];
@@ -549,7 +551,7 @@ static void run_r3(int quick, r3_result *res) {
     if (info) DIE("R3: pool eigendecomposition failed (info %d)", info);
     double sl = 0;
     for (int i = 0; i < M; i++) v2[i] = v[i] * v[i], sl += lam[i];
-    fprintf(stderr, "R3: pool M = %d: sum lambda = %.4f, lambda_1 = %.4f, sum v^2 = %.4f\n", M, sl, lam[0], util_mean(v2, M) * M);
+    fprintf(stderr, "R3: pool M = %d: sum lambda = %.4f, lambda_1 = %.4f, sum v^2 = %.4f\n", M, sl, lam[0], fit_mean(v2, M) * M);
     rfeig_task t = {.M = (size_t)M, .lambda = lam, .v2 = v2, .noise = 0};
     // experiment: n from the rest of the training set, nt test images
     rf_work w;
@@ -588,10 +590,10 @@ static void run_r3(int quick, r3_result *res) {
                 b1[trl] = tr[o], b2[trl] = te[o];
             }
             rfeig_result th = rf(&t, n, (double)ks[j], ridges[r]);
-            double mtr = util_mean(b1, trials), mte = util_mean(b2, trials);
-            tsv_row(T, "%d\t%ld\t%g\t%.8g\t%.4g\t%.8g\t%.4g\t%.8g\t%.8g\t%d", n, ks[j], ridges[r], mtr, util_stderr(b1, trials), mte,
-                    util_stderr(b2, trials), th.Etr, th.Ete, r < nshown);
-            if (mte < env) env = mte, env_se = util_stderr(b2, trials), env_d = ridges[r];
+            double mtr = fit_mean(b1, trials), mte = fit_mean(b2, trials);
+            tsv_row(T, "%d\t%ld\t%g\t%.8g\t%.4g\t%.8g\t%.4g\t%.8g\t%.8g\t%d", n, ks[j], ridges[r], mtr, fit_stderr(b1, trials), mte,
+                    fit_stderr(b2, trials), th.Etr, th.Ete, r < nshown);
+            if (mte < env) env = mte, env_se = fit_stderr(b2, trials), env_d = ridges[r];
             if (r >= nshown) continue;
             fprintf(stderr, "R3 k=%5ld delta=%-5g train th %.4f emp %.4f | test th %.4f emp %.4f (ratio %.3f)\n", ks[j], ridges[r], th.Etr,
                     mtr, th.Ete, mte, mte / th.Ete);
@@ -599,7 +601,7 @@ static void run_r3(int quick, r3_result *res) {
             // 10%, or 3 standard errors of the trial mean where that is larger (the rule of rf.C3):
             // at k = 16 the train MSE spreads by 3.5% of its mean over 10 trials, and seed 3 missed
             // a fixed 10% at 10.1%.
-            double tol_te = fmax(0.10, 3 * util_stderr(b2, trials) / th.Ete), tol_tr = fmax(0.10, 3 * util_stderr(b1, trials) / th.Etr);
+            double tol_te = fmax(0.10, 3 * fit_stderr(b2, trials) / th.Ete), tol_tr = fmax(0.10, 3 * fit_stderr(b1, trials) / th.Etr);
             res->worst_te = fmax(res->worst_te, et);
             if (fabs(mtr - th.Etr) > 0.005) res->worst_tr = fmax(res->worst_tr, etr);
             if (et > tol_te || (etr > tol_tr && fabs(mtr - th.Etr) > 0.005)) res->ok = 0;

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "fit.h"
 #include "claim.h"
 #include "cli.h"
 #include "nn.h"
@@ -350,8 +351,8 @@ typedef struct {
 } summary;
 
 static void mean_se(const double *x, int n, double out[2]) {
-    out[0] = n ? util_mean(x, n) : NAN;
-    out[1] = n ? util_stderr(x, n) : NAN;
+    out[0] = n ? fit_mean(x, n) : NAN;
+    out[1] = n ? fit_stderr(x, n) : NAN;
 }
 
 static summary summarise(const run_result *R, int S) {
@@ -381,7 +382,7 @@ static summary summarise(const run_result *R, int S) {
         else s.ok++, s.fro2_max = fmax(s.fro2_max, R[i].fro2);
     }
     s.srank_max = s.fro2_max * s.fro2_max;
-    s.dh_median = util_median(all, S);
+    s.dh_median = fit_median(all, S);
     free(v), free(all);
     return s;
 }

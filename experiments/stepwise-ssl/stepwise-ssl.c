@@ -46,6 +46,7 @@
 #include "claim.h"
 #include "cli.h"
 #include "idx.h"
+#include "mnist.h"
 #include "init.h"
 #include "kernel.h"
 #include "linalg.h"

@@ -44,12 +44,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "fit.h"
 #include "blasinfo.h"
 #include "circulant.h"
 #include "claim.h"
 #include "cli.h"
 #include "eigenframework.h"
-#include "idx.h"
+#include "mnist.h"
 #include "kernel.h"
 #include "krr.h"
 #include "linalg.h"
@@ -296,9 +297,9 @@ static void summarise(excess_row *r, const double *ex, int k) {
         r->mean = r->se = r->median = r->q25 = r->q75 = NAN;
         return;
     }
-    r->mean = util_mean(ex, k);
-    r->se = util_stderr(ex, k);
-    r->median = util_median(ex, k);
+    r->mean = fit_mean(ex, k);
+    r->se = fit_stderr(ex, k);
+    r->median = fit_median(ex, k);
     r->q25 = quantile(ex, k, 0.25);
     r->q75 = quantile(ex, k, 0.75);
 }
@@ -804,10 +805,10 @@ static void profile_summarise(cls_profile *pr, cls_result *res, int trials, int 
     for (int m = 0; m < 3; m++)
         for (int f = 0; f < nf; f++) {
             for (int t = 0; t < trials; t++) v[t] = res[t].err[m][f];
-            pr->mean[m][f] = util_mean(v, trials);
-            pr->se[m][f] = util_stderr(v, trials);
+            pr->mean[m][f] = fit_mean(v, trials);
+            pr->se[m][f] = fit_stderr(v, trials);
             for (int t = 0; t < trials; t++) v[t] = res[t].err[m][f] - res[t].err[m][0];
-            pr->dse[m][f] = util_stderr(v, trials);
+            pr->dse[m][f] = fit_stderr(v, trials);
         }
     free(v);
 }
@@ -841,11 +842,12 @@ static int mnist_profile(const kernel_spec *k, const int *ns, const int *trials,
                          const cli_dlist *flips, cls_profile *pr) {
     if (!mnist_available(C.mnist_dir)) return -1;
     mnist_set tr, te;
-    mnist_load(C.mnist_dir, 1, &tr);
-    mnist_load(C.mnist_dir, 0, &te);
+    char merr[1024];
+    if (mnist_load(C.mnist_dir, 1, &tr, merr, sizeof merr) || mnist_load(C.mnist_dir, 0, &te, merr, sizeof merr))
+        DIE("%s", merr);
     int d = tr.d;
     size_t Ntr = (size_t)tr.n * d;
-    double mu = util_mean(tr.x, (int)Ntr), var = 0;
+    double mu = fit_mean(tr.x, (int)Ntr), var = 0;
     for (size_t i = 0; i < Ntr; i++) var += (tr.x[i] - mu) * (tr.x[i] - mu);
     double sd = sqrt(var / Ntr);
     for (size_t i = 0; i < Ntr; i++) tr.x[i] = (tr.x[i] - mu) / sd;
@@ -1028,8 +1030,8 @@ static void run_T1(const config *cf) {
         tsv_columns(f, "noise\tmse_mean\tmse_se\tmse_theory");
         double wr3 = 0;
         for (int k = 0; k < 3; k++) {
-            mean[k] = util_mean(mse[k], cf->lin_trials);
-            se[k] = util_stderr(mse[k], cf->lin_trials);
+            mean[k] = fit_mean(mse[k], cf->lin_trials);
+            se[k] = fit_stderr(mse[k], cf->lin_trials);
             wr3 = fmax(wr3, fabs(mean[k] / th[k] - 1));
             tsv_row(f, "%.3g\t%.10g\t%.10g\t%.10g", s2[k], mean[k], se[k], th[k]);
         }
