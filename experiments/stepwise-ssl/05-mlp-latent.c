@@ -18,25 +18,25 @@ typedef enum { LOSS_BT = 0, LOSS_SIMCLR, LOSS_VICREG } ssl_loss;
 static const char *const LOSS_NAME[] = {"bt", "simclr", "vicreg"};
 
 typedef struct {
-    int h, d;                 // hidden width, embedding dimension
-    double alpha, eta;        // init scale (x He), step size
-    long nsteps;              // GD steps
-    ssl_loss loss;            // which loss
-    double lambda_off;        // Barlow Twins: off-diagonal weight
-    int original;             // Barlow Twins: original (standardised) form
-    double tau;               // NT-Xent temperature
-    unsigned long seed;       // seeds the init stream RNG_INIT
-    const char *label;        // for progress and messages
-    int cov;                  // record the eigenvalues of Sig every step (into `sig`)
-    const long *grid;         // snapshot steps (ascending), or NULL
+    int h, d;            // hidden width, embedding dimension
+    double alpha, eta;   // init scale (x He), step size
+    long nsteps;         // GD steps
+    ssl_loss loss;       // which loss
+    double lambda_off;   // Barlow Twins: off-diagonal weight
+    int original;        // Barlow Twins: original (standardised) form
+    double tau;          // NT-Xent temperature
+    unsigned long seed;  // seeds the init stream RNG_INIT
+    const char *label;   // for progress and messages
+    int cov;             // record the eigenvalues of Sig every step (into `sig`)
+    const long *grid;    // snapshot steps (ascending), or NULL
     int ngrid;
 } netspec;
 
 typedef struct {
-    traj T;        // loss and eig C per step
-    double *sig;   // (nsteps+1, d) eig Sig per step, or NULL
-    double *hid;   // (ngrid, d) top eigenvalues of the hidden covariance, or NULL
-    double *emb;   // (ngrid, n, d) Za at the snapshots, or NULL
+    traj T;       // loss and eig C per step
+    double *sig;  // (nsteps+1, d) eig Sig per step, or NULL
+    double *hid;  // (ngrid, d) top eigenvalues of the hidden covariance, or NULL
+    double *emb;  // (ngrid, n, d) Za at the snapshots, or NULL
 } netrun;
 
 static void netrun_free(netrun *R) {
@@ -77,7 +77,7 @@ static void run_net(const pairs *D, const netspec *S, netrun *R) {
     sslloss_vicreg_ws *vw = S->loss == LOSS_VICREG ? sslloss_vicreg_alloc(n, d) : NULL;
     if ((S->loss == LOSS_SIMCLR && !nw) || (S->loss == LOSS_VICREG && !vw)) DIE("%s: loss workspace", S->label);
     static const sslloss_vicreg_par vpar = SSLLOSS_VICREG_DEFAULTS;
-    double *Cs = XNEW(double, (size_t)d * d), *Ac = XNEW(double, (size_t)2 * n * (h > d ? h : d)),
+    double *Cs = XNEW(double, (size_t)d *d), *Ac = XNEW(double, (size_t)2 * n * (h > d ? h : d)),
            *mu = XNEW(double, h > d ? h : d), *M = XNEW(double, (size_t)(h > d ? h : d) * (h > d ? h : d));
     eigws e, eh;
     eigws_alloc(&e, d);
@@ -85,8 +85,8 @@ static void run_net(const pairs *D, const netspec *S, netrun *R) {
     traj_alloc(&R->T, d, nsteps, eta);
     if (S->cov) R->sig = XNEW(double, (size_t)(nsteps + 1) * d);
     if (S->grid) {
-        R->hid = XNEW(double, (size_t)S->ngrid * d);
-        R->emb = XNEW(double, (size_t)S->ngrid * n * d);
+        R->hid = XNEW(double, (size_t)S->ngrid *d);
+        R->emb = XNEW(double, (size_t)S->ngrid *n *d);
     }
     int g = 0;
     for (long k = 0; k <= nsteps; k++) {
@@ -127,74 +127,91 @@ static void run_net(const pairs *D, const netspec *S, netrun *R) {
 
 // ---- part 5: the ReLU network on latent data ----
 static void part_mlp_latent(void) {
-        int n = C.quick && !cli_given(&C, "n") ? 100 : MLP_N;
-        int d = cli_given(&C, "d") ? P.d : (C.quick ? 4 : MLP_D);
-        double eta = P.lr > 0 ? P.lr : MLP_ETA;
-        long nsteps = C.quick && !cli_given(&C, "steps") ? 4000 : P.steps;
-        pairs L;
-        make_latent(&L, C.seed, MLP_M, n, LAT_VAR, LAT_NOISE, -1, 1);
-        netrun Rs, Rst;
-        run_net(&L, &(netspec){.h = P.width, .d = d, .alpha = P.init_scale, .eta = eta, .nsteps = nsteps,
-                               .lambda_off = P.lambda_off, .original = P.bt_original, .seed = C.seed,
-                               .label = "mlp small"}, &Rs);
-        traj Ts = Rs.T;
-        write_traj(&C, "mlp_small.tsv", "ssl.C7", &Ts, NULL, NULL, 0);
-        // Plateaus: dwells within +-0.05 of each integer level 1..d (band 0.05/level, t_b >= 1.1 t_a).
-        int nplat = 0;
-        printf("# MLP small init (alpha = %g x He): plateaus", P.init_scale);
-        for (int lev = d; lev >= 1; lev--) {
-            steps_dwell dw;
-            if (steps_dwell_at(Ts.t, Ts.loss, nsteps + 1, lev, 0.05 / lev, STEPS_DWELL_RATIO, &dw)) {
-                printf("  %d: [%.1f, %.1f] median %.4f", lev, dw.ta, dw.tb, dw.median);
-                nplat++;
+    int n = C.quick && !cli_given(&C, "n") ? 100 : MLP_N;
+    int d = cli_given(&C, "d") ? P.d : (C.quick ? 4 : MLP_D);
+    double eta = P.lr > 0 ? P.lr : MLP_ETA;
+    long nsteps = C.quick && !cli_given(&C, "steps") ? 4000 : P.steps;
+    pairs L;
+    make_latent(&L, C.seed, MLP_M, n, LAT_VAR, LAT_NOISE, -1, 1);
+    netrun Rs, Rst;
+    run_net(&L,
+            &(netspec){.h = P.width,
+                       .d = d,
+                       .alpha = P.init_scale,
+                       .eta = eta,
+                       .nsteps = nsteps,
+                       .lambda_off = P.lambda_off,
+                       .original = P.bt_original,
+                       .seed = C.seed,
+                       .label = "mlp small"},
+            &Rs);
+    traj Ts = Rs.T;
+    write_traj(&C, "mlp_small.tsv", "ssl.C7", &Ts, NULL, NULL, 0);
+    // Plateaus: dwells within +-0.05 of each integer level 1..d (band 0.05/level, t_b >= 1.1 t_a).
+    int nplat = 0;
+    printf("# MLP small init (alpha = %g x He): plateaus", P.init_scale);
+    for (int lev = d; lev >= 1; lev--) {
+        steps_dwell dw;
+        if (steps_dwell_at(Ts.t, Ts.loss, nsteps + 1, lev, 0.05 / lev, STEPS_DWELL_RATIO, &dw)) {
+            printf("  %d: [%.1f, %.1f] median %.4f", lev, dw.ta, dw.tb, dw.median);
+            nplat++;
+        }
+    }
+    // Jumps in the count of eigenvalues of C above 1/2.
+    int jumps = 0, best = 0;
+    for (long k = 0; k <= nsteps; k++) {
+        int cnt = 0;
+        for (int j = 0; j < d; j++) cnt += Ts.c[(size_t)k * d + j] > 0.5;
+        if (cnt > best) jumps++, best = cnt;
+    }
+    printf("\n# MLP small init: %d jumps of #eig(C) > 1/2, final count %d, final loss %.4g\n", jumps, best,
+           Ts.loss[nsteps]);
+    int need = C.quick ? 2 : 3;
+    char tol[64];
+    snprintf(tol, sizeof tol, ">= %d", need);
+    claim_check("ssl.C7a", CLAIM_EXPERIMENT, nplat >= need, "MLP small init: integer plateaus (+-0.05)", nplat, tol);
+    claim_check("ssl.C7b", CLAIM_EXPERIMENT, jumps >= need, "MLP small init: separate jumps of #eig(C) > 1/2", jumps,
+                tol);
+    if (!C.quick) {
+        // The standard-init run to t = MLP_STD_T only, at its smaller stable step: the loss is at 0
+        // long before (t ~ 1.3); the small run's whole range (t = 240) cost 4 x its steps.
+        double eta_std = fmin(eta, MLP_ETA_STD);
+        long nsteps_std = (long)ceil(MLP_STD_T / eta_std);
+        run_net(&L,
+                &(netspec){.h = P.width,
+                           .d = d,
+                           .alpha = 1.0,
+                           .eta = eta_std,
+                           .nsteps = nsteps_std,
+                           .lambda_off = P.lambda_off,
+                           .original = P.bt_original,
+                           .seed = C.seed,
+                           .label = "mlp std"},
+                &Rst);
+        traj Tst = Rst.T;
+        nsteps = nsteps_std;
+        write_traj(&C, "mlp_std.tsv", "ssl.C7", &Tst, NULL, NULL, 0);
+        // First time below 0.5 vs first window of 10 % of the run with a < 1 % change.
+        double tb = steps_crossing(Tst.t, Tst.loss, nsteps + 1, 0, 0.5, STEPS_DOWN);
+        long win = nsteps / 10;
+        double tflat = INFINITY;
+        for (long k = 0; k + win <= nsteps; k++) {
+            double lo = INFINITY, hi = -INFINITY;
+            for (long q = k; q <= k + win; q++) lo = fmin(lo, Tst.loss[q]), hi = fmax(hi, Tst.loss[q]);
+            if (hi - lo < 0.01 * Tst.loss[k]) {
+                tflat = Tst.t[k];
+                break;
             }
         }
-        // Jumps in the count of eigenvalues of C above 1/2.
-        int jumps = 0, best = 0;
-        for (long k = 0; k <= nsteps; k++) {
-            int cnt = 0;
-            for (int j = 0; j < d; j++) cnt += Ts.c[(size_t)k * d + j] > 0.5;
-            if (cnt > best) jumps++, best = cnt;
-        }
-        printf("\n# MLP small init: %d jumps of #eig(C) > 1/2, final count %d, final loss %.4g\n", jumps,
-               best, Ts.loss[nsteps]);
-        int need = C.quick ? 2 : 3;
-        char tol[64];
-        snprintf(tol, sizeof tol, ">= %d", need);
-        claim_check("ssl.C7a", CLAIM_EXPERIMENT, nplat >= need, "MLP small init: integer plateaus (+-0.05)", nplat, tol);
-        claim_check("ssl.C7b", CLAIM_EXPERIMENT, jumps >= need, "MLP small init: separate jumps of #eig(C) > 1/2", jumps, tol);
-        if (!C.quick) {
-            // The standard-init run to t = MLP_STD_T only, at its smaller stable step: the loss is at 0
-            // long before (t ~ 1.3); the small run's whole range (t = 240) cost 4 x its steps.
-            double eta_std = fmin(eta, MLP_ETA_STD);
-            long nsteps_std = (long)ceil(MLP_STD_T / eta_std);
-            run_net(&L, &(netspec){.h = P.width, .d = d, .alpha = 1.0, .eta = eta_std, .nsteps = nsteps_std,
-                                   .lambda_off = P.lambda_off, .original = P.bt_original, .seed = C.seed,
-                                   .label = "mlp std"}, &Rst);
-            traj Tst = Rst.T;
-            nsteps = nsteps_std;
-            write_traj(&C, "mlp_std.tsv", "ssl.C7", &Tst, NULL, NULL, 0);
-            // First time below 0.5 vs first window of 10 % of the run with a < 1 % change.
-            double tb = steps_crossing(Tst.t, Tst.loss, nsteps + 1, 0, 0.5, STEPS_DOWN);
-            long win = nsteps / 10;
-            double tflat = INFINITY;
-            for (long k = 0; k + win <= nsteps; k++) {
-                double lo = INFINITY, hi = -INFINITY;
-                for (long q = k; q <= k + win; q++) lo = fmin(lo, Tst.loss[q]), hi = fmax(hi, Tst.loss[q]);
-                if (hi - lo < 0.01 * Tst.loss[k]) {
-                    tflat = Tst.t[k];
-                    break;
-                }
-            }
-            printf("# MLP standard init: loss %.3f -> below 0.5 at t = %.3f; first flat window at t = %.3f\n",
-                   Tst.loss[0], tb, tflat);
-            claim_check("ssl.C7c", CLAIM_EXPERIMENT, isfinite(tb) && tb < tflat,
-                        "MLP standard init: t(loss < 0.5) before the first flat 10% window (t)", tb, "< t_flat");
-            netrun_free(&Rst);
-        } else {
-            claim_skip("ssl.C7c", CLAIM_EXPERIMENT, "standard-init run not part of --quick");
-        }
-        netrun_free(&Rs);
-        pairs_free(&L);
-        progress_done("MLP part done at %.1f s", util_now() - T0);
+        printf("# MLP standard init: loss %.3f -> below 0.5 at t = %.3f; first flat window at t = %.3f\n", Tst.loss[0],
+               tb, tflat);
+        claim_check("ssl.C7c", CLAIM_EXPERIMENT, isfinite(tb) && tb < tflat,
+                    "MLP standard init: t(loss < 0.5) before the first flat 10% window (t)", tb, "< t_flat");
+        netrun_free(&Rst);
+    } else {
+        claim_skip("ssl.C7c", CLAIM_EXPERIMENT, "standard-init run not part of --quick");
+    }
+    netrun_free(&Rs);
+    pairs_free(&L);
+    progress_done("MLP part done at %.1f s", util_now() - T0);
 }

@@ -6,11 +6,16 @@
 // steps while the embedding's eigenvalues rise one at a time (also in hidden layers).  Here the
 // same measurements are made on a network that trains in seconds on one core: f(x) =
 // W2 relu(W1 x), x a 2 x 2-average-pooled 14 x 14 MNIST view (m = 196), h = 64, d = 6, n = 256
-// pairs, full-batch GD (run_net, part 5).  No theory gives the network's step times; the theory's
-// side here is the staircase itself: Barlow Twins' plateaus at the integers d - k (the linear
-// model's levels, part 1), the order of the steps, and the eigenvalues of the pooled data's Gamma
-// as the linear model's clock (t_j / t_1 ~ gamma_1 / gamma_j to leading order in ln(1/c_0)),
-// printed beside the measured step times.
+// pairs, full-batch GD (run_net, part 5), init 0.1 x He (small) or 1 x He (standard).
+//
+// No theory gives the network's step times.  The theory's side is the staircase itself:
+//   - Barlow Twins: plateaus at the integers d - k (the linear model's levels, part 1), ssl.C9a;
+//   - VICReg: with every coordinate's variance hinge met, a rank-k embedding's smallest loss is
+//     2 nu (d/k - 1) (10, 4, 2, ... for d = 6), with k equal eigenvalues d/k, ssl.C9f;
+//   - steps one at a time (overlap o_j, below), ssl.C9b, C9e; none from standard init, ssl.C9g;
+//   - the hidden layer grows at the embedding's steps and rests on its plateaus, ssl.C9d;
+//   - the linear model's clock t_j / t_1 = gamma_1 / gamma_j (gamma of the pooled inputs' Gamma),
+//     printed beside the measured step times, ssl.C9c (reported, not gated).
 
 // ---- data: pooled MNIST pairs ----
 //
@@ -24,8 +29,8 @@ static int make_mnist_pooled(pairs *D, unsigned char *labels, int n, int pool, c
     if (load_images(C.mnist_dir, P.first_image, n, &S, err, errlen) != 0) return -1;
     int R = S.rows / pool, Cq = S.cols / pool, m = R * Cq;
     D->n = n, D->m = m;
-    D->Xa = XNEW(double, (size_t)n * m);
-    D->Xb = XNEW(double, (size_t)n * m);
+    D->Xa = XNEW(double, (size_t)n *m);
+    D->Xb = XNEW(double, (size_t)n *m);
     double *mu = XNEW(double, m), *view = XNEW(double, S.d);
     gsl_rng *r = rng_alloc(C.seed, RNG_AUG_NET);
     // pool a (rows, cols) image into out (R, Cq), adding w * value (w = 1/pool^2)
@@ -133,12 +138,27 @@ static int bt_plateaus(const traj *T, int d, int verbose) {
     return np;
 }
 
+// The sum of the hidden covariance's top d eigenvalues at time t, linear in t between snapshots.
+static double hidden_sum_at(const netrun *R, const long *grid, int ngrid, double t) {
+    int d = R->T.d, g = 0;
+    while (g + 1 < ngrid && R->T.t[grid[g + 1]] < t) g++;
+    double s0 = 0, s1 = 0;
+    for (int j = 0; j < d; j++) s0 += R->hid[(size_t)g * d + j];
+    if (g + 1 >= ngrid) return s0;
+    for (int j = 0; j < d; j++) s1 += R->hid[(size_t)(g + 1) * d + j];
+    double t0 = R->T.t[grid[g]], t1 = R->T.t[grid[g + 1]], w = t <= t0 ? 0 : (t - t0) / (t1 - t0);
+    return (1 - w) * s0 + w * s1;
+}
+
 // ---- output ----
-static void write_net(const char *name, const netrun *R, const long *grid, int ngrid) {
+static void write_net(const char *name, const netrun *R, const pairs *D, int h, const long *grid, int ngrid) {
     tsv *t = tsv_open(&C, name, "ssl.C9");
     int d = R->T.d;
-    tsv_note(t, "eta = %.10g  steps = %ld  (t = eta * step); c_j: eig of the cross-correlation C, s_j: eig "
-                "of the embedding covariance, h_j: top eig of the hidden layer's covariance", R->T.eta, R->T.nsteps);
+    tsv_note(t, "net: n = %d pairs, m = %d inputs, h = %d hidden, d = %d outputs", D->n, D->m, h, d);
+    tsv_note(t,
+             "eta = %.10g  steps = %ld  (t = eta * step); c_j: eig of the cross-correlation C, s_j: eig "
+             "of the embedding covariance, h_j: top eig of the hidden layer's covariance",
+             R->T.eta, R->T.nsteps);
     char cols[4096];
     int o = snprintf(cols, sizeof cols, "t\tloss");
     for (int j = 1; j <= d; j++) o += snprintf(cols + o, sizeof cols - o, "\tc_%d", j);
@@ -160,7 +180,7 @@ static void write_net(const char *name, const netrun *R, const long *grid, int n
 // PCA views (the paper's Fig. 1, right): the first view's embeddings at a snapshot, projected on
 // their own top three principal directions.  Rows: panel, t, label, pc1, pc2, pc3.
 static void pca_rows(tsv *t, int panel, double time, const double *Z, int n, int d, const unsigned char *labels) {
-    double *Zc = XNEW(double, (size_t)n * d), *M = XNEW(double, (size_t)d * d), *w = XNEW(double, d),
+    double *Zc = XNEW(double, (size_t)n *d), *M = XNEW(double, (size_t)d *d), *w = XNEW(double, d),
            *mu = XNEW(double, d);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < d; j++) mu[j] += Z[(size_t)i * d + j] / n;
@@ -182,8 +202,8 @@ static void part_mlp_mnist(int losses) {
     int n = C.quick && !cli_given(&C, "mlp-n") ? 128 : P.mlp_n, d = P.mlp_d, h = P.mlp_width;
     const char *ids[] = {"ssl.C9a", "ssl.C9b", "ssl.C9c", "ssl.C9d", "ssl.C9e", "ssl.C9f", "ssl.C9g"};
     if (!mnist_available(C.mnist_dir)) {
-        if (cli_given(&C, "part")) DIE("MNIST is absent from %s, and --part mlp-mnist needs it: run make data",
-                                       C.mnist_dir);
+        if (cli_given(&C, "part"))
+            DIE("MNIST is absent from %s, and --part mlp-mnist needs it: run make data", C.mnist_dir);
         for (int i = 0; i < 7; i++) claim_skip(ids[i], CLAIM_EXPERIMENT, "MNIST absent: run make data");
         return;
     }
@@ -193,7 +213,7 @@ static void part_mlp_mnist(int losses) {
     char err[512];
     if (make_mnist_pooled(&D, labels, n, P.pool, err, sizeof err) != 0) DIE("%s", err);
     // The linear model's clock on these inputs: the top eigenvalues of the pooled Gamma.
-    double gam[16], *V = XNEW(double, (size_t)D.m * d);
+    double gam[16], *V = XNEW(double, (size_t)D.m *d);
     gamma_eigs(&D, d, gam, V);
     free(V);
     netrun runs[4];
@@ -210,31 +230,46 @@ static void part_mlp_mnist(int losses) {
         snprintf(label, sizeof label, "mnist net %s", names[r]);
         double eta = l == LOSS_SIMCLR ? P.simclr_lr : l == LOSS_VICREG ? P.vicreg_lr : P.mlp_lr;
         double tend = r == 3 ? NET_STD_T : l == LOSS_SIMCLR ? P.simclr_t : l == LOSS_VICREG ? P.vicreg_t : P.bt_t;
-        if (C.quick) tend *= NET_QUICK_T;
         long nsteps = (long)ceil(tend / eta);
         long *grid = XNEW(long, 2 * N_GRID + 1);
         int ngrid = track_grid_steps(nsteps, N_GRID, N_GRID, grid);
         grids[r] = grid, ngrids[r] = ngrid;
-        run_net(&D, &(netspec){.h = h, .d = d, .alpha = alpha, .eta = eta, .nsteps = nsteps, .loss = l,
-                               .lambda_off = 1.0, .tau = P.tau, .seed = C.seed, .label = label, .cov = 1,
-                               .grid = grid, .ngrid = ngrid}, &runs[r]);
+        run_net(&D,
+                &(netspec){.h = h,
+                           .d = d,
+                           .alpha = alpha,
+                           .eta = eta,
+                           .nsteps = nsteps,
+                           .loss = l,
+                           .lambda_off = 1.0,
+                           .tau = P.tau,
+                           .seed = C.seed,
+                           .label = label,
+                           .cov = 1,
+                           .grid = grid,
+                           .ngrid = ngrid},
+                &runs[r]);
         measure_net(&runs[r], grid, ngrid, l == LOSS_BT, &st[r]);
         snprintf(file, sizeof file, "mnist_mlp_%s.tsv", names[r]);
-        write_net(file, &runs[r], grid, ngrid);
+        write_net(file, &runs[r], &D, h, grid, ngrid);
         have[r] = 1;
     }
     // The step-time table.
-    printf("# MNIST network (m = %d, h = %d, d = %d, n = %d, alpha = %g x He): step times of eig Sig (level %g), "
-           "hidden half-rise (BT: eig C at 1/2)\n#  j   gamma_j  g1/gj", D.m, h, d, n, P.mlp_alpha, NET_THETA);
+    printf(
+        "# MNIST network (m = %d, h = %d, d = %d, n = %d, alpha = %g x He): step times of eig Sig (level %g), "
+        "hidden half-rise (BT: eig C at 1/2)\n#  j   gamma_j  g1/gj",
+        D.m, h, d, n, P.mlp_alpha, NET_THETA);
     for (int r = 0; r < 4; r++)
         if (have[r]) printf("  %12s  t/t1  hidden", names[r]);
     printf("\n");
     tsv *tt = tsv_open(&C, "mnist_mlp_steps.tsv", "ssl.C9");
     tsv_allow_nonfinite(tt, 1);
-    tsv_note(tt, "half-rise times of the embedding covariance's eigenvalues (t_<run>) and of the hidden "
-                 "covariance's (th_<run>); gamma_j: the pooled data's Gamma");
-    tsv_columns(tt, "j\tgamma_j\tt_bt_small\tth_bt_small\tt_simclr_small\tth_simclr_small\tt_vicreg_small\t"
-                    "th_vicreg_small\tt_bt_std\tth_bt_std");
+    tsv_note(tt,
+             "half-rise times of the embedding covariance's eigenvalues (t_<run>) and of the hidden "
+             "covariance's (th_<run>); gamma_j: the pooled data's Gamma");
+    tsv_columns(tt,
+                "j\tgamma_j\tt_bt_small\tth_bt_small\tt_simclr_small\tth_simclr_small\tt_vicreg_small\t"
+                "th_vicreg_small\tt_bt_std\tth_bt_std");
     for (int j = 0; j < d; j++) {
         printf("# %2d  %8.5f  %5.2f", j + 1, gam[j], gam[0] / gam[j]);
         char row[1024];
@@ -263,8 +298,8 @@ static void part_mlp_mnist(int losses) {
         int need = C.quick ? 2 : 3;
         char tol[64];
         snprintf(tol, sizeof tol, ">= %d", need);
-        claim_check("ssl.C9a", CLAIM_EXPERIMENT, np >= need, "MNIST net, BT small init: loss plateaus at integers d-k (+-0.05)",
-                    np, tol);
+        claim_check("ssl.C9a", CLAIM_EXPERIMENT, np >= need,
+                    "MNIST net, BT small init: loss plateaus at integers d-k (+-0.05)", np, tol);
         // o_j <= 0.1: the next mode is at most a tenth of the way to the level when this one crosses it
         // (from small init it is ~1e-3 of it; see the table).
         claim_check("ssl.C9b", CLAIM_EXPERIMENT, st[0].nlearn >= need && st[0].ov_median <= 0.1,
@@ -272,18 +307,35 @@ static void part_mlp_mnist(int losses) {
         // The linear model's clock, t_j / t_1 = gamma_1 / gamma_j to leading order, is not the network's:
         // printed, never gated (no theory here predicts the network's step times).
         double worst = 0;
-        for (int j = 1; j < 4 && j < d; j++) worst = fmax(worst, fabs(st[0].ts[j] / st[0].ts[0] / (gam[0] / gam[j]) - 1));
+        for (int j = 1; j < 4 && j < d; j++)
+            worst = fmax(worst, fabs(st[0].ts[j] / st[0].ts[0] / (gam[0] / gam[j]) - 1));
         claim_report("ssl.C9c", CLAIM_EXPERIMENT,
                      "MNIST net, BT small init: max_{j=2..4} |(t_j/t_1)/(gamma_1/gamma_j) - 1| (linear model's clock)",
                      worst);
-        // Hidden layer: its top covariance eigenvalues rise in separate steps too.  Separate means the
-        // half-rise times of modes 1-4 increase by at least 0.1 t_1 each (a step's own width, 10-90 %,
-        // is ~0.1 t_1 here); from standard init they are not even ordered (printed).
-        double gap = INFINITY;
-        for (int j = 0; j < 3 && j + 1 < d; j++) gap = fmin(gap, (st[0].th[j + 1] - st[0].th[j]) / st[0].th[0]);
-        if (!isfinite(gap)) gap = -INFINITY;
-        claim_check("ssl.C9d", CLAIM_EXPERIMENT, gap >= 0.1,
-                    "MNIST net, BT small init: min_{j<=3} (t_hidden,j+1 - t_hidden,j) / t_hidden,1", gap, ">= 0.1");
+        // Hidden layer: its covariance grows at the embedding's steps and rests on its plateaus.  With
+        // Hsum(t) the sum of the hidden covariance's top d eigenvalues (snapshot grid, interpolated):
+        // the growth over the middle half of plateau k, [t_k + (t_k+1 - t_k)/4, t_k + 3(t_k+1 - t_k)/4],
+        // against the growth across step k (mid-plateau k-1 to mid-plateau k), k = 1..4.  Growth
+        // spread evenly in time would give a ratio ~ 1/2; 0.2 leaves room for the slow drift
+        // of the ReLU features inside a plateau (0.005-0.13 relative growth measured).
+        double rmax = 0, tprev = 0.5 * st[0].ts[0];
+        for (int k = 0; k < 4 && k + 1 < st[0].nlearn; k++) {
+            double a = st[0].ts[k], b = st[0].ts[k + 1];
+            double gp = hidden_sum_at(&runs[0], grids[0], ngrids[0], a + 0.75 * (b - a)) /
+                            hidden_sum_at(&runs[0], grids[0], ngrids[0], a + 0.25 * (b - a)) -
+                        1;
+            double gs = hidden_sum_at(&runs[0], grids[0], ngrids[0], 0.5 * (a + b)) /
+                            hidden_sum_at(&runs[0], grids[0], ngrids[0], tprev) -
+                        1;
+            printf("# bt_small hidden layer: plateau %d [%.1f, %.1f] growth %.3g, step %d growth %.3g\n", k + 1, a, b,
+                   gp, k + 1, gs);
+            rmax = fmax(rmax, gp / gs);
+            tprev = 0.5 * (a + b);
+        }
+        if (st[0].nlearn < 5) rmax = INFINITY;
+        claim_check("ssl.C9d", CLAIM_EXPERIMENT, rmax <= 0.2,
+                    "MNIST net, BT small init: hidden covariance, max_k growth(plateau k) / growth(step k), k <= 4",
+                    rmax, "<= 0.2");
     }
     // ssl.C9e: SimCLR from small init, the same signature.
     if (have[1])
@@ -293,18 +345,28 @@ static void part_mlp_mnist(int losses) {
     // coordinate's variance hinge at once, so the first plateau has rank 1 with eigenvalue d; with
     // the hinge met, a rank-k embedding's smallest covariance term is c = d/k - 1 per view (trace d
     // on k equal eigenvalues), so the plateaus sit at 2 nu (d/k - 1) = 10, 4, 2, ... for d = 6.
-    // Measured: the median loss over the middle half of the first plateau, against k = 1; and the
-    // second mode crossing the level only after the first (o_1 <= 0.1).
+    // Measured on the middle half of the first plateau (from the first step to the second, or to
+    // the end of the run: the second escape, driven by the weak covariance term, comes at t = 8 to
+    // beyond 30 depending on the seed): the median loss against 2 nu (d - 1), and the top
+    // eigenvalue there against d.  Tolerance 10 %: the plateau is not flat (the loss creeps down by
+    // ~1 % as the second mode grows) and GD at this step size rattles by ~+-5 % on it.
     if (have[2]) {
         const traj *T = &runs[2].T;
         double ta = st[2].ts[0], tb = isfinite(st[2].ts[1]) ? st[2].ts[1] : T->t[T->nsteps];
         long ka = (long)ceil((ta + 0.25 * (tb - ta)) / T->eta), kb = (long)floor((ta + 0.75 * (tb - ta)) / T->eta);
-        double lev = 2 * 1.0 * (d - 1), med = isfinite(ta) && kb > ka ? fit_median(T->loss + ka, (int)(kb - ka + 1)) : NAN;
-        printf("# vicreg_small: first plateau [%.2f, %.2f]: median loss %.4f, theory 2 nu (d/k - 1) = %.4f at k = 1; "
-               "eigenvalue %.3f (theory d = %d)\n", ta, tb, med, lev, runs[2].sig[(size_t)((ka + kb) / 2) * d], d);
-        claim_check("ssl.C9f", CLAIM_EXPERIMENT, fabs(med / lev - 1) <= 0.1 && st[2].nlearn >= 2 && st[2].ov[0] <= 0.1,
-                    "MNIST net, VICReg small init: first-plateau loss / (2 nu (d-1)) - 1 (and mode 2 after mode 1)",
-                    med / lev - 1, "+-0.1");
+        int ok = isfinite(ta) && kb > ka;
+        double lev = 2 * 1.0 * (d - 1), med = ok ? fit_median(T->loss + ka, (int)(kb - ka + 1)) : NAN;
+        double *ev = XNEW(double, kb > ka ? kb - ka + 1 : 1);
+        for (long k = ka; k <= kb; k++) ev[k - ka] = runs[2].sig[(size_t)k * d];
+        double emed = ok ? fit_median(ev, (int)(kb - ka + 1)) : NAN;
+        free(ev);
+        printf("# vicreg_small: first step at t = %.3f, second at t = %.3f; first plateau: median loss %.4f "
+               "(theory 2 nu (d - 1) = %.4f), median top eigenvalue %.3f (theory d = %d)\n",
+               ta, st[2].ts[1], med, lev, emed, d);
+        double dev = fmax(fabs(med / lev - 1), fabs(emed / d - 1));
+        claim_check("ssl.C9f", CLAIM_EXPERIMENT, ok && dev <= 0.1,
+                    "MNIST net, VICReg small init: first plateau, max(|L/(2 nu (d-1)) - 1|, |eig_1/d - 1|)", dev,
+                    "0.1");
     }
     // ssl.C9g: Barlow Twins from standard init: no integer plateau, every mode up at once.
     if (have[3]) {
@@ -313,12 +375,20 @@ static void part_mlp_mnist(int losses) {
                runs[3].T.loss[runs[3].T.nsteps]);
         claim_check("ssl.C9g", CLAIM_EXPERIMENT, np == 0, "MNIST net, BT standard init: integer plateaus", np, "0");
     }
+    // Claims of runs not made (--losses, or --quick: Barlow Twins only).
+    const char *why = C.quick ? "not run at --quick (Barlow Twins only)" : "loss not in --losses";
+    if (!have[0])
+        for (int q = 0; q < 4; q++) claim_skip(ids[q], CLAIM_EXPERIMENT, why);
+    if (!have[1]) claim_skip("ssl.C9e", CLAIM_EXPERIMENT, why);
+    if (!have[2]) claim_skip("ssl.C9f", CLAIM_EXPERIMENT, why);
+    if (!have[3]) claim_skip("ssl.C9g", CLAIM_EXPERIMENT, why);
     // PCA views of the Barlow Twins embedding (small init): on the first plateau (a point), after
     // the first step (a line), after the second (a plane), and at the end.
     if (have[0]) {
         tsv *pt = tsv_open(&C, "mnist_mlp_pca.tsv", "ssl.C9");
-        tsv_note(pt, "first-view embeddings projected on their own top three principal directions, at the middle of "
-                     "the first three plateaus of the BT small-init run and at its end; label = digit");
+        tsv_note(pt,
+                 "first-view embeddings projected on their own top three principal directions, at the middle of "
+                 "the first three plateaus of the BT small-init run and at its end; label = digit");
         tsv_columns(pt, "panel\tt\tlabel\tpc1\tpc2\tpc3");
         const netrun *R0 = &runs[0];
         double tp[4] = {0.5 * st[0].ts[0], 0.5 * (st[0].ts[0] + st[0].ts[1]), 0.5 * (st[0].ts[1] + st[0].ts[2]),

@@ -41,15 +41,16 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include "blasinfo.h"
 #include "claim.h"
-#include "fit.h"
 #include "cli.h"
-#include "mnist.h"
+#include "fit.h"
 #include "init.h"
 #include "kernel.h"
 #include "linalg.h"
 #include "loss.h"
+#include "mnist.h"
 #include "nn.h"
 #include "opt.h"
 #include "progress.h"
@@ -66,50 +67,76 @@
 // chosen by `--data`; the claim series C1-C4 and C8 run on their own fixed configurations
 // (diagonal Gamma, latent data) whenever the whole program runs (`--part all`, no other flag).
 struct params {
-    const char *part;   // all | linear | kernel | mlp | mlp-mnist
-    const char *data;   // mnist | diag | latent  (linear part)
-    int m;              // diag: dimension of Gamma
-    double gamma_ratio; // diag: gamma_j = gamma1 r^{j-1}
-    double gamma1;      // diag: top eigenvalue
-    int n;              // MNIST: number of image pairs
-    int first_image;    // MNIST: index of the first training image used
-    int shift;          // MNIST: translations drawn uniformly from {-shift..shift}^2
-    double aug_noise;   // MNIST: pixel-noise standard deviation of each view
-    int d;              // embedding dimension (linear and kernel)
-    double s0;          // init scale: W(0) iid N(0, s0^2)
-    double lr;          // absolute step size; 0 means lr_factor / gamma_1
-    double lr_factor;   // eta = lr_factor / gamma_1 (stability needs < 0.25)
-    double t_end;       // run length in effective time t = eta step; 0 means 1.25 t_d^P
-    int aligned;        // aligned init W(0) = s0 [I_d 0] V^T
-    double lambda_off;  // off-diagonal weight of the BT loss (theory: 1)
-    int bt_original;    // original BT form (standardised embeddings), an ablation
-    int width;          // MLP hidden width h
-    double init_scale;  // MLP small-init scale alpha (x He); the standard run uses 1
-    long steps;         // MLP GD steps
+    const char *part;    // all | linear | kernel | mlp | mlp-mnist
+    const char *data;    // mnist | diag | latent  (linear part)
+    int m;               // diag: dimension of Gamma
+    double gamma_ratio;  // diag: gamma_j = gamma1 r^{j-1}
+    double gamma1;       // diag: top eigenvalue
+    int n;               // MNIST: number of image pairs
+    int first_image;     // MNIST: index of the first training image used
+    int shift;           // MNIST: translations drawn uniformly from {-shift..shift}^2
+    double aug_noise;    // MNIST: pixel-noise standard deviation of each view
+    int d;               // embedding dimension (linear and kernel)
+    double s0;           // init scale: W(0) iid N(0, s0^2)
+    double lr;           // absolute step size; 0 means lr_factor / gamma_1
+    double lr_factor;    // eta = lr_factor / gamma_1 (stability needs < 0.25)
+    double t_end;        // run length in effective time t = eta step; 0 means 1.25 t_d^P
+    int aligned;         // aligned init W(0) = s0 [I_d 0] V^T
+    double lambda_off;   // off-diagonal weight of the BT loss (theory: 1)
+    int bt_original;     // original BT form (standardised embeddings), an ablation
+    int width;           // MLP hidden width h
+    double init_scale;   // MLP small-init scale alpha (x He); the standard run uses 1
+    long steps;          // MLP GD steps
     // part 6, the ReLU network on MNIST pairs
-    const char *losses; // comma list of bt, simclr, vicreg
-    int mlp_n;          // image pairs
-    int mlp_width;      // hidden width
-    int mlp_d;          // embedding dimension
-    int pool;           // average-pooling factor of the 28 x 28 images (2: 14 x 14, m = 196)
-    double mlp_alpha;   // small-init scale (x He); the standard run uses 1
-    double mlp_lr;      // step size, Barlow Twins
-    double simclr_lr;   // step size, SimCLR
-    double vicreg_lr;   // step size, VICReg
+    const char *losses;               // comma list of bt, simclr, vicreg
+    int mlp_n;                        // image pairs
+    int mlp_width;                    // hidden width
+    int mlp_d;                        // embedding dimension
+    int pool;                         // average-pooling factor of the 28 x 28 images (2: 14 x 14, m = 196)
+    double mlp_alpha;                 // small-init scale (x He); the standard run uses 1
+    double mlp_lr;                    // step size, Barlow Twins
+    double simclr_lr;                 // step size, SimCLR
+    double vicreg_lr;                 // step size, VICReg
     double bt_t, simclr_t, vicreg_t;  // run lengths t = eta step of the small-init runs
-    double tau;         // NT-Xent temperature
+    double tau;                       // NT-Xent temperature
 };
 static struct params P = {
-    .part = "all", .data = "mnist", .m = 30, .gamma_ratio = 0.7, .gamma1 = 1.0,
-    .n = 500, .first_image = 0, .shift = 2, .aug_noise = 0.1,
-    .d = 10, .s0 = 1e-5, .lr = 0, .lr_factor = 0.02, .t_end = 0, .aligned = 0,
-    .lambda_off = 1.0, .bt_original = 0,
-    .width = 256, .init_scale = 0.05, .steps = 6000,
-    .losses = "bt,simclr,vicreg", .mlp_n = 256, .mlp_width = 64, .mlp_d = 6, .pool = 2,
-    .mlp_alpha = 0.1, .mlp_lr = 0.05, .simclr_lr = 0.1, .vicreg_lr = 0.002, .bt_t = 150, .simclr_t = 300, .vicreg_t = 30, .tau = 0.5,
+    .part = "all",
+    .data = "mnist",
+    .m = 30,
+    .gamma_ratio = 0.7,
+    .gamma1 = 1.0,
+    .n = 500,
+    .first_image = 0,
+    .shift = 2,
+    .aug_noise = 0.1,
+    .d = 10,
+    .s0 = 1e-5,
+    .lr = 0,
+    .lr_factor = 0.02,
+    .t_end = 0,
+    .aligned = 0,
+    .lambda_off = 1.0,
+    .bt_original = 0,
+    .width = 256,
+    .init_scale = 0.05,
+    .steps = 6000,
+    .losses = "bt,simclr,vicreg",
+    .mlp_n = 256,
+    .mlp_width = 64,
+    .mlp_d = 6,
+    .pool = 2,
+    .mlp_alpha = 0.1,
+    .mlp_lr = 0.05,
+    .simclr_lr = 0.1,
+    .vicreg_lr = 0.002,
+    .bt_t = 150,
+    .simclr_t = 300,
+    .vicreg_t = 30,
+    .tau = 0.5,
 };
-static cli C;       // the common configuration (seed, out, quick, mnist_dir)
-static double T0;   // start time, for the progress lines
+static cli C;      // the common configuration (seed, out, quick, mnist_dir)
+static double T0;  // start time, for the progress lines
 
 // RNG streams (common/rng): each random draw of the program comes from its own stream of the seed.
 enum {
@@ -127,19 +154,19 @@ enum {
 #define LAT_M 20           // C4/C8: latent data m = 20, n = 2000, d = 4
 #define LAT_N 2000
 #define LAT_D 4
-#define LAT_VAR 0.6        // latent variances 0.6^k
-#define LAT_GAP 5.0        // C4/C8 data: the variance drops by this factor after latent d (gamma_4/gamma_5)
-#define LAT_NOISE 0.3      // view noise x + 0.3 eps
-#define MLP_M 32           // MLP data: latent, m = 32, n = 300, d = 6, eta = 0.04
+#define LAT_VAR 0.6    // latent variances 0.6^k
+#define LAT_GAP 5.0    // C4/C8 data: the variance drops by this factor after latent d (gamma_4/gamma_5)
+#define LAT_NOISE 0.3  // view noise x + 0.3 eps
+#define MLP_M 32       // MLP data: latent, m = 32, n = 300, d = 6, eta = 0.04
 #define MLP_N 300
 #define MLP_D 6
 #define MLP_ETA 0.04
-#define MLP_ETA_STD 0.01   // standard init (measured): 0.04 diverges at step 6, 0.02 oscillates
-                           // with period 2 (edge of stability) until t ~ 25, 0.01 is clean
-#define MLP_STD_T 24.0     // run length of the standard-init run (its loss is at 0 by t ~ 1.3)
-#define NET_STD_T 15.0     // part 6: run length of the standard-init run (every mode is up by t ~ 3)
-#define NET_QUICK_T 1.0    // part 6 at --quick: the same run lengths (n = 128 pairs, h = 32)
-#define N_GRID 200         // TSV snapshots: 200 uniform + 200 log-spaced steps
+// Standard init of part 5 (measured): eta 0.04 diverges at step 6, 0.02 oscillates with period 2
+// (edge of stability) until t ~ 25, 0.01 is clean.
+#define MLP_ETA_STD 0.01
+#define MLP_STD_T 24.0   // run length of the standard-init run (its loss is at 0 by t ~ 1.3)
+#define NET_STD_T 15.0   // part 6: run length of the standard-init run (every mode is up by t ~ 3)
+#define N_GRID 200       // TSV snapshots: 200 uniform + 200 log-spaced steps
 
 // ---- theory ----
 //
@@ -158,7 +185,9 @@ enum {
 // e^{4 eta gamma_j}).
 
 // Half-rise time of the flow logistic from c0.
-static double t_half(double gamma, double c0) { return log(1 / c0 - 1) / (8 * gamma); }
+static double t_half(double gamma, double c0) {
+    return log(1 / c0 - 1) / (8 * gamma);
+}
 
 // The logistic at flow time t.
 static double logistic(double gamma, double c0, double t) {
@@ -184,7 +213,6 @@ static double ntk1b(double g) {
     static const kernel_spec k1b = {.type = KERNEL_NTK1B};
     return kernel_scalar(&k1b, 1.0, 1.0, g, 0);
 }
-
 
 // ---- the parts ----
 #include "01-linear.c"
@@ -235,9 +263,10 @@ static cli_opt opts[] = {
 
 int main(int argc, char **argv) {
     C = (cli){.slug = SLUG,
-              .summary = "Joint-embedding SSL from small init learns eigenmodes one at a time (Simon et al., "
-                         "arXiv 2303.15438): linear model (exact dynamics), kernel version, ReLU networks with "
-                         "Barlow Twins, SimCLR and VICReg.",
+              .summary =
+                  "Joint-embedding SSL from small init learns eigenmodes one at a time (Simon et al., "
+                  "arXiv 2303.15438): linear model (exact dynamics), kernel version, ReLU networks with "
+                  "Barlow Twins, SimCLR and VICReg.",
               .claims = "ssl.C1-C9",
               .opts = opts};
     cli_parse(&C, argc, argv);
@@ -247,8 +276,9 @@ int main(int argc, char **argv) {
     int do_lin = do_all || !strcmp(P.part, "linear"), do_ker = do_all || !strcmp(P.part, "kernel"),
         do_mlp = do_all || !strcmp(P.part, "mlp"), do_net = do_all || !strcmp(P.part, "mlp-mnist");
     // The claim series C1-C4, C8 run in the whole-program run; a user's own series skips them.
-    int do_claim_series = do_all && (!given || (cli_given(&C, "part") && !cli_given(&C, "data") &&
-                                                !cli_given(&C, "d") && !cli_given(&C, "s0")));
+    int do_claim_series =
+        do_all &&
+        (!given || (cli_given(&C, "part") && !cli_given(&C, "data") && !cli_given(&C, "d") && !cli_given(&C, "s0")));
     if (C.quick) {  // quick sizes (part 5 and 6 choose their own in their chapters)
         if (!cli_given(&C, "n")) P.n = 100;
         if (!cli_given(&C, "d")) P.d = 4;
@@ -258,8 +288,8 @@ int main(int argc, char **argv) {
     if (((do_lin && !strcmp(P.data, "mnist")) || do_ker) && P.first_image + P.n > 60000)
         cli_usage_error(&C, "--first-image %d + --n %d exceeds the 60000 MNIST training images", P.first_image, P.n);
     if (do_lin && !strcmp(P.data, "diag") && P.d > (P.m < N_EIG ? P.m : N_EIG))
-        cli_usage_error(&C, "--d %d exceeds the %d eigenpairs kept of Gamma (--m %d)", P.d,
-                        P.m < N_EIG ? P.m : N_EIG, P.m);
+        cli_usage_error(&C, "--d %d exceeds the %d eigenpairs kept of Gamma (--m %d)", P.d, P.m < N_EIG ? P.m : N_EIG,
+                        P.m);
     if (do_ker && (2 * P.n < 10 || P.d > 2 * P.n))
         cli_usage_error(&C, "the kernel part needs --n >= 5 pairs and --d <= 2 n (got n = %d, d = %d)", P.n, P.d);
     int losses = do_net ? parse_losses(P.losses) : 0;
@@ -288,8 +318,8 @@ int main(int argc, char **argv) {
     if (do_lin) part_linear(&Dm, have_mnist);  // 3. linear model on MNIST pairs, Fig. 1A/B (ssl.C5)
     if (do_ker) part_kernel(&Dm, have_mnist);  // 4. kernel version (ssl.C6)
     if (have_mnist) pairs_free(&Dm);
-    if (do_mlp) part_mlp_latent();              // 5. ReLU network, Barlow Twins, latent data (ssl.C7)
-    if (do_net) part_mlp_mnist(losses);         // 6. ReLU network on MNIST, three losses (ssl.C9)
+    if (do_mlp) part_mlp_latent();       // 5. ReLU network, Barlow Twins, latent data (ssl.C7)
+    if (do_net) part_mlp_mnist(losses);  // 6. ReLU network on MNIST, three losses (ssl.C9)
     claim_summary(SLUG);
     return 0;
 }

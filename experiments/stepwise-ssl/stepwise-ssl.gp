@@ -184,3 +184,7 @@ do for [fmt in "png svg"] {
     unset multiplot
     unset output
 }
+
+# Part 6 (the ReLU network on MNIST pairs, three losses): its own figure, stepwise-ssl-net.png/svg,
+# drawn only from the tables that exist.
+call "experiments/stepwise-ssl/stepwise-ssl-net.gp" datadir outdir
