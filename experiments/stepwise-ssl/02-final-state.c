@@ -5,9 +5,9 @@
 //
 static void final_state(const pairs *D, const linrun *R, double *Od, double *normCI, double *relWtW) {
     int d = R->d, m = R->m, K = R->K;
-    double *Wc = XNEW(double, (size_t)d *m), *s = XNEW(double, d), *VT = XNEW(double, (size_t)d *m),
-           *QV = XNEW(double, (size_t)d *d), *Cm = XNEW(double, (size_t)d *d), *WG = XNEW(double, (size_t)d *m),
-           *A = XNEW(double, (size_t)m *m), *Bm = XNEW(double, (size_t)m *m);
+    double *Wc = XNEW(double, (size_t)d * m), *s = XNEW(double, d), *VT = XNEW(double, (size_t)d * m),
+           *QV = XNEW(double, (size_t)d * d), *Cm = XNEW(double, (size_t)d * d), *WG = XNEW(double, (size_t)d * m),
+           *A = XNEW(double, (size_t)m * m), *Bm = XNEW(double, (size_t)m * m);
     memcpy(Wc, R->W, (size_t)d * m * sizeof *Wc);
     if (la_svd(d, m, Wc, s, NULL, VT)) DIE("final state: dgesdd on W failed");
     // Q^T V_d: (d, d) with Q^T = VT (rows orthonormal).

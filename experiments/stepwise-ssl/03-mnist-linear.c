@@ -37,8 +37,8 @@ static int make_mnist(pairs *D, const char *dir, unsigned long seed, int first, 
     if (load_images(dir, first, n, &S, err, errlen) != 0) return -1;
     int m = S.d;
     D->n = n, D->m = m;
-    D->Xa = XNEW(double, (size_t)n *m);
-    D->Xb = XNEW(double, (size_t)n *m);
+    D->Xa = XNEW(double, (size_t)n * m);
+    D->Xb = XNEW(double, (size_t)n * m);
     double *mu = XNEW(double, m);
     gsl_rng *r = rng_alloc(seed, RNG_AUG);
     for (int i = 0; i < n; i++) {

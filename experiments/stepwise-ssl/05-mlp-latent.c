@@ -77,7 +77,7 @@ static void run_net(const pairs *D, const netspec *S, netrun *R) {
     sslloss_vicreg_ws *vw = S->loss == LOSS_VICREG ? sslloss_vicreg_alloc(n, d) : NULL;
     if ((S->loss == LOSS_SIMCLR && !nw) || (S->loss == LOSS_VICREG && !vw)) DIE("%s: loss workspace", S->label);
     static const sslloss_vicreg_par vpar = SSLLOSS_VICREG_DEFAULTS;
-    double *Cs = XNEW(double, (size_t)d *d), *Ac = XNEW(double, (size_t)2 * n * (h > d ? h : d)),
+    double *Cs = XNEW(double, (size_t)d * d), *Ac = XNEW(double, (size_t)2 * n * (h > d ? h : d)),
            *mu = XNEW(double, h > d ? h : d), *M = XNEW(double, (size_t)(h > d ? h : d) * (h > d ? h : d));
     eigws e, eh;
     eigws_alloc(&e, d);

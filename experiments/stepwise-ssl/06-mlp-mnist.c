@@ -29,8 +29,8 @@ static int make_mnist_pooled(pairs *D, unsigned char *labels, int n, int pool, c
     if (load_images(C.mnist_dir, P.first_image, n, &S, err, errlen) != 0) return -1;
     int R = S.rows / pool, Cq = S.cols / pool, m = R * Cq;
     D->n = n, D->m = m;
-    D->Xa = XNEW(double, (size_t)n *m);
-    D->Xb = XNEW(double, (size_t)n *m);
+    D->Xa = XNEW(double, (size_t)n * m);
+    D->Xb = XNEW(double, (size_t)n * m);
     double *mu = XNEW(double, m), *view = XNEW(double, S.d);
     gsl_rng *r = rng_alloc(C.seed, RNG_AUG_NET);
     // pool a (rows, cols) image into out (R, Cq), adding w * value (w = 1/pool^2)
@@ -180,7 +180,7 @@ static void write_net(const char *name, const netrun *R, const pairs *D, int h, 
 // PCA views (the paper's Fig. 1, right): the first view's embeddings at a snapshot, projected on
 // their own top three principal directions.  Rows: panel, t, label, pc1, pc2, pc3.
 static void pca_rows(tsv *t, int panel, double time, const double *Z, int n, int d, const unsigned char *labels) {
-    double *Zc = XNEW(double, (size_t)n *d), *M = XNEW(double, (size_t)d *d), *w = XNEW(double, d),
+    double *Zc = XNEW(double, (size_t)n * d), *M = XNEW(double, (size_t)d * d), *w = XNEW(double, d),
            *mu = XNEW(double, d);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < d; j++) mu[j] += Z[(size_t)i * d + j] / n;
