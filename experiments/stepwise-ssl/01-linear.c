@@ -455,15 +455,8 @@ static void part_exact(void) {
     pairs D;
     make_diag(&D, 30, 1.0, 0.7);
     linrun R;
-    linrun_go(&R, &D,
-              &(linspec){.d = 5,
-                         .s0 = 1e-4,
-                         .aligned = 1,
-                         .lr = DIAG_ETA_AL,
-                         .t_end = 9.0,
-                         .lambda_off = 1.0,
-                         .init_seed = C.seed,
-                         .label = "diag-aligned"});
+    linrun_go(&R, &D, &(linspec){.d = 5, .s0 = 1e-4, .aligned = 1, .lr = DIAG_ETA_AL, .t_end = 9.0, .lambda_off = 1.0,
+        .init_seed = C.seed, .label = "diag-aligned"});
     // C1: half-rise times vs the flow formula, j <= 4; max |c_j - logistic| over the run.
     double worst_t = 0, worst_c = 0;
     for (int j = 0; j < 4; j++) worst_t = fmax(worst_t, fabs(R.tm[j] / R.tP[j] - 1));
@@ -485,15 +478,8 @@ static void part_exact(void) {
     linrun_free(&R);
     // The same at s0 = 1e-8: the logistics separate (relative width ~ 1/ln(1/c0)), and the
     // loss between steps is the integer d - k of the paper's staircase.
-    linrun_go(&R, &D,
-              &(linspec){.d = 5,
-                         .s0 = 1e-8,
-                         .aligned = 1,
-                         .lr = DIAG_ETA_AL,
-                         .t_end = 25.0,
-                         .lambda_off = 1.0,
-                         .init_seed = C.seed,
-                         .label = "diag-aligned s0=1e-8"});
+    linrun_go(&R, &D, &(linspec){.d = 5, .s0 = 1e-8, .aligned = 1, .lr = DIAG_ETA_AL, .t_end = 25.0, .lambda_off = 1.0,
+        .init_seed = C.seed, .label = "diag-aligned s0=1e-8"});
     double dev_al8 = plateau_dev(&R, NULL, NULL, NULL);
     linrun_free(&R);
 
@@ -503,14 +489,8 @@ static void part_exact(void) {
     double wG = 0, wP = 0, dev_rnd = 0, flat_rnd = 0, th_rnd = 0, mt_rnd = 0, dev_rnd8 = 0;
     int order_ok = 1;
     for (int s = 0; s < 3; s++) {
-        linrun_go(&R, &D2,
-                  &(linspec){.d = 10,
-                             .s0 = 1e-4,
-                             .lr = DIAG_ETA_RND,
-                             .t_end = 12.0,
-                             .lambda_off = 1.0,
-                             .init_seed = C.seed + s,
-                             .label = "diag-random"});
+        linrun_go(&R, &D2, &(linspec){.d = 10, .s0 = 1e-4, .lr = DIAG_ETA_RND, .t_end = 12.0, .lambda_off = 1.0,
+            .init_seed = C.seed + s, .label = "diag-random"});
         for (int j = 0; j < 5; j++) {
             wG = fmax(wG, fabs(R.tm[j] / R.tG[j] - 1));
             wP = fmax(wP, fabs(R.tm[j] / R.tP[j] - 1));
@@ -525,14 +505,8 @@ static void part_exact(void) {
         dev_rnd = fmax(dev_rnd, dv), flat_rnd = fmax(flat_rnd, fl), th_rnd = fmax(th_rnd, th),
         mt_rnd = fmax(mt_rnd, mt);
         linrun_free(&R);
-        linrun_go(&R, &D2,
-                  &(linspec){.d = 10,
-                             .s0 = 1e-8,
-                             .lr = DIAG_ETA_RND,
-                             .t_end = 25.0,
-                             .lambda_off = 1.0,
-                             .init_seed = C.seed + s,
-                             .label = "diag-random s0=1e-8"});
+        linrun_go(&R, &D2, &(linspec){.d = 10, .s0 = 1e-8, .lr = DIAG_ETA_RND, .t_end = 25.0, .lambda_off = 1.0,
+            .init_seed = C.seed + s, .label = "diag-random s0=1e-8"});
         dev_rnd8 = fmax(dev_rnd8, plateau_dev(&R, NULL, NULL, NULL));
         linrun_free(&R);
     }

@@ -48,22 +48,10 @@ static void part_final_state(void) {
         printf("# latent Gamma: gamma_1..6 = %.4f %.4f %.4f %.4f %.4f %.4f; gap gamma_4/gamma_5 = %.3f\n", g[0], g[1],
                g[2], g[3], g[4], g[5], g[3] / g[4]);
     }
-    linrun_go(&R6, &L,
-              &(linspec){.d = LAT_D,
-                         .s0 = 1e-6,
-                         .lr_factor = 0.02,
-                         .t_end = tend6,
-                         .lambda_off = 1.0,
-                         .init_seed = C.seed,
-                         .label = "latent s0=1e-6"});
-    linrun_go(&R3, &L,
-              &(linspec){.d = LAT_D,
-                         .s0 = 1e-3,
-                         .lr_factor = 0.02,
-                         .t_end = tend6,
-                         .lambda_off = 1.0,
-                         .init_seed = C.seed,
-                         .label = "latent s0=1e-3"});
+    linrun_go(&R6, &L, &(linspec){.d = LAT_D, .s0 = 1e-6, .lr_factor = 0.02, .t_end = tend6, .lambda_off = 1.0,
+        .init_seed = C.seed, .label = "latent s0=1e-6"});
+    linrun_go(&R3, &L, &(linspec){.d = LAT_D, .s0 = 1e-3, .lr_factor = 0.02, .t_end = tend6, .lambda_off = 1.0,
+        .init_seed = C.seed, .label = "latent s0=1e-3"});
     double Od, nCI, relW;
     final_state(&L, &R6, &Od, &nCI, &relW);
     double Od3, nCI3, relW3;

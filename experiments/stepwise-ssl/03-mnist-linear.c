@@ -75,17 +75,9 @@ static void part_linear(const pairs *Dm, int have_mnist) {
         claim_skip("ssl.C5c", CLAIM_EXPERIMENT, "MNIST absent: run make data");
     } else {
         linrun R;
-        linrun_go(&R, &D,
-                  &(linspec){.d = P.d,
-                             .s0 = P.s0,
-                             .aligned = P.aligned,
-                             .lr = P.lr,
-                             .lr_factor = P.lr_factor,
-                             .t_end = P.t_end,
-                             .lambda_off = P.lambda_off,
-                             .original = P.bt_original,
-                             .init_seed = C.seed,
-                             .label = "linear"});
+        linrun_go(&R, &D, &(linspec){.d = P.d, .s0 = P.s0, .aligned = P.aligned, .lr = P.lr, .lr_factor = P.lr_factor,
+            .t_end = P.t_end, .lambda_off = P.lambda_off, .original = P.bt_original, .init_seed = C.seed,
+            .label = "linear"});
         int d = P.d;
         char title[256];
         snprintf(title, sizeof title, "linear, data %s (C5 on mnist): n = %d, m = %d, d = %d, eta = %.4g", what, D.n,

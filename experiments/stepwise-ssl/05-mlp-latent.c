@@ -85,8 +85,8 @@ static void run_net(const pairs *D, const netspec *S, netrun *R) {
     traj_alloc(&R->T, d, nsteps, eta);
     if (S->cov) R->sig = XNEW(double, (size_t)(nsteps + 1) * d);
     if (S->grid) {
-        R->hid = XNEW(double, (size_t)S->ngrid *d);
-        R->emb = XNEW(double, (size_t)S->ngrid *n *d);
+        R->hid = XNEW(double, (size_t)S->ngrid * d);
+        R->emb = XNEW(double, (size_t)S->ngrid * n * d);
     }
     int g = 0;
     for (long k = 0; k <= nsteps; k++) {
@@ -134,17 +134,9 @@ static void part_mlp_latent(void) {
     pairs L;
     make_latent(&L, C.seed, MLP_M, n, LAT_VAR, LAT_NOISE, -1, 1);
     netrun Rs, Rst;
-    run_net(&L,
-            &(netspec){.h = P.width,
-                       .d = d,
-                       .alpha = P.init_scale,
-                       .eta = eta,
-                       .nsteps = nsteps,
-                       .lambda_off = P.lambda_off,
-                       .original = P.bt_original,
-                       .seed = C.seed,
-                       .label = "mlp small"},
-            &Rs);
+    netspec small = {.h = P.width, .d = d, .alpha = P.init_scale, .eta = eta, .nsteps = nsteps,
+                     .lambda_off = P.lambda_off, .original = P.bt_original, .seed = C.seed, .label = "mlp small"};
+    run_net(&L, &small, &Rs);
     traj Ts = Rs.T;
     write_traj(&C, "mlp_small.tsv", "ssl.C7", &Ts, NULL, NULL, 0);
     // Plateaus: dwells within +-0.05 of each integer level 1..d (band 0.05/level, t_b >= 1.1 t_a).
@@ -177,17 +169,9 @@ static void part_mlp_latent(void) {
         // long before (t ~ 1.3); the small run's whole range (t = 240) cost 4 x its steps.
         double eta_std = fmin(eta, MLP_ETA_STD);
         long nsteps_std = (long)ceil(MLP_STD_T / eta_std);
-        run_net(&L,
-                &(netspec){.h = P.width,
-                           .d = d,
-                           .alpha = 1.0,
-                           .eta = eta_std,
-                           .nsteps = nsteps_std,
-                           .lambda_off = P.lambda_off,
-                           .original = P.bt_original,
-                           .seed = C.seed,
-                           .label = "mlp std"},
-                &Rst);
+        netspec std = {.h = P.width, .d = d, .alpha = 1.0, .eta = eta_std, .nsteps = nsteps_std,
+                       .lambda_off = P.lambda_off, .original = P.bt_original, .seed = C.seed, .label = "mlp std"};
+        run_net(&L, &std, &Rst);
         traj Tst = Rst.T;
         nsteps = nsteps_std;
         write_traj(&C, "mlp_std.tsv", "ssl.C7", &Tst, NULL, NULL, 0);

@@ -213,7 +213,7 @@ static void part_mlp_mnist(int losses) {
     char err[512];
     if (make_mnist_pooled(&D, labels, n, P.pool, err, sizeof err) != 0) DIE("%s", err);
     // The linear model's clock on these inputs: the top eigenvalues of the pooled Gamma.
-    double gam[16], *V = XNEW(double, (size_t)D.m *d);
+    double gam[16], *V = XNEW(double, (size_t)D.m * d);
     gamma_eigs(&D, d, gam, V);
     free(V);
     netrun runs[4];
@@ -234,21 +234,9 @@ static void part_mlp_mnist(int losses) {
         long *grid = XNEW(long, 2 * N_GRID + 1);
         int ngrid = track_grid_steps(nsteps, N_GRID, N_GRID, grid);
         grids[r] = grid, ngrids[r] = ngrid;
-        run_net(&D,
-                &(netspec){.h = h,
-                           .d = d,
-                           .alpha = alpha,
-                           .eta = eta,
-                           .nsteps = nsteps,
-                           .loss = l,
-                           .lambda_off = 1.0,
-                           .tau = P.tau,
-                           .seed = C.seed,
-                           .label = label,
-                           .cov = 1,
-                           .grid = grid,
-                           .ngrid = ngrid},
-                &runs[r]);
+        netspec ns = {.h = h, .d = d, .alpha = alpha, .eta = eta, .nsteps = nsteps, .loss = l, .lambda_off = 1.0,
+                      .tau = P.tau, .seed = C.seed, .label = label, .cov = 1, .grid = grid, .ngrid = ngrid};
+        run_net(&D, &ns, &runs[r]);
         measure_net(&runs[r], grid, ngrid, l == LOSS_BT, &st[r]);
         snprintf(file, sizeof file, "mnist_mlp_%s.tsv", names[r]);
         write_net(file, &runs[r], &D, h, grid, ngrid);
