@@ -253,8 +253,9 @@ static void part_mlp_mnist(int losses) {
     tsv *tt = tsv_open(&C, "mnist_mlp_steps.tsv", "ssl.C9");
     tsv_allow_nonfinite(tt, 1);
     tsv_note(tt,
-             "half-rise times of the embedding covariance's eigenvalues (t_<run>) and of the hidden "
-             "covariance's (th_<run>); gamma_j: the pooled data's Gamma");
+             "step times t_<run>: first crossing of 1/2 by eig C (Barlow Twins) or of 0.1 by the eigenvalues "
+             "of the embedding covariance (SimCLR, VICReg); th_<run>: half-rise times of the hidden covariance's "
+             "top eigenvalues; gamma_j: the pooled data's Gamma");
     tsv_columns(tt,
                 "j\tgamma_j\tt_bt_small\tth_bt_small\tt_simclr_small\tth_simclr_small\tt_vicreg_small\t"
                 "th_vicreg_small\tt_bt_std\tth_bt_std");

@@ -292,7 +292,8 @@ int main(int argc, char **argv) {
               .summary =
                   "Joint-embedding SSL from small init learns eigenmodes one at a time (Simon et al., "
                   "arXiv 2303.15438): linear model (exact dynamics), kernel version, ReLU networks with "
-                  "Barlow Twins, SimCLR and VICReg.",
+                  "Barlow Twins, SimCLR and VICReg.  Paper-like scale of the MNIST network: --part mlp-mnist "
+                  "--mlp-n 1024 --mlp-width 256 (time and memory in paper-notes/stepwise-ssl.md).",
               .claims = "ssl.C1-C9",
               .opts = opts};
     cli_parse(&C, argc, argv);
@@ -333,9 +334,11 @@ int main(int argc, char **argv) {
     int have_mnist = 0;
     if ((do_lin && !strcmp(P.data, "mnist")) || do_ker) {
         char err[512];
-        if (mnist_available(C.mnist_dir) &&
-            make_mnist(&Dm, C.mnist_dir, C.seed, P.first_image, P.n, P.shift, P.aug_noise, err, sizeof err) == 0)
+        if (mnist_available(C.mnist_dir)) {  // present but unreadable is a runtime failure
+            if (make_mnist(&Dm, C.mnist_dir, C.seed, P.first_image, P.n, P.shift, P.aug_noise, err, sizeof err) != 0)
+                DIE("%s", err);
             have_mnist = 1;
+        }
         // a part the user asked for by name (--part linear/kernel, --data mnist): its data must be there
         if (!have_mnist && ((cli_given(&C, "part") && !do_all) || cli_given(&C, "data")))
             DIE("MNIST (%s/train-images-idx3-ubyte) is absent or unreadable, and --part %s%s needs it: run make data",
