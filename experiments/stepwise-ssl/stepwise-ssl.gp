@@ -5,7 +5,7 @@
 #  (c) kernel (ntk1b, representer form): eigenvalues of C and theory, loss on the right axis;
 #      log time axis (the constant mode's step is 30x earlier than the others)
 #  (d) ReLU MLP, small init: loss (left) and eig C (right)
-#  (e) ReLU MLP, standard init (1 x He), same axes and time range: no steps
+#  (e) ReLU MLP, standard init (1 x He), same axes, its own (shorter) run: no steps
 #  (f) measured half-rise times against predictors G (filled) and P (open), y = x
 # Titles come from the run's own `# param` header lines (data, n, d, init scale); a panel whose
 # table the run did not write is left out (the layout shrinks), and a missing table never stops
@@ -63,6 +63,8 @@ if (hm) {
 if (hs) {
     stats mst using ($2 < 0.5 ? $1 : 1/0) nooutput
     t_std_half = STATS_min
+    stats mst using 1 nooutput
+    tstd = STATS_max
     if (!hm) { stats mst using 1 nooutput; md = STATS_columns - 2; tmlp = STATS_max; width = param(mst, "width") }
 }
 
@@ -140,7 +142,7 @@ do for [fmt in "png svg"] {
         if (ok) {
             set title (panel == 1 ? sprintf("(d) ReLU MLP on latent data (width %s), small init (%g × He): steps", width, alpha) \
                                   : sprintf("(e) ReLU MLP on latent data (width %s), standard init (1 × He): no steps", width))
-            set xrange [0:tmlp]
+            if (panel == 1) { set xrange [0:tmlp] } else { set xrange [0:tstd] }
             set yrange [0:md + 0.3]
             set ytics 1
             set y2range [0:1.1 * (md + 0.3) / md]
