@@ -70,7 +70,8 @@ void circulant_torus_signed_freq(const circulant_torus *t, size_t idx, int *mt);
 size_t circulant_torus_diff(const circulant_torus *t, size_t i, size_t j);
 
 // Gram matrix K (n,n) row-major of the grid points idx[0..n-1], by table look-up.
-void circulant_torus_gram(const circulant_torus *t, size_t n, const size_t *idx, double *K);
+// Returns 0, or -1 when memory ran out (status.h).
+int circulant_torus_gram(const circulant_torus *t, size_t n, const size_t *idx, double *K);
 
 // Predictions on the whole grid: fhat (N), fhat(x) = sum_i alpha_i k(x - x_idx[i]), by
 // spikes -> r2c -> times lam -> c2r (no normalisation factor).  Points may repeat.
@@ -79,7 +80,7 @@ void circulant_torus_predict(circulant_torus *t, size_t n, const size_t *idx, co
 
 // The distinct eigenvalues (exact equality) in descending order with their multiplicities:
 // level (N) and mult (N) are caller-provided; returns the number of levels.  The theory sums
-// over all N modes through these (group equal values first).
+// over all N modes through these (group equal values first).  0 when memory ran out.
 size_t circulant_torus_levels(const circulant_torus *t, double *level, double *mult);
 
 // Ready-made radial spectra (par points to a circulant_radial).  With r2 = |mt|^2:

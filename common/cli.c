@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "blasinfo.h"
+#include "kernel.h"
 #include "mnist.h"
 #include "util.h"
 
@@ -471,6 +472,7 @@ void cli_parse(cli *c, int argc, char **argv) {
     }
     c->seed = (unsigned long)seedv;
     blas_set_threads(c->threads);
+    kernel_set_threads(c->threads);
 }
 
 int cli_given(const cli *c, const char *name) {

@@ -1,12 +1,12 @@
 #define _GNU_SOURCE
 #include "corpus.h"
+#include "status.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "util.h"
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) {
     if (!err || errlen == 0) return;
@@ -48,7 +48,8 @@ static int same_word(const char *a, const char *b, int n) {
 static long table_add(type_table *t, const char *buf, size_t off, int len) {
     if (2 * (t->used + 1) > t->cap) {  // grow, keeping the load factor under 1/2
         size_t ncap = t->cap ? 2 * t->cap : 1 << 10;  // small start: grows by doubling
-        type_slot *ns = XNEW(type_slot, ncap);
+        type_slot *ns = sim_calloc(ncap, sizeof *ns);
+        if (!ns) return -1;
         for (size_t i = 0; i < t->cap; i++) {
             if (!t->slot[i].len) continue;
             size_t h = hash_bytes(buf + t->slot[i].off, (size_t)t->slot[i].len) & (ncap - 1);
@@ -123,6 +124,11 @@ int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err
     int len;
     while ((len = next_token(buf, n, &pos, &start)) > 0) {
         long h = table_add(&t, buf, start, len);  // may move t.slot: index after the call
+        if (h < 0) {
+            free(t.slot);
+            set_err(err, errlen, "corpus: out of memory at %ld distinct words", (long)t.used);
+            return 1;
+        }
         t.slot[h].count++;
         n_tokens++;
     }
@@ -133,23 +139,25 @@ int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err
     }
 
     // Rank the types: count descending, ties alphabetical; keep the top V.
-    long n_types = (long)t.used, *order = XNEW(long, n_types), k = 0;
+    long n_types = (long)t.used, *order = sim_calloc((size_t)n_types, sizeof(long)), k = 0;
+    corpus *c = sim_calloc(1, sizeof *c);
+    int *id_of_slot = sim_alloc(t.cap, sizeof *id_of_slot);
+    if (!order || !c || !id_of_slot) goto oom;
     for (size_t i = 0; i < t.cap; i++)
         if (t.slot[i].len) order[k++] = (long)i;
     rank_ctx ctx = {buf, t.slot};
     qsort_r(order, (size_t)n_types, sizeof *order, cmp_rank, &ctx);
 
-    corpus *c = XNEW(corpus, 1);
     c->V = n_types < V ? (int)n_types : V;
     c->n_tokens = n_tokens;
     c->n_types = n_types;
-    c->word = XNEW(char *, c->V);
-    c->count = XNEW(long, c->V);
-    int *id_of_slot = xmalloc(t.cap, sizeof *id_of_slot);
+    c->word = sim_calloc(c->V, sizeof(char *));
+    c->count = sim_calloc(c->V, sizeof(long));
+    if (!c->word || !c->count) goto oom;
     for (size_t i = 0; i < t.cap; i++) id_of_slot[i] = -1;
     for (int i = 0; i < c->V; i++) {
         type_slot *s = &t.slot[order[i]];
-        c->word[i] = XNEW(char, s->len + 1);
+        if (!(c->word[i] = sim_calloc((size_t)s->len + 1, 1))) goto oom;
         for (int j = 0; j < s->len; j++) c->word[i][j] = lower((unsigned char)buf[s->off + j]);
         c->count[i] = s->count;
         id_of_slot[order[i]] = i;
@@ -157,7 +165,8 @@ int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err
     }
     c->hash_cap_ = 16;
     while (c->hash_cap_ < 2 * (size_t)c->V) c->hash_cap_ *= 2;
-    c->hash_ = xmalloc(c->hash_cap_, sizeof *c->hash_);
+    c->hash_ = sim_alloc(c->hash_cap_, sizeof *c->hash_);
+    if (!c->hash_) goto oom;
     for (size_t i = 0; i < c->hash_cap_; i++) c->hash_[i] = -1;
     for (int i = 0; i < c->V; i++) {
         size_t h = hash_bytes(c->word[i], strlen(c->word[i])) & (c->hash_cap_ - 1);
@@ -166,7 +175,8 @@ int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err
     }
 
     // Pass 2: the in-vocabulary stream.
-    c->ids = XNEW(int, c->n_ids);
+    c->ids = sim_calloc((size_t)c->n_ids, sizeof(int));
+    if (!c->ids) goto oom;
     long p = 0;
     pos = 0;
     while ((len = next_token(buf, n, &pos, &start)) > 0) {
@@ -183,6 +193,11 @@ int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err
     }
     *out = c;
     return 0;
+oom:
+    free(id_of_slot), free(order), free(t.slot);
+    corpus_free(c);
+    set_err(err, errlen, "corpus: out of memory building a vocabulary of %d words", V);
+    return 1;
 }
 
 int corpus_from_file(const char *path, int V, corpus **out, char *err, size_t errlen) {
@@ -205,11 +220,20 @@ int corpus_from_file(const char *path, int V, corpus **out, char *err, size_t er
     }
     if (!f) { set_err(err, errlen, "corpus: cannot open %s: %s", path, strerror(errno)); return 1; }
     size_t cap = 1 << 20, n = 0, got;
-    char *buf = xmalloc(cap, 1);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
-        if (n == cap) buf = realloc(buf, cap *= 2);
-        if (!buf) DIE("out of memory reading %s (%zu bytes so far)", path, n);
+        if (n == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) free(buf);
+            buf = nb;
+        }
+    }
+    if (!buf) {
+        if (xz) pclose(f);
+        else fclose(f);
+        set_err(err, errlen, "corpus: out of memory reading %s (%zu bytes so far)", path, n);
+        return 1;
     }
     int ioerr = ferror(f);
     int rc = xz ? pclose(f) : fclose(f);
@@ -230,7 +254,7 @@ int corpus_from_file(const char *path, int V, corpus **out, char *err, size_t er
 
 void corpus_free(corpus *c) {
     if (!c) return;
-    for (int i = 0; i < c->V; i++) free(c->word[i]);
+    for (int i = 0; c->word && i < c->V; i++) free(c->word[i]);
     free(c->word);
     free(c->count);
     free(c->ids);

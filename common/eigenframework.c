@@ -1,4 +1,5 @@
 #include "eigenframework.h"
+#include "status.h"
 #include <math.h>
 #include <stdio.h>
 
@@ -43,7 +44,7 @@ static double g_of(const ef_spectrum *s, double u, double n, double de, double *
 
 int ef_solve(const ef_spectrum *s, double n, double delta, ef_fit *fit) {
     if (!s || !fit || !(n > 0) || !(delta >= 0) || !(s->extra_ridge >= 0) || (s->M > 0 && !s->lam)) {
-        fprintf(stderr, "ef_solve: bad arguments (n = %g, delta = %g)\n", n, delta);
+        sim_fail(-1, "ef_solve: bad arguments (n = %g, delta = %g)", n, delta);
         return EF_EINVAL;
     }
     double de = delta + s->extra_ridge;
@@ -53,7 +54,7 @@ int ef_solve(const ef_spectrum *s, double n, double delta, ef_fit *fit) {
     for (size_t i = 0; i < s->M; i++) {
         double lam = s->lam[i], m = s->mult ? s->mult[i] : 1.0;
         if (!(lam >= 0)) {
-            fprintf(stderr, "ef_solve: eigenvalue %zu is %g (must be >= 0)\n", i, lam);
+            sim_fail(-1, "ef_solve: eigenvalue %zu is %g (must be >= 0)", i, lam);
             return EF_EINVAL;
         }
         mass += m * lam;
@@ -120,7 +121,7 @@ void ef_learnabilities(const ef_spectrum *s, double kappa, double *L_out) {
 int ef_predict(const ef_spectrum *s, const ef_fit *fit, const double *v2, double v2_tail, double eps2,
                ef_pred *p) {
     if (!s || !fit || !v2 || !p || !(v2_tail >= 0) || !(eps2 >= 0)) {
-        fprintf(stderr, "ef_predict: bad arguments\n");
+        sim_fail(-1, "ef_predict: bad arguments");
         return EF_EINVAL;
     }
     double kappa = fit->kappa, b = v2_tail, lv = 0, vv = v2_tail;

@@ -1,12 +1,11 @@
 #include "kernel.h"
+#include "status.h"
 #include <gsl/gsl_cblas.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "blasinfo.h"
-#include "util.h"
 
 static const struct {
     const char *name;
@@ -187,10 +186,12 @@ double kernel_sphere_profile(const kernel_spec *k, double t, double r2, int d_in
 
 int kernel_gram(const kernel_spec *k, int n, int m, int d, const double *X, const double *Y, double *K) {
     if (n < 1 || m < 1 || d < 1 || !X || !Y || !K) {
-        fprintf(stderr, "kernel_gram: bad arguments n=%d m=%d d=%d\n", n, m, d);
+        sim_fail(-1, "kernel_gram: bad arguments n=%d m=%d d=%d", n, m, d);
         return -1;
     }
-    double *nx = xmalloc((size_t)n + m, sizeof *nx), *ny = nx + n;
+    double *nx = sim_alloc((size_t)n + m, sizeof *nx);
+    if (!nx) return -1;
+    double *ny = nx + n;
     for (int i = 0; i < n; i++) nx[i] = cblas_ddot(d, X + (size_t)i * d, 1, X + (size_t)i * d, 1);
     for (int j = 0; j < m; j++) ny[j] = cblas_ddot(d, Y + (size_t)j * d, 1, Y + (size_t)j * d, 1);
     // K = X Y^T: the inner products in one GEMM
@@ -224,20 +225,26 @@ static void *gram_rows(void *arg) {
     return NULL;
 }
 
+static int gram_threads = 1;  // see kernel_set_threads
+
+void kernel_set_threads(int n) { gram_threads = n < 1 ? 1 : n; }
+
 int kernel_gram_sym(const kernel_spec *k, int n, int d, const double *X, double *K) {
     if (n < 1 || d < 1 || !X || !K) {
-        fprintf(stderr, "kernel_gram_sym: bad arguments n=%d d=%d\n", n, d);
+        sim_fail(-1, "kernel_gram_sym: bad arguments n=%d d=%d", n, d);
         return -1;
     }
     // lower triangle of X X^T in one SYRK
     cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, n, d, 1.0, X, d, 0.0, K, n);
-    double *nx = xmalloc((size_t)n, sizeof *nx);
+    double *nx = sim_alloc((size_t)n, sizeof *nx);
+    if (!nx) return -1;
     for (int i = 0; i < n; i++) nx[i] = K[(size_t)i * n + i];
     // The elementwise pass (an exp and a sqrt per entry) costs as much as the SYRK at d = 784
-    // (measured n = 8000: 1.3 s vs 1.25 s), so it uses as many threads as BLAS was given.  Row i
-    // holds i entries: thread t of T takes rows [n sqrt(t/T), n sqrt((t+1)/T)), equal work.
+    // (measured n = 8000: 1.3 s vs 1.25 s), so it uses kernel_set_threads' count (the programs
+    // give it BLAS's).  Row i holds i entries: thread t of T takes rows [n sqrt(t/T),
+    // n sqrt((t+1)/T)), equal work.
     enum { MAX_T = 16 };
-    int T = blas_get_threads();
+    int T = gram_threads;
     if (T > MAX_T) T = MAX_T;
     if (T < 1 || n < 512) T = 1;
     gram_rows_job job[MAX_T];

@@ -68,5 +68,8 @@ int kernel_gram(const kernel_spec *k, int n, int m, int d, const double *X, cons
                 double *K);
 // The symmetric training Gram K (n, n) of X (n, d): cblas_dsyrk for the inner products, the
 // diagonal set exactly (distance 0), the full matrix filled (both triangles).
+// Threads for kernel_gram_sym's elementwise pass (default 1; the result does not depend on it).
+// Programs set it to their BLAS thread count (cli_parse does); the library never asks BLAS.
+void kernel_set_threads(int n);
 int kernel_gram_sym(const kernel_spec *k, int n, int d, const double *X, double *K);
 #endif

@@ -119,6 +119,7 @@ double nn_layer_norm2(const nn *net, int l);
 int nn_neuron_norms(const nn *net, int l, double *in2, double *out2);
 
 // Weight decay (fact): adds lam W_l to dW_l for every layer (not to biases) and returns the
-// penalty (lam/2) sum_l ||W_l||_F^2.
+// penalty (lam/2) sum_l ||W_l||_F^2, layer by layer through loss_weight_decay (loss.h).
+// NAN (status.h) when lam < 0.
 double nn_weight_decay(nn *net, double lam);
 #endif

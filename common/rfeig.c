@@ -1,4 +1,5 @@
 #include "rfeig.h"
+#include "status.h"
 #include <math.h>
 #include <stdio.h>
 #include "util.h"
@@ -58,7 +59,7 @@ static double solve_z(const rfeig_task *t, double target, double S) {
         sums(t, lo, &z, NULL);
         if (z > target) break;
         if (lo < 1e-300) {
-            fprintf(stderr, "rfeig: z(gamma) = %g never exceeds %g; too few modes\n", z, target);
+            sim_fail(-1, "rfeig: z(gamma) = %g never exceeds %g; too few modes", z, target);
             return NAN;
         }
     }
@@ -89,11 +90,11 @@ static double Gfun(const rfeig_task *t, double gamma, double n, double k, double
 
 int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_result *r) {
     if (!t || !t->lambda || t->M == 0) {
-        fprintf(stderr, "rfeig_solve: empty spectrum\n");
+        sim_fail(-1, "rfeig_solve: empty spectrum");
         return -1;
     }
     if (!(n >= 1) || !(k > 0) || !(ridge >= 0) || !(t->tail >= 0) || !(t->noise >= 0)) {
-        fprintf(stderr, "rfeig_solve: need n >= 1 (%g), k > 0 (%g), ridge >= 0 (%g), tail >= 0 (%g), noise >= 0 (%g)\n",
+        sim_fail(-1, "rfeig_solve: need n >= 1 (%g), k > 0 (%g), ridge >= 0 (%g), tail >= 0 (%g), noise >= 0 (%g)",
                 n, k, ridge, t->tail, t->noise);
         return -1;
     }
@@ -105,7 +106,7 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
             Ntot += m;
         }
     if (!(S > 0)) {
-        fprintf(stderr, "rfeig_solve: no positive eigenvalue\n");
+        sim_fail(-1, "rfeig_solve: no positive eigenvalue");
         return -1;
     }
     double de = ridge + t->tail;  // effective ridge: the tail mass acts as extra ridge
@@ -130,12 +131,12 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
         kappa = de / (n - z);
         ridge_over_kappa = n - z;
         if (!(kappa > 0)) {
-            fprintf(stderr, "rfeig: kappa = %g at gamma = %g (k = %g, z = %g); bracket failed\n", kappa, gamma, k, z);
+            sim_fail(-1, "rfeig: kappa = %g at gamma = %g (k = %g, z = %g); bracket failed", kappa, gamma, k, z);
             return -1;
         }
     } else if (k > n) {
         if (Ntot <= n) {
-            fprintf(stderr, "rfeig_solve: ridgeless with %g <= n = %g positive modes: interpolation is exact, E0 undefined\n",
+            sim_fail(-1, "rfeig_solve: ridgeless with %g <= n = %g positive modes: interpolation is exact, E0 undefined",
                     Ntot, n);
             return -1;
         }
@@ -145,7 +146,7 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
         ridge_over_kappa = 0;
     } else {
         if (Ntot <= k) {
-            fprintf(stderr, "rfeig_solve: ridgeless with k = %g >= %g positive modes: the RF kernel has full rank, no root\n",
+            sim_fail(-1, "rfeig_solve: ridgeless with k = %g >= %g positive modes: the RF kernel has full rank, no root",
                     k, Ntot);
             return -1;
         }

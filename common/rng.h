@@ -23,6 +23,6 @@ void rng_gaussian_cov(gsl_rng *r, int d, const double *U, const double *gamma, d
 void rng_cube_vertex(uint64_t v, int d, double *x);
 // n distinct indices from {0..N-1} (partial Fisher-Yates; uses a bitmap with rejection when
 // N > 64 n, so huge N costs O(n)).  Order is random.
-void rng_subset(gsl_rng *r, size_t N, size_t n, size_t *idx);
+int rng_subset(gsl_rng *r, size_t N, size_t n, size_t *idx);  // 0, or -1 (n > N, out of memory)
 void rng_permutation(gsl_rng *r, size_t n, size_t *idx);  // a uniform permutation of 0..n-1
 #endif

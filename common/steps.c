@@ -1,21 +1,23 @@
 // steps: see steps.h (conventions.md, Step detection).
 #include "fit.h"
+#include "status.h"
 #include "steps.h"
 #include <math.h>
 #include <stdlib.h>
-#include "util.h"
 
-static void check_series(const char *fn, const double *t, const double *x, size_t n) {
-    if (!t || !x) DIE("%s: NULL series", fn);
-    if (n < 2) DIE("%s: a series needs at least 2 samples (got %zu)", fn, n);
+// 0, or -1 with the reason recorded (status.h).
+static int check_series(const char *fn, const double *t, const double *x, size_t n) {
+    if (!t || !x) return sim_fail(-1, "%s: NULL series", fn);
+    if (n < 2) return sim_fail(-1, "%s: a series needs at least 2 samples (got %zu)", fn, n);
+    return 0;
 }
 
 // ---- crossing times ----
 double steps_crossing(const double *t, const double *x, size_t n, size_t start, double level,
                       int dir) {
-    check_series("steps_crossing", t, x, n);
+    if (check_series("steps_crossing", t, x, n)) return NAN;
     if (dir != STEPS_UP && dir != STEPS_DOWN)
-        DIE("steps_crossing: dir = %d must be STEPS_UP or STEPS_DOWN", dir);
+        return sim_fail(-1, "steps_crossing: dir = %d must be STEPS_UP or STEPS_DOWN", dir), NAN;
     if (start >= n) return NAN;
     // Work with y = dir (x - level): a crossing is y going from < 0 to >= 0.
     if (dir * (x[start] - level) >= 0) return NAN;
@@ -31,7 +33,7 @@ double steps_crossing(const double *t, const double *x, size_t n, size_t start, 
 
 double steps_drop_time(const double *t, const double *L, size_t n, double L_hi, double L_lo) {
     if (!(L_hi > L_lo && L_lo >= 0))
-        DIE("steps_drop_time: need L_hi > L_lo >= 0 (got %g, %g)", L_hi, L_lo);
+        return sim_fail(-1, "steps_drop_time: need L_hi > L_lo >= 0 (got %g, %g)", L_hi, L_lo), NAN;
     double level = L_lo > 0 ? sqrt(L_hi * L_lo) : 1e-3 * L_hi;
     return steps_crossing(t, L, n, 0, level, STEPS_DOWN);
 }
@@ -39,7 +41,7 @@ double steps_drop_time(const double *t, const double *L, size_t n, double L_hi, 
 // ---- plateau value ----
 double steps_plateau(const double *t, const double *x, size_t n, double ta, double tb,
                      double *t_at) {
-    check_series("steps_plateau", t, x, n);
+    if (check_series("steps_plateau", t, x, n)) return NAN;
     double best = INFINITY, val = NAN, tbest = NAN;
     for (size_t i = 0; i + 1 < n; i++) {
         if (!(t[i] > ta && t[i + 1] < tb)) continue;
@@ -57,9 +59,9 @@ static double median_range(const double *x, size_t a, size_t b) {  // samples a.
 
 int steps_dwell_at(const double *t, const double *L, size_t n, double Lstar, double band,
                    double ratio, steps_dwell *out) {
-    check_series("steps_dwell_at", t, L, n);
+    if (check_series("steps_dwell_at", t, L, n)) return -1;
     if (!(Lstar > 0 && band > 0 && ratio > 1))
-        DIE("steps_dwell_at: need Lstar > 0, band > 0, ratio > 1 (got %g, %g, %g)", Lstar, band,
+        return sim_fail(-1, "steps_dwell_at: need Lstar > 0, band > 0, ratio > 1 (got %g, %g, %g)", Lstar, band,
             ratio);
     double lo = (1 - band) * Lstar, hi = (1 + band) * Lstar;
     size_t i = 0;
@@ -89,9 +91,9 @@ static double interp_at(const double *t, const double *L, size_t n, double s, si
 
 int steps_unpredicted(const double *t, const double *L, size_t n, const double *levels, int nlev,
                       double flat_tol, double ratio, double band, steps_dwell *out, int max_out) {
-    check_series("steps_unpredicted", t, L, n);
+    if (check_series("steps_unpredicted", t, L, n)) return -1;
     if (!(flat_tol > 0 && ratio > 1 && band > 0))
-        DIE("steps_unpredicted: need flat_tol > 0, ratio > 1, band > 0 (got %g, %g, %g)", flat_tol,
+        return sim_fail(-1, "steps_unpredicted: need flat_tol > 0, ratio > 1, band > 0 (got %g, %g, %g)", flat_tol,
             ratio, band);
     int found = 0;
     size_t k = 0, i = 0;

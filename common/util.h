@@ -7,6 +7,7 @@
 #define SIM_UTIL_H
 #include <stddef.h>
 #include <stdio.h>
+#include "status.h"
 
 #define EXIT_RUNTIME 1
 #define EXIT_USAGE 2
@@ -17,7 +18,13 @@ void die_at(const char *file, int line, const char *fmt, ...)
     __attribute__((noreturn, format(printf, 3, 4)));
 #define DIE(...) die_at(__FILE__, __LINE__, __VA_ARGS__)
 
-// Checked allocation: DIE on failure.  Sizes are element counts times element size.
+// The program side of status.h: p itself, or DIE with the library's recorded reason when p is
+// NULL, e.g. `nn *net = MUST(nn_alloc(L, n, NN_RELU, 0, N));`.  For an int status write
+// `if (krr_solve(...)) DIE("krr_solve: %s", sim_last_error());`.
+#define MUST(p) must_at(__FILE__, __LINE__, (p))
+void *must_at(const char *file, int line, void *p);
+
+// Checked allocation (programs only; the library uses sim_alloc): DIE on failure.  Sizes are element counts times element size.
 void *xmalloc_at(const char *file, int line, size_t n, size_t size);
 void *xcalloc_at(const char *file, int line, size_t n, size_t size);
 #define xmalloc(n, size) xmalloc_at(__FILE__, __LINE__, (n), (size))
