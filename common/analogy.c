@@ -37,11 +37,20 @@ void analogy_free(analogy_set *s) {
 }
 
 int analogy_parse_buffer(const char *buf, size_t n, analogy_set **out, char *err, size_t errlen) {
-    if (!out) { set_err(err, errlen, "analogy: out is NULL"); return 1; }
+    if (!out) {
+        set_err(err, errlen, "analogy: out is NULL");
+        return 1;
+    }
     *out = NULL;
-    if (!buf && n > 0) { set_err(err, errlen, "analogy: NULL buffer of %zu bytes", n); return 1; }
+    if (!buf && n > 0) {
+        set_err(err, errlen, "analogy: NULL buffer of %zu bytes", n);
+        return 1;
+    }
     analogy_set *s = sim_calloc(1, sizeof *s);
-    if (!s) { set_err(err, errlen, "analogy: out of memory"); return 1; }
+    if (!s) {
+        set_err(err, errlen, "analogy: out of memory");
+        return 1;
+    }
     int cap_f = 0, cap_q = 0;
     long line = 0;
     size_t p = 0;
@@ -52,7 +61,10 @@ int analogy_parse_buffer(const char *buf, size_t n, analogy_set **out, char *err
         const char *L = buf + p;
         size_t len = e - p;
         p = e + 1;
-        if (memchr(L, '\0', len)) { set_err(err, errlen, "analogy: line %ld: NUL byte", line); goto fail; }
+        if (memchr(L, '\0', len)) {
+            set_err(err, errlen, "analogy: line %ld: NUL byte", line);
+            goto fail;
+        }
         size_t i = 0;
         while (i < len && is_space((unsigned char)L[i])) i++;
         if (i == len) continue;  // blank line
@@ -61,7 +73,10 @@ int analogy_parse_buffer(const char *buf, size_t n, analogy_set **out, char *err
             while (i < len && is_space((unsigned char)L[i])) i++;
             size_t j = len;
             while (j > i && is_space((unsigned char)L[j - 1])) j--;
-            if (j == i) { set_err(err, errlen, "analogy: line %ld: empty family name after ':'", line); goto fail; }
+            if (j == i) {
+                set_err(err, errlen, "analogy: line %ld: empty family name after ':'", line);
+                goto fail;
+            }
             if (s->n_fam == cap_f) {
                 cap_f = cap_f ? 2 * cap_f : 16;
                 char **nf = realloc(s->family, (size_t)cap_f * sizeof *s->family);
@@ -82,10 +97,14 @@ int analogy_parse_buffer(const char *buf, size_t n, analogy_set **out, char *err
         while (i < len) {
             size_t j = i;
             while (j < len && !is_space((unsigned char)L[j])) j++;
-            if (nw < 4) { wd[nw] = L + i; wl[nw] = j - i; }
+            if (nw < 4) {
+                wd[nw] = L + i;
+                wl[nw] = j - i;
+            }
             nw++;
             if (j - i > ANALOGY_MAX_WORD) {
-                set_err(err, errlen, "analogy: line %ld: a word of %zu bytes (limit %d)", line, j - i, ANALOGY_MAX_WORD);
+                set_err(err, errlen, "analogy: line %ld: a word of %zu bytes (limit %d)", line, j - i,
+                        ANALOGY_MAX_WORD);
                 goto fail;
             }
             i = j;
@@ -109,7 +128,10 @@ int analogy_parse_buffer(const char *buf, size_t n, analogy_set **out, char *err
         for (int k = 0; k < 4; k++)
             if (!(s->w[4L * (s->n_q - 1) + k] = dup_lower(wd[k], wl[k]))) goto oom;
     }
-    if (s->n_q == 0) { set_err(err, errlen, "analogy: no question in %ld lines", line); goto fail; }
+    if (s->n_q == 0) {
+        set_err(err, errlen, "analogy: no question in %ld lines", line);
+        goto fail;
+    }
     s->id = sim_alloc(4 * (size_t)s->n_q, sizeof *s->id);
     if (!s->id) goto oom;
     for (long k = 0; k < 4L * s->n_q; k++) s->id[k] = -1;
@@ -123,10 +145,16 @@ fail:
 }
 
 int analogy_read_file(const char *path, analogy_set **out, char *err, size_t errlen) {
-    if (!out) { set_err(err, errlen, "analogy: out is NULL"); return 1; }
+    if (!out) {
+        set_err(err, errlen, "analogy: out is NULL");
+        return 1;
+    }
     *out = NULL;
     FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f) { set_err(err, errlen, "analogy: cannot open %s: %s", path ? path : "(null)", strerror(errno)); return 1; }
+    if (!f) {
+        set_err(err, errlen, "analogy: cannot open %s: %s", path ? path : "(null)", strerror(errno));
+        return 1;
+    }
     size_t cap = 1 << 16, n = 0, got;
     char *buf = malloc(cap);
     while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
@@ -216,7 +244,8 @@ int analogy_eval(const analogy_set *s, const double *W, int V, int d, analogy_re
             const int *id = s->id + 4L * q;
             if (id[0] < 0 || id[1] < 0 || id[2] < 0 || id[3] < 0) continue;
             for (int j = 0; j < d; j++)
-                Q[(size_t)B * d + j] = Wn[(size_t)id[2] * d + j] + Wn[(size_t)id[1] * d + j] - Wn[(size_t)id[0] * d + j];
+                Q[(size_t)B * d + j] =
+                    Wn[(size_t)id[2] * d + j] + Wn[(size_t)id[1] * d + j] - Wn[(size_t)id[0] * d + j];
             qi[B++] = q;
         }
         if (B == 0) break;

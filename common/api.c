@@ -56,15 +56,19 @@ static int check_spectrum(size_t M, const double *lam, const double *mult, const
         if (v2 && !(isfinite(v2[i]) && v2[i] >= 0))
             return fail(SS_EINVAL, "squared target coefficient %zu is %g: must be finite and >= 0", i, v2[i]);
     }
-    if (!(isfinite(tail) && tail >= 0)) return fail(SS_EINVAL, "eigenvalue tail mass %g: must be finite and >= 0", tail);
-    if (!(isfinite(v2_tail) && v2_tail >= 0)) return fail(SS_EINVAL, "target tail power %g: must be finite and >= 0", v2_tail);
+    if (!(isfinite(tail) && tail >= 0))
+        return fail(SS_EINVAL, "eigenvalue tail mass %g: must be finite and >= 0", tail);
+    if (!(isfinite(v2_tail) && v2_tail >= 0))
+        return fail(SS_EINVAL, "target tail power %g: must be finite and >= 0", v2_tail);
     if (!(isfinite(noise) && noise >= 0)) return fail(SS_EINVAL, "noise variance %g: must be finite and >= 0", noise);
     int neg = 0;
     for (size_t i = 0; i < M; i++)
         if (lam[i] < 0) {
             if (-lam[i] > 1e-12 * amax)
-                return fail(SS_EINVAL, "eigenvalue %zu is %g < 0 beyond round-off (1e-12 x max |lambda| = %g): "
-                            "a kernel's eigenvalues are >= 0", i, lam[i], 1e-12 * amax);
+                return fail(SS_EINVAL,
+                            "eigenvalue %zu is %g < 0 beyond round-off (1e-12 x max |lambda| = %g): "
+                            "a kernel's eigenvalues are >= 0",
+                            i, lam[i], 1e-12 * amax);
             neg = 1;
         }
     s->lam = lam;
@@ -89,7 +93,8 @@ static int krr_core(const spec_ok *sp, size_t M, const double *mult, const doubl
     if (!(isfinite(n) && n > 0)) return fail(SS_EINVAL, "n = %g: must be finite and > 0", n);
     if (!(isfinite(ridge) && ridge >= 0)) return fail(SS_EINVAL, "ridge = %g: must be finite and >= 0", ridge);
     if (ridge + tail == 0 && !(sp->Npos > n))
-        return fail(SS_ENOROOT, "ridgeless (ridge 0, no tail) with n = %g >= %g positive eigenvalues: KRR interpolates "
+        return fail(SS_ENOROOT,
+                    "ridgeless (ridge 0, no tail) with n = %g >= %g positive eigenvalues: KRR interpolates "
                     "every target exactly, E0 is undefined; give more eigenvalues than n, a tail, or a ridge > 0",
                     n, sp->Npos);
     ef_spectrum s = {.M = M, .lam = sp->lam, .mult = mult, .extra_ridge = tail};
@@ -139,16 +144,21 @@ static int rf_core(const spec_ok *sp, size_t M, const double *mult, const double
     if (!(sp->mass > 0)) return fail(SS_EINVAL, "no positive eigenvalue");
     if (ridge + tail == 0) {
         if (k > n && !(sp->Npos > n))
-            return fail(SS_ENOROOT, "ridgeless with n = %g >= %g positive eigenvalues: interpolation is exact, E0 "
-                        "undefined; give more eigenvalues than n, a tail, or a ridge > 0", n, sp->Npos);
+            return fail(SS_ENOROOT,
+                        "ridgeless with n = %g >= %g positive eigenvalues: interpolation is exact, E0 "
+                        "undefined; give more eigenvalues than n, a tail, or a ridge > 0",
+                        n, sp->Npos);
         if (k <= n && !(sp->Npos > k))
-            return fail(SS_ENOROOT, "ridgeless with k = %g >= %g positive eigenvalues: the feature kernel has full "
-                        "rank, no root; give more eigenvalues than k or a ridge > 0", k, sp->Npos);
+            return fail(SS_ENOROOT,
+                        "ridgeless with k = %g >= %g positive eigenvalues: the feature kernel has full "
+                        "rank, no root; give more eigenvalues than k or a ridge > 0",
+                        k, sp->Npos);
     }
     rfeig_task t = {.M = M, .lambda = sp->lam, .mult = mult, .v2 = v2, .noise = noise + v2_tail, .tail = tail};
     rfeig_result r;
     if (rfeig_solve(&t, n, k, ridge, &r))
-        return fail(SS_EFAIL, "random-feature solver failed at n = %g, k = %g, ridge = %g: %s", n, k, ridge, sim_last_error());
+        return fail(SS_EFAIL, "random-feature solver failed at n = %g, k = %g, ridge = %g: %s", n, k, ridge,
+                    sim_last_error());
     memset(out, 0, sizeof *out);
     out->n = n, out->k = k, out->ridge = ridge, out->noise = noise;
     out->gamma = r.gamma, out->kappa = r.kappa, out->z = r.z, out->q = r.q, out->E0 = r.E0;
@@ -222,8 +232,7 @@ static int opt_core(opt_ctx *c, double lo, double hi, int grid, double tol, int 
     if (include_zero) {
         double tr0, te0 = ete_at(c, -INFINITY, &tr0);  // exp(-inf) = 0: the ridgeless system, if solvable
         if (c->status) c->status = 0;
-        else if (te0 <= out->test_mse)
-            out->ridge = 0, out->test_mse = te0, out->train_mse = tr0, out->where = 3;
+        else if (te0 <= out->test_mse) out->ridge = 0, out->test_mse = te0, out->train_mse = tr0, out->where = 3;
     }
     out->test_mse_clean = out->test_mse - c->noise;
     out->fitting_ratio = out->test_mse > 0 ? out->train_mse / out->test_mse : NAN;
@@ -268,8 +277,10 @@ int ss_pool_spectrum(int M, const double *K, int nrhs, const double *y, double *
         for (int j = 0; j < i; j++) {
             double a = K[(size_t)i * M + j], b = K[(size_t)j * M + i];
             if (fabs(a - b) > 1e-10 * amax)
-                return fail(SS_EINVAL, "Gram matrix is not symmetric: K[%d][%d] = %.17g but K[%d][%d] = %.17g "
-                            "(tolerance 1e-10 x max |K| = %.3g)", i, j, a, j, i, b, 1e-10 * amax);
+                return fail(SS_EINVAL,
+                            "Gram matrix is not symmetric: K[%d][%d] = %.17g but K[%d][%d] = %.17g "
+                            "(tolerance 1e-10 x max |K| = %.3g)",
+                            i, j, a, j, i, b, 1e-10 * amax);
         }
     double *A = malloc((size_t)M * M * sizeof *A);
     if (!A) return fail(SS_ENOMEM, "out of memory for a %d x %d Gram matrix", M, M);
@@ -290,8 +301,10 @@ int ss_pool_spectrum(int M, const double *K, int nrhs, const double *y, double *
     for (int i = 0; i < M; i++)
         if (lam[i] < 0) {
             if (-lam[i] > thr)
-                return fail(SS_EINVAL, "Gram matrix is not positive semi-definite: eigenvalue/M = %.6g below the "
-                            "round-off bound -%.3g (100 M eps max|eig|/M); is it a kernel Gram matrix?", lam[i], thr);
+                return fail(SS_EINVAL,
+                            "Gram matrix is not positive semi-definite: eigenvalue/M = %.6g below the "
+                            "round-off bound -%.3g (100 M eps max|eig|/M); is it a kernel Gram matrix?",
+                            lam[i], thr);
             lam[i] = 0;
         }
     return 0;
@@ -303,9 +316,11 @@ int ss_kernel_gram(const char *kernel, double bandwidth, int depth, double wstd,
     kernel_spec ks;
     char err[300];
     if (!kernel) return fail(SS_EINVAL, "kernel name is NULL");
-    if (kernel_spec_parse(&ks, kernel, bandwidth, depth, wstd, bstd, err, sizeof err)) return fail(SS_EINVAL, "%s", err);
+    if (kernel_spec_parse(&ks, kernel, bandwidth, depth, wstd, bstd, err, sizeof err))
+        return fail(SS_EINVAL, "%s", err);
     if (n < 1 || d < 1 || !X || !K || (Y && m < 1))
-        return fail(SS_EINVAL, "Gram matrix: need n >= 1, d >= 1 (and m >= 1 with Y); got n = %d, m = %d, d = %d", n, m, d);
+        return fail(SS_EINVAL, "Gram matrix: need n >= 1, d >= 1 (and m >= 1 with Y); got n = %d, m = %d, d = %d", n, m,
+                    d);
     for (size_t i = 0; i < (size_t)n * d; i++)
         if (!isfinite(X[i])) return fail(SS_EINVAL, "X[%zu][%zu] is not finite (%g)", i / d, i % d, X[i]);
     if (Y)
@@ -329,9 +344,11 @@ int ss_hea_eigenvalues(int d, const double *gamma, const char *kernel, double w,
                        int *deg, int *idx, size_t *P_out) {
     if (d < 1 || !gamma || !lam || P < 1) return fail(SS_EINVAL, "HEA: need d >= 1, gamma, lam and P >= 1");
     if (!kernel || (strcmp(kernel, "gaussian") && strcmp(kernel, "laplace-hea")))
-        return fail(SS_EINVAL, "HEA: kernel '%s' has no level coefficients here (gaussian|laplace-hea)", kernel ? kernel : "(null)");
+        return fail(SS_EINVAL, "HEA: kernel '%s' has no level coefficients here (gaussian|laplace-hea)",
+                    kernel ? kernel : "(null)");
     if (!(isfinite(w) && w > 0)) return fail(SS_EINVAL, "HEA: width w = %g must be finite and > 0", w);
-    if (lmax < 0 || lmax > HERMITE_LMAX) return fail(SS_EINVAL, "HEA: lmax = %d must be in [0, %d]", lmax, HERMITE_LMAX);
+    if (lmax < 0 || lmax > HERMITE_LMAX)
+        return fail(SS_EINVAL, "HEA: lmax = %d must be in [0, %d]", lmax, HERMITE_LMAX);
     double q = 0;
     for (int a = 0; a < d; a++) {
         if (!(isfinite(gamma[a]) && gamma[a] >= 0))

@@ -20,8 +20,8 @@ int circulant_spectrum(size_t M, const double *r, double *lam) {
     for (size_t j = 0; j < M; j++) rmax = fmax(rmax, fabs(r[j]));
     for (size_t j = 1; j < M; j++)
         if (fabs(r[j] - r[M - j]) > 1e-12 * rmax) {
-            sim_fail(-1, "circulant_spectrum: first row is not symmetric: r[%zu] = %.17g, r[%zu] = %.17g", j,
-                    r[j], M - j, r[M - j]);
+            sim_fail(-1, "circulant_spectrum: first row is not symmetric: r[%zu] = %.17g, r[%zu] = %.17g", j, r[j],
+                     M - j, r[M - j]);
             return -1;
         }
     double *in = fftw_malloc(M * sizeof *in);
@@ -137,8 +137,8 @@ int circulant_torus_set_spectrum(circulant_torus *t, circulant_spectrum_fn fn, v
         circulant_torus_signed_freq(t, m, mt);
         double v = fn(t->D, mt, par);
         if (!(v >= 0) || !isfinite(v)) {
-            sim_fail(-1, "circulant_torus_set_spectrum: lam(m) = %g at frequency index %zu (must be finite, >= 0)",
-                    v, m);
+            sim_fail(-1, "circulant_torus_set_spectrum: lam(m) = %g at frequency index %zu (must be finite, >= 0)", v,
+                     m);
             return -1;
         }
         t->lam[m] = v;
@@ -155,8 +155,8 @@ int circulant_torus_set_spectrum(circulant_torus *t, circulant_spectrum_fn fn, v
         circulant_torus_coords(t, m, x);
         size_t mm = neg_index(t, x);
         if (fabs(t->lam[m] - t->lam[mm]) > 1e-13 * sum) {
-            sim_fail(-1, "circulant_torus_set_spectrum: lam(m) != lam(-m) at index %zu (%.17g vs %.17g)", m,
-                    t->lam[m], t->lam[mm]);
+            sim_fail(-1, "circulant_torus_set_spectrum: lam(m) != lam(-m) at index %zu (%.17g vs %.17g)", m, t->lam[m],
+                     t->lam[mm]);
             return -1;
         }
     }
@@ -218,8 +218,7 @@ int circulant_torus_gram(const circulant_torus *t, size_t n, const size_t *idx, 
     return 0;
 }
 
-void circulant_torus_predict(circulant_torus *t, size_t n, const size_t *idx, const double *alpha,
-                             double *fhat) {
+void circulant_torus_predict(circulant_torus *t, size_t n, const size_t *idx, const double *alpha, double *fhat) {
     memset(t->rbuf, 0, t->N * sizeof *t->rbuf);
     for (size_t i = 0; i < n; i++) t->rbuf[idx[i]] += alpha[i];
     fftw_execute(t->fwd);  // A(m) = sum_x a(x) e^{-2 pi i m.x/G}

@@ -46,7 +46,7 @@ static int same_word(const char *a, const char *b, int n) {
 }
 
 static long table_add(type_table *t, const char *buf, size_t off, int len) {
-    if (2 * (t->used + 1) > t->cap) {  // grow, keeping the load factor under 1/2
+    if (2 * (t->used + 1) > t->cap) {                 // grow, keeping the load factor under 1/2
         size_t ncap = t->cap ? 2 * t->cap : 1 << 10;  // small start: grows by doubling
         type_slot *ns = sim_calloc(ncap, sizeof *ns);
         if (!ns) return -1;
@@ -75,7 +75,10 @@ static long table_add(type_table *t, const char *buf, size_t off, int len) {
 static int next_token(const char *buf, size_t n, size_t *pos, size_t *start) {
     size_t p = *pos;
     while (p < n && !is_letter((unsigned char)buf[p])) p++;
-    if (p >= n) { *pos = n; return 0; }
+    if (p >= n) {
+        *pos = n;
+        return 0;
+    }
     size_t s = p;
     while (p < n && is_letter((unsigned char)buf[p]) && p - s < CORPUS_MAX_WORD) p++;
     *start = s;
@@ -83,7 +86,10 @@ static int next_token(const char *buf, size_t n, size_t *pos, size_t *start) {
     return (int)(p - s);
 }
 
-typedef struct { const char *buf; const type_slot *slot; } rank_ctx;
+typedef struct {
+    const char *buf;
+    const type_slot *slot;
+} rank_ctx;
 static int cmp_rank(const void *pa, const void *pb, void *vctx) {  // count descending, then alphabetical
     const rank_ctx *ctx = vctx;
     const char *sort_buf = ctx->buf;
@@ -111,11 +117,23 @@ int corpus_lookup(const corpus *c, const char *word) {
 }
 
 int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err, size_t errlen) {
-    if (!out) { set_err(err, errlen, "corpus: out is NULL"); return 1; }
+    if (!out) {
+        set_err(err, errlen, "corpus: out is NULL");
+        return 1;
+    }
     *out = NULL;
-    if (V < 1) { set_err(err, errlen, "corpus: vocabulary size V = %d must be >= 1", V); return 1; }
-    if (!buf && n > 0) { set_err(err, errlen, "corpus: NULL buffer of %zu bytes", n); return 1; }
-    if (n == 0) { set_err(err, errlen, "corpus: the input is empty"); return 1; }
+    if (V < 1) {
+        set_err(err, errlen, "corpus: vocabulary size V = %d must be >= 1", V);
+        return 1;
+    }
+    if (!buf && n > 0) {
+        set_err(err, errlen, "corpus: NULL buffer of %zu bytes", n);
+        return 1;
+    }
+    if (n == 0) {
+        set_err(err, errlen, "corpus: the input is empty");
+        return 1;
+    }
 
     // Pass 1: count every type.  slot_of[k] is the table slot of the k-th token.
     type_table t = {0};
@@ -201,24 +219,39 @@ oom:
 }
 
 int corpus_from_file(const char *path, int V, corpus **out, char *err, size_t errlen) {
-    if (!out) { set_err(err, errlen, "corpus: out is NULL"); return 1; }
+    if (!out) {
+        set_err(err, errlen, "corpus: out is NULL");
+        return 1;
+    }
     *out = NULL;
-    if (!path) { set_err(err, errlen, "corpus: no path"); return 1; }
+    if (!path) {
+        set_err(err, errlen, "corpus: no path");
+        return 1;
+    }
     size_t pl = strlen(path);
     int xz = pl > 3 && strcmp(path + pl - 3, ".xz") == 0;
     FILE *f;
     if (xz) {
         FILE *probe = fopen(path, "rb");
-        if (!probe) { set_err(err, errlen, "corpus: cannot open %s: %s", path, strerror(errno)); return 1; }
+        if (!probe) {
+            set_err(err, errlen, "corpus: cannot open %s: %s", path, strerror(errno));
+            return 1;
+        }
         fclose(probe);
         char cmd[4200];
-        if (pl > 4000 || strchr(path, '\'')) { set_err(err, errlen, "corpus: unsupported path for xz: %s", path); return 1; }
+        if (pl > 4000 || strchr(path, '\'')) {
+            set_err(err, errlen, "corpus: unsupported path for xz: %s", path);
+            return 1;
+        }
         snprintf(cmd, sizeof cmd, "xz -dc '%s'", path);
         f = popen(cmd, "r");
     } else {
         f = fopen(path, "rb");
     }
-    if (!f) { set_err(err, errlen, "corpus: cannot open %s: %s", path, strerror(errno)); return 1; }
+    if (!f) {
+        set_err(err, errlen, "corpus: cannot open %s: %s", path, strerror(errno));
+        return 1;
+    }
     size_t cap = 1 << 20, n = 0, got;
     char *buf = malloc(cap);
     while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
@@ -239,7 +272,8 @@ int corpus_from_file(const char *path, int V, corpus **out, char *err, size_t er
     int rc = xz ? pclose(f) : fclose(f);
     if (ioerr || (xz && rc != 0)) {
         free(buf);
-        set_err(err, errlen, "corpus: error reading %s%s", path, xz ? " (is xz installed? sudo apt-get install xz-utils)" : "");
+        set_err(err, errlen, "corpus: error reading %s%s", path,
+                xz ? " (is xz installed? sudo apt-get install xz-utils)" : "");
         return 1;
     }
     int st = corpus_from_buffer(buf, n, V, out, err, errlen);

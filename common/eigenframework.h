@@ -26,9 +26,9 @@
 #include <stddef.h>
 
 // Status codes (0 = success).
-#define EF_EINVAL 1   // bad arguments (message on stderr)
-#define EF_ENOROOT 2  // ridgeless with at most n positive eigenvalues: interpolation is exact, E0 undefined
-#define EF_EMAXITER 3 // no convergence in 400 iterations (never seen; reported, not hidden)
+#define EF_EINVAL 1    // bad arguments (message on stderr)
+#define EF_ENOROOT 2   // ridgeless with at most n positive eigenvalues: interpolation is exact, E0 undefined
+#define EF_EMAXITER 3  // no convergence in 400 iterations (never seen; reported, not hidden)
 const char *ef_strerror(int status);
 
 // Analytic tail beyond the explicit modes: *S1 = sum L_i, *S2 = sum L_i^2 at this kappa.
@@ -41,7 +41,7 @@ typedef struct {
     double extra_ridge;  // uncaptured mass T >= 0 treated as ridge; 0 if none
     ef_tail_fn tail;     // optional analytic tail (NULL if none)
     void *tail_par;
-    double tail_mass;    // the tail's total eigenvalue mass (enters the upper bracket only)
+    double tail_mass;  // the tail's total eigenvalue mass (enters the upper bracket only)
 } ef_spectrum;
 
 typedef struct {
@@ -72,8 +72,7 @@ typedef struct {
 // Predictions for a target with squared coefficients v2 (M, per mode or per level summed),
 // plus v2_tail >= 0 of target mass beyond the explicit modes (treated as 1 - L = 1),
 // and label-noise variance eps2.
-int ef_predict(const ef_spectrum *s, const ef_fit *fit, const double *v2, double v2_tail, double eps2,
-               ef_pred *p);
+int ef_predict(const ef_spectrum *s, const ef_fit *fit, const double *v2, double v2_tail, double eps2, ef_pred *p);
 
 // Finite-pool correction: held-out error when the spectrum comes from an M-point pool
 // and the n training points are drawn from the same pool: (M E_te - n E_tr)/(M - n).

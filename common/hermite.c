@@ -125,7 +125,7 @@ int hermite_level_coeffs(const char *kernel, double w, int lmax, double *c) {
         return 0;
     }
     if (strcmp(kernel, "laplace-hea") == 0) {
-        // profile exp(-sqrt(1-u)/s): c_l = e^{-1/s} y_{l-1}(s) / (2s)^l 
+        // profile exp(-sqrt(1-u)/s): c_l = e^{-1/s} y_{l-1}(s) / (2s)^l
         double s = w;
         for (int l = 0; l <= lmax; l++) c[l] = exp(-1.0 / s) * hermite_bessel_poly(l - 1, s) / pow(2.0 * s, l);
         return 0;
@@ -138,9 +138,9 @@ int hermite_level_coeffs(const char *kernel, double w, int lmax, double *c) {
 // lambda, and an open-addressing hash set over the arena rejects a tuple pushed twice (the same
 // monomial is reachable from several parents).
 typedef struct {
-    int lmax, stride;     // stride = lmax + 1: deg then lmax indices
-    int *tup;             // (cap, stride)
-    double *lam;          // (cap)
+    int lmax, stride;  // stride = lmax + 1: deg then lmax indices
+    int *tup;          // (cap, stride)
+    double *lam;       // (cap)
     size_t n, cap;
     size_t *heap, nheap;  // arena slots
     size_t *hash, hcap;   // slot + 1, 0 = empty
@@ -225,18 +225,19 @@ static size_t pq_pop(mono_pq *q) {
     return top;
 }
 
-int hermite_modes_enumerate(int d, const double *gamma, int lmax, const double *c, size_t P,
-                            hermite_modes *out) {
+int hermite_modes_enumerate(int d, const double *gamma, int lmax, const double *c, size_t P, hermite_modes *out) {
     memset(out, 0, sizeof *out);
     if (d < 1) return sim_fail(-1, "hermite_modes_enumerate: dimension d = %d must be >= 1", d);
     if (lmax < 0 || lmax > HERMITE_LMAX)
         return sim_fail(-1, "hermite_modes_enumerate: lmax = %d must be in [0, %d]", lmax, HERMITE_LMAX);
     if (P < 1) return sim_fail(-1, "hermite_modes_enumerate: P must be >= 1");
     for (int a = 0; a < d; a++) {
-        if (!(gamma[a] > 0)) return sim_fail(-1, "hermite_modes_enumerate: gamma[%d] = %g must be positive", a, gamma[a]);
+        if (!(gamma[a] > 0))
+            return sim_fail(-1, "hermite_modes_enumerate: gamma[%d] = %g must be positive", a, gamma[a]);
         if (a > 0 && gamma[a] > gamma[a - 1])
-            return sim_fail(-1, "hermite_modes_enumerate: gamma must be sorted descending (gamma[%d] = %g > gamma[%d] = %g)",
-                            a, gamma[a], a - 1, gamma[a - 1]);
+            return sim_fail(
+                -1, "hermite_modes_enumerate: gamma must be sorted descending (gamma[%d] = %g > gamma[%d] = %g)", a,
+                gamma[a], a - 1, gamma[a - 1]);
     }
     for (int l = 0; l <= lmax; l++)
         if (!(c[l] >= 0) || !isfinite(c[l]))

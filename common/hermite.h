@@ -64,7 +64,6 @@ typedef struct {
     int *deg;        // (P) degree |alpha|
     int *idx;        // (P, lmax) sorted index tuple of each mode, padded with -1
 } hermite_modes;
-int hermite_modes_enumerate(int d, const double *gamma, int lmax, const double *c, size_t P,
-                            hermite_modes *out);
+int hermite_modes_enumerate(int d, const double *gamma, int lmax, const double *c, size_t P, hermite_modes *out);
 void hermite_modes_free(hermite_modes *m);
 #endif

@@ -106,6 +106,7 @@ int init_net_normal_scaled(nn *net, unsigned long seed, unsigned long stream, do
 }
 
 void init_describe(const init_info *info, char *buf, size_t len) {
-    snprintf(buf, len, "init: scheme=%s seed=%lu stream=%lu alpha=%.10g gain=%.10g s0=%.10g r0=%.10g m0=%.10g norm=%.17g",
+    snprintf(buf, len,
+             "init: scheme=%s seed=%lu stream=%lu alpha=%.10g gain=%.10g s0=%.10g r0=%.10g m0=%.10g norm=%.17g",
              info->scheme, info->seed, info->stream, info->alpha, info->gain, info->s0, info->r0, info->m0, info->norm);
 }

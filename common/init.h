@@ -17,10 +17,10 @@
 #include "nn.h"
 
 typedef struct {
-    char scheme[32];             // "normal_scaled", "normal_abs", "aligned", "balanced_rank1"
-    unsigned long seed, stream;  // RNG stream (rng_alloc(seed, stream)); 0, 0 when deterministic
+    char scheme[32];                 // "normal_scaled", "normal_abs", "aligned", "balanced_rank1"
+    unsigned long seed, stream;      // RNG stream (rng_alloc(seed, stream)); 0, 0 when deterministic
     double alpha, gain, s0, r0, m0;  // the scheme's parameters (unused ones are 0)
-    double norm;                 // realised ||theta|| (Euclidean norm of everything initialised)
+    double norm;                     // realised ||theta|| (Euclidean norm of everything initialised)
 } init_info;
 
 // W (n_out, n_in): iid N(0, (alpha*gain)^2 / n_in).  *norm2 (may be NULL) gets ||W||_F^2.

@@ -18,14 +18,16 @@ static const struct {
 };
 #define NNAMES ((int)(sizeof kernel_names / sizeof kernel_names[0]))
 
-int kernel_spec_parse(kernel_spec *k, const char *name, double bandwidth, int depth, double wstd,
-                      double bstd, char *err, int errlen) {
+int kernel_spec_parse(kernel_spec *k, const char *name, double bandwidth, int depth, double wstd, double bstd,
+                      char *err, int errlen) {
     int found = -1;
     for (int i = 0; i < NNAMES && name; i++)
         if (strcmp(name, kernel_names[i].name) == 0) found = i;
     if (found < 0) {
-        snprintf(err, errlen, "unknown kernel '%s' (laplace, laplace-hea, gaussian, ntk, nngp, relu-ntk, "
-                 "relu-nngp, erf-ntk, erf-nngp, ntk1b)", name ? name : "(null)");
+        snprintf(err, errlen,
+                 "unknown kernel '%s' (laplace, laplace-hea, gaussian, ntk, nngp, relu-ntk, "
+                 "relu-nngp, erf-ntk, erf-nngp, ntk1b)",
+                 name ? name : "(null)");
         return -1;
     }
     k->type = kernel_names[found].type;
@@ -65,12 +67,9 @@ const char *kernel_name(const kernel_spec *k) {
 }
 
 void kernel_describe(const kernel_spec *k, char *buf, int len) {
-    if (kernel_is_radial(k))
-        snprintf(buf, len, "%s bandwidth=%.10g", kernel_name(k), k->bandwidth);
-    else if (k->type == KERNEL_NTK1B)
-        snprintf(buf, len, "ntk1b");
-    else
-        snprintf(buf, len, "%s L=%d wstd=%.10g bstd=%.10g", kernel_name(k), k->depth, k->wstd, k->bstd);
+    if (kernel_is_radial(k)) snprintf(buf, len, "%s bandwidth=%.10g", kernel_name(k), k->bandwidth);
+    else if (k->type == KERNEL_NTK1B) snprintf(buf, len, "ntk1b");
+    else snprintf(buf, len, "%s L=%d wstd=%.10g bstd=%.10g", kernel_name(k), k->depth, k->wstd, k->bstd);
 }
 
 int kernel_is_radial(const kernel_spec *k) {
@@ -121,10 +120,8 @@ static double network_kernel(const kernel_spec *k, double xx, double yy, double 
     int same = (xx == yy && xy == xx);
     for (int h = 1; h <= k->depth; h++) {
         if (same) c = qx;
-        if (erf)
-            erf_moments(qx, qy, c, &Ephi, &Edot);
-        else
-            relu_moments(qx, qy, c, &Ephi, &Edot);
+        if (erf) erf_moments(qx, qy, c, &Ephi, &Edot);
+        else relu_moments(qx, qy, c, &Ephi, &Edot);
         if (h == k->depth) return ntk ? Ephi + Edot * Theta : Ephi;
         double ex, ey, dummy;  // diagonal updates: the same moments at c = q
         if (erf) {

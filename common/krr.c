@@ -62,8 +62,7 @@ int krr_sweep_prepare(krr_sweep *s, const double *K, const double *Y, const doub
     memcpy(s->U, K, (size_t)n * n * sizeof(double));
     int info = la_eigh(n, s->U, s->w, 1);
     if (info != 0) return info;
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, s->nrhs, n, 1.0, s->U, n, Y, s->nrhs, 0.0, s->UtY,
-                s->nrhs);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, s->nrhs, n, 1.0, s->U, n, Y, s->nrhs, 0.0, s->UtY, s->nrhs);
     if (s->nt > 0)
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->nt, n, n, 1.0, Ktd, n, s->U, n, 0.0, s->KtU, n);
     return 0;

@@ -80,8 +80,7 @@ int la_svd(int m, int n, double *A, double *s, double *U, double *VT) {
         }
     }
     double dummy;
-    int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, job, m, n, A, n, s, Ub ? Ub : &dummy, mn, VTb ? VTb : &dummy,
-                              n);
+    int info = LAPACKE_dgesdd(LAPACK_ROW_MAJOR, job, m, n, A, n, s, Ub ? Ub : &dummy, mn, VTb ? VTb : &dummy, n);
     if (Ub && Ub != U) free(Ub);
     if (VTb && VTb != VT) free(VTb);
     return info;

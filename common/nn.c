@@ -152,8 +152,10 @@ int nn_set_mult(nn *net, int l, double c) {
 // ---- forward ----
 const double *nn_forward(nn *net, int N, const double *X) {
     if (N < 1 || N > net->max_batch)
-        return sim_fail(-1, "nn_forward: batch N = %d outside [1, %d]; allocate with a larger max_batch or use nn_predict",
-                        N, net->max_batch), NULL;
+        return sim_fail(-1,
+                        "nn_forward: batch N = %d outside [1, %d]; allocate with a larger max_batch or use nn_predict",
+                        N, net->max_batch),
+               NULL;
     const int L = net->L, *n = net->n;
     net->N = N;
     net->H[0] = (double *)X;  // read-only reference to the caller's input
@@ -206,8 +208,7 @@ int nn_backward(nn *net, const double *DL, double *dX, int accumulate) {
         const double *Zp = net->Z[l - 1];
         size_t m = (size_t)N * n[l - 1];
         switch (net->act) {
-        case NN_IDENTITY:
-            break;
+        case NN_IDENTITY: break;
         case NN_RELU:
             for (size_t k = 0; k < m; k++)
                 if (!(Zp[k] > 0)) G[k] = 0.0;
@@ -281,6 +282,7 @@ int nn_neuron_norms(const nn *net, int l, double *in2, double *out2) {
 
 double nn_weight_decay(nn *net, double lam) {
     double pen = 0;  // the penalty of each layer is loss_weight_decay's, the one implementation
-    for (int l = 1; l <= net->L; l++) pen += loss_weight_decay((size_t)net->n[l] * net->n[l - 1], net->W[l], lam, net->dW[l]);
+    for (int l = 1; l <= net->L; l++)
+        pen += loss_weight_decay((size_t)net->n[l] * net->n[l - 1], net->W[l], lam, net->dW[l]);
     return pen;
 }

@@ -9,20 +9,20 @@
 #include <string.h>
 
 struct nnls_workspace {
-    int m, p, k;      // k = min(m, p)
-    double *QA;       // (m, p) column-major: dgeqrf's compact QR of A
-    double *tau;      // (k)
-    double *bm;       // (m) Q^T b; its first k entries are d
-    double *R;        // (k, p) column-major, leading dimension k: the triangle
-    double *S;        // (k, p) column-major scratch: R restricted to the passive columns, then its QR
-    double *stau;     // (p)
-    double *y;        // (k) scratch right-hand side
-    double *z;        // (p) least-squares solution on the passive set (full length, 0 off P)
-    double *g;        // (p) gradient A^T (b - A c)
-    double *r;        // (max(m, k)) residual scratch
-    int *passive;     // (p) 1 if j is in P
-    int *excluded;    // (p) 1 if j was rejected by the degenerate-step guard since c last changed
-    int *list;        // (p) the passive indices, in the order they joined
+    int m, p, k;    // k = min(m, p)
+    double *QA;     // (m, p) column-major: dgeqrf's compact QR of A
+    double *tau;    // (k)
+    double *bm;     // (m) Q^T b; its first k entries are d
+    double *R;      // (k, p) column-major, leading dimension k: the triangle
+    double *S;      // (k, p) column-major scratch: R restricted to the passive columns, then its QR
+    double *stau;   // (p)
+    double *y;      // (k) scratch right-hand side
+    double *z;      // (p) least-squares solution on the passive set (full length, 0 off P)
+    double *g;      // (p) gradient A^T (b - A c)
+    double *r;      // (max(m, k)) residual scratch
+    int *passive;   // (p) 1 if j is in P
+    int *excluded;  // (p) 1 if j was rejected by the degenerate-step guard since c last changed
+    int *list;      // (p) the passive indices, in the order they joined
     double *work;
     int lwork, iters;
     double tol;
@@ -121,7 +121,8 @@ static void reduced_gradient(nnls_workspace *w, const double *c) {
 static int passive_lsq(nnls_workspace *w, int np) {
     int k = w->k;
     if (np > k) return GSL_ESING;  // more passive columns than rows: cannot be independent
-    for (int q = 0; q < np; q++) memcpy(w->S + (size_t)q * k, w->R + (size_t)w->list[q] * k, (size_t)k * sizeof(double));
+    for (int q = 0; q < np; q++)
+        memcpy(w->S + (size_t)q * k, w->R + (size_t)w->list[q] * k, (size_t)k * sizeof(double));
     memcpy(w->y, w->bm, (size_t)k * sizeof(double));
     int info = LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, k, np, w->S, k, w->stau, w->work, w->lwork);
     if (info == 0)
@@ -135,8 +136,8 @@ static int passive_lsq(nnls_workspace *w, int np) {
 
 int nnls_solve(nnls_workspace *w, const double *A, const double *b, double *c, double *rnorm2) {
     if (!w || !A || !b || !c) {
-        sim_fail(-1, "nnls_solve: NULL argument (w %p, A %p, b %p, c %p)", (void *)w, (const void *)A,
-                (const void *)b, (void *)c);
+        sim_fail(-1, "nnls_solve: NULL argument (w %p, A %p, b %p, c %p)", (void *)w, (const void *)A, (const void *)b,
+                 (void *)c);
         return GSL_EINVAL;
     }
     int m = w->m, p = w->p, k = w->k;
@@ -182,8 +183,14 @@ int nnls_solve(nnls_workspace *w, const double *A, const double *b, double *c, d
         int jmax = -1;
         double gmax = w->tol;
         for (int j = 0; j < p; j++)
-            if (!w->passive[j] && !w->excluded[j] && w->g[j] > gmax) { gmax = w->g[j]; jmax = j; }
-        if (jmax < 0) { status = GSL_SUCCESS; break; }  // KKT holds
+            if (!w->passive[j] && !w->excluded[j] && w->g[j] > gmax) {
+                gmax = w->g[j];
+                jmax = j;
+            }
+        if (jmax < 0) {
+            status = GSL_SUCCESS;
+            break;
+        }  // KKT holds
         w->iters++;
         w->passive[jmax] = 1;
         w->list[np++] = jmax;
@@ -213,7 +220,10 @@ int nnls_solve(nnls_workspace *w, const double *A, const double *b, double *c, d
                 int j = w->list[q];
                 if (w->z[j] <= 0) {
                     double a = c[j] / (c[j] - w->z[j]);
-                    if (a < alpha) { alpha = a; qhit = q; }
+                    if (a < alpha) {
+                        alpha = a;
+                        qhit = q;
+                    }
                 }
             }
             for (int q = 0; q < np; q++) {
@@ -226,8 +236,10 @@ int nnls_solve(nnls_workspace *w, const double *A, const double *b, double *c, d
             int nq = 0;
             for (int q = 0; q < np; q++) {
                 int j = w->list[q];
-                if (c[j] <= 0) { c[j] = 0; w->passive[j] = 0; }
-                else w->list[nq++] = j;
+                if (c[j] <= 0) {
+                    c[j] = 0;
+                    w->passive[j] = 0;
+                } else w->list[nq++] = j;
             }
             np = nq;
             if (np == 0) break;

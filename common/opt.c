@@ -11,9 +11,11 @@ void opt_gd_step(size_t n, double *theta, const double *grad, double eta) {
     for (size_t i = 0; i < n; i++) theta[i] -= eta * grad[i];
 }
 
-void opt_gd_step_layers(int L, double *const *W, const double *const *grad, const size_t *size,
-                        const double *eta) {
-    if (L < 1) { sim_fail(-1, "opt_gd_step_layers: L = %d layers must be >= 1", L); return; }
+void opt_gd_step_layers(int L, double *const *W, const double *const *grad, const size_t *size, const double *eta) {
+    if (L < 1) {
+        sim_fail(-1, "opt_gd_step_layers: L = %d layers must be >= 1", L);
+        return;
+    }
     for (int l = 0; l < L; l++) opt_gd_step(size[l], W[l], grad[l], eta[l]);
 }
 
@@ -25,7 +27,8 @@ static int all_finite(const double *x, size_t n) {
 
 // ---- minibatch SGD ----
 opt_sgd *opt_sgd_alloc(size_t N, int B, size_t p, opt_sgd_order order, gsl_rng *rng) {
-    if (N < 1 || B < 1 || p < 1) return sim_fail(-1, "opt_sgd_alloc: N = %zu, B = %d, p = %zu must be >= 1", N, B, p), NULL;
+    if (N < 1 || B < 1 || p < 1)
+        return sim_fail(-1, "opt_sgd_alloc: N = %zu, B = %d, p = %zu must be >= 1", N, B, p), NULL;
     if ((size_t)B > N) return sim_fail(-1, "opt_sgd_alloc: batch B = %d exceeds the N = %zu samples", B, N), NULL;
     if (order != OPT_SGD_IN_ORDER && !rng)
         return sim_fail(-1, "opt_sgd_alloc: the shuffled and online variants need an RNG stream"), NULL;
@@ -50,8 +53,7 @@ void opt_sgd_free(opt_sgd *s) {
 double opt_sgd_step(opt_sgd *s, double *theta, double eta, opt_batch_grad_fn fn, void *ctx) {
     if (s->pos >= s->N) {  // new epoch
         if (s->step > 0) s->epoch++;
-        if (s->order == OPT_SGD_SHUFFLE)
-            rng_permutation(s->rng, s->N, s->perm);
+        if (s->order == OPT_SGD_SHUFFLE) rng_permutation(s->rng, s->N, s->perm);
         else
             for (size_t i = 0; i < s->N; i++) s->perm[i] = i;
         s->pos = 0;
@@ -62,18 +64,23 @@ double opt_sgd_step(opt_sgd *s, double *theta, double eta, opt_batch_grad_fn fn,
     double L = fn(ctx, idx, B, s->order == OPT_SGD_ONLINE ? s->rng : NULL, theta, s->grad);
     s->pos += B;
     if (!isfinite(L) || !all_finite(s->grad, s->p))
-        return sim_fail(-1, "opt_sgd_step: non-finite %s at step %ld (eta = %g); lower the step size below the "
-            "stability bound of the experiment",
-            isfinite(L) ? "gradient" : "loss", s->step, eta), NAN;
+        return sim_fail(-1,
+                        "opt_sgd_step: non-finite %s at step %ld (eta = %g); lower the step size below the "
+                        "stability bound of the experiment",
+                        isfinite(L) ? "gradient" : "loss", s->step, eta),
+               NAN;
     opt_gd_step(s->p, theta, s->grad, eta);
     s->step++;
     return L;
 }
 
 // ---- per-neuron scaled GD ----
-void opt_neuron_scaled_step(size_t H, size_t P, const size_t *map, double *theta,
-                            const double *grad, double eta, double kappa) {
-    if (P < 1) { sim_fail(-1, "opt_neuron_scaled_step: P = %zu parameters per neuron must be >= 1", P); return; }
+void opt_neuron_scaled_step(size_t H, size_t P, const size_t *map, double *theta, const double *grad, double eta,
+                            double kappa) {
+    if (P < 1) {
+        sim_fail(-1, "opt_neuron_scaled_step: P = %zu parameters per neuron must be >= 1", P);
+        return;
+    }
     for (size_t i = 0; i < H; i++) {
         const size_t *m = map + i * P;
         double r2 = 0;
@@ -85,18 +92,17 @@ void opt_neuron_scaled_step(size_t H, size_t P, const size_t *map, double *theta
     }
 }
 
-void opt_neuron_map_2layer(size_t h, size_t n_in, size_t n_out, size_t o1, size_t o2,
-                           size_t *map) {
+void opt_neuron_map_2layer(size_t h, size_t n_in, size_t n_out, size_t o1, size_t o2, size_t *map) {
     size_t P = n_in + n_out;
     for (size_t i = 0; i < h; i++) {
-        for (size_t k = 0; k < n_in; k++) map[i * P + k] = o1 + i * n_in + k;    // W1[i][k]
+        for (size_t k = 0; k < n_in; k++) map[i * P + k] = o1 + i * n_in + k;       // W1[i][k]
         for (size_t k = 0; k < n_out; k++) map[i * P + n_in + k] = o2 + k * h + i;  // W2[k][i]
     }
 }
 
 // ---- power iteration ----
-int opt_power_top(size_t n, opt_matvec_fn A, void *ctx, double shift, const double *v0, int maxit,
-                  double tol, double *lambda, double *v) {
+int opt_power_top(size_t n, opt_matvec_fn A, void *ctx, double shift, const double *v0, int maxit, double tol,
+                  double *lambda, double *v) {
     if (n < 1 || maxit < 1 || !(tol > 0))
         return sim_fail(-1, "opt_power_top: n = %zu and maxit = %d must be >= 1, tol = %g > 0", n, maxit, tol);
     double *x = sim_calloc(n, sizeof(double)), *y = sim_calloc(n, sizeof(double));

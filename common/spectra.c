@@ -65,8 +65,7 @@ struct spectra_sphere {
 
 spectra_sphere *spectra_sphere_alloc(int d, int kmax, int nodes) {
     if (d < 2 || kmax < 0 || nodes < 2) {
-        sim_fail(-1, "spectra_sphere_alloc: need d >= 2, kmax >= 0, nodes >= 2 (got %d, %d, %d)", d, kmax,
-                nodes);
+        sim_fail(-1, "spectra_sphere_alloc: need d >= 2, kmax >= 0, nodes >= 2 (got %d, %d, %d)", d, kmax, nodes);
         return NULL;
     }
     spectra_sphere *s = sim_calloc(1, sizeof *s);

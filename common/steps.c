@@ -13,8 +13,7 @@ static int check_series(const char *fn, const double *t, const double *x, size_t
 }
 
 // ---- crossing times ----
-double steps_crossing(const double *t, const double *x, size_t n, size_t start, double level,
-                      int dir) {
+double steps_crossing(const double *t, const double *x, size_t n, size_t start, double level, int dir) {
     if (check_series("steps_crossing", t, x, n)) return NAN;
     if (dir != STEPS_UP && dir != STEPS_DOWN)
         return sim_fail(-1, "steps_crossing: dir = %d must be STEPS_UP or STEPS_DOWN", dir), NAN;
@@ -39,8 +38,7 @@ double steps_drop_time(const double *t, const double *L, size_t n, double L_hi, 
 }
 
 // ---- plateau value ----
-double steps_plateau(const double *t, const double *x, size_t n, double ta, double tb,
-                     double *t_at) {
+double steps_plateau(const double *t, const double *x, size_t n, double ta, double tb, double *t_at) {
     if (check_series("steps_plateau", t, x, n)) return NAN;
     double best = INFINITY, val = NAN, tbest = NAN;
     for (size_t i = 0; i + 1 < n; i++) {
@@ -57,12 +55,11 @@ static double median_range(const double *x, size_t a, size_t b) {  // samples a.
     return fit_median(x + a, (int)(b - a + 1));
 }
 
-int steps_dwell_at(const double *t, const double *L, size_t n, double Lstar, double band,
-                   double ratio, steps_dwell *out) {
+int steps_dwell_at(const double *t, const double *L, size_t n, double Lstar, double band, double ratio,
+                   steps_dwell *out) {
     if (check_series("steps_dwell_at", t, L, n)) return -1;
     if (!(Lstar > 0 && band > 0 && ratio > 1))
-        return sim_fail(-1, "steps_dwell_at: need Lstar > 0, band > 0, ratio > 1 (got %g, %g, %g)", Lstar, band,
-            ratio);
+        return sim_fail(-1, "steps_dwell_at: need Lstar > 0, band > 0, ratio > 1 (got %g, %g, %g)", Lstar, band, ratio);
     double lo = (1 - band) * Lstar, hi = (1 + band) * Lstar;
     size_t i = 0;
     while (i < n) {
@@ -89,18 +86,17 @@ static double interp_at(const double *t, const double *L, size_t n, double s, si
     return L[*k] + w * (L[*k + 1] - L[*k]);
 }
 
-int steps_unpredicted(const double *t, const double *L, size_t n, const double *levels, int nlev,
-                      double flat_tol, double ratio, double band, steps_dwell *out, int max_out) {
+int steps_unpredicted(const double *t, const double *L, size_t n, const double *levels, int nlev, double flat_tol,
+                      double ratio, double band, steps_dwell *out, int max_out) {
     if (check_series("steps_unpredicted", t, L, n)) return -1;
     if (!(flat_tol > 0 && ratio > 1 && band > 0))
         return sim_fail(-1, "steps_unpredicted: need flat_tol > 0, ratio > 1, band > 0 (got %g, %g, %g)", flat_tol,
-            ratio, band);
+                        ratio, band);
     int found = 0;
     size_t k = 0, i = 0;
     // flat(i): t_i > 0, 1.1 t_i within the record, |L(1.1 t_i) - L(t_i)| <= flat_tol L(t_i).
-#define FLAT(i)                                                                             \
-    (t[i] > 0 && 1.1 * t[i] <= t[n - 1] &&                                                  \
-     fabs(interp_at(t, L, n, 1.1 * t[i], &k) - L[i]) <= flat_tol * fabs(L[i]))
+#define FLAT(i)                                                                                                        \
+    (t[i] > 0 && 1.1 * t[i] <= t[n - 1] && fabs(interp_at(t, L, n, 1.1 * t[i], &k) - L[i]) <= flat_tol * fabs(L[i]))
     while (i < n) {
         if (!FLAT(i)) {
             i++;

@@ -55,9 +55,7 @@ double track_gap(const double *s, int ns) {
     return s[0] / s[1];
 }
 
-double track_stable_rank(const double *s, int ns) {
-    return s[0] > 0 ? sumsq(s, ns) / (s[0] * s[0]) : 0.0;
-}
+double track_stable_rank(const double *s, int ns) { return s[0] > 0 ? sumsq(s, ns) / (s[0] * s[0]) : 0.0; }
 
 double track_overlap(int n, int k, const double *U, int ldu, const double *V, int ldv) {
     // (U_k^T V_k)_{ab} = sum_i U_ia V_ib; k is small (a handful of modes), so a direct loop.

@@ -63,7 +63,8 @@ int main(int argc, char **argv) {
     }
     if (argc < 4) return 2;
     int n = atoi(argv[3]);
-    if (getenv("BENCH_THREADS")) blas_set_threads(atoi(getenv("BENCH_THREADS"))), kernel_set_threads(blas_get_threads());
+    if (getenv("BENCH_THREADS"))
+        blas_set_threads(atoi(getenv("BENCH_THREADS"))), kernel_set_threads(blas_get_threads());
     double *A = load(argv[2], (size_t)n * n);
     double *w = xmalloc((size_t)n, 8);
     double t = util_now();
