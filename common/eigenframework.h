@@ -1,13 +1,15 @@
 // eigenframework: the closed-form theory of kernel ridge regression (Simon, Dickens, Karkada,
-// DeWeese, arXiv 2110.03922; identical in all four papers of the thread).  conventions.md,
-// Eigenframework.
+// DeWeese, arXiv 2110.03922; identical in all four papers of the thread).  Notation as in
+// paper-notes/conventions.md, Eigenframework: eigenvalues $\lambda_i$ with multiplicities $m_i$,
+// target coefficients $v_i$, ridge $\delta$, label-noise variance $\epsilon^2$, n samples.
 //
-//   kappa > 0 solves   sum_i m_i lam_i/(lam_i + kappa) + delta/kappa = n         (effective ridge)
-//   L_i = lam_i/(lam_i + kappa),   1 - L_i = kappa/(lam_i + kappa)                (learnability)
-//   E0 = n/(n - sum_i m_i L_i^2)                                                 (overfitting coeff.)
-//   E_te = E0 (sum_i (1-L_i)^2 v_i^2 + eps^2)                                    (test MSE, noisy)
-//   E_tr = (delta/(n kappa))^2 E_te                                              (train MSE)
-//   L(f) = sum_i L_i v_i^2 / sum_i v_i^2,  B = sum (1-L)^2 v^2 + eps^2,  V = (E0 - 1) B
+// - the effective ridge $\kappa > 0$ solves $\sum_i m_i \frac{\lambda_i}{\lambda_i + \kappa} + \frac{\delta}{\kappa} = n$;
+// - learnabilities $L_i = \frac{\lambda_i}{\lambda_i + \kappa}$, $1 - L_i = \frac{\kappa}{\lambda_i + \kappa}$;
+// - the overfitting coefficient $E_0 = \frac{n}{n - \sum_i m_i L_i^2}$;
+// - test MSE $E_{te} = E_0 \left(\sum_i (1 - L_i)^2 v_i^2 + \epsilon^2\right)$, train MSE
+//   $E_{tr} = \left(\frac{\delta}{n \kappa}\right)^2 E_{te}$;
+// - target learnability $L(f) = \sum_i L_i v_i^2 / \sum_i v_i^2$, bias
+//   $B = \sum_i (1 - L_i)^2 v_i^2 + \epsilon^2$ and variance $V = (E_0 - 1) B$.
 //
 // Numerics: Newton on u = log kappa, safeguarded by bisection inside the rigorous
 // bracket [kappa_lo, kappa_hi]; |du| < 1e-13 at exit.  Working in log kappa keeps exponential
@@ -26,7 +28,7 @@
 #include <stddef.h>
 
 // Status codes (0 = success).
-#define EF_EINVAL 1    // bad arguments (message on stderr)
+#define EF_EINVAL 1    // bad arguments (the reason in sim_last_error(), status.h)
 #define EF_ENOROOT 2   // ridgeless with at most n positive eigenvalues: interpolation is exact, E0 undefined
 #define EF_EMAXITER 3  // no convergence in 400 iterations (never seen; reported, not hidden)
 const char *ef_strerror(int status);
