@@ -25,7 +25,7 @@ EXPS       := $(SLUGS:%=$(B)/%)
 TEST_SRC   := $(wildcard tests/test_*.c)
 TESTS      := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all deps data figures test check claims reproduce bench notes clean check-blas \
+.PHONY: all deps data figures test check claims reproduce bench bench-check notes clean check-blas \
         sanitize fuzz check-hard help verify
 ## all: build every program (build/<slug>) and every test
 all: $(EXPS) $(TESTS)
@@ -129,6 +129,12 @@ bench: deps data all $(BENCHES)
 	@scripts/bench/install-refs
 	@SIM_BUILD=$(B) scripts/bench/run.py
 	@gnuplot -c scripts/bench/bench.gp figures/data/bench figures
+
+## bench-check: rerun the fast benchmark workloads and fail when a ratio to its reference is worse
+##   than the committed bench.tsv's by more than that run's spread (a regression gate, ~2 min)
+bench-check: deps all $(BENCHES)
+	@scripts/bench/install-refs
+	@SIM_BUILD=$(B) scripts/bench/check.py
 
 # ---- reliability (slow; not part of test) -------------------------------------------------
 # sanitize: everything rebuilt with ASan+UBSan into build-asan/, then every test and every
