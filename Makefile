@@ -129,6 +129,7 @@ bench: deps data all $(BENCHES)
 	@scripts/bench/install-refs
 	@SIM_BUILD=$(B) scripts/bench/run.py
 	@gnuplot -c scripts/bench/bench.gp figures/data/bench figures
+	@scripts/bench/readme.py
 
 ## bench-check: rerun the fast benchmark workloads and fail when a ratio to its reference is worse
 ##   than the committed bench.tsv's by more than that run's spread (a regression gate, ~2 min)
