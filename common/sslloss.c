@@ -2,24 +2,23 @@
 #include "sslloss.h"
 #include <gsl/gsl_cblas.h>
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "status.h"
 
 // ---- NT-Xent ----
 sslloss_ntxent_ws *sslloss_ntxent_alloc(int n, int d) {
     if (n < 2 || d < 1) {
-        fprintf(stderr, "sslloss_ntxent_alloc: need n >= 2 and d >= 1 (got n = %d, d = %d)\n", n, d);
+        sim_fail(-1, "sslloss_ntxent_alloc: need n >= 2 and d >= 1 (got n = %d, d = %d)", n, d);
         return NULL;
     }
-    sslloss_ntxent_ws *w = calloc(1, sizeof *w);
+    sslloss_ntxent_ws *w = sim_calloc(1, sizeof *w);
     if (!w) return NULL;
     w->n = n, w->d = d;
-    w->U = malloc(sizeof(double) * 2 * n * d);
-    w->S = malloc(sizeof(double) * 4 * (size_t)n * n);
-    w->dU = malloc(sizeof(double) * 2 * n * d);
+    w->U = sim_alloc((size_t)2 * n * d, sizeof(double));
+    w->S = sim_alloc((size_t)4 * n * n, sizeof(double));
+    w->dU = sim_alloc((size_t)2 * n * d, sizeof(double));
     if (!w->U || !w->S || !w->dU) {
-        fprintf(stderr, "sslloss_ntxent_alloc: out of memory (n = %d)\n", n);
         sslloss_ntxent_free(w);
         return NULL;
     }
@@ -31,9 +30,11 @@ void sslloss_ntxent_free(sslloss_ntxent_ws *w) {
     free(w->U), free(w->S), free(w->dU), free(w);
 }
 
-double sslloss_ntxent(sslloss_ntxent_ws *w, const double *Za, const double *Zb, double tau, double *dZa,
-                      double *dZb) {
-    if (!w || !(tau > 0)) return NAN;
+double sslloss_ntxent(sslloss_ntxent_ws *w, const double *Za, const double *Zb, double tau, double *dZa, double *dZb) {
+    if (!w || !(tau > 0)) {
+        sim_fail(-1, "sslloss_ntxent: %s", w ? "tau must be > 0" : "no workspace");
+        return NAN;
+    }
     int n = w->n, d = w->d, N = 2 * n;
     memcpy(w->U, Za, sizeof(double) * n * d);
     memcpy(w->U + (size_t)n * d, Zb, sizeof(double) * n * d);
@@ -71,17 +72,16 @@ double sslloss_ntxent(sslloss_ntxent_ws *w, const double *Za, const double *Zb, 
 // ---- VICReg ----
 sslloss_vicreg_ws *sslloss_vicreg_alloc(int n, int d) {
     if (n < 2 || d < 1) {
-        fprintf(stderr, "sslloss_vicreg_alloc: need n >= 2 and d >= 1 (got n = %d, d = %d)\n", n, d);
+        sim_fail(-1, "sslloss_vicreg_alloc: need n >= 2 and d >= 1 (got n = %d, d = %d)", n, d);
         return NULL;
     }
-    sslloss_vicreg_ws *w = calloc(1, sizeof *w);
+    sslloss_vicreg_ws *w = sim_calloc(1, sizeof *w);
     if (!w) return NULL;
     w->n = n, w->d = d;
-    w->Zc = malloc(sizeof(double) * n * d);
-    w->Cov = malloc(sizeof(double) * d * d);
-    w->sd = malloc(sizeof(double) * d);
+    w->Zc = sim_alloc((size_t)n * d, sizeof(double));
+    w->Cov = sim_alloc((size_t)d * d, sizeof(double));
+    w->sd = sim_alloc((size_t)d, sizeof(double));
     if (!w->Zc || !w->Cov || !w->sd) {
-        fprintf(stderr, "sslloss_vicreg_alloc: out of memory (n = %d, d = %d)\n", n, d);
         sslloss_vicreg_free(w);
         return NULL;
     }
@@ -116,8 +116,8 @@ static void vicreg_view(sslloss_vicreg_ws *w, const double *Z, const sslloss_vic
     if (!dZ) return;
     // Covariance: dZ += nu 4 Zc Coff / (d (n - 1)), Coff = Cov without its diagonal.
     for (int j = 0; j < d; j++) Cov[j * d + j] = 0;
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, d, d, p->nu * 4.0 / (d * (n - 1.0)), Zc, d, Cov, d,
-                1, dZ, d);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, d, d, p->nu * 4.0 / (d * (n - 1.0)), Zc, d, Cov, d, 1, dZ,
+                d);
     // Variance hinge: dZ_ij -= mu Zc_ij / (d (n - 1) sd_j) where sd_j < g.
     for (int j = 0; j < d; j++) {
         if (!(w->sd[j] < p->g)) continue;
@@ -128,7 +128,10 @@ static void vicreg_view(sslloss_vicreg_ws *w, const double *Z, const sslloss_vic
 
 double sslloss_vicreg(sslloss_vicreg_ws *w, const double *Za, const double *Zb, const sslloss_vicreg_par *p,
                       double *dZa, double *dZb) {
-    if (!w || !p) return NAN;
+    if (!w || !p) {
+        sim_fail(-1, "sslloss_vicreg: %s", w ? "no parameters" : "no workspace");
+        return NAN;
+    }
     int n = w->n, d = w->d;
     double s = 0;
     for (size_t k = 0; k < (size_t)n * d; k++) {

@@ -8,9 +8,11 @@
 // Conventions (conventions.md, Networks and activations): double precision, row-major, samples
 // as rows.  Za, Zb (n, d) are the embeddings of the two views of n examples; row i of Za and row
 // i of Zb are a positive pair.  dZa, dZb (n, d) receive dL/dZa, dL/dZb and may be NULL (value
-// only; both or neither).  Workspaces are allocated once (_alloc, which returns NULL after a
-// message on stderr for bad sizes) and reused, never inside a step loop.  Every product of two
-// matrices is one BLAS call.
+// only; both or neither).  Workspaces are allocated once (_alloc) and reused, never inside a step
+// loop.  Every product of two matrices is one BLAS call.
+//
+// Status (common/status.h): _alloc returns NULL for bad sizes or out of memory, the losses return
+// NAN for a bad argument; the reason is in sim_last_error().  Nothing here prints or exits.
 //
 // ---- NT-Xent (SimCLR; Chen et al. 2020, eq. 1) ----
 // Stack U = [Za; Zb] (2n, d).  Similarities are raw dot products over a temperature,
@@ -48,18 +50,18 @@ typedef struct {
     double *S;   // (2n, 2n) similarities, then the softmax gradient G + G^T
     double *dU;  // (2n, d)
 } sslloss_ntxent_ws;
-sslloss_ntxent_ws *sslloss_ntxent_alloc(int n, int d);  // n >= 2, d >= 1
+sslloss_ntxent_ws *sslloss_ntxent_alloc(int n, int d);  // n >= 2, d >= 1; NULL otherwise
 void sslloss_ntxent_free(sslloss_ntxent_ws *w);
 // L as above (tau > 0); returns NAN if tau <= 0 or the workspace is NULL.
-double sslloss_ntxent(sslloss_ntxent_ws *w, const double *Za, const double *Zb, double tau, double *dZa,
-                      double *dZb);
+double sslloss_ntxent(sslloss_ntxent_ws *w, const double *Za, const double *Zb, double tau, double *dZa, double *dZb);
 
 // ---- VICReg ----
 typedef struct {
     double lam, mu, nu;  // weights of invariance, variance, covariance
     double g, eps;       // the variance hinge's target std and its regulariser
 } sslloss_vicreg_par;
-#define SSLLOSS_VICREG_DEFAULTS {.lam = 25, .mu = 25, .nu = 1, .g = 1, .eps = 1e-4}
+#define SSLLOSS_VICREG_DEFAULTS                                                                                        \
+    { .lam = 25, .mu = 25, .nu = 1, .g = 1, .eps = 1e-4 }
 typedef struct {
     int n, d;
     double inv, var, cov;  // the three terms of the last call, unweighted: s, v(Za)+v(Zb), c(Za)+c(Zb)
@@ -67,7 +69,7 @@ typedef struct {
     double *Cov;           // (d, d)
     double *sd;            // (d) sqrt(Cov_jj + eps)
 } sslloss_vicreg_ws;
-sslloss_vicreg_ws *sslloss_vicreg_alloc(int n, int d);  // n >= 2, d >= 1
+sslloss_vicreg_ws *sslloss_vicreg_alloc(int n, int d);  // n >= 2, d >= 1; NULL otherwise
 void sslloss_vicreg_free(sslloss_vicreg_ws *w);
 // L as above; returns NAN if the workspace or p is NULL.
 double sslloss_vicreg(sslloss_vicreg_ws *w, const double *Za, const double *Zb, const sslloss_vicreg_par *p,

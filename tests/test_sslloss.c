@@ -36,8 +36,8 @@ static void fd_check(lossfn f, void *ctx, int n, int d, double *Za, double *Zb) 
             double lm = f(ctx, Za, Zb, NULL, NULL);
             Z[k] = z0;
             double fd = (lp - lm) / (2 * h), an = v ? gb[k] : ga[k];
-            ck_assert_msg(fabs(fd - an) <= 1e-6 * fabs(fd) + 1e-7, "view %d entry %zu: analytic %.12g, fd %.12g", v,
-                          k, an, fd);
+            ck_assert_msg(fabs(fd - an) <= 1e-6 * fabs(fd) + 1e-7, "view %d entry %zu: analytic %.12g, fd %.12g", v, k,
+                          an, fd);
         }
     free(ga), free(gb);
 }

@@ -1,3 +1,5 @@
+// ---- Part 1: the linear model and its exact solution (ssl.C1-C3) ----
+//
 // 01-linear: the linear model of Barlow Twins, its exact dynamics, and part 1 -- the exact
 // solution on a diagonal Gamma (ssl.C1-C3).
 //
@@ -22,7 +24,7 @@ static void pairs_free(pairs *D) {
 
 static void build_gamma(pairs *D) {
     int n = D->n, m = D->m;
-    D->Gamma = XNEW(double, (size_t)m * m);
+    D->Gamma = XNEW(double, (size_t)m *m);
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, m, m, n, 1.0 / (2.0 * n), D->Xa, m, D->Xb, m, 0.0, D->Gamma,
                 m);
     for (int i = 0; i < m; i++)
@@ -36,7 +38,7 @@ static void build_gamma(pairs *D) {
 static void make_diag(pairs *D, int m, double gamma1, double r) {
     memset(D, 0, sizeof *D);
     D->m = m;
-    D->Gamma = XNEW(double, (size_t)m * m);
+    D->Gamma = XNEW(double, (size_t)m *m);
     for (int j = 0; j < m; j++) D->Gamma[j * m + j] = gamma1 * pow(r, j);
 }
 
@@ -52,7 +54,7 @@ static void make_latent(pairs *D, unsigned long seed, int m, int n, double var, 
     memset(D, 0, sizeof *D);
     D->n = n, D->m = m;
     gsl_rng *r = rng_alloc(seed, RNG_DATA);
-    double *A = XNEW(double, (size_t)m * m), *z = XNEW(double, m), *x = XNEW(double, (size_t)n * m),
+    double *A = XNEW(double, (size_t)m *m), *z = XNEW(double, m), *x = XNEW(double, (size_t)n *m),
            *mu = XNEW(double, m), *sd = XNEW(double, m);
     for (int i = 0; i < m * m; i++) A[i] = rng_normal(r) / sqrt(m);
     for (int k = 0; k < m; k++) sd[k] = pow(var, 0.5 * k);
@@ -70,8 +72,8 @@ static void make_latent(pairs *D, unsigned long seed, int m, int n, double var, 
         }
         for (int k = gap_at; k < m; k++) sd[k] = pow(var, 0.5 * (k - 1)) / sqrt(gap);
     }
-    D->Xa = XNEW(double, (size_t)n * m);
-    D->Xb = XNEW(double, (size_t)n * m);
+    D->Xa = XNEW(double, (size_t)n *m);
+    D->Xb = XNEW(double, (size_t)n *m);
     for (int i = 0; i < n; i++) {
         for (int k = 0; k < m; k++) z[k] = sd[k] * rng_normal(r);
         cblas_dgemv(CblasRowMajor, CblasNoTrans, m, m, 1.0, A, m, z, 1, 0.0, x + (size_t)i * m, 1);
@@ -91,7 +93,7 @@ static void make_latent(pairs *D, unsigned long seed, int m, int n, double var, 
 // Top-K eigenpairs of Gamma: gamma (K) descending, V (m, K) eigenvectors as columns.
 static void gamma_eigs(const pairs *D, int K, double *gamma, double *V) {
     int m = D->m;
-    double *A = XNEW(double, (size_t)m * m);
+    double *A = XNEW(double, (size_t)m *m);
     memcpy(A, D->Gamma, (size_t)m * m * sizeof *A);
     int info = la_eigh_top(m, A, K, gamma, V);
     if (info) DIE("dsyevr on Gamma (m = %d) failed with info %d", m, info);
@@ -117,9 +119,7 @@ static void traj_alloc(traj *T, int d, long nsteps, double eta) {
     T->c = XNEW(double, (size_t)(nsteps + 1) * d);
     for (long k = 0; k <= nsteps; k++) T->t[k] = eta * k;
 }
-static void traj_free(traj *T) {
-    free(T->t), free(T->loss), free(T->c);
-}
+static void traj_free(traj *T) { free(T->t), free(T->loss), free(T->c); }
 
 // Eigenvalues of a symmetric (d, d) matrix, descending, with a workspace made once.
 typedef struct {
@@ -128,13 +128,11 @@ typedef struct {
 } eigws;
 static void eigws_alloc(eigws *e, int d) {
     e->d = d, e->lwork = 8 * d + 16;
-    e->A = XNEW(double, (size_t)d * d);
+    e->A = XNEW(double, (size_t)d *d);
     e->work = XNEW(double, e->lwork);
     e->w = XNEW(double, d);
 }
-static void eigws_free(eigws *e) {
-    free(e->A), free(e->work), free(e->w);
-}
+static void eigws_free(eigws *e) { free(e->A), free(e->work), free(e->w); }
 static void eig_desc(eigws *e, const double *Cm, double *out) {
     int d = e->d;
     memcpy(e->A, Cm, (size_t)d * d * sizeof *Cm);
@@ -148,14 +146,15 @@ static void eig_desc(eigws *e, const double *Cm, double *out) {
 static void run_linear(const pairs *D, int d, double *W, double eta, long nsteps, double lambda_off, int original,
                        traj *T, const char *label) {
     int m = D->m, n = D->n;
-    double *Cm = XNEW(double, (size_t)d * d), *WG = XNEW(double, (size_t)d * m), *dW = XNEW(double, (size_t)d * m);
+    double *Cm = XNEW(double, (size_t)d *d), *WG = XNEW(double, (size_t)d *m), *dW = XNEW(double, (size_t)d *m);
     double *Za = NULL, *Zb = NULL, *dZa = NULL, *dZb = NULL;
     loss_bt_ws *bw = NULL;
     if (original) {
         if (!D->Xa) DIE("--bt-original needs data with samples (--data mnist or latent), not diag");
-        Za = XNEW(double, (size_t)n * d), Zb = XNEW(double, (size_t)n * d);
-        dZa = XNEW(double, (size_t)n * d), dZb = XNEW(double, (size_t)n * d);
+        Za = XNEW(double, (size_t)n *d), Zb = XNEW(double, (size_t)n *d);
+        dZa = XNEW(double, (size_t)n *d), dZb = XNEW(double, (size_t)n *d);
         bw = loss_bt_alloc(n, d);
+        if (!bw) DIE("%s: loss_bt_alloc: %s", label, sim_last_error());
     }
     eigws e;
     eigws_alloc(&e, d);
@@ -203,13 +202,13 @@ static void measure_steps(const traj *T, double *tm) {
 // Initial projections p_j = W(0) v_j (j = 1..d) as rows of Pm (d, d), and their Gram-Schmidt
 // residuals r_j^2 (common/track).
 static void gs_from_init(int d, int m, const double *W0, const double *V, int K, double *r2) {
-    double *Pm = XNEW(double, (size_t)d * d);
+    double *Pm = XNEW(double, (size_t)d *d);
     // (W0 V_d) is (d, d) with column j = W0 v_j; Pm = its transpose.
-    double *WV = XNEW(double, (size_t)d * d);
+    double *WV = XNEW(double, (size_t)d *d);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d, d, m, 1, W0, m, V, K, 0, WV, d);
     for (int i = 0; i < d; i++)
         for (int j = 0; j < d; j++) Pm[j * d + i] = WV[i * d + j];
-    track_gs_residuals(d, d, Pm, r2);
+    if (track_gs_residuals(d, d, Pm, r2)) DIE("Gram-Schmidt residuals: %s", sim_last_error());
     free(Pm), free(WV);
 }
 
@@ -266,18 +265,18 @@ static void linrun_go(linrun *R, const pairs *D, const linspec *S) {
     int m = D->m, K = m < N_EIG ? m : N_EIG;
     if (d > K) DIE("%s: --d %d exceeds the %d eigenpairs kept of Gamma (m = %d)", label, d, K, m);
     R->d = d, R->m = m, R->K = K, R->s0 = s0;
-    R->gamma = XNEW(double, K), R->V = XNEW(double, (size_t)m * K);
+    R->gamma = XNEW(double, K), R->V = XNEW(double, (size_t)m *K);
     gamma_eigs(D, K, R->gamma, R->V);
     if (!(R->gamma[0] > 0)) DIE("%s: Gamma has no positive eigenvalue; nothing can be learned", label);
     R->eta = S->lr > 0 ? S->lr : S->lr_factor / R->gamma[0];
     // Init: aligned W(0) = s0 [I_d 0] V^T (rows s0 v_j^T), or iid N(0, s0^2).
-    R->W = XNEW(double, (size_t)d * m);
+    R->W = XNEW(double, (size_t)d *m);
     if (aligned) {
         for (int j = 0; j < d; j++)
             for (int i = 0; i < m; i++) R->W[(size_t)j * m + i] = s0 * R->V[(size_t)i * K + j];
     } else {
         gsl_rng *r = rng_alloc(S->init_seed, RNG_INIT);
-        init_normal_abs(r, (size_t)d * m, s0, R->W, NULL);
+        if (init_normal_abs(r, (size_t)d * m, s0, R->W, NULL)) DIE("%s: %s", label, sim_last_error());
         rng_free(r);
     }
     R->r2 = XNEW(double, d), R->tP = XNEW(double, d), R->tG = XNEW(double, d), R->tm = XNEW(double, d);
@@ -343,10 +342,10 @@ static double plateau_dev(const linrun *R, double *dev_flat, double *dev_theory,
 // by rerunning is wasteful, so run_order_check replays the run to each crossing.
 static int order_check(const pairs *D, const linrun *R, unsigned long init_seed) {
     int d = R->d, m = R->m, K = R->K, ok = 1;
-    double *W = XNEW(double, (size_t)d * m), *Cm = XNEW(double, (size_t)d * d), *WG = XNEW(double, (size_t)d * m),
-           *dW = XNEW(double, (size_t)d * m), *WV = XNEW(double, (size_t)d * K), *w = XNEW(double, d);
+    double *W = XNEW(double, (size_t)d *m), *Cm = XNEW(double, (size_t)d *d), *WG = XNEW(double, (size_t)d *m),
+           *dW = XNEW(double, (size_t)d *m), *WV = XNEW(double, (size_t)d *K), *w = XNEW(double, d);
     gsl_rng *r = rng_alloc(init_seed, RNG_INIT);
-    init_normal_abs(r, (size_t)d * m, R->s0, W, NULL);
+    if (init_normal_abs(r, (size_t)d * m, R->s0, W, NULL)) DIE("order check: %s", sim_last_error());
     rng_free(r);
     int next = 0;
     for (long k = 0; k <= R->T.nsteps && next < d && isfinite(R->tm[next]); k++) {
@@ -455,8 +454,15 @@ static void part_exact(void) {
     pairs D;
     make_diag(&D, 30, 1.0, 0.7);
     linrun R;
-    linrun_go(&R, &D, &(linspec){.d = 5, .s0 = 1e-4, .aligned = 1, .lr = DIAG_ETA_AL, .t_end = 9.0, .lambda_off = 1.0,
-        .init_seed = C.seed, .label = "diag-aligned"});
+    linrun_go(&R, &D,
+              &(linspec){.d = 5,
+                         .s0 = 1e-4,
+                         .aligned = 1,
+                         .lr = DIAG_ETA_AL,
+                         .t_end = 9.0,
+                         .lambda_off = 1.0,
+                         .init_seed = C.seed,
+                         .label = "diag-aligned"});
     // C1: half-rise times vs the flow formula, j <= 4; max |c_j - logistic| over the run.
     double worst_t = 0, worst_c = 0;
     for (int j = 0; j < 4; j++) worst_t = fmax(worst_t, fabs(R.tm[j] / R.tP[j] - 1));
@@ -478,8 +484,15 @@ static void part_exact(void) {
     linrun_free(&R);
     // The same at s0 = 1e-8: the logistics separate (relative width ~ 1/ln(1/c0)), and the
     // loss between steps is the integer d - k of the paper's staircase.
-    linrun_go(&R, &D, &(linspec){.d = 5, .s0 = 1e-8, .aligned = 1, .lr = DIAG_ETA_AL, .t_end = 25.0, .lambda_off = 1.0,
-        .init_seed = C.seed, .label = "diag-aligned s0=1e-8"});
+    linrun_go(&R, &D,
+              &(linspec){.d = 5,
+                         .s0 = 1e-8,
+                         .aligned = 1,
+                         .lr = DIAG_ETA_AL,
+                         .t_end = 25.0,
+                         .lambda_off = 1.0,
+                         .init_seed = C.seed,
+                         .label = "diag-aligned s0=1e-8"});
     double dev_al8 = plateau_dev(&R, NULL, NULL, NULL);
     linrun_free(&R);
 
@@ -489,8 +502,14 @@ static void part_exact(void) {
     double wG = 0, wP = 0, dev_rnd = 0, flat_rnd = 0, th_rnd = 0, mt_rnd = 0, dev_rnd8 = 0;
     int order_ok = 1;
     for (int s = 0; s < 3; s++) {
-        linrun_go(&R, &D2, &(linspec){.d = 10, .s0 = 1e-4, .lr = DIAG_ETA_RND, .t_end = 12.0, .lambda_off = 1.0,
-            .init_seed = C.seed + s, .label = "diag-random"});
+        linrun_go(&R, &D2,
+                  &(linspec){.d = 10,
+                             .s0 = 1e-4,
+                             .lr = DIAG_ETA_RND,
+                             .t_end = 12.0,
+                             .lambda_off = 1.0,
+                             .init_seed = C.seed + s,
+                             .label = "diag-random"});
         for (int j = 0; j < 5; j++) {
             wG = fmax(wG, fabs(R.tm[j] / R.tG[j] - 1));
             wP = fmax(wP, fabs(R.tm[j] / R.tP[j] - 1));
@@ -505,8 +524,14 @@ static void part_exact(void) {
         dev_rnd = fmax(dev_rnd, dv), flat_rnd = fmax(flat_rnd, fl), th_rnd = fmax(th_rnd, th),
         mt_rnd = fmax(mt_rnd, mt);
         linrun_free(&R);
-        linrun_go(&R, &D2, &(linspec){.d = 10, .s0 = 1e-8, .lr = DIAG_ETA_RND, .t_end = 25.0, .lambda_off = 1.0,
-            .init_seed = C.seed + s, .label = "diag-random s0=1e-8"});
+        linrun_go(&R, &D2,
+                  &(linspec){.d = 10,
+                             .s0 = 1e-8,
+                             .lr = DIAG_ETA_RND,
+                             .t_end = 25.0,
+                             .lambda_off = 1.0,
+                             .init_seed = C.seed + s,
+                             .label = "diag-random s0=1e-8"});
         dev_rnd8 = fmax(dev_rnd8, plateau_dev(&R, NULL, NULL, NULL));
         linrun_free(&R);
     }

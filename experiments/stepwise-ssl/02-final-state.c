@@ -1,3 +1,5 @@
+// ---- Part 2: the final state and the init-scale law (ssl.C4, C8) ----
+//
 // 02-final-state: part 2 -- where the linear model ends (ssl.C4) and how its step times scale
 // with the init (ssl.C8), on synthetic latent data with a built-in eigengap.
 
@@ -5,9 +7,9 @@
 //
 static void final_state(const pairs *D, const linrun *R, double *Od, double *normCI, double *relWtW) {
     int d = R->d, m = R->m, K = R->K;
-    double *Wc = XNEW(double, (size_t)d * m), *s = XNEW(double, d), *VT = XNEW(double, (size_t)d * m),
-           *QV = XNEW(double, (size_t)d * d), *Cm = XNEW(double, (size_t)d * d), *WG = XNEW(double, (size_t)d * m),
-           *A = XNEW(double, (size_t)m * m), *Bm = XNEW(double, (size_t)m * m);
+    double *Wc = XNEW(double, (size_t)d *m), *s = XNEW(double, d), *VT = XNEW(double, (size_t)d *m),
+           *QV = XNEW(double, (size_t)d *d), *Cm = XNEW(double, (size_t)d *d), *WG = XNEW(double, (size_t)d *m),
+           *A = XNEW(double, (size_t)m *m), *Bm = XNEW(double, (size_t)m *m);
     memcpy(Wc, R->W, (size_t)d * m * sizeof *Wc);
     if (la_svd(d, m, Wc, s, NULL, VT)) DIE("final state: dgesdd on W failed");
     // Q^T V_d: (d, d) with Q^T = VT (rows orthonormal).
@@ -48,10 +50,22 @@ static void part_final_state(void) {
         printf("# latent Gamma: gamma_1..6 = %.4f %.4f %.4f %.4f %.4f %.4f; gap gamma_4/gamma_5 = %.3f\n", g[0], g[1],
                g[2], g[3], g[4], g[5], g[3] / g[4]);
     }
-    linrun_go(&R6, &L, &(linspec){.d = LAT_D, .s0 = 1e-6, .lr_factor = 0.02, .t_end = tend6, .lambda_off = 1.0,
-        .init_seed = C.seed, .label = "latent s0=1e-6"});
-    linrun_go(&R3, &L, &(linspec){.d = LAT_D, .s0 = 1e-3, .lr_factor = 0.02, .t_end = tend6, .lambda_off = 1.0,
-        .init_seed = C.seed, .label = "latent s0=1e-3"});
+    linrun_go(&R6, &L,
+              &(linspec){.d = LAT_D,
+                         .s0 = 1e-6,
+                         .lr_factor = 0.02,
+                         .t_end = tend6,
+                         .lambda_off = 1.0,
+                         .init_seed = C.seed,
+                         .label = "latent s0=1e-6"});
+    linrun_go(&R3, &L,
+              &(linspec){.d = LAT_D,
+                         .s0 = 1e-3,
+                         .lr_factor = 0.02,
+                         .t_end = tend6,
+                         .lambda_off = 1.0,
+                         .init_seed = C.seed,
+                         .label = "latent s0=1e-3"});
     double Od, nCI, relW;
     final_state(&L, &R6, &Od, &nCI, &relW);
     double Od3, nCI3, relW3;

@@ -1,3 +1,5 @@
+// ---- Part 3: the linear model on MNIST pairs, Fig. 1A/B (ssl.C5) ----
+//
 // 03-mnist-linear: part 3 -- the linear model on MNIST pairs, the analogue of the paper's Fig. 1A/B
 // (ssl.C5), or on the data chosen by --data.
 
@@ -37,8 +39,8 @@ static int make_mnist(pairs *D, const char *dir, unsigned long seed, int first, 
     if (load_images(dir, first, n, &S, err, errlen) != 0) return -1;
     int m = S.d;
     D->n = n, D->m = m;
-    D->Xa = XNEW(double, (size_t)n * m);
-    D->Xb = XNEW(double, (size_t)n * m);
+    D->Xa = XNEW(double, (size_t)n *m);
+    D->Xb = XNEW(double, (size_t)n *m);
     double *mu = XNEW(double, m);
     gsl_rng *r = rng_alloc(seed, RNG_AUG);
     for (int i = 0; i < n; i++) {
@@ -60,10 +62,8 @@ static void part_linear(const pairs *Dm, int have_mnist) {
     int ok = 1;
     const char *what = P.data;
     if (!strcmp(P.data, "mnist")) {
-        if (have_mnist)
-            D = *Dm;
-        else
-            ok = 0;
+        if (have_mnist) D = *Dm;
+        else ok = 0;
     } else if (!strcmp(P.data, "diag")) {
         make_diag(&D, P.m, P.gamma1, P.gamma_ratio);
     } else {
@@ -75,9 +75,17 @@ static void part_linear(const pairs *Dm, int have_mnist) {
         claim_skip("ssl.C5c", CLAIM_EXPERIMENT, "MNIST absent: run make data");
     } else {
         linrun R;
-        linrun_go(&R, &D, &(linspec){.d = P.d, .s0 = P.s0, .aligned = P.aligned, .lr = P.lr, .lr_factor = P.lr_factor,
-            .t_end = P.t_end, .lambda_off = P.lambda_off, .original = P.bt_original, .init_seed = C.seed,
-            .label = "linear"});
+        linrun_go(&R, &D,
+                  &(linspec){.d = P.d,
+                             .s0 = P.s0,
+                             .aligned = P.aligned,
+                             .lr = P.lr,
+                             .lr_factor = P.lr_factor,
+                             .t_end = P.t_end,
+                             .lambda_off = P.lambda_off,
+                             .original = P.bt_original,
+                             .init_seed = C.seed,
+                             .label = "linear"});
         int d = P.d;
         char title[256];
         snprintf(title, sizeof title, "linear, data %s (C5 on mnist): n = %d, m = %d, d = %d, eta = %.4g", what, D.n,

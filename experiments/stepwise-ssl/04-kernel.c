@@ -1,3 +1,5 @@
+// ---- Part 4: the kernel version (ssl.C6) ----
+//
 // 04-kernel: part 4 -- the kernel version of the linear model, in representer form (ssl.C6).
 
 // ---- experiment: the kernel version (representer form) ----
@@ -43,7 +45,7 @@ static void apply_Z_rows(int n2, int k, const double *M, double *out) {
 // Symmetric square root of a PSD matrix from its eigendecomposition (dsyevd), eigenvalues below
 // 1e-12 lambda_max clamped to 0.  Returns K^{1/2} in S (n2, n2).
 static void sqrtm_psd(int n2, const double *Kmat, double *S) {
-    double *U = XNEW(double, (size_t)n2 * n2), *w = XNEW(double, n2), *US = XNEW(double, (size_t)n2 * n2);
+    double *U = XNEW(double, (size_t)n2 *n2), *w = XNEW(double, n2), *US = XNEW(double, (size_t)n2 *n2);
     memcpy(U, Kmat, (size_t)n2 * n2 * sizeof *U);
     int info = la_eigh(n2, U, w, 1);
     if (info) DIE("dsyevd on the kernel matrix (%d x %d) failed with info %d", n2, n2, info);
@@ -73,8 +75,8 @@ static double bt_from_C(int d, const double *Cm, double lambda_off, double *G) {
 static double kernel_representer_check(int n2, int d, const double *Km, const double *A0, double eta, long nsteps,
                                        double lambda_off, const traj *T) {
     int n = n2 / 2;
-    double *A = XNEW(double, (size_t)d * n2), *B = XNEW(double, (size_t)d * n2), *BZ = XNEW(double, (size_t)d * n2),
-           *Cm = XNEW(double, (size_t)d * d), *G = XNEW(double, (size_t)d * d), *ev = XNEW(double, d), worst = 0;
+    double *A = XNEW(double, (size_t)d *n2), *B = XNEW(double, (size_t)d *n2), *BZ = XNEW(double, (size_t)d *n2),
+           *Cm = XNEW(double, (size_t)d *d), *G = XNEW(double, (size_t)d *d), *ev = XNEW(double, d), worst = 0;
     memcpy(A, A0, (size_t)d * n2 * sizeof *A);
     eigws e;
     eigws_alloc(&e, d);
@@ -104,7 +106,7 @@ static void kernel_go(kernrun *R, const pairs *D, int d, double s0, double lr, d
     if (d > K) DIE("kernel: --d %d exceeds the %d eigenpairs kept", d, K);
     R->n2 = n2, R->d = d, R->K = K, R->s0 = s0;
     // Unit-normed stacked views X (n2, m) and K = ntk1b(X X^T).
-    double *X = XNEW(double, (size_t)n2 * m), *Km = XNEW(double, (size_t)n2 * n2);
+    double *X = XNEW(double, (size_t)n2 *m), *Km = XNEW(double, (size_t)n2 *n2);
     for (int i = 0; i < n2; i++) {
         const double *src = i < n ? D->Xa + (size_t)i * m : D->Xb + (size_t)(i - n) * m;
         double nr = cblas_dnrm2(m, src, 1);
@@ -115,7 +117,7 @@ static void kernel_go(kernrun *R, const pairs *D, int d, double s0, double lr, d
     for (int i = 0; i < n2; i++)
         for (int j = i; j < n2; j++) Km[(size_t)i * n2 + j] = Km[(size_t)j * n2 + i] = ntk1b(Km[(size_t)i * n2 + j]);
     // K^{1/2}, M = K^{1/2} Z K^{1/2}, and ALL its eigenpairs (dsyevd; n2 <= 2000).
-    double *S = XNEW(double, (size_t)n2 * n2), *ZS = XNEW(double, (size_t)n2 * n2), *U = XNEW(double, (size_t)n2 * n2),
+    double *S = XNEW(double, (size_t)n2 *n2), *ZS = XNEW(double, (size_t)n2 *n2), *U = XNEW(double, (size_t)n2 *n2),
            *wa = XNEW(double, n2);
     sqrtm_psd(n2, Km, S);
     apply_Z_rows(n2, n2, S, ZS);
@@ -125,7 +127,7 @@ static void kernel_go(kernrun *R, const pairs *D, int d, double s0, double lr, d
             U[(size_t)i * n2 + j] = U[(size_t)j * n2 + i] = 0.5 * (U[(size_t)i * n2 + j] + U[(size_t)j * n2 + i]);
     if (la_eigh(n2, U, wa, 1)) DIE("kernel: dsyevd on K^1/2 Z K^1/2 (%d x %d) failed", n2, n2);
     // Reverse to descending order: gam[j] = wa[n2-1-j], column j of Ud = column n2-1-j of U.
-    double *gam = XNEW(double, n2), *Ud = XNEW(double, (size_t)n2 * n2);
+    double *gam = XNEW(double, n2), *Ud = XNEW(double, (size_t)n2 *n2);
     for (int j = 0; j < n2; j++) gam[j] = wa[n2 - 1 - j];
     for (int i = 0; i < n2; i++)
         for (int j = 0; j < n2; j++) Ud[(size_t)i * n2 + j] = U[(size_t)i * n2 + n2 - 1 - j];
@@ -135,19 +137,19 @@ static void kernel_go(kernrun *R, const pairs *D, int d, double s0, double lr, d
     R->eta = lr > 0 ? lr : lr_factor / gam[0];
     // Init A(0) iid N(0, s0^2/(2n)) (so that W(0) = A(0) Phi has the scale s0), stream RNG_INIT;
     // Bt(0) = A(0) K^{1/2} U.
-    double *A0 = XNEW(double, (size_t)d * n2), *SU = XNEW(double, (size_t)n2 * n2), *Bt = XNEW(double, (size_t)d * n2);
+    double *A0 = XNEW(double, (size_t)d *n2), *SU = XNEW(double, (size_t)n2 *n2), *Bt = XNEW(double, (size_t)d *n2);
     gsl_rng *rng = rng_alloc(seed, RNG_INIT);
-    init_normal_abs(rng, (size_t)d * n2, s0 / sqrt(n2), A0, NULL);
+    if (init_normal_abs(rng, (size_t)d * n2, s0 / sqrt(n2), A0, NULL)) DIE("kernel: %s", sim_last_error());
     rng_free(rng);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n2, n2, n2, 1, S, n2, Ud, n2, 0, SU, n2);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d, n2, n2, 1, A0, n2, SU, n2, 0, Bt, n2);
     // Predictors.  G: p_j = A(0) K^{1/2} a_j = column j of Bt(0).  P: the expected squared norm
     // per coordinate of W(0) v_j is s0^2/(2n) |K^{1/2} a_j|^2 = s0^2 a_j^T K a_j/(2n).
-    double *Pm = XNEW(double, (size_t)d * d);
+    double *Pm = XNEW(double, (size_t)d *d);
     for (int i = 0; i < d; i++)
         for (int j = 0; j < d; j++) Pm[j * d + i] = Bt[(size_t)i * n2 + j];
     R->r2 = XNEW(double, d), R->tP = XNEW(double, d), R->tG = XNEW(double, d), R->tm = XNEW(double, d);
-    track_gs_residuals(d, d, Pm, R->r2);
+    if (track_gs_residuals(d, d, Pm, R->r2)) DIE("kernel: Gram-Schmidt residuals: %s", sim_last_error());
     double tl = 0;
     for (int j = 0; j < d; j++) {
         double g = gam[j], aKa = 0;
@@ -159,7 +161,7 @@ static void kernel_go(kernrun *R, const pairs *D, int d, double s0, double lr, d
     if (!(t_end > 0)) t_end = 1.25 * tl;
     long nsteps = (long)ceil(t_end / R->eta);
     // GD in the eigenbasis: C = (Bt diag(gamma)) Bt^T, Bt <- Bt - 2 eta G (Bt diag(gamma)).
-    double *Bg = XNEW(double, (size_t)d * n2), *Cm = XNEW(double, (size_t)d * d), *G = XNEW(double, (size_t)d * d);
+    double *Bg = XNEW(double, (size_t)d *n2), *Cm = XNEW(double, (size_t)d *d), *G = XNEW(double, (size_t)d *d);
     eigws e;
     eigws_alloc(&e, d);
     traj_alloc(&R->T, d, nsteps, R->eta);
@@ -196,9 +198,9 @@ static void kernrun_free(kernrun *R) {
 // with K = Phi Phi^T agree.  Checked on random ReLU features of the given views, p = 300.
 static double feature_identity_check(const pairs *D, unsigned long seed, int nuse) {
     int m = D->m, n2 = 2 * nuse, p = 300, k = 10;
-    double *X = XNEW(double, (size_t)n2 * m), *G = XNEW(double, (size_t)m * p), *Phi = XNEW(double, (size_t)n2 * p),
-           *ZPhi = XNEW(double, (size_t)n2 * p), *A = XNEW(double, (size_t)p * p), *Km = XNEW(double, (size_t)n2 * n2),
-           *S = XNEW(double, (size_t)n2 * n2), *ZS = XNEW(double, (size_t)n2 * n2), *M = XNEW(double, (size_t)n2 * n2),
+    double *X = XNEW(double, (size_t)n2 *m), *G = XNEW(double, (size_t)m *p), *Phi = XNEW(double, (size_t)n2 *p),
+           *ZPhi = XNEW(double, (size_t)n2 *p), *A = XNEW(double, (size_t)p *p), *Km = XNEW(double, (size_t)n2 *n2),
+           *S = XNEW(double, (size_t)n2 *n2), *ZS = XNEW(double, (size_t)n2 *n2), *M = XNEW(double, (size_t)n2 *n2),
            w1[10], w2[10];
     for (int i = 0; i < n2; i++)
         memcpy(X + (size_t)i * m, i < nuse ? D->Xa + (size_t)i * m : D->Xb + (size_t)(i - nuse) * m, m * sizeof *X);
@@ -218,8 +220,8 @@ static double feature_identity_check(const pairs *D, unsigned long seed, int nus
     for (int i = 0; i < n2; i++)
         for (int j = i + 1; j < n2; j++)
             M[(size_t)i * n2 + j] = M[(size_t)j * n2 + i] = 0.5 * (M[(size_t)i * n2 + j] + M[(size_t)j * n2 + i]);
-    la_eigh_top(p, A, k, w1, NULL);
-    la_eigh_top(n2, M, k, w2, NULL);
+    if (la_eigh_top(p, A, k, w1, NULL) || la_eigh_top(n2, M, k, w2, NULL))
+        DIE("feature identity: %s", sim_last_error());
     double worst = 0;
     for (int j = 0; j < k; j++) worst = fmax(worst, fabs(w2[j] / w1[j] - 1));
     free(X), free(G), free(Phi), free(ZPhi), free(A), free(Km), free(S), free(ZS), free(M);

@@ -1,3 +1,5 @@
+// ---- Part 5: a ReLU network on latent data, small vs standard init (ssl.C7) ----
+//
 // 05-mlp-latent: part 5 -- a one-hidden-layer ReLU network trained on the Barlow Twins loss, small
 // against standard init, on synthetic latent data (ssl.C7).
 
@@ -66,18 +68,19 @@ static void run_net(const pairs *D, const netspec *S, netrun *R) {
     double eta = S->eta;
     memset(R, 0, sizeof *R);
     nn *net = nn_alloc(2, widths, NN_RELU, 0, 2 * n);
-    if (!net) DIE("%s: nn_alloc failed for widths %d-%d-%d", S->label, m, h, d);
+    if (!net) DIE("%s: nn_alloc (widths %d-%d-%d): %s", S->label, m, h, d, sim_last_error());
     if (init_net_normal_scaled(net, S->seed, RNG_INIT, S->alpha, sqrt(2.0), NULL) != 0)
-        DIE("%s: init_net_normal_scaled failed", S->label);
+        DIE("%s: init_net_normal_scaled: %s", S->label, sim_last_error());
     double *X = XNEW(double, (size_t)2 * n * m);
     memcpy(X, D->Xa, (size_t)n * m * sizeof *X);
     memcpy(X + (size_t)n * m, D->Xb, (size_t)n * m * sizeof *X);
     loss_bt_ws *bw = loss_bt_alloc(n, d);
+    if (!bw) DIE("%s: loss_bt_alloc: %s", S->label, sim_last_error());
     sslloss_ntxent_ws *nw = S->loss == LOSS_SIMCLR ? sslloss_ntxent_alloc(n, d) : NULL;
     sslloss_vicreg_ws *vw = S->loss == LOSS_VICREG ? sslloss_vicreg_alloc(n, d) : NULL;
-    if ((S->loss == LOSS_SIMCLR && !nw) || (S->loss == LOSS_VICREG && !vw)) DIE("%s: loss workspace", S->label);
+    if ((S->loss == LOSS_SIMCLR && !nw) || (S->loss == LOSS_VICREG && !vw)) DIE("%s: %s", S->label, sim_last_error());
     static const sslloss_vicreg_par vpar = SSLLOSS_VICREG_DEFAULTS;
-    double *Cs = XNEW(double, (size_t)d * d), *Ac = XNEW(double, (size_t)2 * n * (h > d ? h : d)),
+    double *Cs = XNEW(double, (size_t)d *d), *Ac = XNEW(double, (size_t)2 * n * (h > d ? h : d)),
            *mu = XNEW(double, h > d ? h : d), *M = XNEW(double, (size_t)(h > d ? h : d) * (h > d ? h : d));
     eigws e, eh;
     eigws_alloc(&e, d);
@@ -85,12 +88,13 @@ static void run_net(const pairs *D, const netspec *S, netrun *R) {
     traj_alloc(&R->T, d, nsteps, eta);
     if (S->cov) R->sig = XNEW(double, (size_t)(nsteps + 1) * d);
     if (S->grid) {
-        R->hid = XNEW(double, (size_t)S->ngrid * d);
-        R->emb = XNEW(double, (size_t)S->ngrid * n * d);
+        R->hid = XNEW(double, (size_t)S->ngrid *d);
+        R->emb = XNEW(double, (size_t)S->ngrid *n *d);
     }
     int g = 0;
     for (long k = 0; k <= nsteps; k++) {
         const double *F = nn_forward(net, 2 * n, X);  // F is (2n, d): [Za; Zb]
+        if (!F) DIE("%s: nn_forward: %s", S->label, sim_last_error());
         const double *Fb = F + (size_t)n * d;
         double *dFa = net->dout, *dFb = net->dout + (size_t)n * d, L;
         if (S->loss == LOSS_SIMCLR) {
@@ -103,7 +107,9 @@ static void run_net(const pairs *D, const netspec *S, netrun *R) {
             L = S->original ? loss_bt_original(bw, F, Fb, S->lambda_off, dFa, dFb)
                             : loss_bt_theory(bw, F, Fb, S->lambda_off, dFa, dFb);
         }
-        if (!isfinite(L)) DIE("%s: the loss is not finite at step %ld; lower --lr (eta = %g)", S->label, k, eta);
+        if (!isfinite(L))
+            DIE("%s: the loss is not finite at step %ld; lower the step size (eta = %g) %s", S->label, k, eta,
+                sim_last_error());
         R->T.loss[k] = L;
         for (int i = 0; i < d; i++)
             for (int j = 0; j < d; j++) Cs[i * d + j] = 0.5 * (bw->C[i * d + j] + bw->C[j * d + i]);
@@ -115,7 +121,7 @@ static void run_net(const pairs *D, const netspec *S, netrun *R) {
             g++;
         }
         if (k < nsteps) {
-            nn_backward(net, net->dout, NULL, 0);
+            if (nn_backward(net, net->dout, NULL, 0)) DIE("%s: nn_backward: %s", S->label, sim_last_error());
             opt_gd_step(net->nparams, net->theta, net->grad, eta);
         }
         if ((k & 255) == 0) progress("%s: step %ld/%ld  loss %.4f", S->label, k, nsteps, L);
@@ -134,8 +140,15 @@ static void part_mlp_latent(void) {
     pairs L;
     make_latent(&L, C.seed, MLP_M, n, LAT_VAR, LAT_NOISE, -1, 1);
     netrun Rs, Rst;
-    netspec small = {.h = P.width, .d = d, .alpha = P.init_scale, .eta = eta, .nsteps = nsteps,
-                     .lambda_off = P.lambda_off, .original = P.bt_original, .seed = C.seed, .label = "mlp small"};
+    netspec small = {.h = P.width,
+                     .d = d,
+                     .alpha = P.init_scale,
+                     .eta = eta,
+                     .nsteps = nsteps,
+                     .lambda_off = P.lambda_off,
+                     .original = P.bt_original,
+                     .seed = C.seed,
+                     .label = "mlp small"};
     run_net(&L, &small, &Rs);
     traj Ts = Rs.T;
     write_traj(&C, "mlp_small.tsv", "ssl.C7", &Ts, NULL, NULL, 0);
@@ -169,8 +182,15 @@ static void part_mlp_latent(void) {
         // long before (t ~ 1.3); the small run's whole range (t = 240) cost 4 x its steps.
         double eta_std = fmin(eta, MLP_ETA_STD);
         long nsteps_std = (long)ceil(MLP_STD_T / eta_std);
-        netspec std = {.h = P.width, .d = d, .alpha = 1.0, .eta = eta_std, .nsteps = nsteps_std,
-                       .lambda_off = P.lambda_off, .original = P.bt_original, .seed = C.seed, .label = "mlp std"};
+        netspec std = {.h = P.width,
+                       .d = d,
+                       .alpha = 1.0,
+                       .eta = eta_std,
+                       .nsteps = nsteps_std,
+                       .lambda_off = P.lambda_off,
+                       .original = P.bt_original,
+                       .seed = C.seed,
+                       .label = "mlp std"};
         run_net(&L, &std, &Rst);
         traj Tst = Rst.T;
         nsteps = nsteps_std;

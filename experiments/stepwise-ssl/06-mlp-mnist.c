@@ -1,3 +1,5 @@
+// ---- Part 6: a ReLU network on MNIST with three losses, Fig. 1C/D (ssl.C9) ----
+//
 // 06-mlp-mnist: part 6 -- the analogue of the paper's Fig. 1C/D, its PCA views, and its
 // three-loss comparison: a one-hidden-layer ReLU network trained on MNIST pairs with Barlow Twins,
 // SimCLR (NT-Xent) and VICReg, from small and from standard initialisation (ssl.C9).
@@ -29,8 +31,8 @@ static int make_mnist_pooled(pairs *D, unsigned char *labels, int n, int pool, c
     if (load_images(C.mnist_dir, P.first_image, n, &S, err, errlen) != 0) return -1;
     int R = S.rows / pool, Cq = S.cols / pool, m = R * Cq;
     D->n = n, D->m = m;
-    D->Xa = XNEW(double, (size_t)n * m);
-    D->Xb = XNEW(double, (size_t)n * m);
+    D->Xa = XNEW(double, (size_t)n *m);
+    D->Xb = XNEW(double, (size_t)n *m);
     double *mu = XNEW(double, m), *view = XNEW(double, S.d);
     gsl_rng *r = rng_alloc(C.seed, RNG_AUG_NET);
     // pool a (rows, cols) image into out (R, Cq), adding w * value (w = 1/pool^2)
@@ -180,7 +182,7 @@ static void write_net(const char *name, const netrun *R, const pairs *D, int h, 
 // PCA views (the paper's Fig. 1, right): the first view's embeddings at a snapshot, projected on
 // their own top three principal directions.  Rows: panel, t, label, pc1, pc2, pc3.
 static void pca_rows(tsv *t, int panel, double time, const double *Z, int n, int d, const unsigned char *labels) {
-    double *Zc = XNEW(double, (size_t)n * d), *M = XNEW(double, (size_t)d * d), *w = XNEW(double, d),
+    double *Zc = XNEW(double, (size_t)n *d), *M = XNEW(double, (size_t)d *d), *w = XNEW(double, d),
            *mu = XNEW(double, d);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < d; j++) mu[j] += Z[(size_t)i * d + j] / n;
@@ -213,7 +215,7 @@ static void part_mlp_mnist(int losses) {
     char err[512];
     if (make_mnist_pooled(&D, labels, n, P.pool, err, sizeof err) != 0) DIE("%s", err);
     // The linear model's clock on these inputs: the top eigenvalues of the pooled Gamma.
-    double gam[16], *V = XNEW(double, (size_t)D.m * d);
+    double gam[16], *V = XNEW(double, (size_t)D.m *d);
     gamma_eigs(&D, d, gam, V);
     free(V);
     netrun runs[4];
@@ -234,8 +236,19 @@ static void part_mlp_mnist(int losses) {
         long *grid = XNEW(long, 2 * N_GRID + 1);
         int ngrid = track_grid_steps(nsteps, N_GRID, N_GRID, grid);
         grids[r] = grid, ngrids[r] = ngrid;
-        netspec ns = {.h = h, .d = d, .alpha = alpha, .eta = eta, .nsteps = nsteps, .loss = l, .lambda_off = 1.0,
-                      .tau = P.tau, .seed = C.seed, .label = label, .cov = 1, .grid = grid, .ngrid = ngrid};
+        netspec ns = {.h = h,
+                      .d = d,
+                      .alpha = alpha,
+                      .eta = eta,
+                      .nsteps = nsteps,
+                      .loss = l,
+                      .lambda_off = 1.0,
+                      .tau = P.tau,
+                      .seed = C.seed,
+                      .label = label,
+                      .cov = 1,
+                      .grid = grid,
+                      .ngrid = ngrid};
         run_net(&D, &ns, &runs[r]);
         measure_net(&runs[r], grid, ngrid, l == LOSS_BT, &st[r]);
         snprintf(file, sizeof file, "mnist_mlp_%s.tsv", names[r]);
@@ -349,9 +362,10 @@ static void part_mlp_mnist(int losses) {
         for (long k = ka; k <= kb; k++) ev[k - ka] = runs[2].sig[(size_t)k * d];
         double emed = ok ? fit_median(ev, (int)(kb - ka + 1)) : NAN;
         free(ev);
-        printf("# vicreg_small: first step at t = %.3f, second at t = %.3f; first plateau: median loss %.4f "
-               "(theory 2 nu (d - 1) = %.4f), median top eigenvalue %.3f (theory d = %d)\n",
-               ta, st[2].ts[1], med, lev, emed, d);
+        printf(
+            "# vicreg_small: first step at t = %.3f, second at t = %.3f; first plateau: median loss %.4f "
+            "(theory 2 nu (d - 1) = %.4f), median top eigenvalue %.3f (theory d = %d)\n",
+            ta, st[2].ts[1], med, lev, emed, d);
         double dev = fmax(fabs(med / lev - 1), fabs(emed / d - 1));
         claim_check("ssl.C9f", CLAIM_EXPERIMENT, ok && dev <= 0.1,
                     "MNIST net, VICReg small init: first plateau, max(|L/(2 nu (d-1)) - 1|, |eig_1/d - 1|)", dev,
