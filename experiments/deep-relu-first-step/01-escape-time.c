@@ -11,6 +11,13 @@ static void part_scaling(const dataset *D) {
                  "C_esc = C at iter_esc", D->name, D->N, D->din, D->dout, P.escape_frac, P.escape_frac);
     tsv_note(te, "t_pred = r0^-(L-2)/(L(L-2)s*) for aligned init (nan for random init)");
     tsv_columns(te, "L\talpha\tr0\titer_esc\tt_esc\tt_pred\tC0\titer_cross\tC_esc_over_C0");
+    tsv *tlin = tsv_open(&C, "escape_linearity.tsv", "relu.C8b");
+    tsv_allow_nonfinite(tlin, 1);
+    tsv_note(tlin, "GD at the escape (first C < %g C_0): per hidden layer, the weighted fraction of units whose "
+                   "share of pre-activation energy on each unit's majority sign (lin) and of (unit, sample) pairs with "
+                   "z > 0 (on), units weighted by |row of W_l| |column of W_{l+1}|",
+             P.escape_frac);
+    tsv_columns(tlin, "L\talpha\tlayer\tlin\ton");
     tsv *tr = tsv_open(&C, "teacher_rank.tsv", "relu.C2 relu.C3");
     tsv_note(tr, "rank measures at the escape iteration; dW = W(t_esc) - W(0); drift = max over hidden neurons "
                  "of |change of |in|^2-|out|^2| / max(|in|^2,|out|^2) up to the escape");
@@ -18,6 +25,8 @@ static void part_scaling(const dataset *D) {
     printf("# escape-time sweep (%s data, width %d, eta = %g, init %s)\n", D->name, P.width, P.lr, P.init);
     printf("# iter_esc: the steepest step of the first drop; rank measures at the %g C_0 crossing\n", P.escape_frac);
     printf("#  L   alpha      r0   iter_esc      t_esc   per layer l: eta(dW_l) rho(dW_l) | eta(W_l)   drift\n");
+    int c8_any = 0;
+    double c8_margin = INFINITY, c8_deepest = INFINITY, c8_mono = INFINITY;
     int c1_ok = 1, c1_any = 0, c2a_ok = 1, c2b_ok = 1, c2_any = 0;
     double c1_worst = 0, c2_min_eta = INFINITY, c2_min_rho_ratio = INFINITY, c2_max_eta1 = 0, c2b_margin = INFINITY;
     for (int di = 0; di < P.depths.n; di++) {
@@ -77,6 +86,26 @@ static void part_scaling(const dataset *D) {
             printf("  drift %.2g\n", R.drift);
             // relu.C2b: layer 1 is less rank-one than every deeper layer
             c2_any = 1;
+            {
+                layer_lin lin[MAXD + 1];
+                linearity(net, R.theta_esc, D, lin);
+                double deep = INFINITY;
+                for (int l = 2; l < L; l++) {
+                    deep = fmin(deep, lin[l].lin);
+                    c8_mono = fmin(c8_mono, lin[l].lin - lin[l - 1].lin);
+                }
+                if (L >= 3) {
+                    c8_any = 1;
+                    c8_margin = fmin(c8_margin, deep - lin[1].lin);
+                    c8_deepest = fmin(c8_deepest, lin[L - 1].lin);
+                }
+                printf("#      linearity at escape (one-sign, on):");
+                for (int l = 1; l < L; l++) {
+                    tsv_row(tlin, "%d\t%.6g\t%d\t%.8g\t%.8g", L, alpha, l, lin[l].lin, lin[l].on);
+                    printf(" %d:%.3f,%.3f", l, lin[l].lin, lin[l].on);
+                }
+                printf("\n");
+            }
             c2_max_eta1 = fmax(c2_max_eta1, eta1);
             c2b_margin = fmin(c2b_margin, min_eta_deep - eta1);
             if (!(eta1 < min_eta_deep)) c2b_ok = 0;
@@ -99,6 +128,7 @@ static void part_scaling(const dataset *D) {
     }
     tsv_close(te);
     tsv_close(tr);
+    tsv_close(tlin);
     if (c1_any) claim_check("relu.C1", CLAIM_EXPERIMENT, c1_ok, "max over L of |slope/(-(L-2)) - 1|", c1_worst, "0.05");
     else claim_skip("relu.C1", CLAIM_EXPERIMENT, "needs a depth L >= 3 with at least two alphas");
     if (c2_any) {
@@ -111,6 +141,17 @@ static void part_scaling(const dataset *D) {
         claim_skip("relu.C2a", CLAIM_EXPERIMENT, "no run escaped");
         claim_skip("relu.C2b", CLAIM_EXPERIMENT, "no run escaped");
     }
+    // relu.C8b: at the escape, layer 1 is the least linear and linearity grows with depth.  The
+    // deepest hidden layer must reach 0.95 (its dW is rank one to eta >= 0.95, relu.C2a, and the
+    // rest of W is the shrinking init); consecutive layers may dip by 0.01 once both sit at 1.
+    if (c8_any) {
+        char what[200];
+        snprintf(what, sizeof what, "GD at escape: min over runs of min_{l>=2} lin_l - lin_1 (deepest hidden layer: min "
+                 "lin = %.3f >= 0.95; min_l lin_l - lin_{l-1} = %.3f >= -0.01)", c8_deepest, c8_mono);
+        claim_check("relu.C8b", CLAIM_EXPERIMENT, c8_margin > 0 && c8_deepest >= 0.95 && c8_mono >= -0.01, what,
+                    c8_margin, "> 0");
+    } else
+        claim_skip("relu.C8b", CLAIM_EXPERIMENT, "needs a run of depth >= 3 that escaped");
 }
 
 // relu.C3: balancedness at a small step (L = 4, the largest alpha of the L = 4 list).

@@ -78,6 +78,33 @@ static void part_optimal(const dataset *D) {
                 (double)nsame / P.restarts, ">= 0.5");
     tsv_close(to);
 
+    // relu.C8a: linearity per layer in the optimal direction
+    {
+        layer_lin lin[MAXD + 1];
+        linearity(net, tstar, D, lin);
+        tsv *tl = tsv_open(&C, "optimal_linearity.tsv", "relu.C8a");
+        tsv_allow_nonfinite(tl, 1);
+        tsv_note(tl, "the best direction thetabar* at L = %d on the %s data (N = %d): per hidden layer, the fraction of "
+                     "pre-activation energy on the majority sign (lin) and of (unit, sample) pairs "
+                     "with z > 0 (on), units weighted by |row of W_l| |column of W_{l+1}|", L, D->name, D->N);
+        tsv_columns(tl, "L\tlayer\tlin\ton");
+        printf("# linearity of the optimal direction (L = %d): layer, one-sign fraction, on fraction\n", L);
+        double deep_min = INFINITY;
+        for (int l = 1; l < L; l++) {
+            tsv_row(tl, "%d\t%d\t%.8g\t%.8g", L, l, lin[l].lin, lin[l].on);
+            printf("#   %d  %.4f  %.4f\n", l, lin[l].lin, lin[l].on);
+            if (l >= 2) deep_min = fmin(deep_min, lin[l].lin);
+        }
+        tsv_close(tl);
+        // relu.C8a: "deeper layers are more linear".  Rank-one layers fed by a half-rectified
+        // signal are exactly linear (lin = 1); 0.99 leaves room for the unused units' residual
+        // weights, which the path weights shrink but do not remove.
+        char what[160];
+        snprintf(what, sizeof what, "optimal direction, L = %d: min_{l>=2} lin_l (lin_1 = %.3f, must be lower)", L,
+                 lin[1].lin);
+        claim_check("relu.C8a", CLAIM_EXPERIMENT, deep_min >= 0.99 && lin[1].lin < deep_min, what, deep_min, ">= 0.99");
+    }
+
     // relu.C5: GD from r0 thetabar*; blow-up iteration against t*/eta.  The small-r flow has r -> inf
     // at t*; the loss falls fastest where r passes through O(1), so the blow-up is read as the
     // steepest step of the drop (the escape crossing, earlier, is written beside it).
@@ -144,6 +171,10 @@ static void part_depth(const dataset *D, int restarts) {
     tsv *t = tsv_open(&C, "optimal_depth.tsv", "relu.X1");
     tsv_note(t, "s_tilde = L^(L/2) s* (N2: |W_l|_F = 1 per layer, for a balanced optimum)");
     tsv_columns(t, "L\ts_star\ts_tilde\tkkt_residual");
+    tsv *tl = tsv_open(&C, "depth_linearity.tsv", "relu.X1");
+    tsv_allow_nonfinite(tl, 1);
+    tsv_note(tl, "per depth L, the best direction's per-layer linearity (as optimal_linearity.tsv)");
+    tsv_columns(tl, "L\tlayer\tlin\ton");
     double first = NAN, last = NAN;
     for (int L = 2; L <= 6; L++) {
         nn *net = student(L, P.width, D, student_act());
@@ -153,11 +184,15 @@ static void part_depth(const dataset *D, int restarts) {
         double st = pow(L, L / 2.0) * s;
         tsv_row(t, "%d\t%.10g\t%.10g\t%.4g", L, s, st, best.kkt);
         printf("# depth %d: s* = %.5e  s~* = %.5f  (KKT %.1g)\n", L, s, st, best.kkt);
+        layer_lin lin[MAXD + 1];
+        linearity(net, tb, D, lin);
+        for (int l = 1; l < L; l++) tsv_row(tl, "%d\t%d\t%.8g\t%.8g", L, l, lin[l].lin, lin[l].on);
         if (L == 2) first = st;
         last = st;
         free(tb);
         nn_free(net);
     }
+    tsv_close(tl);
     tsv_close(t);
     claim_report("relu.X1", CLAIM_EXPERIMENT, "s~*(L=6) / s~*(L=2)", last / first);
 }

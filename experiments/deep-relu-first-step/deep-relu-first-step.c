@@ -26,10 +26,13 @@
 //      against the blow-up time t* = r_0^{-(L-2)} / (L (L-2) s*) (relu.C5); the linear network's
 //      closed form s*_lin = L^{-L/2} sigma_max(Y^T X / N) (relu.C6); s* against depth (relu.X1).
 //   5. MNIST, 6 layers: top singular values of W_l and Delta W_l at snapshots (relu.C7).
+//   6. "Deeper layers become more linear": per hidden layer, the share of pre-activation energy on
+//      each unit's majority sign, in the optimal direction (relu.C8a) and for GD at the escape
+//      (relu.C8b).
 //
 // Writes (figures/data/deep-relu-first-step/): teacher_loss_L{L}_a{alpha}.tsv, teacher_escape.tsv,
-// teacher_rank.tsv, optimal.tsv, optimal_aligned.tsv, optimal_depth.tsv, mnist_loss.tsv,
-// mnist_sv.tsv.
+// teacher_rank.tsv, escape_linearity.tsv, optimal.tsv, optimal_aligned.tsv, optimal_linearity.tsv,
+// optimal_depth.tsv, depth_linearity.tsv, mnist_loss.tsv, mnist_sv.tsv.
 //
 // Run:  build/deep-relu-first-step                  (all parts, ~1 min on one core)
 //       build/deep-relu-first-step --quick          (< 2 s; MNIST skipped)
@@ -133,7 +136,7 @@ static cli C = {.slug = "deep-relu-first-step",
                 .summary = "Escape of deep bias-free ReLU nets from the saddle at the origin: escape time "
                            "~ alpha^-(L-2), rank-one growth of Delta W_l for l >= 2, optimal escape directions "
                            "(Bantzis, Simon, Jacot, arXiv 2505.21722).",
-                .claims = "relu.C1-C7 relu.X1",
+                .claims = "relu.C1-C8 relu.X1",
                 .opts = opts};
 
 static int n_alpha[MAXD];
@@ -475,6 +478,54 @@ static layer_rank rank_of(const nn *net, const double *theta, const double *base
     return R;
 }
 
+
+// Linearity of a hidden layer on the data ("deeper layers become more linear").  A ReLU unit
+// acts linearly on the data set when its pre-activation never changes sign over the samples:
+// never negative, it is the identity; never positive, the zero map.  Exact zeros are common (a
+// rank-one layer fed by a half-rectified signal is zero on half the data, where relu is linear
+// too) and the units a direction does not use keep tiny random weights, so we measure sign
+// changes by energy: with $E_\pm = \sum_n (z_{n,i})_\pm^2$ over the N samples,
+//   $\mathrm{lin}_i = \max(E_+, E_-) / (E_+ + E_-) \in [1/2, 1]$,
+// 1 for a unit that never changes sign, 1/2 for a symmetric one (z = u (v.x) with Gaussian x).
+// Per hidden layer l (1 <= l < L):
+//   lin = the mean of lin_i over units, and on = the fraction of (unit, sample) pairs with z > 0,
+// each unit weighted by |row i of W_l| |column i of W_{l+1}| (its share of the path from input to
+// output), so that units the direction does not use do not count.  A rank-one layer W_l = u v^T
+// whose input h_{l-1} >= 0 has v.h_{l-1} of one sign has z_l = u (v.h_{l-1}): lin = 1.
+typedef struct {
+    double lin, on;
+} layer_lin;
+
+// Fills lin[1..L-1] for the parameters theta (net->theta is restored afterwards).
+static void linearity(nn *net, const double *theta, const dataset *D, layer_lin *lin) {
+    const size_t np = net->nparams;
+    double *save = XNEW(double, np);
+    memcpy(save, net->theta, np * sizeof *save);
+    memcpy(net->theta, theta, np * sizeof *save);
+    nn_forward(net, D->N, D->X);
+    for (int l = 1; l < net->L; l++) {
+        const int m = net->n[l], k = net->n[l - 1], mo = net->n[l + 1];
+        double wsum = 0, wlin = 0, won = 0;
+        for (int i = 0; i < m; i++) {
+            double in = cblas_dnrm2(k, net->W[l] + (size_t)i * k, 1), out = cblas_dnrm2(mo, net->W[l + 1] + i, m);
+            double w = in * out, ep = 0, em = 0;
+            int pos = 0;
+            for (int s = 0; s < D->N; s++) {
+                double z = net->Z[l][(size_t)s * m + i];
+                if (z > 0) ep += z * z, pos++;
+                else em += z * z;
+            }
+            if (!(ep + em > 0)) continue;  // a unit that is exactly zero on the data carries no path
+            wsum += w;
+            wlin += w * fmax(ep, em) / (ep + em);
+            won += w * pos / (double)D->N;
+        }
+        lin[l].lin = wsum > 0 ? wlin / wsum : NAN;
+        lin[l].on = wsum > 0 ? won / wsum : NAN;
+    }
+    memcpy(net->theta, save, np * sizeof *save);
+    free(save);
+}
 
 // The student's activation, and the ascent that part A's aligned init borrows from part B.
 static nn_act student_act(void) { return (nn_act)nn_act_parse(P.activation); }
