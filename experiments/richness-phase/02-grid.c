@@ -4,6 +4,9 @@
 
 // Phase diagram results, needed by the curves part's claims too.
 static double edge_of[CLI_LIST_MAX];
+// The sharpness part's measurements (seed --seed, at init and after T steps at the grid argmin
+// of that seed's final loss), filled by part_grid when run_sharp is set.
+static double sharp_init[CLI_LIST_MAX], sharp_end[CLI_LIST_MAX], sharp_eta[CLI_LIST_MAX], sharp_loss[CLI_LIST_MAX];
 
 static void part_grid(void) {
     const int ng = P.gammas.n, ne = P.etas.n, S = P.seeds, L = P.depth, N = P.width;
@@ -15,15 +18,33 @@ static void part_grid(void) {
     for (int s = 0; s < S; s++) {
         mlp_setup M = mlp_alloc(C.seed + (unsigned long)s, L, N, P.din, P.batch, P.steps, P.n_test);
         L0[s] = M.L0;
+        double *best = XNEW(double, M.net->nparams);
         for (int j = 0; j < ng; j++) {
+            sharp_loss[j] = sharp_eta[j] = NAN;
             mlp_set_gamma(&M, P.gammas.v[j]);
             for (int k = 0; k < ne; k++) {
                 progress("grid: seed %d, gamma %g, eta %g (%.0f s)", s + 1, P.gammas.v[j], P.etas.v[k],
                          util_now() - t0);
                 long ds;
-                loss[((size_t)s * ng + j) * ne + k] = mlp_train(&M, N * P.etas.v[k], P.steps, 0, NULL, &ds);
+                const double l = loss[((size_t)s * ng + j) * ne + k] = mlp_train(&M, N * P.etas.v[k], P.steps, 0, NULL, &ds);
+                // the sharpness part keeps the weights of seed --seed's best cell so far
+                if (s == 0 && run_sharp && isfinite(l) && !(l >= sharp_loss[j] * M.L0)) {
+                    sharp_loss[j] = l / M.L0, sharp_eta[j] = P.etas.v[k];
+                    memcpy(best, M.net->theta, M.net->nparams * sizeof *best);
+                }
+            }
+            if (s == 0 && run_sharp) {  // the sharpness part: at init, and at the end of the best cell
+                progress("sharpness: gamma %g", P.gammas.v[j]);
+                memcpy(M.net->theta, M.theta0, M.net->nparams * sizeof *M.theta0);
+                sharp_init[j] = N * top_hessian_eig(&M);
+                sharp_end[j] = NAN;
+                if (isfinite(sharp_eta[j])) {
+                    memcpy(M.net->theta, best, M.net->nparams * sizeof *best);
+                    sharp_end[j] = N * top_hessian_eig(&M);
+                }
             }
         }
+        free(best);
         mlp_free(&M);
     }
     tsv *t = tsv_open(&C, "grid.tsv", "richness.C3 richness.C4 richness.C7");

@@ -28,14 +28,19 @@
 //   4. Depths: the ultra-rich side (gamma = 1..100) at two more depths (default L = 2, 4) with
 //      T = 8000 steps: the eta* slopes differ by more than their errors and follow (T1)
 //      (richness.C4b), and runs half a decade below eta* have left the plateau (richness.C4c).
+//   5. Sharpness: in the phase-diagram run, the top Hessian eigenvalue of the test loss at init
+//      and at the end of the best cell of every gamma; its slopes against gamma: -2 on the lazy
+//      side, (T1)'s on the ultra-rich side (richness.C8).
 //
 // Writes (figures/data/richness-phase/): toy.tsv, toy_theory.tsv, grid.tsv, etastar.tsv,
-// curves.tsv, collapse.tsv, depths.tsv.
+// curves.tsv, collapse.tsv, depths.tsv, depths_grid.tsv, sharpness.tsv (and a second figure,
+// richness-phase-sharpness.png).
 //
 // Run:  build/richness-phase                         (all four parts; ~45 s CPU on one core)
 //       build/richness-phase --quick                 (~0.4 s CPU)
 //       build/richness-phase --parts toy --toy-depths 2,5 --init-noise 0.05
 //       build/richness-phase --parts depths --cmp-depths 2,3,5 --cmp-steps 8000
+#include <gsl/gsl_cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,7 +125,7 @@ static struct params P = {
 };
 
 static cli_opt opts[] = {
-    {"parts", CLI_STRING, &P.parts, 0, 0, "comma list of toy, grid, curves, depths", 0, 0},
+    {"parts", CLI_STRING, &P.parts, 0, 0, "comma list of toy, grid, curves, depths, sharpness (sharpness runs inside grid)", 0, 0},
     {"toy-depths", CLI_ILIST, &P.toy_depths, 2, MAXL, "toy: chain depths L", 0, 0},
     {"toy-gammas", CLI_DLIST, &P.toy_gammas, 1e-6, 1e6, "toy: gamma values", 0, 0},
     {"toy-ppd", CLI_INT, &P.toy_ppd, 1, 1000, "toy: eta grid points per decade", 0, 0},
@@ -150,10 +155,10 @@ static cli C = {.slug = "richness-phase",
                            "eta* ~ gamma^2 (lazy) and gamma^(2/L) (ultra-rich) laws with the scalar deep-chain toy, "
                            "and ultra-rich plateaus collapsing under a time shift (Atanasov, Meterez, Simon, "
                            "Pehlevan, arXiv 2410.04642).",
-                .claims = "richness.C1-C7",
+                .claims = "richness.C1-C8",
                 .opts = opts};
 
-static int run_toy, run_grid, run_curves, run_depths;
+static int run_toy, run_grid, run_curves, run_depths, run_sharp;
 
 static void parse_parts(void) {
     char buf[256];
@@ -164,7 +169,8 @@ static void parse_parts(void) {
         else if (!strcmp(tok, "grid")) run_grid = 1;
         else if (!strcmp(tok, "curves")) run_curves = 1;
         else if (!strcmp(tok, "depths")) run_depths = 1;
-        else cli_usage_error(&C, "--parts: unknown part '%s' (expected toy, grid, curves, depths)", tok);
+        else if (!strcmp(tok, "sharpness")) run_sharp = run_grid = 1;  // measured inside the grid part
+        else cli_usage_error(&C, "--parts: unknown part '%s' (expected toy, grid, curves, depths, sharpness)", tok);
     }
     if (!run_toy && !run_grid && !run_curves && !run_depths) cli_usage_error(&C, "--parts names no part");
 }
@@ -457,12 +463,70 @@ static double interp(const double *y, int n, double every, double t) {
 }
 
 
+// **Sharpness** (the paper's mechanism: the Hessian scale moves from $\gamma^{-2}$ in the lazy
+// regime to $\gamma^{-2/L}$ in the ultra-rich one).  The top eigenvalue $\lambda_{max}$ of the
+// Hessian of the test loss $\frac1{2n}\sum_i (f(x_i)-y_i)^2$ over the first HESS_N test points, by
+// power iteration (common/opt's opt_power_top) on Hessian-vector products from central
+// differences of gradients, $Hv \approx (\nabla L(\theta+\epsilon v) - \nabla L(\theta-\epsilon v))/(2\epsilon)$
+// with $\epsilon = $ HESS_EPS $|\theta|$ (|v| = 1): the truncation error is $O(\epsilon^2)$ relative,
+// the rounding error $O(10^{-16}/10^{-6})$ relative: both far below the tolerances.  We report it in
+// the units of the paper's rate, $S = N\lambda_{max}$ (the raw SGD rate is $N\eta$, so GD on the
+// test loss is stable iff $\eta S < 2$); the toy's counterpart is $S_* = 2/\eta_{max}$ of (T1):
+// $L(1+\gamma)^{2(L-1)/L}/\gamma^2$.
+#define HESS_N 256
+#define HESS_EPS 1e-6
+#define HESS_ITERS 200
+#define HESS_TOL 1e-6
+
+typedef struct {
+    mlp_setup *S;
+    double *theta, *gp, *gm, eps;  // theta: the point; gp, gm: gradient workspaces (nparams)
+} hess_ctx;
+
+// The gradient of the test loss on the first HESS_N test points at the net's current weights.
+static void test_grad(mlp_setup *S, double *g) {
+    nn *net = S->net;
+    const int n = S->n_test < HESS_N ? S->n_test : HESS_N;
+    const double *F = nn_forward(net, n, S->Xte);
+    for (int i = 0; i < n; i++) net->dout[i] = (F[i] - S->f0te[i] - S->Yte[i]) / n;
+    nn_backward(net, net->dout, NULL, 0);
+    memcpy(g, net->grad, net->nparams * sizeof *g);
+}
+
+static void hess_matvec(void *ctx, const double *v, double *y) {
+    hess_ctx *h = ctx;
+    nn *net = h->S->net;
+    const size_t np = net->nparams;
+    for (size_t i = 0; i < np; i++) net->theta[i] = h->theta[i] + h->eps * v[i];
+    test_grad(h->S, h->gp);
+    for (size_t i = 0; i < np; i++) net->theta[i] = h->theta[i] - h->eps * v[i];
+    test_grad(h->S, h->gm);
+    for (size_t i = 0; i < np; i++) y[i] = (h->gp[i] - h->gm[i]) / (2 * h->eps);
+    memcpy(net->theta, h->theta, np * sizeof *net->theta);
+}
+
+// The largest (algebraic) Hessian eigenvalue at the net's current weights: the eigenvalue of
+// largest modulus, and if that is negative, a second iteration shifted by it.
+static double top_hessian_eig(mlp_setup *S) {
+    nn *net = S->net;
+    const size_t np = net->nparams;
+    hess_ctx h = {S, XNEW(double, np), XNEW(double, np), XNEW(double, np), 0};
+    memcpy(h.theta, net->theta, np * sizeof *h.theta);
+    h.eps = HESS_EPS * cblas_dnrm2((int)np, h.theta, 1);
+    double lam;
+    opt_power_top(np, hess_matvec, &h, 0.0, NULL, HESS_ITERS, HESS_TOL, &lam, NULL);
+    if (lam < 0) opt_power_top(np, hess_matvec, &h, lam, NULL, HESS_ITERS, HESS_TOL, &lam, NULL);
+    free(h.theta), free(h.gp), free(h.gm);
+    return lam;
+}
+
 // ---- output and claims, part by part ----
 // The parts, one chapter each, in the order main runs them.
 #include "01-toy.c"
 #include "02-grid.c"
 #include "03-curves.c"
 #include "04-depths.c"
+#include "05-sharpness.c"
 
 
 // ---- main ----
@@ -514,7 +578,8 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < sizeof toyf / sizeof *toyf; i++) run_toy |= cli_given(&C, toyf[i]);
         for (size_t i = 0; i < sizeof gridf / sizeof *gridf; i++) run_grid |= cli_given(&C, gridf[i]);
         for (size_t i = 0; i < sizeof urf / sizeof *urf; i++) run_curves |= cli_given(&C, urf[i]);
-        if (!run_toy && !run_grid && !run_curves && !run_depths) run_toy = run_grid = run_curves = run_depths = 1;
+        if (!run_toy && !run_grid && !run_curves && !run_depths)
+            run_toy = run_grid = run_curves = run_depths = run_sharp = 1;
     }
     for (int i = 0; i < P.toy_depths.n; i++)
         if (P.toy_depths.v[i] > MAXL) cli_usage_error(&C, "--toy-depths: at most %d", MAXL);
@@ -545,6 +610,8 @@ int main(int argc, char **argv) {
         claim_skip("richness.C4b", CLAIM_EXPERIMENT, "the depths part did not run");
         claim_skip("richness.C4c", CLAIM_EXPERIMENT, "the depths part did not run");
     }
+    if (run_sharp) part_sharpness();
+    else claim_skip("richness.C8", CLAIM_EXPERIMENT, "the sharpness part did not run");
     progress_done("done in %.1f s", util_now() - t0);
     claim_summary(C.slug);
     return 0;
