@@ -136,7 +136,7 @@ static cli C = {.slug = "deep-relu-first-step",
                 .summary = "Escape of deep bias-free ReLU nets from the saddle at the origin: escape time "
                            "~ alpha^-(L-2), rank-one growth of Delta W_l for l >= 2, optimal escape directions "
                            "(Bantzis, Simon, Jacot, arXiv 2505.21722).",
-                .claims = "relu.C1-C8 relu.X1",
+                .claims = "relu.C1-C9 relu.X1",
                 .opts = opts};
 
 static int n_alpha[MAXD];
