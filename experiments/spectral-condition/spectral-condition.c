@@ -30,13 +30,19 @@
 //      condition per layer (C5); Bai-Yin for W_2 (C6); low stable rank after K steps (C7);
 //      |Delta W_2|_F/|W_2(0)|_F ~ n^{-1/2} while |Delta W_2|_*/|W_2(0)|_* stays flat (C8); NTP's
 //      n^{-1/2} (C9); Adam with the recipe flat, SP-Adam's |Delta W_2|_* ~ n (C10).
+//   6. A longer run: 200 minibatch steps (batch 8) under the recipe and SP-lazy at widths <= 512;
+//      per-layer |Delta W_l|_* stays width-independent and srank(Delta W_2) small (C11).
 //
 // Writes (figures/data/spectral-condition/): widths.tsv (one row per parametrisation and width),
 // runs.tsv (one row per run), onestep.tsv (first-step identities), fits.tsv (slopes),
-// frobenius.tsv (the two yardsticks of W_2's change), theory.tsv (Bai-Yin curves).
+// frobenius.tsv (the two yardsticks of W_2's change), theory.tsv (Bai-Yin curves), long.tsv (the
+// longer run; its own figure spectral-condition-long.png).
 //
-// Run:  build/spectral-condition                    (widths 64..2048, 8 replicates; ~15 s CPU)
-//       build/spectral-condition --quick            (widths 64..512; ~0.8 s CPU)
+// Run:  build/spectral-condition                    (widths 64..2048, 8 replicates; ~15-20 s CPU)
+//       build/spectral-condition --quick            (widths 64..512; ~1 s CPU)
+//       build/spectral-condition --long-steps 2000 --long-batch 32 --long-max-width 2048  (a longer
+//                                                     run at every width; minutes of CPU)
+//       build/spectral-condition --long-steps 0     (without the longer run)
 //       build/spectral-condition --param spectral --widths 64,256,1024 --steps 10
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_fit.h>
@@ -86,6 +92,7 @@ struct params {
     int seeds;             // replicates S
     int power_iters;       // cap on power iterations per spectral norm
     const char *param;     // all | spectral | sp-lazy | sp
+    int long_steps, long_batch, long_seeds, long_max_width;  // the longer minibatch run (0 steps: off)
 };
 static struct params P = {
     .din = 32,
@@ -98,6 +105,10 @@ static struct params P = {
     .seeds = 8,
     .power_iters = 100,
     .param = "all",
+    .long_steps = 200,
+    .long_batch = 8,
+    .long_seeds = 3,
+    .long_max_width = 512,
 };
 
 static cli_opt opts[] = {
@@ -113,13 +124,17 @@ static cli_opt opts[] = {
     {"power-iters", CLI_INT, &P.power_iters, 1, 100000, "cap on power iterations per spectral norm", 0, 0},
     {"param", CLI_CHOICE, &P.param, 0, 0, "which parametrisations to run",
      "all|spectral|sp-lazy|sp|ntp|adam-spectral|adam-sp", 0},
+    {"long-steps", CLI_INT, &P.long_steps, 0, 1000000, "longer minibatch run: SGD steps (0: skip the part)", 0, 0},
+    {"long-batch", CLI_INT, &P.long_batch, 1, 4096, "longer minibatch run: batch size", 0, 0},
+    {"long-seeds", CLI_INT, &P.long_seeds, 1, 64, "longer minibatch run: replicates", 0, 0},
+    {"long-max-width", CLI_INT, &P.long_max_width, 2, 8192, "longer minibatch run: widths of the sweep up to this", 0, 0},
     {0}};
 
 static cli C = {.slug = "spectral-condition",
                 .summary = "Width sweep of feature change under the spectral recipe (muP), standard "
                            "parametrisation with a 1/width rate, and with a fixed rate; rank-one identities of "
                            "one SGD step (Yang, Simon, Bernstein, arXiv 2310.17813).",
-                .claims = "spectral.C1-C10",
+                .claims = "spectral.C1-C11",
                 .opts = opts};
 
 // The first three are SGD parametrisations of the original sweep; NTP is the paper's own lazy
@@ -602,12 +617,17 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
     tsv_close(t);
 }
 
+#include "01-long-run.c"
+
 // ---- main ----
 int main(int argc, char **argv) {
     cli_parse(&C, argc, argv);
     if (C.quick) {  // --quick sizes, for every flag the user did not type
         if (!cli_given(&C, "widths")) P.widths = (cli_ilist){4, {64, 128, 256, 512}};
         if (!cli_given(&C, "power-iters")) P.power_iters = 60;
+        if (!cli_given(&C, "long-steps")) P.long_steps = 60;
+        if (!cli_given(&C, "long-seeds")) P.long_seeds = 2;
+        if (!cli_given(&C, "long-max-width")) P.long_max_width = 256;
     }
     const int nw = P.widths.n, S = P.seeds, K = P.steps, d = P.din;
     for (int w = 1; w < nw; w++)
@@ -836,6 +856,8 @@ int main(int argc, char **argv) {
         claim_skip("spectral.C10", CLAIM_EXPERIMENT, "needs both Adam runs");
 
     write_tables(ran, sum, runs, nw, S, slope, icpt, npts);
+    if (P.long_steps > 0 && !strcmp(P.param, "all")) part_long_run();
+    else claim_skip("spectral.C11", CLAIM_EXPERIMENT, "the longer run is off (--long-steps 0) or --param is not all");
     for (int r = 0; r < S; r++) free(D[r].X), free(D[r].Y), free(D[r].xp);
     free(D), free(runs);
     progress_done("done in %.1f s", util_now() - t0);

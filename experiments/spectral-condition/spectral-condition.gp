@@ -160,3 +160,48 @@ do for [fmt in "png svg"] {
     unset multiplot
     unset output
 }
+
+# ---- the longer minibatch run (when long.tsv exists): spectral-condition-long.{png,svg} ----
+lt_ = datadir.'/long.tsv'
+if (system(sprintf("test -s %s && echo 1 || echo 0", lt_)) + 0) {
+    Ts = system(sprintf("awk '$1 == \"#\" && $2 == \"param\" && $3 == \"long-steps\" {print $5; exit}' %s", lt_)) + 0
+    Bs = system(sprintf("awk '$1 == \"#\" && $2 == \"param\" && $3 == \"long-batch\" {print $5; exit}' %s", lt_)) + 0
+    array g0_[3]   # the recipe's value at the smallest width, per layer: the flat guides
+    do for [l=1:3] { g0_[l] = system(sprintf("awk -F'\t' '$1 == \"spectral\" {print $%d; exit}' %s", 1 + 2 * l, lt_)) + 0 }
+    do for [fmt in "png svg"] {
+        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1200, 500))
+        set output sprintf("%s/spectral-condition-long.%s", outdir, fmt)
+        set multiplot layout 1,2 margins 0.07,0.98,0.13,0.9 spacing 0.09
+        set logscale x 2
+        set xrange [*:*]
+        set autoscale x
+        set offsets graph 0.08, graph 0.08, 0, 0
+        set xlabel "hidden width n"
+        set title sprintf("(a) after %d minibatch steps (batch %d): ||ΔW_l||_* / √(n_l/n_{l-1})", Ts, Bs)
+        set logscale y
+        set yrange [0.003:30]
+        set format y "10^{%T}"
+        set ylabel "||ΔW_l||_* / √(fan-out/fan-in)"
+        set key bottom left maxrows 4 font ",9"
+        plot for [l=1:3] lt_ using (strcol(1) eq "spectral" ? $2 : NaN):(column(1 + 2 * l)):(column(2 + 2 * l)) \
+                with yerrorlines lt 1 pt (l == 1 ? 7 : l == 2 ? 5 : 9) title sprintf("spectral, l=%d", l), \
+             for [l=1:3] lt_ using (strcol(1) eq "sp-lazy" ? $2 : NaN):(column(1 + 2 * l)):(column(2 + 2 * l)) \
+                with yerrorlines lt 2 pt (l == 1 ? 6 : l == 2 ? 4 : 8) title sprintf("SP-lazy, l=%d", l), \
+             for [l=1:3] lt_ using (strcol(1) eq "spectral" ? $2 : NaN):(g0_[l]) with lines lc rgb '#888888' dt 2 lw 1.5 \
+                title (l == 1 ? "theory (recipe): slope 0" : "")
+        unset format y
+        set title "(b) the accumulated update stays low rank; features keep moving"
+        unset logscale y
+        set yrange [0:4.4]
+        set ylabel "srank(ΔW_2) = ||ΔW_2||_F^2/||ΔW_2||_*^2;  ||Δh_2||/√n"
+        set key top right maxrows 5 font ",9"
+        plot 3 with lines lc rgb '#888888' dt 2 lw 1.5 title "bound of the claim: srank 3", \
+             lt_ using (strcol(1) eq "spectral" ? $2 : NaN):9:10 with yerrorlines lt 1 pt 7 title "spectral: srank(ΔW_2)", \
+             lt_ using (strcol(1) eq "sp-lazy" ? $2 : NaN):9:10 with yerrorlines lt 2 pt 6 title "SP-lazy: srank(ΔW_2)", \
+             lt_ using (strcol(1) eq "spectral" ? $2 : NaN):11:12 with yerrorlines lt 1 dt 2 pt 5 title "spectral: ||Δh_2||/√n", \
+             lt_ using (strcol(1) eq "sp-lazy" ? $2 : NaN):11:12 with yerrorlines lt 2 dt 2 pt 4 title "SP-lazy: ||Δh_2||/√n"
+        unset multiplot
+        unset output
+        unset offsets
+    }
+}
