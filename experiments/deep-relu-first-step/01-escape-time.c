@@ -51,7 +51,7 @@ static void part_scaling(const dataset *D) {
             char name[128];
             snprintf(name, sizeof name, "teacher_loss_L%d_a%g.tsv", L, alpha);
             tsv *tl = tsv_open(&C, name, "relu.C1");
-            init_note(tl, &info);
+            { char ib[512]; init_describe(&info, ib, sizeof ib); tsv_note(tl, "%s", ib); }
             tsv_columns(tl, "iter\tt\tloss");
             gd_result R;
             gd_run(net, D, P.lr, P.escape_frac, P.max_iter, POST_ESCAPE, tl, NULL, &R);

@@ -25,7 +25,7 @@ static void part_mnist(void) {
     tsv *tl = tsv_open(&C, "mnist_loss.tsv", "relu.C7");
     tsv_note(tl, "MNIST: first %d training images, 2x2 pooled (din %d), centred; targets one-hot - 0.1; L = %d, "
                  "width %d, alpha %g, eta %g", N, D.din, L, width, alpha, lr);
-    init_note(tl, &info);
+    { char ib[512]; init_describe(&info, ib, sizeof ib); tsv_note(tl, "%s", ib); }
     tsv_columns(tl, "iter\tt\tloss");
     keep_store keep;
     memset(&keep, 0, sizeof keep);
