@@ -6,21 +6,25 @@ static void part_scaling(const dataset *D) {
     const int aligned = !strcmp(P.init, "aligned");
     tsv *te = tsv_open(&C, "teacher_escape.tsv", "relu.C1");
     tsv_allow_nonfinite(te, 1);  // t_pred is nan for random init; t_esc nan when a run never escapes
-    tsv_note(te, "data=%s N=%d din=%d dout=%d; iter_esc = the steepest step of the first drop (the largest one-step "
-                 "decrease after C < %g C_0), t_esc = eta iter_esc; iter_cross = first C < %g C_0, interpolated; "
-                 "C_esc = C at iter_esc", D->name, D->N, D->din, D->dout, P.escape_frac, P.escape_frac);
+    tsv_note(te,
+             "data=%s N=%d din=%d dout=%d; iter_esc = the steepest step of the first drop (the largest one-step "
+             "decrease after C < %g C_0), t_esc = eta iter_esc; iter_cross = first C < %g C_0, interpolated; "
+             "C_esc = C at iter_esc",
+             D->name, D->N, D->din, D->dout, P.escape_frac, P.escape_frac);
     tsv_note(te, "t_pred = r0^-(L-2)/(L(L-2)s*) for aligned init (nan for random init)");
     tsv_columns(te, "L\talpha\tr0\titer_esc\tt_esc\tt_pred\tC0\titer_cross\tC_esc_over_C0");
     tsv *tlin = tsv_open(&C, "escape_linearity.tsv", "relu.C8b");
     tsv_allow_nonfinite(tlin, 1);
-    tsv_note(tlin, "GD at the escape (first C < %g C_0): per hidden layer, the weighted fraction of units whose "
-                   "share of pre-activation energy on each unit's majority sign (lin) and of (unit, sample) pairs with "
-                   "z > 0 (on), units weighted by |row of W_l| |column of W_{l+1}|",
+    tsv_note(tlin,
+             "GD at the escape (first C < %g C_0): per hidden layer, the weighted fraction of units whose "
+             "share of pre-activation energy on each unit's majority sign (lin) and of (unit, sample) pairs with "
+             "z > 0 (on), units weighted by |row of W_l| |column of W_{l+1}|",
              P.escape_frac);
     tsv_columns(tlin, "L\talpha\tlayer\tlin\ton");
     tsv *tr = tsv_open(&C, "teacher_rank.tsv", "relu.C2 relu.C3");
-    tsv_note(tr, "rank measures at the escape iteration; dW = W(t_esc) - W(0); drift = max over hidden neurons "
-                 "of |change of |in|^2-|out|^2| / max(|in|^2,|out|^2) up to the escape");
+    tsv_note(tr,
+             "rank measures at the escape iteration; dW = W(t_esc) - W(0); drift = max over hidden neurons "
+             "of |change of |in|^2-|out|^2| / max(|in|^2,|out|^2) up to the escape");
     tsv_columns(tr, "L\talpha\tlayer\teta_dW\trho_dW\teta_W\trho_W\tnormsq_W\tdrift");
     printf("# escape-time sweep (%s data, width %d, eta = %g, init %s)\n", D->name, P.width, P.lr, P.init);
     printf("# iter_esc: the steepest step of the first drop; rank measures at the %g C_0 crossing\n", P.escape_frac);
@@ -51,7 +55,11 @@ static void part_scaling(const dataset *D) {
             char name[128];
             snprintf(name, sizeof name, "teacher_loss_L%d_a%g.tsv", L, alpha);
             tsv *tl = tsv_open(&C, name, "relu.C1");
-            { char ib[512]; init_describe(&info, ib, sizeof ib); tsv_note(tl, "%s", ib); }
+            {
+                char ib[512];
+                init_describe(&info, ib, sizeof ib);
+                tsv_note(tl, "%s", ib);
+            }
             tsv_columns(tl, "iter\tt\tloss");
             gd_result R;
             gd_run(net, D, P.lr, P.escape_frac, P.max_iter, POST_ESCAPE, tl, NULL, &R);
@@ -116,7 +124,8 @@ static void part_scaling(const dataset *D) {
             int finite = 1;
             for (int ai = 0; ai < n_alpha[di]; ai++) finite &= isfinite(t_esc[ai]);
             fit_line_t fl;  // least-squares slope of ln t_esc against ln alpha
-            double slope = finite && fit_loglog(alpha_of[di], t_esc, n_alpha[di], 0, INFINITY, &fl) == 0 ? fl.slope : NAN;
+            double slope =
+                finite && fit_loglog(alpha_of[di], t_esc, n_alpha[di], 0, INFINITY, &fl) == 0 ? fl.slope : NAN;
             double dev = fabs(slope / (-(L - 2.0)) - 1);
             printf("# L = %d: fitted slope %.4f, predicted %d\n", L, slope, -(L - 2));
             c1_any = 1;
@@ -135,7 +144,8 @@ static void part_scaling(const dataset *D) {
         claim_check("relu.C2a", CLAIM_EXPERIMENT, c2a_ok, "min over runs, l >= 2 of eta(dW_l)", c2_min_eta,
                     ">= 0.95, and rho(dW_l) >= l^(1/4)");
         printf("#   (min over runs, l >= 2 of rho(dW_l) / l^(1/4) = %.4g)\n", c2_min_rho_ratio);
-        claim_check("relu.C2b", CLAIM_EXPERIMENT, c2b_ok, "min over runs of min_{l>=2} eta(dW_l) - eta(dW_1)", c2b_margin, "> 0");
+        claim_check("relu.C2b", CLAIM_EXPERIMENT, c2b_ok, "min over runs of min_{l>=2} eta(dW_l) - eta(dW_1)",
+                    c2b_margin, "> 0");
         printf("#   (max over runs of eta(dW_1) = %.4f)\n", c2_max_eta1);
     } else {
         claim_skip("relu.C2a", CLAIM_EXPERIMENT, "no run escaped");
@@ -146,12 +156,13 @@ static void part_scaling(const dataset *D) {
     // rest of W is the shrinking init); consecutive layers may dip by 0.01 once both sit at 1.
     if (c8_any) {
         char what[200];
-        snprintf(what, sizeof what, "GD at escape: min over runs of min_{l>=2} lin_l - lin_1 (deepest hidden layer: min "
-                 "lin = %.3f >= 0.95; min_l lin_l - lin_{l-1} = %.3f >= -0.01)", c8_deepest, c8_mono);
+        snprintf(what, sizeof what,
+                 "GD at escape: min over runs of min_{l>=2} lin_l - lin_1 (deepest hidden layer: min "
+                 "lin = %.3f >= 0.95; min_l lin_l - lin_{l-1} = %.3f >= -0.01)",
+                 c8_deepest, c8_mono);
         claim_check("relu.C8b", CLAIM_EXPERIMENT, c8_margin > 0 && c8_deepest >= 0.95 && c8_mono >= -0.01, what,
                     c8_margin, "> 0");
-    } else
-        claim_skip("relu.C8b", CLAIM_EXPERIMENT, "needs a run of depth >= 3 that escaped");
+    } else claim_skip("relu.C8b", CLAIM_EXPERIMENT, "needs a run of depth >= 3 that escaped");
 }
 
 // relu.C3: balancedness at a small step (L = 4, the largest alpha of the L = 4 list).
@@ -172,9 +183,11 @@ static void part_balance(const dataset *D) {
     gd_run(net, D, C3_LR, P.escape_frac, cap, 1.0, NULL, NULL, &R);
     printf("# balancedness at eta = %g (L = 4, alpha = %g): escape at iteration %.1f (t = %.4g), drift %.3g\n", C3_LR,
            alpha, R.iter_esc, C3_LR * R.iter_esc, R.drift);
-    if (R.k_esc < 0) claim_check("relu.C3", CLAIM_IDENTITY, 0, "no escape within the iteration cap; drift", NAN, "1e-3");
-    else claim_check("relu.C3", CLAIM_IDENTITY, R.drift <= 1e-3, "max per-neuron |drift of |in|^2-|out|^2| / max(|in|^2,|out|^2)",
-                     R.drift, "1e-3");
+    if (R.k_esc < 0)
+        claim_check("relu.C3", CLAIM_IDENTITY, 0, "no escape within the iteration cap; drift", NAN, "1e-3");
+    else
+        claim_check("relu.C3", CLAIM_IDENTITY, R.drift <= 1e-3,
+                    "max per-neuron |drift of |in|^2-|out|^2| / max(|in|^2,|out|^2)", R.drift, "1e-3");
     gd_result_free(&R);
     nn_free(net);
 }

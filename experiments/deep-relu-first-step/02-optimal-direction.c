@@ -51,13 +51,14 @@ static void part_optimal(const dataset *D) {
         if (fabs(all[k].s / s_star - 1) <= 1e-3) nsame++;
         for (int l = 1; l <= L; l++) {
             layer_rank W = rank_of(net, dirs[k], NULL, l);
-            tsv_row(to, "%d\t%s\t%d\t%.12g\t%.6g\t%d\t%d\t%.10g\t%.10g\t%.10g", L, P.activation, k, all[k].s, all[k].kkt,
-                    all[k].iters, l, W.normsq, W.rho, W.eta);
+            tsv_row(to, "%d\t%s\t%d\t%.12g\t%.6g\t%d\t%d\t%.10g\t%.10g\t%.10g", L, P.activation, k, all[k].s,
+                    all[k].kkt, all[k].iters, l, W.normsq, W.rho, W.eta);
         }
     }
-    printf("# optimal escape direction (%s, L = %d, %d restarts): s* = %.6e (N2: %.6f), KKT residual %.2g,"
-           " %d/%d restarts within 1e-3\n",
-           P.activation, L, P.restarts, s_star, pow(L, L / 2.0) * s_star, best.kkt, nsame, P.restarts);
+    printf(
+        "# optimal escape direction (%s, L = %d, %d restarts): s* = %.6e (N2: %.6f), KKT residual %.2g,"
+        " %d/%d restarts within 1e-3\n",
+        P.activation, L, P.restarts, s_star, pow(L, L / 2.0) * s_star, best.kkt, nsame, P.restarts);
     int norm_ok = 1, rho_ok = 1;
     double worst_norm = 0, min_rho_ratio = INFINITY;
     for (int l = 1; l <= L; l++) {
@@ -84,9 +85,11 @@ static void part_optimal(const dataset *D) {
         linearity(net, tstar, D, lin);
         tsv *tl = tsv_open(&C, "optimal_linearity.tsv", "relu.C8a");
         tsv_allow_nonfinite(tl, 1);
-        tsv_note(tl, "the best direction thetabar* at L = %d on the %s data (N = %d): per hidden layer, the fraction of "
-                     "pre-activation energy on the majority sign (lin) and of (unit, sample) pairs "
-                     "with z > 0 (on), units weighted by |row of W_l| |column of W_{l+1}|", L, D->name, D->N);
+        tsv_note(tl,
+                 "the best direction thetabar* at L = %d on the %s data (N = %d): per hidden layer, the fraction of "
+                 "pre-activation energy on the majority sign (lin) and of (unit, sample) pairs "
+                 "with z > 0 (on), units weighted by |row of W_l| |column of W_{l+1}|",
+                 L, D->name, D->N);
         tsv_columns(tl, "L\tlayer\tlin\ton");
         printf("# linearity of the optimal direction (L = %d): layer, one-sign fraction, on fraction\n", L);
         double deep_min = INFINITY;
@@ -109,8 +112,10 @@ static void part_optimal(const dataset *D) {
     // at t*; the loss falls fastest where r passes through O(1), so the blow-up is read as the
     // steepest step of the drop (the escape crossing, earlier, is written beside it).
     tsv *ta = tsv_open(&C, "optimal_aligned.tsv", "relu.C5");
-    tsv_note(ta, "GD (eta = %g) from theta(0) = r0 thetabar*; iter_blowup = the steepest step of the drop; iter_esc = "
-                 "first C < %g C_0 (interpolated); iter_pred = r0^-(L-2) / (L (L-2) s* eta)", P.lr, P.escape_frac);
+    tsv_note(ta,
+             "GD (eta = %g) from theta(0) = r0 thetabar*; iter_blowup = the steepest step of the drop; iter_esc = "
+             "first C < %g C_0 (interpolated); iter_pred = r0^-(L-2) / (L (L-2) s* eta)",
+             P.lr, P.escape_frac);
     tsv_allow_nonfinite(ta, 1);  // iter_blowup and ratio are nan when no blow-up happened within the cap
     tsv_columns(ta, "L\tactivation\tr0\ts_star\titer_blowup\titer_esc\titer_pred\tratio");
     if (L >= 3) {
@@ -123,13 +128,17 @@ static void part_optimal(const dataset *D) {
         double blow = R.k_steep >= 0 ? (double)R.k_steep : NAN, ratio = blow / pred;
         tsv_row(ta, "%d\t%s\t%.6g\t%.12g\t%.10g\t%.10g\t%.10g\t%.10g", L, P.activation, P.r0, s_star, blow, R.iter_esc,
                 pred, ratio);
-        printf("# aligned init r0 = %g: steepest step of the drop at iteration %.0f (C < %g C_0 at %.2f), predicted "
-               "t*/eta = %.2f, ratio %.4f\n", P.r0, blow, P.escape_frac, R.iter_esc, pred, ratio);
+        printf(
+            "# aligned init r0 = %g: steepest step of the drop at iteration %.0f (C < %g C_0 at %.2f), predicted "
+            "t*/eta = %.2f, ratio %.4f\n",
+            P.r0, blow, P.escape_frac, R.iter_esc, pred, ratio);
         if (R.k_esc < 0)
-            fprintf(stderr, "deep-relu-first-step: no blow-up from the aligned init within %ld iterations (predicted "
-                            "%.0f): lower --lr or raise --max-iter\n", cap, pred);
-        claim_check("relu.C5", CLAIM_EXPERIMENT, fabs(ratio - 1) <= 0.02, "iter_blowup (steepest step) / (t*/eta)", ratio,
-                    "[0.98, 1.02]");
+            fprintf(stderr,
+                    "deep-relu-first-step: no blow-up from the aligned init within %ld iterations (predicted "
+                    "%.0f): lower --lr or raise --max-iter\n",
+                    cap, pred);
+        claim_check("relu.C5", CLAIM_EXPERIMENT, fabs(ratio - 1) <= 0.02, "iter_blowup (steepest step) / (t*/eta)",
+                    ratio, "[0.98, 1.02]");
         gd_result_free(&R);
     } else {
         claim_skip("relu.C5", CLAIM_EXPERIMENT, "the blow-up formula needs L >= 3");
@@ -158,10 +167,11 @@ static void part_linear(const dataset *D, int restarts, int iters) {
         tsv_row(t, "%d\t%.15g\t%.15g\t%.6g\t%d\t%.10g\t%.10g\t%.10g", L, s, s_lin, best.kkt, l, W.normsq, W.rho, W.eta);
     }
     tsv_close(t);
-    printf("# linear reference L = %d: s* = %.10e, L^(-L/2) sigma_max = %.10e, KKT %.2g, min rho_l %.3g\n", L, s,
-           s_lin, best.kkt, min_rho);
+    printf("# linear reference L = %d: s* = %.10e, L^(-L/2) sigma_max = %.10e, KKT %.2g, min rho_l %.3g\n", L, s, s_lin,
+           best.kkt, min_rho);
     double rel = fabs(s / s_lin - 1);
-    claim_check("relu.C6", CLAIM_IDENTITY, rel <= 1e-6 && min_rho > 1e4, "|s*/s*_lin - 1| (and min rho_l > 1e4)", rel, "1e-6");
+    claim_check("relu.C6", CLAIM_IDENTITY, rel <= 1e-6 && min_rho > 1e4, "|s*/s*_lin - 1| (and min rho_l > 1e4)", rel,
+                "1e-6");
     free(tstar);
     nn_free(net);
 }

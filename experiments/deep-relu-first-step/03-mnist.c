@@ -23,9 +23,15 @@ static void part_mnist(void) {
     init_info info;
     init_net_normal_scaled(net, C.seed, 1, alpha, 1.0, &info);
     tsv *tl = tsv_open(&C, "mnist_loss.tsv", "relu.C7");
-    tsv_note(tl, "MNIST: first %d training images, 2x2 pooled (din %d), centred; targets one-hot - 0.1; L = %d, "
-                 "width %d, alpha %g, eta %g", N, D.din, L, width, alpha, lr);
-    { char ib[512]; init_describe(&info, ib, sizeof ib); tsv_note(tl, "%s", ib); }
+    tsv_note(tl,
+             "MNIST: first %d training images, 2x2 pooled (din %d), centred; targets one-hot - 0.1; L = %d, "
+             "width %d, alpha %g, eta %g",
+             N, D.din, L, width, alpha, lr);
+    {
+        char ib[512];
+        init_describe(&info, ib, sizeof ib);
+        tsv_note(tl, "%s", ib);
+    }
     tsv_columns(tl, "iter\tt\tloss");
     keep_store keep;
     memset(&keep, 0, sizeof keep);
@@ -33,7 +39,8 @@ static void part_mnist(void) {
     gd_run(net, &D, lr, P.escape_frac, P.max_iter, MNIST_POST, tl, &keep, &R);
     tsv_close(tl);
     if (R.k_esc < 0) {
-        claim_check("relu.C7a", CLAIM_EXPERIMENT, 0, "no escape within --max-iter; iterations", (double)P.max_iter, "escape");
+        claim_check("relu.C7a", CLAIM_EXPERIMENT, 0, "no escape within --max-iter; iterations", (double)P.max_iter,
+                    "escape");
         claim_skip("relu.C7b", CLAIM_EXPERIMENT, "no escape");
         claim_skip("relu.C9", CLAIM_EXPERIMENT, "no escape");
     } else {
@@ -53,14 +60,17 @@ static void part_mnist(void) {
         snap[4] = net->theta, it[4] = R.k_end;
         tsv *ts = tsv_open(&C, "mnist_sv.tsv", "relu.C7");
         tsv_allow_nonfinite(ts, 1);  // sv_k is nan when a layer has fewer than k singular values
-        tsv_note(ts, "top %d singular values of W_l (kind W) and of W_l - W_l(0) (kind dW) at the snapshots "
-                     "init, half (nearest kept iterate to 0.5 escape), escape (first C < %g C_0), steepest (largest "
-                     "one-step decrease of the first drop), end (%g x escape)",
+        tsv_note(ts,
+                 "top %d singular values of W_l (kind W) and of W_l - W_l(0) (kind dW) at the snapshots "
+                 "init, half (nearest kept iterate to 0.5 escape), escape (first C < %g C_0), steepest (largest "
+                 "one-step decrease of the first drop), end (%g x escape)",
                  NSV, P.escape_frac, MNIST_POST);
-        tsv_columns(ts, "snapshot\titer\tlayer\tkind\teta\trho\tsv_1\tsv_2\tsv_3\tsv_4\tsv_5\tsv_6\tsv_7\tsv_8\tsv_9\tsv_10");
-        printf("# MNIST L = %d: C_0 = %.4f, escape (C < %g C_0) at %ld (interpolated %.1f), steepest step of the "
-               "first drop at %ld (C = %.4f C_0), end %ld (C = %.4f C_0)\n",
-               L, R.C0, P.escape_frac, R.k_esc, R.iter_esc, R.k_steep, R.C_steep / R.C0, R.k_end, R.C_end / R.C0);
+        tsv_columns(
+            ts, "snapshot\titer\tlayer\tkind\teta\trho\tsv_1\tsv_2\tsv_3\tsv_4\tsv_5\tsv_6\tsv_7\tsv_8\tsv_9\tsv_10");
+        printf(
+            "# MNIST L = %d: C_0 = %.4f, escape (C < %g C_0) at %ld (interpolated %.1f), steepest step of the "
+            "first drop at %ld (C = %.4f C_0), end %ld (C = %.4f C_0)\n",
+            L, R.C0, P.escape_frac, R.k_esc, R.iter_esc, R.k_steep, R.C_steep / R.C0, R.k_end, R.C_end / R.C0);
         int a_ok = 1, b_ok = 1;
         double g23[2][MAXD + 1], g34[2][MAXD + 1];  // [escape, end][layer]
         for (int l = 0; l <= MAXD; l++) g23[0][l] = g23[1][l] = g34[0][l] = g34[1][l] = NAN;
@@ -72,7 +82,8 @@ static void part_mnist(void) {
                     layer_rank A = rank_of(net, snap[s], kind ? R.theta0 : NULL, l);
                     double v[NSV];
                     for (int i = 0; i < NSV; i++) v[i] = i < A.ns ? A.s[i] : NAN;
-                    tsv_row(ts, "%s\t%ld\t%d\t%s\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g",
+                    tsv_row(ts,
+                            "%s\t%ld\t%d\t%s\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g",
                             label[s], it[s], l, kind ? "dW" : "W", A.eta, A.rho, v[0], v[1], v[2], v[3], v[4], v[5],
                             v[6], v[7], v[8], v[9]);
                     if (s == 2) {  // relu.C7 at the escape
@@ -96,11 +107,13 @@ static void part_mnist(void) {
                 }
             }
         tsv_close(ts);
-        printf("#   at the steepest step: eta(dW_1) = %.3f, min_{l>=2} eta(dW_l) - eta(dW_1) = %.3f\n", eta1_st, margin_st);
+        printf("#   at the steepest step: eta(dW_1) = %.3f, min_{l>=2} eta(dW_l) - eta(dW_1) = %.3f\n", eta1_st,
+               margin_st);
         char what[160];
         snprintf(what, sizeof what, "min_{l>=2} eta(dW_l) - eta(dW_1) at escape (eta(dW_1) = %.3f)", eta1);
         claim_check("relu.C7a", CLAIM_EXPERIMENT, a_ok, what, min_margin, "> 0");
-        claim_check("relu.C7b", CLAIM_EXPERIMENT, b_ok, "min_{l>=2} rho(dW_l) / l^(1/4) at escape", min_rho_ratio, ">= 1");
+        claim_check("relu.C7b", CLAIM_EXPERIMENT, b_ok, "min_{l>=2} rho(dW_l) / l^(1/4) at escape", min_rho_ratio,
+                    ">= 1");
         // relu.C9 (reported, not gated): does the second drop add a second outlier singular value
         // to Delta W_l in the deep layers (saddle to saddle, rank 1 -> 2)?  The number is the
         // growth of s_2/s_3 from the escape to the end snapshot, min over l >= 2.  It is not a
@@ -116,8 +129,10 @@ static void part_mnist(void) {
             worst = isfinite(r) ? fmin(worst, r) : -INFINITY;
         }
         char what9[200];
-        snprintf(what9, sizeof what9, "min_{l>=2} of (s2/s3 of dW_l at the end, 2.5 x escape) / (at escape); loss at "
-                 "the end %.3f C_0", R.C_end / R.C0);
+        snprintf(what9, sizeof what9,
+                 "min_{l>=2} of (s2/s3 of dW_l at the end, 2.5 x escape) / (at escape); loss at "
+                 "the end %.3f C_0",
+                 R.C_end / R.C0);
         claim_report("relu.C9", CLAIM_EXPERIMENT, what9, worst);
     }
     for (int j = 0; j < KEEP_MAX; j++) free(keep.theta[j]);

@@ -62,27 +62,27 @@
 // of samples, theta all weights, r = |theta|, s* = max of the neural correlation on the unit
 // sphere, eta_l = s_1^2/|A|_F^2 (rank-one-ness) and rho_l = s_1/s_2 (gap ratio) of a layer.
 // (The step size is written `lr` in the code so that it is not confused with eta_l.)
-#define MAXD 16            // most depths in one sweep
-#define POST_ESCAPE 1.5    // teacher GD runs continue to 1.5 x the escape iteration (shows the drop)
-#define MNIST_POST 2.5     // MNIST runs continue to 2.5 x the escape iteration (shows the second drop)
-#define STEEP_END 0.05     // the first drop is over when the one-step decrease < 5% of its largest
-#define KKT_TOL 1e-4       // ascent stops when |grad N - L N theta| / |grad N| < KKT_TOL
-#define NSV 10             // singular values written per layer for MNIST (the paper's figure)
+#define MAXD 16          // most depths in one sweep
+#define POST_ESCAPE 1.5  // teacher GD runs continue to 1.5 x the escape iteration (shows the drop)
+#define MNIST_POST 2.5   // MNIST runs continue to 2.5 x the escape iteration (shows the second drop)
+#define STEEP_END 0.05   // the first drop is over when the one-step decrease < 5% of its largest
+#define KKT_TOL 1e-4     // ascent stops when |grad N - L N theta| / |grad N| < KKT_TOL
+#define NSV 10           // singular values written per layer for MNIST (the paper's figure)
 
 struct params {
-    const char *part;       // all | scaling | optimal | mnist
-    cli_ilist depths;       // L values of the sweep (weight matrices)
-    const char *alphas;     // one comma list per depth, ';'-separated
-    int width;              // hidden width of the student
-    double lr;              // GD step size eta
-    long max_iter;          // cap on GD iterations per run
-    double escape_frac;     // escape: C < escape_frac * C_0
-    const char *data;       // teacher | mnist (data of the scaling and optimal parts)
+    const char *part;    // all | scaling | optimal | mnist
+    cli_ilist depths;    // L values of the sweep (weight matrices)
+    const char *alphas;  // one comma list per depth, ';'-separated
+    int width;           // hidden width of the student
+    double lr;           // GD step size eta
+    long max_iter;       // cap on GD iterations per run
+    double escape_frac;  // escape: C < escape_frac * C_0
+    const char *data;    // teacher | mnist (data of the scaling and optimal parts)
     int n, din, dout, teacher_hidden;
     long teacher_seed;
-    const char *activation; // relu | linear
-    const char *init;       // random | aligned (scaling part)
-    double r0;              // aligned-init radius (optimal part)
+    const char *activation;  // relu | linear
+    const char *init;        // random | aligned (scaling part)
+    double r0;               // aligned-init radius (optimal part)
     int restarts, ascent_iters;
 };
 static struct params P = {
@@ -126,16 +126,18 @@ static cli_opt opts[] = {
     {"teacher-hidden", CLI_INT, &P.teacher_hidden, 1, 4096, "teacher hidden width", 0, 0},
     {"teacher-seed", CLI_LONG, &P.teacher_seed, 0, 4e9, "seed of the teacher and its data", 0, 0},
     {"activation", CLI_CHOICE, &P.activation, 0, 0, "student activation", "relu|linear", 0},
-    {"init", CLI_CHOICE, &P.init, 0, 0, "scaling-part init: random, or r0 times the optimal direction", "random|aligned", 0},
+    {"init", CLI_CHOICE, &P.init, 0, 0, "scaling-part init: random, or r0 times the optimal direction",
+     "random|aligned", 0},
     {"r0", CLI_DOUBLE, &P.r0, 1e-8, 100, "aligned-init radius |theta(0)|", 0, 0},
     {"restarts", CLI_INT, &P.restarts, 1, 10000, "restarts of the escape-direction ascent", 0, 0},
     {"ascent-iters", CLI_INT, &P.ascent_iters, 1, 10000000, "iterations per ascent restart", 0, 0},
     {0}};
 
 static cli C = {.slug = "deep-relu-first-step",
-                .summary = "Escape of deep bias-free ReLU nets from the saddle at the origin: escape time "
-                           "~ alpha^-(L-2), rank-one growth of Delta W_l for l >= 2, optimal escape directions "
-                           "(Bantzis, Simon, Jacot, arXiv 2505.21722).",
+                .summary =
+                    "Escape of deep bias-free ReLU nets from the saddle at the origin: escape time "
+                    "~ alpha^-(L-2), rank-one growth of Delta W_l for l >= 2, optimal escape directions "
+                    "(Bantzis, Simon, Jacot, arXiv 2505.21722).",
                 .claims = "relu.C1-C9 relu.X1",
                 .opts = opts};
 
@@ -150,7 +152,8 @@ static void parse_alphas(void) {
     size_t len = strlen(buf);
     if (strpbrk(buf, ",;") == buf || (len && strchr(",;", buf[len - 1])) || strstr(buf, ",,") || strstr(buf, ";;") ||
         strstr(buf, ",;") || strstr(buf, ";,"))
-        cli_usage_error(&C, "--alphas: empty entry in '%s' (comma lists of positive numbers, ';' between depths)", P.alphas);
+        cli_usage_error(&C, "--alphas: empty entry in '%s' (comma lists of positive numbers, ';' between depths)",
+                        P.alphas);
     int g = 0;
     char *save1, *grp = strtok_r(buf, ";", &save1);
     for (; grp; grp = strtok_r(NULL, ";", &save1), g++) {
@@ -193,9 +196,9 @@ typedef struct {
 } dataset;
 
 static dataset teacher_data(int N, int din, int dout, int h, unsigned long tseed) {
-    dataset D = {N, din, dout, XNEW(double, (size_t)N * din), XNEW(double, (size_t)N * dout), "teacher"};
+    dataset D = {N, din, dout, XNEW(double, (size_t)N *din), XNEW(double, (size_t)N *dout), "teacher"};
     gsl_rng *r = rng_alloc(tseed, 0);
-    double *B = XNEW(double, (size_t)h * din), *A = XNEW(double, (size_t)dout * h), *Hh = XNEW(double, (size_t)N * h);
+    double *B = XNEW(double, (size_t)h *din), *A = XNEW(double, (size_t)dout *h), *Hh = XNEW(double, (size_t)N *h);
     rng_normal_vec(r, (size_t)N * din, D.X);
     for (size_t k = 0; k < (size_t)h * din; k++) B[k] = rng_normal(r) / sqrt((double)din);
     for (size_t k = 0; k < (size_t)dout * h; k++) A[k] = rng_normal(r) / sqrt((double)h);
@@ -213,7 +216,7 @@ static dataset mnist_data(const char *dir, int N) {
     if (mnist_load(dir, 1, &ms, merr, sizeof merr)) DIE("%s", merr);
     if (N > ms.n) DIE("MNIST subset N = %d exceeds the %d training images; lower --n", N, ms.n);
     const int side = ms.rows / 2, din = side * side, dout = 10;
-    dataset D = {N, din, dout, XNEW(double, (size_t)N * din), XNEW(double, (size_t)N * dout), "mnist"};
+    dataset D = {N, din, dout, XNEW(double, (size_t)N *din), XNEW(double, (size_t)N *dout), "mnist"};
     for (int s = 0; s < N; s++) {
         const double *img = ms.x + (size_t)s * ms.d;
         for (int i = 0; i < side; i++)
@@ -253,9 +256,7 @@ static nn *student(int L, int width, const dataset *D, nn_act act) {
 // From the aligned init thetabar = thetabar* (the maximiser, value s*), with L >= 3,
 //     r(t)^{-(L-2)} = r_0^{-(L-2)} - L (L-2) s* t,
 // so r blows up at  t* = r_0^{-(L-2)} / (L (L-2) s*)   (t*/eta GD iterations).
-static double t_blowup(double r0, int L, double s_star) {
-    return pow(r0, -(double)(L - 2)) / (L * (L - 2.0) * s_star);
-}
+static double t_blowup(double r0, int L, double s_star) { return pow(r0, -(double)(L - 2)) / (L * (L - 2.0) * s_star); }
 // Random init at scale alpha: substituting r = alpha rho, t = alpha^{-(L-2)} tau removes alpha
 // from the small-r ODE, so t_esc is proportional to alpha^{-(L-2)}: slope -(L-2) in log-log.
 // For sigma = id: N(theta) = <W_L ... W_1, Y^T X / N>, maximised by rank-one layers
@@ -263,8 +264,8 @@ static double t_blowup(double r0, int L, double s_star) {
 static double s_star_linear(const dataset *D, int L) {
     double *M = XNEW(double, (size_t)D->dout * D->din), s[256];
     // M = Y^T X / N  (dout, din): the cross-covariance "Y X^T / N" of the column convention
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D->dout, D->din, D->N, 1.0 / D->N, D->Y, D->dout, D->X,
-                D->din, 0.0, M, D->din);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D->dout, D->din, D->N, 1.0 / D->N, D->Y, D->dout, D->X, D->din,
+                0.0, M, D->din);
     if (track_svd(D->dout, D->din, M, s, 0, NULL)) DIE("dgesdd failed on Y^T X / N");
     free(M);
     return pow((double)L, -L / 2.0) * s[0];
@@ -286,11 +287,11 @@ typedef struct {
 } keep_store;
 
 typedef struct {
-    double C0, iter_esc;           // interpolated crossing of frac C_0 (the escape)
-    long k_esc, k_steep, k_end;    // first iteration below frac C_0; steepest step of the first drop; last
+    double C0, iter_esc;         // interpolated crossing of frac C_0 (the escape)
+    long k_esc, k_steep, k_end;  // first iteration below frac C_0; steepest step of the first drop; last
     double C_end, C_steep;
     double *theta0, *theta_esc, *theta_steep;  // copies (nparams each)
-    double drift;                  // max_i |Delta(|in_i|^2 - |out_i|^2)| / max(|in_i|^2, |out_i|^2)
+    double drift;                              // max_i |Delta(|in_i|^2 - |out_i|^2)| / max(|in_i|^2, |out_i|^2)
 } gd_result;
 
 static double loss_and_grad(nn *net, const dataset *D) {
@@ -468,7 +469,7 @@ typedef struct {
 
 static layer_rank rank_of(const nn *net, const double *theta, const double *base, int l) {
     const int m = net->n[l], k = net->n[l - 1], mn = m < k ? m : k;
-    double *A = XNEW(double, (size_t)m * k), *s = XNEW(double, mn);
+    double *A = XNEW(double, (size_t)m *k), *s = XNEW(double, mn);
     const double *w = theta + net->off[l];
     for (size_t i = 0; i < (size_t)m * k; i++) A[i] = w[i] - (base ? base[net->off[l] + i] : 0.0);
     if (track_svd(m, k, A, s, 0, NULL)) DIE("dgesdd failed on layer %d", l);
@@ -477,7 +478,6 @@ static layer_rank rank_of(const nn *net, const double *theta, const double *base
     free(A), free(s);
     return R;
 }
-
 
 // Linearity of a hidden layer on the data ("deeper layers become more linear").  A ReLU unit
 // acts linearly on the data set when its pre-activation never changes sign over the samples:

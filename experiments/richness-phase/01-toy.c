@@ -7,12 +7,14 @@ static void part_toy(void) {
     double w0[MAXL];
     gsl_rng *rn = rng_alloc(C.seed, STREAM_TOYNOISE);
     tsv *t = tsv_open(&C, "toy.tsv", "richness.C1 richness.C2");
-    tsv_note(t, "scalar chain, GD to target 1; converged: |r| < %g for %d consecutive steps within T = %ld; "
-                "diverged: |r| > %g; grid %d per decade, %d bisection steps in log eta",
+    tsv_note(t,
+             "scalar chain, GD to target 1; converged: |r| < %g for %d consecutive steps within T = %ld; "
+             "diverged: |r| > %g; grid %d per decade, %d bisection steps in log eta",
              TOY_CONV_TOL, TOY_CONV_RUN, P.toy_steps, TOY_DIV, P.toy_ppd, P.toy_bisect);
     tsv_note(t, "init: w_l(0) = 1 + eps xi_l, eps = %g (0: balanced)", P.init_noise);
-    tsv_note(t, "eta_flow: 2 / sharpness at the gradient-flow minimum from w(0) (conserved w_l^2 - w_k^2); = (T1) "
-                "when balanced");
+    tsv_note(t,
+             "eta_flow: 2 / sharpness at the gradient-flow minimum from w(0) (conserved w_l^2 - w_k^2); = (T1) "
+             "when balanced");
     tsv_columns(t, "L\tgamma\teta_max\teta_grid\teta_T1\tratio\teta_flow\tratio_flow");
     double worst = 0;
     int c2_ok = 1, c2_any = 0;
@@ -50,7 +52,8 @@ static void part_toy(void) {
             if (m < 2) continue;
             if (C.quick) target[s] = slope_in(ng, P.toy_gammas.v, th, r_lo[s], r_hi[s], NULL);
             double dev = fabs(sl - target[s]);
-            printf("#   L = %d: slope over gamma in [%g, %g] = %.4f (target %.4f)\n", L, r_lo[s], r_hi[s], sl, target[s]);
+            printf("#   L = %d: slope over gamma in [%g, %g] = %.4f (target %.4f)\n", L, r_lo[s], r_hi[s], sl,
+                   target[s]);
             c2_any = 1, c2_worst = fmax(c2_worst, dev);
             if (!(dev <= (C.quick ? 0.005 : 0.01))) c2_ok = 0;
         }
@@ -81,6 +84,5 @@ static void part_toy(void) {
                     C.quick ? "max |slope - slope of (T1)| on gamma in [1e-2,1e-1] and [10,100]"
                             : "max |slope - {2, 2/L}| on gamma in [1e-3,1e-2] and [1e2,1e3]",
                     c2_worst, C.quick ? "0.005" : "0.01");
-    else
-        claim_skip("richness.C2", CLAIM_IDENTITY, "--toy-gammas has no two points in the fitted ranges");
+    else claim_skip("richness.C2", CLAIM_IDENTITY, "--toy-gammas has no two points in the fitted ranges");
 }

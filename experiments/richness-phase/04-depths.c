@@ -45,13 +45,15 @@ static void part_depths(void) {
     }
     tsv *t = tsv_open(&C, "depths.tsv", "richness.C4b richness.C4c");
     tsv_allow_nonfinite(t, 1);
-    tsv_note(t, "ultra-rich eta* against depth: centred muP MLP, N = %d, d = %d, B = %d, T = %ld online SGD steps, "
-                "eta grid 10^(k/4), k = -10..10; eta_star: centre (geometric mean) of the grid etas with final loss "
-                "<= %g x the minimum; eta_argmin: the parabola-refined argmin; eta_edge: largest eta ending below L0/2; "
-                "loss_below: final loss at the grid eta nearest eta*/10^0.5",
+    tsv_note(t,
+             "ultra-rich eta* against depth: centred muP MLP, N = %d, d = %d, B = %d, T = %ld online SGD steps, "
+             "eta grid 10^(k/4), k = -10..10; eta_star: centre (geometric mean) of the grid etas with final loss "
+             "<= %g x the minimum; eta_argmin: the parabola-refined argmin; eta_edge: largest eta ending below L0/2; "
+             "loss_below: final loss at the grid eta nearest eta*/10^0.5",
              N, P.din, P.batch, T, VALLEY_FACTOR);
-    tsv_columns(t, "L\tgamma\teta_star\tlog10_eta_star\teta_T1\tmin_loss_over_L0\tloss_below_over_L0\tslope\tslope_se"
-                   "\tslope_T1\teta_argmin\teta_edge");
+    tsv_columns(t,
+                "L\tgamma\teta_star\tlog10_eta_star\teta_T1\tmin_loss_over_L0\tloss_below_over_L0\tslope\tslope_se"
+                "\tslope_T1\teta_argmin\teta_edge");
     tsv *tg = tsv_open(&C, "depths_grid.tsv", "richness.C4b richness.C4c");
     tsv_allow_nonfinite(tg, 1);  // a diverged cell's loss is nan
     tsv_note(tg, "final test loss of every cell of the depth comparison (T = %ld)", T);
@@ -86,10 +88,12 @@ static void part_depths(void) {
         }
         sl[i] = slope_se_in(ng, gam, es, UR_LO, UR_HI, &se[i]);
         th[i] = t1_slope(L, ng, gam, UR_LO, UR_HI);
-        double sea, see, sla = slope_se_in(ng, gam, ea, UR_LO, UR_HI, &sea), sle = slope_se_in(ng, gam, ee, UR_LO, UR_HI, &see);
+        double sea, see, sla = slope_se_in(ng, gam, ea, UR_LO, UR_HI, &sea),
+                         sle = slope_se_in(ng, gam, ee, UR_LO, UR_HI, &see);
         printf("# depths: L = %d, T = %ld: log10 eta* (valley centre) =", L, T);
         for (int j = 0; j < ng; j++) printf(" %+.3f", log10(es[j]));
-        printf("; slope %.3f +- %.3f, (T1) over the same gammas %.3f, asymptote 2/L = %.3f\n", sl[i], se[i], th[i], 2.0 / L);
+        printf("; slope %.3f +- %.3f, (T1) over the same gammas %.3f, asymptote 2/L = %.3f\n", sl[i], se[i], th[i],
+               2.0 / L);
         printf("#   (argmin eta*: slope %.3f +- %.3f; stability edge: slope %.3f +- %.3f)\n", sla, sea, sle, see);
         for (int j = 0; j < ng; j++)
             tsv_row(t, "%d\t%.6g\t%.8g\t%.6f\t%.8g\t%.6g\t%.6g\t%.6g\t%.4g\t%.6g\t%.8g\t%.6g", L, gam[j], es[j],
@@ -115,9 +119,10 @@ static void part_depths(void) {
             if (!(fabs(sl[i] - th[i]) <= UR_SLOPE_TOL)) each = 0;
         }
         char what[240], tol[80];
-        snprintf(what, sizeof what, "slope(L=%ld) - slope(L=%ld) = %.3f - %.3f, in combined standard errors (%.3f; (T1): "
-                 "%.3f - %.3f; max |slope - (T1)| = %.3f)", P.cmp_depths.v[a], P.cmp_depths.v[b], sl[a], sl[b], err,
-                 th[a], th[b], worst);
+        snprintf(what, sizeof what,
+                 "slope(L=%ld) - slope(L=%ld) = %.3f - %.3f, in combined standard errors (%.3f; (T1): "
+                 "%.3f - %.3f; max |slope - (T1)| = %.3f)",
+                 P.cmp_depths.v[a], P.cmp_depths.v[b], sl[a], sl[b], err, th[a], th[b], worst);
         snprintf(tol, sizeof tol, ">= 2; each |slope - (T1)| <= %g", UR_SLOPE_TOL);
         claim_check("richness.C4b", CLAIM_EXPERIMENT, gap / err >= 2 && each, what, gap / err, tol);
     }

@@ -63,21 +63,21 @@
 // raw SGD rate is N eta), L0 the initial test loss, t_esc the escape time (steps), eta_max the
 // toy's largest stable step, eta* the loss-optimal eta, eta_edge the stability edge of the grid.
 #define MAXL 16
-#define TOY_CONV_TOL 1e-6     // |r| below this ...
-#define TOY_CONV_RUN 100      // ... for this many consecutive steps = converged
-#define TOY_DIV 1e6           // |r| above this (or non-finite) = diverged
-#define MLP_DIV 1e8           // a batch residual above this (or non-finite) = diverged
-#define EDGE_FRAC 0.999       // eta_edge: final loss below EDGE_FRAC L0 (dead nets sit at L0 exactly)
-#define ESC_FRAC 0.5          // escape: test loss below ESC_FRAC L0
-#define SHIFT_LO (-300.0)     // collapse window of shifts Delta (steps), richness.C6
+#define TOY_CONV_TOL 1e-6  // |r| below this ...
+#define TOY_CONV_RUN 100   // ... for this many consecutive steps = converged
+#define TOY_DIV 1e6        // |r| above this (or non-finite) = diverged
+#define MLP_DIV 1e8        // a batch residual above this (or non-finite) = diverged
+#define EDGE_FRAC 0.999    // eta_edge: final loss below EDGE_FRAC L0 (dead nets sit at L0 exactly)
+#define ESC_FRAC 0.5       // escape: test loss below ESC_FRAC L0
+#define SHIFT_LO (-300.0)  // collapse window of shifts Delta (steps), richness.C6
 #define SHIFT_HI 1500.0
-#define STREAM_DATA 0         // training samples
-#define STREAM_INIT 1         // initial weights
-#define STREAM_TOYNOISE 5     // the toy's perturbed initialisation
-#define STREAM_TEST 4         // the fixed test set (its own stream)
+#define STREAM_DATA 0      // training samples
+#define STREAM_INIT 1      // initial weights
+#define STREAM_TOYNOISE 5  // the toy's perturbed initialisation
+#define STREAM_TEST 4      // the fixed test set (its own stream)
 
 struct params {
-    const char *parts;        // comma list of toy, grid, curves
+    const char *parts;  // comma list of toy, grid, curves
     // (A) toy
     cli_ilist toy_depths;
     cli_dlist toy_gammas;
@@ -125,7 +125,8 @@ static struct params P = {
 };
 
 static cli_opt opts[] = {
-    {"parts", CLI_STRING, &P.parts, 0, 0, "comma list of toy, grid, curves, depths, sharpness (sharpness runs inside grid)", 0, 0},
+    {"parts", CLI_STRING, &P.parts, 0, 0,
+     "comma list of toy, grid, curves, depths, sharpness (sharpness runs inside grid)", 0, 0},
     {"toy-depths", CLI_ILIST, &P.toy_depths, 2, MAXL, "toy: chain depths L", 0, 0},
     {"toy-gammas", CLI_DLIST, &P.toy_gammas, 1e-6, 1e6, "toy: gamma values", 0, 0},
     {"toy-ppd", CLI_INT, &P.toy_ppd, 1, 1000, "toy: eta grid points per decade", 0, 0},
@@ -151,10 +152,11 @@ static cli_opt opts[] = {
     {0}};
 
 static cli C = {.slug = "richness-phase",
-                .summary = "Richness-learning-rate phase diagram of online SGD on a centred muP MLP, the "
-                           "eta* ~ gamma^2 (lazy) and gamma^(2/L) (ultra-rich) laws with the scalar deep-chain toy, "
-                           "and ultra-rich plateaus collapsing under a time shift (Atanasov, Meterez, Simon, "
-                           "Pehlevan, arXiv 2410.04642).",
+                .summary =
+                    "Richness-learning-rate phase diagram of online SGD on a centred muP MLP, the "
+                    "eta* ~ gamma^2 (lazy) and gamma^(2/L) (ultra-rich) laws with the scalar deep-chain toy, "
+                    "and ultra-rich plateaus collapsing under a time shift (Atanasov, Meterez, Simon, "
+                    "Pehlevan, arXiv 2410.04642).",
                 .claims = "richness.C1-C8",
                 .opts = opts};
 
@@ -186,9 +188,7 @@ static void parse_parts(void) {
 // $$\eta_{max}(\gamma) = \frac{2\gamma^2}{L\,(1+\gamma)^{2(L-1)/L}} \qquad (T1)$$
 // Lazy limit $\gamma\ll1$: $2\gamma^2/L$ (slope 2); ultra-rich $\gamma\gg1$: $2\gamma^{2/L}/L$
 // (slope $2/L$): to output order one through $1/\gamma$ each factor grows to $\gamma^{1/L}$.
-static double eta_max_T1(int L, double gamma) {
-    return 2 * gamma * gamma / (L * pow(1 + gamma, 2.0 * (L - 1) / L));
-}
+static double eta_max_T1(int L, double gamma) { return 2 * gamma * gamma / (L * pow(1 + gamma, 2.0 * (L - 1) / L)); }
 
 // **Unbalanced starts** (`--init-noise`).  Gradient flow conserves $w_l^2 - w_k^2$, so from any
 // positive start it ends at $w_l^2 = w_l(0)^2 + c$ with $c$ fixed by
@@ -330,8 +330,8 @@ static mlp_setup mlp_alloc(unsigned long seed, int L, int N, int d, int B, long 
     S.net = nn_alloc(L, n, NN_RELU, 0, B > n_test ? B : n_test);
     if (!S.net) DIE("could not allocate the depth-%d, width-%d MLP", L, N);
     const size_t m = (size_t)B * T;
-    S.X = XNEW(double, m * d), S.Y = XNEW(double, m), S.f0 = XNEW(double, m);
-    S.Xte = XNEW(double, (size_t)n_test * d), S.Yte = XNEW(double, n_test), S.f0te = XNEW(double, n_test);
+    S.X = XNEW(double, m *d), S.Y = XNEW(double, m), S.f0 = XNEW(double, m);
+    S.Xte = XNEW(double, (size_t)n_test *d), S.Yte = XNEW(double, n_test), S.f0te = XNEW(double, n_test);
     S.theta0 = XNEW(double, S.net->nparams);
     gsl_rng *r = rng_alloc(seed, STREAM_DATA);
     teacher(r, (int)m, d, S.X, S.Y);
@@ -462,7 +462,6 @@ static double interp(const double *y, int n, double every, double t) {
     return y[i] + (u - i) * (y[i + 1] - y[i]);
 }
 
-
 // **Sharpness** (the paper's mechanism: the Hessian scale moves from $\gamma^{-2}$ in the lazy
 // regime to $\gamma^{-2/L}$ in the ultra-rich one).  The top eigenvalue $\lambda_{max}$ of the
 // Hessian of the test loss $\frac1{2n}\sum_i (f(x_i)-y_i)^2$ over the first HESS_N test points, by
@@ -527,7 +526,6 @@ static double top_hessian_eig(mlp_setup *S) {
 #include "03-curves.c"
 #include "04-depths.c"
 #include "05-sharpness.c"
-
 
 // ---- main ----
 int main(int argc, char **argv) {

@@ -66,9 +66,9 @@
 // (n_l, n_{l-1}); h_l the hidden features, z_l the pre-activations, g_l = dl/dz_l; K steps of
 // batch-1 SGD; sigma_l the init standard deviation and eta_l the learning rate of layer l;
 // |A|_* the spectral norm, |A|_F the Frobenius norm, srank(A) = |A|_F^2 / |A|_*^2.
-#define L 3                 // weight matrices
-#define DIVERGE_DH 1e3      // a run has diverged if |Delta h_2|/sqrt n exceeds this
-#define POWER_TOL 1e-12     // power iteration stops at this relative change of s^2
+#define L 3              // weight matrices
+#define DIVERGE_DH 1e3   // a run has diverged if |Delta h_2|/sqrt n exceeds this
+#define POWER_TOL 1e-12  // power iteration stops at this relative change of s^2
 // The Adam updates are sums of K sign matrices whose top singular values crowd more than a
 // low-rank SGD update's, and 1e-12 costs the full cap at n = 2048 (power iteration on a
 // 32 MB matrix is memory-bound); 1e-8 on s^2 leaves s correct to far more digits than the
@@ -77,21 +77,21 @@
 #define STREAM_DATA 0       // rng stream of a replicate's data
 #define STREAM_INIT 100000  // + n: the init stream of width n (adding a width shifts nothing)
 #define NPAR 6
-#define ADAM_BETA1 0.9      // Adam's moment decays and epsilon: the defaults of Kingma & Ba (2015)
+#define ADAM_BETA1 0.9  // Adam's moment decays and epsilon: the defaults of Kingma & Ba (2015)
 #define ADAM_BETA2 0.999
 #define ADAM_EPS 1e-8
 
 struct params {
-    int din;               // d
-    cli_ilist widths;      // the width sweep
-    int steps;             // K (batch 1, one pass in order)
-    double eta_sp;         // SP base rate (SP-lazy: eta_sp n_min / n)
-    double eta_spectral;   // spectral base rate
-    double eta_ntp;        // NTP rate on the N(0,1) parameters (eta_l = eta_ntp / n_{l-1} on W)
-    double eta_adam;       // Adam base rate (recipe: eta_adam / n_{l-1}; SP-Adam: eta_adam / n_min)
-    int seeds;             // replicates S
-    int power_iters;       // cap on power iterations per spectral norm
-    const char *param;     // all | spectral | sp-lazy | sp
+    int din;              // d
+    cli_ilist widths;     // the width sweep
+    int steps;            // K (batch 1, one pass in order)
+    double eta_sp;        // SP base rate (SP-lazy: eta_sp n_min / n)
+    double eta_spectral;  // spectral base rate
+    double eta_ntp;       // NTP rate on the N(0,1) parameters (eta_l = eta_ntp / n_{l-1} on W)
+    double eta_adam;      // Adam base rate (recipe: eta_adam / n_{l-1}; SP-Adam: eta_adam / n_min)
+    int seeds;            // replicates S
+    int power_iters;      // cap on power iterations per spectral norm
+    const char *param;    // all | spectral | sp-lazy | sp
     int long_steps, long_batch, long_seeds, long_max_width;  // the longer minibatch run (0 steps: off)
 };
 static struct params P = {
@@ -127,13 +127,15 @@ static cli_opt opts[] = {
     {"long-steps", CLI_INT, &P.long_steps, 0, 1000000, "longer minibatch run: SGD steps (0: skip the part)", 0, 0},
     {"long-batch", CLI_INT, &P.long_batch, 1, 4096, "longer minibatch run: batch size", 0, 0},
     {"long-seeds", CLI_INT, &P.long_seeds, 1, 64, "longer minibatch run: replicates", 0, 0},
-    {"long-max-width", CLI_INT, &P.long_max_width, 2, 8192, "longer minibatch run: widths of the sweep up to this", 0, 0},
+    {"long-max-width", CLI_INT, &P.long_max_width, 2, 8192, "longer minibatch run: widths of the sweep up to this", 0,
+     0},
     {0}};
 
 static cli C = {.slug = "spectral-condition",
-                .summary = "Width sweep of feature change under the spectral recipe (muP), standard "
-                           "parametrisation with a 1/width rate, and with a fixed rate; rank-one identities of "
-                           "one SGD step (Yang, Simon, Bernstein, arXiv 2310.17813).",
+                .summary =
+                    "Width sweep of feature change under the spectral recipe (muP), standard "
+                    "parametrisation with a 1/width rate, and with a fixed rate; rank-one identities of "
+                    "one SGD step (Yang, Simon, Bernstein, arXiv 2310.17813).",
                 .claims = "spectral.C1-C11",
                 .opts = opts};
 
@@ -226,7 +228,7 @@ static const double SLOPE_TH[NPAR] = {0.0, -0.5, NAN, -0.5, 0.0, NAN};
 typedef struct {
     int m, n, gram_small;  // A is (m, n); gram_small: iterate on A A^T (m < n)
     const double *A;
-    double *tmp;           // max(m, n)
+    double *tmp;  // max(m, n)
 } gram_ctx;
 
 static void gram_matvec(void *ctx, const double *x, double *y) {
@@ -234,7 +236,7 @@ static void gram_matvec(void *ctx, const double *x, double *y) {
     if (g->gram_small) {  // y = A (A^T x): x, y (m)
         cblas_dgemv(CblasRowMajor, CblasTrans, g->m, g->n, 1.0, g->A, g->n, x, 1, 0.0, g->tmp, 1);
         cblas_dgemv(CblasRowMajor, CblasNoTrans, g->m, g->n, 1.0, g->A, g->n, g->tmp, 1, 0.0, y, 1);
-    } else {              // y = A^T (A x): x, y (n)
+    } else {  // y = A^T (A x): x, y (n)
         cblas_dgemv(CblasRowMajor, CblasNoTrans, g->m, g->n, 1.0, g->A, g->n, x, 1, 0.0, g->tmp, 1);
         cblas_dgemv(CblasRowMajor, CblasTrans, g->m, g->n, 1.0, g->A, g->n, g->tmp, 1, 0.0, y, 1);
     }
@@ -257,7 +259,7 @@ typedef struct {
 } data;
 
 static data make_data(unsigned long seed, int K, int d) {
-    data D = {XNEW(double, (size_t)K * d), XNEW(double, K), XNEW(double, d)};
+    data D = {XNEW(double, (size_t)K *d), XNEW(double, K), XNEW(double, d)};
     gsl_rng *r = rng_alloc(seed, STREAM_DATA);
     rng_normal_vec(r, (size_t)K * d, D.X);
     rng_normal_vec(r, (size_t)d, D.xp);
@@ -270,31 +272,31 @@ static data make_data(unsigned long seed, int K, int d) {
 // divided by sqrt(n_l/n_{l-1}); index 1..3 is the layer.
 typedef struct {
     int diverged;
-    double h0;                 // |h_2(x_p)| / sqrt n at init
-    double dh;                 // |Delta h_2(x_p)| / sqrt n after K steps
-    double df;                 // |Delta f(x_p)|
-    double dW[L + 1];          // |Delta W_l|_* / sqrt(n_l/n_{l-1})
-    double fro2;               // |Delta W_2|_F / |Delta W_2|_*
-    double W0[L + 1];          // |W_l(0)|_* / sqrt(n_l/n_{l-1})
-    double fro_rel2;           // |Delta W_2|_F / |W_2(0)|_F  (the Frobenius yardstick: -> 0 like n^{-1/2})
-    double spec_rel2;          // |Delta W_2|_* / |W_2(0)|_*  (the spectral one: Theta(1) under the recipe)
+    double h0;         // |h_2(x_p)| / sqrt n at init
+    double dh;         // |Delta h_2(x_p)| / sqrt n after K steps
+    double df;         // |Delta f(x_p)|
+    double dW[L + 1];  // |Delta W_l|_* / sqrt(n_l/n_{l-1})
+    double fro2;       // |Delta W_2|_F / |Delta W_2|_*
+    double W0[L + 1];  // |W_l(0)|_* / sqrt(n_l/n_{l-1})
+    double fro_rel2;   // |Delta W_2|_F / |W_2(0)|_F  (the Frobenius yardstick: -> 0 like n^{-1/2})
+    double spec_rel2;  // |Delta W_2|_* / |W_2(0)|_*  (the spectral one: Theta(1) under the recipe)
     // after the first step (spectral.C1): deviations from 1 of
-    double one_fro[L + 1];     //   |Delta W_l|_F / |Delta W_l|_*
-    double one_align[L + 1];   //   |Delta W_l h_{l-1}| / (|Delta W_l|_* |h_{l-1}|)
-    double one_pred[L + 1];    //   |Delta W_l|_* / (eta_l |g_l| |h_{l-1}|)
+    double one_fro[L + 1];    //   |Delta W_l|_F / |Delta W_l|_*
+    double one_align[L + 1];  //   |Delta W_l h_{l-1}| / (|Delta W_l|_* |h_{l-1}|)
+    double one_pred[L + 1];   //   |Delta W_l|_* / (eta_l |g_l| |h_{l-1}|)
 } run_result;
 
 // Workspaces of one width, allocated once and shared by every run at that width.
 typedef struct {
     int n, d, K;
-    nn *net;          // d -> n -> n -> 1, ReLU, no biases, multipliers 1
-    double *G;        // (nparams) the standard normals every parametrisation scales
-    double Gnorm[L + 1];  // |G_l|_* (so |W_l(0)|_* = sigma_l |G_l|_*)
-    double GnormF[L + 1]; // |G_l|_F
-    double *am, *av;      // (nparams) Adam's first and second moments
-    double *h20;      // (n) h_2(x_p) at init
+    nn *net;                        // d -> n -> n -> 1, ReLU, no biases, multipliers 1
+    double *G;                      // (nparams) the standard normals every parametrisation scales
+    double Gnorm[L + 1];            // |G_l|_* (so |W_l(0)|_* = sigma_l |G_l|_*)
+    double GnormF[L + 1];           // |G_l|_F
+    double *am, *av;                // (nparams) Adam's first and second moments
+    double *h20;                    // (n) h_2(x_p) at init
     double *hin[L + 1], *g[L + 1];  // first step: h_{l-1}(x_1) and g_l = dl/dz_l
-    double *tmp;      // (n) power iteration and dgemv scratch
+    double *tmp;                    // (n) power iteration and dgemv scratch
 } width_ws;
 
 static width_ws ws_alloc(int n, int d, int K) {
@@ -401,10 +403,8 @@ static void run_one(width_ws *w, par p, const data *D, int nmin, run_result *R) 
             for (int l = 1; l <= L; l++) memcpy(w->hin[l], net->H[l - 1], (size_t)net->n[l - 1] * sizeof(double));
         }
         nn_backward(net, net->dout, NULL, 0);
-        if (is_adam(p))
-            adam_step(w, eta, k + 1);
-        else
-            opt_gd_step_layers(L, &net->W[1], (const double *const *)&net->dW[1], &net->len[1], &eta[1]);
+        if (is_adam(p)) adam_step(w, eta, k + 1);
+        else opt_gd_step_layers(L, &net->W[1], (const double *const *)&net->dW[1], &net->len[1], &eta[1]);
         if (k == 0 && is_adam(p))  // Adam's first step is sign-like, not the rank-one SGD step
             for (int l = 1; l <= L; l++) R->one_fro[l] = R->one_align[l] = R->one_pred[l] = NAN;
         else if (k == 0)
@@ -430,7 +430,8 @@ static void run_one(width_ws *w, par p, const data *D, int nmin, run_result *R) 
     }
     for (int l = 1; l <= L; l++) {
         delta_W(w, l, sigma[l]);
-        double s1 = spectral_norm_tol(net->n[l], net->n[l - 1], net->dW[l], w->tmp, is_adam(p) ? POWER_TOL_ADAM : POWER_TOL);
+        double s1 =
+            spectral_norm_tol(net->n[l], net->n[l - 1], net->dW[l], w->tmp, is_adam(p) ? POWER_TOL_ADAM : POWER_TOL);
         R->dW[l] = s1 / scale[l];
         if (l == 2) {
             const double fro = norm2((int)net->len[l], net->dW[l]);
@@ -461,12 +462,12 @@ static summary summarise(const run_result *R, int S) {
     summary s = {0};
     double *v = XNEW(double, S), *all = XNEW(double, S);
     int k;
-#define SUMM(field, dst)                                               \
-    do {                                                               \
-        k = 0;                                                         \
-        for (int i = 0; i < S; i++)                                    \
-            if (!R[i].diverged) v[k++] = R[i].field;                   \
-        mean_se(v, k, dst);                                            \
+#define SUMM(field, dst)                                                                                               \
+    do {                                                                                                               \
+        k = 0;                                                                                                         \
+        for (int i = 0; i < S; i++)                                                                                    \
+            if (!R[i].diverged) v[k++] = R[i].field;                                                                   \
+        mean_se(v, k, dst);                                                                                            \
     } while (0)
     SUMM(h0, s.h0);
     SUMM(dh, s.dh);
@@ -522,13 +523,17 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
     const int d = P.din;
     tsv *t = tsv_open(&C, "widths.tsv", "spectral.C2 spectral.C3 spectral.C4 spectral.C5 spectral.C6 spectral.C7");
     tsv_allow_nonfinite(t, 1);  // means are nan where every replicate diverged; the median is inf there
-    tsv_note(t, "means and standard errors over the replicates that did not diverge (diverged: non-finite or "
-                "|dh2|/sqrt n > %g); dh2_median counts a diverged replicate as inf", DIVERGE_DH);
-    tsv_note(t, "W and dW norms are spectral norms divided by sqrt(n_l/n_{l-1}); baiyin_l = 1 + sqrt(min/max) "
-                "of the layer's dimensions (Bai-Yin edge), and E chi_n / sqrt n for the 1 x n readout");
-    tsv_columns(t, "param\tn\tn_ok\tn_diverged\th2_init\th2_init_se\tdh2\tdh2_se\tdh2_median\tdW1\tdW1_se\tdW2\tdW2_se"
-                   "\tdW3\tdW3_se\tfro_over_spec2\tfro_over_spec2_se\tfro_over_spec2_max\tsrank2_max\tW01\tW01_se\tW02"
-                   "\tW02_se\tW03\tW03_se\tdf\tdf_se\tbaiyin1\tbaiyin2\tbaiyin3");
+    tsv_note(t,
+             "means and standard errors over the replicates that did not diverge (diverged: non-finite or "
+             "|dh2|/sqrt n > %g); dh2_median counts a diverged replicate as inf",
+             DIVERGE_DH);
+    tsv_note(t,
+             "W and dW norms are spectral norms divided by sqrt(n_l/n_{l-1}); baiyin_l = 1 + sqrt(min/max) "
+             "of the layer's dimensions (Bai-Yin edge), and E chi_n / sqrt n for the 1 x n readout");
+    tsv_columns(t,
+                "param\tn\tn_ok\tn_diverged\th2_init\th2_init_se\tdh2\tdh2_se\tdh2_median\tdW1\tdW1_se\tdW2\tdW2_se"
+                "\tdW3\tdW3_se\tfro_over_spec2\tfro_over_spec2_se\tfro_over_spec2_max\tsrank2_max\tW01\tW01_se\tW02"
+                "\tW02_se\tW03\tW03_se\tdf\tdf_se\tbaiyin1\tbaiyin2\tbaiyin3");
     for (int p = 0; p < NPAR; p++) {
         if (!ran[p]) continue;
         for (int w = 0; w < nw; w++) {
@@ -548,8 +553,10 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
 
     t = tsv_open(&C, "runs.tsv", "spectral.C2 spectral.C3 spectral.C4");
     tsv_allow_nonfinite(t, 1);
-    tsv_note(t, "one row per run; replicate r uses seed (--seed - 1) S + 1 + r; dh2 of a diverged run is what was measured "
-                "(possibly inf or nan), never averaged");
+    tsv_note(
+        t,
+        "one row per run; replicate r uses seed (--seed - 1) S + 1 + r; dh2 of a diverged run is what was measured "
+        "(possibly inf or nan), never averaged");
     tsv_columns(t, "param\tn\treplicate\tdiverged\tdh2\tdW1\tdW2\tdW3\tfro_over_spec2\tdf");
     for (int p = 0; p < NPAR; p++) {
         if (!ran[p]) continue;
@@ -564,9 +571,10 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
     tsv_close(t);
 
     t = tsv_open(&C, "onestep.tsv", "spectral.C1");
-    tsv_note(t, "replicate 1 after its first batch-1 step: deviations from 1 of |dW|_F/|dW|_*, of the alignment "
-                "|dW h_{l-1}|/(|dW|_* |h_{l-1}|), and of |dW|_*/(eta_l |g_l| |h_{l-1}|) (g_l from the forward caches, "
-                "independently of the library's backward pass)");
+    tsv_note(t,
+             "replicate 1 after its first batch-1 step: deviations from 1 of |dW|_F/|dW|_*, of the alignment "
+             "|dW h_{l-1}|/(|dW|_* |h_{l-1}|), and of |dW|_*/(eta_l |g_l| |h_{l-1}|) (g_l from the forward caches, "
+             "independently of the library's backward pass)");
     tsv_columns(t, "param\tn\tlayer\tfro_over_spec_minus_1\talign_minus_1\tpred_minus_1");
     for (int p = 0; p < NPAR; p++) {
         if (!ran[p] || is_adam((par)p)) continue;
@@ -581,8 +589,9 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
 
     t = tsv_open(&C, "fits.tsv", "spectral.C2 spectral.C3");
     tsv_allow_nonfinite(t, 1);  // SP has no theory slope (it diverges)
-    tsv_note(t, "least-squares fit log(median dh2) = intercept + slope log n over the widths whose median is finite "
-                "(fewer than half of the replicates diverged); no fit (nan) with fewer than %d such widths",
+    tsv_note(t,
+             "least-squares fit log(median dh2) = intercept + slope log n over the widths whose median is finite "
+             "(fewer than half of the replicates diverged); no fit (nan) with fewer than %d such widths",
              MIN_FIT_WIDTHS);
     tsv_columns(t, "param\tslope\tintercept\tn_points\tslope_theory");
     for (int p = 0; p < NPAR; p++)
@@ -591,9 +600,10 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
 
     t = tsv_open(&C, "frobenius.tsv", "spectral.C8");
     tsv_allow_nonfinite(t, 1);  // nan where every replicate diverged
-    tsv_note(t, "the relative change of the hidden matrix W_2 (n x n) after K steps in two yardsticks: "
-                "|dW2|_F/|W2(0)|_F and |dW2|_*/|W2(0)|_*, means and standard errors over the replicates that did "
-                "not diverge; theory under the recipe: n^{-1/2} and n^0");
+    tsv_note(t,
+             "the relative change of the hidden matrix W_2 (n x n) after K steps in two yardsticks: "
+             "|dW2|_F/|W2(0)|_F and |dW2|_*/|W2(0)|_*, means and standard errors over the replicates that did "
+             "not diverge; theory under the recipe: n^{-1/2} and n^0");
     tsv_columns(t, "param\tn\tfro_rel2\tfro_rel2_se\tspec_rel2\tspec_rel2_se");
     for (int p = 0; p < NPAR; p++)
         if (ran[p])
@@ -605,8 +615,10 @@ static void write_tables(int ran[NPAR], summary sum[NPAR][CLI_LIST_MAX], run_res
     tsv_close(t);
 
     t = tsv_open(&C, "theory.tsv", "spectral.C6");
-    tsv_note(t, "Bai-Yin edge under the spectral recipe: |W_l(0)|_*/sqrt(n_l/n_{l-1}) = 1 + sqrt(min/max), d = %d; "
-                "the 1 x n readout (baiyin3): E chi_n / sqrt n = sqrt2 Gamma((n+1)/2) / (Gamma(n/2) sqrt n)", d);
+    tsv_note(t,
+             "Bai-Yin edge under the spectral recipe: |W_l(0)|_*/sqrt(n_l/n_{l-1}) = 1 + sqrt(min/max), d = %d; "
+             "the 1 x n readout (baiyin3): E chi_n / sqrt n = sqrt2 Gamma((n+1)/2) / (Gamma(n/2) sqrt n)",
+             d);
     tsv_columns(t, "n\tbaiyin1\tbaiyin2\tbaiyin3");
     double lo = 0.8 * (double)P.widths.v[0], hi = 1.25 * (double)P.widths.v[nw - 1];
     for (int i = 0; i <= 60; i++) {
@@ -699,8 +711,7 @@ int main(int argc, char **argv) {
             claim_check("spectral.C1", CLAIM_IDENTITY, worst <= 1e-9,
                         "max over runs, layers of |F/* - 1|, |alignment - 1|, |norm/(eta |g| |h|) - 1| after one step",
                         worst, "1e-9");
-        else
-            claim_skip("spectral.C1", CLAIM_IDENTITY, "no run");
+        else claim_skip("spectral.C1", CLAIM_IDENTITY, "no run");
     }
     // spectral.C2: the recipe keeps feature change width-independent
     const double c2lo = C.quick ? -0.2 : -0.2, c2hi = C.quick ? 0.3 : 0.2;
@@ -709,20 +720,20 @@ int main(int argc, char **argv) {
         snprintf(tol, sizeof tol, "[%g, %g]", c2lo, c2hi);
         claim_check("spectral.C2", CLAIM_EXPERIMENT, slope[PAR_SPECTRAL] >= c2lo && slope[PAR_SPECTRAL] <= c2hi,
                     "slope of log median |dh2|/sqrt(n) vs log n, spectral", slope[PAR_SPECTRAL], tol);
-    } else
-        claim_skip("spectral.C2", CLAIM_EXPERIMENT, "needs the spectral run at >= 3 widths");
+    } else claim_skip("spectral.C2", CLAIM_EXPERIMENT, "needs the spectral run at >= 3 widths");
     // spectral.C3: SP-lazy loses feature learning; and the contrast with spectral
-    if (ran[PAR_SPLAZY] && ran[PAR_SPECTRAL] && npts[PAR_SPLAZY] >= MIN_FIT_WIDTHS && npts[PAR_SPECTRAL] >= MIN_FIT_WIDTHS) {
+    if (ran[PAR_SPLAZY] && ran[PAR_SPECTRAL] && npts[PAR_SPLAZY] >= MIN_FIT_WIDTHS &&
+        npts[PAR_SPECTRAL] >= MIN_FIT_WIDTHS) {
         const double lo = -0.75, hi = C.quick ? -0.20 : -0.30;
         double contrast = slope[PAR_SPECTRAL] - slope[PAR_SPLAZY];
         char what[160], tol[64];
-        snprintf(what, sizeof what, "slope of the medians, SP-lazy (contrast slope_spectral - slope_SP-lazy = %.3f >= 0.3)",
-                 contrast);
+        snprintf(what, sizeof what,
+                 "slope of the medians, SP-lazy (contrast slope_spectral - slope_SP-lazy = %.3f >= 0.3)", contrast);
         snprintf(tol, sizeof tol, "[%g, %g]", lo, hi);
-        claim_check("spectral.C3", CLAIM_EXPERIMENT, slope[PAR_SPLAZY] >= lo && slope[PAR_SPLAZY] <= hi && contrast >= 0.3, what,
-                    slope[PAR_SPLAZY], tol);
-    } else
-        claim_skip("spectral.C3", CLAIM_EXPERIMENT, "needs the SP-lazy and spectral runs");
+        claim_check("spectral.C3", CLAIM_EXPERIMENT,
+                    slope[PAR_SPLAZY] >= lo && slope[PAR_SPLAZY] <= hi && contrast >= 0.3, what, slope[PAR_SPLAZY],
+                    tol);
+    } else claim_skip("spectral.C3", CLAIM_EXPERIMENT, "needs the SP-lazy and spectral runs");
     // spectral.C4: SP with a fixed rate blows up (median, diverged = +inf)
     if (ran[PAR_SP] && nw >= 2) {
         double ratio = sum[PAR_SP][nw - 1].dh_median / sum[PAR_SP][0].dh_median;
@@ -730,14 +741,14 @@ int main(int argc, char **argv) {
         snprintf(what, sizeof what, "SP median |dh2|/sqrt(n) at n = %ld over n = %ld (diverged: %d of %d at n_max)",
                  P.widths.v[nw - 1], P.widths.v[0], sum[PAR_SP][nw - 1].div, S);
         claim_check("spectral.C4", CLAIM_EXPERIMENT, ratio >= 10, what, ratio, ">= 10");
-    } else
-        claim_skip("spectral.C4", CLAIM_EXPERIMENT, "needs the SP run at >= 2 widths");
+    } else claim_skip("spectral.C4", CLAIM_EXPERIMENT, "needs the SP run at >= 2 widths");
     // spectral.C5: the condition in every layer (spectral flat; SP-lazy hidden layer decays)
     if (ran[PAR_SPECTRAL] && ran[PAR_SPLAZY]) {
         double worst = 0;
         for (int l = 1; l <= L; l++) {
             double mx = 0, mn = INFINITY;
-            for (int w = 0; w < nw; w++) mx = fmax(mx, sum[PAR_SPECTRAL][w].dW[l][0]), mn = fmin(mn, sum[PAR_SPECTRAL][w].dW[l][0]);
+            for (int w = 0; w < nw; w++)
+                mx = fmax(mx, sum[PAR_SPECTRAL][w].dW[l][0]), mn = fmin(mn, sum[PAR_SPECTRAL][w].dW[l][0]);
             worst = fmax(worst, mx / mn);
         }
         int w2 = -1;
@@ -759,8 +770,7 @@ int main(int argc, char **argv) {
                  lazy, th);
         snprintf(tol, sizeof tol, "<= 1.5; SP-lazy ratio < 2 x theory = %.3g", 2 * th);
         claim_check("spectral.C5", CLAIM_EXPERIMENT, worst <= 1.5 && lazy < 2 * th, what, worst, tol);
-    } else
-        claim_skip("spectral.C5", CLAIM_EXPERIMENT, "needs the spectral and SP-lazy runs");
+    } else claim_skip("spectral.C5", CLAIM_EXPERIMENT, "needs the spectral and SP-lazy runs");
     // spectral.C6: Bai-Yin at initialisation, W_2 (sigma_2 = 1/sqrt n, so the ratio is |W_2(0)|_* / 2)
     {
         int p = ran[PAR_SPECTRAL] ? PAR_SPECTRAL : ran[PAR_SPLAZY] ? PAR_SPLAZY : PAR_SP;  // W_2 is the same in all
@@ -778,8 +788,7 @@ int main(int argc, char **argv) {
             char what[160];
             snprintf(what, sizeof what, "min over n >= 256 of mean |W2(0)|_*/(2 sigma_2 sqrt n) (max %.4f)", hi);
             claim_check("spectral.C6", CLAIM_EXPERIMENT, lo >= 0.95 && hi <= 1.02, what, lo, "[0.95, 1.02]");
-        } else
-            claim_skip("spectral.C6", CLAIM_EXPERIMENT, "no width n >= 256");
+        } else claim_skip("spectral.C6", CLAIM_EXPERIMENT, "no width n >= 256");
     }
     // The 1 x n readout under the recipe against E chi_n / sqrt n (printed; the figure's panel d)
     if (ran[PAR_SPECTRAL]) {
@@ -796,11 +805,11 @@ int main(int argc, char **argv) {
             srank = fmax(srank, sum[PAR_SPECTRAL][w].srank_max);
         }
         char what[160];
-        snprintf(what, sizeof what, "max_n mean |dW2|_F/|dW2|_* after K = %d steps (bound sqrt K = %.3f; max srank %.3f <= K)",
-                 K, sqrt((double)K), srank);
+        snprintf(what, sizeof what,
+                 "max_n mean |dW2|_F/|dW2|_* after K = %d steps (bound sqrt K = %.3f; max srank %.3f <= K)", K,
+                 sqrt((double)K), srank);
         claim_check("spectral.C7", CLAIM_EXPERIMENT, worst <= 1.5 && srank <= K, what, worst, "<= 1.5");
-    } else
-        claim_skip("spectral.C7", CLAIM_EXPERIMENT, "needs the spectral run");
+    } else claim_skip("spectral.C7", CLAIM_EXPERIMENT, "needs the spectral run");
 
     // spectral.C8: the Frobenius-versus-spectral point.  Under the recipe the hidden matrix moves
     // by Theta(1) in spectral norm relative to its init, while relative to the Frobenius norm the
@@ -809,7 +818,8 @@ int main(int argc, char **argv) {
     // would call this "no feature learning" at large width; the features do move (spectral.C2).
     if (ran[PAR_SPECTRAL]) {
         double yf[CLI_LIST_MAX], ys[CLI_LIST_MAX];
-        for (int w = 0; w < nw; w++) yf[w] = sum[PAR_SPECTRAL][w].fro_rel2[0], ys[w] = sum[PAR_SPECTRAL][w].spec_rel2[0];
+        for (int w = 0; w < nw; w++)
+            yf[w] = sum[PAR_SPECTRAL][w].fro_rel2[0], ys[w] = sum[PAR_SPECTRAL][w].spec_rel2[0];
         double sf = slope_over_widths(yf, nw), ss = slope_over_widths(ys, nw);
         printf("# spectral recipe, W_2: n, |dW2|_F/|W2(0)|_F, |dW2|_*/|W2(0)|_*\n");
         for (int w = 0; w < nw; w++) printf("#   %5ld  %.5f  %.5f\n", P.widths.v[w], yf[w], ys[w]);
@@ -817,12 +827,13 @@ int main(int argc, char **argv) {
         // Frobenius slope the same drift around -1/2; +-0.15 is C2's band less the 1 % Bai-Yin
         // approach of |W_2(0)|_* (C6), which enters only the spectral yardstick.
         char what[200];
-        snprintf(what, sizeof what, "spectral recipe: slope of |dW2|_F/|W2(0)|_F vs n (theory -1/2; spectral yardstick "
-                 "slope %+.3f, theory 0, band +-0.15)", ss);
+        snprintf(what, sizeof what,
+                 "spectral recipe: slope of |dW2|_F/|W2(0)|_F vs n (theory -1/2; spectral yardstick "
+                 "slope %+.3f, theory 0, band +-0.15)",
+                 ss);
         claim_check("spectral.C8", CLAIM_EXPERIMENT, sf >= -0.65 && sf <= -0.35 && fabs(ss) <= 0.15, what, sf,
                     "[-0.65, -0.35]");
-    } else
-        claim_skip("spectral.C8", CLAIM_EXPERIMENT, "needs the spectral run");
+    } else claim_skip("spectral.C8", CLAIM_EXPERIMENT, "needs the spectral run");
     // spectral.C9: NTP, the paper's lazy foil, loses feature learning like n^{-1/2}
     if (ran[PAR_NTP] && npts[PAR_NTP] >= MIN_FIT_WIDTHS) {
         const double lo = -0.75, hi = C.quick ? -0.20 : -0.30;  // C3's band: the same exponent
@@ -830,8 +841,7 @@ int main(int argc, char **argv) {
         snprintf(tol, sizeof tol, "[%g, %g]", lo, hi);
         claim_check("spectral.C9", CLAIM_EXPERIMENT, slope[PAR_NTP] >= lo && slope[PAR_NTP] <= hi,
                     "slope of log median |dh2|/sqrt(n) vs log n, NTP (theory -1/2)", slope[PAR_NTP], tol);
-    } else
-        claim_skip("spectral.C9", CLAIM_EXPERIMENT, "needs the NTP run at >= 3 widths");
+    } else claim_skip("spectral.C9", CLAIM_EXPERIMENT, "needs the NTP run at >= 3 widths");
     // spectral.C10: Adam.  The recipe with Adam's 1/fan-in rates keeps feature change flat; SP
     // with an Adam rate tuned at n_min and held fixed blows it up.
     // SP-Adam's hidden update has |dW_2|_* ~ eta n (a dense sign matrix), slope 1 against the
@@ -844,16 +854,16 @@ int main(int argc, char **argv) {
         for (int w = 0; w < nw; w++) y[w] = sum[PAR_ADAM_SP][w].dW[2][0];
         const double sw = slope_over_widths(y, nw);
         char what[240], tol[100];
-        snprintf(what, sizeof what, "slope of the medians, Adam with the recipe (SP-Adam: |dh2| slope %+.3f, "
-                 "|dW2|_* slope %+.3f, theory +1; diverged %d of %d at n_max)", slope[PAR_ADAM_SP], sw,
-                 sum[PAR_ADAM_SP][nw - 1].div, S);
+        snprintf(what, sizeof what,
+                 "slope of the medians, Adam with the recipe (SP-Adam: |dh2| slope %+.3f, "
+                 "|dW2|_* slope %+.3f, theory +1; diverged %d of %d at n_max)",
+                 slope[PAR_ADAM_SP], sw, sum[PAR_ADAM_SP][nw - 1].div, S);
         snprintf(tol, sizeof tol, "[%g, %g]; SP-Adam |dW2|_* slope in [0.8, 1.2], |dh2| slope >= 0.4", c2lo, c2hi);
         claim_check("spectral.C10", CLAIM_EXPERIMENT,
                     slope[PAR_ADAM_SPECTRAL] >= c2lo && slope[PAR_ADAM_SPECTRAL] <= c2hi && sw >= 0.8 && sw <= 1.2 &&
                         slope[PAR_ADAM_SP] >= 0.4,
                     what, slope[PAR_ADAM_SPECTRAL], tol);
-    } else
-        claim_skip("spectral.C10", CLAIM_EXPERIMENT, "needs both Adam runs");
+    } else claim_skip("spectral.C10", CLAIM_EXPERIMENT, "needs both Adam runs");
 
     write_tables(ran, sum, runs, nw, S, slope, icpt, npts);
     if (P.long_steps > 0 && !strcmp(P.param, "all")) part_long_run();
