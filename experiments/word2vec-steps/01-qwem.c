@@ -264,6 +264,23 @@ static int modes_learned(const double *s2, const double *lam, int d) {
 }
 
 
+// word2vec's text format: a line "V d", then one line per word: the word and its d numbers.
+static void write_w2v_text(const char *name, int V, int d, char **word, const double *W) {
+    char *path = XNEW(char, strlen(C.out) + strlen(name) + 2);
+    sprintf(path, "%s/%s", C.out, name);
+    FILE *f = fopen(path, "w");
+    if (!f) DIE("cannot write %s", path);
+    fprintf(f, "%d %d\n", V, d);
+    for (int i = 0; i < V; i++) {
+        fputs(word[i], f);
+        for (int j = 0; j < d; j++) fprintf(f, " %.6g", W[(size_t)i * d + j]);
+        fputc('\n', f);
+    }
+    if (fclose(f)) DIE("write error on %s", path);
+    printf("wrote %s (word2vec text format, %d words, d = %d)\n", path, V, d);
+    free(path);
+}
+
 // lambda_min of a symmetric M (V, V), by the subset solver on -M (M is not modified).
 static double lambda_min(int V, const double *M) {
     double *tmp = XNEW(double, (size_t)V * V), l;

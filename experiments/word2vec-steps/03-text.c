@@ -44,7 +44,8 @@ static text_mstar text_mstar_build(const corpus *cp, int d) {
 
 static void text_mstar_free(text_mstar *t) { free(t->M), free(t->lam), free(t->Z); }
 
-static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset, int is_registry) {
+// keep (may be NULL) receives the QWEM run (the init contrast reuses it); the caller frees it.
+static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset, int is_registry, qwem_exp *keep) {
     int V = cp->V, L = tm->L, d = P.dim ? P.dim : 20, kt = tm->kt;
     if (d >= V) cli_usage_error(&C, "--dim %d must be below the vocabulary size %d", d, V);
     const double *M = tm->M, *lam = tm->lam, *Z = tm->Z, lmin = tm->lmin;
@@ -257,7 +258,14 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
     }
     traj_write("text_traj.tsv", tr, q.st, q.t1P, "w2v.C3 w2v.C4", what);
 
-    qwem_free(&q), analogy_result_free(res);
+    if (P.write_vectors) {  // the trained QWEM W and the closed form V_d Lambda_d^{1/2}, for gensim and others
+        write_w2v_text("qwem_vectors.txt", V, d, cp->word, q.W);
+        closed_form_embedding(V, d, Z, kt, lam, Wcf);
+        write_w2v_text("closed_form_vectors.txt", V, d, cp->word, Wcf);
+    }
+    if (keep) *keep = q;
+    else qwem_free(&q);
+    analogy_result_free(res);
     free(Wcf), free(acc_d), free(ss.step), free(ss.acc), free(ss.tie);
 }
 

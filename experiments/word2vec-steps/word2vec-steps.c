@@ -27,16 +27,29 @@
 //   5. Tied SGNS word2vec from small init: Mikolov's skip-gram loop (dynamic window,
 //      k negatives from count^0.75, constant learning rate, shuffled 100-token chunks); its
 //      escapes against the linearised operator M_lin = A - (k/2)(a q^T + q a^T).
+//   6. Real SGNS as the paper trains it (V = 5000, d = 100): untied input and output vectors,
+//      word2vec's subsampling min(1, t/f + sqrt(t/f)) at t = 1e-5, negatives from
+//      unigram^0.75, word2vec's exact inner loop, from small init; the singular values of
+//      W_in W_out^T on the t/tau_1 axis beside QWEM's theory on this vocabulary's M* (top
+//      eigenpairs by block Krylov), the SGNS-M* subspace overlap, analogy accuracy of W_in.
+//   7. The init contrast (the paper's Fig. 2): SGNS, QWEM gradient descent and QWEM's theory at
+//      a word2vec-like init (row norm 0.1) and at a tiny one, V = 1000.
+//
+// The spine holds the parameters, the RNG streams and main (a list of the parts); each part and
+// its claims is a chapter file 0N-<part>.c included below.
 //
 // Writes (figures/data/word2vec-steps/): synth_traj, synth_steps, synth_spectrum,
 // synth_analogy, text_traj, text_steps, text_spectrum, text_analogy_d, text_analogy_t,
-// text_eigwords, sgns_traj, sgns_escapes (.tsv); CLAIM lines w2v.C1-C10 on stdout.
+// text_eigwords, sgns_traj, sgns_escapes, real_traj, real_theory, real_steps, real_analogy,
+// contrast_{sgns,qwem,theory}_{large,small} (.tsv); with --write-vectors also sgns_vectors.txt,
+// qwem_vectors.txt and closed_form_vectors.txt in word2vec's text format; CLAIM lines
+// w2v.C1-C12 on stdout.
 //
 // Run:  build/word2vec-steps                      (everything; needs `make data` for text)
 //       build/word2vec-steps --part synthetic --K 8 --eps0 0.6
+//       build/word2vec-steps --part real --real-epochs 1 --real-lr 0.1 --write-vectors
 //       CORPUS=wiki8.txt.xz build/word2vec-steps --part qwem --vocab 3000 --dim 50
-// Runtime (2-core box, one BLAS thread): default 18 s CPU (about 1 min wall when the box is
-// shared; tied SGNS is about half); --quick 0.4 s CPU.
+// Runtime (2-core box, one BLAS thread): default RUNTIME_PLACEHOLDER; --quick 0.4 s CPU.
 #define _GNU_SOURCE
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_randist.h>
@@ -49,6 +62,7 @@
 #include "claim.h"
 #include "cli.h"
 #include "corpus.h"
+#include <lapacke.h>
 #include "linalg.h"
 #include "fit.h"
 #include "init.h"
@@ -91,6 +105,11 @@ struct params {
     int sgns_window, negatives, sgns_dim, chunk;
     double lr, epochs, subsample, sgns_sigma;
     int syn_questions;    // sampled synthetic analogy questions per family
+    // real SGNS (untied, subsampled; part D) and the init contrast (part E)
+    int real_vocab, real_dim, real_chunk, write_vectors;
+    double real_lr, real_epochs, real_sample, real_sigma, large_sigma;
+    int contrast_dim;
+    double contrast_lr, contrast_epochs;
 };
 
 static struct params P = {
@@ -100,11 +119,14 @@ static struct params P = {
     .analogies = "data/analogies/simon-suite-analogies.txt",
     .sgns_window = 5, .negatives = 5, .sgns_dim = 20, .chunk = 100, .lr = 0.002, .epochs = 1.5,
     .subsample = 0, .sgns_sigma = 1e-6, .syn_questions = 400,
+    .real_vocab = 5000, .real_dim = 100, .real_chunk = 1000, .real_lr = 0.18, .real_epochs = 0.6, .real_sample = 1e-5,
+    .real_sigma = 1e-6, .large_sigma = 0.1, .contrast_dim = 20, .contrast_lr = 0.18, .contrast_epochs = 0.6,
 };
 
 static cli_opt opts[] = {
-    {"part", CLI_CHOICE, &P.part, 0, 0, "parts to run: synthetic (exact theory), qwem (real text), sgns, qwem-sgd",
-     "all|synthetic|qwem|sgns|qwem-sgd", 0},
+    {"part", CLI_CHOICE, &P.part, 0, 0,
+     "parts to run: synthetic (exact theory), qwem (real text), sgns (tied), real (untied subsampled SGNS), "
+     "contrast (large vs small init), qwem-sgd", "all|synthetic|qwem|sgns|real|contrast|qwem-sgd", 0},
     {"K", CLI_INT, &P.K, 2, 12, "synthetic attributes (V = 2^K words)", NULL, 0},
     {"eps0", CLI_DOUBLE, &P.eps0, 1e-3, 0.999, "strength of the first attribute", NULL, 0},
     {"eps-ratio", CLI_DOUBLE, &P.eps_ratio, 0.05, 0.999, "eps_a = eps0 * ratio^(a-1)", NULL, 0},
@@ -128,18 +150,33 @@ static cli_opt opts[] = {
     {"chunk", CLI_INT, &P.chunk, 10, 10000000, "SGNS chunk length in tokens (shuffled per epoch)", NULL, 0},
     {"subsample", CLI_DOUBLE, &P.subsample, 0, 1, "word2vec's -sample t (0: off)", NULL, 0},
     {"sgns-sigma", CLI_DOUBLE, &P.sgns_sigma, 1e-12, 1, "SGNS init row norm", NULL, 0},
+    {"real-vocab", CLI_INT, &P.real_vocab, 10, 20000, "real SGNS: vocabulary V", NULL, 0},
+    {"real-dim", CLI_INT, &P.real_dim, 1, 1000, "real SGNS: embedding dimension d", NULL, 0},
+    {"real-lr", CLI_DOUBLE, &P.real_lr, 1e-6, 1, "real SGNS: learning rate (constant)", NULL, 0},
+    {"real-epochs", CLI_DOUBLE, &P.real_epochs, 1e-3, 100, "real SGNS: epochs (passes over the stream)", NULL, 0},
+    {"real-sample", CLI_DOUBLE, &P.real_sample, 0, 1, "real SGNS: word2vec's -sample t (0: off)", NULL, 0},
+    {"real-sigma", CLI_DOUBLE, &P.real_sigma, 1e-12, 1, "real SGNS: init row norm of W_in and W_out", NULL, 0},
+    {"real-chunk", CLI_INT, &P.real_chunk, 10, 10000000, "real SGNS: chunk length (shuffled per epoch)", NULL, 0},
+    {"write-vectors", CLI_FLAG, &P.write_vectors,
+     .help = "write the real-SGNS W_in and the closed-form embedding in word2vec's text format into --out"},
+    {"large-sigma", CLI_DOUBLE, &P.large_sigma, 1e-6, 10, "init contrast: the large (word2vec-like) init row norm",
+     NULL, 0},
+    {"contrast-dim", CLI_INT, &P.contrast_dim, 1, 512, "init contrast: SGNS dimension (QWEM uses --dim)", NULL, 0},
+    {"contrast-lr", CLI_DOUBLE, &P.contrast_lr, 1e-6, 1, "init contrast: SGNS learning rate", NULL, 0},
+    {"contrast-epochs", CLI_DOUBLE, &P.contrast_epochs, 1e-3, 100, "init contrast: SGNS epochs", NULL, 0},
     {"syn-questions", CLI_INT, &P.syn_questions, 10, 100000, "synthetic analogy questions per family", NULL, 0},
     {0}};
 
 static cli C = {.slug = SLUG,
                 .summary = "QWEM and word2vec learn the top eigenvectors of M* one at a time "
                            "(Karkada, Simon, Bahri, DeWeese, arXiv 2502.09863).",
-                .claims = "w2v.C1-C10",
+                .claims = "w2v.C1-C12",
                 .opts = opts};
 
 // Random streams (common/rng): one id per independent use.
 enum { S_SYN_CORPUS = 0, S_SYN_INIT = 1, S_TEXT_INIT = 2, S_SGNS_INIT = 3, S_SGNS_ORDER = 4,
-       S_SYN_QUESTIONS = 5, S_HYGIENE = 6 };
+       S_SYN_QUESTIONS = 5, S_HYGIENE = 6, S_REAL_INIT = 7, S_REAL_ORDER = 8, S_REAL_KRYLOV = 9,
+       S_CONTRAST_INIT = 10, S_CONTRAST_ORDER = 11 };
 
 
 // ---- the chapters: each one part of the paper, followed by its claims ----
@@ -147,7 +184,10 @@ enum { S_SYN_CORPUS = 0, S_SYN_INIT = 1, S_TEXT_INIT = 2, S_SGNS_INIT = 3, S_SGN
 #include "02-synthetic.c"  // part A: the synthetic corpus with exact ground truth (w2v.C1-C6)
 #include "03-text.c"       // part B: real text, QWEM, closed-form analogies, eigenvector words (C3-C7, C9)
 #include "04-sgns-tied.c"  // part C: tied SGNS from small init against M_lin (C8); QWEM-SGD
+#include "05-sgns-real.c"  // part D: real SGNS (untied, subsampled) from small init, V = 5000, d = 100 (C11)
+#include "06-init-contrast.c"  // part E: word2vec-like init (0.1) against tiny init, the paper's Fig. 2 (C12)
 #include "07-hygiene.c"    // solver hygiene (C10)
+#include "08-task-vectors.c"  // part F: task vectors of the closed-form embedding, the paper's Fig. 4 (C13)
 
 // ---- main ----
 int main(int argc, char **argv) {
@@ -174,13 +214,14 @@ int main(int argc, char **argv) {
     int all = !strcmp(part, "all");
     int run_syn = all || !strcmp(part, "synthetic"), run_text = all || !strcmp(part, "qwem");
     int run_sgns = all || !strcmp(part, "sgns"), run_qsgd = !strcmp(part, "qwem-sgd");
+    int run_real = all || !strcmp(part, "real"), run_contrast = all || !strcmp(part, "contrast");
     if (run_text && !C.quick && (P.dim ? P.dim : 20) >= P.vocab)  // the corpus gives V <= --vocab words
         cli_usage_error(&C, "--dim %d must be below --vocab %d", P.dim ? P.dim : 20, P.vocab);
 
     // The text corpus: needed by qwem, sgns (default) and qwem-sgd, never by --quick.
     corpus *cp = NULL;
     analogy_set *aset = NULL;
-    int need_text = !C.quick && (run_text || run_sgns || run_qsgd);
+    int need_text = !C.quick && (run_text || run_sgns || run_qsgd || run_real || run_contrast);
     const char *absent = NULL;
     if (need_text) {
         FILE *f = fopen(P.corpus, "rb");
@@ -196,19 +237,23 @@ int main(int argc, char **argv) {
                 DIE("%s; check --corpus / CORPUS= (make data fetches the registry corpus)", err);
             progress_done("corpus %s: %ld tokens, V = %d, read in %.2f s", P.corpus, cp->n_tokens, cp->V, util_now() - t0);
             if (cp->V < 10) DIE("the corpus %s has only %d distinct words; it is too small", P.corpus, cp->V);
-            if (run_text && analogy_read_file(P.analogies, &aset, err, sizeof err))
+            if ((run_text || run_real) && analogy_read_file(P.analogies, &aset, err, sizeof err))
                 DIE("%s; check --analogies / ANALOGIES=", err);
         }
     }
 
     // The text M*, built once for every part that needs it.
     text_mstar tm = {0};
-    if (cp) tm = text_mstar_build(cp, P.dim ? P.dim : 20);
+    if (cp && (run_text || run_sgns || run_qsgd || run_contrast)) tm = text_mstar_build(cp, P.dim ? P.dim : 20);
 
+    qwem_exp text_q = {0};  // part B's QWEM run, reused by the init contrast
     stream syn = {0};
     if (run_syn || (run_sgns && C.quick)) part_synthetic(C.quick && run_sgns ? &syn : NULL);
     if (run_text) {
-        if (cp) part_text(&tm, cp, aset, corpus_default);
+        if (cp) {
+            part_text(&tm, cp, aset, corpus_default, run_contrast ? &text_q : NULL);
+            part_task_vectors(&tm, aset);
+        }
         else {
             const char *why = C.quick ? "(--quick: the text corpus is not used)" : absent;
             claim_skip("w2v.C3c", CLAIM_EXPERIMENT, why), claim_skip("w2v.C3d", CLAIM_EXPERIMENT, why), claim_skip("w2v.C4b", CLAIM_EXPERIMENT, why);
@@ -222,6 +267,21 @@ int main(int argc, char **argv) {
             part_sgns(&ts, P.chunk, "text corpus", P.sgns_dim, P.lr, P.epochs, tm.Z, tm.kt, tm.kt);
         } else claim_skip("w2v.C8", CLAIM_EXPERIMENT, absent);
     }
+    if (run_real) {
+        const char *why = C.quick ? "(--quick: the text corpus is not used)" : absent;
+        if (cp) {
+            corpus *cp5 = NULL;
+            char err[600];
+            if (corpus_from_file(P.corpus, P.real_vocab, &cp5, err, sizeof err)) DIE("%s", err);
+            part_sgns_real(cp5, aset);
+            corpus_free(cp5);
+        } else claim_skip("w2v.C11", CLAIM_EXPERIMENT, why);
+    }
+    if (run_contrast) {
+        if (cp) part_contrast(&tm, cp, text_q.tr ? &text_q : NULL);
+        else claim_skip("w2v.C12", CLAIM_EXPERIMENT, C.quick ? "(--quick: the text corpus is not used)" : absent);
+    }
+    if (text_q.tr) qwem_free(&text_q);
     if (run_qsgd) {
         if (cp) part_qwem_sgd(&tm, cp);
         else claim_skip("w2v.C10e", CLAIM_EXPERIMENT, C.quick ? "(--quick: the text corpus is not used)" : absent);
