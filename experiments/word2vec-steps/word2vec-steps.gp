@@ -289,3 +289,41 @@ do for [fmt in "png svg"] {
     unset output
 }
 }
+
+# ---- task vectors (part F; the paper's Fig. 4) on the closed-form embedding ----
+tv = have("taskvec_snr.tsv") && have("taskvec_proj.tsv")
+if (tv) {
+do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1300, 520))
+    set output sprintf("%s/word2vec-steps-taskvec.%s", outdir, fmt)
+    set multiplot layout 1, 2 margins 0.07, 0.97, 0.13, 0.86 spacing 0.09
+    set xtics autofreq; set ytics autofreq; unset grid; set grid; unset arrow; unset label
+    set format x "%g"; set format y "%g"
+    set label 9 "task vectors w_b - w_a of the closed-form embedding V_dΛ_d^{1/2} (registry corpus), per analogy family" at screen 0.5, 0.955 center font ",12"
+    ntv = ncols("taskvec_snr.tsv") - 1
+    array tok[ntv]
+    do for [j=1:ntv] { tok[j] = hascol("taskvec_snr.tsv", 1 + j) }
+    tname(j) = system(sprintf("awk -F'\t' '!/^#/ {print $%d; exit}' '%s'", 1 + j, f("taskvec_snr.tsv")))[5:]
+    set title "(a) SNR = λ_max(R_d R_dᵀ) / (trace(R_d R_dᵀ) / rank) against d" noenhanced
+    set offsets 0, 0, graph 0.45, 0
+    set logscale x
+    unset logscale y
+    set xrange [1.5:500]
+    set yrange [0:*]
+    set xlabel "embedding dimension d"
+    set ylabel "SNR"
+    set key top right vertical maxcols 1 maxrows 6 font ",9"
+    plot for [j=1:ntv] f("taskvec_snr.tsv") using 1:(tok[j] ? column(1+j) : NaN) with linespoints lw 2 pt 7 ps 0.7 lc rgb kc(j) title (tok[j] ? tname(j) : tname(j)." (no pairs in vocab.)") noenhanced
+    unset label 9
+    set offsets 0, 0, 0, 0
+    set title "(b) where the mean task vector lives: its cumulative share in eigenfeatures 1..k"
+    set xrange [1:400]
+    set yrange [0:1.05]
+    set xlabel "eigenfeature k of M^*"
+    set ylabel "cumulative share Σ_{j≤k} r_j^2 / |r|^2"
+    set key bottom right font ",9"
+    plot for [j=1:ntv] f("taskvec_proj.tsv") using 1:(tok[j] ? (j == j ? (cum_j = ($1 == 1 ? 0 : cum_j) + column(2+j)) : 0) : NaN) with lines lw 2 lc rgb kc(j) title (tok[j] ? tname(j) : "") noenhanced
+    unset multiplot
+    unset output
+}
+}
