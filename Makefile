@@ -110,6 +110,7 @@ check-site:
 test check: deps data all lib
 	@SIM_BUILD=$(B) PYTHON='$(PYTHON)' MAKE='$(MAKE)' tools/test-install.sh
 	@SIM_BUILD=$(B) SIMSUITE_LIB=$(CURDIR)/$(SS_SO) OPENBLAS_NUM_THREADS=1 $(PYTHON) tests/test_python.py
+	@scripts/check-structure
 	@SIM_BUILD=$(B) BLAS_EXPECT='$(BLAS)' scripts/run-tests $(TESTS)
 
 ## verify [SLUGS=...]: rerun experiments at default size into a scratch directory and compare
