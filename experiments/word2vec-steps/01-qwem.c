@@ -1,3 +1,7 @@
+// ---- QWEM: M* from counts, the gradient flow, its step-time theory and claims ----
+//
+// Shared by the synthetic part (02) and the text parts (03, 06).
+
 static int cmp_desc(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return (x < y) - (x > y);
@@ -42,9 +46,9 @@ static double sigma_G(double lam, double r2, double h, double tau) {
 // p_1..p_{j-1}; r2[j] = |residual|^2 (common/track's track_gs_residuals).  W0 (V, d), Vk (V, k)
 // eigenvectors as columns.
 static void mode_residuals(int V, int d, int k, const double *W0, const double *Vk, double *r2) {
-    double *p = XNEW(double, (size_t)k * d);  // p (k, d)
+    double *p = XNEW(double, (size_t)k *d);  // p (k, d)
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, d, V, 1.0, Vk, k, W0, d, 0.0, p, d);
-    track_gs_residuals(k, d, p, r2);
+    if (track_gs_residuals(k, d, p, r2)) DIE("track_gs_residuals: %s", sim_last_error());
     free(p);
 }
 
@@ -78,13 +82,13 @@ static qwem_traj *qwem_run(int V, int d, const double *M, double M2, const doubl
     tr->V = V, tr->d = d, tr->nsteps = nsteps, tr->h = h;
     tr->s2 = XNEW(double, (size_t)(nsteps + 1) * d);
     tr->p2 = XNEW(double, (size_t)(nsteps + 1) * d);
-    double *Pm = XNEW(double, (size_t)d * d);    // Pm = Vd^T W (d, d): row k is W^T v_k
+    double *Pm = XNEW(double, (size_t)d *d);  // Pm = Vd^T W (d, d): row k is W^T v_k
     tr->loss = XNEW(double, nsteps + 1);
     double *W = Wout;  // W (V, d)
     memcpy(W, W0, sizeof *W * (size_t)V * d);
-    double *G = XNEW(double, (size_t)V * d);     // G = M* W (V, d)
-    double *S = XNEW(double, (size_t)d * d);     // S = W^T W (d, d)
-    double *Wc = XNEW(double, (size_t)V * d);    // SVD copy
+    double *G = XNEW(double, (size_t)V *d);   // G = M* W (V, d)
+    double *S = XNEW(double, (size_t)d *d);   // S = W^T W (d, d)
+    double *Wc = XNEW(double, (size_t)V *d);  // SVD copy
     double *sv = XNEW(double, d);
     for (int t = 0; t <= nsteps; t++) {
         cblas_dsymm(CblasRowMajor, CblasLeft, CblasUpper, V, d, 1.0, M, V, W, d, 0.0, G, d);
@@ -97,7 +101,8 @@ static qwem_traj *qwem_run(int V, int d, const double *M, double M2, const doubl
         if (la_svd(V, d, Wc, sv, NULL, NULL)) DIE("dgesdd failed at QWEM step %d", t);
         for (int k = 0; k < d; k++) tr->s2[(size_t)t * d + k] = sv[k] * sv[k];
         cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, d, V, 1.0, Vd, d, W, d, 0.0, Pm, d);
-        for (int k = 0; k < d; k++) tr->p2[(size_t)t * d + k] = cblas_ddot(d, Pm + (size_t)k * d, 1, Pm + (size_t)k * d, 1);
+        for (int k = 0; k < d; k++)
+            tr->p2[(size_t)t * d + k] = cblas_ddot(d, Pm + (size_t)k * d, 1, Pm + (size_t)k * d, 1);
         REQUIRE_FINITE(tr->loss[t], "QWEM loss", "the step size is above the stability bound h|lambda| < 2");
         if (want && want[t] && snap) snap(t, W, ctx);
         if (t == nsteps) break;
@@ -127,8 +132,7 @@ typedef struct {
     double *lam, *tP, *tG, *tm, *r2, *pl_pred, *pl_meas;
 } step_table;
 
-static step_table *steps_measure(const qwem_traj *tr, const double *lam, const double *r2, double s0,
-                                 double M2) {
+static step_table *steps_measure(const qwem_traj *tr, const double *lam, const double *r2, double s0, double M2) {
     int d = tr->d;
     step_table *st = XNEW(step_table, 1);
     st->d = d;
@@ -161,31 +165,30 @@ static void step_table_free(step_table *s) {
 static void steps_write(const char *name, const step_table *st, const char *claims) {
     tsv *t = tsv_open(&C, name, claims);
     tsv_allow_nonfinite(t, 1);  // the last plateau (after step d) is not measured: nan
-    tsv_note(t, "tau in units of the Euler step h (tau = h * step); tau_meas: the half-rise of mode k's own "
-                "strength |W^T v_k|^2 = lambda_k/2; plateau after step k measured at the flattest loss between "
-                "measured steps k and k+1");
+    tsv_note(t,
+             "tau in units of the Euler step h (tau = h * step); tau_meas: the half-rise of mode k's own "
+             "strength |W^T v_k|^2 = lambda_k/2; plateau after step k measured at the flattest loss between "
+             "measured steps k and k+1");
     tsv_columns(t, "k\tlambda\ttauP\ttauG\ttau_meas\tratio_P\tratio_G\tplateau_pred\tplateau_meas");
     for (int k = 0; k < st->d; k++)
         tsv_row(t, "%d\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g", k + 1, st->lam[k], st->tP[k],
-                st->tG[k], st->tm[k], st->tm[k] / st->tP[k], st->tm[k] / st->tG[k], st->pl_pred[k],
-                st->pl_meas[k]);
+                st->tG[k], st->tm[k], st->tm[k] / st->tP[k], st->tm[k] / st->tG[k], st->pl_pred[k], st->pl_meas[k]);
     tsv_close(t);
 }
 
 static void steps_print(const char *title, const step_table *st) {
     printf("\n%s: step times (tau = h*step) and plateaus\n", title);
-    printf("%3s %10s %10s %10s %10s %8s %8s %10s %10s\n", "k", "lambda", "tauP", "tauG", "tau_meas", "meas/P",
-           "meas/G", "plat_pred", "plat_meas");
+    printf("%3s %10s %10s %10s %10s %8s %8s %10s %10s\n", "k", "lambda", "tauP", "tauG", "tau_meas", "meas/P", "meas/G",
+           "plat_pred", "plat_meas");
     for (int k = 0; k < st->d; k++)
-        printf("%3d %10.4f %10.6f %10.6f %10.6f %8.4f %8.4f %10.5f %10.5f\n", k + 1, st->lam[k], st->tP[k],
-               st->tG[k], st->tm[k], st->tm[k] / st->tP[k], st->tm[k] / st->tG[k], st->pl_pred[k],
-               st->pl_meas[k]);
+        printf("%3d %10.4f %10.6f %10.6f %10.6f %8.4f %8.4f %10.5f %10.5f\n", k + 1, st->lam[k], st->tP[k], st->tG[k],
+               st->tm[k], st->tm[k] / st->tP[k], st->tm[k] / st->tG[k], st->pl_pred[k], st->pl_meas[k]);
 }
 
 // Trajectory TSV: tau loss s2_1..s2_d theory_1..theory_d p2_1..p2_d, subsampled to about 600 rows (every
 // step when fewer; otherwise 300 uniform plus 300 log-spaced steps, merged).
-static void traj_write(const char *name, const qwem_traj *tr, const step_table *st, double tau1P,
-                       const char *claims, const char *info) {
+static void traj_write(const char *name, const qwem_traj *tr, const step_table *st, double tau1P, const char *claims,
+                       const char *info) {
     int n = tr->nsteps + 1, d = tr->d;
     char *keep = XNEW(char, n);
     if (n <= 600) memset(keep, 1, (size_t)n);
@@ -197,8 +200,9 @@ static void traj_write(const char *name, const qwem_traj *tr, const step_table *
     tsv *t = tsv_open(&C, name, claims);
     tsv_note(t, "tau1P = %.10g (tau_1 of the population predictor; figures use tau/tau1P)", tau1P);
     tsv_note(t, "run: %s", info);
-    tsv_note(t, "s2_k: k-th squared singular value of W; theory_k: logistic of predictor G (Euler-corrected) for "
-                "mode k; p2_k = |W^T v_k|^2, the strength of eigenmode k of M* (the quantity the logistic describes)");
+    tsv_note(t,
+             "s2_k: k-th squared singular value of W; theory_k: logistic of predictor G (Euler-corrected) for "
+             "mode k; p2_k = |W^T v_k|^2, the strength of eigenmode k of M* (the quantity the logistic describes)");
     char *hdr = XNEW(char, 32 * (3 * d + 2)), *row = XNEW(char, 32 * (3 * d + 2));
     int o = sprintf(hdr, "tau\tloss");
     for (int k = 0; k < d; k++) o += sprintf(hdr + o, "\ts2_%d", k + 1);
@@ -222,7 +226,7 @@ static void traj_write(const char *name, const qwem_traj *tr, const step_table *
 // explicitly (V x V, a dsyrk and a dgemm): the trace formula |W^TW|^2 - 2 tr(..) + sum lambda^2
 // cancels catastrophically once the error is below ~1e-8.
 static double final_state_error(int V, int d, const double *W, const double *Vd, int ldv, const double *lam) {
-    double *E = XNEW(double, (size_t)V * V), *B = XNEW(double, (size_t)V * d), c = 0;
+    double *E = XNEW(double, (size_t)V *V), *B = XNEW(double, (size_t)V *d), c = 0;
     for (int i = 0; i < V; i++)
         for (int k = 0; k < d; k++) B[(size_t)i * d + k] = Vd[(size_t)i * ldv + k] * sqrt(fmax(lam[k], 0));
     for (int k = 0; k < d; k++) c += lam[k] * lam[k];
@@ -263,7 +267,6 @@ static int modes_learned(const double *s2, const double *lam, int d) {
     return m;
 }
 
-
 // word2vec's text format: a line "V d", then one line per word: the word and its d numbers.
 static void write_w2v_text(const char *name, int V, int d, char **word, const double *W) {
     char *path = XNEW(char, strlen(C.out) + strlen(name) + 2);
@@ -283,7 +286,7 @@ static void write_w2v_text(const char *name, int V, int d, char **word, const do
 
 // lambda_min of a symmetric M (V, V), by the subset solver on -M (M is not modified).
 static double lambda_min(int V, const double *M) {
-    double *tmp = XNEW(double, (size_t)V * V), l;
+    double *tmp = XNEW(double, (size_t)V *V), l;
     for (size_t q = 0; q < (size_t)V * V; q++) tmp[q] = -M[q];
     if (la_eigh_top(V, tmp, 1, &l, NULL)) DIE("dsyevr failed (lambda_min)");
     free(tmp);
@@ -303,11 +306,11 @@ typedef struct {
     unsigned long stream;       // the RNG stream of W(0)
     const char *label;          // "synthetic" or "text", for messages and claims
     // set by qwem_setup and qwem_go
-    double lmin;                // lambda_min of M*: 0 means "compute it"
+    double lmin;  // lambda_min of M*: 0 means "compute it"
     double M2, h, t1P, tdP;
     int nsteps;
-    double *Vd, *W0, *W, *r2;   // Vd (V, d) top-d eigenvectors; W0, W (V, d); r2 (d)
-    char *want;                 // (nsteps + 1) snapshot flags; the caller may add more before qwem_go
+    double *Vd, *W0, *W, *r2;  // Vd (V, d) top-d eigenvectors; W0, W (V, d); r2 (d)
+    char *want;                // (nsteps + 1) snapshot flags; the caller may add more before qwem_go
     qwem_traj *tr;
     step_table *st;
 } qwem_exp;
@@ -326,7 +329,7 @@ static void qwem_setup(qwem_exp *q) {
         DIE("QWEM: lambda_%d of M* = %g gives tau_%d = %g, %g Euler steps; lower --dim", d, lam[d - 1], d, q->tdP,
             tend / q->h);
     q->nsteps = (int)ceil(tend / q->h);
-    q->Vd = XNEW(double, (size_t)V * d), q->W0 = XNEW(double, (size_t)V * d), q->W = XNEW(double, (size_t)V * d);
+    q->Vd = XNEW(double, (size_t)V *d), q->W0 = XNEW(double, (size_t)V *d), q->W = XNEW(double, (size_t)V *d);
     q->r2 = XNEW(double, d);
     for (int i = 0; i < V; i++)
         for (int k = 0; k < d; k++) q->Vd[(size_t)i * d + k] = q->Z[(size_t)i * q->kt + k];
@@ -376,8 +379,10 @@ static void qwem_step_claims(const qwem_exp *q, const char *idG, int kG, double 
     // the worst mode's relative gap to its nearest neighbour: a near-degenerate pair mixes
     double gapw = kw + 1 < q->kt ? (lam[kw] - lam[kw + 1]) / lam[kw] : 1;
     if (kw > 0) gapw = fmin(gapw, (lam[kw - 1] - lam[kw]) / lam[kw - 1]);
-    snprintf(what, sizeof what, "%s: step times vs predictor G, max |tau_meas/tau_G - 1| (k <= %d; worst k = %d, "
-             "relative gap to its neighbour %.4f)", q->label, kG, kw + 1, gapw);
+    snprintf(what, sizeof what,
+             "%s: step times vs predictor G, max |tau_meas/tau_G - 1| (k <= %d; worst k = %d, "
+             "relative gap to its neighbour %.4f)",
+             q->label, kG, kw + 1, gapw);
     snprintf(tol, sizeof tol, "%g", tolG);
     claim_check(idG, CLAIM_EXPERIMENT, eG <= tolG, what, eG, tol);
     if (d > 3) {

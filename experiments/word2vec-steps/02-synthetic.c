@@ -1,3 +1,5 @@
+// ---- part A: the synthetic binary-attribute corpus (w2v.C1-C6) ----
+//
 // ---- theory: the synthetic corpus's exact spectrum ----
 //
 // Word i carries signs $s_a(i) = 1 - 2\,\mathrm{bit}_a(i)$.  Exactly,
@@ -60,7 +62,7 @@ static double *eps_list(int *K) {
 // $q(i|z) = 2^{-K}\prod_a(1 + \varepsilon_a s_a(i) z_a)$, which factorises over bits:
 // $P(\mathrm{bit}_a = 0) = (1 + \varepsilon_a z_a)/2$.  Windows never cross a line.
 static int *syn_generate(gsl_rng *r, int K, const double *eps, int B, long nlines) {
-    int *ids = XNEW(int, (size_t)nlines * B);
+    int *ids = XNEW(int, (size_t)nlines *B);
     double *p0 = XNEW(double, K);
     for (long l = 0; l < nlines; l++) {
         for (int a = 0; a < K; a++) p0[a] = (1 + eps[a] * (gsl_rng_uniform(r) < 0.5 ? 1 : -1)) / 2;
@@ -98,7 +100,8 @@ static analogy_set *syn_analogies(gsl_rng *r, int K, int nq) {
         for (int q = 0; q < nq; q++) {
             // the x-th word with bit k clear: insert a 0 bit at position k of x
             unsigned x = (unsigned)gsl_rng_uniform_int(r, half), y;
-            do y = (unsigned)gsl_rng_uniform_int(r, half); while (y == x);
+            do y = (unsigned)gsl_rng_uniform_int(r, half);
+            while (y == x);
             unsigned lo = (1u << k) - 1;
             unsigned a = (x & lo) | ((x & ~lo) << 1), c = (y & lo) | ((y & ~lo) << 1);
             int id4[4] = {(int)a, (int)(a | 1u << k), (int)c, (int)(c | 1u << k)};
@@ -148,9 +151,11 @@ typedef struct {
 // The three reference spectra of the note (the calibration table; singles in eps order, largest other, lambda_empty).
 static void check_reference_table(void) {
     static const double ref1[] = {248.6555, 168.0005, 117.7621, 83.8290, 60.1127, 43.2638, 31.1956, 22.5154, 16.2585};
-    static const double ref2[] = {252.4204, 202.2017, 162.6257, 131.1255, 105.8968, 85.6106, 69.2571, 56.0519, 45.3775, 36.7427};
+    static const double ref2[] = {252.4204, 202.2017, 162.6257, 131.1255, 105.8968,
+                                  85.6106,  69.2571,  56.0519,  45.3775,  36.7427};
     static const double ref3[] = {174.21, 150.74, 129.71, 110.77, 93.69, 78.27, 64.41, 52.01, 41.00};
-    const double *ref[3] = {ref1, ref2, ref3}, other[3] = {10.5983, 2.1979, 5.74}, empty[3] = {-123.2096, -89.4486, NAN};
+    const double *ref[3] = {ref1, ref2, ref3}, other[3] = {10.5983, 2.1979, 5.74},
+                 empty[3] = {-123.2096, -89.4486, NAN};
     const double tol[3] = {0.51e-4, 0.51e-4, 0.0051};  // half a unit of the printed last digit
     const int Ks[3] = {9, 10, 9};
     double worst = 0;
@@ -168,8 +173,8 @@ static void check_reference_table(void) {
         if (!isnan(empty[c])) worst = fmax(worst, fabs(lam[0] - empty[c]) / tol[c]);
         free(lam);
     }
-    claim_check("w2v.C1c", CLAIM_IDENTITY, worst <= 1, "reference spectra (note table): max |lambda - table| / (half a printed digit)",
-                worst, "1");
+    claim_check("w2v.C1c", CLAIM_IDENTITY, worst <= 1,
+                "reference spectra (note table): max |lambda - table| / (half a printed digit)", worst, "1");
 }
 
 static void part_synthetic(stream *keep_stream) {
@@ -177,7 +182,7 @@ static void part_synthetic(stream *keep_stream) {
     double *eps = eps_list(&K);
     int V = 1 << K, d = P.dim ? P.dim : K;
     if (d > V) cli_usage_error(&C, "--dim %d exceeds V = 2^K = %d", d, V);
-    int kt = V < 2 * K + 2 ? V : 2 * K + 2;  // eigenpairs we look at
+    int kt = V < 2 * K + 2 ? V : 2 * K + 2;       // eigenpairs we look at
     if (kt < d + 1) kt = d + 1 <= V ? d + 1 : V;  // lam[d - 1] must exist (d = V: all of them)
     progress("synthetic: K = %d, V = %d, d = %d", K, V, d);
 
@@ -199,9 +204,9 @@ static void part_synthetic(stream *keep_stream) {
     }
 
     // w2v.C1: exact M* through the M* builder's twin (closed-form P) and the subset solver.
-    double *Mex = XNEW(double, (size_t)V * V), *tmp = XNEW(double, (size_t)V * V);
+    double *Mex = XNEW(double, (size_t)V *V), *tmp = XNEW(double, (size_t)V *V);
     syn_exact_Mstar(K, eps, Mex);
-    double *lam_ex_num = XNEW(double, kt), *Zex = XNEW(double, (size_t)V * kt);
+    double *lam_ex_num = XNEW(double, kt), *Zex = XNEW(double, (size_t)V *kt);
     memcpy(tmp, Mex, sizeof *tmp * (size_t)V * V);
     if (la_eigh_top(V, tmp, kt, lam_ex_num, Zex)) DIE("dsyevr failed on the exact synthetic M*");
     double err1 = 0, ov_min = 1;
@@ -213,7 +218,8 @@ static void part_synthetic(stream *keep_stream) {
         for (int i = 0; i < V; i++) ov += Zex[(size_t)i * kt + k] * (1 - 2.0 * ((i >> k) & 1)) / sqrt((double)V);
         ov_min = fmin(ov_min, fabs(ov));
     }
-    claim_check("w2v.C1a", CLAIM_IDENTITY, err1 <= 1e-9, "exact M*: subset-solver vs WHT eigenvalues, max rel err", err1, "1e-9");
+    claim_check("w2v.C1a", CLAIM_IDENTITY, err1 <= 1e-9, "exact M*: subset-solver vs WHT eigenvalues, max rel err",
+                err1, "1e-9");
     claim_check("w2v.C1b", CLAIM_IDENTITY, singles_on_top && ov_min >= 1 - 1e-9,
                 "top-K eigenvectors vs single-attribute characters, min |overlap|", ov_min, ">= 1 - 1e-9");
     check_reference_table();
@@ -225,12 +231,13 @@ static void part_synthetic(stream *keep_stream) {
     int *ids = syn_generate(rc, K, eps, B, nlines);
     rng_free(rc);
     long n = nlines * B;
-    double *Ms = XNEW(double, (size_t)V * V), *cnt = XNEW(double, V);
+    double *Ms = XNEW(double, (size_t)V *V), *cnt = XNEW(double, V);
     long *lcount = XNEW(long, V);
-    for (long l = 0; l < nlines; l++) corpus_cooc_add(ids + l * B, B, V, P.window, Ms);
+    for (long l = 0; l < nlines; l++)
+        if (corpus_cooc_add(ids + l * B, B, V, P.window, Ms) < 0) DIE("corpus_cooc_add: %s", sim_last_error());
     for (long p = 0; p < n; p++) cnt[ids[p]] += 1, lcount[ids[p]]++;
     mstar_from_counts(V, Ms, cnt, NULL);
-    double *lam_s = XNEW(double, kt), *Zs = XNEW(double, (size_t)V * kt);
+    double *lam_s = XNEW(double, kt), *Zs = XNEW(double, (size_t)V *kt);
     memcpy(tmp, Ms, sizeof *tmp * (size_t)V * V);
     if (la_eigh_top(V, tmp, kt, lam_s, Zs)) DIE("dsyevr failed on the sampled synthetic M*");
     double err2 = 0, ov2 = 1;
@@ -243,7 +250,8 @@ static void part_synthetic(stream *keep_stream) {
     char what[200];
     snprintf(what, sizeof what, "sampled M* (%ld tokens, K = %d): top-K eigenvalues, max |rel err|", n, K);
     claim_check("w2v.C2a", CLAIM_EXPERIMENT, err2 <= 0.05, what, err2, "0.05");
-    claim_check("w2v.C2b", CLAIM_EXPERIMENT, ov2 >= 0.95, "sampled top-K eigenvectors vs characters, min (v.chi)^2", ov2, ">= 0.95");
+    claim_check("w2v.C2b", CLAIM_EXPERIMENT, ov2 >= 0.95, "sampled top-K eigenvectors vs characters, min (v.chi)^2",
+                ov2, ">= 0.95");
     {
         tsv *t = tsv_open(&C, "synth_spectrum.tsv", "w2v.C1 w2v.C2");
         tsv_note(t, "character: the attribute set S (1-based, '+'-joined) of the exact eigenvalue; %ld tokens", n);
@@ -260,9 +268,16 @@ static void part_synthetic(stream *keep_stream) {
     }
 
     // QWEM gradient descent on the sampled (or, with --exact, the closed-form) M*.
-    qwem_exp q = {.V = V, .d = d, .kt = kt, .M = P.exact ? Mex : Ms, .lam = P.exact ? lam_ex_num : lam_s,
-                  .Z = P.exact ? Zex : Zs, .sigma = P.sigma_init, .tef = P.t_end_factor > 0 ? P.t_end_factor : 1.6,
-                  .stream = S_SYN_INIT, .label = "synthetic"};
+    qwem_exp q = {.V = V,
+                  .d = d,
+                  .kt = kt,
+                  .M = P.exact ? Mex : Ms,
+                  .lam = P.exact ? lam_ex_num : lam_s,
+                  .Z = P.exact ? Zex : Zs,
+                  .sigma = P.sigma_init,
+                  .tef = P.t_end_factor > 0 ? P.t_end_factor : 1.6,
+                  .stream = S_SYN_INIT,
+                  .label = "synthetic"};
     const double *lam = q.lam;
     qwem_setup(&q);
     gsl_rng *rq = rng_alloc(C.seed, S_SYN_QUESTIONS);
@@ -292,8 +307,12 @@ static void part_synthetic(stream *keep_stream) {
     int default_eps = P.eps.n == 0 && K == 9;
     double e6 = 0;
     for (int m = 1; m <= K && default_eps; m++) e6 = fmax(e6, fabs(syn_tie_expected(K, m) - tie_table[m - 1]));
-    if (default_eps) claim_check("w2v.C6b", CLAIM_IDENTITY, e6 <= 1e-3, "closed-form tie-expected accuracy vs the note's table (m = 1..9), max abs err", e6, "1e-3");
-    else claim_report("w2v.C6b", CLAIM_IDENTITY, "closed-form tie-expected accuracy at m = 1 (table is for K = 9 only)", syn_tie_expected(K, 1));
+    if (default_eps)
+        claim_check("w2v.C6b", CLAIM_IDENTITY, e6 <= 1e-3,
+                    "closed-form tie-expected accuracy vs the note's table (m = 1..9), max abs err", e6, "1e-3");
+    else
+        claim_report("w2v.C6b", CLAIM_IDENTITY, "closed-form tie-expected accuracy at m = 1 (table is for K = 9 only)",
+                     syn_tie_expected(K, 1));
 
     // Output.
     steps_write("synth_steps.tsv", st, "w2v.C3 w2v.C4");
@@ -303,12 +322,15 @@ static void part_synthetic(stream *keep_stream) {
     traj_write("synth_traj.tsv", q.tr, st, q.t1P, "w2v.C3 w2v.C4 w2v.C5", info);
     {
         tsv *t = tsv_open(&C, "synth_analogy.tsv", "w2v.C6");
-        tsv_note(t, "%d sampled questions per family; acc_tie_expected: closed form at the learned-mode count "
-                    "(all questions); tau1P = %.10g", P.syn_questions, q.t1P);
+        tsv_note(t,
+                 "%d sampled questions per family; acc_tie_expected: closed form at the learned-mode count "
+                 "(all questions); tau1P = %.10g",
+                 P.syn_questions, q.t1P);
         tsv_columns(t, "tau\tmodes_learned\tacc_trained\tacc_tie_expected");
         for (int i = 0; i < ss.n; i++) {
             int m = modes_learned(q.tr->s2 + (size_t)ss.step[i] * d, lam, d);
-            tsv_row(t, "%.10g\t%d\t%.10g\t%.10g", q.h * ss.step[i], m, ss.acc[i], m ? syn_tie_expected(K, m < K ? m : K) : 0);
+            tsv_row(t, "%.10g\t%d\t%.10g\t%.10g", q.h * ss.step[i], m, ss.acc[i],
+                    m ? syn_tie_expected(K, m < K ? m : K) : 0);
         }
         tsv_close(t);
     }
@@ -324,4 +346,3 @@ static void part_synthetic(stream *keep_stream) {
     free(eps), free(lamS), free(lam_exact), free(charS), free(Mex), free(tmp), free(lam_ex_num), free(Zex);
     free(Ms), free(cnt), free(lam_s), free(Zs);
 }
-

@@ -17,7 +17,7 @@ static int count_in(const char *const *set, int nset, char **words, int nw) {
 // overlap report and QWEM-SGD.
 typedef struct {
     int V, L, kt;
-    long zeros;  // pairs that never co-occur
+    long zeros;                       // pairs that never co-occur
     double *M, *lam, *Z, lmin, secs;  // M (V, V), lam (kt), Z (V, kt)
 } text_mstar;
 
@@ -27,13 +27,13 @@ static text_mstar text_mstar_build(const corpus *cp, int d) {
     t.kt = V < 400 ? V : 400;
     if (t.kt < d + 1) t.kt = d + 1 <= V ? d + 1 : V;
     double t0 = util_now();
-    t.M = XNEW(double, (size_t)V * V);
-    double *cnt = XNEW(double, V), *tmp = XNEW(double, (size_t)V * V);
-    corpus_cooc_add(cp->ids, cp->n_ids, V, t.L, t.M);
+    t.M = XNEW(double, (size_t)V *V);
+    double *cnt = XNEW(double, V), *tmp = XNEW(double, (size_t)V *V);
+    if (corpus_cooc_add(cp->ids, cp->n_ids, V, t.L, t.M) < 0) DIE("corpus_cooc_add: %s", sim_last_error());
     for (size_t q = 0; q < (size_t)V * V; q++) t.zeros += t.M[q] == 0;
     for (int i = 0; i < V; i++) cnt[i] = (double)cp->count[i];
     mstar_from_counts(V, t.M, cnt, NULL);
-    t.lam = XNEW(double, t.kt), t.Z = XNEW(double, (size_t)V * t.kt);
+    t.lam = XNEW(double, t.kt), t.Z = XNEW(double, (size_t)V *t.kt);
     memcpy(tmp, t.M, sizeof *tmp * (size_t)V * V);
     if (la_eigh_top(V, tmp, t.kt, t.lam, t.Z)) DIE("dsyevr failed on the text M* (V = %d)", V);
     t.lmin = lambda_min(V, t.M);
@@ -53,9 +53,11 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
     long zeros = tm->zeros;
     int npos = 0;
     for (int k = 0; k < kt; k++) npos += lam[k] > 0;
-    printf("\ntext corpus: %ld tokens, %ld in vocabulary (%.1f %%), V = %d, L = %d; zero-count fraction %.4f, "
-           "mean(M*^2) = %.4f\n  lambda_1..10 =", cp->n_tokens, cp->n_ids, 100.0 * cp->n_ids / cp->n_tokens, V, L,
-           (double)zeros / ((double)V * V), M2 / ((double)V * V));
+    printf(
+        "\ntext corpus: %ld tokens, %ld in vocabulary (%.1f %%), V = %d, L = %d; zero-count fraction %.4f, "
+        "mean(M*^2) = %.4f\n  lambda_1..10 =",
+        cp->n_tokens, cp->n_ids, 100.0 * cp->n_ids / cp->n_tokens, V, L, (double)zeros / ((double)V * V),
+        M2 / ((double)V * V));
     for (int k = 0; k < 10 && k < kt; k++) printf(" %.2f", lam[k]);
     printf("\n  lambda_min = %.2f; positive among the top %d: %d; M* + eigenpairs in %.2f s\n", lmin, kt, npos,
            tm->secs);
@@ -89,7 +91,11 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
             for (int i = 0; i < V; i++) ord[i] = i;
             for (int i = 0; i < V; i++)  // selection of both ends by a simple sort of indices
                 for (int j = i + 1; j < V; j++)
-                    if (Z[(size_t)ord[j] * kt + k] > Z[(size_t)ord[i] * kt + k]) { int x = ord[i]; ord[i] = ord[j]; ord[j] = x; }
+                    if (Z[(size_t)ord[j] * kt + k] > Z[(size_t)ord[i] * kt + k]) {
+                        int x = ord[i];
+                        ord[i] = ord[j];
+                        ord[j] = x;
+                    }
             for (int e = 0; e < 2; e++) {
                 printf("  v%d %c:", k + 1, e ? '-' : '+');
                 for (int r = 0; r < 10 && r < V; r++) {
@@ -105,17 +111,22 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
         tsv_close(t);
     }
     if (is_registry && V == 1000 && L == 16 && nev >= 2) {
-        static const char *bible[] = {"unto", "thy", "thou", "thee", "israel", "lord", "hath", "behold", "shalt", "thine"};
-        static const char *austen[] = {"dear", "oh", "cried", "replied", "sister", "emma", "jane", "fanny", "herself", "glad", "kindness", "woodhouse"};
-        static const char *brown[] = {"program", "development", "system", "economic", "areas", "major", "area", "national", "research", "industrial"};
+        static const char *bible[] = {"unto", "thy",  "thou",   "thee",  "israel",
+                                      "lord", "hath", "behold", "shalt", "thine"};
+        static const char *austen[] = {"dear", "oh",    "cried",   "replied", "sister",   "emma",
+                                       "jane", "fanny", "herself", "glad",    "kindness", "woodhouse"};
+        static const char *brown[] = {"program", "development", "system",   "economic", "areas",
+                                      "major",   "area",        "national", "research", "industrial"};
         int b1 = count_in(bible, 10, ends[0][0], 10), b2 = count_in(bible, 10, ends[0][1], 10), nb = b1 > b2 ? b1 : b2;
-        claim_check("w2v.C9a", CLAIM_EXPERIMENT, nb >= 6, "eigenvector 1: KJV words among the 10 at one end", nb, ">= 6 of 10");
+        claim_check("w2v.C9a", CLAIM_EXPERIMENT, nb >= 6, "eigenvector 1: KJV words among the 10 at one end", nb,
+                    ">= 6 of 10");
         int a0 = count_in(austen, 12, ends[1][0], 10), a1 = count_in(austen, 12, ends[1][1], 10);
         int r0 = count_in(brown, 10, ends[1][0], 10), r1 = count_in(brown, 10, ends[1][1], 10);
         int ok = (a0 >= 4 && r1 >= 4) || (a1 >= 4 && r0 >= 4);
         int sa = a0 >= a1 ? a0 : a1, sb = a0 >= a1 ? r1 : r0;
         char what[160];
-        snprintf(what, sizeof what, "eigenvector 2: Austen words at one end (%d) and Brown words at the other (%d); min", sa, sb);
+        snprintf(what, sizeof what,
+                 "eigenvector 2: Austen words at one end (%d) and Brown words at the other (%d); min", sa, sb);
         claim_check("w2v.C9b", CLAIM_EXPERIMENT, ok, what, sa < sb ? sa : sb, ">= 4 each");
     } else claim_skip("w2v.C9", CLAIM_EXPERIMENT, "(calibrated on the registry corpus at V = 1000, L = 16 only)");
 
@@ -124,7 +135,7 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
     int nd = (int)(sizeof dlist / sizeof *dlist), nF = aset->n_fam;
     analogy_resolve(aset, lookup_corpus, (void *)cp);
     analogy_result *res = analogy_result_alloc(nF);
-    double *Wcf = XNEW(double, (size_t)V * kt), *acc_d = XNEW(double, nd);
+    double *Wcf = XNEW(double, (size_t)V *kt), *acc_d = XNEW(double, nd);
     double best = -1, acc400 = NAN, acc20 = NAN;
     int dstar = 0;
     {
@@ -147,7 +158,8 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
         for (int f = 0, u = 0; f < nF; f++)
             if (res->n_scored[f] == 0)
                 u += snprintf(unscored + u, sizeof unscored - (size_t)u, "%s%s", u ? " " : "", aset->family[f]);
-        tsv_note(t, "unscored families (no question in the vocabulary, nan columns): %s", *unscored ? unscored : "none");
+        tsv_note(t, "unscored families (no question in the vocabulary, nan columns): %s",
+                 *unscored ? unscored : "none");
         tsv_columns(t, hdr);
         printf("\nanalogies (%s): %d of %d questions in vocabulary (coverage %.1f %%)\n", P.analogies,
                res->n_scored[nF], res->n_total[nF], 100 * analogy_coverage(res, nF));
@@ -158,7 +170,10 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
         printf("\n");
         for (int i = 0; i < nd; i++) {
             int dd = dlist[i];
-            if (dd > kt) { acc_d[i] = NAN; continue; }
+            if (dd > kt) {
+                acc_d[i] = NAN;
+                continue;
+            }
             closed_form_embedding(V, dd, Z, kt, lam, Wcf);
             analogy_eval(aset, Wcf, V, dd, res);
             acc_d[i] = analogy_acc(res, nF);
@@ -175,7 +190,8 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
             }
             printf("\n");
             tsv_row(t, "%s", hdr);
-            if (i == nd - 1 && *unscored) printf("  (--: no question of the family is in the vocabulary; no accuracy)\n");
+            if (i == nd - 1 && *unscored)
+                printf("  (--: no question of the family is in the vocabulary; no accuracy)\n");
             if (dd >= 10 && dd <= 100 && acc_d[i] > best) best = acc_d[i], dstar = dd;
             if (dd == 400) acc400 = acc_d[i];
             if (dd == 20) acc20 = acc_d[i];
@@ -191,13 +207,22 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
         for (int i = 0; i < nd; i++)
             if ((dlist[i] < 10 || dlist[i] > 100) && !isnan(acc_d[i])) outside = fmax(outside, acc_d[i]);
         snprintf(what, sizeof what, "closed-form accuracy peaks at d* = %d: acc %.4f, acc(d*)/acc(400)", dstar, best);
-        claim_check("w2v.C7a", CLAIM_EXPERIMENT, best > outside && best >= 0.10 && best / acc400 >= 1.25, what, best / acc400,
-                    "d* in [10,100], acc >= 0.10, ratio >= 1.25");
+        claim_check("w2v.C7a", CLAIM_EXPERIMENT, best > outside && best >= 0.10 && best / acc400 >= 1.25, what,
+                    best / acc400, "d* in [10,100], acc >= 0.10, ratio >= 1.25");
     }
 
     // QWEM on the text M* (w2v.C3, C4 on text; C7b, C7c).
-    qwem_exp q = {.V = V, .d = d, .kt = kt, .M = M, .lam = lam, .Z = Z, .lmin = lmin, .sigma = P.sigma_init,
-                  .tef = P.t_end_factor > 0 ? P.t_end_factor : 1.3, .stream = S_TEXT_INIT, .label = "text"};
+    qwem_exp q = {.V = V,
+                  .d = d,
+                  .kt = kt,
+                  .M = M,
+                  .lam = lam,
+                  .Z = Z,
+                  .lmin = lmin,
+                  .sigma = P.sigma_init,
+                  .tef = P.t_end_factor > 0 ? P.t_end_factor : 1.3,
+                  .stream = S_TEXT_INIT,
+                  .label = "text"};
     qwem_setup(&q);
     double h = q.h;
     // plateau after step k (k = 1..4): between the predicted steps, at sqrt(tau_k^G tau_{k+1}^G)
@@ -216,13 +241,15 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
     // and mix), against P; plateaus.
     qwem_step_claims(&q, "w2v.C3c", d / 2, 0.02, "w2v.C3d", "w2v.C4b");
     double fe = final_state_error(V, d, q.W, q.Vd, d, lam);
-    claim_report("w2v.C5c", CLAIM_EXPERIMENT, "text (no gap at d, not asserted): |WW^T - V_d L_d V_d^T|_F / |V_d L_d V_d^T|_F", fe);
+    claim_report("w2v.C5c", CLAIM_EXPERIMENT,
+                 "text (no gap at d, not asserted): |WW^T - V_d L_d V_d^T|_F / |V_d L_d V_d^T|_F", fe);
 
     // Analogy accuracy along training (w2v.C7b, C7c).
     int nF1 = nF;
     double acc_end = ss.acc[ss.n - 1];
     if (res->n_scored[nF1] > 0 && !isnan(acc20) && d == 20) {
-        snprintf(what, sizeof what, "trained W at the end (%.4f) vs closed form at d = 20 (%.4f), points", acc_end, acc20);
+        snprintf(what, sizeof what, "trained W at the end (%.4f) vs closed form at d = 20 (%.4f), points", acc_end,
+                 acc20);
         claim_check("w2v.C7b", CLAIM_EXPERIMENT, fabs(acc_end - acc20) * 100 <= 2, what, (acc_end - acc20) * 100, "2");
     } else claim_skip("w2v.C7b", CLAIM_EXPERIMENT, "(needs d = 20 and scored questions)");
     double e7 = 0;
@@ -231,7 +258,8 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
         for (int k = 0; k < 4; k++)
             if (ss.step[i] == plat_step[k] && !isnan(acc_d[k])) e7 = fmax(e7, fabs(ss.acc[i] - acc_d[k]) * 100), n7++;
     if (res->n_scored[nF1] > 0 && n7 > 0) {
-        snprintf(what, sizeof what, "plateaus after steps 1..4: |trained acc - closed-form acc(d = k)|, max points (%d)", n7);
+        snprintf(what, sizeof what,
+                 "plateaus after steps 1..4: |trained acc - closed-form acc(d = k)|, max points (%d)", n7);
         claim_check("w2v.C7c", CLAIM_EXPERIMENT, e7 <= 1, what, e7, "1");
     } else claim_skip("w2v.C7c", CLAIM_EXPERIMENT, "(no scored questions)");
     {
@@ -253,8 +281,8 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
     steps_write("text_steps.tsv", q.st, "w2v.C3 w2v.C4");
     {
         const char *base = strrchr(P.corpus, '/');
-        snprintf(what, sizeof what, "corpus %s, V = %d, L = %d, d = %d, sigma_init = %g", base ? base + 1 : P.corpus, V, L,
-                 d, P.sigma_init);
+        snprintf(what, sizeof what, "corpus %s, V = %d, L = %d, d = %d, sigma_init = %g", base ? base + 1 : P.corpus, V,
+                 L, d, P.sigma_init);
     }
     traj_write("text_traj.tsv", tr, q.st, q.t1P, "w2v.C3 w2v.C4", what);
 
@@ -268,4 +296,3 @@ static void part_text(const text_mstar *tm, const corpus *cp, analogy_set *aset,
     analogy_result_free(res);
     free(Wcf), free(acc_d), free(ss.step), free(ss.acc), free(ss.tie);
 }
-

@@ -78,8 +78,7 @@ static double sgns_loss(int V, int d, const double *W, const double *A, const do
     return L;
 }
 
-static void sgns_record(sgns_rec *R, const double *W, int V, int d, double epoch, double *Wc, double *sv,
-                        double *U) {
+static void sgns_record(sgns_rec *R, const double *W, int V, int d, double epoch, double *Wc, double *sv, double *U) {
     if (R->nrec == R->cap) return;
     memcpy(Wc, W, sizeof *W * (size_t)V * d);
     for (size_t k = 0; k < (size_t)V * d; k++)
@@ -100,14 +99,14 @@ static void sgns_record(sgns_rec *R, const double *W, int V, int d, double epoch
 }
 
 // Train W (V, d) in place on the stream ids[0..n) cut into chunks of length `chunk`.
-static void sgns_train(const sgns_cfg *cf, const int *ids, long n, int chunk, double *W, gsl_rng *r,
-                       sgns_rec *R, double rec_every) {
+static void sgns_train(const sgns_cfg *cf, const int *ids, long n, int chunk, double *W, gsl_rng *r, sgns_rec *R,
+                       double rec_every) {
     int V = cf->V, d = cf->d;
     long nchunks = (n + chunk - 1) / chunk;
     size_t *perm = XNEW(size_t, nchunks);
     int *buf = XNEW(int, chunk);  // the chunk after subsampling
-    double *qw = XNEW(double, V), *Wc = XNEW(double, (size_t)V * d), *sv = XNEW(double, d);
-    double *U = XNEW(double, (size_t)V * d);
+    double *qw = XNEW(double, V), *Wc = XNEW(double, (size_t)V *d), *sv = XNEW(double, d);
+    double *U = XNEW(double, (size_t)V *d);
     double *keep = XNEW(double, V), total = 0;
     for (int i = 0; i < V; i++) total += (double)cf->count[i];
     for (int i = 0; i < V; i++) {
@@ -145,7 +144,8 @@ static void sgns_train(const sgns_cfg *cf, const int *ids, long n, int chunk, do
                         train_pair(W, d, c, ng, -1, cf->lr, cf->Gmean / cf->G[(size_t)c * V + ng], 1);
                     } else {
                         train_pair(W, d, c, centre, +1, cf->lr, 1, 0);
-                        for (int q = 0; q < cf->k; q++) train_pair(W, d, c, (int)gsl_ran_discrete(r, neg), -1, cf->lr, 1, 0);
+                        for (int q = 0; q < cf->k; q++)
+                            train_pair(W, d, c, (int)gsl_ran_discrete(r, neg), -1, cf->lr, 1, 0);
                     }
                 }
             }
@@ -169,7 +169,9 @@ static void sgns_pair_stats(const int *ids, long n, int chunk, int V, int w, con
                             double *q) {
     double qs = 0;
     memset(A, 0, sizeof *A * (size_t)V * V), memset(a, 0, sizeof *a * V);
-    for (long s = 0; s < n; s += chunk) corpus_cooc_add(ids + s, s + chunk <= n ? chunk : n - s, V, w, A);
+    for (long s = 0; s < n; s += chunk)
+        if (corpus_cooc_add(ids + s, s + chunk <= n ? chunk : n - s, V, w, A) < 0)
+            DIE("corpus_cooc_add: %s", sim_last_error());
     for (size_t t = 0; t < (size_t)V * V; t++) A[t] /= w;  // weight (w+1-o)/w: the keep probability
     for (int i = 0; i < V; i++) {
         for (int j = 0; j < V; j++) a[i] += A[(size_t)i * V + j];
@@ -181,7 +183,7 @@ static void sgns_pair_stats(const int *ids, long n, int chunk, int V, int w, con
 // The linearised operator at the origin: over one epoch $\Delta W \approx \eta\,M_{lin}W$,
 // $M_{lin} = A - (k/2)(a q^\top + q a^\top)$.  Top `nk` eigenpairs.
 static void mlin_top(const double *A, const double *a, const double *q, int V, int k, int nk, double *lam, double *Z) {
-    double *M = XNEW(double, (size_t)V * V);
+    double *M = XNEW(double, (size_t)V *V);
     for (int i = 0; i < V; i++)
         for (int j = 0; j < V; j++) M[(size_t)i * V + j] = A[(size_t)i * V + j] - 0.5 * k * (a[i] * q[j] + q[i] * a[j]);
     if (la_eigh_top(V, M, nk, lam, Z)) DIE("dsyevr failed on M_lin (V = %d)", V);
@@ -197,16 +199,17 @@ static void mlin_top(const double *A, const double *a, const double *q, int V, i
 // window's share of the corpus).
 static double window_rate(const stream *sm, int chunk, const size_t *perm0, long c0, long c1, int V, int w, int k,
                           const double *q, const double *v1, int ldv) {
-    double *Aw = XNEW(double, (size_t)V * V), tok = 0, vAv = 0, va = 0, qv = 0;
+    double *Aw = XNEW(double, (size_t)V *V), tok = 0, vAv = 0, va = 0, qv = 0;
     long nchunks = (sm->n + chunk - 1) / chunk;
     for (long c = c0; c < c1 && c < nchunks; c++) {
         long start = (long)perm0[c] * chunk, len = start + chunk <= sm->n ? chunk : sm->n - start;
-        corpus_cooc_add(sm->ids + start, len, V, w, Aw);
+        if (corpus_cooc_add(sm->ids + start, len, V, w, Aw) < 0) DIE("corpus_cooc_add: %s", sim_last_error());
         tok += (double)len;
     }
     for (int i = 0; i < V; i++) {
         double ai = 0, Av = 0;
-        for (int j = 0; j < V; j++) ai += Aw[(size_t)i * V + j] / w, Av += Aw[(size_t)i * V + j] / w * v1[(size_t)j * ldv];
+        for (int j = 0; j < V; j++)
+            ai += Aw[(size_t)i * V + j] / w, Av += Aw[(size_t)i * V + j] / w * v1[(size_t)j * ldv];
         vAv += v1[(size_t)i * ldv] * Av, va += v1[(size_t)i * ldv] * ai, qv += q[i] * v1[(size_t)i * ldv];
     }
     free(Aw);
@@ -222,24 +225,38 @@ static double window_rate(const stream *sm, int chunk, const size_t *perm0, long
 static void part_sgns(const stream *sm, int chunk, const char *where, int d, double lr, double epochs,
                       const double *Mstar_top, int ldm, int kM) {
     int V = sm->V, nesc = 8 < d ? 8 : d, nk = 10 < V ? 10 : V;
-    double *lamL = XNEW(double, nk), *ZL = XNEW(double, (size_t)V * nk);
-    double *A = XNEW(double, (size_t)V * V), *a = XNEW(double, V), *q = XNEW(double, V), Asum = 0;
+    double *lamL = XNEW(double, nk), *ZL = XNEW(double, (size_t)V *nk);
+    double *A = XNEW(double, (size_t)V *V), *a = XNEW(double, V), *q = XNEW(double, V), Asum = 0;
     sgns_pair_stats(sm->ids, sm->n, chunk, V, P.sgns_window, sm->count, A, a, q);
     mlin_top(A, a, q, V, P.negatives, nk, lamL, ZL);
     for (int i = 0; i < V; i++) Asum += a[i];
-    sgns_cfg cf = {.V = V, .d = d, .w = P.sgns_window, .k = P.negatives, .lr = lr, .epochs = epochs,
-                   .subsample = P.subsample, .count = sm->count};
+    sgns_cfg cf = {.V = V,
+                   .d = d,
+                   .w = P.sgns_window,
+                   .k = P.negatives,
+                   .lr = lr,
+                   .epochs = epochs,
+                   .subsample = P.subsample,
+                   .count = sm->count};
     double rec_every = 0.004 * sm->n;
     int cap = (int)(epochs / 0.004) + 8;
     // the loss every 5th record (0.02 epoch); with subsampling it is the loss of the unsubsampled pairs
-    sgns_rec R = {.cap = cap, .d = d, .kesc = nesc, .thr = 100 * P.sgns_sigma, .loss_every = 5, .k = P.negatives,
-                  .A = A, .a = a, .q = q, .L0 = (1 + P.negatives) * log(2.0) * Asum};
-    R.epoch = XNEW(double, cap), R.s = XNEW(double, (size_t)cap * d);
-    R.loss = XNEW(double, cap), R.S = XNEW(double, (size_t)V * V);
+    sgns_rec R = {.cap = cap,
+                  .d = d,
+                  .kesc = nesc,
+                  .thr = 100 * P.sgns_sigma,
+                  .loss_every = 5,
+                  .k = P.negatives,
+                  .A = A,
+                  .a = a,
+                  .q = q,
+                  .L0 = (1 + P.negatives) * log(2.0) * Asum};
+    R.epoch = XNEW(double, cap), R.s = XNEW(double, (size_t)cap *d);
+    R.loss = XNEW(double, cap), R.S = XNEW(double, (size_t)V *V);
     R.perm0 = XNEW(size_t, (sm->n + chunk - 1) / chunk), R.cdone = XNEW(long, cap);
-    R.t_esc = XNEW(double, nesc), R.u_esc = XNEW(double, (size_t)nesc * V);
+    R.t_esc = XNEW(double, nesc), R.u_esc = XNEW(double, (size_t)nesc *V);
     for (int k = 0; k < nesc; k++) R.t_esc[k] = NAN;
-    double *W = XNEW(double, (size_t)V * d);
+    double *W = XNEW(double, (size_t)V *d);
     gsl_rng *ri = rng_alloc(C.seed, S_SGNS_INIT), *ro = rng_alloc(C.seed, S_SGNS_ORDER);
     if (init_normal_abs(ri, (size_t)V * d, P.sgns_sigma / sqrt((double)d), W, NULL)) DIE("init_normal_abs failed");
     double t0 = util_now();
@@ -278,7 +295,8 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
     double growth = NAN, pred_win = NAN;
     if (npts >= 2 && R.cdone[rb] <= (sm->n + chunk - 1) / chunk) {
         growth = (log(R.s[(size_t)rb * d]) - log(R.s[(size_t)ra * d])) / (R.epoch[rb] - R.epoch[ra]);
-        pred_win = lr * window_rate(sm, chunk, R.perm0, R.cdone[ra], R.cdone[rb], V, P.sgns_window, P.negatives, q, ZL, nk);
+        pred_win =
+            lr * window_rate(sm, chunk, R.perm0, R.cdone[ra], R.cdone[rb], V, P.sgns_window, P.negatives, q, ZL, nk);
     }
     printf("\nSGNS (%s, d = %d, w = %d, k = %d, lr = %g, %.2f epochs, chunk %d): M_lin lambda/tokens =", where, d,
            P.sgns_window, P.negatives, lr, epochs, chunk);
@@ -287,9 +305,10 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
     for (int k = 0; k < nesc; k++)
         printf("%3d %12.4f %10.4f %10.4f %6d\n", k + 1, R.t_esc[k], ov_same[k], ov_best[k], best_idx[k] + 1);
     printf("slope of ln s_1: %.2f per epoch over %d records; lr lambda_1(M_lin) = %.2f\n", slope, npts, pred);
-    printf("growth of ln s_1 over the same window (epochs %.4f-%.4f), end points: %.2f per epoch; linear theory of "
-           "the chunks it visited, lr v_1^T M_win v_1 / share = %.2f\n", ra >= 0 ? R.epoch[ra] : NAN,
-           rb >= 0 ? R.epoch[rb] : NAN, growth, pred_win);
+    printf(
+        "growth of ln s_1 over the same window (epochs %.4f-%.4f), end points: %.2f per epoch; linear theory of "
+        "the chunks it visited, lr v_1^T M_win v_1 / share = %.2f\n",
+        ra >= 0 ? R.epoch[ra] : NAN, rb >= 0 ? R.epoch[rb] : NAN, growth, pred_win);
 
     // w2v.C8a: order and separation of the first three escapes.
     double gap = INFINITY;
@@ -299,8 +318,8 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
         if (k > 0) gap = fmin(gap, R.t_esc[k] - R.t_esc[k - 1]);
     }
     char what[200];
-    snprintf(what, sizeof what, "SGNS (%s): s_1, s_2, s_3 cross 100 sigma_init at %.4f, %.4f, %.4f epochs; min gap", where,
-             R.t_esc[0], nesc > 1 ? R.t_esc[1] : NAN, nesc > 2 ? R.t_esc[2] : NAN);
+    snprintf(what, sizeof what, "SGNS (%s): s_1, s_2, s_3 cross 100 sigma_init at %.4f, %.4f, %.4f epochs; min gap",
+             where, R.t_esc[0], nesc > 1 ? R.t_esc[1] : NAN, nesc > 2 ? R.t_esc[2] : NAN);
     claim_check("w2v.C8a", CLAIM_EXPERIMENT, order_ok && gap >= 0.02, what, gap, ">= 0.02 epochs, in order");
     // w2v.C8b: escaping directions are M_lin's eigenvectors.
     static const double need[3] = {0.85, 0.70, 0.60};
@@ -310,17 +329,21 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
         ok &= !isnan(ov_same[k]) && ov_same[k] >= need[k] && best_idx[k] == k;
         worst = fmin(worst, ov_same[k] - need[k]);
     }
-    snprintf(what, sizeof what, "escaping vectors vs M_lin eigenvectors: (u.v)^2 = %.3f, %.3f, %.3f; min margin over %.2f/%.2f/%.2f",
+    snprintf(what, sizeof what,
+             "escaping vectors vs M_lin eigenvectors: (u.v)^2 = %.3f, %.3f, %.3f; min margin over %.2f/%.2f/%.2f",
              ov_same[0], nesc > 1 ? ov_same[1] : NAN, nesc > 2 ? ov_same[2] : NAN, need[0], need[1], need[2]);
     claim_check("w2v.C8b", CLAIM_EXPERIMENT, ok, what, worst, ">= 0, and the largest of M_lin's top 4");
     // w2v.C8c: linear-phase growth rate, over the window's own tokens (window_rate); the epoch-mean
     // rate lr lambda_1(M_lin) is printed beside it.
-    snprintf(what, sizeof what, "growth of ln s_1 over its linear window (%.2f/epoch; LS slope %.2f) vs lr v_1^T M_win v_1 of "
-             "the chunks visited (%.2f; epoch mean lr lambda_1 %.2f): ratio - 1", growth, slope, pred_win, pred);
-    claim_check("w2v.C8c", CLAIM_EXPERIMENT, npts >= 3 && fabs(growth / pred_win - 1) <= 0.10, what, growth / pred_win - 1, "0.10");
+    snprintf(what, sizeof what,
+             "growth of ln s_1 over its linear window (%.2f/epoch; LS slope %.2f) vs lr v_1^T M_win v_1 of "
+             "the chunks visited (%.2f; epoch mean lr lambda_1 %.2f): ratio - 1",
+             growth, slope, pred_win, pred);
+    claim_check("w2v.C8c", CLAIM_EXPERIMENT, npts >= 3 && fabs(growth / pred_win - 1) <= 0.10, what,
+                growth / pred_win - 1, "0.10");
     // Reported: overlap of the SGNS subspace with M*'s top eigenvectors (weak on this corpus: 0.14-0.47 over seeds).
     if (Mstar_top && kM >= nesc) {
-        double *Wc = XNEW(double, (size_t)V * d), *sv = XNEW(double, d), *U = XNEW(double, (size_t)V * d);
+        double *Wc = XNEW(double, (size_t)V *d), *sv = XNEW(double, d), *U = XNEW(double, (size_t)V *d);
         memcpy(Wc, W, sizeof *W * (size_t)V * d);
         la_svd(V, d, Wc, sv, U, NULL);
         double o = 0;
@@ -330,16 +353,20 @@ static void part_sgns(const stream *sm, int chunk, const char *where, int d, dou
                 for (int i = 0; i < V; i++) x += U[(size_t)i * d + ia] * Mstar_top[(size_t)i * ldm + ib];
                 o += x * x;
             }
-        claim_report("w2v.C8d", CLAIM_EXPERIMENT, "SGNS top-8 left singular subspace vs M*'s top-8 eigenvectors, overlap O_8", o / nesc);
+        claim_report("w2v.C8d", CLAIM_EXPERIMENT,
+                     "SGNS top-8 left singular subspace vs M*'s top-8 eigenvectors, overlap O_8", o / nesc);
         free(Wc), free(sv), free(U);
     }
     {
         tsv *t = tsv_open(&C, "sgns_traj.tsv", "w2v.C8");
         tsv_allow_nonfinite(t, 1);  // the loss is evaluated every 5th record only
-        tsv_note(t, "SGNS on %s: d = %d, w = %d, k = %d, lr = %g, sigma_init = %g, chunk %d; growth line: ln s_1 slope "
-                    "lr*lambda_1(M_lin) = %.10g per epoch", where, d, P.sgns_window, P.negatives, lr, P.sgns_sigma, chunk, pred);
-        tsv_note(t, "loss: the expected SGNS loss of one epoch over the loop's own pair distribution, divided by its "
-                    "value at W = 0, (1 + k) ln 2 sum A_ij; every 0.02 epoch");
+        tsv_note(t,
+                 "SGNS on %s: d = %d, w = %d, k = %d, lr = %g, sigma_init = %g, chunk %d; growth line: ln s_1 slope "
+                 "lr*lambda_1(M_lin) = %.10g per epoch",
+                 where, d, P.sgns_window, P.negatives, lr, P.sgns_sigma, chunk, pred);
+        tsv_note(t,
+                 "loss: the expected SGNS loss of one epoch over the loop's own pair distribution, divided by its "
+                 "value at W = 0, (1 + k) ln 2 sum A_ij; every 0.02 epoch");
         char hdr[256], row[512];
         int o = snprintf(hdr, sizeof hdr, "epoch");
         for (int k = 0; k < nesc; k++) o += snprintf(hdr + o, sizeof hdr - o, "\ts_%d", k + 1);
@@ -376,7 +403,7 @@ static void part_qwem_sgd(const text_mstar *tm, const corpus *cp) {
     if (d > tm->kt) cli_usage_error(&C, "--sgns-dim %d exceeds the %d eigenpairs computed", d, tm->kt);
     // G_ij = P_ij + P_i P_j from M* itself: P_ij/(P_iP_j) = (2 + M*_ij)/(2 - M*_ij), so
     // G_ij = 4 P_iP_j/(2 - M*_ij) (M* < 2 always: P_i P_j > 0 for words of the vocabulary)
-    double *G = XNEW(double, (size_t)V * V), Gm = 0, ctot = 0;
+    double *G = XNEW(double, (size_t)V *V), Gm = 0, ctot = 0;
     const double *lam = tm->lam;
     for (int i = 0; i < V; i++) ctot += (double)cp->count[i];
     for (int i = 0; i < V; i++)
@@ -385,23 +412,34 @@ static void part_qwem_sgd(const text_mstar *tm, const corpus *cp) {
             G[q] = 4 * (cp->count[i] / ctot) * (cp->count[j] / ctot) / (2 - tm->M[q]);
         }
     for (size_t q = 0; q < (size_t)V * V; q++) Gm += G[q] / ((double)V * V);
-    sgns_cfg cf = {.V = V, .d = d, .w = P.sgns_window, .k = 1, .qwem = 1, .lr = P.lr, .epochs = P.epochs,
-                   .subsample = 0, .G = G, .Gmean = Gm, .count = cp->count};
+    sgns_cfg cf = {.V = V,
+                   .d = d,
+                   .w = P.sgns_window,
+                   .k = 1,
+                   .qwem = 1,
+                   .lr = P.lr,
+                   .epochs = P.epochs,
+                   .subsample = 0,
+                   .G = G,
+                   .Gmean = Gm,
+                   .count = cp->count};
     int cap = (int)(P.epochs / 0.004) + 8;
     sgns_rec R = {.cap = cap, .d = d, .kesc = 0};
-    R.epoch = XNEW(double, cap), R.s = XNEW(double, (size_t)cap * d);
-    double *W = XNEW(double, (size_t)V * d);
+    R.epoch = XNEW(double, cap), R.s = XNEW(double, (size_t)cap *d);
+    double *W = XNEW(double, (size_t)V *d);
     gsl_rng *ri = rng_alloc(C.seed, S_SGNS_INIT), *ro = rng_alloc(C.seed, S_SGNS_ORDER);
     if (init_normal_abs(ri, (size_t)V * d, P.sgns_sigma / sqrt((double)d), W, NULL)) DIE("init_normal_abs failed");
     double t0 = util_now();
     sgns_train(&cf, cp->ids, cp->n_ids, P.chunk, W, ro, &R, 0.004 * cp->n_ids);
     double secs = util_now() - t0;
-    printf("\nQWEM-SGD: %.2f epochs in %.1f s (%.0f tokens/s); final s_k^2 (scale-free: the expected update is "
-           "lr mean(G) x the QWEM gradient)\n", P.epochs, secs, P.epochs * cp->n_ids / secs);
+    printf(
+        "\nQWEM-SGD: %.2f epochs in %.1f s (%.0f tokens/s); final s_k^2 (scale-free: the expected update is "
+        "lr mean(G) x the QWEM gradient)\n",
+        P.epochs, secs, P.epochs * cp->n_ids / secs);
     const double *sl = R.s + (size_t)(R.nrec - 1) * d;
-    for (int j = 0; j < 5 && j < d; j++) printf("  k = %d: s_k^2 = %.4g, lambda_k = %.4g\n", j + 1, sl[j] * sl[j], lam[j]);
+    for (int j = 0; j < 5 && j < d; j++)
+        printf("  k = %d: s_k^2 = %.4g, lambda_k = %.4g\n", j + 1, sl[j] * sl[j], lam[j]);
     claim_report("w2v.C10e", CLAIM_EXPERIMENT, "QWEM-SGD throughput, tokens per second", P.epochs * cp->n_ids / secs);
     rng_free(ri), rng_free(ro);
     free(G), free(R.epoch), free(R.s), free(W);
 }
-

@@ -33,13 +33,13 @@ typedef struct {
     analogy_result *res;
     int nsnap, isnap;
     double *snap_at, *acc;
-    long kept;            // tokens kept by subsampling, over the whole run
+    long kept;  // tokens kept by subsampling, over the whole run
 } w2v_rec;
 
 // Singular values (descending, d of them) of S = Win Wout^T, Win and Wout (V, d).
 static void score_svals(int V, int d, const double *Win, const double *Wout, double *sv) {
-    double *A = XNEW(double, (size_t)V * d), *tau = XNEW(double, d), *R1 = XNEW(double, (size_t)d * d);
-    double *R2 = XNEW(double, (size_t)d * d), *B = XNEW(double, (size_t)d * d);
+    double *A = XNEW(double, (size_t)V *d), *tau = XNEW(double, d), *R1 = XNEW(double, (size_t)d *d);
+    double *R2 = XNEW(double, (size_t)d *d), *B = XNEW(double, (size_t)d *d);
     for (int f = 0; f < 2; f++) {
         memcpy(A, f ? Wout : Win, sizeof *A * (size_t)V * d);
         if (LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, V, d, A, d, tau)) DIE("dgeqrf failed on the SGNS factors");
@@ -160,14 +160,14 @@ typedef struct {
 static void w2v_run_go(w2v_run *u, const int *ids, long n, const long *count, unsigned long si, unsigned long so,
                        int ks, const analogy_set *aset, int nsnap) {
     int V = u->cf.V, d = u->cf.d;
-    u->Win = XNEW(double, (size_t)V * d), u->Wout = XNEW(double, (size_t)V * d);
+    u->Win = XNEW(double, (size_t)V *d), u->Wout = XNEW(double, (size_t)V *d);
     gsl_rng *ri = rng_alloc(C.seed, si), *ro = rng_alloc(C.seed, so);
     if (init_normal_abs(ri, (size_t)V * d, u->sigma / sqrt((double)d), u->Win, NULL) ||
         init_normal_abs(ri, (size_t)V * d, u->sigma / sqrt((double)d), u->Wout, NULL))
         DIE("init_normal_abs failed");
     int cap = 2 + 60 + 60;
     u->R = (w2v_rec){.ks = ks};
-    u->R.at = XNEW(double, cap), u->R.epoch = XNEW(double, cap), u->R.sig = XNEW(double, (size_t)cap * ks);
+    u->R.at = XNEW(double, cap), u->R.epoch = XNEW(double, cap), u->R.sig = XNEW(double, (size_t)cap *ks);
     u->R.cap = epoch_grid(u->cf.epochs, 2e-3 * u->cf.epochs, 60, 60, u->R.at);
     if (aset) {
         u->R.aset = aset, u->R.res = analogy_result_alloc(aset->n_fam), u->R.nsnap = nsnap;
@@ -177,8 +177,9 @@ static void w2v_run_go(w2v_run *u, const int *ids, long n, const long *count, un
     double t0 = util_now();
     w2v_train(&u->cf, ids, n, count, u->Win, u->Wout, ro, &u->R);
     u->secs = util_now() - t0;
-    progress_done("SGNS untied (V = %d, d = %d, init %g): %.2f epochs of %ld tokens (%ld kept by subsampling) in %.1f s",
-                  V, d, u->sigma, u->cf.epochs, n, u->R.kept, u->secs);
+    progress_done(
+        "SGNS untied (V = %d, d = %d, init %g): %.2f epochs of %ld tokens (%ld kept by subsampling) in %.1f s", V, d,
+        u->sigma, u->cf.epochs, n, u->R.kept, u->secs);
     rng_free(ri), rng_free(ro);
 }
 
@@ -204,7 +205,7 @@ static double w2v_step_time(const w2v_rec *R, int k) {
 // Returns the largest relative residual |M z - lam z| / |lam|.
 static double krylov_top(int V, const double *M, int k, int b, int m, gsl_rng *r, double *lam, double *Z) {
     int nb = b * m;
-    double *Q = XNEW(double, (size_t)V * nb), *Y = XNEW(double, (size_t)V * nb), *c = XNEW(double, nb);
+    double *Q = XNEW(double, (size_t)V *nb), *Y = XNEW(double, (size_t)V *nb), *c = XNEW(double, nb);
     for (int i = 0; i < V; i++)
         for (int j = 0; j < b; j++) Q[(size_t)i * nb + j] = rng_normal(r);
     for (int blk = 0; blk < m; blk++) {
@@ -223,12 +224,13 @@ static double krylov_top(int V, const double *M, int k, int b, int m, gsl_rng *r
             for (int i = 0; i < V; i++)
                 memcpy(Q + (size_t)i * nb + (blk + 1) * b, Y + (size_t)i * nb + blk * b, sizeof *Q * b);
     }
-    double *T = XNEW(double, (size_t)nb * nb), *w = XNEW(double, nb);
+    double *T = XNEW(double, (size_t)nb *nb), *w = XNEW(double, nb);
     cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, nb, nb, V, 1.0, Q, nb, Y, nb, 0.0, T, nb);
     for (int i = 0; i < nb; i++)
-        for (int j = 0; j < i; j++) T[(size_t)i * nb + j] = T[(size_t)j * nb + i] = 0.5 * (T[(size_t)i * nb + j] + T[(size_t)j * nb + i]);
+        for (int j = 0; j < i; j++)
+            T[(size_t)i * nb + j] = T[(size_t)j * nb + i] = 0.5 * (T[(size_t)i * nb + j] + T[(size_t)j * nb + i]);
     if (la_eigh(nb, T, w, 1)) DIE("dsyevd failed on the Krylov projection");
-    double *yk = XNEW(double, (size_t)nb * k), *MZ = XNEW(double, (size_t)V * k), res = 0;
+    double *yk = XNEW(double, (size_t)nb *k), *MZ = XNEW(double, (size_t)V *k), res = 0;
     for (int a = 0; a < k; a++) {
         lam[a] = w[nb - 1 - a];
         for (int i = 0; i < nb; i++) yk[(size_t)i * k + a] = T[(size_t)i * nb + (nb - 1 - a)];
@@ -262,25 +264,33 @@ static void part_sgns_real(const corpus *cp, analogy_set *aset) {
     if (d >= V) cli_usage_error(&C, "--real-dim %d must be below the vocabulary %d", d, V);
     // M* of this vocabulary and its top eigenpairs (block Krylov).
     double t0 = util_now();
-    double *M = XNEW(double, (size_t)V * V), *cnt = XNEW(double, V);
-    corpus_cooc_add(cp->ids, cp->n_ids, V, L, M);
+    double *M = XNEW(double, (size_t)V *V), *cnt = XNEW(double, V);
+    if (corpus_cooc_add(cp->ids, cp->n_ids, V, L, M) < 0) DIE("corpus_cooc_add: %s", sim_last_error());
     for (int i = 0; i < V; i++) cnt[i] = (double)cp->count[i];
     mstar_from_counts(V, M, cnt, NULL);
     free(cnt);
-    double lam[REAL_KM], *Z = XNEW(double, (size_t)V * REAL_KM);
+    double lam[REAL_KM], *Z = XNEW(double, (size_t)V *REAL_KM);
     gsl_rng *rk = rng_alloc(C.seed, S_REAL_KRYLOV);
     double kres = krylov_top(V, M, REAL_KM, 32, 10, rk, lam, Z);
     rng_free(rk);
     free(M);
-    printf("\nreal SGNS part: corpus V = %d, M* (L = %d) top eigenvalues by block Krylov in %.1f s (max relative "
-           "residual %.2g):", V, L, util_now() - t0, kres);
+    printf(
+        "\nreal SGNS part: corpus V = %d, M* (L = %d) top eigenvalues by block Krylov in %.1f s (max relative "
+        "residual %.2g):",
+        V, L, util_now() - t0, kres);
     for (int k = 0; k < 10; k++) printf(" %.2f", lam[k]);
     printf("\n");
 
     // The run.
     analogy_resolve(aset, lookup_corpus, (void *)cp);
-    w2v_run u = {.cf = {.V = V, .d = d, .w = P.sgns_window, .k = P.negatives, .chunk = P.real_chunk, .lr = P.real_lr,
-                        .epochs = P.real_epochs, .sample = P.real_sample},
+    w2v_run u = {.cf = {.V = V,
+                        .d = d,
+                        .w = P.sgns_window,
+                        .k = P.negatives,
+                        .chunk = P.real_chunk,
+                        .lr = P.real_lr,
+                        .epochs = P.real_epochs,
+                        .sample = P.real_sample},
                  .sigma = P.real_sigma};
     w2v_run_go(&u, cp->ids, cp->n_ids, cp->count, S_REAL_INIT, S_REAL_ORDER, REAL_KS, aset, 6);
     const w2v_rec *R = &u.R;
@@ -290,9 +300,11 @@ static void part_sgns_real(const corpus *cp, analogy_set *aset) {
         th_rel[k] = qwem_theory_tau(lam[k], s0) / qwem_theory_tau(lam[0], s0);
     }
     double tau1 = tstep[0];
-    printf("SGNS untied (d = %d, w = %d, k = %d, lr = %g, sample %g, init %g): %.2f epochs of %ld tokens, %.0f kept "
-           "per epoch, %.1f s (%.0f kept tokens/s)\n", d, P.sgns_window, P.negatives, P.real_lr, P.real_sample,
-           P.real_sigma, P.real_epochs, cp->n_ids, R->kept / P.real_epochs, u.secs, R->kept / u.secs);
+    printf(
+        "SGNS untied (d = %d, w = %d, k = %d, lr = %g, sample %g, init %g): %.2f epochs of %ld tokens, %.0f kept "
+        "per epoch, %.1f s (%.0f kept tokens/s)\n",
+        d, P.sgns_window, P.negatives, P.real_lr, P.real_sample, P.real_sigma, P.real_epochs, cp->n_ids,
+        R->kept / P.real_epochs, u.secs, R->kept / u.secs);
     printf("%3s %10s %10s %12s %12s %10s\n", "k", "lambda_k", "t_step", "t_k/t_1", "QWEM th.", "s_k(end)");
     for (int k = 0; k < REAL_KS; k++)
         printf("%3d %10.3f %10.4f %12.4f %12.4f %10.4g\n", k + 1, lam[k], tstep[k], tstep[k] / tau1, th_rel[k],
@@ -309,13 +321,16 @@ static void part_sgns_real(const corpus *cp, analogy_set *aset) {
         if (isnan(tstep[k])) ok = 0;
         if (k > 0) gmin = fmin(gmin, tstep[k] / tstep[k - 1]);
     }
-    snprintf(what, sizeof what, "untied subsampled SGNS (V = %d, d = %d): half-rise of s_1, s_2, s_3 of W_in W_out^T at "
-             "%.4f, %.4f, %.4f epochs; min ratio t_(k+1)/t_k", V, d, tstep[0], tstep[1], tstep[2]);
+    snprintf(what, sizeof what,
+             "untied subsampled SGNS (V = %d, d = %d): half-rise of s_1, s_2, s_3 of W_in W_out^T at "
+             "%.4f, %.4f, %.4f epochs; min ratio t_(k+1)/t_k",
+             V, d, tstep[0], tstep[1], tstep[2]);
     claim_check("w2v.C11a", CLAIM_EXPERIMENT, ok && gmin >= 1.1, what, gmin, ">= 1.1, in order");
     // w2v.C11b: step-time ratios against QWEM's theory on this corpus's M*.
     double e11 = 0;
     for (int k = 1; k < 3; k++) e11 = fmax(e11, fabs(tstep[k] / tau1 / th_rel[k] - 1));
-    snprintf(what, sizeof what, "SGNS step times t_2/t_1 = %.3f, t_3/t_1 = %.3f vs QWEM theory %.3f, %.3f: max |ratio - 1|",
+    snprintf(what, sizeof what,
+             "SGNS step times t_2/t_1 = %.3f, t_3/t_1 = %.3f vs QWEM theory %.3f, %.3f: max |ratio - 1|",
              tstep[1] / tau1, tstep[2] / tau1, th_rel[1], th_rel[2]);
     claim_report("w2v.C11b", CLAIM_EXPERIMENT, what, e11);
     // w2v.C11c: the SGNS embedding's top-8 subspace against M*'s top-8 eigenvectors.
@@ -326,7 +341,7 @@ static void part_sgns_real(const corpus *cp, analogy_set *aset) {
     for (int k = 1; k <= 8; k++) printf(" %.3f", track_overlap(V, k, U, 8, Z, REAL_KM));
     printf("\n");
     if (R->res) {  // diagnostic: the accuracy once the top direction of W_in is projected out
-        double *Wp = XNEW(double, (size_t)V * d), *vt = XNEW(double, (size_t)d * d), *Wc = XNEW(double, (size_t)V * d);
+        double *Wp = XNEW(double, (size_t)V *d), *vt = XNEW(double, (size_t)d *d), *Wc = XNEW(double, (size_t)V *d);
         memcpy(Wc, u.Win, sizeof *Wc * (size_t)V * d);
         if (la_svd(V, d, Wc, sv, NULL, vt)) DIE("dgesdd failed on W_in");
         memcpy(Wp, u.Win, sizeof *Wp * (size_t)V * d);
@@ -342,71 +357,87 @@ static void part_sgns_real(const corpus *cp, analogy_set *aset) {
         if (ml > 0 && ml <= REAL_KM) {
             closed_form_embedding(V, ml, Z, REAL_KM, lam, Wp);
             if (analogy_eval(aset, Wp, V, ml, R->res)) DIE("analogy ids out of range");
-            printf("for comparison, the closed form V_m Lambda_m^(1/2) of this M* at m = %d learned modes: %.2f %%\n", ml,
-                   100 * analogy_acc(R->res, aset->n_fam));
+            printf("for comparison, the closed form V_m Lambda_m^(1/2) of this M* at m = %d learned modes: %.2f %%\n",
+                   ml, 100 * analogy_acc(R->res, aset->n_fam));
         }
         free(Wp), free(vt), free(Wc);
     }
-    snprintf(what, sizeof what, "SGNS (untied, subsampled) top-8 left singular subspace of W_in vs M*'s top-8 "
+    snprintf(what, sizeof what,
+             "SGNS (untied, subsampled) top-8 left singular subspace of W_in vs M*'s top-8 "
              "eigenvectors, overlap O_8 (tied SGNS without subsampling: w2v.C8d)");
     claim_report("w2v.C11c", CLAIM_EXPERIMENT, what, ov);
     // w2v.C11d: analogy accuracy switches on along training.
     if (R->nsnap >= 2 && R->res->n_scored[aset->n_fam] > 0) {
         double a0 = R->acc[0], a1 = R->acc[R->isnap - 1];
-        snprintf(what, sizeof what, "SGNS analogy accuracy (%d questions in vocabulary) from %.4f at epoch %.3f to %.4f "
-                 "at %.3f: rise in points", R->res->n_scored[aset->n_fam], a0, R->snap_at[0], a1,
-                 R->snap_at[R->isnap - 1]);
+        snprintf(what, sizeof what,
+                 "SGNS analogy accuracy (%d questions in vocabulary) from %.4f at epoch %.3f to %.4f "
+                 "at %.3f: rise in points",
+                 R->res->n_scored[aset->n_fam], a0, R->snap_at[0], a1, R->snap_at[R->isnap - 1]);
         claim_check("w2v.C11d", CLAIM_EXPERIMENT, (a1 - a0) * 100 >= 5, what, (a1 - a0) * 100, ">= 5");
     } else claim_skip("w2v.C11d", CLAIM_EXPERIMENT, "(no analogy question in the vocabulary)");
 
     // Tables.
     const char *base = strrchr(P.corpus, '/');
     tsv *t = tsv_open(&C, "real_traj.tsv", "w2v.C11");
-    tsv_note(t, "untied SGNS on %s: V = %d, d = %d, w = %d, k = %d, lr = %g, sample %g, init row norm %g, chunk %d, "
-                "%.3g epochs", base ? base + 1 : P.corpus, V, d, P.sgns_window, P.negatives, P.real_lr, P.real_sample,
-             P.real_sigma, P.real_chunk, P.real_epochs);
-    tsv_note(t, "sig_k: k-th singular value of W_in W_out^T; rel_k = sig_k / sig_k(end); t_rel = epoch / t_1, t_1 = %.10g "
-                "epochs the half-rise of sig_1", tau1);
-    tsv_columns(t, "epoch\tt_rel\tsig_1\tsig_2\tsig_3\tsig_4\tsig_5\tsig_6\tsig_7\tsig_8\tsig_9\tsig_10\trel_1\trel_2\t"
-                   "rel_3\trel_4\trel_5\trel_6\trel_7\trel_8\trel_9\trel_10");
+    tsv_note(t,
+             "untied SGNS on %s: V = %d, d = %d, w = %d, k = %d, lr = %g, sample %g, init row norm %g, chunk %d, "
+             "%.3g epochs",
+             base ? base + 1 : P.corpus, V, d, P.sgns_window, P.negatives, P.real_lr, P.real_sample, P.real_sigma,
+             P.real_chunk, P.real_epochs);
+    tsv_note(t,
+             "sig_k: k-th singular value of W_in W_out^T; rel_k = sig_k / sig_k(end); t_rel = epoch / t_1, t_1 = %.10g "
+             "epochs the half-rise of sig_1",
+             tau1);
+    tsv_columns(t,
+                "epoch\tt_rel\tsig_1\tsig_2\tsig_3\tsig_4\tsig_5\tsig_6\tsig_7\tsig_8\tsig_9\tsig_10\trel_1\trel_2\t"
+                "rel_3\trel_4\trel_5\trel_6\trel_7\trel_8\trel_9\trel_10");
     const double *last = R->sig + (size_t)(R->n - 1) * REAL_KS;
     for (int r = 0; r < R->n; r++) {
         char row[800];
         int o = snprintf(row, sizeof row, "%.10g\t%.10g", R->epoch[r], R->epoch[r] / tau1);
-        for (int k = 0; k < REAL_KS; k++) o += snprintf(row + o, sizeof row - o, "\t%.10g", R->sig[(size_t)r * REAL_KS + k]);
+        for (int k = 0; k < REAL_KS; k++)
+            o += snprintf(row + o, sizeof row - o, "\t%.10g", R->sig[(size_t)r * REAL_KS + k]);
         for (int k = 0; k < REAL_KS; k++)
             o += snprintf(row + o, sizeof row - o, "\t%.10g", R->sig[(size_t)r * REAL_KS + k] / last[k]);
         tsv_row(t, "%s", row);
     }
     tsv_close(t);
     t = tsv_open(&C, "real_theory.tsv", "w2v.C11");
-    tsv_note(t, "QWEM theory on this vocabulary's M* (L = %d): sigma_k/lambda_k = 1/(1 + (lambda_k/s0 - 1) "
-                "exp(-2 lambda_k tau)), s0 = init^2 = %g for every mode; t_rel = tau/tau_1", L, s0);
-    tsv_columns(t, "t_rel\ttheory_1\ttheory_2\ttheory_3\ttheory_4\ttheory_5\ttheory_6\ttheory_7\ttheory_8\ttheory_9\t"
-                   "theory_10");
+    tsv_note(t,
+             "QWEM theory on this vocabulary's M* (L = %d): sigma_k/lambda_k = 1/(1 + (lambda_k/s0 - 1) "
+             "exp(-2 lambda_k tau)), s0 = init^2 = %g for every mode; t_rel = tau/tau_1",
+             L, s0);
+    tsv_columns(t,
+                "t_rel\ttheory_1\ttheory_2\ttheory_3\ttheory_4\ttheory_5\ttheory_6\ttheory_7\ttheory_8\ttheory_9\t"
+                "theory_10");
     double th1 = qwem_theory_tau(lam[0], s0);
     for (int i = 0; i <= 300; i++) {
         double x = 0.1 * pow(100.0, i / 300.0);
         char row[400];
         int o = snprintf(row, sizeof row, "%.10g", x);
-        for (int k = 0; k < REAL_KS; k++) o += snprintf(row + o, sizeof row - o, "\t%.10g", qwem_theory(lam[k], s0, x * th1) / lam[k]);
+        for (int k = 0; k < REAL_KS; k++)
+            o += snprintf(row + o, sizeof row - o, "\t%.10g", qwem_theory(lam[k], s0, x * th1) / lam[k]);
         tsv_row(t, "%s", row);
     }
     tsv_close(t);
     t = tsv_open(&C, "real_steps.tsv", "w2v.C11");
     tsv_allow_nonfinite(t, 1);
-    tsv_note(t, "t_step: half-rise of sig_k (half its end value), epochs; theory_rel: QWEM tau_k/tau_1 with s0 = %g; "
-                "Krylov residual %.3g", s0, kres);
+    tsv_note(t,
+             "t_step: half-rise of sig_k (half its end value), epochs; theory_rel: QWEM tau_k/tau_1 with s0 = %g; "
+             "Krylov residual %.3g",
+             s0, kres);
     tsv_note(t, "overlap_O8 = %.10g (top-8 left singular subspace of W_in vs M*'s top-8 eigenvectors)", ov);
     tsv_columns(t, "k\tlambda\tt_step\tt_rel\ttheory_rel\tsig_end");
     for (int k = 0; k < REAL_KS; k++)
-        tsv_row(t, "%d\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g", k + 1, lam[k], tstep[k], tstep[k] / tau1, th_rel[k], last[k]);
+        tsv_row(t, "%d\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g", k + 1, lam[k], tstep[k], tstep[k] / tau1, th_rel[k],
+                last[k]);
     tsv_close(t);
     t = tsv_open(&C, "real_analogy.tsv", "w2v.C11");
     tsv_note(t, "3CosAdd accuracy of W_in (row-normalised) on %s; %d of %d questions in vocabulary", P.analogies,
              R->res ? R->res->n_scored[aset->n_fam] : 0, R->res ? R->res->n_total[aset->n_fam] : 0);
     tsv_columns(t, "epoch\tt_rel\tacc");
-    for (int i = 0; i < R->isnap; i++) tsv_row(t, "%.10g\t%.10g\t%.10g", R->snap_at[i], R->snap_at[i] / tau1, R->acc[i]);
+    for (int i = 0; i < R->isnap; i++)
+        tsv_row(t, "%.10g\t%.10g\t%.10g", R->snap_at[i], R->snap_at[i] / tau1, R->acc[i]);
     tsv_close(t);
     if (P.write_vectors) write_w2v_text("sgns_vectors.txt", V, d, cp->word, u.Win);
     free(U), free(sv), free(Z);

@@ -34,7 +34,8 @@ static void contrast_write(const char *name, const char *note, int n, const doub
     if (n <= CON_ROWS) memset(keep, 1, (size_t)n);
     else {
         for (int i = 0; i < CON_ROWS / 2; i++) keep[(int)((double)i * (n - 1) / (CON_ROWS / 2 - 1))] = 1;
-        for (int i = 0; i < CON_ROWS / 2; i++) keep[(int)floor(pow((double)(n - 1), (double)i / (CON_ROWS / 2 - 1)))] = 1;
+        for (int i = 0; i < CON_ROWS / 2; i++)
+            keep[(int)floor(pow((double)(n - 1), (double)i / (CON_ROWS / 2 - 1)))] = 1;
     }
     tsv *t = tsv_open(&C, name, "w2v.C12");
     tsv_note(t, "%s", note);
@@ -61,27 +62,37 @@ static void part_contrast(const text_mstar *tm, const corpus *cp, const qwem_exp
         double sq = ii ? P.sigma_init : P.large_sigma, ss = ii ? P.real_sigma : P.large_sigma;
         char name[64], note[400];
         // QWEM gradient descent (part B's run when it is the same run).
-        qwem_exp qq = {.V = V, .d = d, .kt = tm->kt, .M = tm->M, .lam = lam, .Z = tm->Z, .lmin = tm->lmin, .sigma = sq,
-                       .tef = P.t_end_factor > 0 ? P.t_end_factor : 1.3, .stream = S_TEXT_INIT,
+        qwem_exp qq = {.V = V,
+                       .d = d,
+                       .kt = tm->kt,
+                       .M = tm->M,
+                       .lam = lam,
+                       .Z = tm->Z,
+                       .lmin = tm->lmin,
+                       .sigma = sq,
+                       .tef = P.t_end_factor > 0 ? P.t_end_factor : 1.3,
+                       .stream = S_TEXT_INIT,
                        .label = ii ? "contrast, small init" : "contrast, large init"};
         const qwem_exp *q = &qq;
         if (ii && small_q) q = small_q;
         else qwem_setup(&qq), qwem_go(&qq, NULL, NULL);
         int n = q->nsteps + 1;
         double s0 = sq * sq, tau1 = qwem_theory_tau(lam[0], s0);
-        double *trel = XNEW(double, n), *y = XNEW(double, (size_t)n * CON_K);
+        double *trel = XNEW(double, n), *y = XNEW(double, (size_t)n *CON_K);
         for (int i = 0; i < n; i++) {
             trel[i] = q->h * i / tau1;
             for (int k = 0; k < CON_K; k++) y[(size_t)i * CON_K + k] = q->tr->s2[(size_t)i * d + k] / lam[k];
         }
         width[0][ii] = step_blur(trel, y, CON_K, n);
         snprintf(name, sizeof name, "contrast_qwem_%s.tsv", iname[ii]);
-        snprintf(note, sizeof note, "QWEM GD on M* (V = %d, L = %d), d = %d, init row norm %g: v_k = s_k^2/lambda_k; t_rel = "
-                 "tau/tau_1, tau_1 = ln(lambda_1/s^2 - 1)/(2 lambda_1) = %.10g", V, tm->L, d, sq, tau1);
+        snprintf(note, sizeof note,
+                 "QWEM GD on M* (V = %d, L = %d), d = %d, init row norm %g: v_k = s_k^2/lambda_k; t_rel = "
+                 "tau/tau_1, tau_1 = ln(lambda_1/s^2 - 1)/(2 lambda_1) = %.10g",
+                 V, tm->L, d, sq, tau1);
         contrast_write(name, note, n, trel, y, CON_K);
         // The theory on a log grid of t_rel in [0.01, 30].
         int nt = 600;
-        double *tt = XNEW(double, nt), *yt = XNEW(double, (size_t)nt * CON_K);
+        double *tt = XNEW(double, nt), *yt = XNEW(double, (size_t)nt *CON_K);
         for (int i = 0; i < nt; i++) {
             tt[i] = 0.01 * pow(3000.0, i / (nt - 1.0));
             for (int k = 0; k < CON_K; k++) yt[(size_t)i * CON_K + k] = qwem_theory(lam[k], s0, tt[i] * tau1) / lam[k];
@@ -94,23 +105,31 @@ static void part_contrast(const text_mstar *tm, const corpus *cp, const qwem_exp
         if (q == &qq) qwem_free(&qq);
         free(trel), free(y);
         // SGNS, untied and subsampled, at d = --contrast-dim.
-        w2v_run u = {.cf = {.V = V, .d = P.contrast_dim, .w = P.sgns_window, .k = P.negatives, .chunk = P.real_chunk,
-                            .lr = P.contrast_lr, .epochs = P.contrast_epochs, .sample = P.real_sample},
+        w2v_run u = {.cf = {.V = V,
+                            .d = P.contrast_dim,
+                            .w = P.sgns_window,
+                            .k = P.negatives,
+                            .chunk = P.real_chunk,
+                            .lr = P.contrast_lr,
+                            .epochs = P.contrast_epochs,
+                            .sample = P.real_sample},
                      .sigma = ss};
         w2v_run_go(&u, cp->ids, cp->n_ids, cp->count, S_CONTRAST_INIT, S_CONTRAST_ORDER, CON_K, NULL, 0);
         const w2v_rec *R = &u.R;
         double t1 = w2v_step_time(R, 0);
         const double *last = R->sig + (size_t)(R->n - 1) * CON_K;
-        trel = XNEW(double, R->n), y = XNEW(double, (size_t)R->n * CON_K);
+        trel = XNEW(double, R->n), y = XNEW(double, (size_t)R->n *CON_K);
         for (int r = 0; r < R->n; r++) {
             trel[r] = R->epoch[r] / t1;
             for (int k = 0; k < CON_K; k++) y[(size_t)r * CON_K + k] = R->sig[(size_t)r * CON_K + k] / last[k];
         }
         width[2][ii] = step_blur(trel, y, CON_K, R->n);
         snprintf(name, sizeof name, "contrast_sgns_%s.tsv", iname[ii]);
-        snprintf(note, sizeof note, "untied subsampled SGNS (V = %d, d = %d, lr = %g, %g epochs, sample %g), init row norm "
-                 "%g: v_k = sig_k/sig_k(end) of W_in W_out^T; t_rel = epoch/t_1, t_1 = %.10g epochs (half-rise of sig_1)",
-                 V, P.contrast_dim, P.contrast_lr, P.contrast_epochs, P.real_sample, ss, t1);
+        snprintf(
+            note, sizeof note,
+            "untied subsampled SGNS (V = %d, d = %d, lr = %g, %g epochs, sample %g), init row norm "
+            "%g: v_k = sig_k/sig_k(end) of W_in W_out^T; t_rel = epoch/t_1, t_1 = %.10g epochs (half-rise of sig_1)",
+            V, P.contrast_dim, P.contrast_lr, P.contrast_epochs, P.real_sample, ss, t1);
         contrast_write(name, note, R->n, trel, y, CON_K);
         free(trel), free(y);
         w2v_run_free(&u);
@@ -127,8 +146,10 @@ static void part_contrast(const text_mstar *tm, const corpus *cp, const qwem_exp
     static const char *ids[3] = {"w2v.C12a", NULL, "w2v.C12b"};
     for (int m = 0; m < 3; m += 2) {
         double r = width[m][0] / width[m][1];
-        snprintf(what, sizeof what, "%s: blur of the steps (modes 3-5 at mode 2's half-rise), large init (%g) %.4g vs "
-                 "small init %.4g: ratio", model[m], P.large_sigma, width[m][0], width[m][1]);
+        snprintf(what, sizeof what,
+                 "%s: blur of the steps (modes 3-5 at mode 2's half-rise), large init (%g) %.4g vs "
+                 "small init %.4g: ratio",
+                 model[m], P.large_sigma, width[m][0], width[m][1]);
         claim_check(ids[m], CLAIM_EXPERIMENT, r >= 10, what, r, ">= 10");
     }
 }

@@ -8,7 +8,7 @@
 static void hygiene(void) {
     gsl_rng *r = rng_alloc(C.seed, S_HYGIENE);
     int n = 500, k = 20;
-    double *A = XNEW(double, (size_t)n * n), *B = XNEW(double, (size_t)n * n), *w = XNEW(double, n);
+    double *A = XNEW(double, (size_t)n *n), *B = XNEW(double, (size_t)n *n), *w = XNEW(double, n);
     double *wt = XNEW(double, k);
     for (int i = 0; i < n; i++)
         for (int j = 0; j <= i; j++) A[(size_t)i * n + j] = A[(size_t)j * n + i] = rng_normal(r);
@@ -16,7 +16,8 @@ static void hygiene(void) {
     if (la_eigh(n, B, w, 0) || la_eigh_top(n, A, k, wt, NULL)) DIE("LAPACK failed in the solver check");
     double e = 0;
     for (int j = 0; j < k; j++) e = fmax(e, fabs(wt[j] - w[n - 1 - j]) / fabs(w[n - 1]));
-    claim_check("w2v.C10a", CLAIM_IDENTITY, e <= 1e-10, "dsyevr top-20 vs full dsyevd at V = 500, max rel err", e, "1e-10");
+    claim_check("w2v.C10a", CLAIM_IDENTITY, e <= 1e-10, "dsyevr top-20 vs full dsyevd at V = 500, max rel err", e,
+                "1e-10");
     free(A), free(B), free(w), free(wt);
 
     // (b) V = 16, d = 3: P_ij = P_i P_j (1 + u_i u_j) with sum_j P_j u_j = 0, so the pair
@@ -58,8 +59,7 @@ static void hygiene(void) {
             g *= eta * Gm;
             e2 = fmax(e2, fabs(EW[i * d + a] - g)), scale = fmax(scale, fabs(g));
         }
-    claim_check("w2v.C10b", CLAIM_IDENTITY, e2 / scale <= 1e-12, "QWEM-SGD expected update vs eta mean(G) (M* - WW^T) W, max rel err",
-                e2 / scale, "1e-12");
+    claim_check("w2v.C10b", CLAIM_IDENTITY, e2 / scale <= 1e-12,
+                "QWEM-SGD expected update vs eta mean(G) (M* - WW^T) W, max rel err", e2 / scale, "1e-12");
     rng_free(r);
 }
-

@@ -27,7 +27,8 @@ static void part_task_vectors(const text_mstar *tm, const analogy_set *aset) {
         for (int q = 0; q < aset->n_q; q++) {
             const int *id = aset->id + 4L * q;
             if (aset->fam[q] != f || id[0] < 0 || id[1] < 0 || id[2] < 0 || id[3] < 0) continue;
-            for (int h = 0; h < 2; h++) pairs[f][2 * np[f]] = id[2 * h], pairs[f][2 * np[f] + 1] = id[2 * h + 1], np[f]++;
+            for (int h = 0; h < 2; h++)
+                pairs[f][2 * np[f]] = id[2 * h], pairs[f][2 * np[f] + 1] = id[2 * h + 1], np[f]++;
         }
         qsort(pairs[f], (size_t)np[f], 2 * sizeof(int), pair_cmp);
         int u = 0;
@@ -39,8 +40,9 @@ static void part_task_vectors(const text_mstar *tm, const analogy_set *aset) {
     char hdr[2048];
     tsv *t = tsv_open(&C, "taskvec_snr.tsv", "w2v.C13");
     tsv_allow_nonfinite(t, 1);
-    tsv_note(t, "SNR(d) = lambda_max(R_d R_d^T) / (tr(R_d R_d^T) / min(pairs, d)), R_d rows w_b - w_a of the closed form "
-                "V_d Lambda_d^(1/2); nan: a family with fewer than 2 in-vocabulary pairs");
+    tsv_note(t,
+             "SNR(d) = lambda_max(R_d R_d^T) / (tr(R_d R_d^T) / min(pairs, d)), R_d rows w_b - w_a of the closed form "
+             "V_d Lambda_d^(1/2); nan: a family with fewer than 2 in-vocabulary pairs");
     int o = snprintf(hdr, sizeof hdr, "d");
     for (int f = 0; f < nF; f++) {
         o += snprintf(hdr + o, sizeof hdr - o, "\tsnr_");
@@ -63,7 +65,7 @@ static void part_task_vectors(const text_mstar *tm, const analogy_set *aset) {
             int n = np[f];
             double snr = NAN;
             if (n >= 2) {
-                double *R = XNEW(double, (size_t)n * d), *G = XNEW(double, (size_t)n * n), *w = XNEW(double, n);
+                double *R = XNEW(double, (size_t)n *d), *G = XNEW(double, (size_t)n *n), *w = XNEW(double, n);
                 for (int p = 0; p < n; p++)
                     for (int k = 0; k < d; k++) {
                         int a = pairs[f][2 * p], b = pairs[f][2 * p + 1];
@@ -86,14 +88,16 @@ static void part_task_vectors(const text_mstar *tm, const analogy_set *aset) {
     // the mean task vector's shares along the eigenfeatures, d = npos (at most 400)
     t = tsv_open(&C, "taskvec_proj.tsv", "w2v.C13");
     tsv_allow_nonfinite(t, 1);
-    tsv_note(t, "share r_k^2 / |r|^2 of the mean task vector r = mean(w_b - w_a) along eigenfeature k of M*, closed form "
-                "at d = %d", npos);
+    tsv_note(t,
+             "share r_k^2 / |r|^2 of the mean task vector r = mean(w_b - w_a) along eigenfeature k of M*, closed form "
+             "at d = %d",
+             npos);
     char *h2 = strchr(hdr, '\t');
     char hdr2[2100];
     snprintf(hdr2, sizeof hdr2, "k\tlambda%s", h2 ? h2 : "");
     for (char *c = hdr2; (c = strstr(c, "snr_")); c += 4) memcpy(c, "prj_", 4);
     tsv_columns(t, hdr2);
-    double *rbar = XNEW(double, (size_t)nF * npos), *tot = XNEW(double, nF);
+    double *rbar = XNEW(double, (size_t)nF *npos), *tot = XNEW(double, nF);
     for (int f = 0; f < nF; f++) {
         for (int p = 0; p < np[f]; p++)
             for (int k = 0; k < npos; k++) {
@@ -106,8 +110,9 @@ static void part_task_vectors(const text_mstar *tm, const analogy_set *aset) {
         char row[1024];
         int ro = snprintf(row, sizeof row, "%d\t%.10g", k + 1, lam[k]);
         for (int f = 0; f < nF; f++)
-            ro += snprintf(row + ro, sizeof row - ro, "\t%.10g",
-                           np[f] >= 1 && tot[f] > 0 ? rbar[(size_t)f * npos + k] * rbar[(size_t)f * npos + k] / tot[f] : NAN);
+            ro += snprintf(
+                row + ro, sizeof row - ro, "\t%.10g",
+                np[f] >= 1 && tot[f] > 0 ? rbar[(size_t)f * npos + k] * rbar[(size_t)f * npos + k] / tot[f] : NAN);
         tsv_row(t, "%s", row);
     }
     tsv_close(t);
@@ -115,11 +120,14 @@ static void part_task_vectors(const text_mstar *tm, const analogy_set *aset) {
     for (int f = 0; f < nF; f++) {
         if (np[f] < 2 || !(tot[f] > 0)) continue;
         double s10 = 0;
-        for (int k = 0; k < 10 && k < npos; k++) s10 += rbar[(size_t)f * npos + k] * rbar[(size_t)f * npos + k] / tot[f];
+        for (int k = 0; k < 10 && k < npos; k++)
+            s10 += rbar[(size_t)f * npos + k] * rbar[(size_t)f * npos + k] / tot[f];
         char what[200], id[16];
         snprintf(id, sizeof id, "w2v.C13%c", 'a' + f);
-        snprintf(what, sizeof what, "task vectors, %s (%d pairs): share of the mean task vector in eigenfeatures 1-10 "
-                 "(closed form, d = %d)", aset->family[f], np[f], npos);
+        snprintf(what, sizeof what,
+                 "task vectors, %s (%d pairs): share of the mean task vector in eigenfeatures 1-10 "
+                 "(closed form, d = %d)",
+                 aset->family[f], np[f], npos);
         claim_report(id, CLAIM_EXPERIMENT, what, s10);
     }
     for (int f = 0; f < nF; f++) free(pairs[f]);

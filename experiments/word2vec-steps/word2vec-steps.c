@@ -81,21 +81,21 @@
 // means "K on the synthetic corpus, 20 on text"; `t_end_factor = 0` means 1.6
 // (synthetic) or 1.3 (text).
 struct params {
-    const char *part;     // all | synthetic | qwem | sgns | qwem-sgd
-    int K;                // synthetic attributes; V = 2^K
+    const char *part;        // all | synthetic | qwem | sgns | qwem-sgd
+    int K;                   // synthetic attributes; V = 2^K
     double eps0, eps_ratio;  // eps_a = eps0 * eps_ratio^(a-1)
-    cli_dlist eps;        // or an explicit list (overrides eps0/eps_ratio and K)
-    int line_len;         // B, tokens per synthetic line
-    double tokens;        // synthetic corpus size
-    int exact;            // run QWEM on the closed-form synthetic M* instead of the sampled one
-    const char *corpus;   // registry corpus (or CORPUS=)
-    int vocab;            // V for text
-    int window;           // L, co-occurrence context length
-    int dim;              // d
-    double sigma_init;    // row norm of W(0)
-    double h_factor;      // h * lambda_1
-    double t_end_factor;  // run to t_end_factor * tau_d^P
-    const char *analogies;  // questions-words file (or ANALOGIES=)
+    cli_dlist eps;           // or an explicit list (overrides eps0/eps_ratio and K)
+    int line_len;            // B, tokens per synthetic line
+    double tokens;           // synthetic corpus size
+    int exact;               // run QWEM on the closed-form synthetic M* instead of the sampled one
+    const char *corpus;      // registry corpus (or CORPUS=)
+    int vocab;               // V for text
+    int window;              // L, co-occurrence context length
+    int dim;                 // d
+    double sigma_init;       // row norm of W(0)
+    double h_factor;         // h * lambda_1
+    double t_end_factor;     // run to t_end_factor * tau_d^P
+    const char *analogies;   // questions-words file (or ANALOGIES=)
     // chunk: the stream is cut into chunks visited in a fresh random order each epoch.  100
     // tokens, not 1000: the registry corpus is three unlike books, and the linear phase of s_1
     // lasts ~0.05 epoch, i.e. ~100 chunks of 1000 tokens, whose share of each book fluctuates by
@@ -104,7 +104,7 @@ struct params {
     // overlap with M_lin's v_3 fell to 0.58 at seed 2.  With 100-token chunks: 0.1-10 % and >= 0.79.
     int sgns_window, negatives, sgns_dim, chunk;
     double lr, epochs, subsample, sgns_sigma;
-    int syn_questions;    // sampled synthetic analogy questions per family
+    int syn_questions;  // sampled synthetic analogy questions per family
     // real SGNS (untied, subsampled; part D) and the init contrast (part E)
     int real_vocab, real_dim, real_chunk, write_vectors;
     double real_lr, real_epochs, real_sample, real_sigma, large_sigma;
@@ -113,20 +113,47 @@ struct params {
 };
 
 static struct params P = {
-    .part = "all", .K = 9, .eps0 = 0.7, .eps_ratio = 0.85, .line_len = 32, .tokens = 2e6,
-    .corpus = "data/corpora/registry.txt", .vocab = 1000, .window = 16, .dim = 0,
-    .sigma_init = 1e-6, .h_factor = 0.1, .t_end_factor = 0,
+    .part = "all",
+    .K = 9,
+    .eps0 = 0.7,
+    .eps_ratio = 0.85,
+    .line_len = 32,
+    .tokens = 2e6,
+    .corpus = "data/corpora/registry.txt",
+    .vocab = 1000,
+    .window = 16,
+    .dim = 0,
+    .sigma_init = 1e-6,
+    .h_factor = 0.1,
+    .t_end_factor = 0,
     .analogies = "data/analogies/simon-suite-analogies.txt",
-    .sgns_window = 5, .negatives = 5, .sgns_dim = 20, .chunk = 100, .lr = 0.002, .epochs = 1.5,
-    .subsample = 0, .sgns_sigma = 1e-6, .syn_questions = 400,
-    .real_vocab = 5000, .real_dim = 100, .real_chunk = 1000, .real_lr = 0.18, .real_epochs = 0.6, .real_sample = 1e-5,
-    .real_sigma = 1e-6, .large_sigma = 0.1, .contrast_dim = 20, .contrast_lr = 0.18, .contrast_epochs = 0.6,
+    .sgns_window = 5,
+    .negatives = 5,
+    .sgns_dim = 20,
+    .chunk = 100,
+    .lr = 0.002,
+    .epochs = 1.5,
+    .subsample = 0,
+    .sgns_sigma = 1e-6,
+    .syn_questions = 400,
+    .real_vocab = 5000,
+    .real_dim = 100,
+    .real_chunk = 1000,
+    .real_lr = 0.18,
+    .real_epochs = 0.6,
+    .real_sample = 1e-5,
+    .real_sigma = 1e-6,
+    .large_sigma = 0.1,
+    .contrast_dim = 20,
+    .contrast_lr = 0.18,
+    .contrast_epochs = 0.6,
 };
 
 static cli_opt opts[] = {
     {"part", CLI_CHOICE, &P.part, 0, 0,
      "parts to run: synthetic (exact theory), qwem (real text), sgns (tied), real (untied subsampled SGNS), "
-     "contrast (large vs small init), qwem-sgd", "all|synthetic|qwem|sgns|real|contrast|qwem-sgd", 0},
+     "contrast (large vs small init), qwem-sgd",
+     "all|synthetic|qwem|sgns|real|contrast|qwem-sgd", 0},
     {"K", CLI_INT, &P.K, 2, 12, "synthetic attributes (V = 2^K words)", NULL, 0},
     {"eps0", CLI_DOUBLE, &P.eps0, 1e-3, 0.999, "strength of the first attribute", NULL, 0},
     {"eps-ratio", CLI_DOUBLE, &P.eps_ratio, 0.05, 0.999, "eps_a = eps0 * ratio^(a-1)", NULL, 0},
@@ -168,26 +195,37 @@ static cli_opt opts[] = {
     {0}};
 
 static cli C = {.slug = SLUG,
-                .summary = "QWEM and word2vec learn the top eigenvectors of M* one at a time "
-                           "(Karkada, Simon, Bahri, DeWeese, arXiv 2502.09863).",
+                .summary =
+                    "QWEM and word2vec learn the top eigenvectors of M* one at a time "
+                    "(Karkada, Simon, Bahri, DeWeese, arXiv 2502.09863).",
                 .claims = "w2v.C1-C12",
                 .opts = opts};
 
 // Random streams (common/rng): one id per independent use.
-enum { S_SYN_CORPUS = 0, S_SYN_INIT = 1, S_TEXT_INIT = 2, S_SGNS_INIT = 3, S_SGNS_ORDER = 4,
-       S_SYN_QUESTIONS = 5, S_HYGIENE = 6, S_REAL_INIT = 7, S_REAL_ORDER = 8, S_REAL_KRYLOV = 9,
-       S_CONTRAST_INIT = 10, S_CONTRAST_ORDER = 11 };
-
+enum {
+    S_SYN_CORPUS = 0,
+    S_SYN_INIT = 1,
+    S_TEXT_INIT = 2,
+    S_SGNS_INIT = 3,
+    S_SGNS_ORDER = 4,
+    S_SYN_QUESTIONS = 5,
+    S_HYGIENE = 6,
+    S_REAL_INIT = 7,
+    S_REAL_ORDER = 8,
+    S_REAL_KRYLOV = 9,
+    S_CONTRAST_INIT = 10,
+    S_CONTRAST_ORDER = 11
+};
 
 // ---- the chapters: each one part of the paper, followed by its claims ----
-#include "01-qwem.c"       // QWEM gradient flow, its theory (M*, step-time predictors), its claims
-#include "02-synthetic.c"  // part A: the synthetic corpus with exact ground truth (w2v.C1-C6)
-#include "03-text.c"       // part B: real text, QWEM, closed-form analogies, eigenvector words (C3-C7, C9)
-#include "04-sgns-tied.c"  // part C: tied SGNS from small init against M_lin (C8); QWEM-SGD
-#include "05-sgns-real.c"  // part D: real SGNS (untied, subsampled) from small init, V = 5000, d = 100 (C11)
+#include "01-qwem.c"           // QWEM gradient flow, its theory (M*, step-time predictors), its claims
+#include "02-synthetic.c"      // part A: the synthetic corpus with exact ground truth (w2v.C1-C6)
+#include "03-text.c"           // part B: real text, QWEM, closed-form analogies, eigenvector words (C3-C7, C9)
+#include "04-sgns-tied.c"      // part C: tied SGNS from small init against M_lin (C8); QWEM-SGD
+#include "05-sgns-real.c"      // part D: real SGNS (untied, subsampled) from small init, V = 5000, d = 100 (C11)
 #include "06-init-contrast.c"  // part E: word2vec-like init (0.1) against tiny init, the paper's Fig. 2 (C12)
-#include "07-hygiene.c"    // solver hygiene (C10)
-#include "08-task-vectors.c"  // part F: task vectors of the closed-form embedding, the paper's Fig. 4 (C13)
+#include "07-hygiene.c"        // solver hygiene (C10)
+#include "08-task-vectors.c"   // part F: task vectors of the closed-form embedding, the paper's Fig. 4 (C13)
 
 // ---- main ----
 int main(int argc, char **argv) {
@@ -196,10 +234,10 @@ int main(int argc, char **argv) {
     int corpus_default = !cli_given(&C, "corpus");
     if (corpus_default && (env = getenv("CORPUS")) && *env) P.corpus = env, corpus_default = 0;
     if (!cli_given(&C, "analogies") && (env = getenv("ANALOGIES")) && *env) P.analogies = env;
-    if (P.eps.n == 1 || P.eps.n > 12)
-        cli_usage_error(&C, "--eps sets K: give 2 to 12 values (got %d)", P.eps.n);
+    if (P.eps.n == 1 || P.eps.n > 12) cli_usage_error(&C, "--eps sets K: give 2 to 12 values (got %d)", P.eps.n);
     for (int a = 1; a < P.eps.n; a++)
-        if (!(P.eps.v[a] < P.eps.v[a - 1])) cli_usage_error(&C, "--eps must be strictly descending (entry %d: %g)", a + 1, P.eps.v[a]);
+        if (!(P.eps.v[a] < P.eps.v[a - 1]))
+            cli_usage_error(&C, "--eps must be strictly descending (entry %d: %g)", a + 1, P.eps.v[a]);
     if (C.quick) {  // synthetic K = 6, 300k tokens, d = 6; SGNS on the same corpus
         if (!cli_given(&C, "K")) P.K = 6;
         if (!cli_given(&C, "tokens")) P.tokens = 3e5;
@@ -235,7 +273,8 @@ int main(int argc, char **argv) {
             double t0 = util_now();
             if (corpus_from_file(P.corpus, P.vocab, &cp, err, sizeof err))
                 DIE("%s; check --corpus / CORPUS= (make data fetches the registry corpus)", err);
-            progress_done("corpus %s: %ld tokens, V = %d, read in %.2f s", P.corpus, cp->n_tokens, cp->V, util_now() - t0);
+            progress_done("corpus %s: %ld tokens, V = %d, read in %.2f s", P.corpus, cp->n_tokens, cp->V,
+                          util_now() - t0);
             if (cp->V < 10) DIE("the corpus %s has only %d distinct words; it is too small", P.corpus, cp->V);
             if ((run_text || run_real) && analogy_read_file(P.analogies, &aset, err, sizeof err))
                 DIE("%s; check --analogies / ANALOGIES=", err);
@@ -253,10 +292,10 @@ int main(int argc, char **argv) {
         if (cp) {
             part_text(&tm, cp, aset, corpus_default, run_contrast ? &text_q : NULL);
             part_task_vectors(&tm, aset);
-        }
-        else {
+        } else {
             const char *why = C.quick ? "(--quick: the text corpus is not used)" : absent;
-            claim_skip("w2v.C3c", CLAIM_EXPERIMENT, why), claim_skip("w2v.C3d", CLAIM_EXPERIMENT, why), claim_skip("w2v.C4b", CLAIM_EXPERIMENT, why);
+            claim_skip("w2v.C3c", CLAIM_EXPERIMENT, why), claim_skip("w2v.C3d", CLAIM_EXPERIMENT, why),
+                claim_skip("w2v.C4b", CLAIM_EXPERIMENT, why);
             claim_skip("w2v.C7", CLAIM_EXPERIMENT, why), claim_skip("w2v.C9", CLAIM_EXPERIMENT, why);
         }
     }
@@ -294,4 +333,3 @@ int main(int argc, char **argv) {
     claim_summary(SLUG);
     return 0;
 }
-
