@@ -412,7 +412,7 @@ static void part_sgns_real(const corpus *cp, analogy_set *aset) {
                 "theory_10");
     double th1 = qwem_theory_tau(lam[0], s0);
     for (int i = 0; i <= 300; i++) {
-        double x = 0.1 * pow(100.0, i / 300.0);
+        double x = 0.1 * pow(1000.0, i / 300.0);
         char row[400];
         int o = snprintf(row, sizeof row, "%.10g", x);
         for (int k = 0; k < REAL_KS; k++)
