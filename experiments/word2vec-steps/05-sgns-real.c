@@ -352,6 +352,8 @@ static void part_sgns_real(const corpus *cp, analogy_set *aset) {
         if (analogy_eval(aset, Wp, V, d, R->res)) DIE("analogy ids out of range");
         printf("analogy accuracy of W_in at the end without its top singular direction: %.2f %% (with it: %.2f %%)\n",
                100 * analogy_acc(R->res, aset->n_fam), 100 * R->acc[R->isnap - 1]);
+        if (analogy_eval(aset, u.Wout, V, d, R->res)) DIE("analogy ids out of range");
+        printf("analogy accuracy of W_out at the end: %.2f %%\n", 100 * analogy_acc(R->res, aset->n_fam));
         int ml = 0;  // modes whose half-rise happened: the closed form with as many (non-frequency) directions
         for (int k = 0; k < REAL_KS; k++) ml += !isnan(tstep[k]) && tstep[k] < 0.9 * P.real_epochs;
         if (ml > 0 && ml <= REAL_KM) {
