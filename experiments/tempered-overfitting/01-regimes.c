@@ -80,8 +80,8 @@ static int design_trial(int n, int P, const double *lam, const double *v, double
 // A pure-noise series on the Gaussian design: lam_of(j) for j = 1..P(n), extra ridge.
 typedef enum { DES_POWER, DES_EXP, DES_BENIGN } design_kind;
 static void design_series(design_kind kind, double alpha, double beta, const theory_spec *th, double delta,
-                          const int *ns, int nn, int trials, int P_factor, int P_extra, int series, excess_row *rows) {
-    for (int q = 0; q < nn; q++) {
+                          const int *ns, int nns, int trials, int P_factor, int P_extra, int series, excess_row *rows) {
+    for (int q = 0; q < nns; q++) {
         int n = ns[q];
         int P = kind == DES_EXP ? n + P_extra : P_factor * n;
         double *lam = XNEW(double, P), extra;
@@ -163,9 +163,9 @@ static void modes_free(mode_list *m) { free(m->lam), free(m->after); }
 
 // Pure-noise series on the Gaussian design with the modes of m: P(n) = min(P_factor n, m.P)
 // explicit, the rest as ridge; theory from th (the same spectrum).  Ridgeless only.
-static void control_series(const mode_list *m, const theory_spec *th, const char *name, const int *ns, int nn,
+static void control_series(const mode_list *m, const theory_spec *th, const char *name, const int *ns, int nns,
                            int trials, int P_factor, int series, excess_row *rows) {
-    for (int q = 0; q < nn; q++) {
+    for (int q = 0; q < nns; q++) {
         int n = ns[q];
         size_t P = (size_t)P_factor * (size_t)n < m->P ? (size_t)P_factor * (size_t)n : m->P;
         excess_row *r = &rows[q];
@@ -238,16 +238,16 @@ static void run_T1(const config *cf) {
 
     // tmp.C2b: the benign spectrum, E0 strictly decreasing towards 1.
     {
-        int ok = 1, nn = 0;
+        int ok = 1, nns = 0;
         double prev = INFINITY, e4096 = NAN;
-        for (double n = cf->quick ? 256 : 64; n <= cf->n_theory_max; n *= 4, nn++) {
+        for (double n = cf->quick ? 256 : 64; n <= cf->n_theory_max; n *= 4, nns++) {
             double e = theory_fit(&bn, n, 0).E0;
             ok &= e < prev;
             prev = e;
             if (n == 4096) e4096 = e;
         }
         char what[160];
-        snprintf(what, sizeof what, "benign lambda_i = 1/((i+1) ln^2(i+1)): E0 strictly decreasing on %d sizes: %s; E0(4096)", nn,
+        snprintf(what, sizeof what, "benign lambda_i = 1/((i+1) ln^2(i+1)): E0 strictly decreasing on %d sizes: %s; E0(4096)", nns,
                  ok ? "yes" : "NO");
         claim_check("tmp.C2b", CLAIM_IDENTITY, ok && in(e4096, 1.14, 1.15), what, e4096, "decreasing and [1.14, 1.15]");
     }

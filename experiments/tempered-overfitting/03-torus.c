@@ -73,10 +73,10 @@ static int torus_trial(torus_model *m, int n, double delta, int series, int tria
 
 // trials_small applies at n <= 256, where one trial is cheap and the per-trial spread is
 // largest (sd ~ 22% of the mean at n = 64 on T^4).
-static void torus_series(torus_model *m, const theory_spec *th, double delta, const int *ns, int nn, int trials_big,
+static void torus_series(torus_model *m, const theory_spec *th, double delta, const int *ns, int nns, int trials_big,
                          int trials_small, int series, excess_row *rows) {
     int stopped = 0;
-    for (int q = 0; q < nn; q++) {
+    for (int q = 0; q < nns; q++) {
         excess_row *r = &rows[q];
         memset(r, 0, sizeof *r);
         r->n = ns[q], r->delta = delta;
@@ -227,7 +227,7 @@ static void run_T3(const config *cf) {
     double cerr, cbound;
     circle_closed_form(&mc, &cerr, &cbound, 1);
     double dense = torus_dense_check();
-    char what[320];
+    char what[600];
     snprintf(what, sizeof what, "FFTW: round trip %.2g max lam (<= 1e-14); circle vs cosh closed form %.2g (bound %.2g); dense dsyevd G 256 %.2g max lam (<= 1e-13); |k(0) - 1| %.1g; max lam sobolev %.4g heat %.4g circle %.5g: worst ratio to tolerance",
              rt, cerr, cbound, dense, k0dev, lmax_s, lmax_h, lmax_c);
     double worst = fmax(fmax(rt / 1e-14, cerr / cbound), fmax(dense / 1e-13, k0dev / 1e-13));
@@ -284,22 +284,26 @@ static void run_T3(const config *cf) {
         }
         // tmp.C6e (deviation): the universality gap on the torus.  Beyond n = 512 the torus's
         // excess outgrows the theory (1.18 at n = 1024, 1.34 at 2048), while the Gaussian design
-        // with the same spectrum stays on it (tmp.C6f): the Fourier modes of the torus are not
-        // Gaussian features, as the harmonics of the sphere are not (tmp.C5c).  Asserted at
-        // n = 1024, the control's largest n (n = 2048 needs P = 8192 modes, 4 s per trial):
-        // torus/design >= 1.1, and the difference of the two ratios
-        // more than 3 combined standard errors.  1.1, not more: the gap opens with n (1.00-1.08
-        // up to n = 512, 1.18 at 1024, 1.34 at 2048) and n = 1024 is where it first clears noise.
+        // with the same spectrum stays on it with no trend (tmp.C6f; 0.98-1.02 over n = 256-1024):
+        // the Fourier modes of the torus are not Gaussian features, as the harmonics of the sphere
+        // are not (tmp.C5c).  The control stops at n = 1024 (n = 2048 needs P = 8192 modes, ~1.5 s
+        // per trial), so the gap is asserted at n = 2048 against the control's pooled ratio
+        // (every trial of every size: it has no trend): torus/control >= 1.15 and the difference
+        // more than 3 combined standard errors.  At n = 1024 alone the gap is ~1.17, ~3.5 se:
+        // printed, not asserted.
         {
-            int k = cf->n_ctl_tor - 1, j = 4;  // n = 1024: entry 4 of the torus list
-            if (rk[k].n != rh[j].n) DIE("tmp.C6e: the control's largest n %d is not the torus's %d", rk[k].n, rh[j].n);
-            double r = rh[j].mean / rh[j].theory, c = rk[k].mean / rk[k].theory;
-            double se = hypot(rh[j].se / rh[j].theory, rk[k].se / rk[k].theory);
-            snprintf(what, sizeof what, "T^4 heat, mean excess/theory, torus vs Gaussian design: n 512 %.3f/%.3f, n 1024 %.3f +- %.3f / %.3f +- %.3f "
-                     "(torus alone at n 2048: %.3f); (torus - design) %.1f se; universality gap torus/design at n 1024",
-                     rh[j - 1].mean / rh[j - 1].theory, rk[k - 1].mean / rk[k - 1].theory, r, rh[j].se / rh[j].theory, c,
-                     rk[k].se / rk[k].theory, rh[5].mean / rh[5].theory, (r - c) / se);
-            claim_check("tmp.C6e", CLAIM_DEVIATION, r / c >= 1.1 && r - c > 3 * se, what, r / c, ">= 1.1, and more than 3 se");
+            int nk = cf->n_ctl_tor, j = cf->n_tor - 1;
+            double sw = 0, swr = 0;
+            for (int k = 0; k < nk; k++) {
+                double se = rk[k].se / rk[k].theory, w = 1 / (se * se);
+                sw += w, swr += w * rk[k].mean / rk[k].theory;
+            }
+            double c = swr / sw, cse = 1 / sqrt(sw), r = rh[j].mean / rh[j].theory, rse = rh[j].se / rh[j].theory;
+            double r4 = rh[4].mean / rh[4].theory, c4 = rk[nk - 1].mean / rk[nk - 1].theory;
+            snprintf(what, sizeof what, "T^4 heat, mean excess/theory: torus n 1024 %.3f (design %.3f), n 2048 %.3f +- %.3f; design pooled over n %d-%d "
+                     "%.3f +- %.3f; (torus - design) %.1f se; universality gap torus(2048)/design",
+                     r4, c4, r, rse, rk[0].n, rk[nk - 1].n, c, cse, (r - c) / hypot(rse, cse));
+            claim_check("tmp.C6e", CLAIM_DEVIATION, r / c >= 1.15 && r - c > 3 * hypot(rse, cse), what, r / c, ">= 1.15, and more than 3 se");
         }
         theory_free(&th);
         circulant_torus_free(mh.t);

@@ -75,8 +75,8 @@ typedef struct {
 } cls_profile;
 static const char *METHOD_NAME[3] = {"krr_ridgeless", "krr_ridge", "nn1"};
 
-static void write_profile(const char *name, const char *what, double ridge, const cls_profile *pr, int npr,
-                          const cli_dlist *flips);
+static void write_profile(const char *name, const char *claims, const char *what, double ridge, const cls_profile *pr,
+                          int npr, const cli_dlist *flips);
 
 static void profile_summarise(cls_profile *pr, cls_result *res, int trials, int nf) {
     pr->trials = trials;
@@ -95,9 +95,9 @@ static void profile_summarise(cls_profile *pr, cls_result *res, int trials, int 
 }
 
 // S^{d-1}, target sign(x_1).
-static void sphere_profile(const kernel_spec *k, int d, const int *ns, int nn, int trials, int nt, double ridge,
+static void sphere_profile(const kernel_spec *k, int d, const int *ns, int nns, int trials, int nt, double ridge,
                            const cli_dlist *flips, cls_profile *pr) {
-    for (int q = 0; q < nn; q++) {
+    for (int q = 0; q < nns; q++) {
         int n = ns[q];
         cls_result *res = XNEW(cls_result, trials);
         for (int t = 0; t < trials; t++) {
@@ -119,7 +119,7 @@ static void sphere_profile(const kernel_spec *k, int d, const int *ns, int nn, i
 
 // MNIST even (+1) vs odd (-1), images standardised by the global pixel mean and sd of the
 // 60000 training images (as in krr-curves).  Returns 0, or -1 if the data are absent.
-static int mnist_profile(const kernel_spec *k, const int *ns, const int *trials, int nn, int nt, double ridge,
+static int mnist_profile(const kernel_spec *k, const int *ns, const int *trials, int nns, int nt, double ridge,
                          const cli_dlist *flips, cls_profile *pr) {
     if (!mnist_available(C.mnist_dir)) return -1;
     mnist_set tr, te;
@@ -133,7 +133,7 @@ static int mnist_profile(const kernel_spec *k, const int *ns, const int *trials,
     double sd = sqrt(var / Ntr);
     for (size_t i = 0; i < Ntr; i++) tr.x[i] = (tr.x[i] - mu) / sd;
     for (size_t i = 0; i < (size_t)te.n * d; i++) te.x[i] = (te.x[i] - mu) / sd;
-    for (int q = 0; q < nn; q++) {
+    for (int q = 0; q < nns; q++) {
         int n = ns[q];
         cls_result *res = XNEW(cls_result, trials[q]);
         for (int t = 0; t < trials[q]; t++) {
@@ -167,11 +167,11 @@ static int mnist_profile(const kernel_spec *k, const int *ns, const int *trials,
 }
 
 
-static void write_profile(const char *name, const char *what, double ridge, const cls_profile *pr, int npr,
-                          const cli_dlist *flips) {
+static void write_profile(const char *name, const char *claims, const char *what, double ridge, const cls_profile *pr,
+                          int npr, const cli_dlist *flips) {
     char fn[64];
     snprintf(fn, sizeof fn, "noise-%s.tsv", name);
-    tsv *f = tsv_open(&C, fn, "tmp.C7a tmp.C7b tmp.C7c");
+    tsv *f = tsv_open(&C, fn, claims);
     tsv_allow_nonfinite(f, 1);
     tsv_note(f, "%s; ridge method delta = %g; clean test error (fraction misclassified)", what, ridge);
     tsv_note(f, "nn_formula = e0 + p (1 - 2 e0) with e0 the method's own p = 0 error (the 1-NN noise profile)");
@@ -200,6 +200,8 @@ static void run_T4(const config *cf) {
     if (cf->quick) {  // seconds per trial even at the smallest sizes: not part of --quick
         claim_skip("tmp.C7a", CLAIM_EXPERIMENT, "not run at --quick");
         claim_skip("tmp.C7b", CLAIM_EXPERIMENT, "not run at --quick");
+        claim_skip("tmp.C7d", CLAIM_EXPERIMENT, "not run at --quick");
+        claim_skip("tmp.C7e", CLAIM_EXPERIMENT, "not run at --quick");
         return;
     }
     static const cli_dlist flips = {5, {0, 0.1, 0.2, 0.3, 0.4}};
@@ -208,7 +210,7 @@ static void run_T4(const config *cf) {
     prm.dim = 5;
     cls_profile sp[2];
     sphere_profile(&kl, 5, cf->cls_n, cf->n_cls, cf->cls_trials, cf->sph_ntest, 30, &flips, sp);
-    write_profile("sphere", "S^4, target sign(x_1), laplace ell = 1 ridgeless, the same with delta = 30, and 1-NN", 30, sp, cf->n_cls, &flips);
+    write_profile("sphere", "tmp.C7a", "S^4, target sign(x_1), laplace ell = 1 ridgeless, the same with delta = 30, and 1-NN", 30, sp, cf->n_cls, &flips);
     {
         const cls_profile *a = &sp[1], *b = &sp[0];  // n = 2000, n = 500
         double e2 = a->mean[0][j2], d2000 = a->mean[0][j2] - a->mean[0][j0], d500 = b->mean[0][j2] - b->mean[0][j0];
@@ -225,9 +227,11 @@ static void run_T4(const config *cf) {
     if (mnist_profile(&km, cf->mn_n, cf->mn_trials, cf->n_mn, 2000, 3, &flips, mp) != 0) {
         claim_skip("tmp.C7b", CLAIM_EXPERIMENT, "MNIST absent: run make data");
         claim_skip("tmp.C7c", CLAIM_EXPERIMENT, "MNIST absent: run make data");
+        claim_skip("tmp.C7d", CLAIM_EXPERIMENT, "MNIST absent: run make data");
+        claim_skip("tmp.C7e", CLAIM_EXPERIMENT, "MNIST absent: run make data");
         return;
     }
-    write_profile("mnist", "MNIST even (+1) vs odd (-1), standardised; laplace ell = 28 ridgeless, delta = 3, and 1-NN; 2000 test images", 3, mp,
+    write_profile("mnist", "tmp.C7b tmp.C7c", "MNIST even (+1) vs odd (-1), standardised; laplace ell = 28 ridgeless, delta = 3, and 1-NN; 2000 test images", 3, mp,
                   cf->n_mn, &flips);
     // tmp.C7b: tempered on MNIST.  The excess error d = err(0.2) - err(0) of ridgeless KRR must be
     // (i) significantly positive, d > 3 se (not benign), and (ii) significantly below the
@@ -245,12 +249,45 @@ static void run_T4(const config *cf) {
         dd[q] = d, ds[q] = se, dz[q] = z;
         worst_z = fmin(worst_z, z);
     }
-    char what[320];
+    char what[600];
     snprintf(what, sizeof what, "MNIST ridgeless KRR err(p) increasing %s; err(0.2)-err(0) %.4f +- %.4f (n 1000, %d trials), %.4f +- %.4f (n 4000, %d trials), between 0 and p(1-2e0); 1-NN max |err - formula| %.3f (< 0.03); min distance to either end in se",
              inc ? "yes" : "NO", dd[0], ds[0], mp[0].trials, dd[1], ds[1], mp[1].trials, nndev);
     claim_check("tmp.C7b", CLAIM_EXPERIMENT, inc && worst_z > 3 && nndev < 0.03, what, worst_z, "> 3 se from 0 and from p(1-2e0)");
     (void)dz;
     claim_report("tmp.C7c", CLAIM_EXPERIMENT, "MNIST ridgeless excess err(0.2)-err(0), ratio n 4000 / n 1000 (tempered would be 1, benign -> 0)",
                  (mp[1].mean[0][j2] - mp[1].mean[0][j0]) / (mp[0].mean[0][j2] - mp[0].mean[0][j0]));
-}
 
+    // tmp.C7d: the Gaussian kernel beside the Laplace (the paper's Fig. 10 has both), at n = 1000
+    // on the same images and flips (the first mn_gauss_trials streams of the Laplace profile),
+    // ell = 28.  It sits ON the 1-NN line (err(0.2) - err(0) = 0.188 against p(1 - 2 e0) = 0.181
+    // at seed 1), unlike the Laplace kernel, so the tmp.C7b criterion (strictly below the 1-NN
+    // line) does not hold.  Asserted instead is the taxonomy's: tempered, i.e. neither benign nor
+    // catastrophic: err(0.2) - err(0) more than 3 se of the paired difference above 0, and
+    // err(0.2) more than 3 se below chance 1/2 (catastrophic: 1/2 at any p > 0).  Where the
+    // profile lies between benign (0) and 1-NN (1) is reported as tmp.C7e.
+    cls_profile gp[1];
+    kernel_spec kg = make_kernel("gaussian", 28);
+    int gtr[1] = {cf->mn_gauss_trials};
+    if (mnist_profile(&kg, cf->mn_n, gtr, 1, 2000, 3, &flips, gp) != 0) DIE("MNIST vanished between two loads");
+    write_profile("mnist-gaussian", "tmp.C7d tmp.C7e", "MNIST even (+1) vs odd (-1), standardised; gaussian ell = 28 ridgeless, delta = 3, and 1-NN; 2000 test images",
+                  3, gp, 1, &flips);
+    {
+        double k0 = gp[0].mean[0][j0], e2 = gp[0].mean[0][j2], d = e2 - k0, se = gp[0].dse[0][j2], top = flips.v[j2] * (1 - 2 * k0);
+        double se2 = gp[0].se[0][j2];
+        int incg = 1;
+        for (int j = 1; j < flips.n; j++) incg &= gp[0].mean[0][j] > gp[0].mean[0][j - 1];
+        double z = fmin(d / se, (0.5 - e2) / se2);
+        snprintf(what, sizeof what, "MNIST n 1000 ridgeless gaussian KRR err(p) %.3f %.3f %.3f %.3f %.3f (laplace %.3f ... %.3f), increasing %s; "
+                 "err(0.2)-err(0) %.4f +- %.4f (%d trials), the 1-NN line's p(1-2e0) %.4f; min distance above 0 and below chance, in se",
+                 gp[0].mean[0][0], gp[0].mean[0][1], gp[0].mean[0][2], gp[0].mean[0][3], gp[0].mean[0][4], mp[0].mean[0][0], mp[0].mean[0][4],
+                 incg ? "yes" : "NO", d, se, gp[0].trials, top);
+        claim_check("tmp.C7d", CLAIM_EXPERIMENT, incg && z > 3, what, z, "> 3 se above benign and below chance (tempered)");
+        double fs = 0;
+        for (int j = 1; j < flips.n; j++) fs += (gp[0].mean[0][j] - k0) / (flips.v[j] * (1 - 2 * k0));
+        double fl = 0, l0 = mp[0].mean[0][j0];
+        for (int j = 1; j < flips.n; j++) fl += (mp[0].mean[0][j] - l0) / (flips.v[j] * (1 - 2 * l0));
+        snprintf(what, sizeof what, "MNIST n 1000 ridgeless KRR excess err(p) - err(0) as a fraction of p(1 - 2 e0), mean over p 0.1-0.4 "
+                 "(0 benign, 1 as 1-NN): laplace %.3f; gaussian", fl / (flips.n - 1));
+        claim_report("tmp.C7e", CLAIM_EXPERIMENT, what, fs / (flips.n - 1));
+    }
+}

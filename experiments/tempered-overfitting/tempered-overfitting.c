@@ -45,6 +45,10 @@
 #include <string.h>
 #include <time.h>
 #include "fit.h"
+#include "init.h"
+#include "loss.h"
+#include "nn.h"
+#include "opt.h"
 #include "blasinfo.h"
 #include "circulant.h"
 #include "claim.h"
@@ -98,11 +102,22 @@ static struct params {
     int ntest;             // fresh test points (sphere, mnist)
     cli_dlist flip_list;   // label-flip probabilities p (classification)
     const char *part;      // run one part of the default experiment (all: every part)
+    // T5 networks: (a) the MNIST MLP, (b) the S^3 MLP (early stopping vs interpolation)
+    cli_ilist mlp_n;       // training images (nested: the smaller n are the first rows)
+    int mlp_width, mlp_steps, mlp_pool, mlp_ntest, mlp_trials;
+    double mlp_lr;         // Adam step
+    double mlp_readout;    // read-out weights start at this multiple of their He draw (small: f_0 ~ 0)
+    cli_ilist es_n;        // S^3 training sizes
+    int es_width, es_steps, es_every, es_ntest, es_adam;
+    double es_lr;          // GD step
 } prm = {
     .domain = "design", .spectrum = "power", .alpha = 2, .beta_exp = 0.1, .s = 4, .length = 1,
     .heat_t = 2, .torus_dim = 4, .grid = 32, .kernel = "laplace", .bandwidth = 1, .dim = 5,
     .ridge = 0, .noise = 1, .n_list = {3, {64, 256, 1024}}, .trials = 3, .ntest = 2000,
     .flip_list = {5, {0, 0.1, 0.2, 0.3, 0.4}}, .part = "all",
+    .mlp_n = {2, {500, 1000}}, .mlp_width = 256, .mlp_steps = 2000, .mlp_pool = 2, .mlp_ntest = 1000, .mlp_trials = 1,
+    .mlp_lr = 3e-3, .mlp_readout = 0.01, .es_n = {2, {100, 200}}, .es_width = 256, .es_steps = 1500, .es_every = 25, .es_ntest = 2000,
+    .es_lr = 3e-3, .es_adam = 1,
 };
 
 static cli_opt opts[] = {
@@ -124,6 +139,21 @@ static cli_opt opts[] = {
     {"trials", CLI_INT, &prm.trials, 1, 1000, "independent draws per n", 0, 0},
     {"ntest", CLI_INT, &prm.ntest, 10, 10000, "test points (sphere, MNIST)", 0, 0},
     {"flip-list", CLI_DLIST, &prm.flip_list, 0, 0.5, "label-flip probabilities p (classification series)", 0, 0},
+    {"mlp-n", CLI_ILIST, &prm.mlp_n, 10, 60000, "T5 MNIST MLP: training images (each n trains 5 nets, one per flip rate)", 0, 0},
+    {"mlp-width", CLI_INT, &prm.mlp_width, 1, 8192, "T5 MNIST MLP: hidden width h (inputs -> h -> 1)", 0, 0},
+    {"mlp-steps", CLI_INT, &prm.mlp_steps, 1, 1000000, "T5 MNIST MLP: at most this many full-batch Adam steps", 0, 0},
+    {"mlp-lr", CLI_DOUBLE, &prm.mlp_lr, 1e-6, 1, "T5 MNIST MLP: Adam step size", 0, 0},
+    {"mlp-readout", CLI_DOUBLE, &prm.mlp_readout, 0, 10, "T5 MNIST MLP: read-out init scale (1 = He)", 0, 0},
+    {"mlp-pool", CLI_INT, &prm.mlp_pool, 1, 2, "T5 MNIST MLP: 2 = 2x2-average-pooled 14x14 inputs, 1 = full 28x28", 0, 0},
+    {"mlp-ntest", CLI_INT, &prm.mlp_ntest, 100, 10000, "T5 MNIST MLP: test images", 0, 0},
+    {"mlp-trials", CLI_INT, &prm.mlp_trials, 1, 8, "T5 MNIST MLP: independent draws of images, flips and init", 0, 0},
+    {"es-n", CLI_ILIST, &prm.es_n, 10, 100000, "T5 S^3 MLP (early stopping vs interpolation): training sizes", 0, 0},
+    {"es-width", CLI_INT, &prm.es_width, 1, 16384, "T5 S^3 MLP: hidden width", 0, 0},
+    {"es-steps", CLI_INT, &prm.es_steps, 1, 10000000, "T5 S^3 MLP: full-batch GD steps", 0, 0},
+    {"es-lr", CLI_DOUBLE, &prm.es_lr, 1e-6, 10, "T5 S^3 MLP: GD step size", 0, 0},
+    {"es-every", CLI_INT, &prm.es_every, 1, 1000000, "T5 S^3 MLP: test MSE every this many steps", 0, 0},
+    {"es-adam", CLI_INT, &prm.es_adam, 0, 1, "T5 S^3 MLP: 1 = full-batch Adam, 0 = full-batch GD (the paper's)", 0, 0},
+    {"es-ntest", CLI_INT, &prm.es_ntest, 100, 100000, "T5 S^3 MLP: test points", 0, 0},
     {"part", CLI_CHOICE, &prm.part, 0, 0, "run one part of the default experiment (with its default sizes, or --quick's)",
      "all|regimes|sphere|torus|profiles|networks", 0},
     {0},
@@ -150,7 +180,7 @@ typedef struct {
     // T3 torus / circle
     int tor_D, tor_G, tor_s, tor_n[6], n_tor, tor_trials, tor_trials_small, circ_G, circ_n[6], n_circ;
     // T4 noise profiles
-    int cls_n[2], n_cls, cls_trials, mn_n[2], mn_trials[2], n_mn;
+    int cls_n[2], n_cls, cls_trials, mn_n[2], mn_trials[2], n_mn, mn_gauss_trials;
 } config;
 
 static const config DEFAULT_CONFIG = {
@@ -161,17 +191,17 @@ static const config DEFAULT_CONFIG = {
     .sph_d = 5, .sph_ntest = 2000, .sph_lap_n = {64, 128, 256, 512, 1024, 2048}, .n_sph_lap = 6,
     .sph_lap_trials = 5, .sph_gau_n = {32, 64, 128, 256, 512}, .n_sph_gau = 5, .sph_gau_trials = 15,
     .sph_gr_n = {64, 256, 1024}, .n_sph_gr = 3, .sph_gr_trials = 10, .sph_kmax = 400, .sph_nodes = 2000,
-    .ntk_n = {64, 256, 1024}, .n_ntk = 3, .ntk_trials = 5, .d10_n = {64, 256, 1024}, .n_d10 = 3, .d10_trials = 10,
-    .ctl_trials = 15, .ctl_P_factor = 8, .ctl_tor_n = {256, 512, 1024}, .n_ctl_tor = 3, .ctl_tor_trials = 6, .ctl_tor_P_factor = 4,
+    .ntk_n = {64, 256, 1024}, .n_ntk = 3, .ntk_trials = 5, .d10_n = {64, 256, 1024}, .n_d10 = 3, .d10_trials = 6,
+    .ctl_trials = 15, .ctl_P_factor = 8, .ctl_tor_n = {256, 512, 1024}, .n_ctl_tor = 3, .ctl_tor_trials = 10, .ctl_tor_P_factor = 4,
     .tor_D = 4, .tor_G = 32, .tor_s = 4, .tor_n = {64, 128, 256, 512, 1024, 2048}, .n_tor = 6,
     .tor_trials = 10, .tor_trials_small = 40, .circ_G = 65536, .circ_n = {64, 128, 256, 512, 1024, 2048}, .n_circ = 6,
-    .cls_n = {500, 2000}, .n_cls = 2, .cls_trials = 5, .mn_n = {1000, 4000}, .mn_trials = {8, 8}, .n_mn = 2,
+    .cls_n = {500, 2000}, .n_cls = 2, .cls_trials = 5, .mn_n = {1000, 4000}, .mn_trials = {8, 8}, .n_mn = 2, .mn_gauss_trials = 4,
 };
 static const config QUICK_CONFIG = {
     .quick = 1, .M_power = 100000, .M_benign = 1000000, .n_theory_pts = 3, .n_theory_max = 4096,
     .design_n = {128}, .n_design = 1, .design_trials = 3, .P_factor = 16, .P_exp_extra = 400,
     .sph_d = 5, .sph_ntest = 500, .sph_lap_n = {256}, .n_sph_lap = 1, .sph_lap_trials = 5,
-    .sph_kmax = 400, .sph_nodes = 2000, .tor_D = 3, .tor_G = 16, .tor_s = 3, .tor_n = {64, 256}, .n_tor = 2,
+    .sph_kmax = 400, .sph_nodes = 2000, .ctl_trials = 10, .ctl_P_factor = 8, .tor_D = 3, .tor_G = 16, .tor_s = 3, .tor_n = {64, 256}, .n_tor = 2,
     .tor_trials = 5, .tor_trials_small = 5, .circ_G = 4096, .circ_n = {256}, .n_circ = 1,
 };
 
@@ -387,6 +417,7 @@ static kernel_spec make_kernel(const char *name, double bandwidth) {
 #include "02-sphere.c"
 #include "03-torus.c"
 #include "04-noise-profiles.c"
+#include "05-networks.c"
 
 // ---- user series: one series with the user's parameters ----
 //
@@ -448,21 +479,21 @@ static const char *validate_user(void) {
 }
 
 static void run_user(const char *dom) {
-    int nn = prm.n_list.n, ns[CLI_LIST_MAX];
-    for (int j = 0; j < nn; j++) ns[j] = (int)prm.n_list.v[j];
-    excess_row *rows = XNEW(excess_row, nn);
+    int nns = prm.n_list.n, ns[CLI_LIST_MAX];
+    for (int j = 0; j < nns; j++) ns[j] = (int)prm.n_list.v[j];
+    excess_row *rows = XNEW(excess_row, nns);
     char name[96], what[256];
     if (!strcmp(dom, "design")) {
         theory_spec t;
         design_kind kind = !strcmp(prm.spectrum, "power") ? DES_POWER : !strcmp(prm.spectrum, "exp") ? DES_EXP : DES_BENIGN;
         if (kind == DES_POWER) theory_power(&t, prm.alpha, 1000000);
-        else if (kind == DES_EXP) theory_exp(&t, prm.beta_exp, (size_t)(4 * ns[nn - 1] + 40 / prm.beta_exp + 1000));
+        else if (kind == DES_EXP) theory_exp(&t, prm.beta_exp, (size_t)(4 * ns[nns - 1] + 40 / prm.beta_exp + 1000));
         else theory_benign(&t, 1000000);
-        design_series(kind, prm.alpha, prm.beta_exp, &t, prm.ridge, ns, nn, prm.trials, 16, 400, 9, rows);
+        design_series(kind, prm.alpha, prm.beta_exp, &t, prm.ridge, ns, nns, prm.trials, 16, 400, 9, rows);
         snprintf(name, sizeof name, "design-%s", t.name);
         snprintf(what, sizeof what, "user series: Gaussian design, spectrum %s (alpha %g, beta %g), ridge %g, noise %g", t.name, prm.alpha,
                  prm.beta_exp, prm.ridge, prm.noise);
-        write_excess(name, "", what, rows, nn);
+        write_excess(name, "", what, rows, nns);
         write_theory_curve(&t, name, prm.ridge, 16, kind == DES_EXP ? 4096 : 65536, 40, "");
         theory_free(&t);
     } else if (!strcmp(dom, "torus") || !strcmp(dom, "circle")) {
@@ -476,22 +507,22 @@ static void run_user(const char *dom) {
         fprintf(stderr, "FFTW round trip: %.3g max lambda; k(0) = %.15g\n", rt / lmax, m.t->k[0]);
         theory_spec t;
         theory_torus(&t, &m, name);
-        torus_series(&m, &t, prm.ridge, ns, nn, prm.trials, prm.trials, 9, rows);
+        torus_series(&m, &t, prm.ridge, ns, nns, prm.trials, prm.trials, 9, rows);
         snprintf(what, sizeof what, "user series: Z_%d^%d, spectrum %s (s %g, ell %g, t %g), ridge %g, noise %g; exact held-out excess", prm.grid,
                  prm.torus_dim, prm.spectrum, prm.s, prm.length, prm.heat_t, prm.ridge, prm.noise);
-        write_excess(name, "", what, rows, nn);
+        write_excess(name, "", what, rows, nns);
         write_theory_curve(&t, name, prm.ridge, 16, fmin(65536, m.t->N / 2.0), 30, "");
         theory_free(&t);
         circulant_torus_free(m.t);
     } else if (cli_given(&C, "flip-list") || !strcmp(dom, "mnist")) {
         kernel_spec k = make_kernel(prm.kernel, prm.bandwidth);
         double ridge = cli_given(&C, "ridge") ? prm.ridge : !strcmp(dom, "mnist") ? 3 : 30;
-        cls_profile *pr = XNEW(cls_profile, nn);
+        cls_profile *pr = XNEW(cls_profile, nns);
         int tr[CLI_LIST_MAX];
-        for (int j = 0; j < nn; j++) tr[j] = prm.trials;
+        for (int j = 0; j < nns; j++) tr[j] = prm.trials;
         snprintf(what, sizeof what, "user series: %s, kernel %s ell %g; ridgeless, delta = %g, and 1-NN", dom, prm.kernel, prm.bandwidth, ridge);
         if (!strcmp(dom, "mnist")) {
-            if (mnist_profile(&k, ns, tr, nn, prm.ntest, ridge, &prm.flip_list, pr)) {
+            if (mnist_profile(&k, ns, tr, nns, prm.ntest, ridge, &prm.flip_list, pr)) {
                 // the user asked for MNIST (--domain mnist): its absence is a runtime failure
                 fprintf(stderr, "%s: MNIST not found in '%s' (asked for by --domain mnist): run make data, or point "
                                 "--mnist-dir at the IDX files\n", SLUG, C.mnist_dir);
@@ -499,24 +530,24 @@ static void run_user(const char *dom) {
                 exit(EXIT_RUNTIME);
             }
         } else {
-            sphere_profile(&k, prm.dim, ns, nn, prm.trials, prm.ntest, ridge, &prm.flip_list, pr);
+            sphere_profile(&k, prm.dim, ns, nns, prm.trials, prm.ntest, ridge, &prm.flip_list, pr);
         }
-        write_profile(dom, what, ridge, pr, nn, &prm.flip_list);
+        write_profile(dom, "", what, ridge, pr, nns, &prm.flip_list);
         free(pr);
     } else {
         kernel_spec k = make_kernel(prm.kernel, prm.bandwidth);
         theory_spec t;
         theory_sphere(&t, &k, prm.dim, 400, 2000);
-        sphere_series(&k, &t, prm.dim, prm.ridge, ns, nn, prm.trials, prm.ntest, 9, rows);
+        sphere_series(&k, &t, prm.dim, prm.ridge, ns, nns, prm.trials, prm.ntest, 9, rows);
         snprintf(name, sizeof name, "sphere-%s", prm.kernel);
         snprintf(what, sizeof what, "user series: S^%d, kernel %s ell %g, ridge %g, noise %g", prm.dim - 1, prm.kernel, prm.bandwidth, prm.ridge, prm.noise);
-        write_excess(name, "", what, rows, nn);
+        write_excess(name, "", what, rows, nns);
         write_theory_curve(&t, name, prm.ridge, 16, 4096, 30, "");
         theory_free(&t);
     }
     // a failed Cholesky stops the series and is marked in the table (failed = 1); the
     // run as a whole failed, so say where and what to try, and exit 1.
-    for (int j = 0; j < nn; j++)
+    for (int j = 0; j < nns; j++)
         if (rows[j].failed) {
             fprintf(stderr, "%s: the series stopped at n = %d: Cholesky of K + %g I failed (numerically singular); the "
                     "table marks it failed = 1; try --ridge > 0, a smaller --bandwidth or a smaller n\n",
@@ -536,13 +567,13 @@ static const struct {
     const char *name;
     void (*run)(const config *);
 } PARTS[] = {
-    {"regimes", run_T1}, {"sphere", run_T2}, {"torus", run_T3}, {"profiles", run_T4},
+    {"regimes", run_T1}, {"sphere", run_T2}, {"torus", run_T3}, {"profiles", run_T4}, {"networks", run_T5},
 };
 
 // Flags that set a part's parameters rather than ask for a user series.
 static int user_series_asked(void) {
     for (const cli_opt *o = opts; o->name; o++)
-        if (o->given && strcmp(o->name, "part")) return 1;
+        if (o->given && strcmp(o->name, "part") && strncmp(o->name, "mlp-", 4) && strncmp(o->name, "es-", 3)) return 1;
     return 0;
 }
 
