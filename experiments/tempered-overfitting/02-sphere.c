@@ -127,13 +127,14 @@ static void check_control(const char *id, const char *what0, const excess_row *r
     claim_check(id, CLAIM_EXPERIMENT, !failed && wr <= 0.2, what, wr, "0.2 (median of the trials)");
 }
 
-// A tempered series: near its theory, and its excess at the largest n near the nonzero limit
-// sigma^2/(d-1) = `asym` (tempered: neither falling to 0 nor growing).  Mean excess/theory within
+// A tempered series: the experiment follows its theory, and the theory tends to the nonzero
+// limit sigma^2/(d-1) = `asym` (tempered: neither 0 nor growing).  Mean excess/theory within
 // [0.8, 1.15] at every n >= nmin (the Laplace kernel on S^4 sits 7% below its line, tmp.C4b;
-// 5 trials give ~5% se; below nmin both Laplace and NTK sit 20-25% under the line at n = 64, as
-// Laplace does on S^4, and that is printed, not asserted), and excess(largest n)/asym within
-// [0.75, 1.25] (the theory itself is 2-15% above its limit at n = 1024).
-static void check_tempered(const char *id, const char *what0, const excess_row *r, int nr, double asym, int nmin) {
+// 5-6 trials give ~5% se; below nmin the NTK sits 24% under its line at n = 64, as Laplace does on
+// S^4: printed, not asserted), and the theory at n = 65536 within 5% of asym (the approach is
+// slow: the S^9 Laplace theory is still 21% above its limit at n = 1024).
+static void check_tempered(const char *id, const char *what0, const excess_row *r, int nr, const theory_spec *th, double asym,
+                           int nmin) {
     char what[400];
     int len = snprintf(what, sizeof what, "%s ridgeless: mean excess (theory)", what0);
     double lo = INFINITY, hi = -INFINITY;
@@ -142,11 +143,12 @@ static void check_tempered(const char *id, const char *what0, const excess_row *
         if (r[j].n >= nmin) lo = fmin(lo, q), hi = fmax(hi, q);
         len += snprintf(what + len, sizeof what - (size_t)len, " n %d %.3f (%.3f)%s", r[j].n, r[j].mean, r[j].theory, j + 1 < nr ? "," : ";");
     }
-    double lim = r[nr - 1].mean / asym;
-    snprintf(what + len, sizeof what - (size_t)len, " excess/theory in [%.3f, %.3f] for n >= %d; excess(%d)/(sigma^2/(d-1) = %.4f)",
-             lo, hi, nmin, r[nr - 1].n, asym);
-    claim_check(id, CLAIM_EXPERIMENT, lo >= 0.8 && hi <= 1.15 && in(lim, 0.75, 1.25), what, lim,
-                "[0.75, 1.25], and excess/theory in [0.8, 1.15]");
+    double lim = (theory_fit(th, 65536, 0).E0 - 1) * prm.noise / asym;
+    snprintf(what + len, sizeof what - (size_t)len, " theory(65536)/(sigma^2/(d-1) = %.4f) %.3f; excess/theory for n >= %d in [%.3f, %.3f]; worst",
+             asym, lim, nmin, lo, hi);
+    double worst = fabs(lo - 1) > fabs(hi - 1) ? lo : hi;
+    claim_check(id, CLAIM_EXPERIMENT, lo >= 0.8 && hi <= 1.15 && fabs(lim - 1) <= 0.05, what, worst,
+                "[0.8, 1.15], and the theory's limit within 5% of sigma^2/(d-1)");
 }
 
 // T2: Laplace vs Gaussian kernels on S^4.
@@ -272,7 +274,7 @@ static void run_T2(const config *cf) {
             sphere_series(&kn, &tn, d, 0, cf->ntk_n, cf->n_ntk, cf->ntk_trials, cf->sph_ntest, 4, rn);
             write_excess("sphere-ntk1b", "tmp.C4c", "S^4, ReLU NTK (one hidden layer, bias; ntk1b), ridgeless; fresh test points", rn, cf->n_ntk);
             sphere_theory_curve(&tn, "sphere-ntk1b", 0, 4096, "tmp.C4c");
-            check_tempered("tmp.C4c", "S^4 ReLU NTK (ntk1b)", rn, cf->n_ntk, 1.0 / (d - 1), 256);
+            check_tempered("tmp.C4c", "S^4 ReLU NTK (ntk1b)", rn, cf->n_ntk, &tn, 1.0 / (d - 1), 256);
             theory_free(&tn);
         }
         // tmp.C4d, tmp.C5e: d = 10 beside d = 5.  Laplace on S^9: excess -> sigma^2/9 (tempered,
@@ -288,7 +290,7 @@ static void run_T2(const config *cf) {
             sphere_series(&kl10, &tl10, d10, 0, cf->d10_n, cf->n_d10, cf->d10_trials, cf->sph_ntest, 5, r10l);
             write_excess("sphere10-laplace", "tmp.C4d", "S^9 (d = 10), laplace ell = 1, ridgeless; fresh test points", r10l, cf->n_d10);
             sphere_theory_curve(&tl10, "sphere10-laplace", 0, 4096, "tmp.C4d");
-            check_tempered("tmp.C4d", "S^9 laplace", r10l, cf->n_d10, 1.0 / (d10 - 1), 64);
+            check_tempered("tmp.C4d", "S^9 laplace", r10l, cf->n_d10, &tl10, 1.0 / (d10 - 1), 64);
             sphere_series(&kg10, &tg10, d10, 0, cf->d10_n, cf->n_d10, cf->d10_trials, cf->sph_ntest, 6, r10g);
             write_excess("sphere10-gaussian", "tmp.C5e", "S^9 (d = 10), gaussian ell = 1/sqrt2, ridgeless (medians)", r10g, cf->n_d10);
             sphere_theory_curve(&tg10, "sphere10-gaussian", 0, 4096, "tmp.C5e");

@@ -21,9 +21,9 @@ has(name) = system(sprintf("test -s '%s' && echo 1 || echo 0", f(name))) + 0
 # the files of the run matching a glob, as a space-separated list of base names
 glob(pat) = system(sprintf("cd '%s' && ls %s 2>/dev/null | tr '\\n' ' '", datadir, pat))
 # a table's description: its first header line that is not provenance, up to the first ';'
-desc(name) = system(sprintf("awk '/^# / && !/^# (experiment:|table:|claims:|command:|param |libraries:|blas:)/ {sub(/^# /, \"\"); sub(/;.*/, \"\"); print; exit}' '%s'", f(name)))
+desc(name) = system(sprintf("awk '/^# / && !/^# (experiment:|table:|claims:|command:|param |libraries:|blas:|dataset:|init:)/ {sub(/^# /, \"\"); sub(/;.*/, \"\"); print; exit}' '%s'", f(name)))
 # short legend label: the description cut at its third comma and before any parenthesis
-short(name) = system(sprintf("awk '/^# / && !/^# (experiment:|table:|claims:|command:|param |libraries:|blas:)/ {sub(/^# /, \"\"); sub(/;.*/, \"\"); sub(/ \\(.*/, \"\"); n = split($0, a, \", \"); print a[1] (n > 1 ? \", \" a[2] : \"\") (n > 2 ? \", \" a[3] : \"\"); exit}' '%s' | sed -E 's/_([0-9]+)/_{\\1}/g; s/ell =/ℓ =/g; s/delta =/δ =/g; s/sqrt2/√2/g; s/lambda_j/λ_j/g'", f(name)))
+short(name) = system(sprintf("awk '/^# / && !/^# (experiment:|table:|claims:|command:|param |libraries:|blas:|dataset:|init:)/ {sub(/^# /, \"\"); sub(/;.*/, \"\"); sub(/ \\(.*/, \"\"); n = split($0, a, \", \"); print a[1] (n > 1 ? \", \" a[2] : \"\") (n > 2 ? \", \" a[3] : \"\"); exit}' '%s' | sed -E 's/_([0-9]+)/_{\\1}/g; s/ell =/ℓ =/g; s/delta =/δ =/g; s/sqrt2/√2/g; s/lambda_j/λ_j/g'", f(name)))
 # theory-<series>.tsv belongs to excess-<series>.tsv; user runs name them the same way
 theory_of(ex) = "theory-" . ex[8:strlen(ex)]
 notrun(what) = sprintf("%s: not run in this run", what)
@@ -100,7 +100,7 @@ if (words(sph) + words(s10) > 0) do for [fmt in "png svg"] {
         set format y "%g"
         set xlabel "training-set size n"
         set ylabel "clean excess test MSE  E_x[f̂(x)^2]"
-        set key inside bottom left font ",9"
+        if (panel == 1) { set key inside bottom left font ",9" } else { set key inside top left font ",9" }
         P = "NaN notitle"
         if (panel == 1 && default) { P = P . ", 0.25 w l dt 3 lw 1.5 lc rgb grey t 'σ^2/(d-1) = 0.25: Laplace and NTK limit'" }
         if (panel == 2) { P = P . ", 1.0/9 w l dt 3 lw 1.5 lc rgb grey t 'σ^2/(d-1) = 1/9: Laplace limit'" }
@@ -308,11 +308,11 @@ if (have_mlp || have_es) do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1300, 600))
     set output sprintf("%s/tempered-overfitting-networks.%s", outdir, fmt)
     set multiplot layout 1,2 margins 0.06,0.98,0.12,0.86 spacing 0.08,0.1
-    set label 99 "Networks trained to interpolation (CPU-scale analogues of the paper's MLP and WideResNet runs)" at screen 0.5, 0.96 center font ",13"
+    set label 99 "Networks trained to interpolation (CPU-scale analogues of the paper MLP and WideResNet runs)" at screen 0.5, 0.96 center font ",13"
     # (a) MNIST noise profile of the interpolating MLP
     unset logscale xy
     set xrange [-0.01:0.41]
-    set yrange [0:0.55]
+    set yrange [0:0.85]
     set format x "%g"
     set format y "%g"
     set xlabel "label-flip probability p"
@@ -328,7 +328,7 @@ if (have_mlp || have_es) do for [fmt in "png svg"] {
             P = P . sprintf(", '%s' u 2:(sel1(%d) ? $3 : NaN) w lp lw 2.5 pt 7 lc %d t 'MLP, n = %d'", f('mlp-mnist.tsv'), nn, k, nn)
             P = P . sprintf(", '%s' u 2:(sel1(%d) ? $5 : NaN) w lp lw 1.5 dt 2 pt 5 lc %d t 'Laplace KRR ridgeless, n = %d'", f('mlp-mnist.tsv'), nn, k, nn)
             P = P . sprintf(", '%s' u 2:(sel1(%d) ? $6 : NaN) w lp lw 1.5 dt 3 pt 9 lc %d t '1-NN, n = %d'", f('mlp-mnist.tsv'), nn, k, nn)
-            P = P . sprintf(", '%s' u 2:(sel1(%d) ? $7 : NaN) w l lw 1 lc rgb grey t '%s'", f('mlp-mnist.tsv'), nn, k == 1 ? "MLP's 1-NN line e_0 + p(1 - 2e_0)" : "")
+            P = P . sprintf(", '%s' u 2:(sel1(%d) ? $7 : NaN) w l lw 1 lc rgb grey t '%s'", f('mlp-mnist.tsv'), nn, k == 1 ? "1-NN line through the MLP e_0: e_0 + p(1 - 2e_0)" : "")
         }
         eval "plot " . P
     } else {
@@ -339,8 +339,8 @@ if (have_mlp || have_es) do for [fmt in "png svg"] {
     # (b) S^3: test MSE along training
     set title "(b) S^3, y = 1 + N(0,1): early stopping is benign, interpolation tempered" font ",11"
     set logscale x
-    set xrange [*:*]
-    set yrange [0:2.6]
+    set xrange [4:*]
+    set yrange [0:3]
     set xlabel "training step"
     set ylabel "MSE (test: against fresh noisy labels)"
     set key inside top left font ",9"
