@@ -1,40 +1,51 @@
-// tempered-overfitting: benign, tempered or catastrophic overfitting in ridgeless kernel regression.
+// tempered-overfitting: benign, tempered or catastrophic overfitting in ridgeless kernel regression
+// and in networks trained to interpolation.
 //
 // Paper: Neil Mallinar*, James B. Simon*, Amirhesam Abedsoltan, Parthe Pandit, Mikhail Belkin,
 // Preetum Nakkiran, "Benign, Tempered, or Catastrophic: A Taxonomy of Overfitting" (NeurIPS
-// 2022), arXiv 2207.06569.  The kernel half: the trichotomy from the eigenspectrum,
-// Laplace vs Gaussian kernels (Fig. 4 analogue), classification noise profiles (Fig. 3/10
-// analogues, KRR and 1-NN only).
+// 2022), arXiv 2207.06569.  The kernel half: the trichotomy from the eigenspectrum, Laplace,
+// ReLU NTK and Gaussian kernels on spheres (Fig. 4 analogue), classification noise profiles
+// (Fig. 3/10 analogues).  The network half as CPU-scale analogues (Fig. 3 and Fig. 8).
 //
 // Claim: interpolating noisy labels, kernel regression's excess test risk tends to (E0 - 1)
 // sigma^2, and the noise amplification E0 is set by the kernel's eigenvalue decay: a power law
 // lambda_i ~ i^-alpha gives E0 -> alpha (TEMPERED), faster decay gives E0 -> infinity
-// (CATASTROPHIC), slower decay or any fixed ridge gives E0 -> 1 (BENIGN).
+// (CATASTROPHIC), slower decay or any fixed ridge gives E0 -> 1 (BENIGN).  Networks trained to
+// interpolation are tempered; stopped early they are benign.
 //
-// Algorithm.
-//   1. Theory (T1): solve the eigenframework (kappa, E0) for power-law, exponential and
-//      slower-than-power spectra, ridgeless and with ridge, n = 16 ... 65536.
-//   2. Gaussian design (T1): features x_j = sqrt(lam_j) g_j, K = X X^T, labels pure noise;
-//      the excess risk sum_j lam_j beta_j^2 is computed exactly.  Also sigma^2-linearity.
-//   3. Sphere S^4 (T2): Laplace and Gaussian kernels by Cholesky KRR on pure noise, excess on
-//      fresh test points; theory from the Funk-Hecke spectrum.
-//   4. Torus T^4 and circle (T3): kernels BUILT from a prescribed spectrum by FFTW;
-//      exact held-out excess on the whole grid by one convolution; theory from all N modes.
-//   5. Noise profiles (T4): flip a fraction p of binary labels (S^4: sign(x_1); MNIST even vs
-//      odd); clean test error of ridgeless KRR, ridge KRR and 1-NN.
-//   6. Claims tmp.C1-C7, each printed as a CLAIM line with its number.
+// The parts (one chapter file each, its claims after its experiment; main runs them in order):
+//   01-regimes.c         T1: the eigenframework (kappa, E0) on power-law, exponential and
+//                        slower-than-power spectra; the Gaussian design (features sqrt(lam_j) g_j,
+//                        excess computed exactly); sigma^2-linearity; the Gaussian-design control
+//                        of a real domain's spectrum.  Claims tmp.C1-C3.
+//   02-sphere.c          T2: Laplace, ReLU NTK and Gaussian kernels on S^4 and S^9 by Cholesky KRR
+//                        on pure noise, Funk-Hecke theory; the S^4 Gaussian kernel against its
+//                        Gaussian-design twin (the universality gap).  Claims tmp.C4, C5.
+//   03-torus.c           T3: kernels BUILT from a prescribed spectrum by FFTW on T^4 and the
+//                        circle, exact held-out excess; the heat kernel's Gaussian-design twin.
+//                        Claims tmp.C6.
+//   04-noise-profiles.c  T4: flip a fraction p of binary labels (S^4: sign(x_1); MNIST even vs
+//                        odd); clean test error of ridgeless KRR (Laplace; Gaussian on MNIST),
+//                        ridge KRR and 1-NN.  Claims tmp.C7.
+//   05-networks.c        T5: a ReLU MLP trained to interpolate flipped binary-MNIST labels, and a
+//                        ReLU MLP on S^3 whose test MSE is followed from early stopping to
+//                        interpolation.  Claims tmp.C8.
 //
 // Writes (to --out, default figures/data/tempered-overfitting/): theory-*.tsv (E0(n) curves),
 // excess-*.tsv (one row per n: n, E0, excess_theory, excess_mean, excess_se, excess_median, ...),
-// linearity.tsv, spectrum-*.tsv and kernel-circle.tsv (FFTW checks), noise-*.tsv (profiles).
+// linearity.tsv, spectrum-*.tsv and kernel-circle.tsv (FFTW checks), noise-*.tsv (profiles),
+// mlp-mnist.tsv and mlp-sphere-curves.tsv (networks).
 //
-// Run:  build/tempered-overfitting                      (default: all parts, about a minute)
-//       build/tempered-overfitting --quick              (tests: under 2 s)
+// Run:  build/tempered-overfitting                      (default: all parts)
+//       build/tempered-overfitting --quick              (tests: about 2 s)
+//       build/tempered-overfitting --part networks      (one part, default sizes)
 //       build/tempered-overfitting --domain torus --spectrum heat --heat-t 1 --n-list 64,256
 //       build/tempered-overfitting --kernel gaussian --ridge 1e-3 --out my-run/
-// Runtime: default about 50 s of CPU on one core (T1 13 s, T2 3 s, T3 12 s, T4 22 s, of which
-// MNIST at n = 4000 with 8 trials is most); --quick 0.4 s.
-// Given any part flag, the program runs ONE series with the user's parameters (see main).
+// Runtime (1 thread, OPENBLAS_CORETYPE=Haswell, measured on the shared 2-core machine under load):
+// default 80 s of CPU (T1 15 s, T2 6 s, T3 14 s, T4 28 s, T5 17 s); --quick 2 s.  Paper-scale
+// network flags and their costs: paper-notes/tempered-overfitting.md.
+// Given any part flag other than --part, --mlp-* and --es-*, the program runs ONE series with the
+// user's parameters (see run_user).
 #include <fftw3.h>  // before lapacke.h, so that fftw_complex is the C99 type (not needed here, kept as the rule)
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_sf_zeta.h>
@@ -192,7 +203,7 @@ static const config DEFAULT_CONFIG = {
     .sph_lap_trials = 5, .sph_gau_n = {32, 64, 128, 256, 512}, .n_sph_gau = 5, .sph_gau_trials = 15,
     .sph_gr_n = {64, 256, 1024}, .n_sph_gr = 3, .sph_gr_trials = 10, .sph_kmax = 400, .sph_nodes = 2000,
     .ntk_n = {64, 256, 1024}, .n_ntk = 3, .ntk_trials = 5, .d10_n = {64, 256, 1024}, .n_d10 = 3, .d10_trials = 6,
-    .ctl_trials = 15, .ctl_P_factor = 8, .ctl_tor_n = {256, 512, 1024}, .n_ctl_tor = 3, .ctl_tor_trials = 10, .ctl_tor_P_factor = 4,
+    .ctl_trials = 25, .ctl_P_factor = 8, .ctl_tor_n = {256, 512, 1024}, .n_ctl_tor = 3, .ctl_tor_trials = 10, .ctl_tor_P_factor = 4,
     .tor_D = 4, .tor_G = 32, .tor_s = 4, .tor_n = {64, 128, 256, 512, 1024, 2048}, .n_tor = 6,
     .tor_trials = 10, .tor_trials_small = 40, .circ_G = 65536, .circ_n = {64, 128, 256, 512, 1024, 2048}, .n_circ = 6,
     .cls_n = {500, 2000}, .n_cls = 2, .cls_trials = 5, .mn_n = {1000, 4000}, .mn_trials = {8, 8}, .n_mn = 2, .mn_gauss_trials = 4,
