@@ -49,10 +49,10 @@ static int torus_trial(torus_model *m, int n, double delta, int series, int tria
     circulant_torus *t = m->t;
     gsl_rng *r = rng_alloc(C.seed, stream_id(PART_TORUS, series, n, trial, 0));
     size_t *idx = XNEW(size_t, n);
-    double *K = XNEW(double, (size_t)n * n), *a = XNEW(double, n), *y = XNEW(double, n);
+    double *K = XNEW(double, (size_t)n *n), *a = XNEW(double, n), *y = XNEW(double, n);
     double *fhat = XNEW(double, t->N);
     rng_subset(r, t->N, (size_t)n, idx);
-    for (int i = 0; i < n; i++) y[i] = a[i] = sqrt(prm.noise) * rng_normal(r);
+    for (int i = 0; i < n; i++) y[i] = a[i] = sqrt(P.noise) * rng_normal(r);
     rng_free(r);
     circulant_torus_gram(t, (size_t)n, idx, K);
     int info = krr_solve(n, K, delta, 1, a, 0, NULL, NULL);
@@ -65,7 +65,7 @@ static int torus_trial(torus_model *m, int n, double delta, int series, int tria
             res += (y[i] - fhat[idx[i]]) * (y[i] - fhat[idx[i]]);
         }
         *excess = (all - tr) / (double)(t->N - (size_t)n);
-        *train = prm.noise > 0 ? res / n / prm.noise : 0;
+        *train = P.noise > 0 ? res / n / P.noise : 0;
     }
     free(idx), free(K), free(a), free(y), free(fhat);
     return info;
@@ -81,16 +81,17 @@ static void torus_series(torus_model *m, const theory_spec *th, double delta, co
         memset(r, 0, sizeof *r);
         r->n = ns[q], r->delta = delta;
         ef_fit fit = theory_fit(th, ns[q], delta);
-        r->E0 = fit.E0, r->theory = (fit.E0 - 1) * prm.noise;
+        r->E0 = fit.E0, r->theory = (fit.E0 - 1) * P.noise;
         // The theory averages over the whole grid, where the n training points carry the
         // interpolated labels, (n/N) sigma^2; we measure the held-out excess.  The two agree to
         // that share (0.2% of the theory at most in the default runs), but when a kernel is
         // nearly a delta on the grid that share IS the theory, and the held-out excess is ~0.
-        double share = (double)ns[q] / (double)m->t->N * prm.noise;
+        double share = (double)ns[q] / (double)m->t->N * P.noise;
         if (delta == 0 && share > 0.5 * r->theory)
             DIE("%s n = %d: the theory's excess %.3g is mostly the (n/N) sigma^2 = %.3g that the training points "
                 "contribute to its whole-grid average (the kernel is nearly a delta on the grid), while the measured "
-                "excess is held-out: the two are not comparable; try a smaller --heat-t or larger --s, --length, or --grid",
+                "excess is held-out: the two are not comparable; try a smaller --heat-t or larger --s, --length, or "
+                "--grid",
                 th->name, ns[q], r->theory, share);
         int trials = ns[q] <= 256 ? trials_small : trials_big;
         double *ex = XNEW(double, trials);
@@ -99,7 +100,8 @@ static void torus_series(torus_model *m, const theory_spec *th, double delta, co
             double e, tr = 0;
             int info = torus_trial(m, ns[q], delta, series, t, &e, &tr);
             if (info) {
-                fprintf(stderr, "%s n = %d: Cholesky failed at leading minor %d: series stopped\n", th->name, ns[q], info);
+                fprintf(stderr, "%s n = %d: Cholesky failed at leading minor %d: series stopped\n", th->name, ns[q],
+                        info);
                 r->failed = stopped = 1;
                 break;
             }
@@ -122,7 +124,9 @@ static double torus_write_spectrum(torus_model *m, const char *name) {
     char fn[64];
     snprintf(fn, sizeof fn, "spectrum-%s.tsv", name);
     tsv *f = tsv_open(&C, fn, "tmp.C6a");
-    tsv_note(f, "prescribed lambda(m) (normalised, sum = 1) and recovered r2c(k)(m)/N; D = %d, G = %d; max round-trip error %.3g",
+    tsv_note(f,
+             "prescribed lambda(m) (normalised, sum = 1) and recovered r2c(k)(m)/N; D = %d, G = %d; max round-trip "
+             "error %.3g",
              t->D, t->G, err);
     tsv_columns(f, "m_abs\tmult\tlam_prescribed\tlam_recovered");
     // Representative of |m|^2 = r2: the frequency (m_1, 0, ..., 0) ... is not enough for D > 1
@@ -173,7 +177,10 @@ static void circle_closed_form(torus_model *m, double *maxerr, double *bound, in
     *maxerr = 0;
     tsv *f = write ? tsv_open(&C, "kernel-circle.tsv", "tmp.C6a") : NULL;
     if (f) {
-        tsv_note(f, "circle G = %d, Sobolev s = 1, ell = %g: FFTW table k(theta) vs closed form cosh(a(pi-|theta|))/cosh(a pi), a = 1/ell", t->G, m->par.ell);
+        tsv_note(f,
+                 "circle G = %d, Sobolev s = 1, ell = %g: FFTW table k(theta) vs closed form "
+                 "cosh(a(pi-|theta|))/cosh(a pi), a = 1/ell",
+                 t->G, m->par.ell);
         tsv_columns(f, "theta\tk_table\tk_closed");
     }
     int stride = t->G / 512 > 0 ? t->G / 512 : 1;
@@ -186,14 +193,13 @@ static void circle_closed_form(torus_model *m, double *maxerr, double *bound, in
     if (f) tsv_close(f);
 }
 
-
 // the sorted prescribed spectrum.  Returns the max deviation / max lambda.
 static double torus_dense_check(void) {
     torus_model m;
     torus_model_init(&m, 1, 256, 1, 1, 1, 0);
     size_t N = m.t->N, *idx = XNEW(size_t, N);
     for (size_t i = 0; i < N; i++) idx[i] = i;
-    double *K = XNEW(double, N * N), *w = XNEW(double, N), *lam = XNEW(double, N), dev = 0, lmax = 0;
+    double *K = XNEW(double, N *N), *w = XNEW(double, N), *lam = XNEW(double, N), dev = 0, lmax = 0;
     circulant_torus_gram(m.t, N, idx, K);
     if (la_eigh((int)N, K, w, 0)) DIE("dsyevd failed on the 256-point circle Gram matrix");
     memcpy(lam, m.t->lam, N * sizeof *lam);
@@ -228,7 +234,10 @@ static void run_T3(const config *cf) {
     circle_closed_form(&mc, &cerr, &cbound, 1);
     double dense = torus_dense_check();
     char what[600];
-    snprintf(what, sizeof what, "FFTW: round trip %.2g max lam (<= 1e-14); circle vs cosh closed form %.2g (bound %.2g); dense dsyevd G 256 %.2g max lam (<= 1e-13); |k(0) - 1| %.1g; max lam sobolev %.4g heat %.4g circle %.5g: worst ratio to tolerance",
+    snprintf(what, sizeof what,
+             "FFTW: round trip %.2g max lam (<= 1e-14); circle vs cosh closed form %.2g (bound %.2g); dense dsyevd G "
+             "256 %.2g max lam (<= 1e-13); |k(0) - 1| %.1g; max lam sobolev %.4g heat %.4g circle %.5g: worst ratio to "
+             "tolerance",
              rt, cerr, cbound, dense, k0dev, lmax_s, lmax_h, lmax_c);
     double worst = fmax(fmax(rt / 1e-14, cerr / cbound), fmax(dense / 1e-13, k0dev / 1e-13));
     claim_check("tmp.C6a", CLAIM_IDENTITY, worst <= 1, what, worst, "1");
@@ -240,8 +249,9 @@ static void run_T3(const config *cf) {
     excess_row rs[6], rh[6], rc[6];
     torus_series(&ms, &ts, 0, cf->tor_n, cf->n_tor, cf->tor_trials, cf->tor_trials_small, 1, rs);
     char desc[160];
-    snprintf(desc, sizeof desc, "torus Z_%d^%d, Sobolev s = %d, ell = 1 (alpha = 2s/D = %g), exact held-out excess on the whole grid", G, D,
-             cf->tor_s, 2.0 * cf->tor_s / D);
+    snprintf(desc, sizeof desc,
+             "torus Z_%d^%d, Sobolev s = %d, ell = 1 (alpha = 2s/D = %g), exact held-out excess on the whole grid", G,
+             D, cf->tor_s, 2.0 * cf->tor_s / D);
     write_excess("torus-sobolev", "tmp.C6b", desc, rs, cf->n_tor);
     if (!cf->quick) write_theory_curve(&ts, "torus-sobolev", 0, 32, 4096, 30, "tmp.C6b");
     double wr = 0, rlo = INFINITY, rhi = -INFINITY;
@@ -252,22 +262,29 @@ static void run_T3(const config *cf) {
     if (cf->quick) {
         claim_skip("tmp.C6c", CLAIM_EXPERIMENT, "not run at --quick");
         claim_skip("tmp.C6e", CLAIM_DEVIATION, "not run at --quick");
-        snprintf(what, sizeof what, "T^3 G 16 sobolev s 3 (alpha 2): excess/theory in [%.3f, %.3f] at n 64, 256; worst", rlo, rhi);
-        claim_check("tmp.C6b", CLAIM_EXPERIMENT, rlo >= 0.70 && rhi <= 1.15, what, fabs(rlo - 1) > fabs(rhi - 1) ? rlo : rhi, "[0.70, 1.15] (quick: coarse grid biases ~10% low)");
+        snprintf(what, sizeof what, "T^3 G 16 sobolev s 3 (alpha 2): excess/theory in [%.3f, %.3f] at n 64, 256; worst",
+                 rlo, rhi);
+        claim_check("tmp.C6b", CLAIM_EXPERIMENT, rlo >= 0.70 && rhi <= 1.15, what,
+                    fabs(rlo - 1) > fabs(rhi - 1) ? rlo : rhi, "[0.70, 1.15] (quick: coarse grid biases ~10% low)");
     } else {
-        snprintf(what, sizeof what, "T^4 sobolev (alpha 2): excess/theory in [%.3f, %.3f] over n 64-2048; max |ratio - 1|", rlo, rhi);
+        snprintf(what, sizeof what,
+                 "T^4 sobolev (alpha 2): excess/theory in [%.3f, %.3f] over n 64-2048; max |ratio - 1|", rlo, rhi);
         claim_check("tmp.C6b", CLAIM_EXPERIMENT, wr <= 0.12, what, wr, "0.12");
 
         theory_torus(&th, &mh, "torus-heat");
         torus_series(&mh, &th, 0, cf->tor_n, cf->n_tor, cf->tor_trials, cf->tor_trials_small, 2, rh);
-        write_excess("torus-heat", "tmp.C6c", "torus Z_32^4, heat t = 2 (faster than any power: catastrophic), exact held-out excess", rh, cf->n_tor);
+        write_excess("torus-heat", "tmp.C6c",
+                     "torus Z_32^4, heat t = 2 (faster than any power: catastrophic), exact held-out excess", rh,
+                     cf->n_tor);
         write_theory_curve(&th, "torus-heat", 0, 32, 4096, 30, "tmp.C6c");
         double hlo = INFINITY, hhi = -INFINITY;
         for (int j = 0; j < cf->n_tor; j++)
             if (rh[j].n <= 512) hlo = fmin(hlo, rh[j].mean / rh[j].theory), hhi = fmax(hhi, rh[j].mean / rh[j].theory);
         double grow = rh[5].mean / rh[2].mean;
-        snprintf(what, sizeof what, "T^4 heat: excess/theory in [%.3f, %.3f] for n <= 512 (tolerance [0.9, 1.15]); excess(2048)/excess(256) (theory %.2f)", hlo, hhi,
-                 rh[5].theory / rh[2].theory);
+        snprintf(what, sizeof what,
+                 "T^4 heat: excess/theory in [%.3f, %.3f] for n <= 512 (tolerance [0.9, 1.15]); "
+                 "excess(2048)/excess(256) (theory %.2f)",
+                 hlo, hhi, rh[5].theory / rh[2].theory);
         claim_check("tmp.C6c", CLAIM_EXPERIMENT, hlo >= 0.9 && hhi <= 1.15 && grow >= 4, what, grow, ">= 4");
         // tmp.C6f: the Gaussian-design control with the exact torus spectrum (all N = 2^20 modes
         // in their levels; the first P = 4n explicit, the rest as ridge) follows the theory.
@@ -275,10 +292,12 @@ static void run_T3(const config *cf) {
         {
             int nk = cf->n_ctl_tor;
             mode_list mk = modes_of(&th.s, (size_t)cf->ctl_tor_P_factor * (size_t)cf->ctl_tor_n[nk - 1]);
-            control_series(&mk, &th, "design-torus-heat", cf->ctl_tor_n, nk, cf->ctl_tor_trials, cf->ctl_tor_P_factor, 2, rk);
+            control_series(&mk, &th, "design-torus-heat", cf->ctl_tor_n, nk, cf->ctl_tor_trials, cf->ctl_tor_P_factor,
+                           2, rk);
             modes_free(&mk);
             write_excess("design-torus-heat", "tmp.C6f tmp.C6e",
-                         "Gaussian design with the T^4 heat-kernel spectrum (G = 32, t = 2): all 2^20 modes, P = 4n explicit, the rest as ridge; ridgeless",
+                         "Gaussian design with the T^4 heat-kernel spectrum (G = 32, t = 2): all 2^20 modes, P = 4n "
+                         "explicit, the rest as ridge; ridgeless",
                          rk, nk);
             check_control("tmp.C6f", "T^4 heat", rk, nk);
         }
@@ -300,10 +319,13 @@ static void run_T3(const config *cf) {
             }
             double c = swr / sw, cse = 1 / sqrt(sw), r = rh[j].mean / rh[j].theory, rse = rh[j].se / rh[j].theory;
             double r4 = rh[4].mean / rh[4].theory, c4 = rk[nk - 1].mean / rk[nk - 1].theory;
-            snprintf(what, sizeof what, "T^4 heat, mean excess/theory: torus n 1024 %.3f (design %.3f), n 2048 %.3f +- %.3f; design pooled over n %d-%d "
+            snprintf(what, sizeof what,
+                     "T^4 heat, mean excess/theory: torus n 1024 %.3f (design %.3f), n 2048 %.3f +- %.3f; design "
+                     "pooled over n %d-%d "
                      "%.3f +- %.3f; (torus - design) %.1f se; universality gap torus(2048)/design",
                      r4, c4, r, rse, rk[0].n, rk[nk - 1].n, c, cse, (r - c) / hypot(rse, cse));
-            claim_check("tmp.C6e", CLAIM_DEVIATION, r / c >= 1.15 && r - c > 3 * hypot(rse, cse), what, r / c, ">= 1.15, and more than 3 se");
+            claim_check("tmp.C6e", CLAIM_DEVIATION, r / c >= 1.15 && r - c > 3 * hypot(rse, cse), what, r / c,
+                        ">= 1.15, and more than 3 se");
         }
         theory_free(&th);
         circulant_torus_free(mh.t);
@@ -311,20 +333,26 @@ static void run_T3(const config *cf) {
 
     // tmp.C6d: the circle, where the theory is quantitatively wrong: excess -> (2/3) sigma^2.
     torus_series(&mc, &tc, 0, cf->circ_n, cf->n_circ, cf->tor_trials, cf->tor_trials_small, 3, rc);
-    snprintf(desc, sizeof desc, "circle Z_%d, Sobolev s = 1, ell = 1 (alpha = 2); 1-D: excess -> (2/3) sigma^2, not the theory's sigma^2", cf->circ_G);
+    snprintf(desc, sizeof desc,
+             "circle Z_%d, Sobolev s = 1, ell = 1 (alpha = 2); 1-D: excess -> (2/3) sigma^2, not the theory's sigma^2",
+             cf->circ_G);
     write_excess("circle-sobolev", "tmp.C6d", desc, rc, cf->n_circ);
     if (!cf->quick) write_theory_curve(&tc, "circle-sobolev", 0, 32, 4096, 30, "tmp.C6d");
     double elo = INFINITY, ehi = -INFINITY, tlo = INFINITY, thi = -INFINITY;
     for (int j = 0; j < cf->n_circ; j++) {
         if (rc[j].n < 256) continue;
-        double e = rc[j].mean / prm.noise, t = rc[j].theory / prm.noise;
+        double e = rc[j].mean / P.noise, t = rc[j].theory / P.noise;
         elo = fmin(elo, e), ehi = fmax(ehi, e), tlo = fmin(tlo, t), thi = fmax(thi, t);
     }
     if (cf->quick) {
         snprintf(what, sizeof what, "circle G 4096, n 256: excess/sigma^2 (theory E0-1 = %.3f)", tlo);
-        claim_check("tmp.C6d", CLAIM_DEVIATION, in(elo, 0.55, 0.78), what, elo, "[0.55, 0.78] (quick; 1-D deviation from theory, as predicted)");
+        claim_check("tmp.C6d", CLAIM_DEVIATION, in(elo, 0.55, 0.78), what, elo,
+                    "[0.55, 0.78] (quick; 1-D deviation from theory, as predicted)");
     } else {
-        snprintf(what, sizeof what, "circle n 256-2048: excess/sigma^2 in [%.3f, %.3f] while theory E0-1 in [%.3f, %.3f] (tolerance [0.99, 1.03]); excess/sigma^2 farthest from 2/3", elo, ehi, tlo, thi);
+        snprintf(what, sizeof what,
+                 "circle n 256-2048: excess/sigma^2 in [%.3f, %.3f] while theory E0-1 in [%.3f, %.3f] (tolerance "
+                 "[0.99, 1.03]); excess/sigma^2 farthest from 2/3",
+                 elo, ehi, tlo, thi);
         int ok = elo >= 0.60 && ehi <= 0.74 && tlo >= 0.99 && thi <= 1.03;
         claim_check("tmp.C6d", CLAIM_DEVIATION, ok, what, fabs(elo - 2.0 / 3) > fabs(ehi - 2.0 / 3) ? elo : ehi,
                     "[0.60, 0.74]; 1-D deviation from theory, as predicted");
@@ -334,4 +362,3 @@ static void run_T3(const config *cf) {
     circulant_torus_free(ms.t);
     circulant_torus_free(mc.t);
 }
-

@@ -7,16 +7,18 @@
 // $e_0+p(1-2e_0)$ where $e_0$ is its $p=0$ error.  KRR's profile sits in between.
 
 #define MAXFLIP 16
-typedef struct { double err[3][MAXFLIP], train; } cls_result;  // [method: ridgeless, ridge, 1-NN][p]; ridgeless train MSE / mean y^2
+typedef struct {
+    double err[3][MAXFLIP], train;
+} cls_result;  // [method: ridgeless, ridge, 1-NN][p]; ridgeless train MSE / mean y^2
 
 // Xtr (n,d), ytr (n) clean +-1; Xte (nt,d), yte (nt).  ridge = the second method's delta.
 static int classify_trial(const kernel_spec *k, int d, int n, const double *Xtr, const double *ytr, int nt,
                           const double *Xte, const double *yte, double ridge, const cli_dlist *flips, gsl_rng *r,
                           cls_result *res) {
     int nf = flips->n;
-    double *u = XNEW(double, n), *Y = XNEW(double, (size_t)n * nf), *A = XNEW(double, (size_t)n * nf);
-    double *K = XNEW(double, (size_t)n * n), *Kc = XNEW(double, (size_t)n * n), *Ktd = XNEW(double, (size_t)nt * n);
-    double *pred = XNEW(double, (size_t)nt * nf), *G = XNEW(double, (size_t)nt * n), *nrm = XNEW(double, n);
+    double *u = XNEW(double, n), *Y = XNEW(double, (size_t)n *nf), *A = XNEW(double, (size_t)n *nf);
+    double *K = XNEW(double, (size_t)n *n), *Kc = XNEW(double, (size_t)n *n), *Ktd = XNEW(double, (size_t)nt *n);
+    double *pred = XNEW(double, (size_t)nt *nf), *G = XNEW(double, (size_t)nt *n), *nrm = XNEW(double, n);
     for (int i = 0; i < n; i++) u[i] = gsl_rng_uniform(r);
     for (int i = 0; i < n; i++)
         for (int f = 0; f < nf; f++) Y[(size_t)i * nf + f] = u[i] < flips->v[f] ? -ytr[i] : ytr[i];
@@ -28,13 +30,14 @@ static int classify_trial(const kernel_spec *k, int d, int n, const double *Xtr,
         memcpy(A, Y, (size_t)n * nf * sizeof *Y);
         int info = krr_solve(n, Kc, meth == 0 ? 0.0 : ridge, nf, A, nt, Ktd, pred);
         if (info) {
-            fprintf(stderr, "classification n = %d (delta = %g): Cholesky failed at minor %d\n", n, meth ? ridge : 0.0, info);
+            fprintf(stderr, "classification n = %d (delta = %g): Cholesky failed at minor %d\n", n, meth ? ridge : 0.0,
+                    info);
             status = info;
             for (int f = 0; f < nf; f++) res->err[meth][f] = NAN;
             continue;
         }
         if (meth == 0) {  // interpolation check: Y - K alpha, labels +-1 (mean y^2 = 1)
-            double *R = XNEW(double, (size_t)n * nf);
+            double *R = XNEW(double, (size_t)n *nf);
             memcpy(R, Y, (size_t)n * nf * sizeof *Y);
             cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, nf, n, -1.0, K, n, A, nf, 1.0, R, nf);
             res->train = cblas_ddot(n * nf, R, 1, R, 1) / ((double)n * nf);
@@ -102,7 +105,7 @@ static void sphere_profile(const kernel_spec *k, int d, const int *ns, int nns, 
         cls_result *res = XNEW(cls_result, trials);
         for (int t = 0; t < trials; t++) {
             gsl_rng *r = rng_alloc(C.seed, stream_id(PART_CLASS, 0, n, t, 0));
-            double *X = XNEW(double, (size_t)n * d), *T = XNEW(double, (size_t)nt * d), *y = XNEW(double, n),
+            double *X = XNEW(double, (size_t)n *d), *T = XNEW(double, (size_t)nt *d), *y = XNEW(double, n),
                    *yt = XNEW(double, nt);
             for (int i = 0; i < n; i++) rng_sphere(r, d, X + (size_t)i * d), y[i] = X[(size_t)i * d] >= 0 ? 1 : -1;
             for (int i = 0; i < nt; i++) rng_sphere(r, d, T + (size_t)i * d), yt[i] = T[(size_t)i * d] >= 0 ? 1 : -1;
@@ -141,7 +144,7 @@ static int mnist_profile(const kernel_spec *k, const int *ns, const int *trials,
             size_t *it = XNEW(size_t, n), *is = XNEW(size_t, nt);
             rng_subset(r, (size_t)tr.n, (size_t)n, it);
             rng_subset(r, (size_t)te.n, (size_t)nt, is);
-            double *X = XNEW(double, (size_t)n * d), *T = XNEW(double, (size_t)nt * d), *y = XNEW(double, n),
+            double *X = XNEW(double, (size_t)n *d), *T = XNEW(double, (size_t)nt *d), *y = XNEW(double, n),
                    *yt = XNEW(double, nt);
             for (int i = 0; i < n; i++) {
                 memcpy(X + (size_t)i * d, tr.x + it[i] * d, (size_t)d * sizeof *X);
@@ -165,7 +168,6 @@ static int mnist_profile(const kernel_spec *k, const int *ns, const int *trials,
     mnist_free(&te);
     return 0;
 }
-
 
 static void write_profile(const char *name, const char *claims, const char *what, double ridge, const cls_profile *pr,
                           int npr, const cli_dlist *flips) {
@@ -207,20 +209,24 @@ static void run_T4(const config *cf) {
     static const cli_dlist flips = {5, {0, 0.1, 0.2, 0.3, 0.4}};
     int j0 = 0, j2 = 2;
     kernel_spec kl = make_kernel("laplace", 1);
-    prm.dim = 5;
+    P.dim = 5;
     cls_profile sp[2];
     sphere_profile(&kl, 5, cf->cls_n, cf->n_cls, cf->cls_trials, cf->sph_ntest, 30, &flips, sp);
-    write_profile("sphere", "tmp.C7a", "S^4, target sign(x_1), laplace ell = 1 ridgeless, the same with delta = 30, and 1-NN", 30, sp, cf->n_cls, &flips);
+    write_profile("sphere", "tmp.C7a",
+                  "S^4, target sign(x_1), laplace ell = 1 ridgeless, the same with delta = 30, and 1-NN", 30, sp,
+                  cf->n_cls, &flips);
     {
         const cls_profile *a = &sp[1], *b = &sp[0];  // n = 2000, n = 500
         double e2 = a->mean[0][j2], d2000 = a->mean[0][j2] - a->mean[0][j0], d500 = b->mean[0][j2] - b->mean[0][j0];
         double change = fabs(d2000 / d500 - 1), ridge = a->mean[1][j2], nndev = 0, e0 = a->mean[2][j0];
         for (int j = 0; j < flips.n; j++) nndev = fmax(nndev, fabs(a->mean[2][j] - (e0 + flips.v[j] * (1 - 2 * e0))));
         char what[320];
-        snprintf(what, sizeof what, "S^4 n 2000: KRR err(0.2) %.3f (p=0: %.3f) in [0.10, 0.17]; excess change n 500->2000 %.0f%% (< 30%%); ridge-30 err(0.2) %.3f (<= 0.05); 1-NN max |err - formula| %.3f (< 0.03); KRR err(0.2)",
+        snprintf(what, sizeof what,
+                 "S^4 n 2000: KRR err(0.2) %.3f (p=0: %.3f) in [0.10, 0.17]; excess change n 500->2000 %.0f%% (< "
+                 "30%%); ridge-30 err(0.2) %.3f (<= 0.05); 1-NN max |err - formula| %.3f (< 0.03); KRR err(0.2)",
                  e2, a->mean[0][j0], 100 * change, ridge, nndev);
-        claim_check("tmp.C7a", CLAIM_EXPERIMENT, in(e2, 0.10, 0.17) && change < 0.30 && ridge <= 0.05 && nndev < 0.03, what, e2,
-                    "[0.10, 0.17]; the other three conditions as stated");
+        claim_check("tmp.C7a", CLAIM_EXPERIMENT, in(e2, 0.10, 0.17) && change < 0.30 && ridge <= 0.05 && nndev < 0.03,
+                    what, e2, "[0.10, 0.17]; the other three conditions as stated");
     }
     cls_profile mp[2];
     kernel_spec km = make_kernel("laplace", 28);
@@ -231,8 +237,10 @@ static void run_T4(const config *cf) {
         claim_skip("tmp.C7e", CLAIM_EXPERIMENT, "MNIST absent: run make data");
         return;
     }
-    write_profile("mnist", "tmp.C7b tmp.C7c", "MNIST even (+1) vs odd (-1), standardised; laplace ell = 28 ridgeless, delta = 3, and 1-NN; 2000 test images", 3, mp,
-                  cf->n_mn, &flips);
+    write_profile(
+        "mnist", "tmp.C7b tmp.C7c",
+        "MNIST even (+1) vs odd (-1), standardised; laplace ell = 28 ridgeless, delta = 3, and 1-NN; 2000 test images",
+        3, mp, cf->n_mn, &flips);
     // tmp.C7b: tempered on MNIST.  The excess error d = err(0.2) - err(0) of ridgeless KRR must be
     // (i) significantly positive, d > 3 se (not benign), and (ii) significantly below the
     // 1-NN-like level p(1 - 2 e0) that a method which copies the flipped label would reach,
@@ -243,18 +251,24 @@ static void run_T4(const config *cf) {
     for (int q = 0; q < cf->n_mn; q++) {
         double e0 = mp[q].mean[2][j0], k0 = mp[q].mean[0][j0];
         for (int j = 1; j < flips.n; j++) inc &= mp[q].mean[0][j] > mp[q].mean[0][j - 1];
-        for (int j = 0; j < flips.n; j++) nndev = fmax(nndev, fabs(mp[q].mean[2][j] - (e0 + flips.v[j] * (1 - 2 * e0))));
+        for (int j = 0; j < flips.n; j++)
+            nndev = fmax(nndev, fabs(mp[q].mean[2][j] - (e0 + flips.v[j] * (1 - 2 * e0))));
         double d = mp[q].mean[0][j2] - k0, se = mp[q].dse[0][j2], top = flips.v[j2] * (1 - 2 * k0);
         double z = fmin(d / se, (top - d) / se);  // distance to the nearer end, in standard errors
         dd[q] = d, ds[q] = se, dz[q] = z;
         worst_z = fmin(worst_z, z);
     }
     char what[600];
-    snprintf(what, sizeof what, "MNIST ridgeless KRR err(p) increasing %s; err(0.2)-err(0) %.4f +- %.4f (n 1000, %d trials), %.4f +- %.4f (n 4000, %d trials), between 0 and p(1-2e0); 1-NN max |err - formula| %.3f (< 0.03); min distance to either end in se",
+    snprintf(what, sizeof what,
+             "MNIST ridgeless KRR err(p) increasing %s; err(0.2)-err(0) %.4f +- %.4f (n 1000, %d trials), %.4f +- %.4f "
+             "(n 4000, %d trials), between 0 and p(1-2e0); 1-NN max |err - formula| %.3f (< 0.03); min distance to "
+             "either end in se",
              inc ? "yes" : "NO", dd[0], ds[0], mp[0].trials, dd[1], ds[1], mp[1].trials, nndev);
-    claim_check("tmp.C7b", CLAIM_EXPERIMENT, inc && worst_z > 3 && nndev < 0.03, what, worst_z, "> 3 se from 0 and from p(1-2e0)");
+    claim_check("tmp.C7b", CLAIM_EXPERIMENT, inc && worst_z > 3 && nndev < 0.03, what, worst_z,
+                "> 3 se from 0 and from p(1-2e0)");
     (void)dz;
-    claim_report("tmp.C7c", CLAIM_EXPERIMENT, "MNIST ridgeless excess err(0.2)-err(0), ratio n 4000 / n 1000 (tempered would be 1, benign -> 0)",
+    claim_report("tmp.C7c", CLAIM_EXPERIMENT,
+                 "MNIST ridgeless excess err(0.2)-err(0), ratio n 4000 / n 1000 (tempered would be 1, benign -> 0)",
                  (mp[1].mean[0][j2] - mp[1].mean[0][j0]) / (mp[0].mean[0][j2] - mp[0].mean[0][j0]));
 
     // tmp.C7d: the Gaussian kernel beside the Laplace (the paper's Fig. 10 has both), at n = 1000
@@ -269,25 +283,34 @@ static void run_T4(const config *cf) {
     kernel_spec kg = make_kernel("gaussian", 28);
     int gtr[1] = {cf->mn_gauss_trials};
     if (mnist_profile(&kg, cf->mn_n, gtr, 1, 2000, 3, &flips, gp) != 0) DIE("MNIST vanished between two loads");
-    write_profile("mnist-gaussian", "tmp.C7d tmp.C7e", "MNIST even (+1) vs odd (-1), standardised; gaussian ell = 28 ridgeless, delta = 3, and 1-NN; 2000 test images",
-                  3, gp, 1, &flips);
+    write_profile(
+        "mnist-gaussian", "tmp.C7d tmp.C7e",
+        "MNIST even (+1) vs odd (-1), standardised; gaussian ell = 28 ridgeless, delta = 3, and 1-NN; 2000 test images",
+        3, gp, 1, &flips);
     {
-        double k0 = gp[0].mean[0][j0], e2 = gp[0].mean[0][j2], d = e2 - k0, se = gp[0].dse[0][j2], top = flips.v[j2] * (1 - 2 * k0);
+        double k0 = gp[0].mean[0][j0], e2 = gp[0].mean[0][j2], d = e2 - k0, se = gp[0].dse[0][j2],
+               top = flips.v[j2] * (1 - 2 * k0);
         double se2 = gp[0].se[0][j2];
         int incg = 1;
         for (int j = 1; j < flips.n; j++) incg &= gp[0].mean[0][j] > gp[0].mean[0][j - 1];
         double z = fmin(d / se, (0.5 - e2) / se2);
-        snprintf(what, sizeof what, "MNIST n 1000 ridgeless gaussian KRR err(p) %.3f %.3f %.3f %.3f %.3f (laplace %.3f ... %.3f), increasing %s; "
-                 "err(0.2)-err(0) %.4f +- %.4f (%d trials), the 1-NN line's p(1-2e0) %.4f; min distance above 0 and below chance, in se",
-                 gp[0].mean[0][0], gp[0].mean[0][1], gp[0].mean[0][2], gp[0].mean[0][3], gp[0].mean[0][4], mp[0].mean[0][0], mp[0].mean[0][4],
-                 incg ? "yes" : "NO", d, se, gp[0].trials, top);
-        claim_check("tmp.C7d", CLAIM_EXPERIMENT, incg && z > 3, what, z, "> 3 se above benign and below chance (tempered)");
+        snprintf(what, sizeof what,
+                 "MNIST n 1000 ridgeless gaussian KRR err(p) %.3f %.3f %.3f %.3f %.3f (laplace %.3f ... %.3f), "
+                 "increasing %s; "
+                 "err(0.2)-err(0) %.4f +- %.4f (%d trials), the 1-NN line's p(1-2e0) %.4f; min distance above 0 and "
+                 "below chance, in se",
+                 gp[0].mean[0][0], gp[0].mean[0][1], gp[0].mean[0][2], gp[0].mean[0][3], gp[0].mean[0][4],
+                 mp[0].mean[0][0], mp[0].mean[0][4], incg ? "yes" : "NO", d, se, gp[0].trials, top);
+        claim_check("tmp.C7d", CLAIM_EXPERIMENT, incg && z > 3, what, z,
+                    "> 3 se above benign and below chance (tempered)");
         double fs = 0;
         for (int j = 1; j < flips.n; j++) fs += (gp[0].mean[0][j] - k0) / (flips.v[j] * (1 - 2 * k0));
         double fl = 0, l0 = mp[0].mean[0][j0];
         for (int j = 1; j < flips.n; j++) fl += (mp[0].mean[0][j] - l0) / (flips.v[j] * (1 - 2 * l0));
-        snprintf(what, sizeof what, "MNIST n 1000 ridgeless KRR excess err(p) - err(0) as a fraction of p(1 - 2 e0), mean over p 0.1-0.4 "
-                 "(0 benign, 1 as 1-NN): laplace %.3f; gaussian", fl / (flips.n - 1));
+        snprintf(what, sizeof what,
+                 "MNIST n 1000 ridgeless KRR excess err(p) - err(0) as a fraction of p(1 - 2 e0), mean over p 0.1-0.4 "
+                 "(0 benign, 1 as 1-NN): laplace %.3f; gaussian",
+                 fl / (flips.n - 1));
         claim_report("tmp.C7e", CLAIM_EXPERIMENT, what, fs / (flips.n - 1));
     }
 }
