@@ -144,7 +144,7 @@ if (has('excess-design-sphere-gaussian.tsv') || has('excess-design-torus-heat.ts
     set key inside top left font ",10"
     P = "1 w l dt 3 lw 1.5 lc rgb grey t 'theory'"
     if (has('excess-sphere-gaussian.tsv')) { P = P . sprintf(", '%s' u 1:($6/$3) w lp pt 5 lw 2 lc rgb red t 'S^4 Gaussian kernel, real sphere (median)'", f('excess-sphere-gaussian.tsv')) }
-    if (has('excess-design-sphere-gaussian.tsv')) { P = P . sprintf(", '%s' u 1:($6/$3) w lp pt 4 dt 2 lw 2 lc rgb red t 'same spectrum, Gaussian design (median)'", f('excess-design-sphere-gaussian.tsv')) }
+    if (has('excess-design-sphere-gaussian.tsv')) { P = P . sprintf(", '%s' u 1:($4/$3):($5/$3) w yerrorlines pt 4 dt 2 lw 2 lc rgb red t 'same spectrum, Gaussian design (mean ± s.e.)'", f('excess-design-sphere-gaussian.tsv')) }
     if (has('excess-torus-heat.tsv')) { P = P . sprintf(", '%s' u 1:($4/$3):($5/$3) w yerrorlines pt 7 lw 2 lc rgb blue2 t 'T^4 heat kernel, real torus (mean ± s.e.)'", f('excess-torus-heat.tsv')) }
     if (has('excess-design-torus-heat.tsv')) { P = P . sprintf(", '%s' u 1:($4/$3):($5/$3) w yerrorlines pt 6 dt 2 lw 2 lc rgb blue2 t 'same spectrum, Gaussian design (mean ± s.e.)'", f('excess-design-torus-heat.tsv')) }
     if (has('excess-sphere10-gaussian.tsv')) { P = P . sprintf(", '%s' u 1:($6/$3) w lp pt 9 lw 1.5 lc rgb '#E69F00' t 'S^9 Gaussian kernel, real sphere (median)'", f('excess-sphere10-gaussian.tsv')) }
