@@ -24,7 +24,7 @@ static int design_trial(int n, int nfeat, const double *lam, const double *v, do
     // Phase 1: K = sum_blocks (Z_b sqrt(lam_b)) (Z_b sqrt(lam_b))^T and the clean labels f = Z v.
     for (int b = 0; b < nb; b++) {
         int j0 = b * DESIGN_BLOCK, B = (nfeat - j0 < DESIGN_BLOCK) ? nfeat - j0 : DESIGN_BLOCK;
-        gsl_rng *r = rng_alloc(C.seed, stream_id(part, series, n, trial, b + 1));
+        gsl_rng *r = MUST(rng_alloc(C.seed, stream_id(part, series, n, trial, b + 1)));
         rng_normal_vec(r, (size_t)n * B, Z);  // Z_b (n, B)
         rng_free(r);
         for (int i = 0; i < n; i++)
@@ -36,7 +36,7 @@ static int design_trial(int n, int nfeat, const double *lam, const double *v, do
         for (int j = 0; j < i; j++) K[(size_t)j * n + i] = K[(size_t)i * n + j];
     memcpy(Kc, K, (size_t)n * n * sizeof *K);
     // Labels y = f + sigma_k eta, one noise draw shared by the nrhs noise levels.
-    gsl_rng *r = rng_alloc(C.seed, stream_id(part, series, n, trial, 0));
+    gsl_rng *r = MUST(rng_alloc(C.seed, stream_id(part, series, n, trial, 0)));
     for (int i = 0; i < n; i++) {
         double eta = rng_normal(r);
         for (int k = 0; k < nrhs; k++) Y[(size_t)i * nrhs + k] = f[i] + sig[k] * eta;
@@ -62,7 +62,7 @@ static int design_trial(int n, int nfeat, const double *lam, const double *v, do
         for (int k = 0; k < nrhs; k++) mse[k] = 0;
         for (int b = 0; b < nb; b++) {
             int j0 = b * DESIGN_BLOCK, B = (nfeat - j0 < DESIGN_BLOCK) ? nfeat - j0 : DESIGN_BLOCK;
-            gsl_rng *rb = rng_alloc(C.seed, stream_id(part, series, n, trial, b + 1));
+            gsl_rng *rb = MUST(rng_alloc(C.seed, stream_id(part, series, n, trial, b + 1)));
             rng_normal_vec(rb, (size_t)n * B, Z);
             rng_free(rb);
             cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, B, nrhs, n, 1.0, Z, B, Y, nrhs, 0.0, U, nrhs);
@@ -162,9 +162,7 @@ static mode_list modes_of(const ef_spectrum *s, size_t Pcap) {
     free(lv);
     return m;
 }
-static void modes_free(mode_list *m) {
-    free(m->lam), free(m->after);
-}
+static void modes_free(mode_list *m) { free(m->lam), free(m->after); }
 
 // Pure-noise series on the Gaussian design with the modes of m: P(n) = min(P_factor n, m.P)
 // explicit, the rest as ridge; theory from th (the same spectrum).  Ridgeless only.

@@ -34,7 +34,8 @@ static void theory_sphere(theory_spec *t, const kernel_spec *k, int d, int kmax,
         spectra_sphere *w = spectra_sphere_alloc(d, kmax, nodes);
         if (!w) DIE("spectra_sphere_alloc(d = %d, kmax = %d, nodes = %d) failed", d, kmax, nodes);
         prof_par pp = {k, d};
-        spectra_sphere_eigenvalues(w, sphere_prof, &pp, t->lam);
+        if (spectra_sphere_eigenvalues(w, sphere_prof, &pp, t->lam))
+            DIE("spectra_sphere_eigenvalues: %s", sim_last_error());
         spectra_sphere_free(w);
     }
     double mass = 0;
@@ -50,7 +51,7 @@ static void theory_sphere(theory_spec *t, const kernel_spec *k, int d, int kmax,
 // One trial on the sphere: n training and nt test points, pure-noise labels; excess on test.
 static int sphere_trial(const kernel_spec *k, int d, int n, int nt, double delta, int series, int trial, double *excess,
                         double *train) {
-    gsl_rng *r = rng_alloc(C.seed, stream_id(PART_SPHERE, series, n, trial, 0));
+    gsl_rng *r = MUST(rng_alloc(C.seed, stream_id(PART_SPHERE, series, n, trial, 0)));
     double *X = XNEW(double, (size_t)n *d), *T = XNEW(double, (size_t)nt *d);
     double *K = XNEW(double, (size_t)n *n), *K0 = XNEW(double, (size_t)n *n), *Ktd = XNEW(double, (size_t)nt *n);
     double *y = XNEW(double, n), *a = XNEW(double, n), *pred = XNEW(double, nt);
@@ -58,8 +59,8 @@ static int sphere_trial(const kernel_spec *k, int d, int n, int nt, double delta
     for (int i = 0; i < nt; i++) rng_sphere(r, d, T + (size_t)i * d);
     for (int i = 0; i < n; i++) y[i] = sqrt(P.noise) * rng_normal(r);
     rng_free(r);
-    kernel_gram_sym(k, n, d, X, K);
-    kernel_gram(k, nt, n, d, T, X, Ktd);
+    if (kernel_gram_sym(k, n, d, X, K)) DIE("kernel_gram_sym: %s", sim_last_error());
+    if (kernel_gram(k, nt, n, d, T, X, Ktd)) DIE("kernel_gram: %s", sim_last_error());
     memcpy(K0, K, (size_t)n * n * sizeof *K);
     memcpy(a, y, (size_t)n * sizeof *a);
     int info = krr_solve(n, K, delta, 1, a, nt, Ktd, pred);

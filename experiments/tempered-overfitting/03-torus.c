@@ -47,14 +47,14 @@ static void theory_torus(theory_spec *th, const torus_model *m, const char *name
 // One trial: n grid points without replacement, pure-noise labels, exact held-out excess.
 static int torus_trial(torus_model *m, int n, double delta, int series, int trial, double *excess, double *train) {
     circulant_torus *t = m->t;
-    gsl_rng *r = rng_alloc(C.seed, stream_id(PART_TORUS, series, n, trial, 0));
+    gsl_rng *r = MUST(rng_alloc(C.seed, stream_id(PART_TORUS, series, n, trial, 0)));
     size_t *idx = XNEW(size_t, n);
     double *K = XNEW(double, (size_t)n *n), *a = XNEW(double, n), *y = XNEW(double, n);
     double *fhat = XNEW(double, t->N);
-    rng_subset(r, t->N, (size_t)n, idx);
+    if (rng_subset(r, t->N, (size_t)n, idx)) DIE("rng_subset: %s", sim_last_error());
     for (int i = 0; i < n; i++) y[i] = a[i] = sqrt(P.noise) * rng_normal(r);
     rng_free(r);
-    circulant_torus_gram(t, (size_t)n, idx, K);
+    if (circulant_torus_gram(t, (size_t)n, idx, K)) DIE("circulant_torus_gram: %s", sim_last_error());
     int info = krr_solve(n, K, delta, 1, a, 0, NULL, NULL);
     if (info == 0) {
         circulant_torus_predict(t, (size_t)n, idx, a, fhat);
@@ -200,7 +200,7 @@ static double torus_dense_check(void) {
     size_t N = m.t->N, *idx = XNEW(size_t, N);
     for (size_t i = 0; i < N; i++) idx[i] = i;
     double *K = XNEW(double, N *N), *w = XNEW(double, N), *lam = XNEW(double, N), dev = 0, lmax = 0;
-    circulant_torus_gram(m.t, N, idx, K);
+    if (circulant_torus_gram(m.t, N, idx, K)) DIE("circulant_torus_gram: %s", sim_last_error());
     if (la_eigh((int)N, K, w, 0)) DIE("dsyevd failed on the 256-point circle Gram matrix");
     memcpy(lam, m.t->lam, N * sizeof *lam);
     qsort(lam, N, sizeof *lam, cmp_dbl);

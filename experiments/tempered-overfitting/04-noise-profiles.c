@@ -22,8 +22,8 @@ static int classify_trial(const kernel_spec *k, int d, int n, const double *Xtr,
     for (int i = 0; i < n; i++) u[i] = gsl_rng_uniform(r);
     for (int i = 0; i < n; i++)
         for (int f = 0; f < nf; f++) Y[(size_t)i * nf + f] = u[i] < flips->v[f] ? -ytr[i] : ytr[i];
-    kernel_gram_sym(k, n, d, Xtr, K);
-    kernel_gram(k, nt, n, d, Xte, Xtr, Ktd);
+    if (kernel_gram_sym(k, n, d, Xtr, K)) DIE("kernel_gram_sym: %s", sim_last_error());
+    if (kernel_gram(k, nt, n, d, Xte, Xtr, Ktd)) DIE("kernel_gram: %s", sim_last_error());
     int status = 0;
     for (int meth = 0; meth < 2; meth++) {
         memcpy(Kc, K, (size_t)n * n * sizeof *K);
@@ -104,7 +104,7 @@ static void sphere_profile(const kernel_spec *k, int d, const int *ns, int nns, 
         int n = ns[q];
         cls_result *res = XNEW(cls_result, trials);
         for (int t = 0; t < trials; t++) {
-            gsl_rng *r = rng_alloc(C.seed, stream_id(PART_CLASS, 0, n, t, 0));
+            gsl_rng *r = MUST(rng_alloc(C.seed, stream_id(PART_CLASS, 0, n, t, 0)));
             double *X = XNEW(double, (size_t)n *d), *T = XNEW(double, (size_t)nt *d), *y = XNEW(double, n),
                    *yt = XNEW(double, nt);
             for (int i = 0; i < n; i++) rng_sphere(r, d, X + (size_t)i * d), y[i] = X[(size_t)i * d] >= 0 ? 1 : -1;
@@ -140,10 +140,10 @@ static int mnist_profile(const kernel_spec *k, const int *ns, const int *trials,
         int n = ns[q];
         cls_result *res = XNEW(cls_result, trials[q]);
         for (int t = 0; t < trials[q]; t++) {
-            gsl_rng *r = rng_alloc(C.seed, stream_id(PART_MNIST, 0, n, t, 0));
+            gsl_rng *r = MUST(rng_alloc(C.seed, stream_id(PART_MNIST, 0, n, t, 0)));
             size_t *it = XNEW(size_t, n), *is = XNEW(size_t, nt);
-            rng_subset(r, (size_t)tr.n, (size_t)n, it);
-            rng_subset(r, (size_t)te.n, (size_t)nt, is);
+            if (rng_subset(r, (size_t)tr.n, (size_t)n, it)) DIE("rng_subset: %s", sim_last_error());
+            if (rng_subset(r, (size_t)te.n, (size_t)nt, is)) DIE("rng_subset: %s", sim_last_error());
             double *X = XNEW(double, (size_t)n *d), *T = XNEW(double, (size_t)nt *d), *y = XNEW(double, n),
                    *yt = XNEW(double, nt);
             for (int i = 0; i < n; i++) {

@@ -48,9 +48,7 @@ static void adam_step(adam *a, double *theta, const double *g, double lr) {
         theta[i] -= lr * (a->m[i] / c1) / (sqrt(a->v[i] / c2) + a->eps);
     }
 }
-static void adam_free(adam *a) {
-    free(a->m), free(a->v);
-}
+static void adam_free(adam *a) { free(a->m), free(a->v); }
 
 // ---- (a) binary MNIST ----
 
@@ -69,24 +67,27 @@ static mlp_fit mlp_train_classify(const double *X, const double *y, int n, int d
                                   int nt, uint64_t stream) {
     int widths[3] = {d, P.mlp_width, 1};
     nn *net = nn_alloc(2, widths, NN_RELU, 1, n > nt ? n : nt);
-    if (!net) DIE("nn_alloc(%d -> %d -> 1) failed", d, P.mlp_width);
+    if (!net) DIE("nn_alloc(%d -> %d -> 1): %s", d, P.mlp_width, sim_last_error());
     init_info info;
-    if (init_net_normal_scaled(net, C.seed, stream, 1.0, sqrt(2.0), &info)) DIE("init_net_normal_scaled failed");
+    if (init_net_normal_scaled(net, C.seed, stream, 1.0, sqrt(2.0), &info))
+        DIE("init_net_normal_scaled: %s", sim_last_error());
     for (int i = 0; i < P.mlp_width; i++) net->W[2][i] *= P.mlp_readout;
     adam a = adam_make(net->nparams);
     mlp_fit r = {.n = n};
     for (r.steps = 0;; r.steps++) {
         const double *F = nn_forward(net, n, X);
+        if (!F) DIE("nn_forward: %s", sim_last_error());
         double L = loss_mse(n, 1, F, y, 0.5 / n, net->dout);  // dout = (F - y)/n
         int wrong = 0;
         for (int i = 0; i < n; i++) wrong += (F[i] >= 0 ? 1.0 : -1.0) != y[i];
         r.train_err = (double)wrong / n, r.train_mse = 2 * L;
         if (!isfinite(L)) DIE("MNIST MLP: the loss is not finite at step %d (lr %g)", r.steps, P.mlp_lr);
         if ((wrong == 0 && r.train_mse < MLP_STOP_MSE) || r.steps >= P.mlp_steps) break;
-        nn_backward(net, net->dout, NULL, 0);
+        if (nn_backward(net, net->dout, NULL, 0)) DIE("nn_backward: %s", sim_last_error());
         adam_step(&a, net->theta, net->grad, P.mlp_lr);
     }
     const double *Ft = nn_forward(net, nt, T);
+    if (!Ft) DIE("nn_forward: %s", sim_last_error());
     int wrong = 0;
     for (int i = 0; i < nt; i++) wrong += (Ft[i] >= 0 ? 1.0 : -1.0) != yt[i];
     r.test_err = (double)wrong / nt;
@@ -127,10 +128,10 @@ static int mlp_mnist_profile(const cli_dlist *flips, mlp_profile *pr) {
     double mlp_err[CLI_LIST_MAX][MAXFLIP][8];
     for (int t = 0; t < P.mlp_trials; t++) {
         // The rows: nmax training images (the smaller n are its first rows) and nt test images.
-        gsl_rng *r = rng_alloc(C.seed, stream_id(PART_MLP_MNIST, 0, 0, t, 0));
+        gsl_rng *r = MUST(rng_alloc(C.seed, stream_id(PART_MLP_MNIST, 0, 0, t, 0)));
         size_t *itr = XNEW(size_t, nmax), *ite = XNEW(size_t, nt);
-        rng_subset(r, 60000, (size_t)nmax, itr);
-        rng_subset(r, 10000, (size_t)nt, ite);
+        if (rng_subset(r, 60000, (size_t)nmax, itr)) DIE("rng_subset: %s", sim_last_error());
+        if (rng_subset(r, 10000, (size_t)nt, ite)) DIE("rng_subset: %s", sim_last_error());
         mnist_set tr, te;
         char err[1024];
         if (mnist_load_rows(C.mnist_dir, 1, itr, nmax, &tr, err, sizeof err) ||
@@ -154,7 +155,7 @@ static int mlp_mnist_profile(const cli_dlist *flips, mlp_profile *pr) {
             // Kernel and 1-NN on the same images and flips (classify_trial draws its own u from r:
             // its flips are NOT the MLP's, so it gets a stream of its own per (n, trial)).
             cls_result kr;
-            gsl_rng *rk = rng_alloc(C.seed, stream_id(PART_MLP_MNIST, 1, n, t, 0));
+            gsl_rng *rk = MUST(rng_alloc(C.seed, stream_id(PART_MLP_MNIST, 1, n, t, 0)));
             classify_trial(&kl, d, n, X, y, nt, T, yt, 3, flips, rk, &kr);
             rng_free(rk);
             for (int j = 0; j < flips->n; j++) {
@@ -193,7 +194,7 @@ typedef struct {
 // curve table (step, train, test).
 static es_run es_train(int n, const theory_spec *tn, tsv *curve) {
     int d = 4, nt = P.es_ntest;
-    gsl_rng *r = rng_alloc(C.seed, stream_id(PART_MLP_SPHERE, 0, n, 0, 0));
+    gsl_rng *r = MUST(rng_alloc(C.seed, stream_id(PART_MLP_SPHERE, 0, n, 0, 0)));
     double *X = XNEW(double, (size_t)n *d), *T = XNEW(double, (size_t)nt *d), *y = XNEW(double, n),
            *yt = XNEW(double, nt);
     for (int i = 0; i < n; i++) rng_sphere(r, d, X + (size_t)i * d), y[i] = 1 + rng_normal(r);
@@ -201,11 +202,11 @@ static es_run es_train(int n, const theory_spec *tn, tsv *curve) {
     rng_free(r);
     int widths[3] = {d, P.es_width, 1};
     nn *net = nn_alloc(2, widths, NN_RELU, 1, n > nt ? n : nt);
-    if (!net) DIE("nn_alloc(4 -> %d -> 1) failed", P.es_width);
+    if (!net) DIE("nn_alloc(4 -> %d -> 1): %s", P.es_width, sim_last_error());
     // Standard parametrisation, He init (N(0, 2/fan_in) weights, zero biases).
     init_info info;
     if (init_net_normal_scaled(net, C.seed, stream_id(PART_MLP_SPHERE, 1, n, 0, 0), 1.0, sqrt(2.0), &info))
-        DIE("init_net_normal_scaled failed");
+        DIE("init_net_normal_scaled: %s", sim_last_error());
     es_run e = {.n = n, .test_min = INFINITY};
     ef_fit fit = theory_fit(tn, n, 0);
     e.theory_end = 1 + (fit.E0 - 1);
@@ -214,6 +215,7 @@ static es_run es_train(int n, const theory_spec *tn, tsv *curve) {
     for (e.steps = 0;; e.steps++) {
         int last = e.steps >= P.es_steps;
         const double *F = nn_forward(net, n, X);
+        if (!F) DIE("nn_forward: %s", sim_last_error());
         double L = loss_mse(n, 1, F, y, 0.5 / n, net->dout);
         if (!isfinite(L)) DIE("S^3 MLP: the loss is not finite at step %d (eta %g)", e.steps, P.es_lr);
         double train = 2 * L;
@@ -229,12 +231,11 @@ static es_run es_train(int n, const theory_spec *tn, tsv *curve) {
             progress("T5 S^3 MLP n=%d step %d: train %.4f test %.4f", n, e.steps, train, te);
         }
         if (last) break;
-        nn_forward(net, n, X);  // the caches of the training batch (nn_predict overwrote them)
-        nn_backward(net, net->dout, NULL, 0);
-        if (P.es_adam)
-            adam_step(&a, net->theta, net->grad, P.es_lr);
-        else
-            opt_gd_step(net->nparams, net->theta, net->grad, P.es_lr);
+        // the caches of the training batch (nn_predict overwrote them)
+        if (!nn_forward(net, n, X)) DIE("nn_forward: %s", sim_last_error());
+        if (nn_backward(net, net->dout, NULL, 0)) DIE("nn_backward: %s", sim_last_error());
+        if (P.es_adam) adam_step(&a, net->theta, net->grad, P.es_lr);
+        else opt_gd_step(net->nparams, net->theta, net->grad, P.es_lr);
     }
     adam_free(&a);
     free(X), free(T), free(y), free(yt), free(Ft);

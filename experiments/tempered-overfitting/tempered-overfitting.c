@@ -386,9 +386,7 @@ static void theory_exp(theory_spec *t, double beta, size_t M) {
     for (size_t i = 0; i < M; i++) t->lam[i] = exp(-beta * (double)(i + 1));
     t->s = (ef_spectrum){.M = M, .lam = t->lam};
 }
-static double benign_lam(double i) {
-    return 1.0 / ((i + 1) * log(i + 1) * log(i + 1));
-}
+static double benign_lam(double i) { return 1.0 / ((i + 1) * log(i + 1) * log(i + 1)); }
 static void theory_benign(theory_spec *t, size_t M) {
     memset(t, 0, sizeof *t);
     snprintf(t->name, sizeof t->name, "benign");
@@ -543,9 +541,7 @@ static void write_excess(const char *name, const char *claims, const char *what,
 // why it is what it is; at --quick smaller sizes and wider bounds are used, and the tolerance
 // printed says which.
 
-static int in(double x, double lo, double hi) {
-    return x >= lo && x <= hi;
-}
+static int in(double x, double lo, double hi) { return x >= lo && x <= hi; }
 
 static kernel_spec make_kernel(const char *name, double bandwidth) {
     kernel_spec k;
@@ -633,12 +629,9 @@ static void run_user(const char *dom) {
     if (!strcmp(dom, "design")) {
         theory_spec t;
         design_kind kind = !strcmp(P.spectrum, "power") ? DES_POWER : !strcmp(P.spectrum, "exp") ? DES_EXP : DES_BENIGN;
-        if (kind == DES_POWER)
-            theory_power(&t, P.alpha, 1000000);
-        else if (kind == DES_EXP)
-            theory_exp(&t, P.beta_exp, (size_t)(4 * ns[nns - 1] + 40 / P.beta_exp + 1000));
-        else
-            theory_benign(&t, 1000000);
+        if (kind == DES_POWER) theory_power(&t, P.alpha, 1000000);
+        else if (kind == DES_EXP) theory_exp(&t, P.beta_exp, (size_t)(4 * ns[nns - 1] + 40 / P.beta_exp + 1000));
+        else theory_benign(&t, 1000000);
         design_series(kind, P.alpha, P.beta_exp, &t, P.ridge, ns, nns, P.trials, 16, 400, 9, rows);
         snprintf(name, sizeof name, "design-%s", t.name);
         snprintf(what, sizeof what, "user series: Gaussian design, spectrum %s (alpha %g, beta %g), ridge %g, noise %g",
