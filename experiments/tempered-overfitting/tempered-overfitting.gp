@@ -110,15 +110,16 @@ if (words(sph) + words(s10) > 0) do for [fmt in "png svg"] {
             th = ex eq 'excess-sphere-gaussian-ridge.tsv' ? 'theory-sphere-gaussian-ridge0.1.tsv' : theory_of(ex)
             # the ridgeless Gaussian is heavy-tailed: medians and quartiles; the others means
             heavy = ex eq 'excess-sphere-gaussian.tsv' || ex eq 'excess-sphere10-gaussian.tsv'
+            lab = ex eq 'excess-sphere10-laplace.tsv' ? 'S^9, laplace ℓ = 1, ridgeless' : ex eq 'excess-sphere10-gaussian.tsv' ? 'S^9, gaussian ℓ = 1/√2, ridgeless' : short(ex)
             if (has(th)) {
-                P = P . sprintf(", '%s' u 1:4 w l lw 2 lc rgb '%s' t '%s: theory (E_0 - 1)σ^2'", f(th), col, short(ex))
+                P = P . sprintf(", '%s' u 1:4 w l lw 2 lc rgb '%s' t '%s: theory (E_0 - 1)σ^2'", f(th), col, lab)
             } else {
-                P = P . sprintf(", '%s' u 1:3 w p pt 4 ps 1.4 lc rgb '%s' t '%s: theory at these n'", f(ex), col, short(ex))
+                P = P . sprintf(", '%s' u 1:3 w p pt 4 ps 1.4 lc rgb '%s' t '%s: theory at these n'", f(ex), col, lab)
             }
             if (heavy) {
-                P = P . sprintf(", '%s' u 1:6:7:8 w yerrorbars pt 5 lc rgb '%s' t '%s: median, 25-75%%'", f(ex), col, short(ex))
+                P = P . sprintf(", '%s' u 1:6:7:8 w yerrorbars pt 5 lc rgb '%s' t '%s: median, 25-75%%'", f(ex), col, lab)
             } else {
-                P = P . sprintf(", '%s' u 1:4:5 w yerrorbars pt 7 lc rgb '%s' t '%s: mean ± s.e.'", f(ex), col, short(ex))
+                P = P . sprintf(", '%s' u 1:4:5 w yerrorbars pt 7 lc rgb '%s' t '%s: mean ± s.e.'", f(ex), col, lab)
             }
         }
         eval "plot " . P
