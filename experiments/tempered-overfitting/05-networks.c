@@ -190,6 +190,9 @@ typedef struct {
     double theory_end;                            // 1 + (E0 - 1) sigma^2 of the ReLU NTK (ntk1b) on S^3
 } es_run;
 
+// Interpolation of the S^3 noise: train MSE below 1% of sigma^2 = 1.
+#define ES_STOP_MSE 0.01
+
 // One run: full-batch GD with step eta; the test MSE is recorded every `every` steps into the
 // curve table (step, train, test).
 static es_run es_train(int n, const theory_spec *tn, tsv *curve) {
@@ -213,12 +216,14 @@ static es_run es_train(int n, const theory_spec *tn, tsv *curve) {
     double *Ft = XNEW(double, nt);
     adam a = adam_make(net->nparams);
     for (e.steps = 0;; e.steps++) {
-        int last = e.steps >= P.es_steps;
         const double *F = nn_forward(net, n, X);
         if (!F) DIE("nn_forward: %s", sim_last_error());
         double L = loss_mse(n, 1, F, y, 0.5 / n, net->dout);
         if (!isfinite(L)) DIE("S^3 MLP: the loss is not finite at step %d (eta %g)", e.steps, P.es_lr);
         double train = 2 * L;
+        // The end: the net has interpolated (train MSE below ES_STOP_MSE, 1% of the noise
+        // variance), or the step budget is spent.
+        int last = e.steps >= P.es_steps || train < ES_STOP_MSE;
         // every step's test MSE would cost a test forward per step; the minimum comes early, so
         // the first 200 steps are sampled every 5, the rest every es_every
         if (e.steps % (e.steps < 200 ? 5 : P.es_every) == 0 || last) {
