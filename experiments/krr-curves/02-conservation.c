@@ -1,0 +1,105 @@
+// ---- experiment E1: the conservation law on the circle Z_10 ----
+//
+// For a fixed training set $D$ and target $g$, KRR on the noiseless labels $g(D)$ gives
+// $\hat f_g$ and the D-learnability $\mathcal{L}^{(D)}(g) = \langle g,\hat f_g\rangle/\langle g,g\rangle$.
+// On a finite domain $X$ with uniform $\mu$, $\langle g,\hat f_g\rangle = \frac1M g_X^\top K_{XD}
+// (K_{DD}+\delta I)^{-1} g_D$, and completeness of any orthonormal basis gives
+// $\sum_j \mathcal{L}^{(D)}(g_j) = \mathrm{Tr}[K_{DD}(K_{DD}+\delta I)^{-1}]$, which is $n$
+// ridgeless.  We evaluate every term explicitly: all basis functions are right-hand sides of one
+// Cholesky solve, and the predictions on the whole domain are one GEMM.
+//
+// D-learnabilities of the columns of G (|X| x nb, orthonormal basis functions on X):
+// Lout[j] = (1/|X|) sum_x G[x,j] f_hat_j(x).  K is the |X| x |X| Gram matrix.
+static int d_learnabilities(int Xn, const double *K, const double *G, int nb, const size_t *D, int n, double delta,
+                            double *Lout, double *pred) {
+    double *KDD = xmalloc((size_t)n * n, sizeof *KDD), *KXD = xmalloc((size_t)Xn * n, sizeof *KXD);
+    double *A = xmalloc((size_t)n * nb, sizeof *A);
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) KDD[(size_t)i * n + j] = K[D[i] * Xn + D[j]];
+        for (int b = 0; b < nb; b++) A[(size_t)i * nb + b] = G[D[i] * nb + b];
+    }
+    for (int x = 0; x < Xn; x++)
+        for (int j = 0; j < n; j++) KXD[(size_t)x * n + j] = K[(size_t)x * Xn + D[j]];
+    int info = krr_solve(n, KDD, delta, nb, A, Xn, KXD, pred);  // pred (Xn, nb)
+    if (info == 0)
+        for (int b = 0; b < nb; b++) {
+            double s = 0;
+            for (int x = 0; x < Xn; x++) s += G[(size_t)x * nb + b] * pred[(size_t)x * nb + b];
+            Lout[b] = s / Xn;
+        }
+    free(KDD), free(KXD), free(A);
+    return info;
+}
+
+// The right side of the law: Tr[K_DD (K_DD + delta I)^{-1}] = n - delta Tr[(K_DD + delta I)^{-1}]
+// (n exactly when delta = 0), computed independently of the basis by dpotrf + dpotri.
+static double trace_ratio(int Xn, const double *K, const size_t *D, int n, double delta) {
+    if (delta == 0) return n;
+    double *KDD = xmalloc((size_t)n * n, sizeof *KDD), tr;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < n; j++) KDD[(size_t)i * n + j] = K[D[i] * Xn + D[j]];
+    int info = krr_trace_inverse(n, KDD, delta, &tr);
+    if (info) DIE("Tr (K + delta I)^{-1}: Cholesky failed (info %d)", info);
+    free(KDD);
+    return n - delta * tr;
+}
+
+typedef struct {
+    double worst_rel;  // max |sum L - n| / n (krr.C1)
+    int draws;
+} cons_stats;
+static cons_stats st_circle;  // krr.C1 (circle draws; the claim is printed with the cube's)
+
+// The circle Z_10: points (cos th_j, sin th_j); real Fourier basis 1, sqrt2 cos k th, sqrt2 sin k th
+// (0 < k < M/2), cos(pi j) at k = M/2, columns ordered by frequency (G is M x M, row = point).
+#define CIRCLE_M 10
+static void circle_basis(double *X, double *G, int *freq) {
+    const int M = CIRCLE_M;
+    for (int j = 0; j < M; j++) {
+        double th = 2 * M_PI * j / M;
+        X[2 * j] = cos(th), X[2 * j + 1] = sin(th);
+        int b = 0;
+        G[j * M + b] = 1, freq[b++] = 0;
+        for (int k = 1; k < M / 2; k++) {
+            G[j * M + b] = M_SQRT2 * cos(k * th), freq[b++] = k;
+            G[j * M + b] = M_SQRT2 * sin(k * th), freq[b++] = k;
+        }
+        G[j * M + b] = cos(M_PI * j), freq[b++] = M / 2;
+    }
+}
+// The kernels of the circle's bars; the NTK's training sets are the networks' too.
+#define CIRCLE_NTK 2
+static const struct {
+    const char *name;
+    double bw;
+} circle_kernels[3] = {{"laplace", 1.0}, {"gaussian", 0.5}, {"ntk", 1.0}};
+
+static void e1_circle(tsv *t, const int *ns, int nsz, double delta, cons_stats *st, double *train_worst) {
+    const int M = CIRCLE_M;
+    double X[2 * CIRCLE_M], G[CIRCLE_M * CIRCLE_M], K[CIRCLE_M * CIRCLE_M], L[CIRCLE_M], pred[CIRCLE_M * CIRCLE_M];
+    int freq[CIRCLE_M];
+    circle_basis(X, G, freq);
+    for (int q = 0; q < 3; q++) {
+        kernel_spec k = kspec(circle_kernels[q].name, circle_kernels[q].bw);
+        kernel_gram_sym(&k, M, 2, X, K);
+        for (int a = 0; a < nsz; a++) {
+            int n = ns[a];
+            gsl_rng *r = stream(RNG_CIRCLE, q, a);
+            size_t D[10];
+            rng_subset(r, M, n, D);
+            rng_free(r);
+            int info = d_learnabilities(M, K, G, M, D, n, delta, L, pred);
+            if (info) DIE("circle %s n = %d: Cholesky failed (info %d); the Gram matrix is singular", circle_kernels[q].name, n, info);
+            if (delta == 0) train_check(train_ratio(n, D, M, pred, G), "circle", n, train_worst);
+            double S = 0, ref = trace_ratio(M, K, D, n, delta);
+            for (int b = 0; b < M; b++) {
+                S += L[b];
+                tsv_row(t, "%s\t%d\t%d\t%d\t%.15g", circle_kernels[q].name, n, b, freq[b], L[b]);
+            }
+            double rel = fabs(S - ref) / ref;
+            if (rel > st->worst_rel) st->worst_rel = rel;
+            st->draws++;
+        }
+    }
+}
+
