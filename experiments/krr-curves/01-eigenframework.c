@@ -70,15 +70,16 @@ static void write_learning(const char *panel, const char *claims, lc_row *rows, 
     snprintf(name, sizeof name, "learning_%s.tsv", panel);
     tsv *t = tsv_open(&C, name, claims);
     tsv_note(t, "%s", note);
-    tsv_note(t, "L_exp: D-learnability <f_hat, f>/<f, f> on test points; mse_*: MSE vs the clean target; *_se: "
-                "standard error over trials");
+    tsv_note(t,
+             "L_exp: D-learnability <f_hat, f>/<f, f> on test points; mse_*: MSE vs the clean target; *_se: "
+             "standard error over trials");
     tsv_columns(t, "n\ttarget\tL_theory\tL_exp\tL_se\tmse_theory\tmse_exp\tmse_se\tratio\ttrials\tbeyond_pool");
     for (int i = 0; i < nrows; i++) {
         lc_row *r = &rows[i];
         double me = fit_mean(r->mse, r->trials);
         tsv_row(t, "%d\t%d\t%.10g\t%.10g\t%.4g\t%.10g\t%.10g\t%.4g\t%.6g\t%d\t%d", r->n, r->target, r->L_th,
-                fit_mean(r->L, r->trials), fit_stderr(r->L, r->trials), r->mse_th, me,
-                fit_stderr(r->mse, r->trials), me / r->mse_th, r->trials, r->beyond);
+                fit_mean(r->L, r->trials), fit_stderr(r->L, r->trials), r->mse_th, me, fit_stderr(r->mse, r->trials),
+                me / r->mse_th, r->trials, r->beyond);
     }
     tsv_close(t);
 }
@@ -104,4 +105,3 @@ static void write_theory(const char *panel, const char *claims, double n0, doubl
 static void free_rows(lc_row *rows, int n) {
     for (int i = 0; i < n; i++) free(rows[i].L), free(rows[i].mse);
 }
-

@@ -89,7 +89,9 @@ static void e1_circle(tsv *t, const int *ns, int nsz, double delta, cons_stats *
             rng_subset(r, M, n, D);
             rng_free(r);
             int info = d_learnabilities(M, K, G, M, D, n, delta, L, pred);
-            if (info) DIE("circle %s n = %d: Cholesky failed (info %d); the Gram matrix is singular", circle_kernels[q].name, n, info);
+            if (info)
+                DIE("circle %s n = %d: Cholesky failed (info %d); the Gram matrix is singular", circle_kernels[q].name,
+                    n, info);
             if (delta == 0) train_check(train_ratio(n, D, M, pred, G), "circle", n, train_worst);
             double S = 0, ref = trace_ratio(M, K, D, n, delta);
             for (int b = 0; b < M; b++) {
@@ -103,3 +105,108 @@ static void e1_circle(tsv *t, const int *ns, int nsz, double delta, cons_stats *
     }
 }
 
+// ---- the circle's learning curves (paper Fig. 2, circle panel) ----
+//
+// M = 256 equally spaced points of the unit circle (one radius for theory and experiment), the
+// paper's kernel (ReLU NTK, 4 hidden layers), targets the unit-norm modes phi_0 = 1 and
+// phi_k = sqrt2 cos k theta for the paper's k = 2, 5, 10.  Theory: the exact spectrum, the DFT of
+// the Gram matrix's first row over M (common/circulant), each frequency a mode of multiplicity 1,
+// and the eigenframework.  Experiment: ridgeless KRR on n points drawn without replacement; L and
+// MSE over all M points (the paper's test set).  Drawing without replacement from a finite set
+// is not i.i.d. sampling, so the comparison is asserted for n <= M/4 only.
+#define CIRCLE_LC_M 256
+#define CIRCLE_LC_T 4
+static const int circle_lc_k[CIRCLE_LC_T] = {0, 2, 5, 10};
+typedef struct {
+    const int *ns;
+    int nsz, trials;
+} circle_lc_cfg;
+static struct {
+    double worst_dL, worst_ratio;  // n <= M/4: max |L_exp - L_th|, max |MSE_exp/MSE_th - 1| where MSE_th >= 0.01
+    int rows;
+} st_circle_lc;
+
+typedef struct {
+    const ef_spectrum *s;
+} circle_th_par;
+static void circle_theory(double n, int k, double *L, double *mse, void *par) {
+    circle_th_par *q = par;
+    theory_level(q->s, n, 0.0, 0.0, k, L, mse);
+}
+
+static void e2_circle_curves(const circle_lc_cfg *g) {
+    const int M = CIRCLE_LC_M, nt = CIRCLE_LC_T;
+    double *X = xmalloc(2 * (size_t)M, sizeof *X), *K = xmalloc((size_t)M * M, sizeof *K);
+    double *G = xmalloc((size_t)M * nt, sizeof *G), *lam = xmalloc((size_t)M, sizeof *lam);
+    double *pred = xmalloc((size_t)M * nt, sizeof *pred), L[CIRCLE_LC_T];
+    size_t *D = xmalloc((size_t)M, sizeof *D);
+    for (int j = 0; j < M; j++) {
+        double th = 2 * M_PI * j / M;
+        X[2 * j] = cos(th), X[2 * j + 1] = sin(th);
+        for (int q = 0; q < nt; q++) G[j * nt + q] = circle_lc_k[q] ? M_SQRT2 * cos(circle_lc_k[q] * th) : 1.0;
+    }
+    kernel_spec k = kspec("ntk", 1.0);
+    kernel_gram_sym(&k, M, 2, X, K);
+    if (circulant_spectrum(M, K, lam)) DIE("circle spectrum: circulant_spectrum failed");
+    for (int m = 0; m < M; m++)
+        if (lam[m] < 0) lam[m] = 0;  // rounding: |lam| < 1e-16 far out
+    ef_spectrum s = {.M = (size_t)M, .lam = lam};
+    if (spectra_out)
+        for (int m = 0; m <= M / 2; m++)
+            tsv_row(spectra_out, "circle\t%d\t%.10g\t%d\t1", m, lam[m], m == 0 || m == M / 2 ? 1 : 2);
+    lc_row *rows = XNEW(lc_row, (size_t)g->nsz * nt);
+    double tw = 0;
+    for (int a = 0; a < g->nsz; a++) {
+        int n = g->ns[a];
+        for (int q = 0; q < nt; q++) {
+            lc_row *r = &rows[a * nt + q];
+            r->n = n, r->target = circle_lc_k[q], r->trials = g->trials;
+            theory_level(&s, n, 0.0, 0.0, circle_lc_k[q], &r->L_th, &r->mse_th);
+            r->L = xmalloc((size_t)g->trials, sizeof(double));
+            r->mse = xmalloc((size_t)g->trials, sizeof(double));
+        }
+        for (int t = 0; t < g->trials; t++) {
+            gsl_rng *rg = stream(RNG_CIRCLE_LC, n, t);
+            rng_subset(rg, M, n, D);
+            rng_free(rg);
+            int info = d_learnabilities(M, K, G, nt, D, n, 0.0, L, pred);
+            if (info) DIE("circle M = %d, n = %d: Cholesky failed (info %d)", M, n, info);
+            train_check(train_ratio(n, D, nt, pred, G), "circle 256", n, &tw);
+            for (int q = 0; q < nt; q++) {
+                double m2 = 0;
+                for (int x = 0; x < M; x++)
+                    m2 += (pred[x * nt + q] - G[x * nt + q]) * (pred[x * nt + q] - G[x * nt + q]);
+                rows[a * nt + q].L[t] = L[q], rows[a * nt + q].mse[t] = m2 / M;
+            }
+        }
+        for (int q = 0; q < nt; q++) {
+            lc_row *r = &rows[a * nt + q];
+            if (4 * n > M) continue;
+            double Le = fit_mean(r->L, r->trials), me = fit_mean(r->mse, r->trials);
+            st_circle_lc.worst_dL = fmax(st_circle_lc.worst_dL, fabs(Le - r->L_th));
+            if (r->mse_th >= 0.01) st_circle_lc.worst_ratio = fmax(st_circle_lc.worst_ratio, fabs(me / r->mse_th - 1));
+            st_circle_lc.rows++;
+        }
+    }
+    train_report("circle 256", tw);
+    char desc[200], note[600];
+    kernel_describe(&k, desc, sizeof desc);
+    snprintf(note, sizeof note,
+             "circle of M = %d points (unit radius), kernel %s, ridge 0; target k: sqrt2 cos k theta (k = 0: 1); "
+             "L and mse over all %d points, training sets drawn without replacement",
+             M, desc, M);
+    write_learning("circle", "krr.C15", rows, g->nsz * nt, note);
+    circle_th_par par = {&s};
+    write_theory("circle", "krr.C15", 1, g->ns[g->nsz - 1], circle_lc_k, nt, circle_theory, &par);
+    free_rows(rows, g->nsz * nt);
+    free(rows), free(X), free(K), free(G), free(lam), free(pred), free(D);
+}
+
+static void claims_circle_curves(void) {
+    char what[256];
+    snprintf(what, sizeof what,
+             "circle of 256 points, NTK, n <= 64: max |L_exp - L_th| (max |MSE_exp/MSE_th - 1| where MSE_th >= "
+             "0.01: %.4f)",
+             st_circle_lc.worst_ratio);
+    claim_report("krr.C15", CLAIM_EXPERIMENT, what, st_circle_lc.worst_dL);
+}

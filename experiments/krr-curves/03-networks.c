@@ -27,17 +27,18 @@
 typedef struct {
     nn *net;
     int d, width, depth;  // input dimension, hidden width, hidden layers
+    int nout;             // outputs (1, or one per target trained jointly)
     double wstd, bstd;
     double *theta0;  // parameters at initialisation (the centring reference)
 } ntknet;
 
-static ntknet ntknet_alloc(int d, int width, int depth, double wstd, double bstd, int max_batch) {
-    ntknet a = {.d = d, .width = width, .depth = depth, .wstd = wstd, .bstd = bstd};
+static ntknet ntknet_alloc(int d, int width, int depth, double wstd, double bstd, int nout, int max_batch) {
+    ntknet a = {.d = d, .width = width, .depth = depth, .nout = nout, .wstd = wstd, .bstd = bstd};
     int widths[32];
     if (depth + 1 >= 32) DIE("ntknet: depth %d too large", depth);
     widths[0] = d;
     for (int l = 1; l <= depth; l++) widths[l] = width;
-    widths[depth + 1] = 1;
+    widths[depth + 1] = nout;
     a.net = nn_alloc(depth + 1, widths, NN_RELU, 1, max_batch);
     if (!a.net) DIE("ntknet: nn_alloc failed (width %d, depth %d)", width, depth);
     for (int l = 1; l <= depth + 1; l++)
@@ -46,7 +47,9 @@ static ntknet ntknet_alloc(int d, int width, int depth, double wstd, double bstd
     a.theta0 = xmalloc(a.net->nparams, sizeof *a.theta0);
     return a;
 }
-static void ntknet_free(ntknet *a) { nn_free(a->net), free(a->theta0); }
+static void ntknet_free(ntknet *a) {
+    nn_free(a->net), free(a->theta0);
+}
 
 // W ~ N(0,1), hidden biases b = sigma_b beta with beta ~ N(0,1), read-out bias 0; all from one
 // stream, layer by layer.  Keeps a copy in theta0.
@@ -60,7 +63,9 @@ static void ntknet_init(ntknet *a, uint64_t seed, uint64_t stream) {
     rng_free(r);
     memcpy(a->theta0, net->theta, net->nparams * sizeof *net->theta);
 }
-static void ntknet_reset(ntknet *a) { memcpy(a->net->theta, a->theta0, a->net->nparams * sizeof *a->theta0); }
+static void ntknet_reset(ntknet *a) {
+    memcpy(a->net->theta, a->theta0, a->net->nparams * sizeof *a->theta0);
+}
 
 // The gradient in the NTK parametrisation: dL/dbeta = sigma_b dL/db, and GD on beta moves b by
 // sigma_b^2 times the b-gradient; the read-out bias does not train.
@@ -70,9 +75,9 @@ static void ntknet_scale_grad(ntknet *a) {
         for (int i = 0; i < net->n[l]; i++) net->db[l][i] *= l <= a->depth ? a->bstd * a->bstd : 0.0;
 }
 
-// Full-batch GD on (X (n, d), y (n)) from the current parameters.  Returns the number of steps
-// taken; *mse gets the final train MSE (of f - f0 against y when f0 is given: the centred net,
-// f0 (n) = f(X; theta_0)).
+// Full-batch GD on (X (n, d), y (n, nout)) from the current parameters.  Returns the number of
+// steps taken; *mse gets the final train MSE per output (of f - f0 against y when f0 is given: the
+// centred net, f0 (n, nout) = f(X; theta_0)).
 static int ntknet_train(ntknet *a, int n, const double *X, const double *y, const double *f0, double eta, int max_steps,
                         double tol, double *mse) {
     nn *net = a->net;
@@ -80,12 +85,12 @@ static int ntknet_train(ntknet *a, int n, const double *X, const double *y, cons
     for (;; s++) {
         const double *F = nn_forward(net, n, X);
         double e2 = 0;
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < n * a->nout; i++) {
             double e = F[i] - (f0 ? f0[i] : 0.0) - y[i];
             e2 += e * e;
             net->dout[i] = e / n;
         }
-        *mse = e2 / n;
+        *mse = e2 / ((double)n * a->nout);
         if (!(*mse > tol) || s >= max_steps) break;
         nn_backward(net, net->dout, NULL, 0);
         ntknet_scale_grad(a);
@@ -97,9 +102,10 @@ static int ntknet_train(ntknet *a, int n, const double *X, const double *y, cons
 // The empirical NTK at the current parameters on the M points X (M, d):
 //   Theta(x, x') = sum_W df(x)/dW df(x')/dW + sum_beta df(x)/dbeta df(x')/dbeta,
 // one backward pass per point (the Jacobian J (M, p), in the beta parametrisation), then
-// Theta = J J^T by one GEMM.  J is M x nparams doubles: call it on a few points only.
+// Theta = J J^T by one GEMM.  J is M x nparams doubles: call it on a few points only.  One output.
 static void ntknet_empirical_ntk(ntknet *a, int M, const double *X, double *Theta) {
     nn *net = a->net;
+    if (a->nout != 1) DIE("ntknet_empirical_ntk: one output only");
     size_t p = net->nparams;
     double *J = xmalloc((size_t)M * p, sizeof *J), one = 1.0;
     for (int i = 0; i < M; i++) {
@@ -124,11 +130,11 @@ static void ntknet_empirical_ntk(ntknet *a, int M, const double *X, double *Thet
 // finite-width effect: the empirical NTK fluctuates around the analytic one by O(1/sqrt(width)).
 typedef struct {
     int width;
-    double rms_dev, max_dev;  // over (n, mode) of |L_net - L_ntk|
-    double max_sum_dev;       // max over n of |sum_modes L_net - n|
-    double max_mse;           // worst final train MSE
-    int max_steps;            // most GD steps taken by a net
-    int unconverged;          // nets stopped by the step limit above the train-MSE target
+    double rms_dev, max_dev;       // over (n, mode) of |L_net - L_ntk|
+    double max_sum_dev;            // max over n of |sum_modes L_net - n|
+    double max_mse;                // worst final train MSE
+    int max_steps;                 // most GD steps taken by a net
+    int unconverged;               // nets stopped by the step limit above the train-MSE target
     double ntk_dev, ntk_mean_dev;  // mean ||Theta_hat - Theta||_F/||Theta||_F at init; of the init-mean
     int ntk_inits;
 } net_stats;
@@ -171,7 +177,7 @@ static void e1_circle_nets(const int *ns, int nsz, const cli_ilist *widths, int 
         net_stats *st = &st_nets.w[w];
         memset(st, 0, sizeof *st);
         st->width = (int)widths->v[w];
-        ntknet a = ntknet_alloc(2, st->width, P.depth, P.wstd, P.bstd, M);
+        ntknet a = ntknet_alloc(2, st->width, P.depth, P.wstd, P.bstd, 1, M);
         ntk_check(&a, X, K, P.ntk_inits, st, tk);
         double ss = 0;
         int cnt = 0;
@@ -205,8 +211,8 @@ static void e1_circle_nets(const int *ns, int nsz, const cli_ilist *widths, int 
                     st->max_mse = fmax(st->max_mse, mse);
                     if (steps > st->max_steps) st->max_steps = steps;
                     if (!(mse <= P.net_tol)) st->unconverged++;
-                    tsv_row(t, "%d\t%d\t%d\t%d\t%d\t%.10g\t%.10g\t%d\t%.3g", st->width, n, s, b, freq[b], Lk[b], Ln, steps,
-                            mse);
+                    tsv_row(t, "%d\t%d\t%d\t%d\t%d\t%.10g\t%.10g\t%d\t%.3g", st->width, n, s, b, freq[b], Lk[b], Ln,
+                            steps, mse);
                 }
                 st->max_sum_dev = fmax(st->max_sum_dev, fabs(sum - n));
                 progress("circle nets: width %d, n = %d, init %d done (sum L_net = %.4f)", st->width, n, s, sum);
@@ -235,17 +241,21 @@ static void claims_networks(void) {
     // 3.5/sqrt(width S); asserted within twice that.  A wrong normalisation (a factor 2 in the
     // kernel, or sigma_b missing from the biases) gives a deviation of 0.5 or more.
     double tol10 = 7.0 / sqrt((double)big->width * big->ntk_inits);
-    snprintf(what, sizeof what, "width %d: ||mean of %d empirical NTKs at init - analytic NTK||_F / ||NTK||_F on Z_10 "
-             "(one init: %.3f; width %d: %.3f)", big->width, big->ntk_inits, big->ntk_dev, small->width, small->ntk_dev);
+    snprintf(what, sizeof what,
+             "width %d: ||mean of %d empirical NTKs at init - analytic NTK||_F / ||NTK||_F on Z_10 "
+             "(one init: %.3f; width %d: %.3f)",
+             big->width, big->ntk_inits, big->ntk_dev, small->width, small->ntk_dev);
     char tol[64];
     snprintf(tol, sizeof tol, "%.3f = 7/sqrt(width inits)", tol10);
     claim_check("krr.C10", CLAIM_EXPERIMENT, big->ntk_mean_dev <= tol10, what, big->ntk_mean_dev, tol);
     // krr.C11: the trained nets' mode learnabilities at the largest width lie within 0.04 rms
     // (and 0.1 for any mode) of the NTK's on the same training sets.  Measured at width 500,
     // one init per n: rms 0.018, 0.017, 0.025 and max 0.040, 0.037, 0.056 at seeds 1, 2, 3.
-    snprintf(what, sizeof what, "width %d: rms over modes, n and inits of |L_net - L_ntk| (max %.4f, tolerance 0.1; "
-             "width %d: rms %.4f, max %.4f; max GD steps %d, unconverged nets %d)", big->width, big->max_dev,
-             small->width, small->rms_dev, small->max_dev, big->max_steps, big->unconverged + small->unconverged);
+    snprintf(what, sizeof what,
+             "width %d: rms over modes, n and inits of |L_net - L_ntk| (max %.4f, tolerance 0.1; "
+             "width %d: rms %.4f, max %.4f; max GD steps %d, unconverged nets %d)",
+             big->width, big->max_dev, small->width, small->rms_dev, small->max_dev, big->max_steps,
+             big->unconverged + small->unconverged);
     claim_check("krr.C11", CLAIM_EXPERIMENT, big->rms_dev <= 0.04 && big->max_dev <= 0.1 && !big->unconverged, what,
                 big->rms_dev, "0.04");
     // krr.C12: conservation for trained nets.  Exact (sum = n) for the linearised net; what
@@ -263,9 +273,10 @@ static void claims_networks(void) {
     // Asserted: the rms deviation falls by at least 1.25 from the smallest to the largest width.
     if (nw >= 2) {
         double ratio = small->rms_dev / big->rms_dev, pred = sqrt((double)big->width / small->width);
-        snprintf(what, sizeof what, "rms |L_net - L_ntk| at width %d / at width %d (1/sqrt(width) predicts %.2f; "
-                 "exponent %.2f, predicted 0.5)", small->width, big->width, pred,
-                 log(ratio) / log((double)big->width / small->width));
+        snprintf(what, sizeof what,
+                 "rms |L_net - L_ntk| at width %d / at width %d (1/sqrt(width) predicts %.2f; "
+                 "exponent %.2f, predicted 0.5)",
+                 small->width, big->width, pred, log(ratio) / log((double)big->width / small->width));
         claim_check("krr.C13", CLAIM_EXPERIMENT, ratio >= 1.25, what, ratio, ">= 1.25");
     }
 }

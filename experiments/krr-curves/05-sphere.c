@@ -42,7 +42,9 @@ static void sphere_init(sphere *sp, int d, kernel_spec k, int kmax, int nodes) {
     sp->tail = fmax(0.0, kernel_sphere_profile(&k, 1.0, 1.0, d) - S);
     sp->s = (ef_spectrum){.M = (size_t)kmax + 1, .lam = sp->lam, .mult = sp->mult, .extra_ridge = sp->tail};
 }
-static void sphere_free(sphere *sp) { free(sp->lam), free(sp->mult); }
+static void sphere_free(sphere *sp) {
+    free(sp->lam), free(sp->mult);
+}
 
 typedef struct {
     sphere *sp;
@@ -58,8 +60,8 @@ static double zonal(int d, int k, double t, double *Pbuf) {
     return sqrt(spectra_sphere_multiplicity(d, k)) * Pbuf[k];
 }
 
-static void e3_sphere(sphere *sp, const int *ns, int nsz, const int *deg, int ndeg, int trials, int ntest,
-                      double delta, double eps2, lc_row *rows, double *train_worst) {
+static void e3_sphere(sphere *sp, const int *ns, int nsz, const int *deg, int ndeg, int trials, int ntest, double delta,
+                      double eps2, lc_row *rows, double *train_worst) {
     int d = sp->d, kmaxdeg = 0;
     for (int q = 0; q < ndeg; q++) kmaxdeg = deg[q] > kmaxdeg ? deg[q] : kmaxdeg;
     double *Pbuf = xmalloc((size_t)kmaxdeg + 2, sizeof *Pbuf);
@@ -71,7 +73,8 @@ static void e3_sphere(sphere *sp, const int *ns, int nsz, const int *deg, int nd
         double *pred = xmalloc((size_t)ntest * ndeg, sizeof *pred);
         // ridgeless: copies of K and Y for the interpolation check (krr_solve overwrites both)
         double *K0 = delta == 0 ? xmalloc((size_t)n * n, sizeof *K0) : NULL;
-        double *Y0 = delta == 0 ? xmalloc((size_t)n * ndeg, sizeof *Y0) : NULL, *fD = delta == 0 ? xmalloc((size_t)n * ndeg, sizeof *fD) : NULL;
+        double *Y0 = delta == 0 ? xmalloc((size_t)n * ndeg, sizeof *Y0) : NULL,
+               *fD = delta == 0 ? xmalloc((size_t)n * ndeg, sizeof *fD) : NULL;
         for (int q = 0; q < ndeg; q++) {
             lc_row *r = &rows[a * ndeg + q];
             r->n = n, r->target = deg[q], r->trials = trials;
@@ -85,7 +88,8 @@ static void e3_sphere(sphere *sp, const int *ns, int nsz, const int *deg, int nd
             for (int i = 0; i < ntest; i++) rng_sphere(rg, d, T + (size_t)i * d);
             for (int i = 0; i < n; i++)
                 for (int q = 0; q < ndeg; q++)
-                    Y[i * ndeg + q] = zonal(d, deg[q], X[(size_t)i * d], Pbuf) + (eps2 > 0 ? sqrt(eps2) * rng_normal(rg) : 0);
+                    Y[i * ndeg + q] =
+                        zonal(d, deg[q], X[(size_t)i * d], Pbuf) + (eps2 > 0 ? sqrt(eps2) * rng_normal(rg) : 0);
             for (int i = 0; i < ntest; i++)
                 for (int q = 0; q < ndeg; q++) F[i * ndeg + q] = zonal(d, deg[q], T[(size_t)i * d], Pbuf);
             rng_free(rg);
@@ -95,7 +99,8 @@ static void e3_sphere(sphere *sp, const int *ns, int nsz, const int *deg, int nd
             int info = krr_solve(n, K, delta, ndeg, Y, ntest, Kt, pred);
             if (info)
                 DIE("sphere n = %d: Cholesky of K + %g I failed (info %d); the Gram matrix is numerically singular: "
-                    "use --ridge or a wider Laplace kernel", n, delta, info);
+                    "use --ridge or a wider Laplace kernel",
+                    n, delta, info);
             if (K0) {  // f_hat(D) = K alpha
                 cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, ndeg, n, 1.0, K0, n, Y, ndeg, 0.0, fD, ndeg);
                 train_check(train_ratio(n, NULL, ndeg, fD, Y0), "sphere", n, train_worst);
@@ -133,7 +138,10 @@ static void e3_gaussian_design(sphere *sp, const int *ns, int nsz, const int *de
         for (int q = 0; q < ndeg; q++) kc = deg[q] > kc ? deg[q] : kc;
         for (int q = 0; q <= sp->kmax; q++) {  // at least all target levels and 4n + 500 features
             Pf += (long)sp->mult[q];
-            if (q >= kc && Pf >= 4L * n + 500) { kc = q; break; }
+            if (q >= kc && Pf >= 4L * n + 500) {
+                kc = q;
+                break;
+            }
             kc = q;
         }
         if (Pf > 40000) DIE("--design gaussian: n = %d needs %ld features; use n <= 2048", n, Pf);
@@ -143,7 +151,8 @@ static void e3_gaussian_design(sphere *sp, const int *ns, int nsz, const int *de
             if (q <= kc) {
                 start[q] = j;
                 for (int m = 0; m < (int)sp->mult[q]; m++) lam[j++] = sp->lam[q];
-            } else T += sp->mult[q] * sp->lam[q];
+            } else
+                T += sp->mult[q] * sp->lam[q];
         }
         double *X = xmalloc((size_t)n * Pf, sizeof *X), *K = xmalloc((size_t)n * n, sizeof *K);
         double *Y = xmalloc((size_t)n * ndeg, sizeof *Y), *al = xmalloc((size_t)n * ndeg, sizeof *al);
@@ -218,7 +227,6 @@ static double c6_kappa(sphere *sp, const int *ns, int nsz, int draws, tsv *t) {
     return worst;
 }
 
-
 // One sphere series: S^{d-1}, training-set sizes, target degrees, trials and fresh test points per
 // trial, the spectrum's truncation (kmax levels, nodes of the quadrature), and the kappa check of
 // krr.C6 (its n values and draws; tk NULL skips it).
@@ -246,21 +254,26 @@ static void run_sphere(const sphere_cfg *g) {
     sphere sp;
     sphere_init(&sp, d, k, kmax, nodes);
     if (tspec)
-        for (int q = 0; q <= (kmax < 30 ? kmax : 30); q++) tsv_row(tspec, "sphere\t%d\t%.10g\t%g\t1", q, sp.lam[q], sp.mult[q]);
+        for (int q = 0; q <= (kmax < 30 ? kmax : 30); q++)
+            tsv_row(tspec, "sphere\t%d\t%.10g\t%g\t1", q, sp.lam[q], sp.mult[q]);
     lc_row *rows = XNEW(lc_row, (size_t)nsz * ndeg);
     double tw = 0;
     int gd = strcmp(P.design, "gaussian") == 0;
-    if (gd) e3_gaussian_design(&sp, ns, nsz, deg, ndeg, g->trials, P.ridge, P.noise, rows);
-    else e3_sphere(&sp, ns, nsz, deg, ndeg, g->trials, g->ntest, P.ridge, P.noise, rows, &tw);
+    if (gd)
+        e3_gaussian_design(&sp, ns, nsz, deg, ndeg, g->trials, P.ridge, P.noise, rows);
+    else
+        e3_sphere(&sp, ns, nsz, deg, ndeg, g->trials, g->ntest, P.ridge, P.noise, rows, &tw);
     if (P.ridge == 0 && !gd) train_report("sphere", tw);
     for (int i = 0; i < nsz * ndeg; i++) {  // krr.C4
         double me = fit_mean(rows[i].mse, rows[i].trials), Le = fit_mean(rows[i].L, rows[i].trials);
-        if (rows[i].mse_th >= 1e-3) st_sphere.c4_ratio = fmax(st_sphere.c4_ratio, fabs(me / rows[i].mse_th - 1)), st_sphere.c4_rows++;
+        if (rows[i].mse_th >= 1e-3)
+            st_sphere.c4_ratio = fmax(st_sphere.c4_ratio, fabs(me / rows[i].mse_th - 1)), st_sphere.c4_rows++;
         st_sphere.c4_dL = fmax(st_sphere.c4_dL, fabs(Le - rows[i].L_th));
     }
     char desc[200], note[700];
     kernel_describe(&k, desc, sizeof desc);
-    snprintf(note, sizeof note, "sphere S^%d, kernel %s, ridge %g, noise %g; spectrum kmax = %d (%d nodes), "
+    snprintf(note, sizeof note,
+             "sphere S^%d, kernel %s, ridge %g, noise %g; spectrum kmax = %d (%d nodes), "
              "sum N lambda = %.8g, tail mass as extra ridge = %.6g; %s",
              d - 1, desc, P.ridge, P.noise, kmax, nodes, kernel_sphere_profile(&k, 1, 1, d) - sp.tail, sp.tail,
              gd ? "design gaussian: Gaussian features with the sphere's level spectrum (control), target k: one "
@@ -275,7 +288,6 @@ static void run_sphere(const sphere_cfg *g) {
     sphere_free(&sp);
 }
 
-
 // ---- claims of the sphere ----
 // Experiments: measured KRR against the Funk-Hecke eigenframework (krr.C4) and the spectrum-free
 // kappa estimate against the solver (krr.C6); statistical tolerances (20 and 5 trials) stated below.
@@ -284,8 +296,9 @@ static void claims_sphere(void) {
     int q = C.quick;
     snprintf(what, sizeof what, "max |MSE_exp/MSE_th - 1| where MSE_th >= 1e-3 (max |dL| = %.4f, tolerance %s)",
              st_sphere.c4_dL, q ? "0.06" : "0.03");
-    claim_check("krr.C4", CLAIM_EXPERIMENT, st_sphere.c4_ratio <= (q ? 0.3 : 0.15) && st_sphere.c4_dL <= (q ? 0.06 : 0.03),
-                what, st_sphere.c4_ratio, q ? "0.3" : "0.15");
+    claim_check("krr.C4", CLAIM_EXPERIMENT,
+                st_sphere.c4_ratio <= (q ? 0.3 : 0.15) && st_sphere.c4_dL <= (q ? 0.06 : 0.03), what,
+                st_sphere.c4_ratio, q ? "0.3" : "0.15");
     claim_check("krr.C6", CLAIM_EXPERIMENT, st_sphere.c6 <= 0.03, "max |1/mean Tr[(K+delta I)^-1] / kappa_th - 1|",
                 st_sphere.c6, "0.03");
 }

@@ -8,9 +8,9 @@
 // pixels; labels $+1$ for the first digit and $-1$ for the second.  To save kernel evaluations,
 // one trial's training sets are nested prefixes of one random subset of $B$ (each is still a
 // uniform draw without replacement), and $K(\mathrm{test}, B)$ is computed once.
-// MNIST through common/mnist (mnist_load: pixels x/255 as doubles, labels; status returns).  The
-// whole training split is loaded once (376 MB of doubles) for the labels and the pixel statistics,
-// and freed at the end of the MNIST part.
+// MNIST through common/mnist (pixels x/255 as doubles, labels; status returns).  The whole training
+// split is loaded once (376 MB of doubles) for the labels and the pixel statistics and freed at
+// once; each task then loads only its two digits' images (mnist_load_rows).
 typedef struct {
     const ef_spectrum *s;
     const double *v2;
@@ -36,7 +36,7 @@ typedef struct {
 // One MNIST task: the data, their pixel mean and sd, the digits (+1 for da, -1 for db), the pool size
 // M, the training-set sizes and trials per size, kernel, ridge, noise, and where its spectrum goes.
 typedef struct {
-    const mnist_set *tr, *te;
+    const unsigned char *ytr, *yte;  // all labels of the training (60000) and test (10000) splits
     double m, sdv;
     int da, db, M;
     const int *ns, *tri;
@@ -48,41 +48,52 @@ typedef struct {
 } mnist_task;
 
 static void e4_mnist(const mnist_task *g, lc_row *rows, double *train_worst) {
-    const mnist_set *tr = g->tr, *te = g->te;
-    const int d = tr->d, da = g->da, db = g->db, M = g->M, nsz = g->nsz;
+    const int d = 784, da = g->da, db = g->db, M = g->M, nsz = g->nsz;
     const int *ns = g->ns, *tri = g->tri;
     const double m = g->m, sdv = g->sdv, delta = g->delta, eps2 = g->eps2;
     const kernel_spec k = g->k;
     tsv *tspec = g->tspec;
     const char *panel = g->panel;
     int ntr = 0, ntest = 0;
-    for (int i = 0; i < tr->n; i++) ntr += tr->y[i] == da || tr->y[i] == db;
-    for (int i = 0; i < te->n; i++) ntest += te->y[i] == da || te->y[i] == db;
+    for (int i = 0; i < 60000; i++) ntr += g->ytr[i] == da || g->ytr[i] == db;
+    for (int i = 0; i < 10000; i++) ntest += g->yte[i] == da || g->yte[i] == db;
     size_t *idx = xmalloc((size_t)ntr, sizeof *idx), *perm = xmalloc((size_t)ntr, sizeof *perm);
-    for (int i = 0, c = 0; i < tr->n; i++)
-        if (tr->y[i] == da || tr->y[i] == db) idx[c++] = i;
+    size_t *tidx = xmalloc((size_t)ntest, sizeof *tidx);
+    for (int i = 0, c = 0; i < 60000; i++)
+        if (g->ytr[i] == da || g->ytr[i] == db) idx[c++] = i;
+    for (int i = 0, c = 0; i < 10000; i++)
+        if (g->yte[i] == da || g->yte[i] == db) tidx[c++] = i;
+    // only the two digits' images, as doubles x/255 (row c of tr is image idx[c], of te tidx[c])
+    mnist_set tr, te;
+    char err[512];
+    if (mnist_load_rows(C.mnist_dir, 1, idx, ntr, &tr, err, sizeof err) ||
+        mnist_load_rows(C.mnist_dir, 0, tidx, ntest, &te, err, sizeof err))
+        DIE("%s", err);
     gsl_rng *rg = stream(RNG_MNIST_SPLIT, da, db);
     rng_permutation(rg, ntr, perm);
     rng_free(rg);
     int nB = ntr - M, nmax = 0;
     for (int a = 0; a < nsz; a++) nmax = ns[a] > nmax ? ns[a] : nmax;
-    if (nB < nmax) DIE("MNIST %dv%d: pool B has %d images, fewer than n = %d; lower --pool or --n-list", da, db, nB, nmax);
+    if (nB < nmax)
+        DIE("MNIST %dv%d: pool B has %d images, fewer than n = %d; lower --pool or --n-list", da, db, nB, nmax);
     double *XA = xmalloc((size_t)M * d, sizeof *XA), *XB = xmalloc((size_t)nB * d, sizeof *XB);
     double *XT = xmalloc((size_t)ntest * d, sizeof *XT), *yA = xmalloc((size_t)M, sizeof *yA);
     double *yB = xmalloc((size_t)nB, sizeof *yB), *yT = xmalloc((size_t)ntest, sizeof *yT);
     for (int i = 0; i < ntr; i++) {
-        size_t src = idx[perm[i]];
+        size_t src = perm[i];
         double *dst = i < M ? XA + (size_t)i * d : XB + (size_t)(i - M) * d;
-        for (int p = 0; p < d; p++) dst[p] = (tr->x[src * d + p] - m) / sdv;
-        double y = tr->y[src] == da ? 1.0 : -1.0;
-        if (i < M) yA[i] = y;
-        else yB[i - M] = y;
+        for (int p = 0; p < d; p++) dst[p] = (tr.x[src * d + p] - m) / sdv;
+        double y = tr.y[src] == da ? 1.0 : -1.0;
+        if (i < M)
+            yA[i] = y;
+        else
+            yB[i - M] = y;
     }
-    for (int i = 0, c = 0; i < te->n; i++)
-        if (te->y[i] == da || te->y[i] == db) {
-            for (int p = 0; p < d; p++) XT[(size_t)c * d + p] = (te->x[(size_t)i * d + p] - m) / sdv;
-            yT[c++] = te->y[i] == da ? 1.0 : -1.0;
-        }
+    for (int c = 0; c < ntest; c++) {
+        for (int p = 0; p < d; p++) XT[(size_t)c * d + p] = (te.x[(size_t)c * d + p] - m) / sdv;
+        yT[c] = te.y[c] == da ? 1.0 : -1.0;
+    }
+    mnist_free(&tr), mnist_free(&te), free(tidx);
     // theory: the pool spectrum
     double *KA = xmalloc((size_t)M * M, sizeof *KA), *lam = xmalloc((size_t)M, sizeof *lam);
     double *v = xmalloc((size_t)M, sizeof *v);
@@ -162,7 +173,8 @@ static void e4_mnist(const mnist_task *g, lc_row *rows, double *train_worst) {
                 train_check(train_ratio(n, NULL, 1, fD, Y0), panel, n, train_worst);
             }
             double mse = 0, fy = 0, yy = 0;
-            for (int j = 0; j < ntest; j++) mse += (pred[j] - yT[j]) * (pred[j] - yT[j]), fy += pred[j] * yT[j], yy += yT[j] * yT[j];
+            for (int j = 0; j < ntest; j++)
+                mse += (pred[j] - yT[j]) * (pred[j] - yT[j]), fy += pred[j] * yT[j], yy += yT[j] * yT[j];
             rows[a].mse[t] = mse / ntest;
             rows[a].L[t] = fy / yy;
         }
@@ -205,7 +217,6 @@ static void mnist_check(lc_row *rows, int nsz, mnist_stats *ms) {
     }
 }
 
-
 static void task_digits(const char *task, int *a, int *b) {
     if (strlen(task) != 3 || task[0] < '0' || task[0] > '9' || task[2] < '0' || task[2] > '9' ||
         (task[1] != 'v' && task[1] != '-') || task[0] == task[2])
@@ -213,19 +224,21 @@ static void task_digits(const char *task, int *a, int *b) {
     *a = task[0] - '0', *b = task[2] - '0';
 }
 
-
 // krr.C5 reads ms (the asserted task), krr.C5b ms01 (0 vs 1 in the default run).
 static struct {
     mnist_stats ms, ms01;
     int ran;
     const char *skip;
-    mnist_set tr, te;  // loaded once for all tasks; mnist_done frees them
+    unsigned char *ytr, *yte;  // all labels, read once; mnist_done frees them
     double m, sdv;
 } st_mnist = {.ms = {.finite = 1, .th_decreasing = 1, .emp_decreasing = 1},
               .ms01 = {.finite = 1, .th_decreasing = 1, .emp_decreasing = 1},
               .skip = "not run"};
 
-static void mnist_done(void) { mnist_free(&st_mnist.tr), mnist_free(&st_mnist.te); }
+static void mnist_done(void) {
+    free(st_mnist.ytr), free(st_mnist.yte);
+    st_mnist.ytr = st_mnist.yte = NULL;
+}
 
 static void run_mnist(const char *task, int M, const int *ns, const int *tri, int nsz, tsv *tspec) {
     if (!mnist_available(C.mnist_dir) && strcmp(P.domain, "mnist") == 0 && cli_any_given(&C))
@@ -235,20 +248,26 @@ static void run_mnist(const char *task, int M, const int *ns, const int *tri, in
         progress_done("MNIST: %s not found; skipping (run make data)", C.mnist_dir);
         return;
     }
-    mnist_set *tr = &st_mnist.tr, *te = &st_mnist.te;
-    if (!tr->x) {
+    if (!st_mnist.ytr) {  // once: the labels, and the pixel statistics of the whole training split
         char err[512];
-        if (mnist_load(C.mnist_dir, 1, tr, err, sizeof err) || mnist_load(C.mnist_dir, 0, te, err, sizeof err))
-            DIE("%s", err);
+        mnist_set tr, te;
+        if (mnist_load(C.mnist_dir, 1, &tr, err, sizeof err)) DIE("%s", err);
         // mean and sd of all training pixels (x/255), from exact integer sums (x*255 is the byte)
         uint64_t s = 0, s2 = 0;
-        size_t N = (size_t)tr->n * tr->d;
+        size_t N = (size_t)tr.n * tr.d;
         for (size_t i = 0; i < N; i++) {
-            uint64_t v = (uint64_t)lround(tr->x[i] * 255.0);
+            uint64_t v = (uint64_t)lround(tr.x[i] * 255.0);
             s += v, s2 += v * v;
         }
         double m = (double)s / N / 255.0;
         st_mnist.m = m, st_mnist.sdv = sqrt((double)s2 / N / (255.0 * 255.0) - m * m);
+        st_mnist.ytr = xmalloc((size_t)tr.n, 1);
+        memcpy(st_mnist.ytr, tr.y, (size_t)tr.n);
+        mnist_free(&tr);
+        if (mnist_load(C.mnist_dir, 0, &te, err, sizeof err)) DIE("%s", err);
+        st_mnist.yte = xmalloc((size_t)te.n, 1);
+        memcpy(st_mnist.yte, te.y, (size_t)te.n);
+        mnist_free(&te);
     }
     double m = st_mnist.m, sdv = st_mnist.sdv;
     int a, b;
@@ -258,8 +277,21 @@ static void run_mnist(const char *task, int M, const int *ns, const int *tri, in
     snprintf(panel, sizeof panel, "mnist_%dv%d", a, b);
     lc_row *rows = XNEW(lc_row, (size_t)nsz);
     double tw = 0;
-    mnist_task g = {.tr = tr, .te = te, .m = m, .sdv = sdv, .da = a, .db = b, .M = M, .ns = ns, .tri = tri, .nsz = nsz,
-                    .k = k, .delta = P.ridge, .eps2 = P.noise, .tspec = tspec, .panel = panel};
+    mnist_task g = {.ytr = st_mnist.ytr,
+                    .yte = st_mnist.yte,
+                    .m = m,
+                    .sdv = sdv,
+                    .da = a,
+                    .db = b,
+                    .M = M,
+                    .ns = ns,
+                    .tri = tri,
+                    .nsz = nsz,
+                    .k = k,
+                    .delta = P.ridge,
+                    .eps2 = P.noise,
+                    .tspec = tspec,
+                    .panel = panel};
     e4_mnist(&g, rows, &tw);
     if (P.ridge == 0) train_report(panel, tw);
     // 0 vs 1 carries a measured, systematic learnability excess (krr.C5b): in the default run it is
@@ -272,13 +304,14 @@ static void run_mnist(const char *task, int M, const int *ns, const int *tri, in
     st_mnist.ran = 1;
     char desc[200], note[700];
     kernel_describe(&k, desc, sizeof desc);
-    snprintf(note, sizeof note, "MNIST %d vs %d (+1/-1), pixels standardised (mean %.6f, sd %.6f), kernel %s, pool M = %d, "
-             "ridge %g, noise %g; beyond_pool = 1 for n > M/8 (not asserted)", a, b, m, sdv, desc, M, P.ridge, P.noise);
+    snprintf(note, sizeof note,
+             "MNIST %d vs %d (+1/-1), pixels standardised (mean %.6f, sd %.6f), kernel %s, pool M = %d, "
+             "ridge %g, noise %g; beyond_pool = 1 for n > M/8 (not asserted)",
+             a, b, m, sdv, desc, M, P.ridge, P.noise);
     write_learning(panel, "krr.C5", rows, nsz, note);
     free_rows(rows, nsz);
     free(rows);
 }
-
 
 // ---- claims of the MNIST part ----
 // krr.C5 is an experiment (KRR on held-out images against the pool-spectrum theory); krr.C5b a
@@ -289,13 +322,21 @@ static void claims_mnist(void) {
     if (!st_mnist.ran) {
         claim_skip("krr.C5", CLAIM_EXPERIMENT, st_mnist.skip);
     } else if (q) {
-        snprintf(what, sizeof what, "smoke test (finite, theory MSE decreasing, MSE_exp(32) < MSE_exp(8)); "
-                 "max |MSE ratio - 1| at M = 400 (not asserted; max |dL| = %.3f)", st_mnist.ms.worst_dL);
-        claim_check("krr.C5", CLAIM_EXPERIMENT, st_mnist.ms.finite && st_mnist.ms.th_decreasing && st_mnist.ms.emp_decreasing, what, st_mnist.ms.worst_ratio, "finite, decreasing");
+        snprintf(what, sizeof what,
+                 "smoke test (finite, theory MSE decreasing, MSE_exp(32) < MSE_exp(8)); "
+                 "max |MSE ratio - 1| at M = 400 (not asserted; max |dL| = %.3f)",
+                 st_mnist.ms.worst_dL);
+        claim_check("krr.C5", CLAIM_EXPERIMENT,
+                    st_mnist.ms.finite && st_mnist.ms.th_decreasing && st_mnist.ms.emp_decreasing, what,
+                    st_mnist.ms.worst_ratio, "finite, decreasing");
     } else {
-        snprintf(what, sizeof what, "3 vs 8, n <= M/8: max |MSE_exp/MSE_th - 1| (max |dL| = %.4f, tolerance 0.05; 0 vs 1, "
-                 "see krr.C5b: %.4f and %.4f)", st_mnist.ms.worst_dL, st_mnist.ms01.worst_ratio, st_mnist.ms01.worst_dL);
-        claim_check("krr.C5", CLAIM_EXPERIMENT, st_mnist.ms.worst_ratio <= 0.15 && st_mnist.ms.worst_dL <= 0.05 && st_mnist.ms.finite, what, st_mnist.ms.worst_ratio, "0.15");
+        snprintf(what, sizeof what,
+                 "3 vs 8, n <= M/8: max |MSE_exp/MSE_th - 1| (max |dL| = %.4f, tolerance 0.05; 0 vs 1, "
+                 "see krr.C5b: %.4f and %.4f)",
+                 st_mnist.ms.worst_dL, st_mnist.ms01.worst_ratio, st_mnist.ms01.worst_dL);
+        claim_check("krr.C5", CLAIM_EXPERIMENT,
+                    st_mnist.ms.worst_ratio <= 0.15 && st_mnist.ms.worst_dL <= 0.05 && st_mnist.ms.finite, what,
+                    st_mnist.ms.worst_ratio, "0.15");
     }
     // krr.C5b: on 0 vs 1 the measured learnability sits above the pool theory at every small n.
     // Measured (seed 1): +0.036, +0.031, +0.022, +0.014 at n = 4, 16, 64, 128 (s.e. 0.004-0.02).
@@ -304,9 +345,11 @@ static void claims_mnist(void) {
     // a deviation: the mean excess over 4 <= n <= 128 is positive by more than 2 standard errors
     // and below 0.06.
     if (st_mnist.ran && !q && st_mnist.ms01.bias_rows) {
-        snprintf(what, sizeof what, "0 vs 1: mean (L_exp - L_th) over %d n in [4, 128] (s.e. %.4f; min %+.4f; mean MSE_exp/MSE_th %.3f)",
+        snprintf(what, sizeof what,
+                 "0 vs 1: mean (L_exp - L_th) over %d n in [4, 128] (s.e. %.4f; min %+.4f; mean MSE_exp/MSE_th %.3f)",
                  st_mnist.ms01.bias_rows, st_mnist.ms01.bias_se, st_mnist.ms01.bias_min, st_mnist.ms01.bias_mse);
-        claim_check("krr.C5b", CLAIM_DEVIATION, st_mnist.ms01.bias_mean >= 2 * st_mnist.ms01.bias_se && st_mnist.ms01.bias_mean <= 0.06, what,
+        claim_check("krr.C5b", CLAIM_DEVIATION,
+                    st_mnist.ms01.bias_mean >= 2 * st_mnist.ms01.bias_se && st_mnist.ms01.bias_mean <= 0.06, what,
                     st_mnist.ms01.bias_mean, ">= 2 s.e. and <= 0.06");
     } else if (!st_mnist.ran) {
         claim_skip("krr.C5b", CLAIM_DEVIATION, st_mnist.skip);

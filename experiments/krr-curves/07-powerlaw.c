@@ -16,12 +16,14 @@ static void c7_powerlaw(size_t M, int with_tail, tsv *t, pl_stats *ps) {
         for (size_t i = 0; i < M; i++) lam[i] = pow((double)(i + 1), -al);
         spectra_powerlaw_tail tp = {al, (double)M, 1.0};
         ef_spectrum s = {.M = M, .lam = lam};
-        if (with_tail) s.tail = spectra_powerlaw_tail_fn, s.tail_par = &tp, s.tail_mass = spectra_powerlaw_tail_mass(al, M);
+        if (with_tail)
+            s.tail = spectra_powerlaw_tail_fn, s.tail_par = &tp, s.tail_mass = spectra_powerlaw_tail_mass(al, M);
         for (int q = 0; q < 3; q++) {
             if (C.quick && q != 1) continue;
             ef_fit f = solve_or_die(&s, ns[q], 0.0);
             double kc = ef_powerlaw_kappa(al, ns[q]);
-            tsv_row(t, "%g\t%g\t%zu\t%d\t%.10g\t%.10g\t%.6f\t%.8f", al, ns[q], M, with_tail, f.kappa, kc, f.kappa / kc, f.E0);
+            tsv_row(t, "%g\t%g\t%zu\t%d\t%.10g\t%.10g\t%.6f\t%.8f", al, ns[q], M, with_tail, f.kappa, kc, f.kappa / kc,
+                    f.E0);
             if (ns[q] != 1000) continue;
             ps->E0[a] = f.E0;
             if (al != 1.5) {
@@ -35,14 +37,15 @@ static void c7_powerlaw(size_t M, int with_tail, tsv *t, pl_stats *ps) {
     free(lam);
 }
 
-
 // krr.C7 is an identity: the solver against the continuum power-law formulas.
 static void claims_powerlaw(void) {
     char what[256];
     int q = C.quick;
-    snprintf(what, sizeof what, "%s: max |E0(1000)/alpha - 1| for alpha = 2, 3 (alpha = 1.5: %.4f, tol 0.015; "
-             "max |kappa/kappa_cont - 1| = %.4f, tol 0.01)", q ? "1e6 modes + analytic tail" : "1e7 modes, no tail",
-             st_pl.E0_15, st_pl.worst_kappa);
-    claim_check("krr.C7", CLAIM_IDENTITY, st_pl.worst_E0_23 <= 0.01 && st_pl.E0_15 <= 0.015 && st_pl.worst_kappa <= 0.01, what,
-                st_pl.worst_E0_23, "0.01");
+    snprintf(what, sizeof what,
+             "%s: max |E0(1000)/alpha - 1| for alpha = 2, 3 (alpha = 1.5: %.4f, tol 0.015; "
+             "max |kappa/kappa_cont - 1| = %.4f, tol 0.01)",
+             q ? "1e6 modes + analytic tail" : "1e7 modes, no tail", st_pl.E0_15, st_pl.worst_kappa);
+    claim_check("krr.C7", CLAIM_IDENTITY,
+                st_pl.worst_E0_23 <= 0.01 && st_pl.E0_15 <= 0.015 && st_pl.worst_kappa <= 0.01, what, st_pl.worst_E0_23,
+                "0.01");
 }
