@@ -122,7 +122,8 @@ typedef struct {
     int nsz, trials;
 } circle_lc_cfg;
 static struct {
-    double worst_dL, worst_ratio;  // n <= M/4: max |L_exp - L_th|, max |MSE_exp/MSE_th - 1| where MSE_th >= 0.01
+    double worst_dL, worst_ratio;  // all n: max |L_exp - L_th|; max MSE_exp/MSE_th where MSE_th >= 0.01
+    double sum_dL, var;            // 8 <= n <= M/4: sum of (mean L_exp - L_th) and of its s.e.^2
     int rows;
 } st_circle_lc;
 
@@ -181,11 +182,11 @@ static void e2_circle_curves(const circle_lc_cfg *g) {
         }
         for (int q = 0; q < nt; q++) {
             lc_row *r = &rows[a * nt + q];
-            if (4 * n > M) continue;
-            double Le = fit_mean(r->L, r->trials), me = fit_mean(r->mse, r->trials);
+            double Le = fit_mean(r->L, r->trials), me = fit_mean(r->mse, r->trials), se = fit_stderr(r->L, r->trials);
             st_circle_lc.worst_dL = fmax(st_circle_lc.worst_dL, fabs(Le - r->L_th));
-            if (r->mse_th >= 0.01) st_circle_lc.worst_ratio = fmax(st_circle_lc.worst_ratio, fabs(me / r->mse_th - 1));
-            st_circle_lc.rows++;
+            if (r->mse_th >= 0.01) st_circle_lc.worst_ratio = fmax(st_circle_lc.worst_ratio, me / r->mse_th);
+            if (n >= 8 && 4 * n <= M)
+                st_circle_lc.sum_dL += Le - r->L_th, st_circle_lc.var += se * se, st_circle_lc.rows++;
         }
     }
     train_report("circle 256", tw);
@@ -202,11 +203,26 @@ static void e2_circle_curves(const circle_lc_cfg *g) {
     free(rows), free(X), free(K), free(G), free(lam), free(pred), free(D);
 }
 
+// krr.C15, a deviation.  On the circle the eigenframework is not accurate: at 8 <= n <= 64 the
+// measured learnability sits below the theory at every target of the paper (k = 0, 2, 5, 10), by up
+// to 0.10 (k = 10, n = 32), and the test MSE is 2-9 times the theory's where it is small (0.009 vs
+// 0.0017 at k = 2, n = 32; seed 1).  This is the low-dimensional failure of the Gaussian-design
+// assumption behind the equations (in one dimension the Fourier modes alias strongly); on the
+// paper's linear axes (MSE in [0, 1.2], L in [0, 1]) it is hardly visible.  Asserted: the mean of
+// L_exp - L_th over 8 <= n <= 64 and the four targets is below zero by more than 2 standard errors,
+// and the worst |L_exp - L_th| over all n stays below 0.15 (measured 0.098, 0.079, 0.082 at seeds
+// 1, 2, 3).
 static void claims_circle_curves(void) {
-    char what[256];
+    char what[300];
+    int r = st_circle_lc.rows;
+    double mean = r ? st_circle_lc.sum_dL / r : NAN, se = r ? sqrt(st_circle_lc.var) / r : NAN;
     snprintf(what, sizeof what,
-             "circle of 256 points, NTK, n <= 64: max |L_exp - L_th| (max |MSE_exp/MSE_th - 1| where MSE_th >= "
-             "0.01: %.4f)",
-             st_circle_lc.worst_ratio);
-    claim_report("krr.C15", CLAIM_EXPERIMENT, what, st_circle_lc.worst_dL);
+             "circle of 256 points, NTK: mean (L_exp - L_th) over %d (n, k) with 8 <= n <= 64 (s.e. "
+             "%.4f; max |L_exp - L_th| = %.4f, tolerance 0.15; max MSE_exp/MSE_th where MSE_th >= 0.01: %.2f)",
+             r, se, st_circle_lc.worst_dL, st_circle_lc.worst_ratio);
+    if (C.quick)
+        claim_report("krr.C15", CLAIM_DEVIATION, what, mean);
+    else
+        claim_check("krr.C15", CLAIM_DEVIATION, r > 0 && mean <= -2 * se && st_circle_lc.worst_dL <= 0.15, what, mean,
+                    "<= -2 s.e.; |dL| <= 0.15");
 }

@@ -307,11 +307,19 @@ static void claims_cube(void) {
     }
     claim_check("krr.C3b", CLAIM_IDENTITY, st_cube.ps.worst_C3b <= 1e-10,
                 "max violation of L_level <= n/C(d,k) and L in [0,1]", st_cube.ps.worst_C3b, "1e-10");
+    // krr.C14: the cube nets (one joint net per training set, width 256 by default) against NTK
+    // regression on the same D.  Tolerance from the circle's nets: rms 0.031-0.036 at width 125 and
+    // 0.018-0.025 at 500 over seeds 1-3, so about 0.025 at 256; asserted within twice that, 0.05.
+    // Measured (seed 1, width 256, n = 16 and 64, two draws): rms 0.0225, max 0.060.
     if (st_cube.net_rows) {
         snprintf(what, sizeof what,
                  "cube nets, width %d: rms over (n, parity, draw) of |L_net - L_ntk^(D)| (max %.4f, "
                  "%d rows, unconverged %d)",
                  st_cube.net_width, st_cube.net_max, st_cube.net_rows, st_cube.net_unconverged);
-        claim_report("krr.C14", CLAIM_EXPERIMENT, what, st_cube.net_rms);
+        if (C.quick)
+            claim_report("krr.C14", CLAIM_EXPERIMENT, what, st_cube.net_rms);
+        else
+            claim_check("krr.C14", CLAIM_EXPERIMENT, st_cube.net_rms <= 0.05 && !st_cube.net_unconverged, what,
+                        st_cube.net_rms, "0.05");
     }
 }

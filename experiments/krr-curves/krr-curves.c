@@ -20,14 +20,15 @@
 //
 // The parts, in the order main runs them (chapter files of this folder, each followed by its claims):
 //   01-eigenframework.c  the theory and the tables shared by every learning curve
-//   02-conservation.c    E1 on the circle Z_10: every kernel's D-learnabilities of the 10 Fourier modes
-//                        sum to n (Fig. 1, kernel bars)                                   [krr.C1]
-//   03-networks.c        the same bars for width-w ReLU nets trained by GD in the NTK
+//   02-conservation.c    E1 on the circle Z_10: every kernel's D-learnabilities of the 10 Fourier
+//                        modes sum to n (Fig. 1, kernel bars) [krr.C1]; the 256-point circle's
+//                        learning curves with the ReLU NTK (Fig. 2, circle panel) [krr.C15]
+//   03-networks.c        the Fig. 1 bars for ReLU nets of widths 125 and 500 trained by GD in the NTK
 //                        parametrisation, beside the NTK's; the empirical NTK at init against the
-//                        analytic one                                         [krr.C10-krr.C13]
-//   04-cube.c            E1/E2 on the 8-cube: conservation (ridgeless and delta = 0.5), level
-//                        learnabilities against the Krawtchouk spectrum, the parity bound
-//                                                                      [krr.C1, C2, C3a, C3b]
+//                        analytic one                                              [krr.C10-C13]
+//   04-cube.c            E1/E2 on the 8-cube with the ReLU NTK: conservation (ridgeless and
+//                        delta = 0.5), level learnabilities against the Krawtchouk spectrum, the
+//                        parity bound, trained nets as markers          [krr.C1, C2, C3a, C3b, C14]
 //   05-sphere.c          E3 on S^7: Funk-Hecke spectrum and eigenframework against KRR; kappa
 //                        without a spectrum (Fig. 2, sphere panel)                [krr.C4, C6]
 //   06-mnist.c           E4 MNIST 0 vs 1 and 3 vs 8, ReLU NTK, pool spectrum (Fig. 2, image
@@ -38,8 +39,8 @@
 //
 // Writes (to --out, default figures/data/krr-curves/): conservation.tsv, conservation_net.tsv,
 // ntk_check.tsv, conservation_cube.tsv, learning_<panel>.tsv and theory_<panel>.tsv for panels
-// cube, sphere, mnist_0v1, mnist_3v8, spectra.tsv, kappa.tsv, powerlaw.tsv, bootstrap_theory.tsv,
-// bootstrap_sim.tsv.
+// circle, cube, sphere, mnist_0v1, mnist_3v8, learning_cube_net.tsv, spectra.tsv, kappa.tsv,
+// powerlaw.tsv, bootstrap_theory.tsv, bootstrap_sim.tsv.
 //
 // Run: build/krr-curves (default: ~80 s of CPU, single thread), build/krr-curves --quick (~2 s), or
 // one learning curve: build/krr-curves --domain sphere --dim 5 --kernel gaussian --bandwidth 0.7
@@ -590,7 +591,7 @@ int main(int argc, char **argv) {
                   "(Simon et al., arXiv 2110.03922), with finite-width networks beside the NTK. Without panel "
                   "flags: the full default experiment. With --domain or any panel flag: one series with those "
                   "parameters.",
-              .claims = "krr.C1-C13",
+              .claims = "krr.C1-C15",
               .opts = opts};
     cli_parse(&C, argc, argv);
     int panel = cli_any_given(&C) && !only_net_flags();
