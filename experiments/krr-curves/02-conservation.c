@@ -86,7 +86,7 @@ static void e1_circle(tsv *t, const int *ns, int nsz, double delta, cons_stats *
             int n = ns[a];
             gsl_rng *r = stream(RNG_CIRCLE, q, a);
             size_t D[10];
-            rng_subset(r, M, n, D);
+            if (rng_subset(r, M, n, D)) DIE("rng_subset: %s", sim_last_error());
             rng_free(r);
             int info = d_learnabilities(M, K, G, M, D, n, delta, L, pred);
             if (info)
@@ -168,7 +168,7 @@ static void e2_circle_curves(const circle_lc_cfg *g) {
         }
         for (int t = 0; t < g->trials; t++) {
             gsl_rng *rg = stream(RNG_CIRCLE_LC, n, t);
-            rng_subset(rg, M, n, D);
+            if (rng_subset(rg, M, n, D)) DIE("rng_subset: %s", sim_last_error());
             rng_free(rg);
             int info = d_learnabilities(M, K, G, nt, D, n, 0.0, L, pred);
             if (info) DIE("circle M = %d, n = %d: Cholesky failed (info %d)", M, n, info);
@@ -220,8 +220,7 @@ static void claims_circle_curves(void) {
              "circle of 256 points, NTK: mean (L_exp - L_th) over %d (n, k) with 8 <= n <= 64 (s.e. "
              "%.4f; max |L_exp - L_th| = %.4f, tolerance 0.15; max MSE_exp/MSE_th where MSE_th >= 0.01: %.2f)",
              r, se, st_circle_lc.worst_dL, st_circle_lc.worst_ratio);
-    if (C.quick)
-        claim_report("krr.C15", CLAIM_DEVIATION, what, mean);
+    if (C.quick) claim_report("krr.C15", CLAIM_DEVIATION, what, mean);
     else
         claim_check("krr.C15", CLAIM_DEVIATION, r > 0 && mean <= -2 * se && st_circle_lc.worst_dL <= 0.15, what, mean,
                     "<= -2 s.e.; |dL| <= 0.15");

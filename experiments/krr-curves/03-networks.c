@@ -40,16 +40,14 @@ static ntknet ntknet_alloc(int d, int width, int depth, double wstd, double bstd
     for (int l = 1; l <= depth; l++) widths[l] = width;
     widths[depth + 1] = nout;
     a.net = nn_alloc(depth + 1, widths, NN_RELU, 1, max_batch);
-    if (!a.net) DIE("ntknet: nn_alloc failed (width %d, depth %d)", width, depth);
+    if (!a.net) DIE("ntknet: nn_alloc (width %d, depth %d): %s", width, depth, sim_last_error());
     for (int l = 1; l <= depth + 1; l++)
         if (nn_set_mult(a.net, l, (l <= depth ? wstd : 1.0) / sqrt((double)widths[l - 1])))
             DIE("ntknet: nn_set_mult failed at layer %d", l);
     a.theta0 = xmalloc(a.net->nparams, sizeof *a.theta0);
     return a;
 }
-static void ntknet_free(ntknet *a) {
-    nn_free(a->net), free(a->theta0);
-}
+static void ntknet_free(ntknet *a) { nn_free(a->net), free(a->theta0); }
 
 // W ~ N(0,1), hidden biases b = sigma_b beta with beta ~ N(0,1), read-out bias 0; all from one
 // stream, layer by layer.  Keeps a copy in theta0.
@@ -63,9 +61,7 @@ static void ntknet_init(ntknet *a, uint64_t seed, uint64_t stream) {
     rng_free(r);
     memcpy(a->theta0, net->theta, net->nparams * sizeof *net->theta);
 }
-static void ntknet_reset(ntknet *a) {
-    memcpy(a->net->theta, a->theta0, a->net->nparams * sizeof *a->theta0);
-}
+static void ntknet_reset(ntknet *a) { memcpy(a->net->theta, a->theta0, a->net->nparams * sizeof *a->theta0); }
 
 // The gradient in the NTK parametrisation: dL/dbeta = sigma_b dL/db, and GD on beta moves b by
 // sigma_b^2 times the b-gradient; the read-out bias does not train.
@@ -84,6 +80,7 @@ static int ntknet_train(ntknet *a, int n, const double *X, const double *y, cons
     int s = 0;
     for (;; s++) {
         const double *F = nn_forward(net, n, X);
+        if (!F) DIE("nn_forward: %s", sim_last_error());
         double e2 = 0;
         for (int i = 0; i < n * a->nout; i++) {
             double e = F[i] - (f0 ? f0[i] : 0.0) - y[i];
@@ -92,7 +89,7 @@ static int ntknet_train(ntknet *a, int n, const double *X, const double *y, cons
         }
         *mse = e2 / ((double)n * a->nout);
         if (!(*mse > tol) || s >= max_steps) break;
-        nn_backward(net, net->dout, NULL, 0);
+        if (nn_backward(net, net->dout, NULL, 0)) DIE("nn_backward: %s", sim_last_error());
         ntknet_scale_grad(a);
         opt_gd_step(net->nparams, net->theta, net->grad, eta);
     }
@@ -109,8 +106,8 @@ static void ntknet_empirical_ntk(ntknet *a, int M, const double *X, double *Thet
     size_t p = net->nparams;
     double *J = xmalloc((size_t)M * p, sizeof *J), one = 1.0;
     for (int i = 0; i < M; i++) {
-        nn_forward(net, 1, X + (size_t)i * a->d);
-        nn_backward(net, &one, NULL, 0);
+        if (!nn_forward(net, 1, X + (size_t)i * a->d)) DIE("nn_forward: %s", sim_last_error());
+        if (nn_backward(net, &one, NULL, 0)) DIE("nn_backward: %s", sim_last_error());
         for (int l = 1; l <= a->depth + 1; l++)  // d f / d beta = sigma_b d f / d b
             for (int k = 0; k < net->n[l]; k++) net->db[l][k] *= l <= a->depth ? a->bstd : 0.0;
         memcpy(J + (size_t)i * p, net->grad, p * sizeof *J);
@@ -185,13 +182,14 @@ static void e1_circle_nets(const int *ns, int nsz, const cli_ilist *widths, int 
             int n = ns[q];
             size_t D[CIRCLE_M];
             gsl_rng *r = stream(RNG_CIRCLE, CIRCLE_NTK, q);  // the NTK bars' draw
-            rng_subset(r, M, n, D);
+            if (rng_subset(r, M, n, D)) DIE("rng_subset: %s", sim_last_error());
             rng_free(r);
             if (d_learnabilities(M, K, G, M, D, n, 0.0, Lk, pred)) DIE("circle ntk n = %d: Cholesky failed", n);
             for (int i = 0; i < n; i++) XD[2 * i] = X[2 * D[i]], XD[2 * i + 1] = X[2 * D[i] + 1];
             for (int s = 0; s < inits; s++) {
                 ntknet_init(&a, C.seed, rng_stream_id(RNG_NET_INIT, st->width, 10 * q + s));
                 const double *F0 = nn_forward(a.net, M, X);
+                if (!F0) DIE("nn_forward: %s", sim_last_error());
                 memcpy(f0all, F0, sizeof f0all);
                 for (int i = 0; i < n; i++) f0[i] = f0all[D[i]];
                 double sum = 0;

@@ -36,9 +36,7 @@ static void cube_init(cube *c, int d, kernel_spec k) {
         for (int S = 0; S < N; S++) c->G[(size_t)x * N + S] = (__builtin_popcount(x & S) & 1) ? -1.0 : 1.0;
     free(X);
 }
-static void cube_free(cube *c) {
-    free(c->K), free(c->G), free(c->level);
-}
+static void cube_free(cube *c) { free(c->K), free(c->G), free(c->level); }
 
 typedef struct {
     double worst_C3a, worst_C3a_n8;  // max |mean L_level - L_th| for n >= 16, and at n <= 8
@@ -93,7 +91,7 @@ static void e2_cube(cube *c, const cube_cfg *g, lc_row *rows, double *train_wors
         }
         for (int t = 0; t < draws; t++) {
             gsl_rng *rg = stream(RNG_CUBE, n, t);
-            rng_subset(rg, N, n, D);
+            if (rng_subset(rg, N, n, D)) DIE("rng_subset: %s", sim_last_error());
             rng_free(rg);
             for (int pass = 0; pass < (delta2 > 0 && tc ? 2 : 1); pass++) {
                 double dl = pass ? delta2 : delta;
@@ -196,7 +194,7 @@ static void cube_nets(cube *c, const cube_cfg *g, tsv *t) {
         ef_fit f = solve_or_die(&c->s, n, 0.0);
         for (int t2 = 0; t2 < g->net_draws; t2++) {
             gsl_rng *rg = stream(RNG_CUBE, n, t2);  // the KRR draw t2's training set
-            rng_subset(rg, N, n, D);
+            if (rng_subset(rg, N, n, D)) DIE("rng_subset: %s", sim_last_error());
             rng_free(rg);
             if (d_learnabilities(N, c->K, c->G, N, D, n, 0.0, L, pred)) DIE("cube nets n = %d: Cholesky failed", n);
             ntknet_init(&a, C.seed, rng_stream_id(RNG_CUBE_NET, n, t2));
@@ -316,8 +314,7 @@ static void claims_cube(void) {
                  "cube nets, width %d: rms over (n, parity, draw) of |L_net - L_ntk^(D)| (max %.4f, "
                  "%d rows, unconverged %d)",
                  st_cube.net_width, st_cube.net_max, st_cube.net_rows, st_cube.net_unconverged);
-        if (C.quick)
-            claim_report("krr.C14", CLAIM_EXPERIMENT, what, st_cube.net_rms);
+        if (C.quick) claim_report("krr.C14", CLAIM_EXPERIMENT, what, st_cube.net_rms);
         else
             claim_check("krr.C14", CLAIM_EXPERIMENT, st_cube.net_rms <= 0.05 && !st_cube.net_unconverged, what,
                         st_cube.net_rms, "0.05");

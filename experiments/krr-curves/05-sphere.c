@@ -42,9 +42,7 @@ static void sphere_init(sphere *sp, int d, kernel_spec k, int kmax, int nodes) {
     sp->tail = fmax(0.0, kernel_sphere_profile(&k, 1.0, 1.0, d) - S);
     sp->s = (ef_spectrum){.M = (size_t)kmax + 1, .lam = sp->lam, .mult = sp->mult, .extra_ridge = sp->tail};
 }
-static void sphere_free(sphere *sp) {
-    free(sp->lam), free(sp->mult);
-}
+static void sphere_free(sphere *sp) { free(sp->lam), free(sp->mult); }
 
 typedef struct {
     sphere *sp;
@@ -151,8 +149,7 @@ static void e3_gaussian_design(sphere *sp, const int *ns, int nsz, const int *de
             if (q <= kc) {
                 start[q] = j;
                 for (int m = 0; m < (int)sp->mult[q]; m++) lam[j++] = sp->lam[q];
-            } else
-                T += sp->mult[q] * sp->lam[q];
+            } else T += sp->mult[q] * sp->lam[q];
         }
         double *X = xmalloc((size_t)n * Pf, sizeof *X), *K = xmalloc((size_t)n * n, sizeof *K);
         double *Y = xmalloc((size_t)n * ndeg, sizeof *Y), *al = xmalloc((size_t)n * ndeg, sizeof *al);
@@ -259,10 +256,8 @@ static void run_sphere(const sphere_cfg *g) {
     lc_row *rows = XNEW(lc_row, (size_t)nsz * ndeg);
     double tw = 0;
     int gd = strcmp(P.design, "gaussian") == 0;
-    if (gd)
-        e3_gaussian_design(&sp, ns, nsz, deg, ndeg, g->trials, P.ridge, P.noise, rows);
-    else
-        e3_sphere(&sp, ns, nsz, deg, ndeg, g->trials, g->ntest, P.ridge, P.noise, rows, &tw);
+    if (gd) e3_gaussian_design(&sp, ns, nsz, deg, ndeg, g->trials, P.ridge, P.noise, rows);
+    else e3_sphere(&sp, ns, nsz, deg, ndeg, g->trials, g->ntest, P.ridge, P.noise, rows, &tw);
     if (P.ridge == 0 && !gd) train_report("sphere", tw);
     for (int i = 0; i < nsz * ndeg; i++) {  // krr.C4
         double me = fit_mean(rows[i].mse, rows[i].trials), Le = fit_mean(rows[i].L, rows[i].trials);

@@ -84,10 +84,8 @@ static void e4_mnist(const mnist_task *g, lc_row *rows, double *train_worst) {
         double *dst = i < M ? XA + (size_t)i * d : XB + (size_t)(i - M) * d;
         for (int p = 0; p < d; p++) dst[p] = (tr.x[src * d + p] - m) / sdv;
         double y = tr.y[src] == da ? 1.0 : -1.0;
-        if (i < M)
-            yA[i] = y;
-        else
-            yB[i - M] = y;
+        if (i < M) yA[i] = y;
+        else yB[i - M] = y;
     }
     for (int c = 0; c < ntest; c++) {
         for (int p = 0; p < d; p++) XT[(size_t)c * d + p] = (te.x[(size_t)c * d + p] - m) / sdv;
@@ -148,7 +146,7 @@ static void e4_mnist(const mnist_task *g, lc_row *rows, double *train_worst) {
         for (int a = 0; a < nsz; a++)
             if (tri[a] > t && ns[a] > np) np = ns[a];
         rg = stream(RNG_MNIST_TRIAL, 10 * da + db, t);
-        rng_subset(rg, nB, np, D);
+        if (rng_subset(rg, nB, np, D)) DIE("rng_subset: %s", sim_last_error());
         for (int i = 0; i < np; i++) memcpy(XD + (size_t)i * d, XB + D[i] * d, (size_t)d * sizeof *XD);
         kernel_gram_sym(&k, np, d, XD, KP);
         double *KTP = NULL;  // K(test, prefix) when K(test, B) was not precomputed

@@ -29,8 +29,7 @@ static void c7_powerlaw(size_t M, int with_tail, tsv *t, pl_stats *ps) {
             if (al != 1.5) {
                 ps->worst_E0_23 = fmax(ps->worst_E0_23, fabs(f.E0 / al - 1));
                 ps->worst_kappa = fmax(ps->worst_kappa, fabs(f.kappa / kc - 1));
-            } else
-                ps->E0_15 = fabs(f.E0 / al - 1);
+            } else ps->E0_15 = fabs(f.E0 / al - 1);
         }
         progress("power law alpha = %g done", al);
     }

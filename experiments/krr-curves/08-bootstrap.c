@@ -170,8 +170,7 @@ static void claims_bootstrap(void) {
              "test: max |te_sim - te_th|/(0.1 te_th + 3 s.e.) over tau and n (max |te_sim/te_th - 1| = %.3f; "
              "train: max |tr_sim - tr_th|/(0.12 tr_th + 3 s.e.) = %.2f, max |tr_sim/tr_th - 1| = %.3f)",
              st_boot.sim_worst, st_boot.sim_tr_z, st_boot.sim_tr_worst);
-    if (q)
-        claim_report("krr.C9", CLAIM_EXPERIMENT, what, st_boot.sim_z);
+    if (q) claim_report("krr.C9", CLAIM_EXPERIMENT, what, st_boot.sim_z);
     else
         claim_check("krr.C9", CLAIM_EXPERIMENT, st_boot.sim_z <= 1 && st_boot.sim_tr_z <= 1, what, st_boot.sim_z,
                     "1 (test and train)");

@@ -42,9 +42,12 @@
 // circle, cube, sphere, mnist_0v1, mnist_3v8, learning_cube_net.tsv, spectra.tsv, kappa.tsv,
 // powerlaw.tsv, bootstrap_theory.tsv, bootstrap_sim.tsv.
 //
-// Run: build/krr-curves (default: ~80 s of CPU, single thread), build/krr-curves --quick (~2 s), or
-// one learning curve: build/krr-curves --domain sphere --dim 5 --kernel gaussian --bandwidth 0.7
-// --n-list 16,64,256 --trials 10.  Figures: scripts/make-figure krr-curves.
+// Run: build/krr-curves (default: about 125 s of CPU on one BLAS thread, measured on the shared
+// machine at load 9, where the program before the networks took 96 s),
+// build/krr-curves --quick (about 2.4 s), or one learning curve: build/krr-curves --domain sphere
+// --dim 5 --kernel gaussian --bandwidth 0.7 --n-list 16,64,256 --trials 10.  Paper-scale settings:
+// --net-inits 30 (the paper's 30 trials of the circle nets; about 4.5 s of CPU per init), the
+// sphere on the paper's NTK: --domain sphere --kernel ntk (35 s).  Figures: scripts/make-figure krr-curves.
 #define _GNU_SOURCE
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_errno.h>
@@ -165,7 +168,7 @@ static cli_opt opts[] = {
     {"cube-net-n", CLI_ILIST, &P.cube_net_n, 1, 255, "cube nets: training-set sizes", 0, 0},
     {"cube-net-width", CLI_INT, &P.cube_net_width, 8, 4096, "cube nets: hidden width (paper: 500)", 0, 0},
     {"cube-net-draws", CLI_INT, &P.cube_net_draws, 0, 20, "cube nets: training sets per n (0: no cube nets)", 0, 0},
-    {"net-inits", CLI_INT, &P.net_inits, 1, 9, "circle nets: initialisations per (width, n)", 0, 0},
+    {"net-inits", CLI_INT, &P.net_inits, 1, 100, "circle nets: initialisations per (width, n)", 0, 0},
     {"ntk-inits", CLI_INT, &P.ntk_inits, 1, 1000, "initialisations for the empirical-NTK check", 0, 0},
     {0}};
 
@@ -177,9 +180,7 @@ static kernel_spec kspec(const char *name, double bw) {
     return k;
 }
 // In panel mode a flag the user did not give keeps the domain's default.
-static int given(const char *f) {
-    return cli_given(&C, f);
-}
+static int given(const char *f) { return cli_given(&C, f); }
 
 // ---- random streams ----
 //
@@ -211,9 +212,7 @@ static const struct {
 static uint64_t rng_stream_id(rng_family f, uint64_t i, uint64_t j) {
     return rng_families[f].base + rng_families[f].stride * i + j;
 }
-static gsl_rng *stream(rng_family f, uint64_t i, uint64_t j) {
-    return rng_alloc(C.seed, rng_stream_id(f, i, j));
-}
+static gsl_rng *stream(rng_family f, uint64_t i, uint64_t j) { return rng_alloc(C.seed, rng_stream_id(f, i, j)); }
 
 static tsv *spectra_out;  // spectra.tsv: every panel's spectrum (NULL in panel mode)
 
@@ -572,8 +571,7 @@ static void run_panel(void) {
             snprintf(what, sizeof what, "max |MSE_exp/MSE_th - 1| for n <= M/8 (max |L_exp - L_th| = %.4f)",
                      st_mnist.ms.worst_dL);
             claim_report("krr.C5", CLAIM_EXPERIMENT, what, st_mnist.ms.worst_ratio);
-        } else
-            claim_skip("krr.C5", CLAIM_EXPERIMENT, st_mnist.skip);
+        } else claim_skip("krr.C5", CLAIM_EXPERIMENT, st_mnist.skip);
     } else {  // bootstrap
         int dn[3] = {16, 125, 1000}, *use = given("n-list") ? ns : dn, un = given("n-list") ? nsz : 3;
         tsv *t = tsv_open(&C, "bootstrap_sim.tsv", "krr.C9");
