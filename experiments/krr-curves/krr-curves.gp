@@ -75,7 +75,7 @@ pname(p) = (p eq "circle") ? "circle" : (p eq "cube") ? "cube" : (p eq "sphere")
 tname(p) = (p eq "cube" || p eq "circle") ? "k = " : (p eq "sphere") ? "degree k = " : ""
 # panel title from the table's note: domain and kernel (MNIST: the task, kernel and pool)
 ptitle(f, p) = strstrt(p, "mnist") ? system(sprintf("awk '/^# MNIST/ {match($0, /MNIST [0-9] vs [0-9]/); t = substr($0, RSTART, RLENGTH); match($0, /kernel [^,]*/); k = substr($0, RSTART+7, RLENGTH-7); sub(/ wstd.*/, \"\", k); match($0, /pool M = [0-9]*/); print t \", \" k \", \" substr($0, RSTART, RLENGTH); exit}' '%s'", f)) \
-             : system(sprintf("awk '/^# (cube|sphere|circle)/ {sub(/^# /, \"\"); sub(/cube [{]-1,1[}]\\^/, \"hypercube d = \"); sub(/ [(]unit radius[)]/, \"\"); n = index($0, \", ridge\"); print (n ? substr($0, 1, n-1) : $0); exit}' '%s'", f))
+             : system(sprintf("awk '/^# (cube|sphere|circle)/ {sub(/^# /, \"\"); sub(/cube [{]-1,1[}]\\^/, \"hypercube d = \"); sub(/ [(]unit radius[)]/, \"\"); sub(/ wstd=[^ ,]*/, \"\"); sub(/ bstd=[^ ,]*/, \"\"); sub(/ of M = /, \" \"); n = index($0, \", ridge\"); print (n ? substr($0, 1, n-1) : $0); exit}' '%s'", f))
 do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 400 * npan, 800))
     set output sprintf("%s/krr-curves-learning.%s", outdir, fmt)
