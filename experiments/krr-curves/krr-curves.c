@@ -46,8 +46,8 @@
 // machine at load 9, where the program before the networks took 96 s),
 // build/krr-curves --quick (about 2.4 s), or one learning curve: build/krr-curves --domain sphere
 // --dim 5 --kernel gaussian --bandwidth 0.7 --n-list 16,64,256 --trials 10.  Paper-scale settings:
-// --net-inits 30 (the paper's 30 trials of the circle nets; about 4.5 s of CPU per init), the
-// sphere on the paper's NTK: --domain sphere --kernel ntk (35 s).  Figures: scripts/make-figure krr-curves.
+// --net-inits 10 (about 4.5 s of CPU per initialisation), --cube-net-width 500, the sphere on the
+// paper's NTK: --domain sphere --kernel ntk (35 s).  Figures: scripts/make-figure krr-curves.
 #define _GNU_SOURCE
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_errno.h>
@@ -162,13 +162,13 @@ static cli_opt opts[] = {
      "the same spectrum (multiplicities included)",
      "sphere|gaussian", 0},
     {"net-widths", CLI_ILIST, &P.net_widths, 8, 4096, "circle nets: hidden widths, smallest first (paper: 500)", 0, 0},
-    {"net-lr", CLI_DOUBLE, &P.net_lr, 1e-4, 10, "circle nets: GD step (paper: 0.5)", 0, 0},
-    {"net-tol", CLI_DOUBLE, &P.net_tol, 1e-14, 1, "circle nets: stop at this train MSE (paper: 1e-5)", 0, 0},
-    {"net-steps", CLI_INT, &P.net_steps, 1, 10000000, "circle nets: at most this many GD steps", 0, 0},
+    {"net-lr", CLI_DOUBLE, &P.net_lr, 1e-4, 10, "nets: GD step (paper: 0.5)", 0, 0},
+    {"net-tol", CLI_DOUBLE, &P.net_tol, 1e-14, 1, "nets: stop at this train MSE (paper: 1e-5)", 0, 0},
+    {"net-steps", CLI_INT, &P.net_steps, 1, 10000000, "nets: at most this many GD steps", 0, 0},
     {"cube-net-n", CLI_ILIST, &P.cube_net_n, 1, 255, "cube nets: training-set sizes", 0, 0},
     {"cube-net-width", CLI_INT, &P.cube_net_width, 8, 4096, "cube nets: hidden width (paper: 500)", 0, 0},
     {"cube-net-draws", CLI_INT, &P.cube_net_draws, 0, 20, "cube nets: training sets per n (0: no cube nets)", 0, 0},
-    {"net-inits", CLI_INT, &P.net_inits, 1, 100, "circle nets: initialisations per (width, n)", 0, 0},
+    {"net-inits", CLI_INT, &P.net_inits, 1, 10, "circle nets: initialisations per (width, n)", 0, 0},
     {"ntk-inits", CLI_INT, &P.ntk_inits, 1, 1000, "initialisations for the empirical-NTK check", 0, 0},
     {0}};
 
@@ -196,7 +196,7 @@ typedef enum {
     RNG_MNIST_SPLIT,  // i = first digit, j = second: the pool / training-set split
     RNG_MNIST_TRIAL,  // i = 10 a + b, j = trial: the training subset, label noise
     RNG_BOOT,         // i = n, j = trial: Gaussian design of the bootstrap simulation
-    RNG_NET_INIT,     // i = width, j = index of n: the circle nets' initialisation
+    RNG_NET_INIT,     // i = width, j = 10 (index of n) + init (inits < 10): the circle nets
     RNG_NTK_CHECK,    // i = width, j = init: the empirical-NTK check's initialisations
     RNG_CUBE_NET,     // i = n, j = draw: the cube nets' initialisation
     RNG_CIRCLE_LC     // i = n, j = trial: the 256-point circle's training set
