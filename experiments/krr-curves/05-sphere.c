@@ -58,8 +58,24 @@ static double zonal(int d, int k, double t, double *Pbuf) {
     return sqrt(spectra_sphere_multiplicity(d, k)) * Pbuf[k];
 }
 
-static void e3_sphere(sphere *sp, const int *ns, int nsz, const int *deg, int ndeg, int trials, int ntest, double delta,
-                      double eps2, lc_row *rows, double *train_worst) {
+// One sphere series: S^{d-1}, training-set sizes, target degrees, trials and fresh test points per
+// trial, the spectrum's truncation (kmax levels, nodes of the quadrature), and the kappa check of
+// krr.C6 (its n values and draws; tk NULL skips it).
+typedef struct {
+    int d;
+    const int *ns;
+    int nsz;
+    const int *deg;
+    int ndeg, trials, ntest, kmax, nodes;
+    tsv *tspec, *tk;
+    const int *nk;
+    int nnk, kdraws;
+} sphere_cfg;
+
+// Ridge and label noise are the user's (--ridge, --noise).
+static void e3_sphere(sphere *sp, const sphere_cfg *g, lc_row *rows, double *train_worst) {
+    const int *ns = g->ns, *deg = g->deg, nsz = g->nsz, ndeg = g->ndeg, trials = g->trials, ntest = g->ntest;
+    const double delta = P.ridge, eps2 = P.noise;
     int d = sp->d, kmaxdeg = 0;
     for (int q = 0; q < ndeg; q++) kmaxdeg = deg[q] > kmaxdeg ? deg[q] : kmaxdeg;
     double *Pbuf = xmalloc((size_t)kmaxdeg + 2, sizeof *Pbuf);
@@ -128,8 +144,9 @@ static void e3_sphere(sphere *sp, const int *ns, int nsz, const int *deg, int nd
 // beyond $k_c$ (and the sphere's own tail) enter as the ridge $T$ they would contribute on average.
 // The target of degree $k$ is the first feature of level $k$ (unit norm, like the zonal harmonic),
 // and the clean test MSE is exact: $\sum_j (\sqrt{\lambda_j}\hat\beta_j - v_j)^2$.
-static void e3_gaussian_design(sphere *sp, const int *ns, int nsz, const int *deg, int ndeg, int trials, double delta,
-                               double eps2, lc_row *rows) {
+static void e3_gaussian_design(sphere *sp, const sphere_cfg *g, lc_row *rows) {
+    const int *ns = g->ns, *deg = g->deg, nsz = g->nsz, ndeg = g->ndeg, trials = g->trials;
+    const double delta = P.ridge, eps2 = P.noise;
     for (int a = 0; a < nsz; a++) {
         int n = ns[a], kc = 0;
         long Pf = 0;
@@ -224,19 +241,6 @@ static double c6_kappa(sphere *sp, const int *ns, int nsz, int draws, tsv *t) {
     return worst;
 }
 
-// One sphere series: S^{d-1}, training-set sizes, target degrees, trials and fresh test points per
-// trial, the spectrum's truncation (kmax levels, nodes of the quadrature), and the kappa check of
-// krr.C6 (its n values and draws; tk NULL skips it).
-typedef struct {
-    int d;
-    const int *ns;
-    int nsz;
-    const int *deg;
-    int ndeg, trials, ntest, kmax, nodes;
-    tsv *tspec, *tk;
-    const int *nk;
-    int nnk, kdraws;
-} sphere_cfg;
 static struct {
     double c4_ratio, c4_dL;
     int c4_rows;
@@ -256,8 +260,8 @@ static void run_sphere(const sphere_cfg *g) {
     lc_row *rows = XNEW(lc_row, (size_t)nsz * ndeg);
     double tw = 0;
     int gd = strcmp(P.design, "gaussian") == 0;
-    if (gd) e3_gaussian_design(&sp, ns, nsz, deg, ndeg, g->trials, P.ridge, P.noise, rows);
-    else e3_sphere(&sp, ns, nsz, deg, ndeg, g->trials, g->ntest, P.ridge, P.noise, rows, &tw);
+    if (gd) e3_gaussian_design(&sp, g, rows);
+    else e3_sphere(&sp, g, rows, &tw);
     if (P.ridge == 0 && !gd) train_report("sphere", tw);
     for (int i = 0; i < nsz * ndeg; i++) {  // krr.C4
         double me = fit_mean(rows[i].mse, rows[i].trials), Le = fit_mean(rows[i].L, rows[i].trials);
