@@ -40,6 +40,9 @@
 #include "cli.h"
 #include "eigenframework.h"
 #include "hermite.h"
+#include "init.h"
+#include "nn.h"
+#include "opt.h"
 #include "mnist.h"
 #include "kernel.h"
 #include "krr.h"
@@ -72,10 +75,13 @@ struct params {
     int trials;            // trials at small n (fewer at large n, see trials_for)
     long ntest;            // test points
     int lmax;              // largest monomial degree enumerated (HEA modes)
+    int mlp_width;         // part 4: hidden width of the trained net
+    int mlp_time;          // part 4: SGD time budget per target (eta = 1: steps)
 };
 static struct params p = {.data = "both", .dim = 200, .data_exp = 2, .kernel = "gaussian", .bandwidth = 4, .ridge = 1e-3,
                           .targets = "0:1;10:1;0:2;0:1,1:1;2:1,5:1;0:3", .task = "evenodd", .P = 5000, .N_stats = 10000,
-                          .N_emp = 3000, .n_list = {6, {10, 30, 100, 300, 1000, 2000}}, .trials = 20, .ntest = 1000, .lmax = 10};
+                          .N_emp = 3000, .n_list = {6, {10, 30, 100, 300, 1000, 2000}}, .trials = 20, .ntest = 1000, .lmax = 10,
+                          .mlp_width = 512, .mlp_time = 150};
 
 static cli_opt opts[] = {
     {"data", CLI_CHOICE, &p.data, 0, 0, "data set(s)", "gaussian|mnist|both", 0},
@@ -95,7 +101,11 @@ static cli_opt opts[] = {
     {"ntest", CLI_LONG, &p.ntest, 10, 20000, "test points", NULL, 0},
     {"lmax", CLI_INT, &p.lmax, 1, HERMITE_LMAX, "largest monomial degree in the HEA enumeration (the top-P set depends on it "
      "while degree-lmax modes still enter, and for laplace-hea grows without bound: h1_lmax.tsv shows it)", NULL, 0},
+    {"mlp-width", CLI_INT, &p.mlp_width, 2, 100000, "part 4: hidden width of the trained ReLU net", NULL, 0},
+    {"mlp-time", CLI_INT, &p.mlp_time, 1, 1000000, "part 4: SGD steps (time, eta = 1) allowed per target", NULL, 0},
     {0}};
+// Named random streams of part 4 (the older parts keep their stream numbers).
+enum { STREAM_MLP_TEST = 5000, STREAM_MLP_INIT = 5100, STREAM_MLP_DATA = 5200 };
 static cli c = {.slug = "hea",
                 .summary = "Hermite eigenstructure ansatz: kernel eigenvalues and KRR learning curves from the data covariance "
                            "and a Hermite decomposition of the target (Karkada, Turnbull, Liu, Simon, arXiv 2510.14878).",
@@ -259,15 +269,15 @@ static double *gauss_gamma(int d, double e, double *deff) {
 
 static void gauss_sample(gsl_rng *r, int N, int d, const double *sg, int normalize, double *X, double *G) {
     for (int i = 0; i < N; i++) {
-        double nn = 0;
+        double nn_ = 0;
         for (int a = 0; a < d; a++) {
             double g = rng_normal(r);
             G[(size_t)i * d + a] = g;
             X[(size_t)i * d + a] = sg[a] * g;
-            nn += X[(size_t)i * d + a] * X[(size_t)i * d + a];
+            nn_ += X[(size_t)i * d + a] * X[(size_t)i * d + a];
         }
         if (normalize) {
-            double s = 1 / sqrt(nn);
+            double s = 1 / sqrt(nn_);
             // population whitening of the projected sample: z_a = x_a / sqrt(gamma_a)
             for (int a = 0; a < d; a++) X[(size_t)i * d + a] *= s, G[(size_t)i * d + a] = X[(size_t)i * d + a] / sg[a];
         }
@@ -409,11 +419,11 @@ static void run_h2(int quick, h2_result *res, tsv *Tn) {
     tsv_close(T);
     // experiment
     long nlq[] = {30, 100};
-    int nn = quick ? 2 : p.n_list.n;
+    int nn_ = quick ? 2 : p.n_list.n;
     double ns[CLI_LIST_MAX];
-    for (int j = 0; j < nn; j++) ns[j] = quick ? nlq[j] : p.n_list.v[j];
+    for (int j = 0; j < nn_; j++) ns[j] = quick ? nlq[j] : p.n_list.v[j];
     int nt = quick ? 300 : (int)p.ntest, nmax = 0;
-    for (int j = 0; j < nn; j++) nmax = ns[j] > nmax ? (int)ns[j] : nmax;
+    for (int j = 0; j < nn_; j++) nmax = ns[j] > nmax ? (int)ns[j] : nmax;
     double *X = XNEW(double, (size_t)(nmax + nt) * d), *G = XNEW(double, (size_t)(nmax + nt) * d);
     double *K = XNEW(double, (size_t)nmax * nmax), *Ktd = XNEW(double, (size_t)nt * nmax);
     double *Y = XNEW(double, (size_t)nmax * nt_targ), *Ft = XNEW(double, (size_t)nt * nt_targ), *pred = XNEW(double, (size_t)nt * nt_targ);
@@ -428,7 +438,7 @@ static void run_h2(int quick, h2_result *res, tsv *Tn) {
     for (int q = 0; q < nt_targ; q++) memcpy(res->names[q], tname[q], 64);
     double (*mexp)[CLI_LIST_MAX] = calloc(MAXT, sizeof *mexp), *acc = XNEW(double, (size_t)MAXT * 64);
     res->ok = 1, res->worst = 0, res->worst_rel_nlrn = 0, res->nchecked = 0;
-    for (int j = 0; j < nn; j++) {
+    for (int j = 0; j < nn_; j++) {
         int n = (int)ns[j], tr = trials_for(n, 0);
         for (int trl = 0; trl < tr; trl++) {
             gsl_rng *r = rng_alloc(c.seed, 200000 + 1000 * j + trl);
@@ -477,7 +487,7 @@ static void run_h2(int quick, h2_result *res, tsv *Tn) {
     tsv_close(T);
     // sample complexities
     for (int q = 0; q < nt_targ && !quick; q++) {
-        double a = n_learn(NTH, nth, mth[q]), b = n_learn(nn, ns, mexp[q]);
+        double a = n_learn(NTH, nth, mth[q]), b = n_learn(nn_, ns, mexp[q]);
         tsv_row(Tn, "gaussian\t%s\t%d\t%.6g\t%.6g", tname[q], tdeg[q], a, b);
         fprintf(stderr, "H2 n_lrn %-10s th %.1f emp %.1f%s\n", tname[q], a, b, a < 0 || b < 0 ? " (out of range)" : "");
         if (tdeg[q] <= 2 && a > 0 && b > 0) {
@@ -646,16 +656,16 @@ static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
             tsv_row(T3, "%g\t%.6g\t%.8g\t%.6g\t%.6g", w, nth[j], mth[j], eps2, 1 - vin);
         }
         long nq[] = {30, 100}, nf[] = {10, 30, 100, 300, 1000, 3000};
-        int nn = quick ? 2 : (cli_given(&c, "n-list") ? p.n_list.n : 6);
+        int nn_ = quick ? 2 : (cli_given(&c, "n-list") ? p.n_list.n : 6);
         double ns[CLI_LIST_MAX], me[CLI_LIST_MAX];
-        for (int j = 0; j < nn; j++) ns[j] = quick ? nq[j] : cli_given(&c, "n-list") ? p.n_list.v[j] : nf[j];
+        for (int j = 0; j < nn_; j++) ns[j] = quick ? nq[j] : cli_given(&c, "n-list") ? p.n_list.v[j] : nf[j];
         int nmax = 0;
-        for (int j = 0; j < nn; j++) nmax = ns[j] > nmax ? (int)ns[j] : nmax;
+        for (int j = 0; j < nn_; j++) nmax = ns[j] > nmax ? (int)ns[j] : nmax;
         if (nmax > NS) DIE("H3: n = %d exceeds the statistics set (%d)", nmax, NS);
         double *Xn = XNEW(double, (size_t)nmax * d), *K = XNEW(double, (size_t)nmax * nmax), *Ktd = XNEW(double, (size_t)NT * nmax);
         double *yy = XNEW(double, nmax), *pr = XNEW(double, NT), acc[64];
         size_t *idx = XNEW(size_t, nmax);
-        for (int j = 0; j < nn; j++) {
+        for (int j = 0; j < nn_; j++) {
             int n = (int)ns[j], trl_n = trials_for(n, 1);
             for (int t = 0; t < trl_n; t++) {
                 gsl_rng *r = rng_alloc(c.seed, 6000 + 100 * j + t + 10000 * iw);
@@ -676,14 +686,14 @@ static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
             fprintf(stderr, "%s n=%5d MSE th %.4f emp %.4f +- %.4f (ratio %.3f)\n", tag, n, th, mean, se * sqrt((double)trl_n), mean / th);
             double dev = fabs(mean / th - 1), tol = n <= 1000 ? 0.15 : 0.20;
             res->worst5 = fmax(res->worst5, dev);
-            res->ratio_at[iw][j] = mean / th, res->nn = nn;
+            res->ratio_at[iw][j] = mean / th, res->nn = nn_;
             if (dev > tol) res->ok5 = 0;
             if (!isfinite(mean)) res->okq = 0;
             progress("%s: n = %d", tag, n);
         }
         if (quick && !(me[1] < me[0])) res->okq = 0;
         if (!quick) {
-            double a = n_learn(NTH, nth, mth), b = n_learn(nn, ns, me);
+            double a = n_learn(NTH, nth, mth), b = n_learn(nn_, ns, me);
             res->nl_ratio[iw] = b / a;
             tsv_row(Tn, "mnist\t%s\t%d\t%.6g\t%.6g", tag, -1, a, b);
             fprintf(stderr, "%s n_lrn th %.1f emp %.1f\n", tag, a, b);
@@ -698,6 +708,8 @@ static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
     mnist_free(&tr);
     free(perm), free(X), free(Xt), free(y), free(yt), free(mu), free(C), free(ev), free(gamma), free(U), free(Z), free(lam_emp), free(htab);
 }
+
+#include "04-mlp.c"
 
 // ---- measurement (claims) and main ----
 int main(int argc, char **argv) {
@@ -725,6 +737,14 @@ int main(int argc, char **argv) {
     int custom = cli_given(&c, "data-exp") || cli_given(&c, "bandwidth") || cli_given(&c, "kernel") || cli_given(&c, "dim") ||
                  cli_given(&c, "normalize");
     if (!cli_given(&c, "data") && (custom || cli_given(&c, "targets"))) mn = 0;
+    // --mlp-width or --mlp-time alone runs part 4 only (with the level-coefficient check C1).
+    const int only_mlp = (cli_given(&c, "mlp-width") || cli_given(&c, "mlp-time")) && !cli_given(&c, "data") && !custom &&
+                         !cli_given(&c, "targets");
+    if (only_mlp) {
+        gauss = mn = 0;
+        static const char *const ids[] = {"hea.C2", "hea.C3", "hea.C4", "hea.C5", "hea.C6"};
+        for (int i = 0; i < 5; i++) claim_skip(ids[i], i == 4 ? CLAIM_IDENTITY : CLAIM_EXPERIMENT, "not requested (part 4 flags only)");
+    }
     if (mn && !strcmp(p.data, "mnist") && !mnist_available(c.mnist_dir))
         DIE("--data mnist: MNIST not found in %s; run make data (or give --mnist-dir)", c.mnist_dir);
     claim_c1();
@@ -827,6 +847,12 @@ int main(int argc, char **argv) {
             }
         }
     }
+    if ((gauss || only_mlp) && !custom) {  // part 4: a trained net learns monomials in HEA order (hea.C7)
+        tsv *Tm = tsv_open(&c, "mlp_ttl.tsv", "hea.C7");
+        run_mlp(quick, Tm);
+        tsv_close(Tm);
+    } else
+        claim_skip("hea.C7", CLAIM_EXPERIMENT, "not requested (MNIST or a custom Gaussian setting)");
     tsv_close(Te);
     tsv_close(Tn);
     if (Tl) tsv_close(Tl);
