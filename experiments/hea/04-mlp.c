@@ -69,7 +69,7 @@ typedef struct {
 } mlp_target;
 
 static void run_mlp(int quick, tsv *Tm) {
-    const int d = 30, h = 2 * ((quick ? 256 : p.mlp_width) / 2), B = 200, nt = quick ? 500 : 2000, Tmax = quick ? 60 : p.mlp_time;
+    const int d = 30, h = 2 * ((quick ? 256 : p.mlp_width) / 2), B = 200, nt = quick ? 500 : 1000, Tmax = quick ? 60 : p.mlp_time;
     const double eta = 1.0;
     const mlp_target tg[] = {{"z0", 1, {0}},        {"z4", 1, {4}},         {"z9", 1, {9}},      {"z19", 1, {19}},
                              {"z0^2", 2, {0, 0}},   {"z0 z1", 2, {0, 1}},   {"z1 z2", 2, {1, 2}}, {"z0 z4", 2, {0, 4}},

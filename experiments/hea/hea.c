@@ -105,7 +105,7 @@ static cli_opt opts[] = {
     {"mlp-time", CLI_INT, &p.mlp_time, 1, 1000000, "part 4: SGD steps (time, eta = 1) allowed per target", NULL, 0},
     {0}};
 // Named random streams of part 4 (the older parts keep their stream numbers).
-enum { STREAM_MLP_TEST = 5000, STREAM_MLP_INIT = 5100, STREAM_MLP_DATA = 5200 };
+enum { STREAM_MLP_TEST = 5000, STREAM_MLP_INIT = 5100, STREAM_MLP_DATA = 5200, STREAM_OVERLAP = 5300 };
 static cli c = {.slug = "hea",
                 .summary = "Hermite eigenstructure ansatz: kernel eigenvalues and KRR learning curves from the data covariance "
                            "and a Hermite decomposition of the target (Karkada, Turnbull, Liu, Simon, arXiv 2510.14878).",
@@ -710,6 +710,7 @@ static void run_h3(int quick, h3_result *res, tsv *Te, tsv *Tn) {
 }
 
 #include "04-mlp.c"
+#include "05-overlap.c"
 
 // ---- measurement (claims) and main ----
 int main(int argc, char **argv) {
@@ -847,6 +848,12 @@ int main(int argc, char **argv) {
             }
         }
     }
+    if (gauss && !custom) {  // part 5: eigenspace overlaps (hea.C8)
+        tsv *To = tsv_open(&c, "overlap.tsv", "hea.C8");
+        run_overlap(quick, To);
+        tsv_close(To);
+    } else
+        claim_skip("hea.C8", CLAIM_EXPERIMENT, "not requested (MNIST, a custom Gaussian setting or part 4 only)");
     if ((gauss || only_mlp) && !custom) {  // part 4: a trained net learns monomials in HEA order (hea.C7)
         tsv *Tm = tsv_open(&c, "mlp_ttl.tsv", "hea.C7");
         run_mlp(quick, Tm);

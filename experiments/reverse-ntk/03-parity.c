@@ -204,8 +204,10 @@ static void cube_task(int d, int n, gsl_rng *r, double *X, double *Xt, task *T) 
 // We run both nets (10 trials each) and ridgeless regression with both NTKs on the same split.
 // Departure, for the CPU budget: the time $t = \eta \cdot \mathrm{steps}$ is what the kernel
 // dynamics depend on, so the 1HL net takes $\eta = 10$ for 40 steps (t = 400, the notebook's 4000
-// steps at 0.1) and the 4HL ReLU net $\eta = 0.3$ (its stability limit is ~0.6) for 80 steps
-// (t = 24, the notebook ran to t <= 1000); the paper's protocol is behind flags (see --help).
+// steps at 0.1) and the 4HL ReLU net $\eta = 0.3$ for 64 steps (t = 19.2; the notebook ran to
+// t <= 1000).  Measured: $\eta = 0.3$ and $\eta = 0.1$ give the same test-MSE curve at equal t to
+// 3 digits (t = 100: 1.2104 vs 1.2106), and $\eta = 10$ vs $0.1$ for the 1HL net the same 100%.
+// The paper's protocol is behind flags (see --help; ~300 s of CPU per ReLU trial).
 //
 // What the cube does to the designed kernel: on $\{\pm1\}^{11}$ every odd Walsh function gets
 // nearly the same eigenvalue (9.35 for degree 1 down to 9.13 for parity, per $2^{-11}$), even ones
@@ -216,7 +218,7 @@ static void cube_task(int d, int n, gsl_rng *r, double *X, double *Xt, task *T) 
 //
 // * **C6** (experiment, nets) the designed net's mean test accuracy over the trials is at least
 //   99%, and the deep ReLU net's at most 45% (below chance by more than twice the trial spread,
-//   ~2 points; at t = 24 it is ~40% and still falling, 34% at t = 100, the paper's 29% at t <= 1000).
+//   ~1 point; at t = 19 it is ~40% and still falling, 34% at t = 100, the paper's 29% at t <= 1000).
 // * **C7** (deviation) the designed net beats its own NTK: ridgeless regression with the designed
 //   kernel is at most 60% accurate, at least 35 points below the trained net.
 
