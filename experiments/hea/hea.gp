@@ -186,7 +186,9 @@ ov = datadir.'/overlap.tsv'
 ml = datadir.'/mlp_ttl.tsv'
 npart = have(ov) + have(ml)
 if (npart > 0) {
-    ovnote = have(ov) ? system(sprintf("awk '/^# Gaussian data/ {sub(/^# /, \"\"); print; exit}' '%s'", ov)) : ""
+    ovN = have(ov) ? system(sprintf("sed -n 's/^# Gaussian data.*N = \\([0-9]*\\) samples.*/\\1/p' '%s'", ov)) : ""
+    ovK = have(ov) ? system(sprintf("sed -n 's/^# Gaussian data.*top K = \\([0-9]*\\) .*/\\1/p' '%s'", ov)) : ""
+    ovnote = sprintf("Gaussian data d = 200, γ_a ∝ (a+6)^{-3}, Gaussian kernel w = 6; N = %s, top %s modes", ovN, ovK)
     do for [fmt in "png svg"] {
         eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 560 * npart, 520))
         set output sprintf("%s/hea-nets.%s", outdir, fmt)

@@ -144,7 +144,7 @@ static struct params P = {
     .mimic_width = 128,
     .mimic_steps = 300,
     .mimic_lr = 0.3,
-    .mimic_trials = 1,
+    .mimic_trials = 2,
 };
 
 static cli_opt opts[] = {
