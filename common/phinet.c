@@ -8,7 +8,7 @@
 #include <string.h>
 #include "opt.h"
 #include "rng.h"
-#include "util.h"
+#include "status.h"
 
 // ---- the activations ----
 double phi_eval(const phi_act *a, double z) {
@@ -74,18 +74,17 @@ static double cond_dphi(const phi_act *a, double m, double s) {
 static double gl_x[GLN], gl_w[GLN];
 static int gl_ready = 0;
 
-static void gl_init(void) {
-    if (gl_ready) return;
+static int gl_init(void) {
+    if (gl_ready) return 0;
     gsl_integration_glfixed_table *t = gsl_integration_glfixed_table_alloc(GLN);
-    if (!t) DIE("phinet: gsl_integration_glfixed_table_alloc(%d) failed", GLN);
+    if (!t) return sim_fail(-1, "phinet: gsl_integration_glfixed_table_alloc(%d) failed", GLN);
     for (int i = 0; i < GLN; i++) gsl_integration_glfixed_point(-1, 1, (size_t)i, &gl_x[i], &gl_w[i], t);
     gsl_integration_glfixed_table_free(t);
     gl_ready = 1;
+    return 0;
 }
 
-static double kink_of(const phi_act *a) {
-    return a->kind == PHI_RELUCOS ? a->p[1] : a->kind == PHI_RELU ? 0 : NAN;
-}
+static double kink_of(const phi_act *a) { return a->kind == PHI_RELUCOS ? a->p[1] : a->kind == PHI_RELU ? 0 : NAN; }
 
 static int cmp_double(const void *x, const void *y) {
     double a = *(const double *)x, b = *(const double *)y;
@@ -94,8 +93,11 @@ static int cmp_double(const void *x, const void *y) {
 
 // E_u[ f(u) g(u) ] where f = phi or phi' and g = the matching conditional expectation.
 static double outer(const phi_act *a, double xi, int deriv) {
-    if (!(fabs(xi) <= 1)) return NAN;
-    gl_init();
+    if (!(fabs(xi) <= 1)) {
+        sim_fail(-1, "phinet kernel: xi = %g outside [-1, 1]", xi);
+        return NAN;
+    }
+    if (gl_init()) return NAN;
     const double s = sqrt(fmax(0, 1 - xi * xi));
     double edges[4] = {-UMAX, UMAX, NAN, NAN};
     int ne = 2;
@@ -127,28 +129,31 @@ double phi_dotdot(const phi_act *a, double xi) { return outer(a, xi, 1); }
 // ---- the network ----
 phinet *phinet_alloc(int d, int h, int k, const phi_act *act, double w_std, int max_batch) {
     if (d < 1 || h < 1 || k < 1 || max_batch < 1 || !act || !(w_std > 0)) {
-        fprintf(stderr, "phinet_alloc: bad arguments (d %d, h %d, k %d, max_batch %d, w_std %g)\n", d, h, k, max_batch,
-                w_std);
+        sim_fail(-1, "phinet_alloc: bad arguments (d %d, h %d, k %d, max_batch %d, w_std %g)", d, h, k, max_batch,
+                 w_std);
         return NULL;
     }
-    phinet *net = XNEW(phinet, 1);
+    phinet *net = sim_calloc(1, sizeof *net);
+    if (!net) return NULL;
     net->d = d, net->h = h, net->k = k, net->act = *act, net->N = 0;
     int n1[2] = {d, h}, n2[2] = {h, k};
     net->l1 = nn_alloc(1, n1, NN_IDENTITY, 0, max_batch);
     net->l2 = nn_alloc(1, n2, NN_IDENTITY, 0, max_batch);
-    if (!net->l1 || !net->l2) DIE("phinet_alloc: nn_alloc failed");
-    if (nn_set_mult(net->l1, 1, w_std / sqrt((double)d)) || nn_set_mult(net->l2, 1, 1 / sqrt((double)h)))
-        DIE("phinet_alloc: nn_set_mult failed");
-    net->Z = XNEW(double, (size_t)max_batch * h);
-    net->H = XNEW(double, (size_t)max_batch * h);
-    net->dH = XNEW(double, (size_t)max_batch * h);
+    net->Z = sim_alloc((size_t)max_batch * h, sizeof(double));
+    net->H = sim_alloc((size_t)max_batch * h, sizeof(double));
+    net->dH = sim_alloc((size_t)max_batch * h, sizeof(double));
+    if (!net->l1 || !net->l2 || !net->Z || !net->H || !net->dH || nn_set_mult(net->l1, 1, w_std / sqrt((double)d)) ||
+        nn_set_mult(net->l2, 1, 1 / sqrt((double)h))) {
+        phinet_free(net);
+        return NULL;
+    }
     return net;
 }
 
 void phinet_free(phinet *net) {
     if (!net) return;
-    nn_free(net->l1);
-    nn_free(net->l2);
+    if (net->l1) nn_free(net->l1);
+    if (net->l2) nn_free(net->l2);
     free(net->Z), free(net->H), free(net->dH), free(net);
 }
 
@@ -160,6 +165,7 @@ int phinet_init_normal(phinet *net, gsl_rng *r) {
 
 const double *phinet_forward(phinet *net, int N, const double *X) {
     const double *Z = nn_forward(net->l1, N, X);  // (N, h)
+    if (!Z) return NULL;
     const size_t m = (size_t)N * net->h;
     memcpy(net->Z, Z, m * sizeof *Z);
     for (size_t i = 0; i < m; i++) net->H[i] = phi_eval(&net->act, Z[i]);
@@ -175,13 +181,15 @@ int phinet_backward(phinet *net, const double *dF) {
     return 0;
 }
 
-void phinet_predict(phinet *net, int N, const double *X, double *out) {
+int phinet_predict(phinet *net, int N, const double *X, double *out) {
     const int mb = net->l1->max_batch;
     for (int s = 0; s < N; s += mb) {
         int m = N - s < mb ? N - s : mb;
         const double *F = phinet_forward(net, m, X + (size_t)s * net->d);
+        if (!F) return -1;
         memcpy(out + (size_t)s * net->k, F, (size_t)m * net->k * sizeof *out);
     }
+    return 0;
 }
 
 void phinet_gd_step(phinet *net, double eta) {

@@ -30,8 +30,9 @@
 // |p5| <= 20, checked in tests/test_phinet.c against Mehler series and Monte Carlo).
 //
 // Ownership: phinet owns its two nn layers and the (max_batch, h) buffers of Z copies and dL/dH.
-// Status: phinet_alloc returns NULL on bad arguments (message on stderr); kernels return NAN for
-// |xi| > 1.
+// Status (common/status.h): phinet_alloc returns NULL on bad arguments or no memory, the kernels
+// NAN for |xi| > 1, phinet_forward NULL for a bad batch size, phinet_predict non-zero; the reason
+// is in sim_last_error().
 #ifndef SIM_PHINET_H
 #define SIM_PHINET_H
 #include <gsl/gsl_rng.h>
@@ -55,12 +56,12 @@ double phi_dotdot(const phi_act *a, double xi);
 static inline double phi_ntk(const phi_act *a, double xi) { return phi_nngp(a, xi) + xi * phi_dotdot(a, xi); }
 
 typedef struct {
-    int d, h, k;     // input, hidden, output widths
+    int d, h, k;  // input, hidden, output widths
     phi_act act;
-    nn *l1, *l2;     // d -> h (multiplier w_std/sqrt(d)), h -> k (multiplier 1/sqrt(h))
-    double *Z, *H;   // (max_batch, h): pre-activations (copy) and phi(Z) of the latest forward
-    double *dH;      // (max_batch, h) backward workspace
-    int N;           // rows of the latest forward
+    nn *l1, *l2;    // d -> h (multiplier w_std/sqrt(d)), h -> k (multiplier 1/sqrt(h))
+    double *Z, *H;  // (max_batch, h): pre-activations (copy) and phi(Z) of the latest forward
+    double *dH;     // (max_batch, h) backward workspace
+    int N;          // rows of the latest forward
 } phinet;
 
 // A network for batches of up to max_batch rows; parameters start at 0 (see phinet_init_normal).
@@ -68,12 +69,12 @@ phinet *phinet_alloc(int d, int h, int k, const phi_act *act, double w_std, int 
 void phinet_free(phinet *net);
 // W and a iid N(0, 1), W first, from r.  Returns 0.
 int phinet_init_normal(phinet *net, gsl_rng *r);
-// F (N, k), owned by net (it is net->l2's output buffer).
+// F (N, k), owned by net (it is net->l2's output buffer); NULL for N outside [1, max_batch].
 const double *phinet_forward(phinet *net, int N, const double *X);
 // Gradients of the latest forward given dL/dF (N, k) into net->l1->grad, net->l2->grad.  Returns 0.
 int phinet_backward(phinet *net, const double *dF);
-// Forward in chunks for any N; out (N, k).
-void phinet_predict(phinet *net, int N, const double *X, double *out);
+// Forward in chunks for any N; out (N, k).  Returns 0.
+int phinet_predict(phinet *net, int N, const double *X, double *out);
 // theta -= eta grad on both layers.
 void phinet_gd_step(phinet *net, double eta);
 #endif

@@ -1,4 +1,4 @@
-// hea, part 4: a trained network learns Hermite monomials in the order of their HEA eigenvalues.
+// ---- part 4: a trained net learns Hermite monomials in HEA order ----
 // Included by hea.c.
 
 // ---- theory: the ReLU NTK's level coefficients ----
@@ -69,37 +69,46 @@ typedef struct {
 } mlp_target;
 
 static void run_mlp(int quick, tsv *Tm) {
-    const int d = 30, h = 2 * ((quick ? 256 : p.mlp_width) / 2), B = 200, nt = quick ? 500 : 1000, Tmax = quick ? 60 : p.mlp_time;
+    const int d = 30, h = 2 * ((quick ? 256 : p.mlp_width) / 2), B = 200, nt = quick ? 500 : 1000,
+              Tmax = quick ? 60 : p.mlp_time;
     const double eta = 1.0;
-    const mlp_target tg[] = {{"z0", 1, {0}},        {"z4", 1, {4}},         {"z9", 1, {9}},      {"z19", 1, {19}},
-                             {"z0^2", 2, {0, 0}},   {"z0 z1", 2, {0, 1}},   {"z1 z2", 2, {1, 2}}, {"z0 z4", 2, {0, 4}},
-                             {"z2^2", 2, {2, 2}}};
+    const mlp_target tg[] = {{"z0", 1, {0}},       {"z4", 1, {4}},       {"z9", 1, {9}},
+                             {"z19", 1, {19}},     {"z0^2", 2, {0, 0}},  {"z0 z1", 2, {0, 1}},
+                             {"z1 z2", 2, {1, 2}}, {"z0 z4", 2, {0, 4}}, {"z2^2", 2, {2, 2}}};
     const int ntg = quick ? 5 : (int)(sizeof tg / sizeof *tg);
     double deff, *gamma = gauss_gamma(d, 2, &deff), *sg = XNEW(double, d), cl[HERMITE_LMAX + 1];
     for (int a = 0; a < d; a++) sg[a] = sqrt(gamma[a]);
     relu_ntk_level_coeffs(HERMITE_LMAX, cl);
-    double *Xt = XNEW(double, (size_t)nt * d), *Gt = XNEW(double, (size_t)nt * d), *X = XNEW(double, (size_t)B * d);
-    double *G = XNEW(double, (size_t)B * d), *Y = XNEW(double, B), *Yt = XNEW(double, nt);
+    double *Xt = XNEW(double, (size_t)nt *d), *Gt = XNEW(double, (size_t)nt *d), *X = XNEW(double, (size_t)B *d);
+    double *G = XNEW(double, (size_t)B *d), *Y = XNEW(double, B), *Yt = XNEW(double, nt);
     double *F0t = XNEW(double, nt), *Pt = XNEW(double, nt), *dF = XNEW(double, B);
     gsl_rng *rt = rng_alloc(c.seed, STREAM_MLP_TEST);
     gauss_sample(rt, nt, d, sg, 1, Xt, Gt);
     rng_free(rt);
     double tth[16], temp[16], lam[16];
-    tsv_note(Tm, "1HL ReLU, width %d, NTK parametrisation, online SGD (batch %d, eta %g) on (1/2)(f - y)^2, centred output; "
-                 "Gaussian data d = %d, gamma ~ (a+6)^-2, projected to the unit sphere; test set %d", h, B, eta, d, nt);
-    tsv_note(Tm, "lambda_hea = c_|alpha| prod gamma^alpha with the ReLU NTK's level coefficients; t_th = ln 2/(2 lambda); "
-                 "t_emp: first time the relative test MSE (MSE / E y^2) <= 1/2 (linear interpolation); -1 = not within t_max = %d", Tmax);
+    tsv_note(
+        Tm,
+        "1HL ReLU, width %d, NTK parametrisation, online SGD (batch %d, eta %g) on (1/2)(f - y)^2, centred output; "
+        "Gaussian data d = %d, gamma ~ (a+6)^-2, projected to the unit sphere; test set %d",
+        h, B, eta, d, nt);
+    tsv_note(
+        Tm,
+        "lambda_hea = c_|alpha| prod gamma^alpha with the ReLU NTK's level coefficients; t_th = ln 2/(2 lambda); "
+        "t_emp: first time the relative test MSE (MSE / E y^2) <= 1/2 (linear interpolation); -1 = not within t_max = %d",
+        Tmax);
     tsv_columns(Tm, "target\tdegree\tlambda_hea\tt_th\tt_emp");
     for (int q = 0; q < ntg; q++) {
         double l = cl[tg[q].deg];
         for (int j = 0; j < tg[q].deg; j++) l *= gamma[tg[q].idx[j]];
         lam[q] = l, tth[q] = log(2) / (2 * l);
         double y2 = 0;  // E y^2 on the test set: the projection to the sphere moves it off 1
-        for (int i = 0; i < nt; i++) Yt[i] = hermite_mono_eval(tg[q].deg, tg[q].idx, Gt + (size_t)i * d), y2 += Yt[i] * Yt[i] / nt;
+        for (int i = 0; i < nt; i++)
+            Yt[i] = hermite_mono_eval(tg[q].deg, tg[q].idx, Gt + (size_t)i * d), y2 += Yt[i] * Yt[i] / nt;
         int widths[3] = {d, h, 1};
         nn *net = nn_alloc(2, widths, NN_RELU, 0, nt);
         if (!net || nn_set_mult(net, 1, 1.0) || nn_set_mult(net, 2, 1 / sqrt((double)h))) DIE("mlp: nn_alloc failed");
-        gsl_rng *ri = rng_alloc(c.seed, STREAM_MLP_INIT + (unsigned long)q), *rd = rng_alloc(c.seed, STREAM_MLP_DATA + (unsigned long)q);
+        gsl_rng *ri = rng_alloc(c.seed, STREAM_MLP_INIT + (unsigned long)q),
+                *rd = rng_alloc(c.seed, STREAM_MLP_DATA + (unsigned long)q);
         init_normal_abs(ri, net->nparams, 1.0, net->theta, NULL);
         for (int i = h / 2; i < h; i++) {  // antisymmetric pairs: f_theta0 = 0
             memcpy(net->W[1] + (size_t)i * d, net->W[1] + (size_t)(i - h / 2) * d, sizeof(double) * d);
@@ -126,8 +135,8 @@ static void run_mlp(int quick, tsv *Tm) {
         rng_free(ri), rng_free(rd);
         nn_free(net);
         tsv_row(Tm, "%s\t%d\t%.6g\t%.6g\t%.6g", tg[q].name, tg[q].deg, lam[q], tth[q], temp[q]);
-        fprintf(stderr, "mlp %-6s lambda_HEA %.4g: t_th %.3g, t_emp %.3g (test MSE at stop %.3f)\n", tg[q].name, lam[q], tth[q],
-                temp[q], te);
+        fprintf(stderr, "mlp %-6s lambda_HEA %.4g: t_th %.3g, t_emp %.3g (test MSE at stop %.3f)\n", tg[q].name, lam[q],
+                tth[q], temp[q], te);
     }
     // C7: linear monomials, t_emp/t_th within [0.8, 1.25] (the crossing time of one SGD run
     // scatters by ~5%: batch noise of the test-MSE curve near 1/2 and the finite test set; 0.8-1.25
@@ -146,13 +155,16 @@ static void run_mlp(int quick, tsv *Tm) {
     for (int i = 0; i < n1; i++) lo = fmin(lo, r1[i]), hi = fmax(hi, r1[i]);
     const double med2 = n2 ? fit_median(r2, n2) : NAN;
     char what[200];
-    snprintf(what, sizeof what, "linear monomials: t_emp/t_th in [%.3f, %.3f] (%d of them); all %d: Spearman(t_emp, 1/lambda) %.3f, "
-             "%d not learned", lo, hi, n1, ntg, rho, lost);
+    snprintf(what, sizeof what,
+             "linear monomials: t_emp/t_th in [%.3f, %.3f] (%d of them); all %d: Spearman(t_emp, 1/lambda) %.3f, "
+             "%d not learned",
+             lo, hi, n1, ntg, rho, lost);
     claim_check("hea.C7", CLAIM_EXPERIMENT, n1 > 0 && lo >= 0.8 && hi <= 1.25 && !lost, what, fmax(1 / lo, hi),
                 "max(t_emp/t_th, t_th/t_emp) <= 1.25");
     if (quick) claim_skip("hea.C7b", CLAIM_DEVIATION, "--quick trains too few quadratic targets");
     else {
-        snprintf(what, sizeof what, "quadratic monomials learned later than the HEA predicts: median t_emp/t_th over %d", n2);
+        snprintf(what, sizeof what,
+                 "quadratic monomials learned later than the HEA predicts: median t_emp/t_th over %d", n2);
         claim_check("hea.C7b", CLAIM_DEVIATION, n2 >= 3 && med2 >= 1.2, what, med2, ">= 1.2");
     }
     free(gamma), free(sg), free(Xt), free(Gt), free(X), free(G), free(Y), free(Yt), free(F0t), free(Pt), free(dF);

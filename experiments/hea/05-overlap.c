@@ -1,5 +1,5 @@
-// hea, part 5: the eigenspace-overlap heat map -- are the kernel's eigenvectors Hermite
-// polynomials?  Included by hea.c.
+// ---- part 5: the eigenspace-overlap heat map ----
+// Are the kernel's eigenvectors Hermite polynomials?  Included by hea.c.
 
 // ---- Part 5: eigenspace overlaps (the paper's Fig. 2, bottom row) ----
 //
@@ -38,9 +38,9 @@ static void run_overlap(int quick, tsv *To) {
     kernel_spec ks;
     char err[200];
     if (kernel_spec_parse(&ks, "gaussian", w, 1, 1, 0, err, sizeof err)) DIE("%s", err);
-    double *X = XNEW(double, (size_t)N * d), *G = XNEW(double, (size_t)N * d), *Kg = XNEW(double, (size_t)N * N);
-    double *lam = XNEW(double, K), *U = XNEW(double, (size_t)N * K), *H = XNEW(double, (size_t)N * K);
-    double *O = XNEW(double, (size_t)K * K), *ht = XNEW(double, (size_t)d * (p.lmax + 1));
+    double *X = XNEW(double, (size_t)N *d), *G = XNEW(double, (size_t)N *d), *Kg = XNEW(double, (size_t)N *N);
+    double *lam = XNEW(double, K), *U = XNEW(double, (size_t)N *K), *H = XNEW(double, (size_t)N *K);
+    double *O = XNEW(double, (size_t)K *K), *ht = XNEW(double, (size_t)d *(p.lmax + 1));
     gsl_rng *r = rng_alloc(c.seed, STREAM_OVERLAP);
     gauss_sample(r, N, d, sg, 0, X, G);
     rng_free(r);
@@ -51,7 +51,8 @@ static void run_overlap(int quick, tsv *To) {
     // H (N, K): the HEA modes on the samples, each column normalised on the sample.
     for (int i = 0; i < N; i++) {
         for (int a = 0; a < d; a++) hermite_h_array(p.lmax, G[(size_t)i * d + a], ht + (size_t)a * (p.lmax + 1));
-        for (int k = 0; k < K; k++) H[(size_t)i * K + k] = hermite_mono_eval_table(m.deg[k], m.idx + (size_t)k * m.lmax, ht, p.lmax + 1);
+        for (int k = 0; k < K; k++)
+            H[(size_t)i * K + k] = hermite_mono_eval_table(m.deg[k], m.idx + (size_t)k * m.lmax, ht, p.lmax + 1);
     }
     for (int k = 0; k < K; k++) {
         double s = 0;
@@ -70,10 +71,14 @@ static void run_overlap(int quick, tsv *To) {
             double o = O[(size_t)k * K + a];
             M[rank_bin(a)][rank_bin(k)] += o * o / cnt[rank_bin(a)];
         }
-    tsv_note(To, "Gaussian data d = %d, gamma ~ (a+6)^-%g (d_eff %.1f), Gaussian kernel w = %g; N = %d samples, top K = %d "
-                 "eigenvectors and HEA modes", d, e, deff, w, N, K);
-    tsv_note(To, "overlap = mean over HEA modes of rank bin i (rows) of the squared projection onto the empirical eigenvectors "
-                 "of rank bin j (columns); bin b = ranks 2^b .. 2^(b+1)-1");
+    tsv_note(To,
+             "Gaussian data d = %d, gamma ~ (a+6)^-%g (d_eff %.1f), Gaussian kernel w = %g; N = %d samples, top K = %d "
+             "eigenvectors and HEA modes",
+             d, e, deff, w, N, K);
+    tsv_note(
+        To,
+        "overlap = mean over HEA modes of rank bin i (rows) of the squared projection onto the empirical eigenvectors "
+        "of rank bin j (columns); bin b = ranks 2^b .. 2^(b+1)-1");
     tsv_columns(To, "hea_bin\temp_bin\thea_rank_lo\temp_rank_lo\toverlap");
     double diag = 0;
     int nd = 0;
@@ -91,8 +96,10 @@ static void run_overlap(int quick, tsv *To) {
     }
     diag /= nd;
     char what[200];
-    snprintf(what, sizeof what, "mean share of HEA modes (ranks 1-127) in their own or a neighbouring empirical rank bin "
-             "(N = %d, K = %d)", N, K);
+    snprintf(what, sizeof what,
+             "mean share of HEA modes (ranks 1-127) in their own or a neighbouring empirical rank bin "
+             "(N = %d, K = %d)",
+             N, K);
     claim_check("hea.C8", CLAIM_EXPERIMENT, diag >= 0.8, what, diag, ">= 0.8");
     hermite_modes_free(&m);
     free(gamma), free(sg), free(X), free(G), free(Kg), free(lam), free(U), free(H), free(O), free(ht);

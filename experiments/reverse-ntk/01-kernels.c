@@ -1,5 +1,6 @@
-// reverse-ntk, part 1: Figure 1 -- any dot-product kernel with a non-negative power series is
-// the NNGP (or NTK) of a one-hidden-layer network.  Included by reverse-ntk.c.
+// ---- part 1 (Figure 1): shallow networks with any dot-product kernel ----
+// Any dot-product kernel with a non-negative power series is the NNGP (or NTK) of a
+// one-hidden-layer network.  Included by reverse-ntk.c.
 
 // ---- theory: the target kernels ----
 //
@@ -12,22 +13,22 @@
 typedef enum { T_NET, T_E, T_F, T_G, T_H } target_kind;
 
 typedef struct {
-    char id[8];            // "A" .. "H", "Bntk", "T" (single target)
+    char id[8];  // "A" .. "H", "Bntk", "T" (single target)
     char title[64];
     target_kind kind;
-    kernel_spec ks;        // for T_NET
-    int ntk_mode;          // 1: the shallow NTK is matched (b_k = sqrt(c_k k!/(k+1)))
-    int has_ref;           // the reference table's values below apply
-    double ref[3];         // K(-1), K(0), K(1)
-    double cref[8];        // fitted c_0..c_7
+    kernel_spec ks;              // for T_NET
+    int ntk_mode;                // 1: the shallow NTK is matched (b_k = sqrt(c_k k!/(k+1)))
+    int has_ref;                 // the reference table's values below apply
+    double ref[3];               // K(-1), K(0), K(1)
+    double cref[8];              // fitted c_0..c_7
     double bound_l2, bound_sup;  // C2 bounds on the fit errors
-    int mc;                // Monte Carlo on this panel
+    int mc;                      // Monte Carlo on this panel
     // results
     int D;
-    double c[DMAX + 1];    // fitted, thresholded power series
-    double beta[DMAX + 1]; // phi = sum_k beta_k h_k with h_k = He_k/sqrt(k!): beta_k = b_k/sqrt(k!)
-    double a[DMAX + 1];    // phi = sum_k a_k He_k: a_k = b_k/k!
-    double l2, sup;        // relative fit errors
+    double c[DMAX + 1];     // fitted, thresholded power series
+    double beta[DMAX + 1];  // phi = sum_k beta_k h_k with h_k = He_k/sqrt(k!): beta_k = b_k/sqrt(k!)
+    double a[DMAX + 1];     // phi = sum_k a_k He_k: a_k = b_k/k!
+    double l2, sup;         // relative fit errors
 } panel;
 
 static double target_eval(const panel *pn, double xi) {
@@ -51,22 +52,78 @@ static const struct {
     int ntk_mode;
     double ref[3], cref[8], bl2, bsup;
 } TABLE[] = {
-    {"A", "4HL ReLU (NNGP)", T_NET, "relu-nngp", 0.1, 0, {0.987951, 1.11213, 1.62588},
-     {1.11213, 0.230516, 0.140753, 0.0523751, 0, 0, 0.0535869, 0.0357766}, 0.002, 0.004},
-    {"B", "4HL ReLU (NTK)", T_NET, "relu-ntk", 0.1, 0, {1.72544, 2.34508, 8.09682},
-     {2.38661, 1.52913, 0.746283, 0, 0, 0, 1.70696, 1.60042}, 0.045, 0.075},
-    {"C", "4HL erf (NNGP)", T_NET, "erf-nngp", 0.3, 0, {-0.210965, 0.0878666, 0.505823},
-     {0.0883636, 0.245131, 0.0166825, 0.0508019, 0, 0, 0.0417986, 0.0621152}, 0.008, 0.011},
-    {"D", "4HL erf (NTK)", T_NET, "erf-ntk", 0.3, 0, {-1.56502, 0.27051, 4.25734},
-     {0.288618, 1.33245, 0, 0.0924699, 0, 0, 1.03135, 1.47139}, 0.045, 0.05},
+    {"A",
+     "4HL ReLU (NNGP)",
+     T_NET,
+     "relu-nngp",
+     0.1,
+     0,
+     {0.987951, 1.11213, 1.62588},
+     {1.11213, 0.230516, 0.140753, 0.0523751, 0, 0, 0.0535869, 0.0357766},
+     0.002,
+     0.004},
+    {"B",
+     "4HL ReLU (NTK)",
+     T_NET,
+     "relu-ntk",
+     0.1,
+     0,
+     {1.72544, 2.34508, 8.09682},
+     {2.38661, 1.52913, 0.746283, 0, 0, 0, 1.70696, 1.60042},
+     0.045,
+     0.075},
+    {"C",
+     "4HL erf (NNGP)",
+     T_NET,
+     "erf-nngp",
+     0.3,
+     0,
+     {-0.210965, 0.0878666, 0.505823},
+     {0.0883636, 0.245131, 0.0166825, 0.0508019, 0, 0, 0.0417986, 0.0621152},
+     0.008,
+     0.011},
+    {"D",
+     "4HL erf (NTK)",
+     T_NET,
+     "erf-ntk",
+     0.3,
+     0,
+     {-1.56502, 0.27051, 4.25734},
+     {0.288618, 1.33245, 0, 0.0924699, 0, 0, 1.03135, 1.47139},
+     0.045,
+     0.05},
     {"E", "K = xi^4 + xi", T_E, NULL, 0, 0, {0, 0, 2}, {0, 1, 0, 0, 1, 0, 0, 0}, 1e-8, 1e-8},
     {"F", "K = xi^5 + 3", T_F, NULL, 0, 0, {2, 3, 4}, {3, 0, 0, 0, 0, 1, 0, 0}, 1e-8, 1e-8},
-    {"G", "K = sinh(2 xi)", T_G, NULL, 0, 0, {-3.62686, 0, 3.62686},
-     {0, 1.99995, 0, 1.33400, 0, 0.264191, 0, 0.0287128}, 1e-4, 1e-4},
-    {"H", "K = cosh(2 xi)", T_H, NULL, 0, 0, {3.76220, 1, 3.76220},
-     {0.999952, 0, 2.00162, 0, 0.658311, 0, 0.102295, 0}, 1e-4, 1e-4},
-    {"Bntk", "4HL ReLU (NTK), 1HL NTK matched", T_NET, "relu-ntk", 0.1, 1, {1.72544, 2.34508, 8.09682},
-     {2.38661, 1.52913, 0.746283, 0, 0, 0, 1.70696, 1.60042}, 0.045, 0.075},
+    {"G",
+     "K = sinh(2 xi)",
+     T_G,
+     NULL,
+     0,
+     0,
+     {-3.62686, 0, 3.62686},
+     {0, 1.99995, 0, 1.33400, 0, 0.264191, 0, 0.0287128},
+     1e-4,
+     1e-4},
+    {"H",
+     "K = cosh(2 xi)",
+     T_H,
+     NULL,
+     0,
+     0,
+     {3.76220, 1, 3.76220},
+     {0.999952, 0, 2.00162, 0, 0.658311, 0, 0.102295, 0},
+     1e-4,
+     1e-4},
+    {"Bntk",
+     "4HL ReLU (NTK), 1HL NTK matched",
+     T_NET,
+     "relu-ntk",
+     0.1,
+     1,
+     {1.72544, 2.34508, 8.09682},
+     {2.38661, 1.52913, 0.746283, 0, 0, 0, 1.70696, 1.60042},
+     0.045,
+     0.075},
 };
 #define NTABLE ((int)(sizeof TABLE / sizeof TABLE[0]))
 
@@ -79,7 +136,7 @@ static const struct {
 typedef struct {
     int D;
     nnls_workspace *w;
-    double *A, *b;   // (NFIT, D+1) design, (NFIT) targets
+    double *A, *b;  // (NFIT, D+1) design, (NFIT) targets
     double xi[NFIT];
 } fitter;
 
@@ -87,7 +144,7 @@ static fitter *fitter_alloc(int D) {
     fitter *f = XNEW(fitter, 1);
     f->D = D;
     f->w = nnls_alloc(NFIT, D + 1);
-    f->A = XNEW(double, (size_t)NFIT * (D + 1));
+    f->A = XNEW(double, (size_t)NFIT *(D + 1));
     f->b = XNEW(double, NFIT);
     int nend = (int)lround(P.endpoint_weight * NFIT);  // copies of each endpoint, grid's included
     int ngrid = NFIT - 2 * nend + 2;
@@ -190,7 +247,8 @@ typedef struct {
 
 static gh_rule gh_make(int m) {
     gh_rule g = {m, XNEW(double, m), XNEW(double, m)};
-    gsl_integration_fixed_workspace *ws = gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, (size_t)m, 0, 1, 0, 0);
+    gsl_integration_fixed_workspace *ws =
+        gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, (size_t)m, 0, 1, 0, 0);
     if (!ws) DIE("gsl_integration_fixed_alloc(hermite, %d) failed", m);
     const double *x = gsl_integration_fixed_nodes(ws), *w = gsl_integration_fixed_weights(ws);
     for (int i = 0; i < m; i++) {
@@ -214,7 +272,7 @@ static void phi_eval_h(const panel *pn, double z, double *phi, double *dphi) {
 }
 
 typedef struct {
-    double K, Kd;       // E[phi phi], E[phi' phi']
+    double K, Kd;           // E[phi phi], E[phi' phi']
     double pp2, ppdd, dd2;  // E[(phi phi)^2], E[phi phi phi' phi'], E[(phi' phi')^2]
 } gh_moments;
 
@@ -328,7 +386,8 @@ static int parse_panels(panel *pn) {
             p->kind = TABLE[f].kind;
             if (p->kind == T_NET) {
                 char err[256];
-                if (kernel_spec_parse(&p->ks, TABLE[f].kname, 1, 4, 1.5, TABLE[f].bstd, err, sizeof err)) DIE("%s", err);
+                if (kernel_spec_parse(&p->ks, TABLE[f].kname, 1, 4, 1.5, TABLE[f].bstd, err, sizeof err))
+                    DIE("%s", err);
             }
             p->ntk_mode = TABLE[f].ntk_mode;
             p->has_ref = 1;
@@ -339,7 +398,8 @@ static int parse_panels(panel *pn) {
             // Monte Carlo: every panel at default, A and E at --quick.
             p->mc = !C.quick || cli_given(&C, "panels") || !strcmp(p->id, "A") || !strcmp(p->id, "E");
         }
-    }    return np;
+    }
+    return np;
 }
 
 // ---- Figure 1 claims ----
@@ -373,7 +433,8 @@ static void part_kernels(void) {
     tsv_note(tk, "quad_nngp, quad_ntk: E[phi phi] and E[phi phi] + xi E[phi' phi'] by %d x %d Gauss-Hermite",
              P.gh_nodes, P.gh_nodes);
     tsv_note(tk, "degree D = %d, endpoint weight %g, threshold %g", P.degree, P.endpoint_weight, P.coef_threshold);
-    for (int ip = 0; ip < np; ip++) tsv_note(tk, "panel %s: %s%s", pn[ip].id, pn[ip].title, pn[ip].ntk_mode ? " [ntk mode]" : "");
+    for (int ip = 0; ip < np; ip++)
+        tsv_note(tk, "panel %s: %s%s", pn[ip].id, pn[ip].title, pn[ip].ntk_mode ? " [ntk mode]" : "");
     tsv_columns(tk, "panel\txi\ttarget\tengineered\tquad_nngp\tquad_ntk");
     tsv *tc = tsv_open(&C, "coeffs.tsv", "revntk.C2");
     tsv_allow_nonfinite(tc, 1);  // c_k_ref is nan where the reference has no table (single --target, k > 7)
@@ -450,9 +511,13 @@ static void part_kernels(void) {
             double xi = -1 + 2.0 * i / (NCHECK - 1);
             gh_moments q = gh_expect(&gr, &p, xi);
             double sn = series_nngp(&p, xi), st = series_ntk(&p, xi);
-            c1_err = fmax(c1_err, fmax(fabs(q.K - sn) / fmax(1, fabs(sn)), fabs(q.K + xi * q.Kd - st) / fmax(1, fabs(st))));
+            c1_err =
+                fmax(c1_err, fmax(fabs(q.K - sn) / fmax(1, fabs(sn)), fabs(q.K + xi * q.Kd - st) / fmax(1, fabs(st))));
         }
-        if (gr.z != gh.z) { free(gr.z); free(gr.w); }
+        if (gr.z != gh.z) {
+            free(gr.z);
+            free(gr.w);
+        }
     }
     tsv_close(tk);
     tsv_close(tc);
@@ -461,8 +526,8 @@ static void part_kernels(void) {
     tsv_allow_nonfinite(tf, 1);  // bounds are nan for a single --target
     tsv_columns(tf, "panel\trel_l2\trel_sup\tbound_l2\tbound_sup");
     for (int ip = 0; ip < np; ip++)
-        tsv_row(tf, "%s\t%.6g\t%.6g\t%.6g\t%.6g", pn[ip].id, pn[ip].l2, pn[ip].sup, pn[ip].has_ref ? pn[ip].bound_l2 : NAN,
-                pn[ip].has_ref ? pn[ip].bound_sup : NAN);
+        tsv_row(tf, "%s\t%.6g\t%.6g\t%.6g\t%.6g", pn[ip].id, pn[ip].l2, pn[ip].sup,
+                pn[ip].has_ref ? pn[ip].bound_l2 : NAN, pn[ip].has_ref ? pn[ip].bound_sup : NAN);
     tsv_close(tf);
 
     tsv *ta = tsv_open(&C, "activations.tsv", "revntk.C1");
@@ -523,11 +588,15 @@ static void part_kernels(void) {
     free(gh.w);
     {
         char what[256];
-        claim_check("revntk.C1", CLAIM_IDENTITY, c1_err <= 1e-10, "max |quadrature - series|/max(1,|series|), NNGP and NTK, all activations + random c", c1_err, "1e-10");
+        claim_check("revntk.C1", CLAIM_IDENTITY, c1_err <= 1e-10,
+                    "max |quadrature - series|/max(1,|series|), NNGP and NTK, all activations + random c", c1_err,
+                    "1e-10");
         int nref = 0;
         for (int ip = 0; ip < np; ip++) nref += pn[ip].has_ref;
         if (!nref) claim_skip("revntk.C2", CLAIM_IDENTITY, "single --target: no reference table");
-        else claim_check("revntk.C2", CLAIM_IDENTITY, c2_worst <= 1, "worst error / tolerance over target values, c_k (1e-4) and fit-error bounds", c2_worst, "1");
+        else
+            claim_check("revntk.C2", CLAIM_IDENTITY, c2_worst <= 1,
+                        "worst error / tolerance over target values, c_k (1e-4) and fit-error bounds", c2_worst, "1");
         if (nz == 0) claim_skip("revntk.C3", CLAIM_EXPERIMENT, "no Monte Carlo panel");
         else {
             double frac = (double)nz2 / nz, med = fit_median(zs, nz), need = C.quick ? 0.75 : 0.85;
@@ -537,7 +606,9 @@ static void part_kernels(void) {
             claim_check("revntk.C3", CLAIM_EXPERIMENT, frac >= need && med <= 1.5, what, frac, tol);
         }
         if (isnan(c4_err)) claim_skip("revntk.C4", CLAIM_IDENTITY, "no NTK-mode panel (Bntk or --mode ntk)");
-        else claim_check("revntk.C4", CLAIM_IDENTITY, c4_err <= 1e-10, "max rel. error: 1HL NTK vs sum c_k xi^k, 1HL NNGP vs sum c_k xi^k/(k+1)", c4_err, "1e-10");
+        else
+            claim_check("revntk.C4", CLAIM_IDENTITY, c4_err <= 1e-10,
+                        "max rel. error: 1HL NTK vs sum c_k xi^k, 1HL NNGP vs sum c_k xi^k/(k+1)", c4_err, "1e-10");
     }
     rng_free(rr);
     free(zs);

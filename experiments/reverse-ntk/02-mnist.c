@@ -1,5 +1,5 @@
-// reverse-ntk, part 2: an MNIST analogue of Figure 2 -- a shallow mimic of a deep ReLU kernel
-// performs like it.  Included by reverse-ntk.c.
+// ---- part 2 (Figure 2 analogue): a shallow mimic of a deep kernel on MNIST ----
+// Included by reverse-ntk.c.
 
 // ---- experiment: deep kernels and shallow mimics on MNIST ----
 //
@@ -19,7 +19,11 @@ static void moments(int erf, double q, double c, double *Ephi, double *Edot) {
         *Ephi = (2 / M_PI) * asin(fmax(-1, fmin(1, r)));
         *Edot = (4 / M_PI) / sqrt((1 + 2 * q) * (1 + 2 * q) - 4 * c * c);
     } else {  // Cho & Saul: (q/2pi)(sin th + (pi - th) cos th), (pi - th)/(2 pi)
-        if (c == q) { *Ephi = q / 2; *Edot = 0.5; return; }
+        if (c == q) {
+            *Ephi = q / 2;
+            *Edot = 0.5;
+            return;
+        }
         double rho = fmax(-1, fmin(1, c / q)), th = acos(rho);
         *Ephi = q * (sin(th) + (M_PI - th) * rho) / (2 * M_PI);
         *Edot = (M_PI - th) / (2 * M_PI);
@@ -27,10 +31,10 @@ static void moments(int erf, double q, double c, double *Ephi, double *Edot) {
 }
 
 typedef struct {
-    int n, nt, N;      // train, test, n + nt rows
-    double *xi;        // (N, n): rows 0..n-1 train, then test; cosine with each training point
-    double *Y;         // (n, 10) one-hot training labels
-    unsigned char *yt; // (nt) test labels
+    int n, nt, N;            // train, test, n + nt rows
+    double *xi;              // (N, n): rows 0..n-1 train, then test; cosine with each training point
+    double *Y;               // (n, 10) one-hot training labels
+    unsigned char *yt;       // (nt) test labels
     double *Kc, *Yc, *pred;  // scratch for the solve
 } mnist_task;
 
@@ -43,7 +47,9 @@ static void krr_score(mnist_task *t, const double *K, double *acc, double *mse, 
     memcpy(t->Kc, K, sizeof(double) * n * n);
     memcpy(t->Yc, t->Y, sizeof(double) * n * 10);
     int info = krr_solve(n, t->Kc, delta, 10, t->Yc, nt, K + (size_t)n * n, t->pred);
-    if (info) DIE("kernel regression: Cholesky failed (info %d) at ridge %g; the Gram matrix is not positive definite", info, delta);
+    if (info)
+        DIE("kernel regression: Cholesky failed (info %d) at ridge %g; the Gram matrix is not positive definite", info,
+            delta);
     int right = 0;
     double se = 0;
     for (int i = 0; i < nt; i++) {
@@ -67,7 +73,7 @@ static void mnist_prepare(const char *dir, const size_t *itr, int n, const size_
     char err[512];
     if (mnist_load_rows(dir, 1, itr, n, &tr, err, sizeof err)) DIE("%s", err);
     if (mnist_load_rows(dir, 0, ite, nt, &te, err, sizeof err)) DIE("%s", err);
-    double *X = XNEW(double, (size_t)N * d);  // rows 0..n-1 train, then test
+    double *X = XNEW(double, (size_t)N *d);  // rows 0..n-1 train, then test
     memcpy(X, tr.x, sizeof(double) * n * d);
     memcpy(X + (size_t)n * d, te.x, sizeof(double) * nt * d);
     unsigned char *ytr = tr.y;
@@ -90,13 +96,13 @@ static void mnist_prepare(const char *dir, const size_t *itr, int n, const size_
     t->n = n;
     t->nt = nt;
     t->N = N;
-    t->xi = XNEW(double, (size_t)N * n);
+    t->xi = XNEW(double, (size_t)N *n);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, n, d, 1.0 / d, X, d, X, d, 0.0, t->xi, n);
     for (size_t e = 0; e < (size_t)N * n; e++) t->xi[e] = fmax(-1, fmin(1, t->xi[e]));
     for (int i = 0; i < n; i++) t->xi[(size_t)i * n + i] = 1;  // exactly, not by cancellation
     t->Y = XNEW(double, (size_t)n * 10);
     for (int i = 0; i < n; i++) t->Y[i * 10 + ytr[i]] = 1;
-    t->Kc = XNEW(double, (size_t)n * n);
+    t->Kc = XNEW(double, (size_t)n *n);
     t->Yc = XNEW(double, (size_t)n * 10);
     t->pred = XNEW(double, (size_t)nt * 10);
     free(X);
@@ -133,7 +139,7 @@ static void depth_sweep(mnist_task *T, double t0) {
     int Lmax = 0;
     for (int i = 0; i < P.depths.n; i++) Lmax = P.depths.v[i] > Lmax ? (int)P.depths.v[i] : Lmax;
     // res[act][ntk][depth] = (acc, mse)
-    double (*res)[2][51][2] = calloc(2, sizeof *res);
+    double(*res)[2][51][2] = calloc(2, sizeof *res);
     double max_check = 0;
     const double W[2] = {1.5, 1.5}, Bs[2] = {0.1, 0.3};
     for (int act = 0; act < 2; act++) {
@@ -162,7 +168,8 @@ static void depth_sweep(mnist_task *T, double t0) {
             // The recursion equals common/kernel's at a sample of pairs.
             ksn.depth = kst.depth = L;
             for (size_t e = 0; e < NE; e += NE / 97 + 1) {
-                double rn = kernel_sphere_profile(&ksn, T->xi[e], 1, 1), rt = kernel_sphere_profile(&kst, T->xi[e], 1, 1);
+                double rn = kernel_sphere_profile(&ksn, T->xi[e], 1, 1),
+                       rt = kernel_sphere_profile(&kst, T->xi[e], 1, 1);
                 max_check = fmax(max_check, fmax(fabs(Kn[e] - rn) / fabs(rn), fabs(Kt[e] - rt) / fabs(rt)));
             }
             krr_score(T, Kn, &res[act][0][L][0], &res[act][0][L][1], NULL);
@@ -171,12 +178,16 @@ static void depth_sweep(mnist_task *T, double t0) {
         }
     }
     if (max_check > 1e-10)
-        DIE("the depth-by-depth recursion disagrees with common/kernel by %.3g (relative); a bug in one of them", max_check);
+        DIE("the depth-by-depth recursion disagrees with common/kernel by %.3g (relative); a bug in one of them",
+            max_check);
     tsv *td = tsv_open(&C, "mnist_depth.tsv", "revntk.C5");
-    tsv_note(td, "kernel regression on MNIST (split 1: n_train %d, n_test %d), ridge 1e-8 mean(diag K_train) absolute", T->n, T->nt);
+    tsv_note(td, "kernel regression on MNIST (split 1: n_train %d, n_test %d), ridge 1e-8 mean(diag K_train) absolute",
+             T->n, T->nt);
     tsv_note(td, "ReLU: W_std 1.5, b_std 0.1; erf: W_std 1.5, b_std 0.3; readout W_std 1, b_std 0");
     tsv_note(td, "depth-by-depth recursion vs common/kernel: max relative difference %.3g", max_check);
-    tsv_columns(td, "depth\trelu_nngp_acc\trelu_nngp_mse\trelu_ntk_acc\trelu_ntk_mse\terf_nngp_acc\terf_nngp_mse\terf_ntk_acc\terf_ntk_mse");
+    tsv_columns(
+        td,
+        "depth\trelu_nngp_acc\trelu_nngp_mse\trelu_ntk_acc\trelu_ntk_mse\terf_nngp_acc\terf_nngp_mse\terf_ntk_acc\terf_ntk_mse");
     printf("\nMNIST split 1 (n_train = %d, n_test = %d), accuracy %% / MSE by depth:\n", T->n, T->nt);
     printf("depth   ReLU NNGP        ReLU NTK         erf NNGP         erf NTK\n");
     for (int i = 0; i < P.depths.n; i++) {
@@ -199,7 +210,8 @@ static double spearman(int m, const double *x, const double *y) {
         for (int j = 0; j < m; j++) rx[i] += x[j] < x[i], ry[i] += y[j] < y[i];
         mx += rx[i] / m, my += ry[i] / m;
     }
-    for (int i = 0; i < m; i++) sxy += (rx[i] - mx) * (ry[i] - my), sxx += (rx[i] - mx) * (rx[i] - mx), syy += (ry[i] - my) * (ry[i] - my);
+    for (int i = 0; i < m; i++)
+        sxy += (rx[i] - mx) * (ry[i] - my), sxx += (rx[i] - mx) * (rx[i] - mx), syy += (ry[i] - my) * (ry[i] - my);
     return sxy / sqrt(sxx * syy);
 }
 
@@ -255,11 +267,14 @@ static void part_mnist(int asked) {
             fitter_free(f);
             fit_errors(&mp[im], &mp[im].l2, &mp[im].sup);
         }
-        double *macc = XNEW(double, (size_t)S * nm), *mmse = XNEW(double, (size_t)S * nm), *mpd = XNEW(double, (size_t)S * nm);
+        double *macc = XNEW(double, (size_t)S *nm), *mmse = XNEW(double, (size_t)S *nm),
+               *mpd = XNEW(double, (size_t)S *nm);
         double *tacc = XNEW(double, S), *tmse = XNEW(double, S), delta_relu15 = NAN;
         tsv *tmi = tsv_open(&C, "mnist_mimic.tsv", "revntk.C5");
-        tsv_note(tmi, "mimic of the %d-layer ReLU NNGP (W_std 1.5, b_std 0.1) by a degree-D non-negative series", P.mimic_depth);
-        tsv_note(tmi, "%d disjoint random splits of n_train %d (of 60000) and n_test %d (of 10000), rng stream %d", S, n, nt, STREAM_SPLIT);
+        tsv_note(tmi, "mimic of the %d-layer ReLU NNGP (W_std 1.5, b_std 0.1) by a degree-D non-negative series",
+                 P.mimic_depth);
+        tsv_note(tmi, "%d disjoint random splits of n_train %d (of 60000) and n_test %d (of 10000), rng stream %d", S,
+                 n, nt, STREAM_SPLIT);
         tsv_note(tmi, "pred_dist = |yhat_mimic - yhat_target|_F / |yhat_target|_F on the test images");
         tsv_columns(tmi, "degree\tsplit\taccuracy\tmse\trel_l2_fit\ttarget_accuracy\ttarget_mse\tpred_dist");
         for (int sp = 0; sp < S; sp++) {
@@ -282,7 +297,8 @@ static void part_mnist(int asked) {
                 double dd = 0;
                 for (int e = 0; e < nt * 10; e++) dd += (T.pred[e] - predT[e]) * (T.pred[e] - predT[e]);
                 mpd[k] = sqrt(dd) / nT;
-                tsv_row(tmi, "%d\t%d\t%.6g\t%.8g\t%.6g\t%.6g\t%.8g\t%.6g", D, sp + 1, macc[k], mmse[k], mp[im].l2, tacc[sp], tmse[sp], mpd[k]);
+                tsv_row(tmi, "%d\t%d\t%.6g\t%.8g\t%.6g\t%.6g\t%.8g\t%.6g", D, sp + 1, macc[k], mmse[k], mp[im].l2,
+                        tacc[sp], tmse[sp], mpd[k]);
                 progress("MNIST split %d/%d, mimic degree %d: %.1f s", sp + 1, S, D, util_now() - t0);
             }
             free(Kt), free(cc), free(predT);
@@ -291,12 +307,17 @@ static void part_mnist(int asked) {
         tsv_close(tmi);
         // Means and standard errors over the splits, per degree.
         tsv *tsu = tsv_open(&C, "mnist_mimic_mean.tsv", "revntk.C5");
-        tsv_note(tsu, "over %d splits: mean and standard error (sd/sqrt(splits)) of r = MSE_mimic/MSE_target, |r - 1|, "
-                      "accuracy difference (pp) and pred_dist", S);
-        tsv_columns(tsu, "degree\trel_l2_fit\tratio\tratio_se\tabsdev\tabsdev_se\tacc_diff\tacc_diff_se\tpred_dist\tpred_dist_se\t"
-                         "mse\taccuracy\ttarget_mse\ttarget_accuracy");
-        printf("\nMNIST %d splits of n_train = %d, n_test = %d; ridge 1e-8 mean(diag K) (= %.3g for the ReLU-%d NNGP, split 1)\n", S,
-               n, nt, delta_relu15, P.mimic_depth);
+        tsv_note(tsu,
+                 "over %d splits: mean and standard error (sd/sqrt(splits)) of r = MSE_mimic/MSE_target, |r - 1|, "
+                 "accuracy difference (pp) and pred_dist",
+                 S);
+        tsv_columns(
+            tsu,
+            "degree\trel_l2_fit\tratio\tratio_se\tabsdev\tabsdev_se\tacc_diff\tacc_diff_se\tpred_dist\tpred_dist_se\t"
+            "mse\taccuracy\ttarget_mse\ttarget_accuracy");
+        printf(
+            "\nMNIST %d splits of n_train = %d, n_test = %d; ridge 1e-8 mean(diag K) (= %.3g for the ReLU-%d NNGP, split 1)\n",
+            S, n, nt, delta_relu15, P.mimic_depth);
         double tm = 0, ta = 0;
         for (int sp = 0; sp < S; sp++) tm += tmse[sp] / S, ta += tacc[sp] / S;
         printf("mimic of the %d-layer ReLU NNGP (target, mean over splits: %.2f%% / %.4f); mean +- SE over splits:\n",
@@ -319,11 +340,13 @@ static void part_mnist(int asked) {
                 const double se = S > 1 ? sqrt(var / (S - 1) / S) : NAN;
                 m->mean[q4] = mu, m->se[q4] = se;
             }
-            printf("  degree %2d (fit rel L2 %.2g): MSE ratio %.4f +- %.4f, |ratio - 1| %.4f +- %.4f, acc diff %+.2f +- %.2f pp, "
-                   "pred dist %.4f +- %.4f\n", m->D, m->l2, m->mean[0], m->se[0], m->mean[1], m->se[1], m->mean[2], m->se[2],
-                   m->mean[3], m->se[3]);
-            tsv_row(tsu, "%d\t%.6g\t%.8g\t%.6g\t%.8g\t%.6g\t%.6g\t%.6g\t%.8g\t%.6g\t%.8g\t%.6g\t%.8g\t%.6g", m->D, m->l2, m->mean[0],
-                    m->se[0], m->mean[1], m->se[1], m->mean[2], m->se[2], m->mean[3], m->se[3], mse, acc, tm, ta);
+            printf(
+                "  degree %2d (fit rel L2 %.2g): MSE ratio %.4f +- %.4f, |ratio - 1| %.4f +- %.4f, acc diff %+.2f +- %.2f pp, "
+                "pred dist %.4f +- %.4f\n",
+                m->D, m->l2, m->mean[0], m->se[0], m->mean[1], m->se[1], m->mean[2], m->se[2], m->mean[3], m->se[3]);
+            tsv_row(tsu, "%d\t%.6g\t%.8g\t%.6g\t%.8g\t%.6g\t%.6g\t%.6g\t%.8g\t%.6g\t%.8g\t%.6g\t%.8g\t%.6g", m->D,
+                    m->l2, m->mean[0], m->se[0], m->mean[1], m->se[1], m->mean[2], m->se[2], m->mean[3], m->se[3], mse,
+                    acc, tm, ta);
         }
         tsv_close(tsu);
         free(v), free(mp), free(macc), free(mmse), free(mpd), free(tacc), free(tmse), free(ptr), free(pte);
@@ -351,13 +374,17 @@ static void part_mnist(int asked) {
         for (int i = 0; i < nms; i++) lx[i] = log(fl[i]), ly[i] = log(pdv[i]), mx += lx[i] / nms, my += ly[i] / nms;
         for (int i = 0; i < nms; i++) sxy += (lx[i] - mx) * (ly[i] - my), sxx += (lx[i] - mx) * (lx[i] - mx);
         const double slope = sxy / sxx;
-        printf("Spearman(fit error, |ratio - 1|) = %.3f, Spearman(fit error, pred dist) = %.3f, log-log slope of pred dist = %.3f\n",
-               sp_dev, sp_pd, slope);
-        snprintf(what, sizeof what,
-                 "|mean MSE_mimic%d/MSE_ReLU%d - 1| over %d splits (acc diff %+.2f pp); as the fit error shrinks: Spearman with "
-                 "|ratio-1| %.2f, with pred dist %.2f, log-log slope %.2f", top->D, P.mimic_depth, P.splits, top->mean[2], sp_dev, sp_pd, slope);
-        claim_check("revntk.C5", CLAIM_EXPERIMENT,
-                    fabs(top->mean[0] - 1) <= 0.03 && fabs(top->mean[2]) <= 1.0 && sp_pd >= 0.9 && slope >= 0.5 && slope <= 1.5,
-                    what, fabs(top->mean[0] - 1), "0.03; acc 1 pp; pred-dist Spearman >= 0.9, slope in [0.5, 1.5]");
+        printf(
+            "Spearman(fit error, |ratio - 1|) = %.3f, Spearman(fit error, pred dist) = %.3f, log-log slope of pred dist = %.3f\n",
+            sp_dev, sp_pd, slope);
+        snprintf(
+            what, sizeof what,
+            "|mean MSE_mimic%d/MSE_ReLU%d - 1| over %d splits (acc diff %+.2f pp); as the fit error shrinks: Spearman with "
+            "|ratio-1| %.2f, with pred dist %.2f, log-log slope %.2f",
+            top->D, P.mimic_depth, P.splits, top->mean[2], sp_dev, sp_pd, slope);
+        claim_check(
+            "revntk.C5", CLAIM_EXPERIMENT,
+            fabs(top->mean[0] - 1) <= 0.03 && fabs(top->mean[2]) <= 1.0 && sp_pd >= 0.9 && slope >= 0.5 && slope <= 1.5,
+            what, fabs(top->mean[0] - 1), "0.03; acc 1 pp; pred-dist Spearman >= 0.9, slope in [0.5, 1.5]");
     }
 }

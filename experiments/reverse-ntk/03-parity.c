@@ -1,5 +1,5 @@
-// reverse-ntk, part 3: the parity problem -- a designed activation beats deep ReLU.  Included by
-// reverse-ntk.c.
+// ---- part 3: parity, a designed activation against deep ReLU ----
+// Included by reverse-ntk.c.
 
 // ---- trained networks: a common surface for the deep ReLU net and the designed 1HL net ----
 //
@@ -18,9 +18,9 @@
 // so at convergence it predicts the ridgeless NTK regression $\Theta(\cdot, X)\Theta^{-1}y$.
 
 typedef struct {
-    nn *deep;          // deep ReLU (NULL for the designed net)
-    phinet *shallow;   // designed 1HL (NULL for the deep net)
-    double bstd2;      // b_std^2: the NTK-parametrisation factor of the bias gradients
+    nn *deep;         // deep ReLU (NULL for the designed net)
+    phinet *shallow;  // designed 1HL (NULL for the deep net)
+    double bstd2;     // b_std^2: the NTK-parametrisation factor of the bias gradients
 } tnet;
 
 // A deep ReLU net of `hidden` layers of width h on d inputs, one output.
@@ -100,7 +100,7 @@ static void score(int n, const double *Pr, const double *P0, const double *Y, do
 // Training record of one run: final metrics and a log-spaced learning curve.
 #define CURVE_MAX 64
 typedef struct {
-    int steps;                 // steps taken
+    int steps;  // steps taken
     double train_mse, test_mse, test_acc;
     int nc, cstep[CURVE_MAX];  // learning curve
     double ctrain[CURVE_MAX], ctest[CURVE_MAX], cacc[CURVE_MAX];
@@ -168,7 +168,7 @@ static int hamming(const double *a, const double *b, int d) {
 // Test MSE and accuracy of ridgeless regression with the kernel table Kh[0..d] on task T.
 static void cube_krr(const task *T, const double *Kh, double *mse, double *acc, double *pred_out) {
     const int n = T->n, nt = T->nt, d = T->d;
-    double *K = XNEW(double, (size_t)n * n), *Kt = XNEW(double, (size_t)nt * n), *y = XNEW(double, n);
+    double *K = XNEW(double, (size_t)n *n), *Kt = XNEW(double, (size_t)nt *n), *y = XNEW(double, n);
     double *pred = XNEW(double, nt);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) K[(size_t)i * n + j] = Kh[hamming(T->X + (size_t)i * d, T->X + (size_t)j * d, d)];
@@ -225,7 +225,7 @@ static void cube_task(int d, int n, gsl_rng *r, double *X, double *Xt, task *T) 
 static void part_parity(void) {
     const double t0 = util_now();
     const int d = P.parity_bits, N = 1 << d, n = N / 2, h = P.parity_width, R = P.parity_trials;
-    double *X = XNEW(double, (size_t)n * d), *Xt = XNEW(double, (size_t)(N - n) * d);
+    double *X = XNEW(double, (size_t)n *d), *Xt = XNEW(double, (size_t)(N - n) * d);
     double *Y = XNEW(double, n), *Yt = XNEW(double, N - n);
     task T;
     gsl_rng *rs = rng_alloc(C.seed, STREAM_PARITY_SPLIT);
@@ -276,13 +276,17 @@ static void part_parity(void) {
     progress_done("parity: %.1f s", util_now() - t0);
 
     tsv *ts = tsv_open(&C, "parity.tsv", "revntk.C6 revntk.C7");
-    tsv_note(ts, "%d-bit parity, n_train %d, n_test %d (one random split); width %d; GD on mean (f - y)^2, lr %g (phi) / %g "
-                 "(ReLU), centred nets, stop at train MSE %g or %d (phi) / %d (ReLU) steps", d, n, N - n, h, lr[0], lr[1],
-             P.parity_stop, P.parity_steps_phi, P.parity_steps_relu);
-    tsv_note(ts, "1HL phi: phi(z) = %g sin(%g z), W_std 1, b_std 0; 4HL ReLU: W_std sqrt 2, b_std 0.1; read-out W_std 1",
+    tsv_note(
+        ts,
+        "%d-bit parity, n_train %d, n_test %d (one random split); width %d; GD on mean (f - y)^2, lr %g (phi) / %g "
+        "(ReLU), centred nets, stop at train MSE %g or %d (phi) / %d (ReLU) steps",
+        d, n, N - n, h, lr[0], lr[1], P.parity_stop, P.parity_steps_phi, P.parity_steps_relu);
+    tsv_note(ts,
+             "1HL phi: phi(z) = %g sin(%g z), W_std 1, b_std 0; 4HL ReLU: W_std sqrt 2, b_std 0.1; read-out W_std 1",
              P.parity_amp, P.parity_freq);
     tsv_note(ts, "kernel_*: ridgeless NTK regression (infinite width, t -> infinity)");
-    tsv_columns(ts, "net\ttrials\tacc_mean\tacc_se\tacc_sd\tmse_mean\tmse_se\tsteps_median\tsteps_max\tkernel_acc\tkernel_mse");
+    tsv_columns(
+        ts, "net\ttrials\tacc_mean\tacc_se\tacc_sd\tmse_mean\tmse_se\tsteps_median\tsteps_max\tkernel_acc\tkernel_mse");
     printf("\nParity (%d bits, n = %d, width %d, %d trials; paper: 1HL phi 100%%, 4HL ReLU 29.4%%):\n", d, n, h, R);
     double am[2];
     for (int a = 0; a < 2; a++) {
@@ -291,9 +295,10 @@ static void part_parity(void) {
         tsv_row(ts, "%s\t%d\t%.6g\t%.4g\t%.4g\t%.6g\t%.4g\t%.6g\t%.6g\t%.6g\t%.6g", a ? "relu4" : "phi1", R, am[a],
                 fit_stderr(acc[a], R), sd, fit_mean(mse[a], R), fit_stderr(mse[a], R), fit_median(steps[a], R),
                 fit_quantile(steps[a], R, 1.0), 100 * kacc[a], kmse[a]);
-        printf("  %-9s test acc %6.2f%% +- %.2f (sd %.2f), test MSE %.4f, median steps %.0f; NTK regression %.2f%%, MSE %.4f\n",
-               name[a], am[a], fit_stderr(acc[a], R), sd, fit_mean(mse[a], R), fit_median(steps[a], R), 100 * kacc[a],
-               kmse[a]);
+        printf(
+            "  %-9s test acc %6.2f%% +- %.2f (sd %.2f), test MSE %.4f, median steps %.0f; NTK regression %.2f%%, MSE %.4f\n",
+            name[a], am[a], fit_stderr(acc[a], R), sd, fit_mean(mse[a], R), fit_median(steps[a], R), 100 * kacc[a],
+            kmse[a]);
     }
     tsv_close(ts);
 
@@ -302,8 +307,8 @@ static void part_parity(void) {
     tsv_columns(tc, "net\tstep\ttime\ttrain_mse\ttest_mse\ttest_acc");
     for (int a = 0; a < 2; a++)
         for (int k = 0; k < first[a].nc; k++)
-            tsv_row(tc, "%s\t%d\t%.6g\t%.6g\t%.6g\t%.6g", a ? "relu4" : "phi1", first[a].cstep[k], first[a].cstep[k] * lr[a],
-                    first[a].ctrain[k], first[a].ctest[k], 100 * first[a].cacc[k]);
+            tsv_row(tc, "%s\t%d\t%.6g\t%.6g\t%.6g\t%.6g", a ? "relu4" : "phi1", first[a].cstep[k],
+                    first[a].cstep[k] * lr[a], first[a].ctrain[k], first[a].ctest[k], 100 * first[a].cacc[k]);
     tsv_close(tc);
 
     tsv *tk = tsv_open(&C, "parity_kernels.tsv", "revntk.C7");
@@ -316,13 +321,15 @@ static void part_parity(void) {
     tsv_close(tk);
 
     char what[256];
-    snprintf(what, sizeof what, "mean test accuracy (%%) of the 1HL phi net over %d trials (4HL ReLU: %.1f%% at t = %g)", R,
-             am[1], lr[1] * P.parity_steps_relu);
+    snprintf(what, sizeof what,
+             "mean test accuracy (%%) of the 1HL phi net over %d trials (4HL ReLU: %.1f%% at t = %g)", R, am[1],
+             lr[1] * P.parity_steps_relu);
     claim_check("revntk.C6", CLAIM_EXPERIMENT, am[0] >= 99 && am[1] <= 45, what, am[0], ">= 99; ReLU <= 45");
-    snprintf(what, sizeof what, "1HL phi net acc - its NTK regression acc (pp; NTK %.1f%%, ReLU NTK %.1f%%, ReLU net %.1f%%)",
+    snprintf(what, sizeof what,
+             "1HL phi net acc - its NTK regression acc (pp; NTK %.1f%%, ReLU NTK %.1f%%, ReLU net %.1f%%)",
              100 * kacc[0], 100 * kacc[1], am[1]);
-    claim_check("revntk.C7", CLAIM_DEVIATION, 100 * kacc[0] <= 60 && am[0] - 100 * kacc[0] >= 35, what, am[0] - 100 * kacc[0],
-                ">= 35; NTK acc <= 60");
+    claim_check("revntk.C7", CLAIM_DEVIATION, 100 * kacc[0] <= 60 && am[0] - 100 * kacc[0] >= 35, what,
+                am[0] - 100 * kacc[0], ">= 35; NTK acc <= 60");
     for (int a = 0; a < 2; a++) free(acc[a]), free(mse[a]), free(steps[a]);
     free(X), free(Xt), free(Y), free(Yt);
 }

@@ -1,5 +1,5 @@
-// reverse-ntk, part 4: the trainable mimic -- a one-hidden-layer net whose activation is fitted
-// so that its NTK is the 4HL ReLU NTK trains like the 4HL ReLU net.  Included by reverse-ntk.c.
+// ---- part 4: the trainable mimic of a 4HL ReLU net ----
+// Included by reverse-ntk.c.
 
 // ---- theory: the mimic's activation and its NTK ----
 //
@@ -27,8 +27,8 @@ static double kernel_rel_l2(const double *a, const double *b, int m) {
 static void kernel_curves(const task *T, const double *Kh, double eta, int ns, const int *steps, double *tr_mse,
                           double *te_mse) {
     const int n = T->n, nt = T->nt, d = T->d;
-    double *K = XNEW(double, (size_t)n * n), *Kt = XNEW(double, (size_t)nt * n), *w = XNEW(double, n);
-    double *uy = XNEW(double, n), *KtU = XNEW(double, (size_t)nt * n), *c = XNEW(double, n), *f = XNEW(double, nt);
+    double *K = XNEW(double, (size_t)n *n), *Kt = XNEW(double, (size_t)nt *n), *w = XNEW(double, n);
+    double *uy = XNEW(double, n), *KtU = XNEW(double, (size_t)nt *n), *c = XNEW(double, n), *f = XNEW(double, nt);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) K[(size_t)i * n + j] = Kh[hamming(T->X + (size_t)i * d, T->X + (size_t)j * d, d)];
     for (int i = 0; i < nt; i++)
@@ -78,7 +78,7 @@ static void kernel_curves(const task *T, const double *Kh, double eta, int ns, c
 static void part_mimic(void) {
     const double t0 = util_now();
     const int d = 11, N = 1 << d, n = 256, nt = 512, h = P.mimic_width, R = P.mimic_trials;
-    double *X = XNEW(double, (size_t)n * d), *Xall = XNEW(double, (size_t)(N - n) * d);
+    double *X = XNEW(double, (size_t)n *d), *Xall = XNEW(double, (size_t)(N - n) * d);
     double *Y = XNEW(double, n), *Yt = XNEW(double, nt);
     task T;
     gsl_rng *rs = rng_alloc(C.seed, STREAM_MIMIC_SPLIT);
@@ -101,9 +101,11 @@ static void part_mimic(void) {
         DIE("kernel_spec_parse(relu-ntk) failed");
     double g4[NPLOT], gm[NPLOT], g1[NPLOT];
     tsv *tk = tsv_open(&C, "mimic_kernel.tsv", "revntk.C8");
-    tsv_note(tk, "NTKs: 4HL ReLU (W_std sqrt 2, b_std 0.1), the mimic phi = %g relu(z - %g) + %g z + %g + %g cos(%g z + %g) "
-                 "(W_std 1, b_std 0), 1HL ReLU (W_std sqrt 2, b_std 0.1)", MIMIC_ACT.p[0], MIMIC_ACT.p[1], MIMIC_ACT.p[2],
-             MIMIC_ACT.p[3], MIMIC_ACT.p[4], MIMIC_ACT.p[5], MIMIC_ACT.p[6]);
+    tsv_note(
+        tk,
+        "NTKs: 4HL ReLU (W_std sqrt 2, b_std 0.1), the mimic phi = %g relu(z - %g) + %g z + %g + %g cos(%g z + %g) "
+        "(W_std 1, b_std 0), 1HL ReLU (W_std sqrt 2, b_std 0.1)",
+        MIMIC_ACT.p[0], MIMIC_ACT.p[1], MIMIC_ACT.p[2], MIMIC_ACT.p[3], MIMIC_ACT.p[4], MIMIC_ACT.p[5], MIMIC_ACT.p[6]);
     tsv_columns(tk, "xi\tntk_relu4\tntk_mimic\tntk_relu1");
     for (int i = 0; i < NPLOT; i++) {
         double xi = -1 + 2.0 * i / (NPLOT - 1);
@@ -122,13 +124,14 @@ static void part_mimic(void) {
     for (int a = 0; a < 3; a++)
         for (int tr = 0; tr < R; tr++) {
             gsl_rng *ri = rng_alloc(C.seed, stream_id(STREAM_MIMIC_INIT, a, tr));
-            tnet t = a == 0 ? tnet_deep(d, 4, h, M_SQRT2, 0.1, n, ri)
+            tnet t = a == 0   ? tnet_deep(d, 4, h, M_SQRT2, 0.1, n, ri)
                      : a == 1 ? tnet_phi(d, h, &MIMIC_ACT, n, ri)
                               : tnet_deep(d, 1, h, M_SQRT2, 0.1, n, ri);
             rng_free(ri);
             rec[a][tr] = tnet_train(&t, &T, P.mimic_lr, 0, P.mimic_steps, 1);
             tnet_free(&t);
-            progress("mimic %s trial %d/%d: test MSE %.4f: %.1f s", name[a], tr + 1, R, rec[a][tr].test_mse, util_now() - t0);
+            progress("mimic %s trial %d/%d: test MSE %.4f: %.1f s", name[a], tr + 1, R, rec[a][tr].test_mse,
+                     util_now() - t0);
         }
     progress_done("mimic: %.1f s", util_now() - t0);
     const int ns = rec[0][0].nc;
@@ -142,11 +145,13 @@ static void part_mimic(void) {
     for (int a = 0; a < 3; a++) kernel_curves(&T, Kh[a], P.mimic_lr, ns, rec[0][0].cstep, ktr[a], kte[a]);
 
     tsv *tc = tsv_open(&C, "mimic_curves.tsv", "revntk.C9");
-    tsv_note(tc, "cube {+-1}^11, n_train %d, n_test %d, y = (x1 x2 + x3 x4 x5)/sqrt 2; width %d, GD lr %g, "
-                 "%d trials (mean); centred nets; kernel_*: the NTK's kernel-regime curve at the same step", n, nt, h,
-             P.mimic_lr, R);
-    tsv_columns(tc, "step\ttrain_relu4\ttest_relu4\ttrain_mimic\ttest_mimic\ttrain_relu1\ttest_relu1\t"
-                    "ktrain_relu4\tktest_relu4\tktrain_mimic\tktest_mimic\tktrain_relu1\tktest_relu1");
+    tsv_note(tc,
+             "cube {+-1}^11, n_train %d, n_test %d, y = (x1 x2 + x3 x4 x5)/sqrt 2; width %d, GD lr %g, "
+             "%d trials (mean); centred nets; kernel_*: the NTK's kernel-regime curve at the same step",
+             n, nt, h, P.mimic_lr, R);
+    tsv_columns(tc,
+                "step\ttrain_relu4\ttest_relu4\ttrain_mimic\ttest_mimic\ttrain_relu1\ttest_relu1\t"
+                "ktrain_relu4\tktest_relu4\tktrain_mimic\tktest_mimic\tktrain_relu1\tktest_relu1");
     double worst = 0, dm = 0, d1 = 0, mte[3][CURVE_MAX];
     for (int q = 0; q < ns; q++) {
         double mtr[3];
@@ -157,32 +162,36 @@ static void part_mimic(void) {
         }
         worst = fmax(worst, fabs(mte[1][q] - mte[0][q]));
         dm += fabs(mte[1][q] - mte[0][q]) / ns, d1 += fabs(mte[2][q] - mte[0][q]) / ns;
-        tsv_row(tc, "%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g", rec[0][0].cstep[q], mtr[0],
-                mte[0][q], mtr[1], mte[1][q], mtr[2], mte[2][q], ktr[0][q], kte[0][q], ktr[1][q], kte[1][q], ktr[2][q],
-                kte[2][q]);
+        tsv_row(tc, "%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g\t%.6g", rec[0][0].cstep[q],
+                mtr[0], mte[0][q], mtr[1], mte[1][q], mtr[2], mte[2][q], ktr[0][q], kte[0][q], ktr[1][q], kte[1][q],
+                ktr[2][q], kte[2][q]);
     }
     tsv_close(tc);
     printf("\nTrainable mimic (cube d = 11, n = %d, width %d, lr %g, %d steps, %d trials):\n", n, h, P.mimic_lr,
            P.mimic_steps, R);
     printf("  NTK rel. L2 distance to the 4HL ReLU NTK: mimic %.4f, 1HL ReLU %.4f\n", e_mimic, e_relu1);
-    printf("  final test MSE: 4HL ReLU %.4f, mimic %.4f, 1HL ReLU %.4f (kernel regime: %.4f, %.4f, %.4f)\n", mte[0][ns - 1],
-           mte[1][ns - 1], mte[2][ns - 1], kte[0][ns - 1], kte[1][ns - 1], kte[2][ns - 1]);
-    printf("  test-MSE curves: max |mimic - 4HL| %.4f, mean |mimic - 4HL| %.4f, mean |1HL ReLU - 4HL| %.4f\n", worst, dm, d1);
+    printf("  final test MSE: 4HL ReLU %.4f, mimic %.4f, 1HL ReLU %.4f (kernel regime: %.4f, %.4f, %.4f)\n",
+           mte[0][ns - 1], mte[1][ns - 1], mte[2][ns - 1], kte[0][ns - 1], kte[1][ns - 1], kte[2][ns - 1]);
+    printf("  test-MSE curves: max |mimic - 4HL| %.4f, mean |mimic - 4HL| %.4f, mean |1HL ReLU - 4HL| %.4f\n", worst,
+           dm, d1);
 
     char what[256];
     snprintf(what, sizeof what, "rel. L2 of the mimic's NTK to the 4HL ReLU NTK on [-1,1] (1HL ReLU: %.3f)", e_relu1);
-    claim_check("revntk.C8", CLAIM_IDENTITY, e_mimic <= 0.04 && e_relu1 >= 5 * e_mimic, what, e_mimic, "0.04; 1HL >= 5x");
+    claim_check("revntk.C8", CLAIM_IDENTITY, e_mimic <= 0.04 && e_relu1 >= 5 * e_mimic, what, e_mimic,
+                "0.04; 1HL >= 5x");
     // C9: the deep net and the mimic both end below the 1HL ReLU net, whose NTK has no degree-3
     // eigenvalue (its kernel-regime curve cannot fall below the degree-3 share of the target).
     const int L = ns - 1;
-    snprintf(what, sizeof what, "final test MSE, mean of %d trials: 4HL ReLU %.3f, mimic %.3f < 1HL ReLU %.3f (kernels "
-             "%.3f/%.3f/%.3f)", R, mte[0][L], mte[1][L], mte[2][L], kte[0][L], kte[1][L], kte[2][L]);
+    snprintf(what, sizeof what,
+             "final test MSE, mean of %d trials: 4HL ReLU %.3f, mimic %.3f < 1HL ReLU %.3f (kernels "
+             "%.3f/%.3f/%.3f)",
+             R, mte[0][L], mte[1][L], mte[2][L], kte[0][L], kte[1][L], kte[2][L]);
     const double margin = mte[2][L] - fmax(mte[0][L], mte[1][L]);
     claim_check("revntk.C9", CLAIM_EXPERIMENT, margin > 0, what, margin, "> 0 (1HL ReLU minus the larger of the two)");
     // C9b is reported, not asserted: the gap between the mimic and the 4HL net changes sign with
     // the seed at width 128 (seed 1: mimic 0.196 lower; seed 7 at --quick: 0.110 higher).
-    snprintf(what, sizeof what, "|final test MSE mimic - 4HL ReLU| at width %d, mean of %d trials (max over the curve %.3f)",
-             h, R, worst);
+    snprintf(what, sizeof what,
+             "|final test MSE mimic - 4HL ReLU| at width %d, mean of %d trials (max over the curve %.3f)", h, R, worst);
     claim_report("revntk.C9b", CLAIM_DEVIATION, what, fabs(mte[1][L] - mte[0][L]));
     free(X), free(Xall), free(Y), free(Yt);
 }

@@ -73,43 +73,43 @@
 // activation; $D$ the polynomial degree; $M$ Monte Carlo neurons per $\xi$; $n$, $n_t$ the
 // MNIST train and test sizes.  Defaults follow the paper's notebooks at laptop scale.
 
-#define DMAX 24           // largest polynomial degree (fits, mimics)
-#define NFIT 1000         // fitting points (the notebook's)
-#define NERR 401          // uniform grid for the fit errors
-#define NCHECK 21         // xi points of the exactness check (C1)
-#define NPLOT 201         // xi points of the drawn curves
-#define MAXP 10           // panels
+#define DMAX 24    // largest polynomial degree (fits, mimics)
+#define NFIT 1000  // fitting points (the notebook's)
+#define NERR 401   // uniform grid for the fit errors
+#define NCHECK 21  // xi points of the exactness check (C1)
+#define NPLOT 201  // xi points of the drawn curves
+#define MAXP 10    // panels
 
 struct params {
-    const char *panels;      // comma-separated panel ids
-    int degree;              // D for the Figure 1 panels
-    double endpoint_weight;  // fraction of the fitting points on each endpoint
-    double coef_threshold;   // c_k below this are set to 0 (the notebook does)
-    int gh_nodes;            // Gauss-Hermite nodes per dimension
-    long mc_neurons;         // M per xi point
-    int mc_points;           // xi = -1 ... 1
-    int ntrain, ntest;       // MNIST sizes
-    int splits;              // disjoint random train/test splits of MNIST
-    cli_ilist depths;        // MNIST depths
-    cli_ilist mimic_degrees; // degrees of the mimic of the deep ReLU NNGP
-    int mimic_depth;         // the deep kernel the mimic copies
-    const char *target;      // single-target mode: relu-nngp, relu-ntk, erf-nngp, erf-ntk
-    int depth;               // its hidden layers
-    double wstd, bstd;       // its W_std, b_std
-    const char *mode;        // nngp or ntk: which shallow kernel is matched
+    const char *panels;       // comma-separated panel ids
+    int degree;               // D for the Figure 1 panels
+    double endpoint_weight;   // fraction of the fitting points on each endpoint
+    double coef_threshold;    // c_k below this are set to 0 (the notebook does)
+    int gh_nodes;             // Gauss-Hermite nodes per dimension
+    long mc_neurons;          // M per xi point
+    int mc_points;            // xi = -1 ... 1
+    int ntrain, ntest;        // MNIST sizes
+    int splits;               // disjoint random train/test splits of MNIST
+    cli_ilist depths;         // MNIST depths
+    cli_ilist mimic_degrees;  // degrees of the mimic of the deep ReLU NNGP
+    int mimic_depth;          // the deep kernel the mimic copies
+    const char *target;       // single-target mode: relu-nngp, relu-ntk, erf-nngp, erf-ntk
+    int depth;                // its hidden layers
+    double wstd, bstd;        // its W_std, b_std
+    const char *mode;         // nngp or ntk: which shallow kernel is matched
     // part 3: parity
-    int parity_bits;         // d: the cube {+-1}^d, half of it for training
-    int parity_width;        // hidden width of both nets
-    int parity_trials;       // initialisations per net
+    int parity_bits;                          // d: the cube {+-1}^d, half of it for training
+    int parity_width;                         // hidden width of both nets
+    int parity_trials;                        // initialisations per net
     double parity_lr_phi, parity_lr_relu;     // GD steps (only the time eta * steps matters in the kernel regime)
-    double parity_stop;      // stop at this train MSE
+    double parity_stop;                       // stop at this train MSE
     int parity_steps_phi, parity_steps_relu;  // step caps
     double parity_amp, parity_freq;           // phi(z) = amp sin(freq z)
     // part 4: trainable mimic
-    int mimic_width;         // hidden width of the three nets
-    int mimic_steps;         // GD steps
-    double mimic_lr;         // GD step
-    int mimic_trials;        // initialisations per net
+    int mimic_width;   // hidden width of the three nets
+    int mimic_steps;   // GD steps
+    double mimic_lr;   // GD step
+    int mimic_trials;  // initialisations per net
 };
 
 static struct params P = {
@@ -150,7 +150,8 @@ static struct params P = {
 static cli_opt opts[] = {
     {"panels", CLI_STRING, &P.panels, .help = "Figure 1 panels (A-H; Bntk = the 1HL NTK matched to B)"},
     {"degree", CLI_INT, &P.degree, 0, 20, .help = "polynomial degree D of the fits"},
-    {"endpoint-weight", CLI_DOUBLE, &P.endpoint_weight, 0.001, 0.45, .help = "share of fitting points on each endpoint"},
+    {"endpoint-weight", CLI_DOUBLE, &P.endpoint_weight, 0.001, 0.45,
+     .help = "share of fitting points on each endpoint"},
     {"coef-threshold", CLI_DOUBLE, &P.coef_threshold, 0, 1, .help = "fitted c_k below this are set to 0"},
     {"gh-nodes", CLI_INT, &P.gh_nodes, 2, 200, .help = "Gauss-Hermite nodes per dimension"},
     {"mc-neurons", CLI_LONG, &P.mc_neurons, 10, 1e9, .help = "Monte Carlo neurons M per xi point"},
@@ -161,19 +162,25 @@ static cli_opt opts[] = {
     {"depths", CLI_ILIST, &P.depths, 1, 50, .help = "depths (hidden layers) of the deep kernels on MNIST"},
     {"mimic-degrees", CLI_ILIST, &P.mimic_degrees, 1, 20, .help = "degrees of the shallow mimic"},
     {"mimic-depth", CLI_INT, &P.mimic_depth, 1, 50, .help = "depth of the ReLU NNGP the mimic copies"},
-    {"target", CLI_CHOICE, &P.target, .choices = "relu-nngp|relu-ntk|erf-nngp|erf-ntk", .help = "single target kernel (instead of the panels)"},
+    {"target", CLI_CHOICE, &P.target, .choices = "relu-nngp|relu-ntk|erf-nngp|erf-ntk",
+     .help = "single target kernel (instead of the panels)"},
     {"depth", CLI_INT, &P.depth, 1, 50, .help = "hidden layers of --target"},
     {"wstd", CLI_DOUBLE, &P.wstd, 0.01, 10, .help = "W_std of --target's hidden layers"},
     {"bstd", CLI_DOUBLE, &P.bstd, 0, 10, .help = "b_std of --target's hidden layers"},
-    {"mode", CLI_CHOICE, &P.mode, .choices = "nngp|ntk", .help = "match the shallow NNGP or the shallow NTK to --target"},
+    {"mode", CLI_CHOICE, &P.mode, .choices = "nngp|ntk",
+     .help = "match the shallow NNGP or the shallow NTK to --target"},
     {"parity-bits", CLI_INT, &P.parity_bits, 3, 14, .help = "parity: input bits d (the cube is split in half)"},
     {"parity-width", CLI_INT, &P.parity_width, 1, 100000, .help = "parity: hidden width of both nets"},
     {"parity-trials", CLI_INT, &P.parity_trials, 1, 1000, .help = "parity: initialisations per net (paper 30)"},
-    {"parity-lr-phi", CLI_DOUBLE, &P.parity_lr_phi, 1e-6, 100, .help = "parity: GD step of the 1HL phi net (paper 0.1)"},
-    {"parity-lr-relu", CLI_DOUBLE, &P.parity_lr_relu, 1e-6, 1, .help = "parity: GD step of the 4HL ReLU net (paper 0.1)"},
+    {"parity-lr-phi", CLI_DOUBLE, &P.parity_lr_phi, 1e-6, 100,
+     .help = "parity: GD step of the 1HL phi net (paper 0.1)"},
+    {"parity-lr-relu", CLI_DOUBLE, &P.parity_lr_relu, 1e-6, 1,
+     .help = "parity: GD step of the 4HL ReLU net (paper 0.1)"},
     {"parity-stop", CLI_DOUBLE, &P.parity_stop, 0, 1, .help = "parity: stop at this train MSE"},
-    {"parity-steps-phi", CLI_INT, &P.parity_steps_phi, 1, 10000000, .help = "parity: step cap of the 1HL phi net (paper 4000)"},
-    {"parity-steps-relu", CLI_INT, &P.parity_steps_relu, 1, 10000000, .help = "parity: step cap of the 4HL ReLU net (paper 10000)"},
+    {"parity-steps-phi", CLI_INT, &P.parity_steps_phi, 1, 10000000,
+     .help = "parity: step cap of the 1HL phi net (paper 4000)"},
+    {"parity-steps-relu", CLI_INT, &P.parity_steps_relu, 1, 10000000,
+     .help = "parity: step cap of the 4HL ReLU net (paper 10000)"},
     {"parity-amp", CLI_DOUBLE, &P.parity_amp, 1e-3, 100, .help = "parity: phi(z) = amp sin(freq z)"},
     {"parity-freq", CLI_DOUBLE, &P.parity_freq, 0.1, 20, .help = "parity: phi(z) = amp sin(freq z)"},
     {"mimic-width", CLI_INT, &P.mimic_width, 1, 100000, .help = "trainable mimic: hidden width of the three nets"},
@@ -183,10 +190,11 @@ static cli_opt opts[] = {
     {0}};
 
 static cli C = {.slug = "reverse-ntk",
-                .summary = "A one-hidden-layer network whose NNGP/NTK is any dot-product kernel with a non-negative power "
-                           "series: Hermite-coefficient activations, checked exactly by quadrature, at finite width by Monte "
-                           "Carlo, on MNIST (a shallow mimic of a deep ReLU kernel), on parity (a designed activation "
-                           "beats deep ReLU) and as a trainable mimic of a deep ReLU net.",
+                .summary =
+                    "A one-hidden-layer network whose NNGP/NTK is any dot-product kernel with a non-negative power "
+                    "series: Hermite-coefficient activations, checked exactly by quadrature, at finite width by Monte "
+                    "Carlo, on MNIST (a shallow mimic of a deep ReLU kernel), on parity (a designed activation "
+                    "beats deep ReLU) and as a trainable mimic of a deep ReLU net.",
                 .claims = "revntk.C1-C9b",
                 .opts = opts};
 
@@ -208,16 +216,20 @@ static void quick_config(void) {
 // One named stream per use; a trial's stream is stream_id(part, net, trial), so adding a trial or
 // a part never shifts another's numbers.  The first three values are those of the committed tables.
 enum {
-    STREAM_C1_COEFFS = 1,    // the random coefficient vector of C1
-    STREAM_SPLIT = 7,        // the MNIST split permutations
-    STREAM_MC_BASE = 1000,   // Monte Carlo: 1000 + 100 panel + xi point
+    STREAM_C1_COEFFS = 1,   // the random coefficient vector of C1
+    STREAM_SPLIT = 7,       // the MNIST split permutations
+    STREAM_MC_BASE = 1000,  // Monte Carlo: 1000 + 100 panel + xi point
     STREAM_PARITY_SPLIT = 2000,
     STREAM_PARITY_INIT,
     STREAM_MIMIC_SPLIT,
     STREAM_MIMIC_INIT,
 };
-static unsigned long mc_stream(int panel, int point) { return STREAM_MC_BASE + 100 * (unsigned long)panel + (unsigned long)point; }
-static unsigned long stream_id(int part, int net, int trial) { return ((unsigned long)part << 32) | ((unsigned long)net << 20) | (unsigned long)trial; }
+static unsigned long mc_stream(int panel, int point) {
+    return STREAM_MC_BASE + 100 * (unsigned long)panel + (unsigned long)point;
+}
+static unsigned long stream_id(int part, int net, int trial) {
+    return ((unsigned long)part << 32) | ((unsigned long)net << 20) | (unsigned long)trial;
+}
 
 #include "01-kernels.c"
 #include "02-mnist.c"
@@ -236,13 +248,18 @@ static int any_given(const char *const *flags) {
 
 int main(int argc, char **argv) {
     cli_parse(&C, argc, argv);
-    static const char *const f1[] = {"panels", "degree", "endpoint-weight", "coef-threshold", "gh-nodes", "mc-neurons",
-                                     "mc-points", "target", "depth", "wstd", "bstd", "mode", NULL};
+    static const char *const f1[] = {
+        "panels",    "degree", "endpoint-weight", "coef-threshold", "gh-nodes", "mc-neurons",
+        "mc-points", "target", "depth",           "wstd",           "bstd",     "mode",
+        NULL};
     static const char *const f2[] = {"ntrain", "ntest", "splits", "depths", "mimic-degrees", "mimic-depth", NULL};
-    static const char *const f3[] = {"parity-bits", "parity-width", "parity-trials", "parity-lr-phi", "parity-lr-relu", "parity-stop",
-                                     "parity-steps-phi", "parity-steps-relu", "parity-amp", "parity-freq", NULL};
+    static const char *const f3[] = {
+        "parity-bits", "parity-width",     "parity-trials",     "parity-lr-phi", "parity-lr-relu",
+        "parity-stop", "parity-steps-phi", "parity-steps-relu", "parity-amp",    "parity-freq",
+        NULL};
     static const char *const f4[] = {"mimic-width", "mimic-steps", "mimic-lr", "mimic-trials", NULL};
-    const int g1 = any_given(f1), g2 = any_given(f2), g3 = any_given(f3), g4 = any_given(f4), any = g1 || g2 || g3 || g4;
+    const int g1 = any_given(f1), g2 = any_given(f2), g3 = any_given(f3), g4 = any_given(f4),
+              any = g1 || g2 || g3 || g4;
     const int run1 = g1 || !any, run2 = g2 || (!any && !P.target), run3 = g3 || !any, run4 = g4 || !any;
     if (C.quick) quick_config();
     if (4 * P.degree > 2 * P.gh_nodes - 1)
@@ -251,7 +268,8 @@ int main(int argc, char **argv) {
         cli_usage_error(&C, "--splits %d x --ntest %d exceeds the 10000 MNIST test images; lower --splits or --ntest",
                         P.splits, P.ntest);
     if (run2 && (long)P.splits * P.ntrain > 60000)
-        cli_usage_error(&C, "--splits %d x --ntrain %d exceeds the 60000 MNIST training images; lower --splits or --ntrain",
+        cli_usage_error(&C,
+                        "--splits %d x --ntrain %d exceeds the 60000 MNIST training images; lower --splits or --ntrain",
                         P.splits, P.ntrain);
     const double t0 = util_now();
 
