@@ -126,7 +126,7 @@ static cli c = {
     .summary =
         "Hermite eigenstructure ansatz: kernel eigenvalues and KRR learning curves from the data covariance "
         "and a Hermite decomposition of the target (Karkada, Turnbull, Liu, Simon, arXiv 2510.14878).",
-    .claims = "hea.C1-C6",
+    .claims = "hea.C1-C8",
     .opts = opts};
 
 // ---- theory: level coefficients and the HEA spectrum ----
