@@ -267,3 +267,64 @@ static void run_h2(int quick, h2_result *res, tsv *Tn) {
     free(gamma), free(sg), free(v2), free(nth), free(mth), free(X), free(G), free(K), free(Ktd), free(Y), free(Ft),
         free(pred), free(mexp), free(acc);
 }
+
+// ---- parts 1 and 2: the runs and their claims (hea.C2, hea.C3, hea.C3b) ----
+static void part_gaussian(int quick, int custom, tsv *Te, tsv *Tl, tsv *Tn) {
+    {
+        // H1: the paper's setting (e = 3, w = 6) and ours (e = 2, w = 4); the user's one if flags given
+        h1_out a = {0}, b = {0};
+        int N = quick ? 600 : (int)p.N_emp, Rm = quick ? 50 : 200;
+        long P = quick ? 1000 : p.P;
+        if (custom) {
+            run_h1(Te, Tl, "gauss_custom", p.dim, p.data_exp, p.kernel, p.bandwidth, P, N, Rm, quick, &b);
+            a = b;
+        } else {
+            if (!quick) run_h1(Te, Tl, "gauss_e3_w6", p.dim, 3, "gaussian", 6, P, N, Rm, quick, &a);
+            run_h1(Te, Tl, "gauss_e2_w4", p.dim, 2, "gaussian", 4, P, N, Rm, quick, &b);
+            if (!quick) {  // where lmax binds: laplace-hea w = 8 on the e = 2 data (enumeration only)
+                double deff, *g2 = gauss_gamma(p.dim, 2, &deff);
+                lmax_table(Tl, "laplace_e2_w8", "laplace-hea", 8, p.dim, g2, P);
+                free(g2);
+            }
+            if (quick) a = b;
+        }
+        double worst = fmax(a.mean_log, b.mean_log), top = fmax(a.top_rel, b.top_rel), tol = quick ? 0.1 : 0.05;
+        char what[200];
+        snprintf(what, sizeof what,
+                 "max over settings of mean |log(lam_emp/lam_HEA)|, ranks 1..%d (top eigenvalue rel. error %.4f)", Rm,
+                 top);
+        char tt[64];
+        snprintf(tt, sizeof tt, "%g; top 0.01", tol);
+        claim_check("hea.C2", CLAIM_EXPERIMENT, worst <= tol && (quick || top <= 0.01), what, worst, tt);
+    }
+    {
+        char what[240];
+        h2_result r2;
+        run_h2(quick, &r2, Tn);
+        snprintf(what, sizeof what,
+                 "degree <= 2, MSE_th >= 0.05: max |emp - th|/tol over %d points (n_lrn: max |log ratio| %.3f)",
+                 r2.nchecked, r2.worst_rel_nlrn);
+        claim_check("hea.C3", CLAIM_EXPERIMENT, r2.ok, what, r2.worst,
+                    quick ? "1 (tol = max(0.15, 0.3 th))" : "1 (tol = max(0.1, 0.2 th)); n_lrn ratio in [0.67, 1.5]");
+        // hea.C3b: below MSE ~ 1e-3 the linear targets do not follow the HEA.  The HEA calls z_a an
+        // exact eigenfunction; for the Gaussian kernel on Gaussian data the exact one carries a
+        // Gaussian envelope (envelope_mass), and the part of z_a outside it (2.1e-4 of the norm
+        // for z_0 at e = 2, w = 4) is learned late.  Asserted as a deviation: experiment/theory
+        // >= 10 wherever MSE_th < 1e-3 at n >= 1000, and the measured MSE within a factor 4 of
+        // that envelope mass.
+        if (r2.dev_n && !quick) {
+            char ratios[160] = "";
+            for (int q = 0, o = 0; q < r2.nt && o < 150; q++)
+                o +=
+                    snprintf(ratios + o, sizeof ratios - o, "%s%s %.3g", q ? ", " : "", r2.names[q], r2.small_ratio[q]);
+            snprintf(
+                what, sizeof what,
+                "linear targets, MSE_th < 1e-3, n >= 1000 (%d points): min MSE_emp/MSE_th (emp/envelope mass in [%.2f, %.2f]; "
+                "emp/th at the largest n: %s)",
+                r2.dev_n, r2.dev_env_lo, r2.dev_env_hi, ratios);
+            claim_check("hea.C3b", CLAIM_DEVIATION,
+                        r2.dev_min_ratio >= 10 && r2.dev_env_lo >= 0.25 && r2.dev_env_hi <= 4, what, r2.dev_min_ratio,
+                        ">= 10; emp/envelope in [0.25, 4]");
+        }
+    }
+}
