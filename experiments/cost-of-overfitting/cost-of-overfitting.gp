@@ -139,3 +139,63 @@ if (have_z2) do for [fmt in "png svg"] {
     unset multiplot
     unset output
 }
+
+# Figure 3 (-beyond): (a) Z5, the paper's inner-product application n ~ d^l; (b) Z6, the bound
+# where Gaussian universality fails.
+z5 = datadir.'/z5_inner.tsv'
+z6 = datadir.'/z6_universality.tsv'
+have_z5 = has(z5); have_z6 = has(z6)
+if (have_z5 || have_z6) do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1400, 540))
+    set output sprintf("%s/cost-of-overfitting-beyond.%s", outdir, fmt)
+    set multiplot layout 1,2 margins 0.07,0.98,0.2,0.88 spacing 0.09
+    if (have_z5) {
+        dlist = system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]/ && !s[$1]++ {printf \"%%s \", $1}' '%s'", z5))
+        nd5 = words(dlist)
+        set title "(a) theory: inner-product kernel e^{<x,x'>-1} on S^{d-1}, n from d to d^3\nlines: E_0 - 1 (the worst-case cost - 1); dashed: C - 1 for v_k^2 = N_k λ_k, σ^2 = 0.1; circles: n = N(d,2)" font ",10"
+        set logscale y
+        set xrange [1:3]
+        set yrange [1e-3:30]
+        set format y "10^{%L}"
+        set xlabel "ℓ = ln n / ln d"
+        set ylabel "E_0 - 1,  C - 1"
+        set key top left font ",9"
+        plot for [i=1:nd5] z5 using ($1==word(dlist,i)+0 ? $3 : 1/0):($4-1) with lines lt i lw 2 title sprintf("d = %s: E_0 - 1", word(dlist,i)), \
+             for [i=1:nd5] z5 using ($1==word(dlist,i)+0 ? $3 : 1/0):($5-1) with lines lt i dt 2 notitle, \
+             for [i=1:nd5] z5 using ($1==word(dlist,i)+0 && $2==$9 ? $3 : 1/0):($4-1) with points lt i pt 6 ps 1.6 notitle
+        unset logscale y
+        unset format y
+    } else {
+        set title "(a) inner-product kernels"
+        set label 1 notrun("Z5") at graph 0.5, graph 0.5 center
+        plot [0:1] [0:1] 1/0 notitle
+        unset label 1
+    }
+    if (have_z6) {
+        nz6 = system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]/ {m = $1} END {print m + 0}' '%s'", z6)) + 0
+        set title "(b) real domains, where Gaussian universality fails: measured cost vs the bound E_0" font ",10"
+        set xrange [0.5:nz6 + 0.5]
+        set logscale y
+        set yrange [0.9:20]
+        set ytics (1, 1.5, 2, 3, 5, 7, 10, 15)
+        set xlabel ""
+        set ylabel "cost of overfitting"
+        set xtics font ",8" scale 0
+        set key top left font ",9"
+        dlabel(s, n) = sprintf("%s\nn = %d", s, n)
+        plot z6 using ($1-0.4):5:(0.8):(0) with vectors nohead dt 2 lw 2 lc rgb 'black' title "bound E_0 (theory)", \
+             z6 using ($1-0.12):6:7:xtic(dlabel(strcol(2), $3)) with yerrorbars pt 7 ps 1.2 lc rgb '#D55E00' title "measured, pure noise (σ^2 = 1)", \
+             z6 using ($1+0.05):8:(0.3):(0) with vectors nohead lw 3 lc rgb '#0072B2' title "theory C, target (σ^2 = 0.1)", \
+             z6 using ($1+0.2):9:10 with yerrorbars pt 5 ps 1.1 lc rgb '#0072B2' title "measured, target"
+        unset logscale y
+        set xtics font ",10" scale default
+        set autoscale x
+    } else {
+        set title "(b) real domains"
+        set label 1 notrun("Z6 (simulation)") at graph 0.5, graph 0.5 center
+        plot [0:1] [0:1] 1/0 notitle
+        unset label 1
+    }
+    unset multiplot
+    unset output
+}
