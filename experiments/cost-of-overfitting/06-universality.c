@@ -245,11 +245,16 @@ static void part_z6(int quick) {
     char what[240];
     snprintf(what, sizeof what, "Gaussian kernel on S^4, largest n: measured pure-noise cost / E0 (+- %.2f); heat kernel on T^4: %.3f +- %.3f",
              r.se_sphere, r.ratio_torus, r.se_torus);
-    claim_check("cost.C8a", CLAIM_DEVIATION, r.ratio_sphere - 3 * r.se_sphere > 1.05, what, r.ratio_sphere,
-                "> 1.05 by 3 se: the bound C <= E0 fails where universality fails");
-    snprintf(what, sizeof what, "circle, largest n: measured pure-noise cost / E0 (+- %.3f)", r.se_circle);
-    claim_check("cost.C8b", CLAIM_DEVIATION, r.ratio_circle + 3 * r.se_circle < 1, what, r.ratio_circle,
-                "< 1 by 3 se: the circle overfits less than E0 predicts");
+    if (quick) {  // n <= 256 with 2-3 trials cannot resolve the deviations
+        claim_skip("cost.C8a", CLAIM_DEVIATION, "--quick: sizes too small to resolve the deviation");
+        claim_skip("cost.C8b", CLAIM_DEVIATION, "--quick: sizes too small to resolve the deviation");
+    } else {
+        claim_check("cost.C8a", CLAIM_DEVIATION, r.ratio_sphere - 3 * r.se_sphere > 1.05, what, r.ratio_sphere,
+                    "> 1.05 by 3 se: the bound C <= E0 fails where universality fails");
+        snprintf(what, sizeof what, "circle, largest n: measured pure-noise cost / E0 (+- %.3f)", r.se_circle);
+        claim_check("cost.C8b", CLAIM_DEVIATION, r.ratio_circle + 3 * r.se_circle < 1, what, r.ratio_circle,
+                    "< 1 by 3 se: the circle overfits less than E0 predicts");
+    }
     claim_check("cost.C8c", CLAIM_EXPERIMENT, r.ok_order,
                 "max over (domain, n) of (C_target - C_noise) / se: pure noise stays the worst case on every domain", r.worst_order,
                 "<= 2 se");

@@ -149,13 +149,18 @@ if (have_z5 || have_z6) do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1400, 540))
     set output sprintf("%s/cost-of-overfitting-beyond.%s", outdir, fmt)
     set multiplot layout 1,2 margins 0.07,0.98,0.2,0.88 spacing 0.09
+    unset logscale
+    unset format
+    set xtics auto
+    set ytics auto
     if (have_z5) {
         dlist = system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]/ && !s[$1]++ {printf \"%%s \", $1}' '%s'", z5))
         nd5 = words(dlist)
         set title "(a) theory: inner-product kernel e^{<x,x'>-1} on S^{d-1}, n from d to d^3\nlines: E_0 - 1 (the worst-case cost - 1); dashed: C - 1 for v_k^2 = N_k λ_k, σ^2 = 0.1; circles: n = N(d,2)" font ",10"
         set logscale y
         set xrange [1:3]
-        set yrange [1e-3:30]
+        set xtics 1, 0.25, 3
+        set yrange [1e-3:3]
         set format y "10^{%L}"
         set xlabel "ℓ = ln n / ln d"
         set ylabel "E_0 - 1,  C - 1"
@@ -165,6 +170,7 @@ if (have_z5 || have_z6) do for [fmt in "png svg"] {
              for [i=1:nd5] z5 using ($1==word(dlist,i)+0 && $2==$9 ? $3 : 1/0):($4-1) with points lt i pt 6 ps 1.6 notitle
         unset logscale y
         unset format y
+        set xtics auto
     } else {
         set title "(a) inner-product kernels"
         set label 1 notrun("Z5") at graph 0.5, graph 0.5 center
@@ -181,7 +187,7 @@ if (have_z5 || have_z6) do for [fmt in "png svg"] {
         set xlabel ""
         set ylabel "cost of overfitting"
         set xtics font ",8" scale 0
-        set key top left font ",9"
+        set key top right font ",9"
         dlabel(s, n) = sprintf("%s\nn = %d", s, n)
         plot z6 using ($1-0.4):5:(0.8):(0) with vectors nohead dt 2 lw 2 lc rgb 'black' title "bound E_0 (theory)", \
              z6 using ($1-0.12):6:7:xtic(dlabel(strcol(2), $3)) with yerrorbars pt 7 ps 1.2 lc rgb '#D55E00' title "measured, pure noise (σ^2 = 1)", \

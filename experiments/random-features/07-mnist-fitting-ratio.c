@@ -163,9 +163,12 @@ static void r4c_mnist(int quick, r4c_result *res) {
     tsv_note(Tx, "R4c exponent proxies on nested training sets (first n of each trial's %d), laplace l = %g, ridgeless, %d trials", n, P.bandwidth,
              trials);
     tsv_note(Tx, "kappa_hat = 1/Tr K_n^-1 ~ n^-alpha; test0 = ridgeless noiseless test MSE ~ n^(1-beta); fits over 250 <= n <= %d", n);
-    tsv_note(Tx, "fit: alpha = %.4f +- %.4f, beta = %.4f +- %.4f (slope standard errors); kappa line: ln kappa = %.6f - alpha ln n; "
-                 "test line: ln test0 = %.6f + (1 - beta) ln n", res->alpha_hat, res->alpha_se, res->beta_hat, res->beta_se, fa.intercept,
-             fb.intercept);
+    tsv_note(Tx, "fit: alpha = %.4f +- %.4f, beta = %.4f +- %.4f (slope standard errors)", res->alpha_hat, res->alpha_se, res->beta_hat,
+             res->beta_se);
+    tsv_note(Tx, "fitted alpha_hat = %.8g", res->alpha_hat);
+    tsv_note(Tx, "fitted beta_hat = %.8g", res->beta_hat);
+    tsv_note(Tx, "fitted ln_kappa_at_1 = %.8g", fa.intercept);
+    tsv_note(Tx, "fitted ln_test0_at_1 = %.8g", fb.intercept);
     tsv_columns(Tx, "n\tkappa_hat\tkappa_se\ttest0\ttest0_se");
     for (int j = 0; j < R4C_NJ; j++)
         tsv_row(Tx, "%d\t%.8g\t%.4g\t%.8g\t%.4g", nj[j], km[j], fit_stderr(kap + j * trials, trials), tm[j], fit_stderr(t0 + j * trials, trials));
