@@ -49,15 +49,16 @@ static void run_z1(int quick, z1_result *res) {
         }
     }
     int betas_idx[NBETA + 1], nb = 0;
-    if (quick) betas_idx[nb++] = 0, betas_idx[nb++] = 3;
+    if (quick)
+        betas_idx[nb++] = 0, betas_idx[nb++] = 3;
     else
         for (int b = 0; b < NBETA; b++) betas_idx[nb++] = b;
     int custom = cli_given(&C, "beta") || cli_given(&C, "noise");
     int ref_applies = P.M == 200000 && P.n == 1000 && P.alpha == 1.5;  // the reference table's instance
 
     tsv *T = tsv_open(&C, "z1_cost.tsv", "cost.C1 cost.C2 cost.C3 cost.C4");
-    tsv_note(T, "Z1: lambda_i = i^-%g, i = 1..%ld (no tail), n = %g, %d log ridges in [%g, %g] + golden refinement", P.alpha,
-             M, n, G, DLO, DHI);
+    tsv_note(T, "Z1: lambda_i = i^-%g, i = 1..%ld (no tail), n = %g, %d log ridges in [%g, %g] + golden refinement",
+             P.alpha, M, n, G, DLO, DHI);
     tsv_note(T, "target: beta > 0 power law normalised over the M modes; beta = 0 means pure noise (v = 0)");
     tsv_note(T, "delta_star: 0 = the limit delta -> 0 is optimal; inf = delta -> inf (zero predictor) is optimal");
     tsv_allow_nonfinite(T, 1);
@@ -111,11 +112,12 @@ static void run_z1(int quick, z1_result *res) {
                             res->tab_found++;
                             if (e > res->worst_table) res->worst_table = e;
                             if (e > 2e-3) res->ok_table = 0;
-                            fprintf(stderr, "Z1 beta=%g sigma2=%g: C = %.5f (reference %.5f), delta* = %.3g, E0 = %.5f\n", beta,
+                            fprintf(stderr,
+                                    "Z1 beta=%g sigma2=%g: C = %.5f (reference %.5f), delta* = %.3g, E0 = %.5f\n", beta,
                                     s2, o.C, z1_tab[betas_idx[k]][q], o.dstar, o.E0);
                         } else
-                            fprintf(stderr, "Z1 beta=%g sigma2=%g: C = %.5f, delta* = %.3g, E0 = %.5f\n", beta, s2, o.C, o.dstar,
-                                    o.E0);
+                            fprintf(stderr, "Z1 beta=%g sigma2=%g: C = %.5f, delta* = %.3g, E0 = %.5f\n", beta, s2, o.C,
+                                    o.dstar, o.E0);
                         // cost.C4: non-decreasing over the four table points (they are visited in order)
                         if (o.C < Cprev * (1 - 1e-9)) res->ok_mono = 0;
                         Cprev = o.C;
@@ -141,9 +143,11 @@ static void run_z1(int quick, z1_result *res) {
     free(lam);
 }
 
-
 // cost.C1 (Theorem 1) gathers the Z1 points and the Z4 instances; Z1 keeps its worst case here.
-static struct { int ran, ok; double worst; } theorem1_z1;
+static struct {
+    int ran, ok;
+    double worst;
+} theorem1_z1;
 
 static void part_z1(int quick, int z4_follows) {
     z1_result r1 = {0};
@@ -155,9 +159,11 @@ static void part_z1(int quick, int z4_follows) {
     // the theory (E0(delta) sigma^2 >= sigma^2 for every delta), so it is no claim of its own; the
     // simulation measures it (the pure-noise instances of cost.C5).
     if (P.M == 200000 && P.n == 1000 && P.alpha == 1.5 && r1.tab_found > 0)
-        claim_check("cost.C3", CLAIM_IDENTITY, r1.ok_table, "max |C/C_ref - 1| over the reference (beta, sigma^2) values", r1.worst_table,
-                    "2e-3");
-    else claim_skip("cost.C3", CLAIM_IDENTITY, "the table belongs to alpha = 1.5, M = 2e5, n = 1000");
-    claim_check("cost.C4a", CLAIM_IDENTITY, r1.ok_mono, "C non-decreasing in sigma^2 over {0, .01, .1, 1} (1 = yes)", r1.ok_mono, "yes");
+        claim_check("cost.C3", CLAIM_IDENTITY, r1.ok_table,
+                    "max |C/C_ref - 1| over the reference (beta, sigma^2) values", r1.worst_table, "2e-3");
+    else
+        claim_skip("cost.C3", CLAIM_IDENTITY, "the table belongs to alpha = 1.5, M = 2e5, n = 1000");
+    claim_check("cost.C4a", CLAIM_IDENTITY, r1.ok_mono, "C non-decreasing in sigma^2 over {0, .01, .1, 1} (1 = yes)",
+                r1.ok_mono, "yes");
     claim_check("cost.C4b", CLAIM_IDENTITY, r1.ok_one, "beta >= alpha, sigma^2 = 0: max |C - 1|", r1.worst_one, "1e-6");
 }

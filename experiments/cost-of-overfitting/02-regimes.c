@@ -7,8 +7,8 @@
 
 typedef struct {
     const char *name;
-    int kind;      // 0 power, 1 exp, 2 benign
-    double a;      // alpha, or exp rate
+    int kind;  // 0 power, 1 exp, 2 benign
+    double a;  // alpha, or exp rate
     long M;
     double nmin, nmax;
 } z2_spec;
@@ -18,7 +18,9 @@ static double *z2_spectrum(const z2_spec *z, double *tail1, double *tail2) {
     double *lam = XNEW(double, z->M);
     for (long i = 0; i < z->M; i++) {
         double k = (double)(i + 1);
-        lam[i] = z->kind == 0 ? pow(k, -z->a) : z->kind == 1 ? exp(-z->a * k) : 1.0 / ((k + 1) * log(k + 1) * log(k + 1));
+        lam[i] = z->kind == 0   ? pow(k, -z->a)
+                 : z->kind == 1 ? exp(-z->a * k)
+                                : 1.0 / ((k + 1) * log(k + 1) * log(k + 1));
     }
     double Mf = (double)z->M;
     if (z->kind == 0) {
@@ -55,7 +57,9 @@ static void run_z2(int quick, int only, z2_result *res) {
     double *ns = quick ? ns_quick : ns_full;
     int nn = quick ? 2 : 14;
     tsv *T = tsv_open(&C, "z2_regimes.tsv", "cost.C6");
-    tsv_note(T, "Z2: ridgeless E0(n) by the eigenframework; power laws and benign use M explicit modes + tail mass as ridge");
+    tsv_note(
+        T,
+        "Z2: ridgeless E0(n) by the eigenframework; power laws and benign use M explicit modes + tail mass as ridge");
     tsv_note(T, "heur = 1 + n/r_n (our heuristic for Theorem 6); Rn_over_n = R_n/n");
     tsv_columns(T, "spectrum\tM\tn\tE0\theur\tr_n\tR_n\tRn_over_n");
     res->ok_pow = res->ok_exp = res->ok_benign = res->ok_heur = res->ok_Rn = 1;
@@ -84,7 +88,8 @@ static void run_z2(int quick, int only, z2_result *res) {
             double r_n = (double)(S1 / lam[k]), R_n = (double)(S1 * S1 / S2);
             double heur = 1 + n / r_n;
             tsv_row(T, "%s\t%ld\t%g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g", z->name, M, n, f.E0, heur, r_n, R_n, R_n / n);
-            fprintf(stderr, "Z2 %-8s n=%-7g E0 = %.4f  1+n/r_n = %.4f  R_n/n = %.3f\n", z->name, n, f.E0, heur, R_n / n);
+            fprintf(stderr, "Z2 %-8s n=%-7g E0 = %.4f  1+n/r_n = %.4f  R_n/n = %.3f\n", z->name, n, f.E0, heur,
+                    R_n / n);
             if (n >= 100) {
                 double e = fabs(f.E0 - heur) / f.E0;
                 if (e > res->worst_heur) res->worst_heur = e;
@@ -127,20 +132,22 @@ static void run_z2(int quick, int only, z2_result *res) {
     tsv_close(T);
 }
 
-
 static void part_z2(int quick) {
     z2_result r2;
     int only = -1;
     if (cli_given(&C, "spectrum")) only = !strcmp(P.spectrum, "power") ? 0 : !strcmp(P.spectrum, "exp") ? 1 : 2;
     run_z2(quick, only, &r2);
     if (only < 0 || only == 0) {
-        claim_check("cost.C6a", CLAIM_IDENTITY, r2.ok_pow, "power laws: max |E0(1000) - alpha|/alpha", r2.worst_pow, "< 0.02");
+        claim_check("cost.C6a", CLAIM_IDENTITY, r2.ok_pow, "power laws: max |E0(1000) - alpha|/alpha", r2.worst_pow,
+                    "< 0.02");
         if (!quick)
-            claim_check("cost.C6e", CLAIM_IDENTITY, r2.ok_Rn, "power laws n >= 1000: max |R_n/n / ((2a-1)/(a-1)^2) - 1|", r2.worst_Rn, "0.01");
+            claim_check("cost.C6e", CLAIM_IDENTITY, r2.ok_Rn,
+                        "power laws n >= 1000: max |R_n/n / ((2a-1)/(a-1)^2) - 1|", r2.worst_Rn, "0.01");
     }
     if (!quick && (only < 0 || only == 1))
         claim_check("cost.C6b", CLAIM_IDENTITY, r2.ok_exp, "e^{-i/5}: E0(80)/E0(40)", r2.exp_ratio, "[1.9, 2.1]");
     if (!quick && (only < 0 || only == 2))
-        claim_check("cost.C6c", CLAIM_IDENTITY, r2.ok_benign, "benign: E0 decreasing over n = 10..1e6; E0(1000)", r2.benign_1000, "< 1.2");
+        claim_check("cost.C6c", CLAIM_IDENTITY, r2.ok_benign, "benign: E0 decreasing over n = 10..1e6; E0(1000)",
+                    r2.benign_1000, "< 1.2");
     claim_check("cost.C6d", CLAIM_IDENTITY, r2.ok_heur, "max |E0 - (1 + n/r_n)|/E0 at n >= 100", r2.worst_heur, "0.06");
 }

@@ -1,9 +1,9 @@
 // ---- Z3: simulation with a Gaussian design ----
 // $x_j = \sqrt{\lambda_j} g_j$, $j \le P = 16n$; target $f = \sum_j v_j g_j$ (normalised over the
 // P modes); kernel $K = XX^\top + T I$ with the tail mass $T = \zeta(\alpha, P+1)$ as ridge
-// (its eigenvalues are too small to resolve, they act as a ridge).  One dsyevd $K = U\,\mathrm{diag}(s)\,U^\top$ per trial; for every ridge the
-// coefficients are $w = X^\top U\,\mathrm{diag}(1/(s+\delta))\,U^\top y$ and the population risk is
-// exact: $R = \sum_j (\sqrt{\lambda_j} w_j - v_j)^2 + \sigma^2$.
+// (its eigenvalues are too small to resolve, they act as a ridge).  One dsyevd $K = U\,\mathrm{diag}(s)\,U^\top$ per
+// trial; for every ridge the coefficients are $w = X^\top U\,\mathrm{diag}(1/(s+\delta))\,U^\top y$ and the population
+// risk is exact: $R = \sum_j (\sqrt{\lambda_j} w_j - v_j)^2 + \sigma^2$.
 
 typedef struct {
     char name[32];        // an id for the table; the figure labels instances by beta, sigma^2, n
@@ -39,10 +39,11 @@ static void run_z3_group(const z3_inst *in, int ni, z3_out *out, int stream) {
     deltas[0] = 0;
     for (int r = 0; r < Z3_NR; r++) deltas[1 + r] = 1e-6 * pow(1e7, r / (Z3_NR - 1.0));
     deltas[NR - 1] = INFINITY;
-    double *Rt = XNEW(double, (size_t)ni * trials * NR);  // risk[q][trial][r]
-    double *G = XNEW(double, (size_t)n * nf), *X = XNEW(double, (size_t)n * nf), *K = XNEW(double, (size_t)n * n);
-    double *s = XNEW(double, n), *A = XNEW(double, (size_t)nf * n), *xi = XNEW(double, n);
-    double *y = XNEW(double, n), *cy = XNEW(double, n), *Ac = XNEW(double, (size_t)n * (NR - 1)), *Wm = XNEW(double, (size_t)nf * (NR - 1));
+    double *Rt = XNEW(double, (size_t)ni *trials *NR);  // risk[q][trial][r]
+    double *G = XNEW(double, (size_t)n *nf), *X = XNEW(double, (size_t)n *nf), *K = XNEW(double, (size_t)n *n);
+    double *s = XNEW(double, n), *A = XNEW(double, (size_t)nf *n), *xi = XNEW(double, n);
+    double *y = XNEW(double, n), *cy = XNEW(double, n), *Ac = XNEW(double, (size_t)n *(NR - 1)),
+           *Wm = XNEW(double, (size_t)nf *(NR - 1));
     gsl_rng *rg = rng_alloc(C.seed, stream);
     for (int tr = 0; tr < trials; tr++) {
         rng_normal_vec(rg, (size_t)n * nf, G);  // G (n,nf)
@@ -68,10 +69,12 @@ static void run_z3_group(const z3_inst *in, int ni, z3_out *out, int stream) {
             // one GEMM instead of NR-1 passes of GEMV over the (nf,n) matrix A
             for (int i = 0; i < n; i++)
                 for (int r = 0; r < NR - 1; r++) Ac[(size_t)i * (NR - 1) + r] = cy[i] / (s[i] + deltas[r]);
-            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nf, NR - 1, n, 1.0, A, n, Ac, NR - 1, 0.0, Wm, NR - 1);
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, nf, NR - 1, n, 1.0, A, n, Ac, NR - 1, 0.0, Wm,
+                        NR - 1);
             for (int r = 0; r < NR; r++) {
                 double R;
-                if (isinf(deltas[r])) R = v2sum[q] + in[q].sigma2;
+                if (isinf(deltas[r]))
+                    R = v2sum[q] + in[q].sigma2;
                 else {
                     R = in[q].sigma2;
                     for (int j = 0; j < nf; j++) {
@@ -111,8 +114,10 @@ static void run_z3_group(const z3_inst *in, int ni, z3_out *out, int stream) {
             double mn = INFINITY;
             for (int r = 1; r < NR; r++) mn = fmin(mn, mean[r]);
             double Ce = mean[0] / fmin(mn, mean[0]);
-            if (b < 0) out[q].C_emp = Ce, out[q].R0_emp = mean[0], out[q].Rmin_emp = fmin(mn, mean[0]);
-            else boot[b] = Ce;
+            if (b < 0)
+                out[q].C_emp = Ce, out[q].R0_emp = mean[0], out[q].Rmin_emp = fmin(mn, mean[0]);
+            else
+                boot[b] = Ce;
         }
         // 68% interval: the 16th and 84th percentiles of the bootstrap
         for (int i = 1; i < 200; i++)
@@ -147,12 +152,16 @@ typedef struct {
 // The instances: by default pure noise, four (beta, sigma^2) targets at n = 256 and two at
 // n = 1024.  A user who gives --beta, --noise or --n gets their own: the target (beta, sigma^2)
 // and pure noise of the same sigma^2 (when > 0), at n (default 256), with --trials trials.
-static int z3_custom(void) { return cli_given(&C, "beta") || cli_given(&C, "noise") || cli_given(&C, "n"); }
+static int z3_custom(void) {
+    return cli_given(&C, "beta") || cli_given(&C, "noise") || cli_given(&C, "n");
+}
 
 static void z3_set(z3_inst *z, double beta, double sigma2, int n, int trials) {
     z->beta = beta, z->sigma2 = sigma2, z->n = n, z->trials = trials;
-    if (beta > 0) snprintf(z->name, sizeof z->name, "b%g_s%g_n%d", beta, sigma2, n);
-    else snprintf(z->name, sizeof z->name, "noise_s%g_n%d", sigma2, n);
+    if (beta > 0)
+        snprintf(z->name, sizeof z->name, "b%g_s%g_n%d", beta, sigma2, n);
+    else
+        snprintf(z->name, sizeof z->name, "noise_s%g_n%d", sigma2, n);
 }
 
 static void run_z3(int quick, z3_result *res) {
@@ -176,13 +185,25 @@ static void run_z3(int quick, z3_result *res) {
     }
     z3_out o1[5], o2[2];
     tsv *T = tsv_open(&C, "z3_sim.tsv", "cost.C5");
-    tsv_note(T, "Z3: Gaussian design, lambda_j = j^-%g, P = %d n features + tail as ridge; %d ridges in [1e-6, 10] plus 0 and inf",
+    tsv_note(T,
+             "Z3: Gaussian design, lambda_j = j^-%g, P = %d n features + tail as ridge; %d ridges in [1e-6, 10] plus 0 "
+             "and inf",
              P.alpha, P.P_factor, Z3_NR);
-    tsv_note(T, "C_emp from trial-averaged risk curves; lo68, hi68: 16th/84th percentiles of 200 bootstrap resamples of trials");
-    tsv_note(T, "R0, Rmin: ridgeless and optimal-ridge risk (th: eigenframework; emp: trial mean); R0_se its standard error");
-    tsv_columns(T, "x\tinstance\tn\ttrials\tbeta\tsigma2\tE0\tC_th\tC_emp\tlo68\thi68\tR0_th\tR0_emp\tR0_se\tRmin_th\tRmin_emp");
+    tsv_note(T,
+             "C_emp from trial-averaged risk curves; lo68, hi68: 16th/84th percentiles of 200 bootstrap resamples of "
+             "trials");
+    tsv_note(
+        T,
+        "R0, Rmin: ridgeless and optimal-ridge risk (th: eigenframework; emp: trial mean); R0_se its standard error");
+    tsv_columns(
+        T,
+        "x\tinstance\tn\ttrials\tbeta\tsigma2\tE0\tC_th\tC_emp\tlo68\thi68\tR0_th\tR0_emp\tR0_se\tRmin_th\tRmin_emp");
     res->ok = 1, res->worst_rel = 0, res->worst_bound = 0, res->worst_z = 0, res->max_tol = 0;
-    struct { z3_inst *in; z3_out *o; int ni; } groups[2] = {{g1, o1, n1}, {g2, o2, n2}};
+    struct {
+        z3_inst *in;
+        z3_out *o;
+        int ni;
+    } groups[2] = {{g1, o1, n1}, {g2, o2, n2}};
     int x = 0;
     for (int gi = 0; gi < 2; gi++) {
         if (groups[gi].ni == 0) continue;
@@ -190,11 +211,13 @@ static void run_z3(int quick, z3_result *res) {
         for (int q = 0; q < groups[gi].ni; q++) {
             const z3_inst *in = &groups[gi].in[q];
             const z3_out *o = &groups[gi].o[q];
-            tsv_row(T, "%d\t%s\t%d\t%d\t%g\t%g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.4g\t%.10g\t%.10g", ++x, in->name,
-                    in->n, in->trials, in->beta, in->sigma2, o->E0, o->C_th, o->C_emp, o->lo, o->hi, o->R0_th, o->R0_emp, o->R0_se,
-                    o->Rmin_th, o->Rmin_emp);
+            tsv_row(T, "%d\t%s\t%d\t%d\t%g\t%g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.4g\t%.10g\t%.10g",
+                    ++x, in->name, in->n, in->trials, in->beta, in->sigma2, o->E0, o->C_th, o->C_emp, o->lo, o->hi,
+                    o->R0_th, o->R0_emp, o->R0_se, o->Rmin_th, o->Rmin_emp);
             double rel = fabs(o->C_emp / o->C_th - 1), bnd = o->C_emp / o->E0;
-            fprintf(stderr, "Z3 n=%d %-16s C_th = %.4f  C_emp = %.4f [%.4f, %.4f]  E0 = %.4f | R0 emp/th %.4f (se %.4f) Rmin emp/th %.4f\n",
+            fprintf(stderr,
+                    "Z3 n=%d %-16s C_th = %.4f  C_emp = %.4f [%.4f, %.4f]  E0 = %.4f | R0 emp/th %.4f (se %.4f) Rmin "
+                    "emp/th %.4f\n",
                     in->n, in->name, o->C_th, o->C_emp, o->lo, o->hi, o->E0, o->R0_emp / o->R0_th, o->R0_se / o->R0_th,
                     o->Rmin_emp / o->Rmin_th);
             // Tolerance per instance: 5% (10% at --quick), or 3 standard errors of C_emp when the
@@ -213,14 +236,13 @@ static void run_z3(int quick, z3_result *res) {
     tsv_close(T);
 }
 
-
 static void part_z3(int quick) {
     z3_result r3;
     run_z3(quick, &r3);
     char tol[160], what[160];
-    snprintf(tol, sizeof tol, "per instance max(%s, 3 bootstrap se) (largest applied %.3f), and C_emp <= 1.05 E0", quick ? "0.10" : "0.05",
-             r3.max_tol);
-    snprintf(what, sizeof what, "max |C_emp/C_th - 1| (worst as a fraction of its tolerance %.2f; max C_emp/E0 %.3f)", r3.worst_z,
-             r3.worst_bound);
+    snprintf(tol, sizeof tol, "per instance max(%s, 3 bootstrap se) (largest applied %.3f), and C_emp <= 1.05 E0",
+             quick ? "0.10" : "0.05", r3.max_tol);
+    snprintf(what, sizeof what, "max |C_emp/C_th - 1| (worst as a fraction of its tolerance %.2f; max C_emp/E0 %.3f)",
+             r3.worst_z, r3.worst_bound);
     claim_check("cost.C5", CLAIM_EXPERIMENT, r3.ok, what, r3.worst_rel, tol);
 }

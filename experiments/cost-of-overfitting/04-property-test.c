@@ -104,8 +104,8 @@ static void run_z4(int quick, z4_result *res) {
         cost_th o;
         cost_theory(&t, &g, 0, E0, B0, s2, quick ? 1e-5 : 1e-6, &o);
         grid_free(&g);
-        tsv_row(T, "%d\t%s\t%g\t%zu\t%g\t%g\t%g\t%.6g\t%.10g\t%.10g\t%.12g\t%.6g", id, kinds[kind], param, L, modes, n, tb, s2, E0,
-                o.C, o.C / E0, o.dstar);
+        tsv_row(T, "%d\t%s\t%g\t%zu\t%g\t%g\t%g\t%.6g\t%.10g\t%.10g\t%.12g\t%.6g", id, kinds[kind], param, L, modes, n,
+                tb, s2, E0, o.C, o.C / E0, o.dstar);
         if (o.C / E0 - 1 > res->worst) res->worst = o.C / E0 - 1;
         if (o.C > E0 * (1 + 1e-9)) res->ok = 0;
         res->count++;
@@ -118,12 +118,12 @@ static void run_z4(int quick, z4_result *res) {
     free(lam), free(mult), free(v2);
 }
 
-
 static void part_z4(int quick) {
     z4_result r4 = {0};
     run_z4(quick, &r4);
     // cost.C1: Theorem 1 over every Z4 instance and, when Z1 ran, every Z1 point
     double worst = fmax(theorem1_z1.ran ? theorem1_z1.worst : -INFINITY, r4.worst);
     claim_check("cost.C1", CLAIM_IDENTITY, (!theorem1_z1.ran || theorem1_z1.ok) && r4.ok,
-                theorem1_z1.ran ? "max (C/E0 - 1) over Z1 points and Z4 instances" : "max (C/E0 - 1) over Z4 instances", worst, "<= 1e-9");
+                theorem1_z1.ran ? "max (C/E0 - 1) over Z1 points and Z4 instances" : "max (C/E0 - 1) over Z4 instances",
+                worst, "<= 1e-9");
 }

@@ -47,9 +47,16 @@ static void z5_inner(int quick, z5_result *res) {
             res->worst_formula = fmax(res->worst_formula, fabs(a / b - 1));
         }
     tsv *T = tsv_open(&C, "z5_inner.tsv", "cost.C7");
-    tsv_note(T, "Z5: K = exp(<x,x'> - 1) on S^{d-1}, levels 0..%d with multiplicities N(d,k) (tail mass as ridge); ell = ln n / ln d", Z5_KMAX);
-    tsv_note(T, "E0: ridgeless overfitting coefficient (the cost for pure noise); C: predicted cost for v_k^2 = N lambda_k, sigma^2 = 0.1");
-    tsv_note(T, "N2 = N(d,2): the size of level 2 (n near it interpolates that level); %d log ridges in [%g, %g] + Brent", G, DLO, DHI);
+    tsv_note(T,
+             "Z5: K = exp(<x,x'> - 1) on S^{d-1}, levels 0..%d with multiplicities N(d,k) (tail mass as ridge); ell = "
+             "ln n / ln d",
+             Z5_KMAX);
+    tsv_note(T,
+             "E0: ridgeless overfitting coefficient (the cost for pure noise); C: predicted cost for v_k^2 = N "
+             "lambda_k, sigma^2 = 0.1");
+    tsv_note(T,
+             "N2 = N(d,2): the size of level 2 (n near it interpolates that level); %d log ridges in [%g, %g] + Brent",
+             G, DLO, DHI);
     tsv_allow_nonfinite(T, 1);
     tsv_columns(T, "d\tn\tell\tE0\tC\tC_over_E0\tdelta_star\tN1\tN2\tN3");
     double lam[Z5_KMAX + 1], mult[Z5_KMAX + 1], v2[Z5_KMAX + 1];
@@ -61,7 +68,8 @@ static void z5_inner(int quick, z5_result *res) {
             v2[k] = mult[k] * lam[k], mass += v2[k];
         }
         for (int k = 0; k <= Z5_KMAX; k++) v2[k] /= mass;
-        res->worst_formula = fmax(res->worst_formula, fabs(mass - 1) > 1e-6 ? fabs(mass - 1) : 0);  // sum N lambda = K(1) = 1
+        res->worst_formula =
+            fmax(res->worst_formula, fabs(mass - 1) > 1e-6 ? fabs(mass - 1) : 0);  // sum N lambda = K(1) = 1
         ef_spectrum s = {.M = Z5_KMAX + 1, .lam = lam, .mult = mult, .extra_ridge = fmax(0, 1 - mass)};
         res->E0_15[id] = res->E0_25[id] = res->E0_peak2[id] = NAN;
         // n on a log grid from d to d^3, plus d^1.5, d^2.5 and N(d,2) (sorted in, so lines join)
@@ -84,16 +92,16 @@ static void z5_inner(int quick, z5_result *res) {
             cost_th o;
             cost_theory(&t, &g, 0, E0, B0, 0.1, 1e-8, &o);
             grid_free(&g);
-            tsv_row(T, "%d\t%.10g\t%.6f\t%.10g\t%.10g\t%.10g\t%.6g\t%.0f\t%.0f\t%.6g", d, n, log(n) / log(d), E0, o.C, o.C / E0, o.dstar,
-                    mult[1], mult[2], mult[3]);
+            tsv_row(T, "%d\t%.10g\t%.6f\t%.10g\t%.10g\t%.10g\t%.6g\t%.0f\t%.0f\t%.6g", d, n, log(n) / log(d), E0, o.C,
+                    o.C / E0, o.dstar, mult[1], mult[2], mult[3]);
             if (n == special[0]) res->E0_15[id] = E0;
             if (n == special[1]) res->E0_25[id] = E0;
             if (n == special[2]) res->E0_peak2[id] = E0;
             res->worst_bound = fmax(res->worst_bound, o.C / E0 - 1);
             if (o.C > E0 * (1 + 1e-9)) res->ok_bound = 0;
         }
-        fprintf(stderr, "Z5 d=%d: N(d,1..3) = %.0f %.0f %.4g; E0 at n = d^1.5: %.4f, d^2.5: %.4f, n = N(d,2): %.4f\n", d, mult[1], mult[2],
-                mult[3], res->E0_15[id], res->E0_25[id], res->E0_peak2[id]);
+        fprintf(stderr, "Z5 d=%d: N(d,1..3) = %.0f %.0f %.4g; E0 at n = d^1.5: %.4f, d^2.5: %.4f, n = N(d,2): %.4f\n",
+                d, mult[1], mult[2], mult[3], res->E0_15[id], res->E0_25[id], res->E0_peak2[id]);
         progress("Z5: d = %d", d);
     }
     tsv_close(T);
@@ -110,12 +118,14 @@ static void part_z5(int quick) {
     z5_inner(quick, &r);
     char what[240];
     int nd = quick ? 2 : 3;
-    claim_check("cost.C7a", CLAIM_IDENTITY, r.ok_bound && r.worst_formula < 1e-9,
-                "max (C/E0 - 1) over the inner-product points (level formula vs Bessel form and sum N lambda = 1 to 1e-9)", r.worst_bound,
-                "<= 1e-9");
-    snprintf(what, sizeof what, "E0 - 1 at n = d^1.5 for d = %s: %.3g -> %.3g; at d^2.5: %.3g -> %.3g; at n = N(d,2): %.3g -> %.3g",
-             quick ? "100, 500" : "100, 200, 500", r.E0_15[0] - 1, r.E0_15[nd - 1] - 1, r.E0_25[0] - 1, r.E0_25[nd - 1] - 1,
-             r.E0_peak2[0] - 1, r.E0_peak2[nd - 1] - 1);
+    claim_check(
+        "cost.C7a", CLAIM_IDENTITY, r.ok_bound && r.worst_formula < 1e-9,
+        "max (C/E0 - 1) over the inner-product points (level formula vs Bessel form and sum N lambda = 1 to 1e-9)",
+        r.worst_bound, "<= 1e-9");
+    snprintf(what, sizeof what,
+             "E0 - 1 at n = d^1.5 for d = %s: %.3g -> %.3g; at d^2.5: %.3g -> %.3g; at n = N(d,2): %.3g -> %.3g",
+             quick ? "100, 500" : "100, 200, 500", r.E0_15[0] - 1, r.E0_15[nd - 1] - 1, r.E0_25[0] - 1,
+             r.E0_25[nd - 1] - 1, r.E0_peak2[0] - 1, r.E0_peak2[nd - 1] - 1);
     claim_check("cost.C7b", CLAIM_IDENTITY, r.ok_benign && r.ok_peak, what, r.E0_15[nd - 1] - 1,
                 "E0(d^1.5), E0(d^2.5) decrease with d; E0(N(d,2)) - 1 > 2 (E0(d^1.5) - 1)");
 }

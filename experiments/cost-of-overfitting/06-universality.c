@@ -23,20 +23,20 @@
 
 typedef struct {
     const char *name;
-    int sphere;              // 1: S^{d-1} with the Gaussian kernel; 0: the discrete torus Z_G^D
-    int d;                   // sphere: ambient dimension; torus: D
-    int G;                   // torus points per side
-    int ns[2], trials[2];    // sample sizes and their trials
+    int sphere;            // 1: S^{d-1} with the Gaussian kernel; 0: the discrete torus Z_G^D
+    int d;                 // sphere: ambient dimension; torus: D
+    int G;                 // torus points per side
+    int ns[2], trials[2];  // sample sizes and their trials
 } z6_setting;
 
 typedef struct {
-    circulant_torus *t;      // torus
-    kernel_spec ks;          // sphere
-    size_t L;                // levels of the theory spectrum
-    double *lam, *mult, *v2; // (L)
-    double mass_tail;        // sphere: mass beyond the explicit levels (ridge)
-    size_t m1, m2;           // torus: frequency indices of the target
-    int k1, k3;              // sphere: the target's levels
+    circulant_torus *t;       // torus
+    kernel_spec ks;           // sphere
+    size_t L;                 // levels of the theory spectrum
+    double *lam, *mult, *v2;  // (L)
+    double mass_tail;         // sphere: mass beyond the explicit levels (ridge)
+    size_t m1, m2;            // torus: frequency indices of the target
+    int k1, k3;               // sphere: the target's levels
 } z6_domain;
 
 static void z6_domain_init(const z6_setting *st, z6_domain *dm) {
@@ -81,7 +81,9 @@ static void z6_domain_free(z6_domain *dm) {
 static double z6_target_sphere(const z6_domain *dm, int d, const double *x) {
     double Pk[4];
     spectra_gegenbauer(d, 3, x[0], Pk);
-    return (sqrt(spectra_sphere_multiplicity(d, dm->k1)) * Pk[1] + sqrt(spectra_sphere_multiplicity(d, dm->k3)) * Pk[3]) / sqrt(2.0);
+    return (sqrt(spectra_sphere_multiplicity(d, dm->k1)) * Pk[1] +
+            sqrt(spectra_sphere_multiplicity(d, dm->k3)) * Pk[3]) /
+           sqrt(2.0);
 }
 static double z6_target_torus(const z6_domain *dm, size_t p) {
     int x[8], a[8], b[8];
@@ -94,24 +96,24 @@ static double z6_target_torus(const z6_domain *dm, size_t p) {
 }
 
 typedef struct {
-    double E0, C_th_target;         // theory: ridgeless E0 (= C for pure noise) and C for the target
-    double C_noise, C_target;       // measured
-    double se_noise, se_target;     // bootstrap standard errors (half the 68% interval)
+    double E0, C_th_target;      // theory: ridgeless E0 (= C for pure noise) and C for the target
+    double C_noise, C_target;    // measured
+    double se_noise, se_target;  // bootstrap standard errors (half the 68% interval)
     double R0_noise_se;
 } z6_out;
 
 // One (domain, n): trials of KRR, trial-averaged risk curves, empirical costs with a bootstrap.
 static void z6_run(const z6_setting *st, z6_domain *dm, int n, int trials, int stream, z6_out *o) {
     int nt = Z6_NT, d = st->d, NR = Z6_NR + 2;  // 0: delta = 0, 1..Z6_NR: grid, then delta -> inf
-    double s2n = 1.0, s2t = 0.1;                 // noise of the pure-noise and of the target series
+    double s2n = 1.0, s2t = 0.1;                // noise of the pure-noise and of the target series
     double *deltas = XNEW(double, NR);
     deltas[0] = 0;
     for (int r = 0; r < Z6_NR; r++) deltas[1 + r] = 1e-6 * pow(1e9, r / (Z6_NR - 1.0));
     deltas[NR - 1] = INFINITY;
-    double *Rn = XNEW(double, (size_t)trials * NR), *Rt = XNEW(double, (size_t)trials * NR);
-    double *X = st->sphere ? XNEW(double, (size_t)n * d) : NULL, *Xt = st->sphere ? XNEW(double, (size_t)nt * d) : NULL;
+    double *Rn = XNEW(double, (size_t)trials *NR), *Rt = XNEW(double, (size_t)trials *NR);
+    double *X = st->sphere ? XNEW(double, (size_t)n *d) : NULL, *Xt = st->sphere ? XNEW(double, (size_t)nt *d) : NULL;
     size_t *idx = XNEW(size_t, n), *tidx = XNEW(size_t, nt);
-    double *K = XNEW(double, (size_t)n * n), *Ktd = XNEW(double, (size_t)nt * n), *Y = XNEW(double, (size_t)n * 2);
+    double *K = XNEW(double, (size_t)n *n), *Ktd = XNEW(double, (size_t)nt *n), *Y = XNEW(double, (size_t)n * 2);
     double *ft = XNEW(double, nt), *pred = XNEW(double, (size_t)nt * 2);
     krr_sweep *sw = krr_sweep_alloc(n, nt, 2);
     gsl_rng *rg = rng_alloc(C.seed, stream);
@@ -128,7 +130,8 @@ static void z6_run(const z6_setting *st, z6_domain *dm, int n, int trials, int s
             for (int i = 0; i < nt; i++) tidx[i] = (size_t)gsl_rng_uniform_int(rg, dm->t->N);
             circulant_torus_gram(dm->t, (size_t)n, idx, K);
             for (int i = 0; i < nt; i++)
-                for (int j = 0; j < n; j++) Ktd[(size_t)i * n + j] = dm->t->k[circulant_torus_diff(dm->t, tidx[i], idx[j])];
+                for (int j = 0; j < n; j++)
+                    Ktd[(size_t)i * n + j] = dm->t->k[circulant_torus_diff(dm->t, tidx[i], idx[j])];
             for (int i = 0; i < n; i++) Y[2 * i] = z6_target_torus(dm, idx[i]);
             for (int i = 0; i < nt; i++) ft[i] = z6_target_torus(dm, tidx[i]);
         }
@@ -142,8 +145,8 @@ static void z6_run(const z6_setting *st, z6_domain *dm, int n, int trials, int s
                 continue;
             }
             if (krr_sweep_eval(sw, deltas[r], NULL, NULL, pred))
-                DIE("Z6 %s n = %d: the Gram matrix is not positive definite at delta = %g (smallest eigenvalue %.3g)", st->name, n,
-                    deltas[r], sw->w[0]);
+                DIE("Z6 %s n = %d: the Gram matrix is not positive definite at delta = %g (smallest eigenvalue %.3g)",
+                    st->name, n, deltas[r], sw->w[0]);
             double a = 0, b = 0, sn = sqrt(s2n), st_ = sqrt(s2t);
             for (int i = 0; i < nt; i++) {
                 double en = sn * pred[2 * i + 1], et = pred[2 * i] + st_ * pred[2 * i + 1] - ft[i];
@@ -172,25 +175,28 @@ static void z6_run(const z6_setting *st, z6_domain *dm, int n, int trials, int s
         for (int tr = 0; tr < trials; tr++) pick[tr] = b < 0 ? (size_t)tr : gsl_rng_uniform_int(rb, trials);
         for (int r = 0; r < NR; r++) {
             mn[r] = mt[r] = 0;
-            for (int tr = 0; tr < trials; tr++) mn[r] += Rn[pick[tr] * NR + r] / trials, mt[r] += Rt[pick[tr] * NR + r] / trials;
+            for (int tr = 0; tr < trials; tr++)
+                mn[r] += Rn[pick[tr] * NR + r] / trials, mt[r] += Rt[pick[tr] * NR + r] / trials;
         }
         double minn = INFINITY, mint = INFINITY;
         for (int r = 0; r < NR; r++) minn = fmin(minn, mn[r]), mint = fmin(mint, mt[r]);
-        if (b < 0) o->C_noise = mn[0] / minn, o->C_target = mt[0] / mint;
-        else bn[b] = mn[0] / minn, bt[b] = mt[0] / mint;
+        if (b < 0)
+            o->C_noise = mn[0] / minn, o->C_target = mt[0] / mint;
+        else
+            bn[b] = mn[0] / minn, bt[b] = mt[0] / mint;
     }
     o->se_noise = 0.5 * (fit_quantile(bn, 200, 0.84) - fit_quantile(bn, 200, 0.16));
     o->se_target = 0.5 * (fit_quantile(bt, 200, 0.84) - fit_quantile(bt, 200, 0.16));
     rng_free(rg), rng_free(rb);
     krr_sweep_free(sw);
-    free(deltas), free(Rn), free(Rt), free(X), free(Xt), free(idx), free(tidx), free(K), free(Ktd), free(Y), free(ft), free(pred), free(mn),
-        free(mt), free(pick);
+    free(deltas), free(Rn), free(Rt), free(X), free(Xt), free(idx), free(tidx), free(K), free(Ktd), free(Y), free(ft),
+        free(pred), free(mn), free(mt), free(pick);
 }
 
 typedef struct {
     double ratio_sphere, ratio_circle, ratio_torus;  // C_noise/E0 at the largest n of each domain
     double se_sphere, se_circle, se_torus;
-    double worst_order;                              // max over (domain, n) of (C_target - C_noise)/se
+    double worst_order;  // max over (domain, n) of (C_target - C_noise)/se
     int ok_order;
 } z6_result;
 
@@ -206,9 +212,15 @@ static void z6_universality(int quick, z6_result *res) {
         sets[2].G = 16384, sets[2].ns[0] = 128, sets[2].ns[1] = 256, sets[2].trials[0] = 3, sets[2].trials[1] = 2;
     }
     tsv *T = tsv_open(&C, "z6_universality.tsv", "cost.C8");
-    tsv_note(T, "Z6: KRR on the domains themselves; noise: pure noise sigma^2 = 1 (C = 1 + excess); target: two components, sigma^2 = 0.1");
-    tsv_note(T, "E0: the theory's ridgeless overfitting coefficient = Theorem 1's bound; C_th_target: predicted cost of the target");
-    tsv_note(T, "C_noise, C_target: measured costs from trial-averaged risk curves (%d test points), se: half the 68%% bootstrap interval",
+    tsv_note(T,
+             "Z6: KRR on the domains themselves; noise: pure noise sigma^2 = 1 (C = 1 + excess); target: two "
+             "components, sigma^2 = 0.1");
+    tsv_note(T,
+             "E0: the theory's ridgeless overfitting coefficient = Theorem 1's bound; C_th_target: predicted cost of "
+             "the target");
+    tsv_note(T,
+             "C_noise, C_target: measured costs from trial-averaged risk curves (%d test points), se: half the 68%% "
+             "bootstrap interval",
              Z6_NT);
     tsv_columns(T, "x\tdomain\tn\ttrials\tE0\tC_noise\tse_noise\tC_th_target\tC_target\tse_target");
     res->worst_order = -INFINITY, res->ok_order = 1;
@@ -219,10 +231,13 @@ static void z6_universality(int quick, z6_result *res) {
         for (int j = 0; j < 2; j++) {
             z6_out o;
             z6_run(&sets[q], &dm, sets[q].ns[j], sets[q].trials[j], STREAM_Z6 + 10 * q + j, &o);
-            tsv_row(T, "%d\t%s\t%d\t%d\t%.8g\t%.8g\t%.4g\t%.8g\t%.8g\t%.4g", ++x, sets[q].name, sets[q].ns[j], sets[q].trials[j], o.E0,
-                    o.C_noise, o.se_noise, o.C_th_target, o.C_target, o.se_target);
-            fprintf(stderr, "Z6 %-10s n=%5d: E0 = %.4f | pure noise C = %.4f +- %.4f (C/E0 = %.3f) | target C_th = %.4f, C = %.4f +- %.4f\n",
-                    sets[q].name, sets[q].ns[j], o.E0, o.C_noise, o.se_noise, o.C_noise / o.E0, o.C_th_target, o.C_target, o.se_target);
+            tsv_row(T, "%d\t%s\t%d\t%d\t%.8g\t%.8g\t%.4g\t%.8g\t%.8g\t%.4g", ++x, sets[q].name, sets[q].ns[j],
+                    sets[q].trials[j], o.E0, o.C_noise, o.se_noise, o.C_th_target, o.C_target, o.se_target);
+            fprintf(stderr,
+                    "Z6 %-10s n=%5d: E0 = %.4f | pure noise C = %.4f +- %.4f (C/E0 = %.3f) | target C_th = %.4f, C = "
+                    "%.4f +- %.4f\n",
+                    sets[q].name, sets[q].ns[j], o.E0, o.C_noise, o.se_noise, o.C_noise / o.E0, o.C_th_target,
+                    o.C_target, o.se_target);
             // the measured worst case over targets is still pure noise: C_target <= C_noise
             double z = (o.C_target - o.C_noise) / sqrt(o.se_noise * o.se_noise + o.se_target * o.se_target);
             res->worst_order = fmax(res->worst_order, z);
@@ -243,8 +258,10 @@ static void part_z6(int quick) {
     z6_result r = {0};
     z6_universality(quick, &r);
     char what[240];
-    snprintf(what, sizeof what, "Gaussian kernel on S^4, largest n: measured pure-noise cost / E0 (+- %.2f); heat kernel on T^4: %.3f +- %.3f",
-             r.se_sphere, r.ratio_torus, r.se_torus);
+    snprintf(
+        what, sizeof what,
+        "Gaussian kernel on S^4, largest n: measured pure-noise cost / E0 (+- %.2f); heat kernel on T^4: %.3f +- %.3f",
+        r.se_sphere, r.ratio_torus, r.se_torus);
     if (quick) {  // n <= 256 with 2-3 trials cannot resolve the deviations
         claim_skip("cost.C8a", CLAIM_DEVIATION, "--quick: sizes too small to resolve the deviation");
         claim_skip("cost.C8b", CLAIM_DEVIATION, "--quick: sizes too small to resolve the deviation");
@@ -256,6 +273,6 @@ static void part_z6(int quick) {
                     "< 1 by 3 se: the circle overfits less than E0 predicts");
     }
     claim_check("cost.C8c", CLAIM_EXPERIMENT, r.ok_order,
-                "max over (domain, n) of (C_target - C_noise) / se: pure noise stays the worst case on every domain", r.worst_order,
-                "<= 2 se");
+                "max over (domain, n) of (C_target - C_noise) / se: pure noise stays the worst case on every domain",
+                r.worst_order, "<= 2 se");
 }

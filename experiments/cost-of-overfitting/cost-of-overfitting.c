@@ -46,13 +46,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include "circulant.h"
 #include "claim.h"
 #include "cli.h"
 #include "eigenframework.h"
 #include "fit.h"
-#include "krr.h"
 #include "kernel.h"
+#include "krr.h"
 #include "linalg.h"
 #include "progress.h"
 #include "rng.h"
@@ -65,39 +66,57 @@
 // label-noise variance, delta the absolute ridge on the unnormalised Gram matrix, kappa the effective ridge,
 // E0 the overfitting coefficient, C the cost of overfitting, r_k and R_k the effective ranks.
 struct params {
-    double alpha;      // power-law exponent of the spectrum (Z1, Z3)
-    double beta;       // target exponent for a single custom series (with --part and --beta)
-    double noise;      // sigma^2 of a single custom series
-    long n;            // Z1 sample size
-    long M;            // Z1 number of modes (no tail: the truncation is part of the instance)
-    int P_factor;      // Z3: P = P_factor * n explicit features
-    int trials;        // Z3 trials at n = 256
-    int grid;          // number of log-spaced ridges in [1e-8, 1e4] (Z1, Z4)
-    int instances;     // Z4 random instances
-    const char *part;  // all | z1 | z2 | z3 | z4
+    double alpha;          // power-law exponent of the spectrum (Z1, Z3)
+    double beta;           // target exponent for a single custom series (with --part and --beta)
+    double noise;          // sigma^2 of a single custom series
+    long n;                // Z1 sample size
+    long M;                // Z1 number of modes (no tail: the truncation is part of the instance)
+    int P_factor;          // Z3: P = P_factor * n explicit features
+    int trials;            // Z3 trials at n = 256
+    int grid;              // number of log-spaced ridges in [1e-8, 1e4] (Z1, Z4)
+    int instances;         // Z4 random instances
+    const char *part;      // all | z1 | z2 | z3 | z4
     const char *spectrum;  // Z2 series when given alone: power | exp | benign
 };
-static struct params P = {
-    .alpha = 1.5, .beta = 1.25, .noise = 1.0, .n = 1000, .M = 200000, .P_factor = 16, .trials = 10,
-    .grid = 400, .instances = 200, .part = "all", .spectrum = "power"};
+static struct params P = {.alpha = 1.5,
+                          .beta = 1.25,
+                          .noise = 1.0,
+                          .n = 1000,
+                          .M = 200000,
+                          .P_factor = 16,
+                          .trials = 10,
+                          .grid = 400,
+                          .instances = 200,
+                          .part = "all",
+                          .spectrum = "power"};
 
+// clang-format off
 static cli_opt opts[] = {
-    {.name = "alpha", .type = CLI_DOUBLE, .dest = &P.alpha, .min = 1.01, .max = 10, .help = "spectrum exponent lambda_i = i^-alpha (Z1, Z3)"},
+    {.name = "alpha", .type = CLI_DOUBLE, .dest = &P.alpha, .min = 1.01, .max = 10,
+     .help = "spectrum exponent lambda_i = i^-alpha (Z1, Z3)"},
     {.name = "beta", .type = CLI_DOUBLE, .dest = &P.beta, .min = 1.001, .max = 20,
      .help = "target exponent v_i^2 ~ i^-beta of one extra Z1 series"},
-    {.name = "noise", .type = CLI_DOUBLE, .dest = &P.noise, .min = 0, .max = 1e6, .help = "label-noise variance sigma^2 of that series"},
+    {.name = "noise", .type = CLI_DOUBLE, .dest = &P.noise, .min = 0, .max = 1e6,
+     .help = "label-noise variance sigma^2 of that series"},
     {.name = "n", .type = CLI_LONG, .dest = &P.n, .min = 2, .max = 1e6, .help = "Z1 sample size"},
     {.name = "M", .type = CLI_LONG, .dest = &P.M, .min = 10, .max = 1e7, .help = "Z1 number of modes (no tail)"},
-    {.name = "P-factor", .type = CLI_INT, .dest = &P.P_factor, .min = 2, .max = 64, .help = "Z3 explicit features P = factor * n"},
+    {.name = "P-factor", .type = CLI_INT, .dest = &P.P_factor, .min = 2, .max = 64,
+     .help = "Z3 explicit features P = factor * n"},
     {.name = "trials", .type = CLI_INT, .dest = &P.trials, .min = 2, .max = 1000, .help = "Z3 trials"},
-    {.name = "ridge-grid", .type = CLI_INT, .dest = &P.grid, .min = 20, .max = 5000, .help = "number of log-spaced ridges in [1e-8, 1e4]"},
-    {.name = "instances", .type = CLI_INT, .dest = &P.instances, .min = 1, .max = 100000, .help = "Z4 random instances"},
-    {.name = "part", .type = CLI_CHOICE, .dest = &P.part, .help = "which part to run", .choices = "all|z1|z2|z3|z4|z5|z6"},
-    {.name = "spectrum", .type = CLI_CHOICE, .dest = &P.spectrum, .help = "Z2 spectrum when run alone", .choices = "power|exp|benign"},
+    {.name = "ridge-grid", .type = CLI_INT, .dest = &P.grid, .min = 20, .max = 5000,
+     .help = "number of log-spaced ridges in [1e-8, 1e4]"},
+    {.name = "instances", .type = CLI_INT, .dest = &P.instances, .min = 1, .max = 100000,
+     .help = "Z4 random instances"},
+    {.name = "part", .type = CLI_CHOICE, .dest = &P.part,
+     .help = "which part to run", .choices = "all|z1|z2|z3|z4|z5|z6"},
+    {.name = "spectrum", .type = CLI_CHOICE, .dest = &P.spectrum,
+     .help = "Z2 spectrum when run alone", .choices = "power|exp|benign"},
     {0}};
+// clang-format on
 static cli C = {.slug = "cost-of-overfitting",
-                .summary = "Cost of overfitting C = R(ridgeless)/min_delta R(delta) against its bound E0 "
-                           "(Zhou, Simon, Vardi, Srebro, arXiv 2306.13185).",
+                .summary =
+                    "Cost of overfitting C = R(ridgeless)/min_delta R(delta) against its bound E0 "
+                    "(Zhou, Simon, Vardi, Srebro, arXiv 2306.13185).",
                 .claims = "cost.C1-C8",
                 .opts = opts};
 
@@ -155,8 +174,8 @@ typedef struct {
 
 static void grid_fill_many(const ef_spectrum *s, double n, int nt, double *const *v2, int G, rgrid *g) {
     g->G = G, g->nt = nt;
-    g->delta = XNEW(double, G), g->E0 = XNEW(double, G), g->B = XNEW(double, (size_t)G * nt);
-    g->mhave = XNEW(int, G), g->mfit = XNEW(ef_fit, G), g->mB = XNEW(double, (size_t)G * nt);
+    g->delta = XNEW(double, G), g->E0 = XNEW(double, G), g->B = XNEW(double, (size_t)G *nt);
+    g->mhave = XNEW(int, G), g->mfit = XNEW(ef_fit, G), g->mB = XNEW(double, (size_t)G *nt);
     for (size_t i = 0; i < (size_t)G * nt; i++) g->mB[i] = NAN;
     for (int j = 0; j < G; j++) {
         g->delta[j] = DLO * pow(DHI / DLO, (double)j / (G - 1));
@@ -175,7 +194,9 @@ static void grid_fill(const task *t, int G, rgrid *g) {
     double *v2 = (double *)t->v2;
     grid_fill_many(t->s, t->n, 1, &v2, G, g);
 }
-static void grid_free(rgrid *g) { free(g->delta), free(g->E0), free(g->B), free(g->mhave), free(g->mfit), free(g->mB); }
+static void grid_free(rgrid *g) {
+    free(g->delta), free(g->E0), free(g->B), free(g->mhave), free(g->mfit), free(g->mB);
+}
 
 // risk(t, exp(log(delta_j)), sigma2) through the memo (t must be target tg of the grid).
 static double grid_risk(rgrid *g, int tg, int j, const task *t, double sigma2) {
@@ -206,13 +227,16 @@ typedef struct {
 // |ub - ua| < tol (Brent is golden section with parabolic acceleration, ~10 evaluations
 // instead of ~45 at tol = 1e-10).
 #define STALL_ITERS 10  // iterations without a narrower bracket that end the refinement
-typedef struct { const task *t; double sigma2; } rpar;
+typedef struct {
+    const task *t;
+    double sigma2;
+} rpar;
 static double risk_u(double u, void *par) {
     const rpar *q = par;
     return risk(q->t, exp(u), q->sigma2, NULL);
 }
-static double refine(const task *t, double sigma2, double ua, double um, double ub, double fa, double fm, double fb, double tol,
-                     double *Rbest) {
+static double refine(const task *t, double sigma2, double ua, double um, double ub, double fa, double fm, double fb,
+                     double tol, double *Rbest) {
     rpar q = {t, sigma2};
     gsl_function F = {risk_u, &q};
     gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
@@ -307,8 +331,10 @@ int main(int argc, char **argv) {
     }
     // The simulation holds three (n, 16 n) matrices: cap its n before anything is computed.
     if (z3 && z3_custom() && cli_given(&C, "n") && P.n > 1024)
-        cli_usage_error(&C, "--n %ld: the Z3 simulation is limited to n <= 1024 (it stores 3 x %d n^2 doubles); "
-                            "use --part z1 for the theory alone at this n", P.n, P.P_factor);
+        cli_usage_error(&C,
+                        "--n %ld: the Z3 simulation is limited to n <= 1024 (it stores 3 x %d n^2 doubles); "
+                        "use --part z1 for the theory alone at this n",
+                        P.n, P.P_factor);
     double t0 = util_now();
     if (z1) part_z1(quick, z4);  // cost.C3, C4: cost vs noise, Theorem 1 and its tightness
     if (z4) part_z4(quick);      // cost.C1: Theorem 1 on random instances (and the Z1 points)

@@ -26,13 +26,15 @@ static void part_c1(void) {
     }
     double pk6 = rf(&t, n, n, 1e-6).E0, pk12 = rf(&t, n, n, d0).E0;  // (d) k = n
     int ok = e1 < 1e-6 && e2 < 1e-6 && e3 < 1e-6 && pk12 > 10 * pk6 && isfinite(pk12);
-    fprintf(stderr, "rf.C1: KRR limit %.8f vs %.8f; k<n |E0/(n/(n-k)) - 1| = %.2g; k>n vs ridgeless %.2g; peak E0 = %.4g (delta 1e-6), %.4g (1e-12)\n",
+    fprintf(stderr,
+            "rf.C1: KRR limit %.8f vs %.8f; k<n |E0/(n/(n-k)) - 1| = %.2g; k>n vs ridgeless %.2g; peak E0 = %.4g "
+            "(delta 1e-6), %.4g (1e-12)\n",
             a, b, e2, e3, pk6, pk12);
     char what[240];
     snprintf(what, sizeof what,
-             "worst relative gap, general solver at delta = 1e-12 vs closed forms (KRR limit %.1g; k<n E0 = n/(n-k) %.1g; k>n %.1g; k=n E0 %.3g at 1e-6 -> %.3g at 1e-12)",
+             "worst relative gap, general solver at delta = 1e-12 vs closed forms (KRR limit %.1g; k<n E0 = n/(n-k) "
+             "%.1g; k>n %.1g; k=n E0 %.3g at 1e-6 -> %.3g at 1e-12)",
              e1, e2, e3, pk6, pk12);
     claim_check("rf.C1", CLAIM_IDENTITY, ok, what, fmax(e1, fmax(e2, e3)), "1e-6 each; k = n: E0 x10 or more");
     free(lam), free(v2);
 }
-

@@ -25,11 +25,12 @@ static void part_c2(int quick) {
                     for (int j = 0; j < N; j++) {
                         double n = sw ? ns[j] : 256, k = sw ? 256 : ks[j];
                         optimum o = optimal_ridge(&t, n, k, 1e-6, 1e2, quick ? 41 : 81, quick ? 1e-6 : 1e-10);
-                        tsv_row(T, "%g\t%g\t%g\t%s\t%g\t%.10g\t%.6g", al, betas[ib], t.noise, sw ? "n" : "k", sw ? n : k, o.Ete,
-                                o.dstar);
+                        tsv_row(T, "%g\t%g\t%g\t%s\t%g\t%.10g\t%.6g", al, betas[ib], t.noise, sw ? "n" : "k",
+                                sw ? n : k, o.Ete, o.dstar);
                         if (al == 1.5 && betas[ib] == 1.5 && ie && !sw)
-                            fprintf(stderr, "rf.C2 alpha=beta=1.5 eps2=0.5 n=256 k=%g: min E_te = %.4f at delta* = %.3g\n", k, o.Ete,
-                                    o.dstar);
+                            fprintf(stderr,
+                                    "rf.C2 alpha=beta=1.5 eps2=0.5 n=256 k=%g: min E_te = %.4f at delta* = %.3g\n", k,
+                                    o.Ete, o.dstar);
                         if (isfinite(prev)) {
                             double r = o.Ete / prev - 1;
                             if (r > worst) worst = r;
@@ -48,4 +49,3 @@ static void part_c2(int quick) {
     snprintf(what, sizeof what, "max relative increase of min_delta E_te over %d consecutive (k or n) pairs", count);
     claim_check("rf.C2", CLAIM_IDENTITY, ok, what, worst, "<= 1e-9");
 }
-

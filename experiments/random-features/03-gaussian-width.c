@@ -56,12 +56,12 @@ static void r1_width(int quick, r1_result *res) {
     rfeig_task t = {.M = (size_t)M, .lambda = lam, .v2 = v2, .noise = P.noise};
     // shapes: G, Z (n,M); W (M,kmax); Phi (n,kmax) = Z W unscaled; K (n,n); A (n,nr) duals;
     // Th (kmax,nr) = Phi_k^T A; B (M,nr) = W_k Th / k
-    double *G = XNEW(double, (size_t)n * M), *Z = XNEW(double, (size_t)n * M), *y = XNEW(double, n);
-    double *W = XNEW(double, (size_t)M * kmax), *Phi = XNEW(double, (size_t)n * kmax);
-    double *Kacc = XNEW(double, (size_t)n * n), *K = XNEW(double, (size_t)n * n), *A = XNEW(double, (size_t)n * nr);
-    double *Th = XNEW(double, (size_t)kmax * nr), *B = XNEW(double, (size_t)M * nr);
+    double *G = XNEW(double, (size_t)n *M), *Z = XNEW(double, (size_t)n *M), *y = XNEW(double, n);
+    double *W = XNEW(double, (size_t)M *kmax), *Phi = XNEW(double, (size_t)n *kmax);
+    double *Kacc = XNEW(double, (size_t)n *n), *K = XNEW(double, (size_t)n *n), *A = XNEW(double, (size_t)n *nr);
+    double *Th = XNEW(double, (size_t)kmax *nr), *B = XNEW(double, (size_t)M *nr);
     double *alpha = XNEW(double, n), *resid = XNEW(double, n);
-    double *tr = XNEW(double, (size_t)nk * nr * trials), *te = XNEW(double, (size_t)nk * nr * trials);
+    double *tr = XNEW(double, (size_t)nk *nr *trials), *te = XNEW(double, (size_t)nk *nr *trials);
     krr_sweep *s = krr_sweep_alloc(n, 0, 1);
     for (int trl = 0; trl < trials; trl++) {
         gsl_rng *rd = rng_alloc(C.seed, STREAM_R1_DATA + trl), *rn = rng_alloc(C.seed, STREAM_R1_NOISE + trl);
@@ -69,17 +69,20 @@ static void r1_width(int quick, r1_result *res) {
         rng_normal_vec(rd, (size_t)n * M, G);
         for (int i = 0; i < n; i++) {
             double f = 0;
-            for (long l = 0; l < M; l++) Z[(size_t)i * M + l] = sl[l] * G[(size_t)i * M + l], f += v[l] * G[(size_t)i * M + l];
+            for (long l = 0; l < M; l++)
+                Z[(size_t)i * M + l] = sl[l] * G[(size_t)i * M + l], f += v[l] * G[(size_t)i * M + l];
             y[i] = f + sqrt(P.noise) * rng_normal(rn);
         }
         rng_normal_vec(rfeat, (size_t)M * kmax, W);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, kmax, (int)M, 1.0, Z, (int)M, W, kmax, 0.0, Phi, kmax);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, kmax, (int)M, 1.0, Z, (int)M, W, kmax, 0.0, Phi,
+                    kmax);
         memset(Kacc, 0, sizeof(double) * n * n);
         int kprev = 0;
         for (int j = 0; j < nk; j++) {
             int k = (int)ks[j];
             if (k > kprev)  // Kacc += Phi[:, kprev:k] Phi[:, kprev:k]^T (lower triangle)
-                cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, n, k - kprev, 1.0, Phi + kprev, kmax, 1.0, Kacc, n);
+                cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, n, k - kprev, 1.0, Phi + kprev, kmax, 1.0, Kacc,
+                            n);
             kprev = k;
             for (int i = 0; i < n; i++)
                 for (int l = 0; l <= i; l++) K[(size_t)i * n + l] = K[(size_t)l * n + i] = Kacc[(size_t)i * n + l] / k;
@@ -110,10 +113,16 @@ static void r1_width(int quick, r1_result *res) {
     krr_sweep_free(s);
     // tables and the checks of rf.C3 and rf.C5
     tsv *T = tsv_open(&C, "r1_exp.tsv", "rf.C3 rf.C5");
-    tsv_note(T, "R1: linear-Gaussian RF, M = %ld, lambda = l^-%g, v^2 = l^-%g, eps2 = %g, vs k at fixed n, %d trials; features nested "
-                "(first k of one %d-column projection per trial)", M, P.alpha, P.beta, P.noise, trials, kmax);
-    tsv_note(T, "test MSE = exact population MSE + eps2 (no test sample); train MSE on the noisy labels; se = standard error over trials");
-    tsv_note(T, "shown = 1: the ridges drawn and checked; 0: the rest of the 31-ridge grid 10^(-3+j/6) (envelope only)");
+    tsv_note(T,
+             "R1: linear-Gaussian RF, M = %ld, lambda = l^-%g, v^2 = l^-%g, eps2 = %g, vs k at fixed n, %d trials; "
+             "features nested "
+             "(first k of one %d-column projection per trial)",
+             M, P.alpha, P.beta, P.noise, trials, kmax);
+    tsv_note(T,
+             "test MSE = exact population MSE + eps2 (no test sample); train MSE on the noisy labels; se = standard "
+             "error over trials");
+    tsv_note(T,
+             "shown = 1: the ridges drawn and checked; 0: the rest of the 31-ridge grid 10^(-3+j/6) (envelope only)");
     tsv_columns(T, "n\tk\tdelta\ttrain\ttrain_se\ttest\ttest_se\ttrain_th\ttest_th\tshown");
     tsv *Te = tsv_open(&C, "r1_env_exp.tsv", "rf.C5");
     tsv_note(Te, "empirical optimal-ridge envelope: min over the %d ridges of the trial-mean test MSE", nr);
@@ -133,13 +142,16 @@ static void r1_width(int quick, r1_result *res) {
                 size_t o = ((size_t)j * trials + trl) * nr + r;
                 b1[trl] = tr[o], b2[trl] = te[o];
             }
-            double mtr = fit_mean(b1, trials), str = fit_stderr(b1, trials), mte = fit_mean(b2, trials), ste = fit_stderr(b2, trials);
+            double mtr = fit_mean(b1, trials), str = fit_stderr(b1, trials), mte = fit_mean(b2, trials),
+                   ste = fit_stderr(b2, trials);
             rfeig_result th = rf(&t, n, k, ridges[r]);
-            tsv_row(T, "%d\t%d\t%g\t%.8g\t%.4g\t%.8g\t%.4g\t%.8g\t%.8g\t%d", n, k, ridges[r], mtr, str, mte, ste, th.Etr, th.Ete, r < nshown);
+            tsv_row(T, "%d\t%d\t%g\t%.8g\t%.4g\t%.8g\t%.4g\t%.8g\t%.8g\t%d", n, k, ridges[r], mtr, str, mte, ste,
+                    th.Etr, th.Ete, r < nshown);
             if (mte < env) env = mte, env_se = ste, env_d = ridges[r];
             if (r >= nshown) continue;
-            fprintf(stderr, "R1 n=%4d k=%5d delta=%-9.3g train th %.4f emp %.4f | test th %.4f emp %.4f +- %.4f (ratio %.3f)\n", n, k,
-                    ridges[r], th.Etr, mtr, th.Ete, mte, ste, mte / th.Ete);
+            fprintf(stderr,
+                    "R1 n=%4d k=%5d delta=%-9.3g train th %.4f emp %.4f | test th %.4f emp %.4f +- %.4f (ratio %.3f)\n",
+                    n, k, ridges[r], th.Etr, mtr, th.Ete, mte, ste, mte / th.Ete);
             double et = fabs(mte / th.Ete - 1), etr = fabs(mtr / th.Etr - 1);
             int peak = k == n && ridges[r] == dmin;
             double tol_te = quick ? 0.30 : peak ? 0.15 : 0.12, tol_tr = quick ? 0.30 : th.Etr < 0.05 ? 0.20 : 0.12;
@@ -150,9 +162,12 @@ static void r1_width(int quick, r1_result *res) {
             if (peak) {
                 res->peak_th = th.Ete, res->peak_emp = mte, res->peak_se = ste;
                 res->worst3_peak = fmax(res->worst3_peak, et);
-            } else res->worst3 = fmax(res->worst3, et);
-            if (th.Etr < 0.05) res->worst3_trs = fmax(res->worst3_trs, etr);
-            else res->worst3_tr = fmax(res->worst3_tr, etr);
+            } else
+                res->worst3 = fmax(res->worst3, et);
+            if (th.Etr < 0.05)
+                res->worst3_trs = fmax(res->worst3_trs, etr);
+            else
+                res->worst3_tr = fmax(res->worst3_tr, etr);
             if (et > tol_te || etr > tol_tr) res->ok3 = 0;
         }
         tsv_row(Te, "%d\t%d\t%.8g\t%.4g\t%g", n, k, env, env_se, env_d);
@@ -169,8 +184,11 @@ static void r1_width(int quick, r1_result *res) {
     // theory curves: ~110 widths, concentrated around k = n; ridge outer so that lines join
     T = tsv_open(&C, "r1_theory.tsv", "rf.C3");
     tsv_allow_nonfinite(T, 1);
-    tsv_note(T, "RF eigenframework on the same %ld-mode spectrum; opt = min over delta (81-point grid in [1e-6, 1e2] + Brent, "
-                "and delta -> inf)", M);
+    tsv_note(
+        T,
+        "RF eigenframework on the same %ld-mode spectrum; opt = min over delta (81-point grid in [1e-6, 1e2] + Brent, "
+        "and delta -> inf)",
+        M);
     tsv_columns(T, "n\tk\tdelta\ttrain_th\ttest_th");
     double xs[200];
     int nx = 0;
@@ -196,8 +214,8 @@ static void r1_width(int quick, r1_result *res) {
             }
         }
     tsv_close(T);
-    free(lam), free(v2), free(sl), free(v), free(G), free(Z), free(y), free(W), free(Phi), free(Kacc), free(K), free(A), free(Th),
-        free(B), free(alpha), free(resid), free(tr), free(te), free(b1), free(b2);
+    free(lam), free(v2), free(sl), free(v), free(G), free(Z), free(y), free(W), free(Phi), free(Kacc), free(K), free(A),
+        free(Th), free(B), free(alpha), free(resid), free(tr), free(te), free(b1), free(b2);
 }
 
 static void part_r1(int quick) {
@@ -205,12 +223,15 @@ static void part_r1(int quick) {
     r1_width(quick, &r);
     char what[240];
     snprintf(what, sizeof what,
-             "max |test_emp/test_th - 1| off the peak (peak k = n, delta = %.2g: %.3f, th %.3f emp %.3f +- %.3f; train: %.3f, %.3f "
+             "max |test_emp/test_th - 1| off the peak (peak k = n, delta = %.2g: %.3f, th %.3f emp %.3f +- %.3f; "
+             "train: %.3f, %.3f "
              "where train < 0.05)",
              r.peak_ridge, r.worst3_peak, r.peak_th, r.peak_emp, r.peak_se, r.worst3_tr, r.worst3_trs);
-    claim_check("rf.C3", CLAIM_EXPERIMENT, r.ok3, quick ? "max |emp/th - 1| (smoke run, M = 500, n = 64)" : what, r.worst3,
-                quick ? "0.30, or 3 se" : "0.12 test (0.15 at the peak); train 0.12, or 0.20 where train < 0.05; or 3 se where larger");
+    claim_check("rf.C3", CLAIM_EXPERIMENT, r.ok3, quick ? "max |emp/th - 1| (smoke run, M = 500, n = 64)" : what,
+                r.worst3,
+                quick ? "0.30, or 3 se"
+                      : "0.12 test (0.15 at the peak); train 0.12, or 0.20 where train < 0.05; or 3 se where larger");
     if (!quick)
-        claim_check("rf.C5", CLAIM_EXPERIMENT, r.ok5, "max (rise of the empirical envelope between consecutive k) / (2 se)", r.worst5 / 2,
-                    "<= 1 (2 se)");
+        claim_check("rf.C5", CLAIM_EXPERIMENT, r.ok5,
+                    "max (rise of the empirical envelope between consecutive k) / (2 se)", r.worst5 / 2, "<= 1 (2 se)");
 }

@@ -12,11 +12,11 @@ typedef struct {
 
 static void rfw_alloc(rf_work *w, int nmax, int ntmax, int d, int kmax) {
     w->nmax = nmax, w->ntmax = ntmax, w->d = d, w->kmax = kmax;
-    w->W = XNEW(double, (size_t)d * kmax);
-    w->Phi = XNEW(double, (size_t)nmax * kmax);
-    w->Phit = XNEW(double, (size_t)ntmax * kmax);
-    w->K = XNEW(double, (size_t)nmax * nmax);
-    w->Ktd = XNEW(double, (size_t)ntmax * nmax);
+    w->W = XNEW(double, (size_t)d *kmax);
+    w->Phi = XNEW(double, (size_t)nmax *kmax);
+    w->Phit = XNEW(double, (size_t)ntmax *kmax);
+    w->K = XNEW(double, (size_t)nmax *nmax);
+    w->Ktd = XNEW(double, (size_t)ntmax *nmax);
     w->resid = XNEW(double, nmax);
     w->pred = XNEW(double, ntmax);
 }
@@ -47,7 +47,8 @@ static void rf_trial(rf_work *w, gsl_rng *rfeat, int relu, int n, int nt, int k,
     if (info) DIE("dsyevd of the RF Gram matrix failed (info %d, n = %d, k = %d)", info, n, k);
     for (int r = 0; r < nr; r++) {
         if (krr_sweep_eval(s, ridges[r], NULL, w->resid, w->pred))
-            DIE("ridge %g below -min eigenvalue of the RF Gram matrix (k = %d, n = %d): use a positive ridge", ridges[r], k, n);
+            DIE("ridge %g below -min eigenvalue of the RF Gram matrix (k = %d, n = %d): use a positive ridge",
+                ridges[r], k, n);
         double tr = 0, te = 0;
         for (int i = 0; i < n; i++) tr += w->resid[i] * w->resid[i];
         for (int i = 0; i < nt; i++) te += (w->pred[i] - ft[i]) * (w->pred[i] - ft[i]);
@@ -55,7 +56,6 @@ static void rf_trial(rf_work *w, gsl_rng *rfeat, int relu, int n, int nt, int k,
     }
     krr_sweep_free(s);
 }
-
 
 // ---- R2: linear-Gaussian random features vs n at k = 256 (the paper's n-traces) ----
 // The data of R1; test MSE on 1000 test points against clean targets plus $\epsilon^2$ (the
@@ -94,9 +94,9 @@ static void r2_data(int quick, r2_result *res) {
         if (pts[j] > nmax) nmax = (int)pts[j];
     rf_work w;
     rfw_alloc(&w, nmax, nt, (int)M, kmax);
-    double *Z = XNEW(double, (size_t)nmax * M), *Zt = XNEW(double, (size_t)nt * M), *f = XNEW(double, nmax),
+    double *Z = XNEW(double, (size_t)nmax *M), *Zt = XNEW(double, (size_t)nt *M), *f = XNEW(double, nmax),
            *ft = XNEW(double, nt), *y = XNEW(double, nmax);
-    double *tr = XNEW(double, (size_t)npts * nr * trials), *te = XNEW(double, (size_t)npts * nr * trials);
+    double *tr = XNEW(double, (size_t)npts *nr *trials), *te = XNEW(double, (size_t)npts *nr *trials);
     for (int trl = 0; trl < trials; trl++) {
         gsl_rng *rd = rng_alloc(C.seed, STREAM_R2_DATA + trl), *rn = rng_alloc(C.seed, STREAM_R2_NOISE + trl);
         gsl_rng *rfeat = rng_alloc(C.seed, STREAM_R2_FEAT + trl);
@@ -116,8 +116,8 @@ static void r2_data(int quick, r2_result *res) {
     char name[64];
     snprintf(name, sizeof name, "r%d_exp.tsv", which);
     tsv *T = tsv_open(&C, name, "rf.C4");
-    tsv_note(T, "R%d: linear-Gaussian RF, M = %ld, lambda = l^-%g, v^2 = l^-%g, eps2 = %g, %s, %d trials, ntest = %d", which, M,
-             P.alpha, P.beta, P.noise, "vs n at k = 256", trials, nt);
+    tsv_note(T, "R%d: linear-Gaussian RF, M = %ld, lambda = l^-%g, v^2 = l^-%g, eps2 = %g, %s, %d trials, ntest = %d",
+             which, M, P.alpha, P.beta, P.noise, "vs n at k = 256", trials, nt);
     tsv_note(T, "test MSE = clean-target MSE + eps2; train MSE on the noisy labels; se = standard error over trials");
     tsv_columns(T, "n\tk\tdelta\ttrain\ttrain_se\ttest\ttest_se\ttrain_th\ttest_th\tshown");
     res->ok4 = 1, res->worst4 = 0;
@@ -137,12 +137,13 @@ static void r2_data(int quick, r2_result *res) {
             double mtr = fit_mean(buf, trials), str = fit_stderr(buf, trials), mte = fit_mean(buf2, trials),
                    ste = fit_stderr(buf2, trials);
             rfeig_result th = rf(&t, n, k, ridges[r]);
-            tsv_row(T, "%d\t%d\t%g\t%.8g\t%.4g\t%.8g\t%.4g\t%.8g\t%.8g\t%d", n, k, ridges[r], mtr, str, mte, ste, th.Etr, th.Ete,
-                    r < nshown);
+            tsv_row(T, "%d\t%d\t%g\t%.8g\t%.4g\t%.8g\t%.4g\t%.8g\t%.8g\t%d", n, k, ridges[r], mtr, str, mte, ste,
+                    th.Etr, th.Ete, r < nshown);
             if (mte < env) env = mte, env_se = ste, env_d = ridges[r];
             if (r >= nshown) continue;
-            fprintf(stderr, "R%d n=%4d k=%4d delta=%-6g train th %.4f emp %.4f | test th %.4f emp %.4f +- %.4f (ratio %.3f)\n", which, n,
-                    k, ridges[r], th.Etr, mtr, th.Ete, mte, ste, mte / th.Ete);
+            fprintf(stderr,
+                    "R%d n=%4d k=%4d delta=%-6g train th %.4f emp %.4f | test th %.4f emp %.4f +- %.4f (ratio %.3f)\n",
+                    which, n, k, ridges[r], th.Etr, mtr, th.Ete, mte, ste, mte / th.Ete);
             double et = fabs(mte / th.Ete - 1);
             if (et > res->worst4) res->worst4 = et;
             if (et > (quick ? 0.30 : 0.15)) res->ok4 = 0;
@@ -155,7 +156,10 @@ static void r2_data(int quick, r2_result *res) {
     snprintf(name, sizeof name, "r%d_theory.tsv", which);
     T = tsv_open(&C, name, "rf.C4");
     tsv_allow_nonfinite(T, 1);
-    tsv_note(T, "RF eigenframework on the same %ld-mode spectrum; env = min over delta (81-point grid in [1e-6, 1e2] + Brent, and delta -> inf)", M);
+    tsv_note(T,
+             "RF eigenframework on the same %ld-mode spectrum; env = min over delta (81-point grid in [1e-6, 1e2] + "
+             "Brent, and delta -> inf)",
+             M);
     tsv_columns(T, "n\tk\tdelta\ttrain_th\ttest_th");
     double xs[200];
     int nx = 0;
@@ -189,9 +193,9 @@ static void r2_data(int quick, r2_result *res) {
         }
     tsv_close(T);
     rfw_free(&w);
-    free(lam), free(v2), free(sl), free(v), free(Z), free(Zt), free(f), free(ft), free(y), free(tr), free(te), free(buf), free(buf2);
+    free(lam), free(v2), free(sl), free(v), free(Z), free(Zt), free(f), free(ft), free(y), free(tr), free(te),
+        free(buf), free(buf2);
 }
-
 
 static void part_r2(int quick) {
     if (quick) return;  // --quick: no R2 (rf.C4 is not a quick claim)

@@ -28,7 +28,9 @@
 #define R4C_TOL_TEXT "0.06 (one step of the 60-ridge grid in R)"
 #define R4C_NJ 9  // nested sizes 125 * 2^(j/2), j = 0..8: 125 .. 2000
 typedef struct {
-    int ok; double R0, R50, Rs[CLI_LIST_MAX]; int mono;
+    int ok;
+    double R0, R50, Rs[CLI_LIST_MAX];
+    int mono;
     double alpha_hat, beta_hat, alpha_se, beta_se, Rpred[CLI_LIST_MAX];
 } r4c_result;
 
@@ -48,8 +50,10 @@ static double shape_argmin(double a, double b, double srel) {
     double lo = fmax(0, (jb - 1) / (double)G), hi = (jb + 1) / (double)G, g = (sqrt(5.0) - 1) / 2;
     for (int it = 0; it < 60; it++) {
         double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
-        if (shape_E(a, b, srel, x1) <= shape_E(a, b, srel, x2)) hi = x2;
-        else lo = x1;
+        if (shape_E(a, b, srel, x1) <= shape_E(a, b, srel, x2))
+            hi = x2;
+        else
+            lo = x1;
     }
     double s = 0.5 * (lo + hi);
     return shape_E(a, b, srel, s) < shape_E(a, b, srel, 0) ? s : 0;
@@ -62,18 +66,20 @@ static void r4c_mnist(int quick, r4c_result *res) {
     kernel_spec kl;
     char err[200];
     if (kernel_spec_parse(&kl, "laplace", P.bandwidth, 1, 1, 0, err, sizeof err)) DIE("%s", err);
-    double *X = XNEW(double, (size_t)n * d), *Xt = XNEW(double, (size_t)nt * d), *Y = XNEW(double, (size_t)n * 2), *ft = XNEW(double, nt);
-    double *y = XNEW(double, n), *K = XNEW(double, (size_t)n * n), *Ktd = XNEW(double, (size_t)nt * n);
+    double *X = XNEW(double, (size_t)n *d), *Xt = XNEW(double, (size_t)nt *d), *Y = XNEW(double, (size_t)n * 2),
+           *ft = XNEW(double, nt);
+    double *y = XNEW(double, n), *K = XNEW(double, (size_t)n *n), *Ktd = XNEW(double, (size_t)nt *n);
     double *resid = XNEW(double, (size_t)n * 2), *pred = XNEW(double, (size_t)nt * 2);
     size_t *idx = XNEW(size_t, n), *tidx = XNEW(size_t, nt);
     // acc[s][r]: summed over trials, train and test MSE (noisy conventions)
-    double *tr = XNEW(double, (size_t)ns * NR), *te = XNEW(double, (size_t)ns * NR), base = NAN;
+    double *tr = XNEW(double, (size_t)ns *NR), *te = XNEW(double, (size_t)ns *NR), base = NAN;
     krr_sweep *s = krr_sweep_alloc(n, nt, 2);
     // the exponents: nested sizes, per-trial kappa_hat and ridgeless test MSE
     int nj[R4C_NJ];
     for (int j = 0; j < R4C_NJ; j++) nj[j] = (int)lround(125 * pow(2, j / 2.0));
     nj[R4C_NJ - 1] = n;
-    double *Lc = XNEW(double, (size_t)n * n), *kap = XNEW(double, (size_t)R4C_NJ * trials), *t0 = XNEW(double, (size_t)R4C_NJ * trials);
+    double *Lc = XNEW(double, (size_t)n *n), *kap = XNEW(double, (size_t)R4C_NJ *trials),
+           *t0 = XNEW(double, (size_t)R4C_NJ *trials);
     double *z = XNEW(double, n), *al = XNEW(double, n), *pr = XNEW(double, nt);
     for (int trl = 0; trl < trials; trl++) {
         gsl_rng *rd = rng_alloc(C.seed, STREAM_R4C + trl);
@@ -136,8 +142,10 @@ static void r4c_mnist(int quick, r4c_result *res) {
         progress("R4c: trial %d/%d", trl + 1, trials);
     }
     tsv *T = tsv_open(&C, "r4c_fit.tsv", "rf.C9");
-    tsv_note(T, "R4c: MNIST even/odd, laplace l = %g, n = %d, %d test, %d trials; base = %.6f; ridge index j: delta = lambda_max(K) 10^(-8+9j/59)", P.bandwidth,
-             n, nt, trials, base);
+    tsv_note(T,
+             "R4c: MNIST even/odd, laplace l = %g, n = %d, %d test, %d trials; base = %.6f; ridge index j: delta = "
+             "lambda_max(K) 10^(-8+9j/59)",
+             P.bandwidth, n, nt, trials, base);
     tsv_note(T, "R = train MSE (noisy labels) / test MSE (clean + eps2); star = 1 at the argmin of the test MSE");
     tsv_columns(T, "sigma_rel\tj\tR\ttest\ttest_over_min\tstar");
     res->ok = 1, res->mono = 1;
@@ -147,37 +155,48 @@ static void r4c_mnist(int quick, r4c_result *res) {
             if (te[q * NR + r] < te[q * NR + rb]) rb = r;
         res->Rs[q] = tr[q * NR + rb] / te[q * NR + rb];
         for (int r = 0; r < NR; r++)
-            tsv_row(T, "%g\t%d\t%.8g\t%.8g\t%.8g\t%d", P.noise_rel.v[q], r, tr[q * NR + r] / te[q * NR + r], te[q * NR + r],
-                    te[q * NR + r] / te[q * NR + rb], r == rb);
-        fprintf(stderr, "R4c sigma_rel = %g: R* = %.4f, test MSE at R* = %.4f (ridge index %d)\n", P.noise_rel.v[q], res->Rs[q], te[q * NR + rb], rb);
+            tsv_row(T, "%g\t%d\t%.8g\t%.8g\t%.8g\t%d", P.noise_rel.v[q], r, tr[q * NR + r] / te[q * NR + r],
+                    te[q * NR + r], te[q * NR + r] / te[q * NR + rb], r == rb);
+        fprintf(stderr, "R4c sigma_rel = %g: R* = %.4f, test MSE at R* = %.4f (ridge index %d)\n", P.noise_rel.v[q],
+                res->Rs[q], te[q * NR + rb], rb);
         if (q > 0 && res->Rs[q] < res->Rs[q - 1]) res->mono = 0;
     }
     tsv_close(T);
     // exponents and the shape-matched theory
     double km[R4C_NJ], tm[R4C_NJ], nd[R4C_NJ];
-    for (int j = 0; j < R4C_NJ; j++) km[j] = fit_mean(kap + j * trials, trials), tm[j] = fit_mean(t0 + j * trials, trials), nd[j] = nj[j];
+    for (int j = 0; j < R4C_NJ; j++)
+        km[j] = fit_mean(kap + j * trials, trials), tm[j] = fit_mean(t0 + j * trials, trials), nd[j] = nj[j];
     fit_line_t fa, fb;
-    if (fit_loglog(nd, km, R4C_NJ, 250, n, &fa) || fit_loglog(nd, tm, R4C_NJ, 250, n, &fb)) DIE("R4c: exponent fits need 2 points");
+    if (fit_loglog(nd, km, R4C_NJ, 250, n, &fa) || fit_loglog(nd, tm, R4C_NJ, 250, n, &fb))
+        DIE("R4c: exponent fits need 2 points");
     res->alpha_hat = -fa.slope, res->beta_hat = 1 - fb.slope, res->alpha_se = fa.slope_se, res->beta_se = fb.slope_se;
     tsv *Tx = tsv_open(&C, "r4c_exponents.tsv", "rf.C10");
-    tsv_note(Tx, "R4c exponent proxies on nested training sets (first n of each trial's %d), laplace l = %g, ridgeless, %d trials", n, P.bandwidth,
-             trials);
-    tsv_note(Tx, "kappa_hat = 1/Tr K_n^-1 ~ n^-alpha; test0 = ridgeless noiseless test MSE ~ n^(1-beta); fits over 250 <= n <= %d", n);
-    tsv_note(Tx, "fit: alpha = %.4f +- %.4f, beta = %.4f +- %.4f (slope standard errors)", res->alpha_hat, res->alpha_se, res->beta_hat,
-             res->beta_se);
+    tsv_note(Tx,
+             "R4c exponent proxies on nested training sets (first n of each trial's %d), laplace l = %g, ridgeless, %d "
+             "trials",
+             n, P.bandwidth, trials);
+    tsv_note(Tx,
+             "kappa_hat = 1/Tr K_n^-1 ~ n^-alpha; test0 = ridgeless noiseless test MSE ~ n^(1-beta); fits over 250 <= "
+             "n <= %d",
+             n);
+    tsv_note(Tx, "fit: alpha = %.4f +- %.4f, beta = %.4f +- %.4f (slope standard errors)", res->alpha_hat,
+             res->alpha_se, res->beta_hat, res->beta_se);
     tsv_note(Tx, "fitted alpha_hat = %.8g", res->alpha_hat);
     tsv_note(Tx, "fitted beta_hat = %.8g", res->beta_hat);
     tsv_note(Tx, "fitted ln_kappa_at_1 = %.8g", fa.intercept);
     tsv_note(Tx, "fitted ln_test0_at_1 = %.8g", fb.intercept);
     tsv_columns(Tx, "n\tkappa_hat\tkappa_se\ttest0\ttest0_se");
     for (int j = 0; j < R4C_NJ; j++)
-        tsv_row(Tx, "%d\t%.8g\t%.4g\t%.8g\t%.4g", nj[j], km[j], fit_stderr(kap + j * trials, trials), tm[j], fit_stderr(t0 + j * trials, trials));
+        tsv_row(Tx, "%d\t%.8g\t%.4g\t%.8g\t%.4g", nj[j], km[j], fit_stderr(kap + j * trials, trials), tm[j],
+                fit_stderr(t0 + j * trials, trials));
     tsv_close(Tx);
     double ah = res->alpha_hat, bh = res->beta_hat;
-    fprintf(stderr, "R4c exponents: alpha = %.4f +- %.4f, beta = %.4f +- %.4f; closed-form R* = %.4f\n", ah, res->alpha_se, bh, res->beta_se,
-            rstar_closed(ah, bh));
+    fprintf(stderr, "R4c exponents: alpha = %.4f +- %.4f, beta = %.4f +- %.4f; closed-form R* = %.4f\n", ah,
+            res->alpha_se, bh, res->beta_se, rstar_closed(ah, bh));
     tsv *Ts = tsv_open(&C, "r4c_shape.tsv", "rf.C10");
-    tsv_note(Ts, "continuum theory shape-matched with the measured alpha = %.6f, beta = %.6f: test/min(test) vs R = s^2", ah, bh);
+    tsv_note(Ts,
+             "continuum theory shape-matched with the measured alpha = %.6f, beta = %.6f: test/min(test) vs R = s^2",
+             ah, bh);
     tsv_columns(Ts, "sigma_rel\ts\tR\ttest_over_min\tstar");
     for (int q = 0; q < ns; q++) {
         double sr = P.noise_rel.v[q], ss = shape_argmin(ah, bh, sr), Emin = shape_E(ah, bh, sr, ss);
@@ -192,9 +211,9 @@ static void r4c_mnist(int quick, r4c_result *res) {
     tsv_close(Ts);
     krr_sweep_free(s);
     free(Lc), free(kap), free(t0), free(z), free(al), free(pr);
-    free(X), free(Xt), free(Y), free(ft), free(y), free(K), free(Ktd), free(resid), free(pred), free(idx), free(tidx), free(tr), free(te);
+    free(X), free(Xt), free(Y), free(ft), free(y), free(K), free(Ktd), free(resid), free(pred), free(idx), free(tidx),
+        free(tr), free(te);
 }
-
 
 static void part_r4c(int quick, int have_mnist) {
     if (quick) {
@@ -210,14 +229,15 @@ static void part_r4c(int quick, int have_mnist) {
     int ns = P.noise_rel.n;
     int ok = r.Rs[0] < 0.1 && r.mono && r.Rs[ns - 1] > 0.3;
     char what[240];
-    snprintf(what, sizeof what, "R*(sigma_rel = %g) (non-decreasing: %s; R*(%g) = %.3f)", P.noise_rel.v[0], r.mono ? "yes" : "no",
-             P.noise_rel.v[ns - 1], r.Rs[ns - 1]);
+    snprintf(what, sizeof what, "R*(sigma_rel = %g) (non-decreasing: %s; R*(%g) = %.3f)", P.noise_rel.v[0],
+             r.mono ? "yes" : "no", P.noise_rel.v[ns - 1], r.Rs[ns - 1]);
     claim_check("rf.C9", CLAIM_EXPERIMENT, ok, what, r.Rs[0], "< 0.1; non-decreasing; last > 0.3");
     // rf.C10: the shape-matched continuum curve, with only the measured exponents, predicts where
     // the measured optimum sits.
     double worst = 0;
     for (int q = 0; q < ns; q++) worst = fmax(worst, fabs(r.Rs[q] - r.Rpred[q]));
-    snprintf(what, sizeof what, "max |R*_measured - R*_shape-matched| over sigma_rel (alpha = %.3f +- %.3f, beta = %.3f +- %.3f)",
+    snprintf(what, sizeof what,
+             "max |R*_measured - R*_shape-matched| over sigma_rel (alpha = %.3f +- %.3f, beta = %.3f +- %.3f)",
              r.alpha_hat, r.alpha_se, r.beta_hat, r.beta_se);
     claim_check("rf.C10", CLAIM_EXPERIMENT, worst <= R4C_TOL, what, worst, R4C_TOL_TEXT);
 }

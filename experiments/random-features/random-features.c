@@ -45,13 +45,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "fit.h"
+
 #include "claim.h"
 #include "cli.h"
-#include "mnist.h"
+#include "fit.h"
 #include "kernel.h"
 #include "krr.h"
 #include "linalg.h"
+#include "mnist.h"
 #include "progress.h"
 #include "rfeig.h"
 #include "ridgeopt.h"
@@ -64,41 +65,56 @@
 // v_i^2 target power, eps2 label-noise variance, gamma/kappa the RF effective ridges,
 // E0 overfitting coefficient, E_te/E_tr predicted test/train MSE, R = E_tr/E_te fitting ratio.
 struct params {
-    double alpha, beta;  // lambda_l = l^-alpha, v_l^2 = l^-beta (R1, R2; R4a single pair)
-    double noise;        // eps^2 (R1, R2)
-    long M;              // latent dimension of the linear-Gaussian data
-    long n;              // R1 and R3 sample size
-    cli_ilist n_list;    // R2 sample sizes
-    cli_ilist k_list;    // R1 widths (nested: the first k of one draw of max(k_list) features)
-    cli_ilist k3_list;   // R3 widths (nested likewise)
-    cli_dlist ridges;    // R1/R3 ridges shown (R2: the first three are its ridges)
-    int trials;          // R1 and R3 trials (R2 uses 8, R4c 3)
-    long ntest;          // test points (R2, R3)
-    const char *data;    // gaussian | mnist | both
-    const char *task;    // MNIST task: evenodd
-    long pool;           // R3 pool size M for the NNGP spectrum
-    double bandwidth;    // R4c laplace length l
-    cli_dlist noise_rel; // R4c sigma_rel values
+    double alpha, beta;   // lambda_l = l^-alpha, v_l^2 = l^-beta (R1, R2; R4a single pair)
+    double noise;         // eps^2 (R1, R2)
+    long M;               // latent dimension of the linear-Gaussian data
+    long n;               // R1 and R3 sample size
+    cli_ilist n_list;     // R2 sample sizes
+    cli_ilist k_list;     // R1 widths (nested: the first k of one draw of max(k_list) features)
+    cli_ilist k3_list;    // R3 widths (nested likewise)
+    cli_dlist ridges;     // R1/R3 ridges shown (R2: the first three are its ridges)
+    int trials;           // R1 and R3 trials (R2 uses 8, R4c 3)
+    long ntest;           // test points (R2, R3)
+    const char *data;     // gaussian | mnist | both
+    const char *task;     // MNIST task: evenodd
+    long pool;            // R3 pool size M for the NNGP spectrum
+    double bandwidth;     // R4c laplace length l
+    cli_dlist noise_rel;  // R4c sigma_rel values
     const char *part;
 };
 // The paper's ridge grid (rf-gaussian.py): 31 ridges 10^(-3 + j/6), j = 0..30, in [1e-3, 1e2];
 // it plots j = 4, 8, 12, 20, 26 (4.6e-3, 2.2e-2, 0.1, 2.15, 21.5) and the envelope over all 31.
 #define RIDGE_GRID 31
-static double ridge_grid(int j) { return pow(10.0, -3.0 + j / 6.0); }
+static double ridge_grid(int j) {
+    return pow(10.0, -3.0 + j / 6.0);
+}
 static struct params P = {
-    .alpha = 1.5, .beta = 1.5, .noise = 0.5, .M = 2000, .n = 256,
+    .alpha = 1.5,
+    .beta = 1.5,
+    .noise = 0.5,
+    .M = 2000,
+    .n = 256,
     .n_list = {7, {64, 128, 200, 256, 320, 512, 1024}},
     .k_list = {15, {16, 32, 64, 128, 192, 224, 256, 288, 320, 384, 512, 1024, 2048, 4096, 10000}},
     .k3_list = {10, {16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 10000}},
     .ridges = {5, {4.641588833612782e-3, 2.154434690031882e-2, 0.1, 2.154434690031882, 21.54434690031882}},
-    .trials = 10, .ntest = 1000, .data = "both", .task = "evenodd", .pool = 6000, .bandwidth = 28,
-    .noise_rel = {4, {0, 1, 5, 50}}, .part = "all"};
+    .trials = 10,
+    .ntest = 1000,
+    .data = "both",
+    .task = "evenodd",
+    .pool = 6000,
+    .bandwidth = 28,
+    .noise_rel = {4, {0, 1, 5, 50}},
+    .part = "all"};
 
+// clang-format off
 static cli_opt opts[] = {
     {.name = "alpha", .type = CLI_DOUBLE, .dest = &P.alpha, .min = 1.01, .max = 10,
      .help = "spectrum exponent lambda_l = l^-alpha"},
-    {.name = "beta", .type = CLI_DOUBLE, .dest = &P.beta, .min = 0.5, .max = 20, .help = "target exponent v_l^2 = l^-beta"},
-    {.name = "noise", .type = CLI_DOUBLE, .dest = &P.noise, .min = 0, .max = 1e3, .help = "label-noise variance eps^2 (R1, R2)"},
+    {.name = "beta", .type = CLI_DOUBLE, .dest = &P.beta, .min = 0.5, .max = 20,
+     .help = "target exponent v_l^2 = l^-beta"},
+    {.name = "noise", .type = CLI_DOUBLE, .dest = &P.noise, .min = 0, .max = 1e3,
+     .help = "label-noise variance eps^2 (R1, R2)"},
     {.name = "M", .type = CLI_LONG, .dest = &P.M, .min = 10, .max = 100000,
      .help = "latent dimension of the Gaussian data (paper: 10000)"},
     {.name = "n", .type = CLI_LONG, .dest = &P.n, .min = 2, .max = 100000, .help = "sample size (R1, R3)"},
@@ -108,11 +124,12 @@ static cli_opt opts[] = {
     {.name = "k3-list", .type = CLI_ILIST, .dest = &P.k3_list, .min = 1, .max = 100000,
      .help = "R3 numbers of features (nested subsets of one draw)"},
     {.name = "ridges", .type = CLI_DLIST, .dest = &P.ridges, .min = 1e-12, .max = 1e6,
-     .help = "ridges shown (R1, R3; the envelope also uses the 31-ridge grid 10^(-3+j/6)); R2 runs the first three"},
+     .help = "ridges shown (R1, R3; the envelope also uses the 31-ridge grid 10^(-3+j/6)); "
+             "R2 runs the first three"},
     {.name = "trials", .type = CLI_INT, .dest = &P.trials, .min = 1, .max = 1000, .help = "R1, R3 trials (paper: 45)"},
     {.name = "ntest", .type = CLI_LONG, .dest = &P.ntest, .min = 10, .max = 10000, .help = "test points (R2, R3)"},
-    {.name = "data", .type = CLI_CHOICE, .dest = &P.data, .help = "which data (gaussian: R1 R2; mnist: R3 R4c)",
-     .choices = "gaussian|mnist|both"},
+    {.name = "data", .type = CLI_CHOICE, .dest = &P.data,
+     .help = "which data (gaussian: R1 R2; mnist: R3 R4c)", .choices = "gaussian|mnist|both"},
     {.name = "task", .type = CLI_CHOICE, .dest = &P.task, .help = "MNIST task", .choices = "evenodd"},
     {.name = "pool", .type = CLI_LONG, .dest = &P.pool, .min = 100, .max = 20000,
      .help = "R3 pool size for the NNGP spectrum (10000: ~2.5 GB and ~3x the time of 6000)"},
@@ -120,21 +137,29 @@ static cli_opt opts[] = {
      .help = "R4c laplace length l (standardised pixels)"},
     {.name = "noise-rel", .type = CLI_DLIST, .dest = &P.noise_rel, .min = 0, .max = 1e4,
      .help = "R4c label noise in units of the noiseless test MSE"},
-    {.name = "part", .type = CLI_CHOICE, .dest = &P.part, .help = "run one part",
-     .choices = "all|c1|c2|r1|r2|r3|r4a|r4b|r4c"},
+    {.name = "part", .type = CLI_CHOICE, .dest = &P.part,
+     .help = "run one part", .choices = "all|c1|c2|r1|r2|r3|r4a|r4b|r4c"},
     {0}};
+// clang-format on
 static cli C = {.slug = "random-features",
-                .summary = "Random-feature ridge regression vs the RF eigenframework; more is better; obligatory "
-                           "overfitting (Simon, Karkada, Ghosh, Belkin, arXiv 2311.14646).",
+                .summary =
+                    "Random-feature ridge regression vs the RF eigenframework; more is better; obligatory "
+                    "overfitting (Simon, Karkada, Ghosh, Belkin, arXiv 2311.14646).",
                 .claims = "rf.C1-C10",
                 .opts = opts};
 
 // Named RNG streams (stream + trial index, trials < 100).  R2 keeps the numbers of the
 // earlier program, so its tables are unchanged.
 enum {
-    STREAM_R1_DATA = 1000, STREAM_R1_NOISE = 1100, STREAM_R1_FEAT = 1200,
-    STREAM_R2_DATA = 2000, STREAM_R2_NOISE = 2100, STREAM_R2_FEAT = 2200,
-    STREAM_R3_POOL = 3000, STREAM_R3_DATA = 3100, STREAM_R3_FEAT = 3200,
+    STREAM_R1_DATA = 1000,
+    STREAM_R1_NOISE = 1100,
+    STREAM_R1_FEAT = 1200,
+    STREAM_R2_DATA = 2000,
+    STREAM_R2_NOISE = 2100,
+    STREAM_R2_FEAT = 2200,
+    STREAM_R3_POOL = 3000,
+    STREAM_R3_DATA = 3100,
+    STREAM_R3_FEAT = 3200,
     STREAM_R4C = 4000
 };
 
@@ -154,13 +179,18 @@ static rfeig_result rf(const rfeig_task *t, double n, double k, double delta) {
     return r;
 }
 
-typedef struct { const rfeig_task *t; double n, k; } opt_par;
+typedef struct {
+    const rfeig_task *t;
+    double n, k;
+} opt_par;
 static double ete_u(double u, void *vp) {
     const opt_par *q = vp;
     return rf(q->t, q->n, q->k, exp(u)).Ete;
 }
 
-typedef struct { double Ete, Etr, dstar; } optimum;
+typedef struct {
+    double Ete, Etr, dstar;
+} optimum;
 
 // min over delta of E_te on [dlo, dhi] (G log points), Brent-refined (common/ridgeopt), and
 // delta -> inf.
@@ -170,7 +200,8 @@ typedef struct { double Ete, Etr, dstar; } optimum;
 // and most of R4a's).  Stopping there returns the same minimum: the tables of rf.C2, R4a and R4b
 // are bit-identical to those of ridgeopt_min.
 #define STALL_ITERS 10
-static void ridge_search(double (*f)(double, void *), void *ctx, double lo, double hi, int grid, double tol, ridgeopt_result *out) {
+static void ridge_search(double (*f)(double, void *), void *ctx, double lo, double hi, int grid, double tol,
+                         ridgeopt_result *out) {
     double best = INFINITY, ub = log(lo), du = log(hi / lo) / (grid - 1);
     int jb = 0;
     for (int j = 0; j < grid; j++) {
@@ -244,7 +275,6 @@ static void gaussian_data(gsl_rng *r, int n, long M, const double *sl, const dou
     }
 }
 
-
 #include "03-gaussian-width.c"
 #include "04-gaussian-data.c"
 
@@ -256,7 +286,8 @@ static int mnist_loaded;
 static void mnist_prepare(void) {
     if (mnist_loaded) return;
     char merr[1024];
-    if (mnist_load(C.mnist_dir, 1, &tr_set, merr, sizeof merr) || mnist_load(C.mnist_dir, 0, &te_set, merr, sizeof merr))
+    if (mnist_load(C.mnist_dir, 1, &tr_set, merr, sizeof merr) ||
+        mnist_load(C.mnist_dir, 0, &te_set, merr, sizeof merr))
         DIE("%s", merr);
     size_t N = (size_t)tr_set.n * tr_set.d;
     long double s = 0, s2 = 0;
@@ -267,14 +298,15 @@ static void mnist_prepare(void) {
     for (size_t i = 0; i < (size_t)te_set.n * te_set.d; i++) te_set.x[i] = (te_set.x[i] - m) / sd;
     mnist_loaded = 1;
 }
-static double evenodd(unsigned char d) { return d % 2 == 0 ? 1.0 : -1.0; }
+static double evenodd(unsigned char d) {
+    return d % 2 == 0 ? 1.0 : -1.0;
+}
 static void gather(const mnist_set *s, const size_t *idx, int n, double *X, double *y) {
     for (int i = 0; i < n; i++) {
         memcpy(X + (size_t)i * s->d, s->x + idx[i] * s->d, sizeof(double) * s->d);
         y[i] = evenodd(s->y[idx[i]]);
     }
 }
-
 
 #include "05-mnist-relu.c"
 #include "06-optimal-fitting-ratio.c"
@@ -290,7 +322,8 @@ int main(int argc, char **argv) {
     int all = !strcmp(P.part, "all");
     int gauss = strcmp(P.data, "mnist") != 0, mn = strcmp(P.data, "gaussian") != 0;
     int data_only = all && cli_given(&C, "data"), pair_only = all && !cli_given(&C, "data") &&
-                    (cli_given(&C, "alpha") || cli_given(&C, "beta")) && !cli_given(&C, "k-list") && !cli_given(&C, "n-list");
+                                                              (cli_given(&C, "alpha") || cli_given(&C, "beta")) &&
+                                                              !cli_given(&C, "k-list") && !cli_given(&C, "n-list");
 #define PART(x) (!strcmp(P.part, x) || (all && !data_only && !pair_only))
     int do_c1 = PART("c1"), do_c2 = PART("c2"), do_r4a = PART("r4a") || pair_only, do_r4b = PART("r4b");
     int do_r1 = PART("r1") || (data_only && gauss), do_r2 = PART("r2") || (data_only && gauss);
@@ -299,20 +332,23 @@ int main(int argc, char **argv) {
     // MNIST that the user asked for (--part r3|r4c, --data mnist, or --mnist-dir) and that is
     // missing is a runtime failure, reported before anything is computed; only the default run
     // may skip it.
-    int asked_mnist = !strcmp(P.part, "r3") || !strcmp(P.part, "r4c") || (cli_given(&C, "data") && mn) || cli_given(&C, "mnist-dir");
+    int asked_mnist =
+        !strcmp(P.part, "r3") || !strcmp(P.part, "r4c") || (cli_given(&C, "data") && mn) || cli_given(&C, "mnist-dir");
     if (!quick && asked_mnist && (do_r3 || do_r4c) && !have_mnist) {
-        fprintf(stderr, "random-features: MNIST not found in '%s' (asked for by --part, --data or --mnist-dir): run make data, "
-                        "or point --mnist-dir at the IDX files\n", C.mnist_dir);
+        fprintf(stderr,
+                "random-features: MNIST not found in '%s' (asked for by --part, --data or --mnist-dir): run make data, "
+                "or point --mnist-dir at the IDX files\n",
+                C.mnist_dir);
         return EXIT_RUNTIME;
     }
-    if (do_c1) part_c1();             // rf.C1  solver limits
-    if (do_c2) part_c2(quick);        // rf.C2  more is better (theory)
-    if (do_r1) part_r1(quick);        // rf.C3, C5  Fig. 1, Gaussian column: width sweep
-    if (do_r2) part_r2(quick);        // rf.C4  the n-traces
-    if (do_r3) part_r3(quick, have_mnist);   // rf.C6  Fig. 1, real-data column: ReLU RF on MNIST
-    if (do_r4a) part_r4a(quick);      // rf.C7  optimal fitting ratio, closed form
-    if (do_r4b) part_r4b(quick);      // rf.C8  the noise threshold
-    if (do_r4c) part_r4c(quick, have_mnist); // rf.C9, C10  Fig. 2: fitting ratio on MNIST, exponents
+    if (do_c1) part_c1();                     // rf.C1  solver limits
+    if (do_c2) part_c2(quick);                // rf.C2  more is better (theory)
+    if (do_r1) part_r1(quick);                // rf.C3, C5  Fig. 1, Gaussian column: width sweep
+    if (do_r2) part_r2(quick);                // rf.C4  the n-traces
+    if (do_r3) part_r3(quick, have_mnist);    // rf.C6  Fig. 1, real-data column: ReLU RF on MNIST
+    if (do_r4a) part_r4a(quick);              // rf.C7  optimal fitting ratio, closed form
+    if (do_r4b) part_r4b(quick);              // rf.C8  the noise threshold
+    if (do_r4c) part_r4c(quick, have_mnist);  // rf.C9, C10  Fig. 2: fitting ratio on MNIST, exponents
     progress_done("random-features: %.1f s", util_now() - t0);
     claim_summary(C.slug);
     if (mnist_loaded) mnist_free(&tr_set), mnist_free(&te_set);
