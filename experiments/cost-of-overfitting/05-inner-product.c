@@ -13,7 +13,7 @@
 // For n from d to d^3 the program evaluates the ridgeless overfitting coefficient E0(n) (= the
 // cost for pure noise) and the predicted cost $\tilde C$ of a target whose level profile is the
 // kernel's own, $v_k^2 = N(d,k)\lambda_k$ (unit norm), with noise $\sigma^2 = 0.1$.  Expected
-// (the paper's eqs. 20-22, as the reviews describe them): between the integer powers the levels
+// (the paper's eqs. 20-22, as its OpenReview reviews describe them): between the integer powers the levels
 // below $\ell$ are learned and those above act as a self-induced ridge, so $E_0 \to 1$ (the
 // ridgeless predictor is near-optimal, overfitting is benign) as d grows at fixed non-integer
 // $\ell$; near $n \approx N(d, \ell)$ a level is being interpolated and E0 peaks (multiple descent).
