@@ -537,7 +537,7 @@ static void header_notes(tsv *t, const dataset *D, const dataset *Dt, const init
     tsv_note(t, "data: x ~ N(0, I_%d), n = %d, target %s, L_null = (1/2n) sum y^2 = %.10g", D->d, D->n, P.target, D->Lnull);
     tsv_note(t, "test: %d held-out points (rng stream %d), L_null = %.10g; biases %s (not weight-decayed)", Dt->n, STREAM_TEST,
              Dt->Lnull, P.bias);
-    init_note(t, info);
+    { char ib[512]; init_describe(info, ib, sizeof ib); tsv_note(t, "%s", ib); }
 }
 
 static void write_matrices(const fact_ws *w) {
