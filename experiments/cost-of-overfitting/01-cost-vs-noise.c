@@ -49,8 +49,7 @@ static void run_z1(int quick, z1_result *res) {
         }
     }
     int betas_idx[NBETA + 1], nb = 0;
-    if (quick)
-        betas_idx[nb++] = 0, betas_idx[nb++] = 3;
+    if (quick) betas_idx[nb++] = 0, betas_idx[nb++] = 3;
     else
         for (int b = 0; b < NBETA; b++) betas_idx[nb++] = b;
     int custom = cli_given(&C, "beta") || cli_given(&C, "noise");
@@ -161,8 +160,7 @@ static void part_z1(int quick, int z4_follows) {
     if (P.M == 200000 && P.n == 1000 && P.alpha == 1.5 && r1.tab_found > 0)
         claim_check("cost.C3", CLAIM_IDENTITY, r1.ok_table,
                     "max |C/C_ref - 1| over the reference (beta, sigma^2) values", r1.worst_table, "2e-3");
-    else
-        claim_skip("cost.C3", CLAIM_IDENTITY, "the table belongs to alpha = 1.5, M = 2e5, n = 1000");
+    else claim_skip("cost.C3", CLAIM_IDENTITY, "the table belongs to alpha = 1.5, M = 2e5, n = 1000");
     claim_check("cost.C4a", CLAIM_IDENTITY, r1.ok_mono, "C non-decreasing in sigma^2 over {0, .01, .1, 1} (1 = yes)",
                 r1.ok_mono, "yes");
     claim_check("cost.C4b", CLAIM_IDENTITY, r1.ok_one, "beta >= alpha, sigma^2 = 0: max |C - 1|", r1.worst_one, "1e-6");

@@ -44,7 +44,7 @@ static void run_z3_group(const z3_inst *in, int ni, z3_out *out, int stream) {
     double *s = XNEW(double, n), *A = XNEW(double, (size_t)nf *n), *xi = XNEW(double, n);
     double *y = XNEW(double, n), *cy = XNEW(double, n), *Ac = XNEW(double, (size_t)n *(NR - 1)),
            *Wm = XNEW(double, (size_t)nf *(NR - 1));
-    gsl_rng *rg = rng_alloc(C.seed, stream);
+    gsl_rng *rg = MUST(rng_alloc(C.seed, stream));
     for (int tr = 0; tr < trials; tr++) {
         rng_normal_vec(rg, (size_t)n * nf, G);  // G (n,nf)
         rng_normal_vec(rg, n, xi);
@@ -73,8 +73,7 @@ static void run_z3_group(const z3_inst *in, int ni, z3_out *out, int stream) {
                         NR - 1);
             for (int r = 0; r < NR; r++) {
                 double R;
-                if (isinf(deltas[r]))
-                    R = v2sum[q] + in[q].sigma2;
+                if (isinf(deltas[r])) R = v2sum[q] + in[q].sigma2;
                 else {
                     R = in[q].sigma2;
                     for (int j = 0; j < nf; j++) {
@@ -89,7 +88,7 @@ static void run_z3_group(const z3_inst *in, int ni, z3_out *out, int stream) {
     }
     // theory on the same nf-mode spectrum + tail ridge
     ef_spectrum sp = {.M = (size_t)nf, .lam = lam, .extra_ridge = T};
-    gsl_rng *rb = rng_alloc(C.seed, stream + 100);
+    gsl_rng *rb = MUST(rng_alloc(C.seed, stream + 100));
     double *mean = XNEW(double, NR), *boot = XNEW(double, 200);
     size_t *pick = XNEW(size_t, trials);
     for (int q = 0; q < ni; q++) {
@@ -114,10 +113,8 @@ static void run_z3_group(const z3_inst *in, int ni, z3_out *out, int stream) {
             double mn = INFINITY;
             for (int r = 1; r < NR; r++) mn = fmin(mn, mean[r]);
             double Ce = mean[0] / fmin(mn, mean[0]);
-            if (b < 0)
-                out[q].C_emp = Ce, out[q].R0_emp = mean[0], out[q].Rmin_emp = fmin(mn, mean[0]);
-            else
-                boot[b] = Ce;
+            if (b < 0) out[q].C_emp = Ce, out[q].R0_emp = mean[0], out[q].Rmin_emp = fmin(mn, mean[0]);
+            else boot[b] = Ce;
         }
         // 68% interval: the 16th and 84th percentiles of the bootstrap
         for (int i = 1; i < 200; i++)
@@ -152,16 +149,12 @@ typedef struct {
 // The instances: by default pure noise, four (beta, sigma^2) targets at n = 256 and two at
 // n = 1024.  A user who gives --beta, --noise or --n gets their own: the target (beta, sigma^2)
 // and pure noise of the same sigma^2 (when > 0), at n (default 256), with --trials trials.
-static int z3_custom(void) {
-    return cli_given(&C, "beta") || cli_given(&C, "noise") || cli_given(&C, "n");
-}
+static int z3_custom(void) { return cli_given(&C, "beta") || cli_given(&C, "noise") || cli_given(&C, "n"); }
 
 static void z3_set(z3_inst *z, double beta, double sigma2, int n, int trials) {
     z->beta = beta, z->sigma2 = sigma2, z->n = n, z->trials = trials;
-    if (beta > 0)
-        snprintf(z->name, sizeof z->name, "b%g_s%g_n%d", beta, sigma2, n);
-    else
-        snprintf(z->name, sizeof z->name, "noise_s%g_n%d", sigma2, n);
+    if (beta > 0) snprintf(z->name, sizeof z->name, "b%g_s%g_n%d", beta, sigma2, n);
+    else snprintf(z->name, sizeof z->name, "noise_s%g_n%d", sigma2, n);
 }
 
 static void run_z3(int quick, z3_result *res) {

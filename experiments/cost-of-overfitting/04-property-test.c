@@ -14,7 +14,7 @@ typedef struct {
 static void run_z4(int quick, z4_result *res) {
     int NI = quick ? 20 : P.instances, Mm = 10000;
     const char *kinds[] = {"power", "exp", "spiked", "sphere", "cube"};
-    gsl_rng *r = rng_alloc(C.seed, STREAM_Z4);
+    gsl_rng *r = MUST(rng_alloc(C.seed, STREAM_Z4));
     double *lam = XNEW(double, Mm), *mult = XNEW(double, Mm), *v2 = XNEW(double, Mm);
     tsv *T = tsv_open(&C, "z4_instances.tsv", "cost.C1");
     tsv_note(T, "Z4: random instances of Theorem 1 (C <= E0); spectra with up to %d modes", Mm);
@@ -54,12 +54,12 @@ static void run_z4(int quick, z4_result *res) {
             double cum = 0;
             while (cum < Mm && kmax < 400) cum += spectra_sphere_multiplicity(d, kmax++);
             kmax--;
-            if (!sw[di]) sw[di] = spectra_sphere_alloc(d, 400, 1200);
+            if (!sw[di]) sw[di] = MUST(spectra_sphere_alloc(d, 400, 1200));
             kernel_spec ks;
             char err[200];
             if (kernel_spec_parse(&ks, "laplace", 1.0, 1, 1, 0, err, sizeof err)) DIE("%s", err);
             double *all = XNEW(double, 401);
-            spectra_sphere_kernel(sw[di], &ks, 1.0, all);
+            if (spectra_sphere_kernel(sw[di], &ks, 1.0, all)) DIE("spectra_sphere_kernel: %s", sim_last_error());
             L = (size_t)kmax + 1;
             for (size_t i = 0; i < L; i++) lam[i] = fmax(all[i], 0), mult[i] = spectra_sphere_multiplicity(d, (int)i);
             free(all);
@@ -72,7 +72,7 @@ static void run_z4(int quick, z4_result *res) {
             if (kernel_spec_parse(&ks, "laplace", 1.0, 1, 1, 0, err, sizeof err)) DIE("%s", err);
             double g[9];
             spectra_cube_profile(&ks, d, g);
-            spectra_cube_levels(d, g, lam);
+            if (spectra_cube_levels(d, g, lam)) DIE("spectra_cube_levels: %s", sim_last_error());
             L = 9;
             for (int k = 0; k <= d; k++) mult[k] = gsl_sf_choose(d, k), lam[k] = fmax(lam[k], 0);
             has_mult = 1;

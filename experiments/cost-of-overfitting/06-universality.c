@@ -57,8 +57,7 @@ static void z6_domain_init(const z6_setting *st, z6_domain *dm) {
         dm->v2[1] = dm->v2[3] = 0.5;
         return;
     }
-    dm->t = circulant_torus_alloc(st->d, st->G);
-    if (!dm->t) DIE("circulant_torus_alloc(D = %d, G = %d) failed", st->d, st->G);
+    dm->t = MUST(circulant_torus_alloc(st->d, st->G));
     circulant_radial par = {.s = 1, .ell = 1, .t = 2};
     if (circulant_torus_set_spectrum(dm->t, st->d == 1 ? circulant_sobolev : circulant_heat, &par, 1, NULL))
         DIE("circulant_torus_set_spectrum failed (D = %d, G = %d)", st->d, st->G);
@@ -115,20 +114,20 @@ static void z6_run(const z6_setting *st, z6_domain *dm, int n, int trials, int s
     size_t *idx = XNEW(size_t, n), *tidx = XNEW(size_t, nt);
     double *K = XNEW(double, (size_t)n *n), *Ktd = XNEW(double, (size_t)nt *n), *Y = XNEW(double, (size_t)n * 2);
     double *ft = XNEW(double, nt), *pred = XNEW(double, (size_t)nt * 2);
-    krr_sweep *sw = krr_sweep_alloc(n, nt, 2);
-    gsl_rng *rg = rng_alloc(C.seed, stream);
+    krr_sweep *sw = MUST(krr_sweep_alloc(n, nt, 2));
+    gsl_rng *rg = MUST(rng_alloc(C.seed, stream));
     for (int tr = 0; tr < trials; tr++) {
         if (st->sphere) {
             for (int i = 0; i < n; i++) rng_sphere(rg, d, X + (size_t)i * d);
             for (int i = 0; i < nt; i++) rng_sphere(rg, d, Xt + (size_t)i * d);
-            kernel_gram_sym(&dm->ks, n, d, X, K);
-            kernel_gram(&dm->ks, nt, n, d, Xt, X, Ktd);
+            if (kernel_gram_sym(&dm->ks, n, d, X, K)) DIE("kernel_gram_sym: %s", sim_last_error());
+            if (kernel_gram(&dm->ks, nt, n, d, Xt, X, Ktd)) DIE("kernel_gram: %s", sim_last_error());
             for (int i = 0; i < n; i++) Y[2 * i] = z6_target_sphere(dm, d, X + (size_t)i * d);
             for (int i = 0; i < nt; i++) ft[i] = z6_target_sphere(dm, d, Xt + (size_t)i * d);
         } else {
-            rng_subset(rg, dm->t->N, (size_t)n, idx);
+            if (rng_subset(rg, dm->t->N, (size_t)n, idx)) DIE("rng_subset: %s", sim_last_error());
             for (int i = 0; i < nt; i++) tidx[i] = (size_t)gsl_rng_uniform_int(rg, dm->t->N);
-            circulant_torus_gram(dm->t, (size_t)n, idx, K);
+            if (circulant_torus_gram(dm->t, (size_t)n, idx, K)) DIE("circulant_torus_gram: %s", sim_last_error());
             for (int i = 0; i < nt; i++)
                 for (int j = 0; j < n; j++)
                     Ktd[(size_t)i * n + j] = dm->t->k[circulant_torus_diff(dm->t, tidx[i], idx[j])];
@@ -168,7 +167,7 @@ static void z6_run(const z6_setting *st, z6_domain *dm, int n, int trials, int s
     grid_free(&g);
     o->E0 = E0, o->C_th_target = ct.C;
     // empirical costs from trial-averaged curves, bootstrap over trials
-    gsl_rng *rb = rng_alloc(C.seed, stream + 50);
+    gsl_rng *rb = MUST(rng_alloc(C.seed, stream + 50));
     double *mn = XNEW(double, NR), *mt = XNEW(double, NR), bn[200], bt[200];
     size_t *pick = XNEW(size_t, trials);
     for (int b = -1; b < 200; b++) {
@@ -180,10 +179,8 @@ static void z6_run(const z6_setting *st, z6_domain *dm, int n, int trials, int s
         }
         double minn = INFINITY, mint = INFINITY;
         for (int r = 0; r < NR; r++) minn = fmin(minn, mn[r]), mint = fmin(mint, mt[r]);
-        if (b < 0)
-            o->C_noise = mn[0] / minn, o->C_target = mt[0] / mint;
-        else
-            bn[b] = mn[0] / minn, bt[b] = mt[0] / mint;
+        if (b < 0) o->C_noise = mn[0] / minn, o->C_target = mt[0] / mint;
+        else bn[b] = mn[0] / minn, bt[b] = mt[0] / mint;
     }
     o->se_noise = 0.5 * (fit_quantile(bn, 200, 0.84) - fit_quantile(bn, 200, 0.16));
     o->se_target = 0.5 * (fit_quantile(bt, 200, 0.84) - fit_quantile(bt, 200, 0.16));

@@ -194,9 +194,7 @@ static void grid_fill(const task *t, int G, rgrid *g) {
     double *v2 = (double *)t->v2;
     grid_fill_many(t->s, t->n, 1, &v2, G, g);
 }
-static void grid_free(rgrid *g) {
-    free(g->delta), free(g->E0), free(g->B), free(g->mhave), free(g->mfit), free(g->mB);
-}
+static void grid_free(rgrid *g) { free(g->delta), free(g->E0), free(g->B), free(g->mhave), free(g->mfit), free(g->mB); }
 
 // risk(t, exp(log(delta_j)), sigma2) through the memo (t must be target tg of the grid).
 static double grid_risk(rgrid *g, int tg, int j, const task *t, double sigma2) {

@@ -62,10 +62,11 @@ static void r1_width(int quick, r1_result *res) {
     double *Th = XNEW(double, (size_t)kmax *nr), *B = XNEW(double, (size_t)M *nr);
     double *alpha = XNEW(double, n), *resid = XNEW(double, n);
     double *tr = XNEW(double, (size_t)nk *nr *trials), *te = XNEW(double, (size_t)nk *nr *trials);
-    krr_sweep *s = krr_sweep_alloc(n, 0, 1);
+    krr_sweep *s = MUST(krr_sweep_alloc(n, 0, 1));
     for (int trl = 0; trl < trials; trl++) {
-        gsl_rng *rd = rng_alloc(C.seed, STREAM_R1_DATA + trl), *rn = rng_alloc(C.seed, STREAM_R1_NOISE + trl);
-        gsl_rng *rfeat = rng_alloc(C.seed, STREAM_R1_FEAT + trl);
+        gsl_rng *rd = MUST(rng_alloc(C.seed, STREAM_R1_DATA + trl)),
+                *rn = MUST(rng_alloc(C.seed, STREAM_R1_NOISE + trl));
+        gsl_rng *rfeat = MUST(rng_alloc(C.seed, STREAM_R1_FEAT + trl));
         rng_normal_vec(rd, (size_t)n * M, G);
         for (int i = 0; i < n; i++) {
             double f = 0;
@@ -162,12 +163,9 @@ static void r1_width(int quick, r1_result *res) {
             if (peak) {
                 res->peak_th = th.Ete, res->peak_emp = mte, res->peak_se = ste;
                 res->worst3_peak = fmax(res->worst3_peak, et);
-            } else
-                res->worst3 = fmax(res->worst3, et);
-            if (th.Etr < 0.05)
-                res->worst3_trs = fmax(res->worst3_trs, etr);
-            else
-                res->worst3_tr = fmax(res->worst3_tr, etr);
+            } else res->worst3 = fmax(res->worst3, et);
+            if (th.Etr < 0.05) res->worst3_trs = fmax(res->worst3_trs, etr);
+            else res->worst3_tr = fmax(res->worst3_tr, etr);
             if (et > tol_te || etr > tol_tr) res->ok3 = 0;
         }
         tsv_row(Te, "%d\t%d\t%.8g\t%.4g\t%g", n, k, env, env_se, env_d);

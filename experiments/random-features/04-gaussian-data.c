@@ -42,7 +42,7 @@ static void rf_trial(rf_work *w, gsl_rng *rfeat, int relu, int n, int nt, int k,
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++) w->K[(size_t)i * n + j] = w->K[(size_t)j * n + i];
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, nt, n, k, 1.0, w->Phit, k, w->Phi, k, 0.0, w->Ktd, n);
-    krr_sweep *s = krr_sweep_alloc(n, nt, 1);
+    krr_sweep *s = MUST(krr_sweep_alloc(n, nt, 1));
     int info = krr_sweep_prepare(s, w->K, y, w->Ktd);
     if (info) DIE("dsyevd of the RF Gram matrix failed (info %d, n = %d, k = %d)", info, n, k);
     for (int r = 0; r < nr; r++) {
@@ -98,8 +98,9 @@ static void r2_data(int quick, r2_result *res) {
            *ft = XNEW(double, nt), *y = XNEW(double, nmax);
     double *tr = XNEW(double, (size_t)npts *nr *trials), *te = XNEW(double, (size_t)npts *nr *trials);
     for (int trl = 0; trl < trials; trl++) {
-        gsl_rng *rd = rng_alloc(C.seed, STREAM_R2_DATA + trl), *rn = rng_alloc(C.seed, STREAM_R2_NOISE + trl);
-        gsl_rng *rfeat = rng_alloc(C.seed, STREAM_R2_FEAT + trl);
+        gsl_rng *rd = MUST(rng_alloc(C.seed, STREAM_R2_DATA + trl)),
+                *rn = MUST(rng_alloc(C.seed, STREAM_R2_NOISE + trl));
+        gsl_rng *rfeat = MUST(rng_alloc(C.seed, STREAM_R2_FEAT + trl));
         gaussian_data(rd, nmax, M, sl, v, Z, f);  // R2 uses the first n rows for each n
         gaussian_data(rd, nt, M, sl, v, Zt, ft);
         for (int i = 0; i < nmax; i++) y[i] = f[i] + sqrt(P.noise) * rng_normal(rn);

@@ -68,7 +68,7 @@ static void r3_mnist(int quick, r3_result *res) {
     int kmax = (int)ks[nk - 1], nshown = P.ridges.n;
     double ridges[CLI_LIST_MAX + RIDGE_GRID];
     int nr = r1_ridges(P.ridges.v, nshown, ridges);
-    gsl_rng *rs = rng_alloc(C.seed, STREAM_R3_POOL);
+    gsl_rng *rs = MUST(rng_alloc(C.seed, STREAM_R3_POOL));
     size_t *perm = XNEW(size_t, tr_set.n);
     rng_permutation(rs, tr_set.n, perm);
     // theory spectrum from the pool
@@ -77,7 +77,7 @@ static void r3_mnist(int quick, r3_result *res) {
     if (kernel_spec_parse(&ks_nngp, "nngp", 1, 1, sqrt(2.0), 0.0, err, sizeof err)) DIE("%s", err);
     double *XA = XNEW(double, (size_t)M *d), *yA = XNEW(double, M), *KA = XNEW(double, (size_t)M *M);
     gather(&tr_set, perm, M, XA, yA);
-    kernel_gram_sym(&ks_nngp, M, d, XA, KA);
+    if (kernel_gram_sym(&ks_nngp, M, d, XA, KA)) DIE("kernel_gram_sym: %s", sim_last_error());
     double *lam = XNEW(double, M), *v = XNEW(double, M), *v2 = XNEW(double, M);
     progress("R3: spectrum of the %d-image NNGP pool", M);
     int info = pool_spectrum_tridiag(M, KA, yA, lam, v);
@@ -98,14 +98,15 @@ static void r3_mnist(int quick, r3_result *res) {
     double *Ktd = XNEW(double, (size_t)nt *n), *resid = XNEW(double, n), *pred = XNEW(double, nt);
     size_t *idx = XNEW(size_t, tr_set.n), *tidx = XNEW(size_t, nt);
     double *tr = XNEW(double, (size_t)nk *nr *trials), *te = XNEW(double, (size_t)nk *nr *trials);
-    krr_sweep *s = krr_sweep_alloc(n, nt, 1);
+    krr_sweep *s = MUST(krr_sweep_alloc(n, nt, 1));
     double sd = sqrt(2.0 / d);
     for (int trl = 0; trl < trials; trl++) {
-        gsl_rng *rd = rng_alloc(C.seed, STREAM_R3_DATA + trl), *rfeat = rng_alloc(C.seed, STREAM_R3_FEAT + trl);
-        rng_subset(rd, tr_set.n - M, n, idx);
+        gsl_rng *rd = MUST(rng_alloc(C.seed, STREAM_R3_DATA + trl)),
+                *rfeat = MUST(rng_alloc(C.seed, STREAM_R3_FEAT + trl));
+        if (rng_subset(rd, tr_set.n - M, n, idx)) DIE("rng_subset: %s", sim_last_error());
         for (int i = 0; i < n; i++) idx[i] = perm[M + idx[i]];
         gather(&tr_set, idx, n, X, y);
-        rng_subset(rd, te_set.n, nt, tidx);
+        if (rng_subset(rd, te_set.n, nt, tidx)) DIE("rng_subset: %s", sim_last_error());
         gather(&te_set, tidx, nt, Xt, ft);
         rng_normal_vec(rfeat, (size_t)d * kmax, W);
         for (size_t i = 0; i < (size_t)d * kmax; i++) W[i] *= sd;

@@ -50,10 +50,8 @@ static double shape_argmin(double a, double b, double srel) {
     double lo = fmax(0, (jb - 1) / (double)G), hi = (jb + 1) / (double)G, g = (sqrt(5.0) - 1) / 2;
     for (int it = 0; it < 60; it++) {
         double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
-        if (shape_E(a, b, srel, x1) <= shape_E(a, b, srel, x2))
-            hi = x2;
-        else
-            lo = x1;
+        if (shape_E(a, b, srel, x1) <= shape_E(a, b, srel, x2)) hi = x2;
+        else lo = x1;
     }
     double s = 0.5 * (lo + hi);
     return shape_E(a, b, srel, s) < shape_E(a, b, srel, 0) ? s : 0;
@@ -73,7 +71,7 @@ static void r4c_mnist(int quick, r4c_result *res) {
     size_t *idx = XNEW(size_t, n), *tidx = XNEW(size_t, nt);
     // acc[s][r]: summed over trials, train and test MSE (noisy conventions)
     double *tr = XNEW(double, (size_t)ns *NR), *te = XNEW(double, (size_t)ns *NR), base = NAN;
-    krr_sweep *s = krr_sweep_alloc(n, nt, 2);
+    krr_sweep *s = MUST(krr_sweep_alloc(n, nt, 2));
     // the exponents: nested sizes, per-trial kappa_hat and ridgeless test MSE
     int nj[R4C_NJ];
     for (int j = 0; j < R4C_NJ; j++) nj[j] = (int)lround(125 * pow(2, j / 2.0));
@@ -82,14 +80,14 @@ static void r4c_mnist(int quick, r4c_result *res) {
            *t0 = XNEW(double, (size_t)R4C_NJ *trials);
     double *z = XNEW(double, n), *al = XNEW(double, n), *pr = XNEW(double, nt);
     for (int trl = 0; trl < trials; trl++) {
-        gsl_rng *rd = rng_alloc(C.seed, STREAM_R4C + trl);
-        rng_subset(rd, tr_set.n, n, idx);
+        gsl_rng *rd = MUST(rng_alloc(C.seed, STREAM_R4C + trl));
+        if (rng_subset(rd, tr_set.n, n, idx)) DIE("rng_subset: %s", sim_last_error());
         gather(&tr_set, idx, n, X, y);
-        rng_subset(rd, te_set.n, nt, tidx);
+        if (rng_subset(rd, te_set.n, nt, tidx)) DIE("rng_subset: %s", sim_last_error());
         gather(&te_set, tidx, nt, Xt, ft);
         for (int i = 0; i < n; i++) Y[2 * i] = y[i], Y[2 * i + 1] = rng_normal(rd);
-        kernel_gram_sym(&kl, n, d, X, K);
-        kernel_gram(&kl, nt, n, d, Xt, X, Ktd);
+        if (kernel_gram_sym(&kl, n, d, X, K)) DIE("kernel_gram_sym: %s", sim_last_error());
+        if (kernel_gram(&kl, nt, n, d, Xt, X, Ktd)) DIE("kernel_gram: %s", sim_last_error());
         int info = krr_sweep_prepare(s, K, Y, Ktd);
         if (info) DIE("R4c: dsyevd failed (info %d)", info);
         // exponents: L^-1 of the ridgeless Gram matrix, then every nested size from its blocks

@@ -85,9 +85,7 @@ struct params {
 // The paper's ridge grid (rf-gaussian.py): 31 ridges 10^(-3 + j/6), j = 0..30, in [1e-3, 1e2];
 // it plots j = 4, 8, 12, 20, 26 (4.6e-3, 2.2e-2, 0.1, 2.15, 21.5) and the envelope over all 31.
 #define RIDGE_GRID 31
-static double ridge_grid(int j) {
-    return pow(10.0, -3.0 + j / 6.0);
-}
+static double ridge_grid(int j) { return pow(10.0, -3.0 + j / 6.0); }
 static struct params P = {
     .alpha = 1.5,
     .beta = 1.5,
@@ -298,9 +296,7 @@ static void mnist_prepare(void) {
     for (size_t i = 0; i < (size_t)te_set.n * te_set.d; i++) te_set.x[i] = (te_set.x[i] - m) / sd;
     mnist_loaded = 1;
 }
-static double evenodd(unsigned char d) {
-    return d % 2 == 0 ? 1.0 : -1.0;
-}
+static double evenodd(unsigned char d) { return d % 2 == 0 ? 1.0 : -1.0; }
 static void gather(const mnist_set *s, const size_t *idx, int n, double *X, double *y) {
     for (int i = 0; i < n; i++) {
         memcpy(X + (size_t)i * s->d, s->x + idx[i] * s->d, sizeof(double) * s->d);
