@@ -20,18 +20,21 @@
 //   $E_{te}(s) \propto \frac{1}{1+(\alpha-1)s}\left[(1-s)^{1-\beta} + \alpha\,\sigma_{rel}\right]$
 // (the ridgeless noiseless test MSE is $\alpha B_0$, so $\epsilon^2 = \sigma_{rel}\alpha B_0$), divided
 // by its minimum over s: only $(\hat\alpha, \hat\beta)$ enter, no prefactor is fitted.
-// rf.C10's tolerance on |R*_measured - R*_shape-matched|: one step of the measured ridge grid.
-// The measured R* is the R of the best of 60 ridges 9/59 decades apart; near the optimum
-// neighbouring ridges differ in R by 0.04-0.06 (seed 1: R = 0.075, 0.119, 0.179 at sigma_rel = 5;
-// 0.711, 0.779, 0.835 at sigma_rel = 50), and the test MSE is flat there (within 0.2%).
+// rf.C10 compares the shape-matched optimum with the measured one, located between the ridges of
+// the grid: the vertex of the parabola through the test MSE at the best ridge index and its two
+// neighbours, and R interpolated linearly in the index there (the grid's neighbouring ridges differ
+// in R by 0.04-0.06 near the optimum).  Tolerance 0.06 in R: the measured test MSE is flat at its
+// optimum -- within 0.2% of it over Delta R ~ 0.1 (seed 1, sigma_rel = 50: 1.0005 at R = 0.71, 1.0006
+// at R = 0.83) -- while its trial-to-trial standard error is ~0.2-0.5% (3 trials), so the measured
+// optimum can move by about half that width.
 #define R4C_TOL 0.06
-#define R4C_TOL_TEXT "0.06 (one step of the 60-ridge grid in R)"
+#define R4C_TOL_TEXT "0.06 (the flat optimum: test MSE within 0.2% over Delta R ~ 0.1)"
 #define R4C_NJ 9  // nested sizes 125 * 2^(j/2), j = 0..8: 125 .. 2000
 typedef struct {
     int ok;
     double R0, R50, Rs[CLI_LIST_MAX];
     int mono;
-    double alpha_hat, beta_hat, alpha_se, beta_se, Rpred[CLI_LIST_MAX];
+    double alpha_hat, beta_hat, alpha_se, beta_se, Rpred[CLI_LIST_MAX], Rint[CLI_LIST_MAX];
 } r4c_result;
 
 // The continuum test MSE up to a constant, at s in [0, 1).
@@ -152,6 +155,13 @@ static void r4c_mnist(int quick, r4c_result *res) {
         for (int r = 1; r < NR; r++)
             if (te[q * NR + r] < te[q * NR + rb]) rb = r;
         res->Rs[q] = tr[q * NR + rb] / te[q * NR + rb];
+        res->Rint[q] = res->Rs[q];  // between the grid ridges: parabola vertex in the ridge index
+        if (rb > 0 && rb < NR - 1) {
+            double fm = te[q * NR + rb - 1], f0 = te[q * NR + rb], fp = te[q * NR + rb + 1], den = fm - 2 * f0 + fp;
+            double tv = den > 0 ? 0.5 * (fm - fp) / den : 0;  // in (-1/2, 1/2] when f0 is the smallest
+            int nb = tv > 0 ? rb + 1 : rb - 1;
+            res->Rint[q] += fabs(tv) * (tr[q * NR + nb] / te[q * NR + nb] - res->Rs[q]);
+        }
         for (int r = 0; r < NR; r++)
             tsv_row(T, "%g\t%d\t%.8g\t%.8g\t%.8g\t%d", P.noise_rel.v[q], r, tr[q * NR + r] / te[q * NR + r],
                     te[q * NR + r], te[q * NR + r] / te[q * NR + rb], r == rb);
@@ -204,7 +214,8 @@ static void r4c_mnist(int quick, r4c_result *res) {
             tsv_row(Ts, "%g\t%.6g\t%.8g\t%.8g\t0", sr, sv, sv * sv, shape_E(ah, bh, sr, sv) / Emin);
         }
         tsv_row(Ts, "%g\t%.6g\t%.8g\t%.8g\t1", sr, ss, ss * ss, 1.0);
-        fprintf(stderr, "R4c sigma_rel = %g: shape-matched R* = %.4f (measured %.4f)\n", sr, res->Rpred[q], res->Rs[q]);
+        fprintf(stderr, "R4c sigma_rel = %g: shape-matched R* = %.4f (measured %.4f, between the grid ridges %.4f)\n",
+                sr, res->Rpred[q], res->Rs[q], res->Rint[q]);
     }
     tsv_close(Ts);
     krr_sweep_free(s);
@@ -233,9 +244,10 @@ static void part_r4c(int quick, int have_mnist) {
     // rf.C10: the shape-matched continuum curve, with only the measured exponents, predicts where
     // the measured optimum sits.
     double worst = 0;
-    for (int q = 0; q < ns; q++) worst = fmax(worst, fabs(r.Rs[q] - r.Rpred[q]));
-    snprintf(what, sizeof what,
-             "max |R*_measured - R*_shape-matched| over sigma_rel (alpha = %.3f +- %.3f, beta = %.3f +- %.3f)",
-             r.alpha_hat, r.alpha_se, r.beta_hat, r.beta_se);
+    for (int q = 0; q < ns; q++) worst = fmax(worst, fabs(r.Rint[q] - r.Rpred[q]));
+    snprintf(
+        what, sizeof what,
+        "max |R*_measured - R*_shape-matched| over sigma_rel (measured between the grid ridges; alpha = %.3f +- %.3f, beta = %.3f +- %.3f)",
+        r.alpha_hat, r.alpha_se, r.beta_hat, r.beta_se);
     claim_check("rf.C10", CLAIM_EXPERIMENT, worst <= R4C_TOL, what, worst, R4C_TOL_TEXT);
 }
