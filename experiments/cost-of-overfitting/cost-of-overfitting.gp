@@ -31,10 +31,13 @@ if (have_z3) {
 # an instance's label: target exponent (or pure noise), noise variance, sample size
 ilabel(b, s, n) = (b == 0 ? "noise" : sprintf("β=%g", b)) . sprintf("\nσ^2=%g\nn=%d", s, n)
 
-if (have_z1 || have_z3) do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 520))
+# panels present: a part not run is left out
+letter(i) = substr("abcdef", i, i)
+npb = have_z1 + have_z3 + have_z1c
+if (npb > 0) do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 500 * npb, 520))
     set output sprintf("%s/cost-of-overfitting-bound.%s", outdir, fmt)
-    set multiplot layout 1,3 margins 0.06,0.98,0.2,0.9 spacing 0.07
+    eval sprintf("set multiplot layout 1,%d margins %g,0.98,0.2,0.9 spacing %g", npb, 0.18 / npb, 0.21 / npb)
     # (a)
     if (have_z1) {
         set title sprintf("(a) theory: cost vs noise (n = %s, λ_i = i^{-%s}, %s modes)", z1n, z1a, z1M) font ",10"
@@ -49,19 +52,10 @@ if (have_z1 || have_z3) do for [fmt in "png svg"] {
              z1 using ($1==0 && $2>0 ? $2 : 1/0):7 with lines lc rgb '#999999' lw 7 title "pure noise (v = 0)", \
              E0 with lines dt 2 lc rgb 'black' lw 1.5 title sprintf("Theorem 1: C ≤ E_0 = %.4f", E0)
         unset logscale x
-    } else {
-        set title "(a) theory: cost vs label noise"
-        set label 1 notrun("Z1") at graph 0.5, graph 0.5 center
-        unset key
-        unset xlabel
-        unset ylabel
-        plot [0:1] [0:1] 1/0 notitle
-        unset label 1
-        set key
     }
     # (b)
     if (have_z3) {
-        set title sprintf("(b) simulation vs theory: Gaussian design, λ_j = j^{-%s}, %s n features", z3a, z3P) font ",10"
+        set title sprintf("(%s) simulation vs theory: Gaussian design, λ_j = j^{-%s}, %s n features", letter(have_z1 + 1), z3a, z3P) font ",10"
         set xrange [0.5:nz3 + 0.5]
         set yrange [0.95:*]
         set offsets 0, 0, graph 0.1, 0
@@ -75,19 +69,10 @@ if (have_z1 || have_z3) do for [fmt in "png svg"] {
         set xtics font ",10" scale default
         set autoscale x
         set offsets 0, 0, 0, 0
-    } else {
-        set title "(b) Gaussian-design simulation vs theory"
-        set label 1 notrun("Z3 (simulation)") at graph 0.5, graph 0.5 center
-        unset key
-        unset xlabel
-        unset ylabel
-        plot [0:1] [0:1] 1/0 notitle
-        unset label 1
-        set key
     }
     # (c)
     if (have_z1c) {
-        set title "(c) predicted risk vs ridge, target β = 1.25" font ",10"
+        set title sprintf("(%s) predicted risk vs ridge, target β = 1.25", letter(have_z1 + have_z3 + 1)) font ",10"
         set logscale xy
         set xrange [1e-8:1e4]
         set yrange [*:*]
@@ -99,15 +84,6 @@ if (have_z1 || have_z3) do for [fmt in "png svg"] {
              z1c using 1:5 with lines lt 2 title "σ^2 = 1:  E_0(δ) (B(δ) + 1)", \
              z1c using 1:2 with lines lt 3 dt 2 title "E_0(δ)"
         unset format x
-    } else {
-        set title "(c) predicted risk vs ridge"
-        set label 1 notrun("Z1 risk curves") at graph 0.5, graph 0.5 center
-        unset key
-        unset xlabel
-        unset ylabel
-        plot [0:1] [0:1] 1/0 notitle
-        unset label 1
-        set key
     }
     unset multiplot
     unset output
@@ -145,10 +121,11 @@ if (have_z2) do for [fmt in "png svg"] {
 z5 = datadir.'/z5_inner.tsv'
 z6 = datadir.'/z6_universality.tsv'
 have_z5 = has(z5); have_z6 = has(z6)
-if (have_z5 || have_z6) do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1400, 540))
+npy = have_z5 + have_z6
+if (npy > 0) do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 700 * npy, 540))
     set output sprintf("%s/cost-of-overfitting-beyond.%s", outdir, fmt)
-    set multiplot layout 1,2 margins 0.07,0.98,0.2,0.88 spacing 0.09
+    eval sprintf("set multiplot layout 1,%d margins %g,0.98,0.2,0.88 spacing %g", npy, 0.14 / npy, 0.18 / npy)
     unset logscale
     unset format
     set xtics auto
@@ -171,15 +148,10 @@ if (have_z5 || have_z6) do for [fmt in "png svg"] {
         unset logscale y
         unset format y
         set xtics auto
-    } else {
-        set title "(a) inner-product kernels"
-        set label 1 notrun("Z5") at graph 0.5, graph 0.5 center
-        plot [0:1] [0:1] 1/0 notitle
-        unset label 1
     }
     if (have_z6) {
         nz6 = system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]/ {m = $1} END {print m + 0}' '%s'", z6)) + 0
-        set title "(b) real domains, where Gaussian universality fails: measured cost vs the bound E_0" font ",10"
+        set title sprintf("(%s) real domains, where Gaussian universality fails: measured cost vs the bound E_0", letter(have_z5 + 1)) font ",10"
         set xrange [0.5:nz6 + 0.5]
         set logscale y
         set yrange [0.9:20]
@@ -196,11 +168,6 @@ if (have_z5 || have_z6) do for [fmt in "png svg"] {
         unset logscale y
         set xtics font ",10" scale default
         set autoscale x
-    } else {
-        set title "(b) real domains"
-        set label 1 notrun("Z6 (simulation)") at graph 0.5, graph 0.5 center
-        plot [0:1] [0:1] 1/0 notitle
-        unset label 1
     }
     unset multiplot
     unset output

@@ -41,10 +41,13 @@ if (have_r3) {
     n3 = first(r3e, 1); rid3 = shown(r3e); nr3 = words(rid3); pool3 = param(r3e, 'pool')
 }
 
-if (have_r1 || have_r3) do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 500))
+# panels present: (a, b) when R1 ran, the MNIST panel when R3 ran; a part not run is left out
+npw = 2 * have_r1 + have_r3
+letter(i) = substr("abcdef", i, i)
+if (npw > 0) do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 500 * npw, 500))
     set output sprintf("%s/random-features-width.%s", outdir, fmt)
-    set multiplot layout 1,3 margins 0.05,0.99,0.13,0.88 spacing 0.06
+    eval sprintf("set multiplot layout 1,%d margins %g,0.99,0.13,0.88 spacing %g", npw, 0.15 / npw, 0.18 / npw)
     set logscale xy
     set autoscale yfix
     set offsets 0, 0, graph 0.04, graph 0.04
@@ -73,22 +76,10 @@ if (have_r1 || have_r3) do for [fmt in "png svg"] {
              for [i=1:nr1] r1e using ($10==1 && eq($3, word(rid1,i)+0) ? $2 : 1/0):4:5 with yerrorbars lt i pt 7 notitle
         set yrange [*:*]
         unset arrow 1
-    } else {
-        do for [pn in "(a) (b)"] {
-            set title sprintf("%s linear-Gaussian RF", pn)
-            set label 1 notrun("R1 (width sweep, linear-Gaussian)") at graph 0.5, graph 0.5 center
-            unset logscale y
-            unset key
-            unset ylabel
-            plot [8:16384] [0:1] 1/0 notitle
-            unset label 1
-            set key
-            set logscale y
-        }
     }
     if (have_r3) {
         set arrow 1 from n3, graph 0 to n3, graph 1 nohead dt 3 lc rgb 'gray30'
-        set title sprintf("(c) ReLU RF on MNIST even/odd, n = %s: test MSE\ntheory from the NNGP spectrum of a %s-image pool", n3, pool3)
+        set title sprintf("(%s) ReLU RF on MNIST even/odd, n = %s: test MSE\ntheory from the NNGP spectrum of a %s-image pool", letter(2 * have_r1 + 1), n3, pool3)
         set ylabel "test MSE (±1 labels)"
         set key top right font ",9"
         eval mse_tics
@@ -97,14 +88,6 @@ if (have_r1 || have_r3) do for [fmt in "png svg"] {
              for [i=1:nr3] r3e using ($10==1 && eq($3, word(rid3,i)+0) ? $2 : 1/0):6:7 with yerrorbars lt i pt 7 notitle, \
              (have_r3v ? r3v : r3e) using (have_r3v ? $2 : 1/0):3:4 with yerrorbars pt 6 ps 1.4 lc rgb 'black' title "experiment, best of the ridges run"
         unset arrow 1
-    } else {
-        set title "(c) ReLU RF on MNIST even/odd"
-        set label 1 notrun("R3 (MNIST random features)") at graph 0.5, graph 0.5 center
-        unset logscale y
-        unset key
-        unset ylabel
-        plot [8:16384] [0:1] 1/0 notitle
-        unset label 1
     }
     unset multiplot
     unset output
@@ -155,10 +138,11 @@ if (have_r4x) {
     fitted(name) = real(system(sprintf("awk '/^# fitted %s = / {print $5; exit}' '%s'", name, r4x)))
     ahat = fitted("alpha_hat"); bhat = fitted("beta_hat"); ka = fitted("ln_kappa_at_1"); ta = fitted("ln_test0_at_1")
 }
+npf = have_r4c + have_r4x + 1
 if (have_r4a || have_r4c) do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1650, 520))
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 550 * npf, 520))
     set output sprintf("%s/random-features-fitting-ratio.%s", outdir, fmt)
-    set multiplot layout 1,3 margins 0.05,0.99,0.13,0.88 spacing 0.06
+    eval sprintf("set multiplot layout 1,%d margins %g,0.99,0.13,0.88 spacing %g", npf, 0.15 / npf, 0.18 / npf)
     set offsets 0, 0, 0, 0
     unset logscale
     unset format
@@ -174,11 +158,6 @@ if (have_r4a || have_r4c) do for [fmt in "png svg"] {
              for [i=1:ns4] r4c using ($1==word(srel,i)+0 && $6==1 ? $3 : 1/0):5 with points lt i pt 3 ps 3 lw 2 notitle, \
              for [i=1:ns4] (have_r4s ? r4s : r4c) using (have_r4s && $1==word(srel,i)+0 && $5==0 ? $3 : 1/0):4 with lines lt i dt 2 lw 2 notitle, \
              for [i=1:ns4] (have_r4s ? r4s : r4c) using (have_r4s && $1==word(srel,i)+0 && $5==1 ? $3 : 1/0):4 with points lt i pt 6 ps 2.2 lw 2 notitle
-    } else {
-        set title "(a) MNIST even/odd, Laplace KRR"
-        set label 1 notrun("R4c (MNIST fitting ratio)") at graph 0.5, graph 0.5 center
-        plot 1/0 notitle
-        unset label 1
     }
     if (have_r4x) {
         set title sprintf("(b) the task exponents by the paper's two proxies (ridgeless)\nfitted over 250 ≤ n ≤ 2000: α = %.3f, β = %.3f", ahat, bhat) font ",10"
@@ -198,13 +177,8 @@ if (have_r4a || have_r4c) do for [fmt in "png svg"] {
              r4x using 1:($4/t0):($5/t0) with yerrorbars pt 5 lc rgb '#D55E00' title "ridgeless test MSE", \
              exp(ta) * x**(1 - bhat) / t0 with lines lc rgb '#D55E00' dt 2 title sprintf("∝ n^{1-β}, β = %.3f", bhat)
         unset format; unset logscale; set ytics auto
-    } else {
-        set title "(b) the task exponents"
-        set label 1 notrun("R4c (exponent proxies)") at graph 0.5, graph 0.5 center
-        plot [0:1] [0:1] 1/0 notitle
-        unset label 1
     }
-    set title "(c) theory: optimal fitting ratio R* for λ_i = i^{-α}, v_i^2 = i^{-β}" font ",10"
+    set title sprintf("(%s) theory: optimal fitting ratio R* for λ_i = i^{-α}, v_i^2 = i^{-β}", letter(npf)) font ",10"
     set xlabel "target exponent β"
     set ylabel "R* at the optimal ridge"
     set xrange [1:3.5]
