@@ -187,22 +187,19 @@ if (have_r4a || have_r4c) do for [fmt in "png svg"] {
     set key top right vertical maxrows 6 font ",9"
     set label 2 "CIFAR-10" at 1.14, Rst(1.17,1.14)+0.05 font ",9"
     set label 3 "SVHN" at 1.2, Rst(1.22,1.20)+0.1 font ",9"
-    set label 4 "MNIST (CNTK)" at 1.38, 0.075 font ",9"
-    if (have_r4x) {
-        set label 5 sprintf("MNIST even/odd, Laplace (ours): α = %.2f, β = %.2f", ahat, bhat) at bhat + 0.07, Rst(ahat, bhat) + 0.035 font ",9" tc rgb '#009E73'
-    }
+    set label 4 "MNIST (CNTK)" at 1.40, 0.045 font ",9"
     if (have_r4x) {
         set print $MEAS
         print sprintf("%g\t%g", bhat, Rst(ahat, bhat))
         unset print
         plot for [a in "1.5 2 3"] Rst(a+0, x) with lines title sprintf("closed form, α = %s", a), \
-             (have_r4a ? r4a : r4c) using (have_r4a ? $2 : 1/0):4 with points pt 6 ps 1.6 lc rgb 'black' title "numerical optimum (eigenframework)", \
-             $CNTK using 1:2 with points pt 9 ps 1.6 lc rgb '#CC79A7' title "paper's CNTK exponents (CIFAR-10, SVHN, MNIST)", \
-             $MEAS using 1:2 with points pt 5 ps 1.8 lc rgb '#009E73' title "measured (α, β): MNIST even/odd, Laplace"
+             (have_r4a ? r4a : r4c) using (have_r4a ? $2 : 1/0):4 with points pt 6 ps 1.6 lc rgb 'black' title "numerical optimum", \
+             $CNTK using 1:2 with points pt 9 ps 1.6 lc rgb '#CC79A7' title "paper's CNTK (CIFAR-10, SVHN, MNIST)", \
+             $MEAS using 1:2 with points pt 5 ps 1.8 lc rgb '#009E73' title sprintf("ours: (α, β) = (%.2f, %.2f), MNIST, Laplace", ahat, bhat)
     } else {
         plot for [a in "1.5 2 3"] Rst(a+0, x) with lines title sprintf("closed form, α = %s", a), \
-             (have_r4a ? r4a : r4c) using (have_r4a ? $2 : 1/0):4 with points pt 6 ps 1.6 lc rgb 'black' title "numerical optimum (eigenframework)", \
-             $CNTK using 1:2 with points pt 9 ps 1.6 lc rgb '#CC79A7' title "paper's CNTK exponents (CIFAR-10, SVHN, MNIST)"
+             (have_r4a ? r4a : r4c) using (have_r4a ? $2 : 1/0):4 with points pt 6 ps 1.6 lc rgb 'black' title "numerical optimum", \
+             $CNTK using 1:2 with points pt 9 ps 1.6 lc rgb '#CC79A7' title "paper's CNTK (CIFAR-10, SVHN, MNIST)"
     }
     unset label 2; unset label 3; unset label 4; unset label 5
     unset multiplot
