@@ -2,8 +2,9 @@
 //
 // Paper: Lijia Zhou, James B. Simon, Gal Vardi, Nathan Srebro, "An Agnostic View on the Cost of
 // Overfitting in (Kernel) Ridge Regression", arXiv 2306.13185 (ICLR 2024).  The paper has no
-// figures of its own; this program draws two figures of our design (cost vs noise with the
-// Theorem 1 bound; overfitting regimes through effective ranks).
+// figures of its own; this program draws three of our design (cost vs noise with the Theorem 1
+// bound; overfitting regimes through effective ranks; the paper's inner-product application and
+// the bound on real domains, where Gaussian universality fails).
 //
 // Claim in one sentence: the test risk of the ridgeless interpolator divided by the risk of the
 // optimally tuned ridge, C = R(0)/inf_delta R(delta), is at most the ridgeless noise
@@ -35,7 +36,7 @@
 // Figures: cost-of-overfitting-bound, -regimes, -beyond.
 //
 // Run: build/cost-of-overfitting [--quick] [--part z1|z2|z3|z4|z5|z6] [--n N] [--noise s2] ...
-// Runtime: default ~50 s of CPU, single thread, reference BLAS kernels; --quick ~2 s.
+// Runtime: default ~40 s of CPU, single thread, reference BLAS kernels; --quick ~1.3 s.
 #include <fftw3.h>
 #include <gsl/gsl_cblas.h>
 #include <gsl/gsl_min.h>
