@@ -16,7 +16,7 @@ typedef struct {
 } diag_data;
 
 static diag_data diag_make(int n, int p, double rho, int whiten, const cli_dlist *beta, double noise) {
-    diag_data D = {n, p, XNEW(double, (size_t)n * p), XNEW(double, n), XNEW(double, p)};
+    diag_data D = {n, p, XNEW(double, (size_t)n *p), XNEW(double, n), XNEW(double, p)};
     gsl_rng *r = rng_alloc(C.seed, 0);
     const double c = sqrt(1 - rho * rho);
     for (int i = 0; i < n; i++) {
@@ -37,7 +37,9 @@ static diag_data diag_make(int n, int p, double rho, int whiten, const cli_dlist
     rng_free(r);
     return D;
 }
-static void diag_free(diag_data *D) { free(D->X), free(D->y), free(D->bstar); }
+static void diag_free(diag_data *D) {
+    free(D->X), free(D->y), free(D->bstar);
+}
 
 // L(beta) = (1/2n) |X beta - y|^2 and g = X^T (X beta - y)/n (g may be NULL); res (n) workspace.
 static double diag_loss(const diag_data *D, const double *beta, double *res, double *g) {
@@ -59,20 +61,25 @@ static double diag_loss(const diag_data *D, const double *beta, double *res, dou
 // the alpha -> 0 limit of AGF on this network.
 typedef struct {
     int nev;
-    double L0;      // loss at beta = 0
-    double *tt;     // (maxev) t~ of event k
-    int *coord;     // coordinate that reached the boundary |S| = 1
-    int *sign;      // its sign
-    double *loss;   // plateau after event k
-    double *beta;   // (maxev, p) beta on plateau k
+    double L0;     // loss at beta = 0
+    double *tt;    // (maxev) t~ of event k
+    int *coord;    // coordinate that reached the boundary |S| = 1
+    int *sign;     // its sign
+    double *loss;  // plateau after event k
+    double *beta;  // (maxev, p) beta on plateau k
 } diag_agf;
 
 static diag_agf diag_agf_run(const diag_data *D) {
     const int n = D->n, p = D->p, maxev = 4 * p + 4;
-    diag_agf A = {0, 0, XNEW(double, maxev), XNEW(int, maxev), XNEW(int, maxev), XNEW(double, maxev),
-                  XNEW(double, (size_t)maxev * p)};
+    diag_agf A = {0,
+                  0,
+                  XNEW(double, maxev),
+                  XNEW(int, maxev),
+                  XNEW(int, maxev),
+                  XNEW(double, maxev),
+                  XNEW(double, (size_t)maxev *p)};
     double *beta = XNEW(double, p), *S = XNEW(double, p), *g = XNEW(double, p), *res = XNEW(double, n);
-    double *Ab = XNEW(double, (size_t)n * p), *gam = XNEW(double, p);
+    double *Ab = XNEW(double, (size_t)n *p), *gam = XNEW(double, p);
     int *state = XNEW(int, p);  // 0: interior |S_i| < 1 (or leaving); +-1: on the boundary S_i = +-1
     nnls_workspace *w = nnls_alloc(n, p);
     if (!w) DIE("nnls_alloc(%d, %d) failed", n, p);
@@ -117,7 +124,9 @@ static diag_agf diag_agf_run(const diag_data *D) {
     free(beta), free(S), free(g), free(res), free(Ab), free(gam), free(state);
     return A;
 }
-static void diag_agf_free(diag_agf *A) { free(A->tt), free(A->coord), free(A->sign), free(A->loss), free(A->beta); }
+static void diag_agf_free(diag_agf *A) {
+    free(A->tt), free(A->coord), free(A->sign), free(A->loss), free(A->beta);
+}
 
 // ---- (A) diagonal network: experiment (GD on u, v) ----
 //
@@ -128,7 +137,9 @@ typedef struct {
     long n;
     double *tt, *loss;
 } series;
-static void series_free(series *s) { free(s->tt), free(s->loss); }
+static void series_free(series *s) {
+    free(s->tt), free(s->loss);
+}
 
 static series diag_gd(const diag_data *D, double alpha, double eta, double tt_end, const double *thr, double *act) {
     const int p = D->p;
@@ -202,8 +213,10 @@ static void case_diag(void) {
     if (A.nev == 0) DIE("diagonal AGF: no coordinate activates (beta* = 0?)");
     const int p = D.p;
     tsv *ta = tsv_open(&C, "diag_agf.tsv", "agf.C2");
-    tsv_note(ta, "AGF (alpha -> 0) on the diagonal network: jump k at t~ = t/ln(1/alpha) when |S_coord| = 1; "
-                 "plateau_loss is L after the sign-constrained least squares; L0 = %.10g", A.L0);
+    tsv_note(ta,
+             "AGF (alpha -> 0) on the diagonal network: jump k at t~ = t/ln(1/alpha) when |S_coord| = 1; "
+             "plateau_loss is L after the sign-constrained least squares; L0 = %.10g",
+             A.L0);
     tsv_note(ta, "design: n = %d, p = %d, rho = %g, whiten = %d, noise = %g", D.n, p, P.rho, P.whiten, P.noise);
     tsv_columns(ta, "jump\tt_tilde\tcoord\tsign\tbeta_star\tplateau_loss");
     printf("# (A) diagonal network: n = %d, p = %d, rho = %g%s; AGF staircase (L0 = %.7g)\n", D.n, p, P.rho,
@@ -228,8 +241,9 @@ static void case_diag(void) {
     }
     const double tt_end = A.tt[A.nev - 1];  // diag_gd adds the tail
     tsv *td = tsv_open(&C, "diag_drops.tsv", "agf.C2");
-    tsv_note(td, "drop: GD loss crosses sqrt(L_{k-1} L_k) of the AGF plateaus (1e-3 L_{k-1} if L_k = 0); "
-                 "plateau_gd: GD loss at the AGF mid-plateau time; long = plateau lasts >= 20%% of its start time");
+    tsv_note(td,
+             "drop: GD loss crosses sqrt(L_{k-1} L_k) of the AGF plateaus (1e-3 L_{k-1} if L_k = 0); "
+             "plateau_gd: GD loss at the AGF mid-plateau time; long = plateau lasts >= 20%% of its start time");
     tsv_allow_nonfinite(td, 1);  // a drop GD never makes, or the last plateau, is nan
     tsv_columns(td, "alpha\tjump\tt_agf\tt_gd\tratio\tplateau_agf\tplateau_gd\trel_err\tlong");
     tsv *tl = tsv_open(&C, "diag_limit.tsv", "agf.C2");
@@ -244,7 +258,8 @@ static void case_diag(void) {
         char name[64];
         snprintf(name, sizeof name, "diag_gd_a%.0e.tsv", alpha);
         tsv *tg = tsv_open(&C, name, "agf.C2");
-        tsv_note(tg, "GD on beta = u .* v from u = sqrt(2) alpha, v = 0; alpha = %g, eta = %g, t~ = eta step / ln(1/alpha)",
+        tsv_note(tg,
+                 "GD on beta = u .* v from u = sqrt(2) alpha, v = 0; alpha = %g, eta = %g, t~ = eta step / ln(1/alpha)",
                  alpha, P.lr);
         tsv_columns(tg, "t_tilde\tloss");
         long st = thin(s.n);
@@ -274,11 +289,12 @@ static void case_diag(void) {
             lo = fmin(lo, isnan(at16.ratio[k]) ? -INFINITY : at16.ratio[k]);
             hi = fmax(hi, isnan(at16.ratio[k]) ? INFINITY : at16.ratio[k]);
         }
-        claim_check("agf.C2a", CLAIM_EXPERIMENT, lo >= 0.93 && hi <= 1.08, "alpha=1e-16: max |t_GD/t_AGF - 1| over drops", at16.max_ratio_err,
-                    "ratios in [0.93, 1.08]");
-        claim_check("agf.C2b", CLAIM_EXPERIMENT, at16.max_plateau_err <= 0.02, "alpha=1e-16: max |plateau_GD/plateau_AGF - 1| (long plateaus)",
-                    at16.max_plateau_err, "0.02");
-        claim_check("agf.C2c", CLAIM_EXPERIMENT, order16, "alpha=1e-16: GD activation order = AGF order (1 = yes)", order16, "1");
+        claim_check("agf.C2a", CLAIM_EXPERIMENT, lo >= 0.93 && hi <= 1.08,
+                    "alpha=1e-16: max |t_GD/t_AGF - 1| over drops", at16.max_ratio_err, "ratios in [0.93, 1.08]");
+        claim_check("agf.C2b", CLAIM_EXPERIMENT, at16.max_plateau_err <= 0.02,
+                    "alpha=1e-16: max |plateau_GD/plateau_AGF - 1| (long plateaus)", at16.max_plateau_err, "0.02");
+        claim_check("agf.C2c", CLAIM_EXPERIMENT, order16, "alpha=1e-16: GD activation order = AGF order (1 = yes)",
+                    order16, "1");
     } else {
         claim_skip("agf.C2a", CLAIM_EXPERIMENT, "alpha = 1e-16 not in --alphas");
         claim_skip("agf.C2b", CLAIM_EXPERIMENT, "alpha = 1e-16 not in --alphas");
@@ -324,8 +340,9 @@ static void case_white(void) {
     double *thr = XNEW(double, p), *act = XNEW(double, p);
     series s = diag_gd(&D, 1e-16, P.lr, A.tt[A.nev - 1], thr, act);
     tsv *t = tsv_open(&C, "diag_white.tsv", "agf.C3");
-    tsv_note(t, "whitened design X^T X/n = I: AGF jumps against t~ = 1/|beta^_i|, drops against beta^_i^2/2; "
-                "GD at alpha = 1e-16 at the AGF mid-plateau times");
+    tsv_note(t,
+             "whitened design X^T X/n = I: AGF jumps against t~ = 1/|beta^_i|, drops against beta^_i^2/2; "
+             "GD at alpha = 1e-16 at the AGF mid-plateau times");
     tsv_allow_nonfinite(t, 1);
     tsv_columns(t, "jump\tcoord\tbeta_hat\tt_agf\tt_closed\tplateau_agf\tplateau_gd\trel_err");
     double err_gd = 0;
@@ -337,15 +354,18 @@ static void case_white(void) {
             rel = gd / A.loss[k] - 1;
             err_gd = fmax(err_gd, fabs(rel));
         }
-        tsv_row(t, "%d\t%d\t%.12g\t%.12g\t%.12g\t%.12g\t%.12g\t%.6g", k + 1, j, bh[j], A.tt[k], 1 / fabs(bh[j]), A.loss[k],
-                gd, rel);
+        tsv_row(t, "%d\t%d\t%.12g\t%.12g\t%.12g\t%.12g\t%.12g\t%.6g", k + 1, j, bh[j], A.tt[k], 1 / fabs(bh[j]),
+                A.loss[k], gd, rel);
     }
     tsv_close(t);
-    printf("# (A') whitened design: %d jumps (%d nonzero beta^); max |t~ |beta^| - 1| = %.2g, max drop error %.2g, "
-           "GD plateau error %.2g\n", A.nev, nz, err_t, err_L, err_gd);
+    printf(
+        "# (A') whitened design: %d jumps (%d nonzero beta^); max |t~ |beta^| - 1| = %.2g, max drop error %.2g, "
+        "GD plateau error %.2g\n",
+        A.nev, nz, err_t, err_L, err_gd);
     claim_check("agf.C3a", CLAIM_IDENTITY, A.nev == nz && err_t <= 1e-10 && err_L <= 1e-10,
                 "whitened: max rel. error of AGF jump times and drops vs closed form", fmax(err_t, err_L), "1e-10");
-    claim_check("agf.C3b", CLAIM_EXPERIMENT, err_gd <= 1e-4, "whitened: max |plateau_GD/plateau_AGF - 1| at alpha = 1e-16", err_gd, "1e-4");
+    claim_check("agf.C3b", CLAIM_EXPERIMENT, err_gd <= 1e-4,
+                "whitened: max |plateau_GD/plateau_AGF - 1| at alpha = 1e-16", err_gd, "1e-4");
     series_free(&s);
     free(bh), free(thr), free(act);
     diag_agf_free(&A);

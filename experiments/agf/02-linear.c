@@ -7,7 +7,7 @@
 // it as a data set the common layer module can train on: X = sqrt(d_in) I (so X^T X / N = I with
 // N = d_in samples) and Y = X B^T, with the MSE constant c = 1/(2N).  Once mode k is aligned its
 // strength m_k = u_k^T A W v_k obeys dm/dt = 2 m (s_k - m), the logistic
-//     m_k(t) = s_k / (1 + (s_k/m_k(0) - 1) e^{-2 s_k t})                        
+//     m_k(t) = s_k / (1 + (s_k/m_k(0) - 1) e^{-2 s_k t})
 // whose effective m_k(0) is half the squared Gram-Schmidt residual of the growing combinations
 // c_jk = (u_k.a_j + v_k.w_j)/sqrt(2) (common/track: track_gs_residuals).  The half-rise time,
 // with GD's finite-step stretch eta s/ln(1 + eta s) (opt_discrete_time_factor), is
@@ -37,7 +37,7 @@ static void case_linear(const double *lam) {
     const char *sfx = lam ? "_unw" : "";
     // Target: orthonormal u_k (columns of Uo, (dout, r)) and v_k (columns of Vo, (din, r)).
     gsl_rng *rd = rng_alloc(C.seed, 0);
-    double *Uo = XNEW(double, dout * r), *Vo = XNEW(double, din * r), *B = XNEW(double, dout * din);
+    double *Uo = XNEW(double, dout *r), *Vo = XNEW(double, din *r), *B = XNEW(double, dout *din);
     rng_normal_vec(rd, (size_t)dout * r, Uo);
     rng_normal_vec(rd, (size_t)din * r, Vo);
     rng_free(rd);
@@ -48,7 +48,7 @@ static void case_linear(const double *lam) {
             for (int k = 0; k < r; k++) B[i * din + j] += s[k] * Uo[i * r + k] * Vo[j * r + k];
     // Data: X = sqrt(din) Sigma^{1/2} (N = din rows, X^T X/N = Sigma), Y = X B^T.
     const int N = din;
-    double *X = XNEW(double, N * din), *Y = XNEW(double, N * dout);
+    double *X = XNEW(double, N *din), *Y = XNEW(double, N *dout);
     for (int i = 0; i < N; i++) {
         for (int j = 0; j < din; j++) {
             double v = i == j ? 1.0 : 0.0;
@@ -71,7 +71,7 @@ static void case_linear(const double *lam) {
     rng_free(ri);
     const double *W = net->W[1], *A = net->W[2];
     // Effective initial strengths m_k(0) = (1/2) |P_perp c_k|^2.
-    double *cm = XNEW(double, r * h), *r2 = XNEW(double, r), *m0 = XNEW(double, r), *tauG = XNEW(double, r);
+    double *cm = XNEW(double, r *h), *r2 = XNEW(double, r), *m0 = XNEW(double, r), *tauG = XNEW(double, r);
     for (int q = 0; q < r; q++)  // row q of cm: mode ord[q], so Gram-Schmidt runs in learning order
         for (int j = 0; j < h; j++) {
             const int k = ord[q];
@@ -88,8 +88,8 @@ static void case_linear(const double *lam) {
     }
     // ---- (B) experiment: full-batch GD through common/nn, every step recorded ----
     long steps = (long)ceil(LIN_TAIL * tauG[ord[r - 1]] / eta);
-    double *t = XNEW(double, steps + 1), *L = XNEW(double, steps + 1), *m = XNEW(double, (size_t)r * (steps + 1));
-    double *M = XNEW(double, dout * din);
+    double *t = XNEW(double, steps + 1), *L = XNEW(double, steps + 1), *m = XNEW(double, (size_t)r *(steps + 1));
+    double *M = XNEW(double, dout *din);
     for (long it = 0; it <= steps; it++) {
         const double *F = nn_forward(net, N, X);
         L[it] = loss_mse(N, dout, F, Y, 1.0 / (2 * N), net->dout);
@@ -108,19 +108,25 @@ static void case_linear(const double *lam) {
     }
     // ---- (B) measurement ----
     double *taum = XNEW(double, r);
-    for (int k = 0; k < r; k++) taum[k] = steps_crossing(t, m + (size_t)k * (steps + 1), steps + 1, 0, s[k] / 2, STEPS_UP);
+    for (int k = 0; k < r; k++)
+        taum[k] = steps_crossing(t, m + (size_t)k * (steps + 1), steps + 1, 0, s[k] / 2, STEPS_UP);
     char nm[64];
     snprintf(nm, sizeof nm, "linear%s.tsv", sfx);
     tsv *tc = tsv_open(&C, nm, "agf.C4");
-    tsv_note(tc, "two-layer linear net, loss (1/2) tr((AW - B) Sigma (AW - B)^T), %s, din %d, dout %d, h %d, alpha %g, eta %g; "
-                 "m_k = u_k^T A W v_k", lam ? "Sigma with eigenvalues lambda_k along v_k (--lambdas)" : "whitened (Sigma = I)",
-             din, dout, h, P.alpha, eta);
+    tsv_note(
+        tc,
+        "two-layer linear net, loss (1/2) tr((AW - B) Sigma (AW - B)^T), %s, din %d, dout %d, h %d, alpha %g, eta %g; "
+        "m_k = u_k^T A W v_k",
+        lam ? "Sigma with eigenvalues lambda_k along v_k (--lambdas)" : "whitened (Sigma = I)", din, dout, h, P.alpha,
+        eta);
     tsv_note(tc, "init |W|^2 = %.6g, |A|^2 = %.6g", n2a, n2b);
     char cols[512] = "t\tloss";
     for (int k = 0; k < r; k++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "\tm_%d", k + 1);
     for (int k = 0; k < r; k++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "\tm_theory_%d", k + 1);
-    tsv_note(tc, "m_theory_k = s_k/(1 + (s_k/m_k(0) - 1) exp(-2 r_k t/f_k)), r_k = lambda_k s_k, f_k = eta r_k/ln(1 + eta r_k), "
-                 "as a fraction of s_k");
+    tsv_note(
+        tc,
+        "m_theory_k = s_k/(1 + (s_k/m_k(0) - 1) exp(-2 r_k t/f_k)), r_k = lambda_k s_k, f_k = eta r_k/ln(1 + eta r_k), "
+        "as a fraction of s_k");
     tsv_columns(tc, cols);
     long st = thin(steps + 1);
     char row[2048];
@@ -129,23 +135,28 @@ static void case_linear(const double *lam) {
         for (int k = 0; k < r; k++) o += snprintf(row + o, sizeof row - o, "\t%.10g", m[(size_t)k * (steps + 1) + it]);
         for (int k = 0; k < r; k++) {  // the logistic, stretched by GD's finite step
             double f = opt_discrete_time_factor(eta, lk[k] * s[k]);
-            o += snprintf(row + o, sizeof row - o, "\t%.10g", 1 / (1 + (s[k] / m0[k] - 1) * exp(-2 * lk[k] * s[k] * t[it] / f)));
+            o += snprintf(row + o, sizeof row - o, "\t%.10g",
+                          1 / (1 + (s[k] / m0[k] - 1) * exp(-2 * lk[k] * s[k] * t[it] / f)));
         }
         tsv_row(tc, "%s", row);
     }
     tsv_close(tc);
     snprintf(nm, sizeof nm, "linear%s_steps.tsv", sfx);
     tsv *ts = tsv_open(&C, nm, "agf.C4");
-    tsv_note(ts, "rows in learning order (decreasing lambda s); tauG = ln(s/m0 - 1)/(2 lambda s) * eta r/ln(1 + eta r), r = lambda s, "
-                 "m0 = |P_perp c_k|^2/2; tau_meas = m_k crosses s_k/2; plateau after mode k at the flattest point between tau_k and "
-                 "the next tau, against (1/2) sum over the modes not yet learned of lambda_j s_j^2");
+    tsv_note(ts,
+             "rows in learning order (decreasing lambda s); tauG = ln(s/m0 - 1)/(2 lambda s) * eta r/ln(1 + eta r), r "
+             "= lambda s, "
+             "m0 = |P_perp c_k|^2/2; tau_meas = m_k crosses s_k/2; plateau after mode k at the flattest point between "
+             "tau_k and "
+             "the next tau, against (1/2) sum over the modes not yet learned of lambda_j s_j^2");
     tsv_allow_nonfinite(ts, 1);  // the last mode has no following plateau
     tsv_columns(ts, "k\ts\tm0\ttauG\ttau_meas\tratio\tplateau_pred\tplateau_meas\tmode\tlambda");
     double max_tau = 0, max_pl = 0;
     int order = 1;
-    printf("# (B%s) linear network%s: din %d, dout %d, h %d, alpha %g\n#   k  mode  lambda  s      m_k(0)      tau^G      "
-           "tau_meas   ratio     plateau pred  meas\n", lam ? "'" : "", lam ? ", unwhitened, Sigma sharing B's v_k" : "", din,
-           dout, h, P.alpha);
+    printf(
+        "# (B%s) linear network%s: din %d, dout %d, h %d, alpha %g\n#   k  mode  lambda  s      m_k(0)      tau^G      "
+        "tau_meas   ratio     plateau pred  meas\n",
+        lam ? "'" : "", lam ? ", unwhitened, Sigma sharing B's v_k" : "", din, dout, h, P.alpha);
     for (int q = 0; q < r; q++) {
         const int k = ord[q];
         double pred = 0;
@@ -155,23 +166,26 @@ static void case_linear(const double *lam) {
         max_tau = isnan(ratio) ? INFINITY : fmax(max_tau, fabs(ratio - 1));
         if (q + 1 < r) max_pl = isnan(meas) ? INFINITY : fmax(max_pl, fabs(meas / pred - 1));
         if (q && !(taum[k] > taum[ord[q - 1]])) order = 0;
-        tsv_row(ts, "%d\t%.6g\t%.6g\t%.10g\t%.10g\t%.8g\t%.10g\t%.10g\t%d\t%.6g", q + 1, s[k], m0[k], tauG[k], taum[k], ratio,
-                pred, meas, k + 1, lk[k]);
-        printf("#   %d  %-4d  %-6.3g  %-5.3g  %-10.4g  %-9.5f  %-9.5f  %-8.6f  %-12.7g  %.7g\n", q + 1, k + 1, lk[k], s[k], m0[k],
-               tauG[k], taum[k], ratio, pred, meas);
+        tsv_row(ts, "%d\t%.6g\t%.6g\t%.10g\t%.10g\t%.8g\t%.10g\t%.10g\t%d\t%.6g", q + 1, s[k], m0[k], tauG[k], taum[k],
+                ratio, pred, meas, k + 1, lk[k]);
+        printf("#   %d  %-4d  %-6.3g  %-5.3g  %-10.4g  %-9.5f  %-9.5f  %-8.6f  %-12.7g  %.7g\n", q + 1, k + 1, lk[k],
+               s[k], m0[k], tauG[k], taum[k], ratio, pred, meas);
     }
     tsv_close(ts);
     if (!lam) {
         claim_check("agf.C4a", CLAIM_EXPERIMENT, max_tau <= 0.01, "linear: max |tau_meas/tau^G - 1|", max_tau, "0.01");
-        claim_check("agf.C4b", CLAIM_EXPERIMENT, max_pl <= 1e-3, "linear: max |plateau/((1/2) sum_{j>k} s_j^2) - 1|", max_pl, "1e-3");
-        claim_check("agf.C4c", CLAIM_EXPERIMENT, order, "linear: modes learned in decreasing s_k (1 = yes)", order, "1");
-    } else {
-        claim_check("agf.C4d", CLAIM_EXPERIMENT, max_tau <= 0.01, "linear, unwhitened commuting Sigma: max |tau_meas/tau^G - 1|", max_tau,
-                    "0.01");
-        claim_check("agf.C4e", CLAIM_EXPERIMENT, max_pl <= 1e-3,
-                    "linear, unwhitened: max |plateau/((1/2) sum of mu_j = lambda_j s_j^2 not yet learned) - 1|", max_pl, "1e-3");
-        claim_check("agf.C4f", CLAIM_EXPERIMENT, order, "linear, unwhitened: modes learned in decreasing lambda_k s_k (1 = yes)", order,
+        claim_check("agf.C4b", CLAIM_EXPERIMENT, max_pl <= 1e-3, "linear: max |plateau/((1/2) sum_{j>k} s_j^2) - 1|",
+                    max_pl, "1e-3");
+        claim_check("agf.C4c", CLAIM_EXPERIMENT, order, "linear: modes learned in decreasing s_k (1 = yes)", order,
                     "1");
+    } else {
+        claim_check("agf.C4d", CLAIM_EXPERIMENT, max_tau <= 0.01,
+                    "linear, unwhitened commuting Sigma: max |tau_meas/tau^G - 1|", max_tau, "0.01");
+        claim_check("agf.C4e", CLAIM_EXPERIMENT, max_pl <= 1e-3,
+                    "linear, unwhitened: max |plateau/((1/2) sum of mu_j = lambda_j s_j^2 not yet learned) - 1|",
+                    max_pl, "1e-3");
+        claim_check("agf.C4f", CLAIM_EXPERIMENT, order,
+                    "linear, unwhitened: modes learned in decreasing lambda_k s_k (1 = yes)", order, "1");
     }
     nn_free(net);
     free(Uo), free(Vo), free(B), free(X), free(Y), free(cm), free(r2), free(m0), free(tauG);

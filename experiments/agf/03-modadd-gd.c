@@ -39,7 +39,8 @@ static void parse_mags(const char *mags, int K, double *m) {
     for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), k++) {
         char *end;
         double v = strtod(tok, &end);
-        if (end == tok || *end || !isfinite(v) || v < 0) cli_usage_error(&C, "--mags: '%s' is not a magnitude >= 0", tok);
+        if (end == tok || *end || !isfinite(v) || v < 0)
+            cli_usage_error(&C, "--mags: '%s' is not a magnitude >= 0", tok);
         if (k > K) cli_usage_error(&C, "--mags has more than floor(p/2) + 1 = %d entries", K + 1);
         m[k] = v;
     }
@@ -53,11 +54,12 @@ static modadd_task modadd_make(int p, const char *mags) {
     modadd_task T = {.p = p, .N = p * p, .K = p / 2};
     double m[128] = {0};
     parse_mags(mags, T.K, m);
-    T.x = XNEW(double, p), T.X = XNEW(double, (size_t)T.N * 2 * p), T.Y = XNEW(double, (size_t)T.N * p);
+    T.x = XNEW(double, p), T.X = XNEW(double, (size_t)T.N * 2 * p), T.Y = XNEW(double, (size_t)T.N *p);
     T.P = XNEW(double, T.K + 1), T.freq = XNEW(int, T.K + 1), T.lev = XNEW(double, T.K + 2);
-    T.cs = XNEW(double, p * p), T.sn = XNEW(double, p * p);
+    T.cs = XNEW(double, p *p), T.sn = XNEW(double, p *p);
     for (int k = 0; k < p; k++)
-        for (int n = 0; n < p; n++) T.cs[k * p + n] = cos(2 * M_PI * k * n / p), T.sn[k * p + n] = sin(2 * M_PI * k * n / p);
+        for (int n = 0; n < p; n++)
+            T.cs[k * p + n] = cos(2 * M_PI * k * n / p), T.sn[k * p + n] = sin(2 * M_PI * k * n / p);
     double mean = 0;
     for (int n = 0; n < p; n++) {
         double v = m[0];
@@ -110,7 +112,8 @@ static void modadd_power(const modadd_task *T, const double *F, double *pw, doub
         double acc = 0, am = 0;
         for (int s = 0; s < T->N; s++) {
             double re = 0, im = 0;
-            for (int n = 0; n < p; n++) re += F[(size_t)s * p + n] * T->cs[k * p + n], im -= F[(size_t)s * p + n] * T->sn[k * p + n];
+            for (int n = 0; n < p; n++)
+                re += F[(size_t)s * p + n] * T->cs[k * p + n], im -= F[(size_t)s * p + n] * T->sn[k * p + n];
             acc += re * re + im * im, am += sqrt(re * re + im * im);
         }
         pw[k - 1] = fpow(T, k, acc / T->N);
@@ -153,7 +156,9 @@ static void neuron_norms(const nn *net, const size_t *map, int H, int P3, double
 // before
 //     tau_k = (1/theta_0 - 1) / (3 u_max,k)      (gradient-flow time),
 // with theta_0 the largest initial neuron norm.  In epochs: tau_k / (eta/(1 - beta)).
-static double xhat(const modadd_task *T, int k) { return sqrt(T->P[k] / fpow(T, k, 1.0)); }  // |x^_k|
+static double xhat(const modadd_task *T, int k) {
+    return sqrt(T->P[k] / fpow(T, k, 1.0));
+}  // |x^_k|
 static double umax_k(const modadd_task *T, int k) {
     const double p = T->p, xk = xhat(T, k);
     return (2 / p) * sqrt(2 * p / 27) * xk * xk * xk / (p * p);
@@ -185,26 +190,35 @@ static int neuron_freq(const modadd_task *T, const double *th, double *F) {
 // scaled step theta_i <- theta_i - eta |theta_i|^{2 - kappa} grad_i (opt_neuron_scaled_step, the
 // optimiser of the follow-up repository; no momentum), the ablation of part (E).
 typedef struct {
-    long n;            // epochs + 1 loss samples
+    long n;  // epochs + 1 loss samples
     double *ep, *loss;
-    long nrec;         // readout records (every rec epochs)
+    long nrec;               // readout records (every rec epochs)
     double *rep, *pw, *mag;  // (nrec), (nrec, K), (nrec, K)
-    int *nbig;         // (nrec) neurons with |theta_i| > 0.1: those that took part in a fit
-    double theta0max;  // the largest initial neuron norm
-    double *tbig;      // (H) first recorded epoch with |theta_i| > 0.1 (NAN: never)
-    int *fend;         // (H) the frequency neuron i serves at the end
+    int *nbig;               // (nrec) neurons with |theta_i| > 0.1: those that took part in a fit
+    double theta0max;        // the largest initial neuron norm
+    double *tbig;            // (H) first recorded epoch with |theta_i| > 0.1 (NAN: never)
+    int *fend;               // (H) the frequency neuron i serves at the end
 } modadd_run;
 
-static modadd_run modadd_gd(const modadd_task *T, int H, unsigned long seed, double init, long epochs, int scaled, double lr,
-                            double mom, int rec) {
+static modadd_run modadd_gd(const modadd_task *T, int H, unsigned long seed, double init, long epochs, int scaled,
+                            double lr, double mom, int rec) {
     const int p = T->p, N = T->N, K = T->K, P3 = 3 * p;
     nn *net = modadd_net(T, H, seed, init);
     size_t *map = XNEW(size_t, (size_t)H * P3);
     opt_neuron_map_2layer(H, 2 * p, p, net->off[1], net->off[2], map);
     double *vel = XNEW(double, net->nparams), *nrm = XNEW(double, H);
     const long nr = epochs / rec + 2;
-    modadd_run R = {epochs + 1, XNEW(double, epochs + 1), XNEW(double, epochs + 1), 0, XNEW(double, nr),
-                    XNEW(double, (size_t)nr * K), XNEW(double, (size_t)nr * K), XNEW(int, nr), 0, XNEW(double, H), XNEW(int, H)};
+    modadd_run R = {epochs + 1,
+                    XNEW(double, epochs + 1),
+                    XNEW(double, epochs + 1),
+                    0,
+                    XNEW(double, nr),
+                    XNEW(double, (size_t)nr *K),
+                    XNEW(double, (size_t)nr *K),
+                    XNEW(int, nr),
+                    0,
+                    XNEW(double, H),
+                    XNEW(int, H)};
     for (int i = 0; i < H; i++) R.tbig[i] = NAN;
     neuron_norms(net, map, H, P3, nrm);
     for (int i = 0; i < H; i++) R.theta0max = fmax(R.theta0max, nrm[i]);
@@ -228,11 +242,12 @@ static modadd_run modadd_gd(const modadd_task *T, int H, unsigned long seed, dou
         if (scaled) {
             opt_neuron_scaled_step(H, P3, map, net->theta, net->grad, lr, KAPPA);
         } else {
-            for (size_t k = 0; k < net->nparams; k++) vel[k] = mom * vel[k] + net->grad[k], net->theta[k] -= lr * vel[k];
+            for (size_t k = 0; k < net->nparams; k++)
+                vel[k] = mom * vel[k] + net->grad[k], net->theta[k] -= lr * vel[k];
         }
         if (e % 2000 == 0) progress("modadd seed %lu: epoch %ld/%ld  loss %.5g", seed, e, epochs, L);
     }
-    double *th = XNEW(double, P3), *Fs = XNEW(double, (size_t)N * p);
+    double *th = XNEW(double, P3), *Fs = XNEW(double, (size_t)N *p);
     for (int i = 0; i < H; i++) {
         for (int k = 0; k < P3; k++) th[k] = net->theta[map[i * P3 + k]];
         R.fend[i] = neuron_freq(T, th, Fs);

@@ -34,15 +34,14 @@ typedef struct {
     int nr;
     double t[AGF_MAX_ROUNDS], loss[AGF_MAX_ROUNDS];
     int neuron[AGF_MAX_ROUNDS], nnew[AGF_MAX_ROUNDS], freq[AGF_MAX_ROUNDS], nact[AGF_MAX_ROUNDS];
-    double tact[AGF_MAX_NEURONS];  // AGF time at which neuron i activated (NAN: never)
-    int fact[AGF_MAX_NEURONS];      // the frequency neuron i serves after its first cost phase
+    double tact[AGF_MAX_NEURONS];                            // AGF time at which neuron i activated (NAN: never)
+    int fact[AGF_MAX_NEURONS];                               // the frequency neuron i serves after its first cost phase
     double pw[AGF_MAX_ROUNDS][64], mag[AGF_MAX_ROUNDS][64];  // readouts after the round
     double L0;
     long usteps;    // Euler steps of utility maximisation
     double margin;  // smallest |S_i - c_i|/c_i over every crossing test
     int ties;       // tests with |S_i - c_i|/c_i < AGF_TIE
 } agf_rounds;
-
 
 typedef struct {
     double init, t_end, euler, lr, mom, tu;  // tu: gradient-flow time per epoch
@@ -66,9 +65,11 @@ typedef struct {
 } qnet;
 
 static qnet qnet_alloc(int p, int H) {
-    return (qnet){p, H, XNEW(double, (size_t)H * p), XNEW(double, (size_t)H * p), XNEW(double, H)};
+    return (qnet){p, H, XNEW(double, (size_t)H *p), XNEW(double, (size_t)H *p), XNEW(double, H)};
 }
-static void qnet_free(qnet *q) { free(q->zu), free(q->zv), free(q->h); }
+static void qnet_free(qnet *q) {
+    free(q->zu), free(q->zv), free(q->h);
+}
 
 // F (N, p) = the outputs of neurons th (H, 3p) on every pair (a, b), sample a p + b.
 static void qnet_forward(qnet *q, const modadd_task *T, int H, const double *th, double *F) {
@@ -97,7 +98,7 @@ static void qnet_forward(qnet *q, const modadd_task *T, int H, const double *th,
 // G (H, 3p) = d/dth of sum_{samples, n} D[sample, n] F[sample, n], after qnet_forward on th.
 static void qnet_backward(qnet *q, const modadd_task *T, int H, const double *th, const double *D, double *G) {
     const int p = T->p;
-    double *dzu = XNEW(double, (size_t)H * p), *dzv = XNEW(double, (size_t)H * p);
+    double *dzu = XNEW(double, (size_t)H *p), *dzv = XNEW(double, (size_t)H *p);
     for (size_t k = 0; k < (size_t)H * 3 * p; k++) G[k] = 0;
     for (int a = 0; a < p; a++)
         for (int b = 0; b < p; b++) {
@@ -138,7 +139,7 @@ static int qneuron_freq(const modadd_task *T, const double *th1, double *F) {
 static void agf_modadd(const modadd_task *T, int H, unsigned long seed, const agf_cfg *cf, agf_rounds *o) {
     const int p = T->p, N = T->N, P3 = 3 * p;
     // theta(0) from the GD run's init stream, copied into the (H, 3p) layout of qnet.
-    double *th = XNEW(double, (size_t)H * P3), *act_th = XNEW(double, (size_t)H * P3);
+    double *th = XNEW(double, (size_t)H *P3), *act_th = XNEW(double, (size_t)H *P3);
     {
         nn *net = modadd_net(T, H, seed, cf->init);  // the same theta(0) as the GD run of this seed
         size_t *map = XNEW(size_t, (size_t)H * P3);
@@ -148,10 +149,10 @@ static void agf_modadd(const modadd_task *T, int H, unsigned long seed, const ag
         free(map);
         nn_free(net);
     }
-    double *S = XNEW(double, H), *c = XNEW(double, H), *G = XNEW(double, (size_t)H * P3);
+    double *S = XNEW(double, H), *c = XNEW(double, H), *G = XNEW(double, (size_t)H *P3);
     int *active = XNEW(int, H), *fresh = XNEW(int, H), *idx = XNEW(int, H);
-    double *R = XNEW(double, (size_t)N * p), *FA = XNEW(double, (size_t)N * p), *D = XNEW(double, (size_t)N * p);
-    double *ath = XNEW(double, (size_t)H * P3), *vel = XNEW(double, (size_t)H * P3), *F = XNEW(double, (size_t)N * p);
+    double *R = XNEW(double, (size_t)N *p), *FA = XNEW(double, (size_t)N *p), *D = XNEW(double, (size_t)N *p);
+    double *ath = XNEW(double, (size_t)H *P3), *vel = XNEW(double, (size_t)H *P3), *F = XNEW(double, (size_t)N *p);
     qnet q = qnet_alloc(p, H);
     for (int i = 0; i < H; i++) {
         double r2 = 0;
@@ -229,8 +230,8 @@ static void agf_modadd(const modadd_task *T, int H, unsigned long seed, const ag
         o->freq[r] = o->fact[first];
         for (size_t k = 0; k < (size_t)N * p; k++) R[k] = 2.0 / p * (T->Y[k] - FA[k]) / N;
         modadd_power(T, FA, o->pw[r], o->mag[r]);
-        progress("AGF seed %lu: round %d at epoch %.0f, %d new (neuron %d, freq %d), loss %.6g", seed, r + 1, t / cf->tu, nnew,
-                 first, o->freq[r], L);
+        progress("AGF seed %lu: round %d at epoch %.0f, %d new (neuron %d, freq %d), loss %.6g", seed, r + 1,
+                 t / cf->tu, nnew, first, o->freq[r], L);
     }
     qnet_free(&q);
     free(th), free(act_th), free(S), free(c), free(G), free(active), free(fresh), free(idx), free(R), free(FA), free(D);

@@ -1,5 +1,5 @@
-// agf, chapter 5: (C, D) measurement: GD's dwells and order, the bound, AGF's levels and times; claims agf.C1, agf.C5, agf.C6.
-// Included at file scope by agf.c (the spine: parameters, helpers, main).
+// agf, chapter 5: (C, D) measurement: GD's dwells and order, the bound, AGF's levels and times; claims agf.C1, agf.C5,
+// agf.C6. Included at file scope by agf.c (the spine: parameters, helpers, main).
 
 // ---- (C, D) measurement: dwells, order, the bound, AGF levels and times ----
 //
@@ -46,9 +46,11 @@ static void case_modadd(int run_gd, int run_agf) {
         nn_free(net);
     }
     tsv *tv = tsv_open(&C, "modadd_levels.tsv", "agf.C1 agf.C5");
-    tsv_note(tv, "template p = %d, mags %s: level k = loss after the k largest-power frequencies are learned; "
-                 "xhat = |x^_k| (the output magnitude it rises to); tau_bound = earliest epoch a neuron serving freq "
-                 "can reach norm 1, (1/theta0_max - 1)/(3 u_max,k)/(eta/(1-beta)), first seed", p, P.mags);
+    tsv_note(tv,
+             "template p = %d, mags %s: level k = loss after the k largest-power frequencies are learned; "
+             "xhat = |x^_k| (the output magnitude it rises to); tau_bound = earliest epoch a neuron serving freq "
+             "can reach norm 1, (1/theta0_max - 1)/(3 u_max,k)/(eta/(1-beta)), first seed",
+             p, P.mags);
     tsv_allow_nonfinite(tv, 1);
     tsv_columns(tv, "k\tfreq\tP\tlevel\txhat\ttau_bound");
     tsv_row(tv, "0\t0\t0\t%.10g\tnan\tnan", T.lev[0]);
@@ -73,13 +75,16 @@ static void case_modadd(int run_gd, int run_agf) {
     double gd_drop[CLI_LIST_MAX][64];
     if (run_gd) {
         tsv *tw = tsv_open(&C, "modadd_dwells.tsv", "agf.C1");
-        tsv_note(tw, "dwell: loss within +-1%% of level_pred over [t_start, t_end] epochs with t_end >= 1.1 t_start; "
-                     "predicted = 0 marks a flat stretch (|L(1.1t) - L(t)| <= 1e-3 L, t_b >= 1.2 t_a) at no predicted level");
+        tsv_note(
+            tw,
+            "dwell: loss within +-1%% of level_pred over [t_start, t_end] epochs with t_end >= 1.1 t_start; "
+            "predicted = 0 marks a flat stretch (|L(1.1t) - L(t)| <= 1e-3 L, t_b >= 1.2 t_a) at no predicted level");
         tsv_allow_nonfinite(tw, 1);
         tsv_columns(tw, "seed\tlevel_pred\tdwell_median\tt_start\tt_end\trel_err\tpredicted");
         tsv *tb = tsv_open(&C, "modadd_bound.tsv", "agf.C5c");
-        tsv_note(tb, "half-rise epoch of each frequency (mean output magnitude reaches |x^_k|/2) against the bound tau_k "
-                     "(no neuron serving k reaches norm 1 earlier), per seed");
+        tsv_note(tb,
+                 "half-rise epoch of each frequency (mean output magnitude reaches |x^_k|/2) against the bound tau_k "
+                 "(no neuron serving k reaches norm 1 earlier), per seed");
         tsv_allow_nonfinite(tb, 1);
         tsv_columns(tb, "seed\tfreq\txhat\ttau_bound\tt_half_gd\tratio");
         int dwelt[64] = {0}, order_ok = 1, n_unpred = 0, bound_ok = 1;
@@ -92,10 +97,12 @@ static void case_modadd(int run_gd, int run_agf) {
             char name[64];
             snprintf(name, sizeof name, "modadd_s%lu.tsv", seed);
             tsv *tt = tsv_open(&C, name, "agf.C1");
-            tsv_note(tt, "quadratic net p = %d, H = %d, init %g, %s GD eta %g momentum %g, full batch, seed %lu", p, H, P.init,
-                     P.scaled ? "per-neuron-scaled" : "plain", P.lr, P.scaled ? 0.0 : P.momentum, seed);
-            tsv_note(tt, "power_k = output power at frequency k (rises to P_k); mag_k = mean |DFT_k(yhat)| (rises to |x^_k|); "
-                         "n_big = neurons with |theta_i| > 0.1; rows thinned to 1%% steps in epoch past epoch 200");
+            tsv_note(tt, "quadratic net p = %d, H = %d, init %g, %s GD eta %g momentum %g, full batch, seed %lu", p, H,
+                     P.init, P.scaled ? "per-neuron-scaled" : "plain", P.lr, P.scaled ? 0.0 : P.momentum, seed);
+            tsv_note(
+                tt,
+                "power_k = output power at frequency k (rises to P_k); mag_k = mean |DFT_k(yhat)| (rises to |x^_k|); "
+                "n_big = neurons with |theta_i| > 0.1; rows thinned to 1%% steps in epoch past epoch 200");
             char cols[2048] = "epoch\tloss";
             for (int k = 1; k <= K; k++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "\tpower_%d", k);
             for (int k = 1; k <= K; k++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "\tmag_%d", k);
@@ -168,24 +175,30 @@ static void case_modadd(int run_gd, int run_agf) {
         for (int j = 1; j <= nchk; j++) min_dwelt = dwelt[j] < min_dwelt ? dwelt[j] : min_dwelt;
         claim_check("agf.C1a", CLAIM_EXPERIMENT, max_rel <= 0.003 && nchk > 0 && min_dwelt > 0,
                     "modadd GD: max |dwell median/L_k - 1| over levels and seeds", max_rel, "0.003");
-        claim_check("agf.C1b", CLAIM_EXPERIMENT, min_dwelt == ns && nchk > 0, "modadd GD: fewest seeds dwelling at any level L_1..L_K-1",
-                    min_dwelt, "every seed of the run");
-        if (onehot) claim_skip("agf.C1c", CLAIM_EXPERIMENT, "--mags onehot: all frequencies tie, no order is predicted");
-        else claim_check("agf.C1c", CLAIM_EXPERIMENT, order_ok, "modadd GD: half-rise order = decreasing |x^_k| in every seed (1 = yes)",
-                         order_ok, "1");
+        claim_check("agf.C1b", CLAIM_EXPERIMENT, min_dwelt == ns && nchk > 0,
+                    "modadd GD: fewest seeds dwelling at any level L_1..L_K-1", min_dwelt, "every seed of the run");
+        if (onehot)
+            claim_skip("agf.C1c", CLAIM_EXPERIMENT, "--mags onehot: all frequencies tie, no order is predicted");
+        else
+            claim_check("agf.C1c", CLAIM_EXPERIMENT, order_ok,
+                        "modadd GD: half-rise order = decreasing |x^_k| in every seed (1 = yes)", order_ok, "1");
         claim_report("agf.C1d", CLAIM_EXPERIMENT, "modadd GD: unpredicted dwells (count over seeds)", n_unpred);
         if (n_unpred) printf("# agf.C1d: unpredicted dwell medians %s\n", unpred_vals);
-        if (P.scaled) claim_skip("agf.C5c", CLAIM_EXPERIMENT, "the bound is for plain gradient flow (--scaled 0)");
-        else claim_check("agf.C5c", CLAIM_EXPERIMENT, bound_ok, "modadd GD: min over frequencies of half-rise epoch / bound tau_k",
-                         min_bound_ratio, ">= 1 for every frequency");
+        if (P.scaled)
+            claim_skip("agf.C5c", CLAIM_EXPERIMENT, "the bound is for plain gradient flow (--scaled 0)");
+        else
+            claim_check("agf.C5c", CLAIM_EXPERIMENT, bound_ok,
+                        "modadd GD: min over frequencies of half-rise epoch / bound tau_k", min_bound_ratio,
+                        ">= 1 for every frequency");
     }
     if (run_agf) {
         agf_cfg cf = {P.init, P.epochs * tu, P.agf_euler, P.lr, P.scaled ? 0.0 : P.momentum, tu, plain, P.cost_iters};
         tsv *ta = tsv_open(&C, "modadd_agf.tsv", "agf.C5 agf.C6");
-        tsv_note(ta, "AGF rounds (%s flow, Euler step %g, cost phase %d momentum steps): at AGF time t (epoch = t/%g) "
-                     "n_new neurons join the active set (neuron = the first); loss after cost minimisation; freq = the "
-                     "output frequency the first newcomer serves; power_k, mag_k as in modadd_s*.tsv",
-                     plain ? "plain" : "scaled", P.agf_euler, P.cost_iters, tu);
+        tsv_note(ta,
+                 "AGF rounds (%s flow, Euler step %g, cost phase %d momentum steps): at AGF time t (epoch = t/%g) "
+                 "n_new neurons join the active set (neuron = the first); loss after cost minimisation; freq = the "
+                 "output frequency the first newcomer serves; power_k, mag_k as in modadd_s*.tsv",
+                 plain ? "plain" : "scaled", P.agf_euler, P.cost_iters, tu);
         char cols[2048] = "seed\tround\tt\tepoch\tneuron\tn_new\tfreq\tn_active\tloss";
         for (int k = 1; k <= K; k++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "\tpower_%d", k);
         for (int k = 1; k <= K; k++) snprintf(cols + strlen(cols), sizeof cols - strlen(cols), "\tmag_%d", k);
@@ -196,13 +209,16 @@ static void case_modadd(int run_gd, int run_agf) {
         for (int k = 1; k <= K; k++) snprintf(ccols + strlen(ccols), sizeof ccols - strlen(ccols), "\tmag_%d", k);
         tsv_columns(tc, ccols);
         tsv *tn = tsv_open(&C, "modadd_neurons.tsv", "agf.C6");
-        tsv_note(tn, "per neuron: initial norm; GD: first epoch with |theta| > 0.1 and the frequency it serves at the end; "
-                     "AGF: activation epoch and the frequency it serves after its first cost phase (nan, 0: never)");
+        tsv_note(tn,
+                 "per neuron: initial norm; GD: first epoch with |theta| > 0.1 and the frequency it serves at the end; "
+                 "AGF: activation epoch and the frequency it serves after its first cost phase (nan, 0: never)");
         tsv_allow_nonfinite(tn, 1);
         tsv_columns(tn, "seed\tneuron\ttheta0\tgd_epoch_big\tgd_freq\tagf_epoch\tagf_freq");
         tsv *td = tsv_open(&C, "modadd_drops.tsv", "agf.C6");
-        tsv_note(td, "drop j: first epoch with loss below sqrt(L_{j-1} L_j) (L_{j-1}/10 for the last level 0), GD and AGF; "
-                     "n_big_gd = GD neurons with |theta| > 0.1 at the GD drop, n_active_agf = AGF's active neurons at its drop");
+        tsv_note(
+            td,
+            "drop j: first epoch with loss below sqrt(L_{j-1} L_j) (L_{j-1}/10 for the last level 0), GD and AGF; "
+            "n_big_gd = GD neurons with |theta| > 0.1 at the GD drop, n_active_agf = AGF's active neurons at its drop");
         tsv_allow_nonfinite(td, 1);
         tsv_columns(td, "seed\tdrop\tfreq\tlevel\tepoch_gd\tepoch_agf\tratio\tn_big_gd\tn_active_agf");
         double max_lev_err = 0, first_err = 0, lo_later = INFINITY, hi_later = 0, min_margin = INFINITY;
@@ -215,18 +231,19 @@ static void case_modadd(int run_gd, int run_agf) {
             double t0 = util_now();
             agf_modadd(&T, H, seed, &cf, A);
             min_margin = fmin(min_margin, A->margin), nties += A->ties;
-            printf("# (D) AGF seed %lu: %d rounds, %ld utility steps, %.1f s; closest crossing test |S - c|/c = %.3g "
-                   "(%d below %g)\n#   round  epoch      new  neuron freq active  loss\n",
-                   seed, A->nr, A->usteps, util_now() - t0, A->margin, A->ties, AGF_TIE);
+            printf(
+                "# (D) AGF seed %lu: %d rounds, %ld utility steps, %.1f s; closest crossing test |S - c|/c = %.3g "
+                "(%d below %g)\n#   round  epoch      new  neuron freq active  loss\n",
+                seed, A->nr, A->usteps, util_now() - t0, A->margin, A->ties, AGF_TIE);
             char row[8192];
             for (int r = 0; r < A->nr; r++) {
-                int o = snprintf(row, sizeof row, "%lu\t%d\t%.10g\t%.10g\t%d\t%d\t%d\t%d\t%.10g", seed, r + 1, A->t[r], A->t[r] / tu,
-                                 A->neuron[r], A->nnew[r], A->freq[r], A->nact[r], A->loss[r]);
+                int o = snprintf(row, sizeof row, "%lu\t%d\t%.10g\t%.10g\t%d\t%d\t%d\t%d\t%.10g", seed, r + 1, A->t[r],
+                                 A->t[r] / tu, A->neuron[r], A->nnew[r], A->freq[r], A->nact[r], A->loss[r]);
                 for (int k = 0; k < K; k++) o += snprintf(row + o, sizeof row - o, "\t%.8g", A->pw[r][k]);
                 for (int k = 0; k < K; k++) o += snprintf(row + o, sizeof row - o, "\t%.8g", A->mag[r][k]);
                 tsv_row(ta, "%s", row);
-                printf("#   %-5d  %-9.1f  %-3d  %-6d %-4d %-6d  %.6g\n", r + 1, A->t[r] / tu, A->nnew[r], A->neuron[r], A->freq[r],
-                       A->nact[r], A->loss[r]);
+                printf("#   %-5d  %-9.1f  %-3d  %-6d %-4d %-6d  %.6g\n", r + 1, A->t[r] / tu, A->nnew[r], A->neuron[r],
+                       A->freq[r], A->nact[r], A->loss[r]);
             }
             // The step-function curve: before round 1 the zero function (magnitudes 0).
             double Lp = A->L0, *mp = XNEW(double, K);
@@ -257,8 +274,10 @@ static void case_modadd(int run_gd, int run_agf) {
                 for (int i = 0; i < H && i < AGF_MAX_NEURONS; i++) {
                     double tg = run_gd ? runs[si].tbig[i] : NAN;
                     int fg = run_gd ? runs[si].fend[i] : 0;
-                    tsv_row(tn, "%lu\t%d\t%.10g\t%.10g\t%d\t%.10g\t%d", seed, i, nrm[i], tg, fg, A->tact[i] / tu, A->fact[i]);
-                    printf("#   %-6d  %-10.4g  %-9.0f (f%d)                     %-9.0f (f%d)\n", i, nrm[i], tg, fg, A->tact[i] / tu, A->fact[i]);
+                    tsv_row(tn, "%lu\t%d\t%.10g\t%.10g\t%d\t%.10g\t%d", seed, i, nrm[i], tg, fg, A->tact[i] / tu,
+                            A->fact[i]);
+                    printf("#   %-6d  %-10.4g  %-9.0f (f%d)                     %-9.0f (f%d)\n", i, nrm[i], tg, fg,
+                           A->tact[i] / tu, A->fact[i]);
                 }
                 free(map), free(nrm);
                 nn_free(net);
@@ -269,8 +288,10 @@ static void case_modadd(int run_gd, int run_agf) {
                 double best = INFINITY;
                 for (int r = 0; r < A->nr; r++) best = fmin(best, fabs(A->loss[r] / T.lev[j] - 1));
                 int reached = A->nr && A->loss[A->nr - 1] <= T.lev[j] * (1 + 1e-3);
-                if (reached) max_lev_err = fmax(max_lev_err, best);
-                else agf_ok = 0;
+                if (reached)
+                    max_lev_err = fmax(max_lev_err, best);
+                else
+                    agf_ok = 0;
                 printf(" L_%d %s (%.2g)", j, reached ? "reached" : "not reached", best);
             }
             // Order: the round at which each frequency's magnitude first reaches |x^_k|/2.
@@ -301,18 +322,25 @@ static void case_modadd(int run_gd, int run_agf) {
                     for (long r = 0; r < R->nrec; r++)
                         if (R->rep[r] <= tg) nbig = R->nbig[r];
                 }
-                tsv_row(td, "%lu\t%d\t%d\t%.10g\t%.10g\t%.10g\t%.6g\t%d\t%d", seed, j, T.freq[j - 1], lvl, tg, ta_ep, ratio, nbig,
-                        ra >= 0 ? A->nact[ra] : -1);
+                tsv_row(td, "%lu\t%d\t%d\t%.10g\t%.10g\t%.10g\t%.6g\t%d\t%d", seed, j, T.freq[j - 1], lvl, tg, ta_ep,
+                        ratio, nbig, ra >= 0 ? A->nact[ra] : -1);
                 if (run_gd) {
                     double *lo = j == T.nlev ? &lo_last : &lo_later, *hi = j == T.nlev ? &hi_last : &hi_later;
-                    if (j == 1) first_err = isnan(ratio) ? INFINITY : fmax(first_err, fabs(ratio - 1));
-                    else if (isnan(ratio)) *lo = 0, *hi = INFINITY;
-                    else *lo = fmin(*lo, ratio), *hi = fmax(*hi, ratio);
-                    if (j > 1 && j == T.nlev) nlast++;
-                    else if (j > 1) nlater++;
-                    if (nbig >= 0 && ra >= 0) max_dn = abs(nbig - A->nact[ra]) > max_dn ? abs(nbig - A->nact[ra]) : max_dn;
+                    if (j == 1)
+                        first_err = isnan(ratio) ? INFINITY : fmax(first_err, fabs(ratio - 1));
+                    else if (isnan(ratio))
+                        *lo = 0, *hi = INFINITY;
+                    else
+                        *lo = fmin(*lo, ratio), *hi = fmax(*hi, ratio);
+                    if (j > 1 && j == T.nlev)
+                        nlast++;
+                    else if (j > 1)
+                        nlater++;
+                    if (nbig >= 0 && ra >= 0)
+                        max_dn = abs(nbig - A->nact[ra]) > max_dn ? abs(nbig - A->nact[ra]) : max_dn;
                 }
-                printf(" %.0f/%.0f = %.3f [GD %d big, AGF %d active]", ta_ep, tg, ratio, nbig, ra >= 0 ? A->nact[ra] : -1);
+                printf(" %.0f/%.0f = %.3f [GD %d big, AGF %d active]", ta_ep, tg, ratio, nbig,
+                       ra >= 0 ? A->nact[ra] : -1);
                 snprintf(ratios + strlen(ratios), sizeof ratios - strlen(ratios), "%s%.3f", *ratios ? " " : "", ratio);
             }
             printf("\n");
@@ -325,26 +353,41 @@ static void case_modadd(int run_gd, int run_agf) {
         // Tolerance 0.3 %, the band of GD's dwells (agf.C1a): a cost phase of fixed length (the paper's
         // 1e4 momentum steps, 1000 time units) stops while the loss still creeps towards L_k, as GD's
         // dwells do (measured: 0.04-0.18 % above L_k at seeds 1-3).
-        claim_check("agf.C5a", CLAIM_EXPERIMENT, agf_ok && max_lev_err <= AGF_LEVEL_TOL, "AGF: max |plateau/L_k - 1| over levels L_1..L_K-1",
-                    max_lev_err, "0.003 (and every level reached)");
-        if (onehot) claim_skip("agf.C5b", CLAIM_EXPERIMENT, "--mags onehot: no order predicted");
-        else claim_check("agf.C5b", CLAIM_EXPERIMENT, order_ok, "AGF: frequencies learned in decreasing |x^_k| (1 = yes)", order_ok, "1");
-        claim_report("agf.C5d", CLAIM_IDENTITY, "AGF: closest crossing test |S_i - c_i|/c_i (a flip needs a last-bit change this large)",
+        claim_check("agf.C5a", CLAIM_EXPERIMENT, agf_ok && max_lev_err <= AGF_LEVEL_TOL,
+                    "AGF: max |plateau/L_k - 1| over levels L_1..L_K-1", max_lev_err,
+                    "0.003 (and every level reached)");
+        if (onehot)
+            claim_skip("agf.C5b", CLAIM_EXPERIMENT, "--mags onehot: no order predicted");
+        else
+            claim_check("agf.C5b", CLAIM_EXPERIMENT, order_ok,
+                        "AGF: frequencies learned in decreasing |x^_k| (1 = yes)", order_ok, "1");
+        claim_report("agf.C5d", CLAIM_IDENTITY,
+                     "AGF: closest crossing test |S_i - c_i|/c_i (a flip needs a last-bit change this large)",
                      min_margin);
-        if (nties) printf("# agf.C5d: %d crossing tests within %g of the threshold: those decisions may differ between BLAS kernels\n",
-                          nties, AGF_TIE);
+        if (nties)
+            printf(
+                "# agf.C5d: %d crossing tests within %g of the threshold: those decisions may differ between BLAS "
+                "kernels\n",
+                nties, AGF_TIE);
         if (run_gd) {
-            claim_check("agf.C6a", CLAIM_EXPERIMENT, first_err <= AGF_FIRST_TOL, "AGF/GD first drop epoch, max |ratio - 1| over seeds",
-                        first_err, "0.05");
-            if (nlater) claim_check("agf.C6b", CLAIM_EXPERIMENT, lo_later >= AGF_LATER_LO && hi_later <= AGF_LATER_HI,
-                                    "AGF/GD drops to the later nonzero levels, ratio farthest from 1", fabs(hi_later - 1) > fabs(1 - lo_later) ? hi_later : lo_later,
-                                    "ratios in [" STR(AGF_LATER_LO) ", " STR(AGF_LATER_HI) "]");
-            else claim_skip("agf.C6b", CLAIM_EXPERIMENT, "no drop between the first and the last in this template");
-            if (nlast) claim_check("agf.C6c", CLAIM_EXPERIMENT, lo_last >= AGF_LATER_LO && hi_last <= AGF_LATER_HI,
-                                   "AGF/GD last drop (the weakest frequency), ratio farthest from 1", fabs(hi_last - 1) > fabs(1 - lo_last) ? hi_last : lo_last,
-                                   "ratios in [" STR(AGF_LATER_LO) ", " STR(AGF_LATER_HI) "]");
-            else claim_skip("agf.C6c", CLAIM_EXPERIMENT, "one frequency only");
-            claim_report("agf.C6d", CLAIM_EXPERIMENT, "max |GD neurons with |theta| > 0.1 - AGF active neurons| at the drops", max_dn);
+            claim_check("agf.C6a", CLAIM_EXPERIMENT, first_err <= AGF_FIRST_TOL,
+                        "AGF/GD first drop epoch, max |ratio - 1| over seeds", first_err, "0.05");
+            if (nlater)
+                claim_check("agf.C6b", CLAIM_EXPERIMENT, lo_later >= AGF_LATER_LO && hi_later <= AGF_LATER_HI,
+                            "AGF/GD drops to the later nonzero levels, ratio farthest from 1",
+                            fabs(hi_later - 1) > fabs(1 - lo_later) ? hi_later : lo_later,
+                            "ratios in [" STR(AGF_LATER_LO) ", " STR(AGF_LATER_HI) "]");
+            else
+                claim_skip("agf.C6b", CLAIM_EXPERIMENT, "no drop between the first and the last in this template");
+            if (nlast)
+                claim_check("agf.C6c", CLAIM_EXPERIMENT, lo_last >= AGF_LATER_LO && hi_last <= AGF_LATER_HI,
+                            "AGF/GD last drop (the weakest frequency), ratio farthest from 1",
+                            fabs(hi_last - 1) > fabs(1 - lo_last) ? hi_last : lo_last,
+                            "ratios in [" STR(AGF_LATER_LO) ", " STR(AGF_LATER_HI) "]");
+            else
+                claim_skip("agf.C6c", CLAIM_EXPERIMENT, "one frequency only");
+            claim_report("agf.C6d", CLAIM_EXPERIMENT,
+                         "max |GD neurons with |theta| > 0.1 - AGF active neurons| at the drops", max_dn);
             printf("# agf.C6: ratios %s", ratios);
             if (nlater) printf(" (later drops %.3f-%.3f)", lo_later, hi_later);
             if (nlast) printf(" (last drop %.3f-%.3f)", lo_last, hi_last);

@@ -49,7 +49,10 @@ static run_result sgd_run(gsl_rng *r, const step_table *S, long T, long *counts,
     int in_log = 0, sgn = w < 0 ? -1 : 1;
     double lw = 0;  // log|w| when in_log
     run_result res = {0, 0};
-    if (fabs(w) < LOG_REGIME) { in_log = 1; lw = log(fabs(w)); }
+    if (fabs(w) < LOG_REGIME) {
+        in_log = 1;
+        lw = log(fabs(w));
+    }
     for (long t = 0; t < T; t++) {
         if (path && t % PATH_EVERY == 0) path[t / PATH_EVERY] = in_log ? lw / M_LN10 : log10(fabs(w));
         int k = draw_k(r, S->B);
@@ -57,7 +60,10 @@ static run_result sgd_run(gsl_rng *r, const step_table *S, long T, long *counts,
         if (in_log) {
             lw += S->logfac[k];
             sgn *= S->sgn[k];
-            if (lw > log(LOG_REGIME)) { in_log = 0; w = sgn * exp(lw); }
+            if (lw > log(LOG_REGIME)) {
+                in_log = 0;
+                w = sgn * exp(lw);
+            }
         } else {
             w = w * S->fac[k] - S->eta * w * w * w;  // w - eta (xbar w + w^3)
             if (!(fabs(w) <= DIVERGED)) {
@@ -68,7 +74,11 @@ static run_result sgd_run(gsl_rng *r, const step_table *S, long T, long *counts,
                         if (u % PATH_EVERY == 0) path[u / PATH_EVERY] = NAN;
                 return res;
             }
-            if (fabs(w) < LOG_REGIME) { in_log = 1; sgn = w < 0 ? -1 : 1; lw = log(fabs(w)); }
+            if (fabs(w) < LOG_REGIME) {
+                in_log = 1;
+                sgn = w < 0 ? -1 : 1;
+                lw = log(fabs(w));
+            }
         }
     }
     res.w_final = in_log ? sgn * exp(lw) : w;  // exp underflows to 0 for the deep runs: |w_T| < 1e-12
@@ -122,7 +132,10 @@ static int window_mismatch(const cell *cells, int ne, const double *edges, int n
         double bd = INFINITY;
         for (int e = 0; e < 2 * nw; e++) {
             double d = fabs(edges[e] - cells[j].eta);
-            if (d < bd) { bd = d; best = e; }
+            if (d < bd) {
+                bd = d;
+                best = e;
+            }
         }
         int nearest_of_edge = best >= 0;
         for (int i = 0; best >= 0 && i < ne; i++)
@@ -159,8 +172,9 @@ static void maximum_claims(const max_result *m) {
             window_closed_form(&e1, &e2);
             rerr = fmax(fabs(edges[1][0] - e1), fabs(edges[1][1] - e2));
         }
-        snprintf(what, sizeof what, "max |Lambda_hat - Lambda_B|/se over %d grid tests (B=1 root error vs closed form %.2g)",
-                 nb * ne, rerr);
+        snprintf(what, sizeof what,
+                 "max |Lambda_hat - Lambda_B|/se over %d grid tests (B=1 root error vs closed form %.2g)", nb * ne,
+                 rerr);
         int rootok = isnan(rerr) || rerr <= 1e-10;
         claim_check("sgdmax.C1", CLAIM_IDENTITY, zmax <= 4 && rootok, what, zmax, "4; roots 1e-10");
     }
@@ -168,10 +182,15 @@ static void maximum_claims(const max_result *m) {
         double fmn = INFINITY;
         int nel = 0;
         for (int i = 0; i < nb * ne; i++)
-            if (cells[i].Lambda < 0 && cells[i].kappa >= 0.2) { nel++; fmn = fmin(fmn, cells[i].f_max); }
-        if (!nel) claim_skip("sgdmax.C2", CLAIM_EXPERIMENT, "no grid point with Lambda_B < 0 and kappa_B >= 0.2");
+            if (cells[i].Lambda < 0 && cells[i].kappa >= 0.2) {
+                nel++;
+                fmn = fmin(fmn, cells[i].f_max);
+            }
+        if (!nel)
+            claim_skip("sgdmax.C2", CLAIM_EXPERIMENT, "no grid point with Lambda_B < 0 and kappa_B >= 0.2");
         else {
-            snprintf(what, sizeof what, "min fraction at max over %d grid points with Lambda_B < 0, kappa_B >= 0.2", nel);
+            snprintf(what, sizeof what, "min fraction at max over %d grid points with Lambda_B < 0, kappa_B >= 0.2",
+                     nel);
             claim_check("sgdmax.C2", CLAIM_EXPERIMENT, fmn >= 0.9, what, fmn, ">= 0.9");
         }
     }
@@ -179,8 +198,12 @@ static void maximum_claims(const max_result *m) {
         double fmx = -1;
         int nel = 0;
         for (int i = 0; i < nb * ne; i++)
-            if (cells[i].Lambda >= 0.02) { nel++; fmx = fmax(fmx, cells[i].f_max); }
-        if (!nel) claim_skip("sgdmax.C3", CLAIM_EXPERIMENT, "no grid point with Lambda_B >= 0.02");
+            if (cells[i].Lambda >= 0.02) {
+                nel++;
+                fmx = fmax(fmx, cells[i].f_max);
+            }
+        if (!nel)
+            claim_skip("sgdmax.C3", CLAIM_EXPERIMENT, "no grid point with Lambda_B >= 0.02");
         else {
             snprintf(what, sizeof what, "max fraction at max over %d grid points with Lambda_B >= 0.02", nel);
             claim_check("sgdmax.C3", CLAIM_EXPERIMENT, fmx <= 0.1, what, fmx, "<= 0.1");
@@ -201,14 +224,19 @@ static void maximum_claims(const max_result *m) {
                 if (cells[ib * ne + j].f_max >= 0.5) printf(" %.3g", etas[j]);
             printf(" }\n");
         }
-        claim_check("sgdmax.C4", CLAIM_EXPERIMENT, allok, "grid points where W_emp != W_th (allowed: the one nearest each edge)", nd,
+        claim_check("sgdmax.C4", CLAIM_EXPERIMENT, allok,
+                    "grid points where W_emp != W_th (allowed: the one nearest each edge)", nd,
                     "only edge-adjacent points");
     }
-    if (mu >= 0) claim_skip("sgdmax.C5", CLAIM_EXPERIMENT, "mu >= 0: w = 0 is a minimum of L, not a maximum");
+    if (mu >= 0)
+        claim_skip("sgdmax.C5", CLAIM_EXPERIMENT, "mu >= 0: w = 0 is a minimum of L, not a maximum");
     else {  // C5
         int nat = 0;
         double dev = 0;
-        for (int j = 0; j < ne; j++) { nat += gd[j].at_max; dev = fmax(dev, gd[j].max_dev); }
+        for (int j = 0; j < ne; j++) {
+            nat += gd[j].at_max;
+            dev = fmax(dev, gd[j].max_dev);
+        }
         snprintf(what, sizeof what, "GD runs at max %d of %d; max ||w_T| - sqrt(-mu)|", nat, GD_RUNS * ne);
         claim_check("sgdmax.C5", CLAIM_EXPERIMENT, nat == 0 && dev <= 1e-6, what, dev, "0 at max; 1e-6");
     }
@@ -270,7 +298,10 @@ static void part_maximum(const double *etas, int ne) {
     for (int h = 0; h < 2; h++) {
         double bd = INFINITY;
         for (int j = 0; j < ne; j++)
-            if (fabs(etas[j] - eta_hist[h]) < bd) { bd = fabs(etas[j] - eta_hist[h]); jh[h] = j; }
+            if (fabs(etas[j] - eta_hist[h]) < bd) {
+                bd = fabs(etas[j] - eta_hist[h]);
+                jh[h] = j;
+            }
     }
     int hist_sgd[2][HIST_BINS] = {{0}}, hist_gd[HIST_BINS] = {0};
     int hist_out_sgd[2] = {0};
@@ -287,14 +318,19 @@ static void part_maximum(const double *etas, int ne) {
             for (int run = 0; run < R; run++) {
                 run_result res = sgd_run(r, &S, P.steps, counts, NULL);
                 double aw = fabs(res.w_final);
-                if (res.diverged) ndiv++;
-                else if (aw < AT_MAX) nmax++;
-                else if (aw > ESCAPED) nesc++;
+                if (res.diverged)
+                    ndiv++;
+                else if (aw < AT_MAX)
+                    nmax++;
+                else if (aw > ESCAPED)
+                    nesc++;
                 for (int h = 0; h < 2; h++)
                     if (ib == 0 && j == jh[h]) {
                         int bin = (int)floor((res.w_final + 1) / 2 * HIST_BINS);
-                        if (!res.diverged && bin >= 0 && bin < HIST_BINS) hist_sgd[h][bin]++;
-                        else hist_out_sgd[h]++;
+                        if (!res.diverged && bin >= 0 && bin < HIST_BINS)
+                            hist_sgd[h][bin]++;
+                        else
+                            hist_out_sgd[h]++;
                     }
             }
             rng_free(r);
@@ -304,7 +340,10 @@ static void part_maximum(const double *etas, int ne) {
             cl->kappa = 2 * fabs(cl->Lambda) / cl->s2;
             long n = 0;
             double sum = 0;
-            for (int k = 0; k <= B; k++) { n += counts[k]; sum += counts[k] * S.logfac[k]; }
+            for (int k = 0; k <= B; k++) {
+                n += counts[k];
+                sum += counts[k] * S.logfac[k];
+            }
             cl->nsamp = n;
             cl->Lhat = sum / n;
             cl->se = sqrt(cl->s2 / n);
@@ -357,7 +396,8 @@ static void part_maximum(const double *etas, int ne) {
 
     // Stdout tables.
     for (int ib = 0; ib < nb; ib++) {
-        printf("\nB = %ld (R = %d runs of T = %ld steps, |w0| <= %g)\n", P.batches.v[ib], cells[ib * ne].R, P.steps, P.w0);
+        printf("\nB = %ld (R = %d runs of T = %ld steps, |w0| <= %g)\n", P.batches.v[ib], cells[ib * ne].R, P.steps,
+               P.w0);
         printf("%6s %10s %10s %7s %7s %8s %8s %8s %8s\n", "eta", "Lambda", "Lhat", "z", "kappa", "f_max", "f_esc",
                "f_div", "GD_max");
         for (int j = 0; j < ne; j++) {
@@ -374,7 +414,8 @@ static void part_maximum(const double *etas, int ne) {
     tsv_note(tf, "at max: |w_T| < %g; escaped: |w_T| > %g; diverged: |w| > %g or non-finite (run stopped)", AT_MAX,
              ESCAPED, DIVERGED);
     tsv_note(tf, "f_max_se = sqrt(f (1-f) / R), binomial");
-    tsv_columns(tf, "B\teta\tLambda\ts\tkappa\tLambda_hat\tse\tz\tR\tf_max\tf_max_se\tf_escaped\tf_diverged\tn_samples");
+    tsv_columns(tf,
+                "B\teta\tLambda\ts\tkappa\tLambda_hat\tse\tz\tR\tf_max\tf_max_se\tf_escaped\tf_diverged\tn_samples");
     for (int ib = 0; ib < nb; ib++)
         for (int j = 0; j < ne; j++) {
             cell *cl = &cells[(size_t)ib * ne + j];
@@ -385,8 +426,8 @@ static void part_maximum(const double *etas, int ne) {
     tsv_close(tf);
 
     tsv *tg = tsv_open(&C, "gd.tsv", "sgdmax.C5");
-    tsv_note(tg, "full-batch GD w <- w - eta (mu w + w^3) from %d starts U(-w0, w0) per eta; minima at +-%.10g", GD_RUNS,
-             wmin);
+    tsv_note(tg, "full-batch GD w <- w - eta (mu w + w^3) from %d starts U(-w0, w0) per eta; minima at +-%.10g",
+             GD_RUNS, wmin);
     tsv_allow_nonfinite(tg, 1);  // max_dev = inf if a GD run diverged (eta beyond 2/L''(min))
     tsv_columns(tg, "eta\truns\tf_max\tmax_dev_from_min");
     for (int j = 0; j < ne; j++)
@@ -394,7 +435,8 @@ static void part_maximum(const double *etas, int ne) {
     tsv_close(tg);
 
     tsv *th = tsv_open(&C, "hist.tsv", "sgdmax.C5");
-    tsv_note(th, "histograms of the final w_T on [-1, 1] (%d bins): SGD B = %ld at eta = %.4g and %.4g, GD at eta = %.4g",
+    tsv_note(th,
+             "histograms of the final w_T on [-1, 1] (%d bins): SGD B = %ld at eta = %.4g and %.4g, GD at eta = %.4g",
              HIST_BINS, P.batches.v[0], etas[jh[0]], etas[jh[1]], etas[jh[0]]);
     tsv_note(th, "runs outside [-1, 1] or diverged: %d (eta = %.4g) and %d (eta = %.4g)", hist_out_sgd[0], etas[jh[0]],
              hist_out_sgd[1], etas[jh[1]]);
@@ -421,8 +463,15 @@ static void part_maximum(const double *etas, int ne) {
                 tsv_row(tp, "%d\t%.4g\t%d\t%.8g", i * PATH_EVERY, eta_path[e], run,
                         paths[(size_t)(e * PATH_RUNS + run) * np + i]);
     tsv_close(tp);
-    maximum_claims(&(max_result){.cells = cells, .nb = nb, .ne = ne, .etas = etas, .edges = edges, .nwin = nwin,
-                                 .allB = allB, .gd = gd, .mu = mu});
+    maximum_claims(&(max_result){.cells = cells,
+                                 .nb = nb,
+                                 .ne = ne,
+                                 .etas = etas,
+                                 .edges = edges,
+                                 .nwin = nwin,
+                                 .allB = allB,
+                                 .gd = gd,
+                                 .mu = mu});
     free(cells);
     free(gd);
     free(paths);

@@ -36,8 +36,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include "claim.h"
 #include "cli.h"
+#include "fit.h"
 #include "progress.h"
 #include "rng.h"
 #include "tsv.h"
@@ -50,14 +52,14 @@
 // The defaults: $p = 1/2$, $a = 1$, $b = 3/2$ give
 // $\mu = pa - (1-p)b = -1/4$, a maximum at $w = 0$ and minima at $\pm 1/2$.
 
-#define MAX_B 64          // largest simulated batch size (the binomial table is B+1 long)
-#define AT_MAX 1e-12      // |w_T| below this: converged to the maximum (six decades below w0)
-#define ESCAPED 1e-3      // |w_T| above this: escaped the linear regime
-#define DIVERGED 1e6      // |w| above this (or non-finite): diverged, run stopped
-#define LOG_REGIME 1e-100 // below this |w| is tracked as (sign, log|w|): w^3 is < 1e-200 w
-#define GD_RUNS 50        // gradient-descent starts per eta
+#define MAX_B 64           // largest simulated batch size (the binomial table is B+1 long)
+#define AT_MAX 1e-12       // |w_T| below this: converged to the maximum (six decades below w0)
+#define ESCAPED 1e-3       // |w_T| above this: escaped the linear regime
+#define DIVERGED 1e6       // |w| above this (or non-finite): diverged, run stopped
+#define LOG_REGIME 1e-100  // below this |w| is tracked as (sign, log|w|): w^3 is < 1e-200 w
+#define GD_RUNS 50         // gradient-descent starts per eta
 #define THEORY_POINTS 2000
-#define PATH_STEPS 3000   // length of the example trajectories
+#define PATH_STEPS 3000  // length of the example trajectories
 #define PATH_EVERY 5
 #define PATH_RUNS 3
 #define HIST_BINS 100
@@ -69,15 +71,41 @@ struct params {
     cli_ilist runs;                     // R per batch size (one value: all)
     long steps;                         // T
     double w0;                          // start scale: w_0 ~ U(-w0, w0)
+    const char *part;                   // all | maximum | saddle | sharp
+    double sad_a, sad_b;                // the saddle: labels y = sad_a or -sad_b
+    cli_dlist sad_etas;                 //   its learning rates
+    int sad_runs;                       //   runs per learning rate
+    long sad_cap_steps;                 //   run length where Lambda_+ <= 0
+    double sh_A, sh_m;                  // sharp vs flat: noise amplitude, position of the maximum
+    cli_dlist sh_etas;                  //   its learning rates
+    int sh_runs;                        //   runs per learning rate
+    long sh_steps;                      //   steps per run
+    double sh_w0;                       //   start scale around the flat minimum
 };
 
 static struct params P = {
-    .p = 0.5, .a = 1.0, .b = 1.5,
-    .eta_min = 0.05, .eta_step = 0.1, .eta_max = 1.95,
+    .p = 0.5,
+    .a = 1.0,
+    .b = 1.5,
+    .eta_min = 0.05,
+    .eta_step = 0.1,
+    .eta_max = 1.95,
     .batches = {2, {1, 2}},
     .runs = {2, {2000, 500}},
     .steps = 20000,
     .w0 = 1e-6,
+    .part = "all",
+    .sad_a = 1.5,
+    .sad_b = 1.0,
+    .sad_etas = {11, {0.05, 0.1, 0.15, 0.2, 0.25, 0.28, 0.3, 0.31, 0.32, 0.36, 0.4}},
+    .sad_runs = 400,
+    .sad_cap_steps = 200000,
+    .sh_A = 4,
+    .sh_m = -0.5,
+    .sh_etas = {13, {0.025, 0.075, 0.125, 0.175, 0.225, 0.275, 0.325, 0.375, 0.425, 0.475, 0.525, 0.575, 0.625}},
+    .sh_runs = 200,
+    .sh_steps = 20000,
+    .sh_w0 = 1e-6,
 };
 
 static cli_opt opts[] = {
@@ -91,24 +119,42 @@ static cli_opt opts[] = {
     {"runs", CLI_ILIST, &P.runs, 1, 1e6, .help = "runs per eta, one per batch size (or one for all)"},
     {"steps", CLI_LONG, &P.steps, 1, 1e8, .help = "SGD steps per run, T"},
     {"w0", CLI_DOUBLE, &P.w0, 1e-300, 1, .help = "start scale: w_0 ~ U(-w0, w0)"},
+    {"part", CLI_CHOICE, &P.part, .choices = "all|maximum|saddle|sharp",
+     .help = "one part: convergence to the maximum, slow escape from a saddle, sharp over flat minima"},
+    {"sad-a", CLI_DOUBLE, &P.sad_a, 1e-6, 100, .help = "saddle: label y = sad-a w.p. 1/2 (> sad-b)"},
+    {"sad-b", CLI_DOUBLE, &P.sad_b, 1e-6, 100, .help = "saddle: label y = -sad-b w.p. 1/2"},
+    {"sad-etas", CLI_DLIST, &P.sad_etas, 1e-6, 100, .help = "saddle: learning rates (below 1/sad-a)"},
+    {"sad-runs", CLI_INT, &P.sad_runs, 2, 1e7, .help = "saddle: runs per learning rate"},
+    {"sad-cap", CLI_LONG, &P.sad_cap_steps, 1, 1e10, .help = "saddle: steps per run where Lambda_+ <= 0"},
+    {"sharp-A", CLI_DOUBLE, &P.sh_A, 0, 100, .help = "sharp: noise amplitude A (x = +-A)"},
+    {"sharp-m", CLI_DOUBLE, &P.sh_m, -0.99, 0.99, .help = "sharp: the maximum between the minima -1, +1"},
+    {"sharp-etas", CLI_DLIST, &P.sh_etas, 1e-6, 100, .help = "sharp: learning rates"},
+    {"sharp-runs", CLI_INT, &P.sh_runs, 1, 1e7, .help = "sharp: runs per learning rate"},
+    {"sharp-steps", CLI_LONG, &P.sh_steps, 1, 1e10, .help = "sharp: steps per run"},
+    {"sharp-w0", CLI_DOUBLE, &P.sh_w0, 1e-300, 0.5, .help = "sharp: start scale around the flat minimum"},
     {0}};
 
 static cli C = {.slug = "sgd-local-maxima",
-                .summary = "SGD on l(w;x) = x w^2/2 + w^4/4 (x = a w.p. p, else -b) converges to the local maximum "
-                           "w = 0 exactly where the Lyapunov exponent E log|1 - eta xbar| is negative; GD never does.",
-                .claims = "sgdmax.C1-C5",
+                .summary =
+                    "SGD on l(w;x) = x w^2/2 + w^4/4 (x = a w.p. p, else -b) converges to the local maximum "
+                    "w = 0 exactly where the Lyapunov exponent E log|1 - eta xbar| is negative; GD never does. "
+                    "It escapes a saddle of l = (uw - y)^2/2 arbitrarily slowly, and it leaves a flat minimum "
+                    "for a sharp one, each as the Lyapunov exponents predict.",
+                .claims = "sgdmax.C1-C10",
                 .opts = opts};
 
-enum {                   // rng streams, each its own generator (common/rng)
-    STREAM_PATHS = 900,  // + e: the example trajectories at the figure's three learning rates
-    STREAM_GD = 999,     // gradient descent's starts
-    STREAM_GRID = 1000,  // the SGD runs at batch size B, grid point j: stream_grid(B, j) below
+enum {                        // rng streams, each its own generator (common/rng)
+    STREAM_PATHS = 900,       // + e: the example trajectories at the figure's three learning rates
+    STREAM_GD = 999,          // gradient descent's starts
+    STREAM_GRID = 1000,       // the SGD runs at batch size B, grid point j: stream_grid(B, j) below
     STREAM_SADDLE = 1 << 24,  // + j: the saddle part's runs at its grid point j
     STREAM_SHARP = 2 << 24,   // + j: the sharp-minimum part's runs at its grid point j
 };
 // The stream of the SGD runs at batch size B and grid point j (j < 1000 for B up to MAX_B, so
 // below STREAM_SADDLE).
-static unsigned stream_grid(int B, int j) { return STREAM_GRID * (unsigned)B + (unsigned)j; }
+static unsigned stream_grid(int B, int j) {
+    return STREAM_GRID * (unsigned)B + (unsigned)j;
+}
 
 // ---- theory ----
 //
@@ -149,7 +195,9 @@ static double lyapunov(const batch_law *L, double eta, double *s2) {
     return m;
 }
 
-static double lyap_gsl(double eta, void *law) { return lyapunov(law, eta, NULL); }
+static double lyap_gsl(double eta, void *law) {
+    return lyapunov(law, eta, NULL);
+}
 
 // Brent's method on Lambda_B in [lo, hi] (a sign change).
 static double lyap_root(batch_law *L, double lo, double hi) {
@@ -183,8 +231,10 @@ static int lyap_windows(int B, double hi, double edges[2 * MAX_WIN]) {
         int neg = lyapunov(&L, e, NULL) < 0;
         if (neg != inside) {
             double r = lyap_root(&L, prev, e);
-            if (neg) edges[2 * nw] = r;
-            else edges[2 * nw++ + 1] = r;
+            if (neg)
+                edges[2 * nw] = r;
+            else
+                edges[2 * nw++ + 1] = r;
             inside = neg;
         }
         prev = e;
@@ -202,14 +252,33 @@ static void window_closed_form(double *eta1, double *eta2) {
 }
 
 #include "01-maximum.c"
+#include "02-saddle.c"
+#include "03-sharp.c"
 
 // ---- main ----
+
+// Which parts run: --part, or else every part whose own flags were typed (the first part's: the
+// sample law, grid and run flags); no flag runs them all.
+static int on(const char *part) {
+    if (cli_given(&C, "part")) return !strcmp(P.part, "all") || !strcmp(P.part, part);
+    static const char *const fl[3][14] = {
+        {"maximum", "p", "a", "b", "eta-min", "eta-step", "eta-max", "batches", "runs", "steps", "w0", 0},
+        {"saddle", "sad-a", "sad-b", "sad-etas", "sad-runs", "sad-cap", 0},
+        {"sharp", "sharp-A", "sharp-m", "sharp-etas", "sharp-runs", "sharp-steps", "sharp-w0", 0}};
+    int any = 0, mine = 0;
+    for (int k = 0; k < 3; k++)
+        for (int i = 1; fl[k][i]; i++)
+            if (cli_given(&C, fl[k][i])) any = 1, mine |= !strcmp(fl[k][0], part);
+    return !any || mine;
+}
 
 int main(int argc, char **argv) {
     cli_parse(&C, argc, argv);
     if (C.quick) {  // --quick: the grid unchanged, R = 200 / 100, T = 10000
         if (!cli_given(&C, "runs")) P.runs = (cli_ilist){2, {200, 100}};
         if (!cli_given(&C, "steps")) P.steps = 10000;
+        if (!cli_given(&C, "sad-runs")) P.sad_runs = 100;
+        if (!cli_given(&C, "sharp-runs")) P.sh_runs = 50;
     }
     if (P.eta_max < P.eta_min) cli_usage_error(&C, "--eta-max (%g) must be >= --eta-min (%g)", P.eta_max, P.eta_min);
     int ne = (int)floor((P.eta_max - P.eta_min) / P.eta_step + 1e-9) + 1;
@@ -227,9 +296,17 @@ int main(int argc, char **argv) {
                     cli_usage_error(&C, "eta = %g is the singular point 1/xbar (B = %d, k = %d); shift the grid",
                                     etas[j], L.B, k);
     }
+    if (!(P.sad_a > P.sad_b))
+        cli_usage_error(&C, "--sad-a (%g) must exceed --sad-b (%g): the origin is then a saddle", P.sad_a, P.sad_b);
+    for (int j = 0; j < P.sad_etas.n; j++)
+        if (!(P.sad_etas.v[j] < 1 / P.sad_a))
+            cli_usage_error(&C, "--sad-etas: %g is not below 1/sad-a = %g (there Lambda_- >= 0 or singular)",
+                            P.sad_etas.v[j], 1 / P.sad_a);
     const double t0 = util_now();
     gsl_set_error_handler_off();
-    part_maximum(etas, ne);
+    if (on("maximum")) part_maximum(etas, ne);  // SGD converges to a local maximum (claims C1-C5)
+    if (on("saddle")) part_saddle();            // it escapes a saddle arbitrarily slowly (C6-C8)
+    if (on("sharp")) part_sharp();              // it prefers a sharp minimum to a flat one (C9, C10)
     free(etas);
     claim_summary(C.slug);
     fprintf(stderr, "sgd-local-maxima: %.1f s\n", util_now() - t0);
