@@ -1,7 +1,7 @@
 # fact.gp: the Features At Convergence Theorem against the Neural Feature Ansatz.
 #   gnuplot -c fact.gp DATADIR OUTDIR
 # Titles and labels come from the run's own "# param" header lines; a part the run did not ask
-# for is drawn as a one-line "not run in this run" figure.
+# for is left out (its figure is not drawn).
 # Writes OUTDIR/fact.{png,svg}: (a) 1 - cos(W^T W, .) for FACT, AGOP^(1/2) and AGOP against the GD
 # step, with FACT's theory bound from the weight gradient; (b) the FACT residual rho against its
 # exact bound rho_raw, the gradient norm and the asymmetry of F; (c)-(e) the final W^T W, F_sym and
@@ -20,7 +20,10 @@ fexists(f) = system(sprintf("test -s '%s' && echo 1 || echo 0", f)) + 0
 have_trace = fexists(tr) && fexists(mx)
 have_sweep = fexists(sw)
 # the run's own parameters, from the header of whichever table this run wrote
-hdr = have_trace ? tr : sw
+rf = datadir.'/rfm.tsv'
+rd = datadir.'/rfm_diag.tsv'
+dp = datadir.'/deep.tsv'
+hdr = have_trace ? tr : have_sweep ? sw : fexists(dp) ? dp : rf
 param(f, name) = system(sprintf("awk '/^# param %s = / {print $5; exit}' '%s' 2>/dev/null", name, f))
 lam = param(hdr, 'lambda')
 act = param(hdr, 'act')
@@ -46,19 +49,6 @@ block(name) = sprintf("< awk -F'\t' '$4 == \"%s\"' %s", name, mx)
 if (have_trace) {
     sh1 = lastcol(19) + 0; sh2 = lastcol(20) + 0; sh3 = lastcol(21) + 0
     tl = (lastcol(17) + 0) / (lastcol(18) + 0)
-}
-
-if (!have_trace) {
-    do for [fmt in "png svg"] {
-        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 900, 300))
-        set output sprintf("%s/fact.%s", outdir, fmt)
-        unset border; unset tics; unset key
-        set label 1 "FACT along training: the trace was not run in this run (--part sweep); see fact-lambda" at screen 0.5, 0.5 center font ",13"
-        plot [0:1][0:1] NaN
-        unset label 1
-        unset output
-    }
-    set border; set tics
 }
 
 if (have_trace) {
@@ -133,19 +123,6 @@ do for [fmt in "png svg"] {
 }
 }
 
-if (!have_sweep) {
-    reset
-    load 'figures/style.gp'
-    do for [fmt in "png svg"] {
-        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 900, 300))
-        set output sprintf("%s/fact-lambda.%s", outdir, fmt)
-        unset border; unset tics; unset key
-        set label 1 "FACT against weight decay: the sweep was not run in this run (--part trace)" at screen 0.5, 0.5 center font ",13"
-        plot [0:1][0:1] NaN
-        unset label 1
-        unset output
-    }
-}
 if (have_sweep) {
     reset
     load 'figures/style.gp'
@@ -184,8 +161,6 @@ if (have_sweep) {
     }
 }
 
-rf = datadir.'/rfm.tsv'
-rd = datadir.'/rfm_diag.tsv'
 if (fexists(rf)) {
     reset
     load 'figures/style.gp'
@@ -238,7 +213,6 @@ if (fexists(rf)) {
     }
 }
 
-dp = datadir.'/deep.tsv'
 if (fexists(dp)) {
     reset
     load 'figures/style.gp'
