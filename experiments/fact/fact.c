@@ -21,20 +21,29 @@
 //   4. At t = 0 and every T/logs steps, from the same parameters: the input gradients
 //      grad_x f(x_i) by their own code path, the FACT matrix F (Eq. FACT below), the AGOP
 //      and its square root, the identity (E1) residual, cos / rho / asymmetry / Pearson
-//      metrics, the test loss and the share of W^T W on the target's 2 x 2 block; at t = 0 and T also a central
-//      finite-difference check of grad_x l_i.
-//   5. A weight-decay sweep (for the note): the same metrics at the end of
-//      training for several lambda, each run for a fixed number of weight-decay times.
-//   6. Claims fact.C1-C5.
+//      metrics, the test loss, the share of W^T W on the target's 2 x 2 block, and F_sym against
+//      AGOP^(1/2) directly; at t = 0 and T also a central finite-difference check of grad_x l_i.
+//      Claims fact.C1-C6 (01-trace.c).
+//   5. A weight-decay sweep (for the note): the same metrics at the end of training for several
+//      lambda, each run for a fixed number of weight-decay times (02-sweep.c).
+//   6. FACT-RFM against RFM on a sparse parity on {0,1}^50: kernel ridge regression with a
+//      Mahalanobis Laplace kernel, M updated to the FACT matrix (or the AGOP); claims fact.C7-C8
+//      (03-rfm.c).
+//   7. A three-layer network on the data of step 1: FACT at every layer; claims fact.C9a-b (04-deep.c).
 //
 // Writes (to --out, default figures/data/fact/): trace.tsv (the log of step 4), matrices.tsv (final
-// W^T W, F_sym, AGOP^(1/2), AGOP, each of unit Frobenius norm, long format), sweep.tsv (step 5).
+// W^T W, F_sym, AGOP^(1/2), AGOP, each of unit Frobenius norm, long format), sweep.tsv (step 5),
+// rfm.tsv and rfm_diag.tsv (step 6), deep.tsv (step 7).
 //
-// Run:  build/fact                      (default: ~55 s CPU on one core; trace 11 s, sweep 43 s)
-//       build/fact --quick              (~0.6 s)
-//       build/fact --part trace         (the claims only: ~10 s)
+// Run:  build/fact                      (default: ~52 s CPU on one core, 48 MB; trace 11 s, sweep 23 s,
+//                                        FACT-RFM 2 s, three-layer net 9 s)
+//       build/fact --quick              (~3 s)
+//       build/fact --part trace         (~11 s)
 //       build/fact --act relu --lambda 1e-2 --lr 0.5        (one trace with these parameters)
 //       build/fact --bias off --samples 256                  (the memorising first version)
+//       build/fact --lambdas 5e-4,1e-3,2e-3,3e-3,5e-3,1e-2   (the sweep with lambda = 5e-4: +20 s)
+//       build/fact --rfm-support 7,15,25,29 --rfm-n 1000,2000 --rfm-iters 15
+//                                       (the paper's 4-sparse parity: ~32 s, 200 MB; not learned)
 #include <gsl/gsl_cblas.h>
 #include <math.h>
 #include <stdio.h>

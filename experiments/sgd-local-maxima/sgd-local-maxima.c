@@ -2,7 +2,7 @@
 //
 // Paper: Liu Ziyin, Botao Li, James B. Simon, Masahito Ueda, "SGD with a Constant Large
 // Learning Rate Can Converge to Local Maxima", arXiv 2107.11774 (ICLR 2022).  No official code;
-// the landscape below is our reconstruction (see paper-notes/sgd-local-maxima.md).
+// the landscapes below are our constructions (see paper-notes/sgd-local-maxima.md).
 //
 // Claim: near a stationary point where the per-sample gradients all vanish, the fate of SGD is
 // set by the Lyapunov exponent Lambda_B(eta) = E log|1 - eta xbar| of the random linearised
@@ -20,15 +20,24 @@
 //      from w_0 ~ U(-w0, w0); classify each final w_T as at max (< 1e-12), escaped (> 1e-3) or
 //      diverged (non-finite or > 1e6); accumulate the Lyapunov estimate on the same samples.
 //      Gradient descent from 50 starts per eta.
-//   4. Claims sgdmax.C1-C5.
+//   4. Claims sgdmax.C1-C5 (01-maximum.c).
+//   5. The abstract's second claim, slow escape from saddles, on the neural-network-like loss
+//      l(u, w; y) = (uw - y)^2/2 (a width-one two-layer linear net): escape times against
+//      (log(r1/r0) + log 2)/Lambda_+, GD's against its rate; claims sgdmax.C6-C8 (02-saddle.c).
+//   6. Its third claim, a preference for sharp minima: a one-parameter loss with a flat
+//      minimum carrying multiplicative noise and a noise-free sharp one; where SGD ends against
+//      the signs of the two minima's Lyapunov exponents; claims sgdmax.C9-C10 (03-sharp.c).
 //
 // Writes (to --out, default figures/data/sgd-local-maxima/): theory.tsv (Lambda_B on 2000
 // eta values, B = 1, 2, 4, 8), fractions.tsv (per B and eta), gd.tsv, windows.tsv,
-// hist.tsv (final w_T histograms), paths.tsv (example trajectories of log10|w_t|).
+// hist.tsv (final w_T histograms), paths.tsv (example trajectories of log10|w_t|); saddle.tsv,
+// saddle_theory.tsv (step 5); sharp.tsv, sharp_theory.tsv (step 6).
 //
-// Run: build/sgd-local-maxima            (default: ~10 s on one core)
-//      build/sgd-local-maxima --quick    (R = 200/100, T = 10000: ~0.5 s)
+// Run: build/sgd-local-maxima            (default: ~10.5 s on one core: parts 8.5, 1.0, 0.9 s)
+//      build/sgd-local-maxima --quick    (R = 200/100, T = 10000; 100 and 50 runs: ~1 s)
 //      build/sgd-local-maxima --batches 4 --runs 500 --eta-min 0.9 --eta-step 0.02 --eta-max 1.1
+//      build/sgd-local-maxima --part saddle --sad-runs 4000     (the escape times to 1.4 %: ~10 s)
+//      build/sgd-local-maxima --sharp-A 3 --sharp-etas 0.3,0.4,0.5,0.6
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_roots.h>
