@@ -43,7 +43,7 @@
 //       build/fact --bias off --samples 256                  (the memorising first version)
 //       build/fact --lambdas 5e-4,1e-3,2e-3,3e-3,5e-3,1e-2   (the sweep with lambda = 5e-4: +20 s)
 //       build/fact --rfm-support 7,15,25,29 --rfm-n 1000,2000 --rfm-iters 15
-//                                       (the paper's 4-sparse parity: ~32 s, 200 MB; not learned)
+//                                       (the paper's 4-sparse parity: ~32 s, ~120 MB; not learned)
 #include <gsl/gsl_cblas.h>
 #include <math.h>
 #include <stdio.h>
