@@ -114,7 +114,8 @@ struct params {
     cli_ilist rfm_support;  // the parity's coordinates (1-based)
     int deep_width;         // the three-layer network: hidden widths N_d
     long deep_steps;        //   GD steps
-    double deep_lr;         //   learning rate
+    double deep_lr;         //   learning rate: 0.3, as the trace's 0.5 is unstable for this net at seed 2
+                            //   (the loss jumps at t ~ 4500 and GD oscillates from there on, rho ~ 10)
     int deep_logs;          //   log points after t = 0
 };
 static struct params P = {
@@ -142,9 +143,9 @@ static struct params P = {
     .rfm_reg = 1e-3,
     .rfm_support = {3, {7, 15, 25}},
     .deep_width = 32,
-    .deep_steps = 10000,
-    .deep_lr = 0.5,
-    .deep_logs = 10,
+    .deep_steps = 12000,
+    .deep_lr = 0.3,
+    .deep_logs = 12,
 };
 
 static cli_opt opts[] = {
