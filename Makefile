@@ -25,7 +25,7 @@ EXPS       := $(SLUGS:%=$(B)/%)
 TEST_SRC   := $(wildcard tests/test_*.c)
 TESTS      := $(TEST_SRC:tests/%.c=$(B)/tests/%)
 
-.PHONY: all deps data figures test check claims reproduce bench notes clean check-blas \
+.PHONY: all deps data figures test check claims reproduce bench bench-check notes clean check-blas \
         sanitize fuzz check-hard help verify
 ## all: build every program (build/<slug>) and every test
 all: $(EXPS) $(TESTS)
@@ -110,6 +110,7 @@ check-site:
 test check: deps data all lib
 	@SIM_BUILD=$(B) PYTHON='$(PYTHON)' MAKE='$(MAKE)' tools/test-install.sh
 	@SIM_BUILD=$(B) SIMSUITE_LIB=$(CURDIR)/$(SS_SO) OPENBLAS_NUM_THREADS=1 $(PYTHON) tests/test_python.py
+	@scripts/check-structure
 	@SIM_BUILD=$(B) BLAS_EXPECT='$(BLAS)' scripts/run-tests $(TESTS)
 
 ## verify [SLUGS=...]: rerun experiments at default size into a scratch directory and compare
@@ -128,6 +129,13 @@ bench: deps data all $(BENCHES)
 	@scripts/bench/install-refs
 	@SIM_BUILD=$(B) scripts/bench/run.py
 	@gnuplot -c scripts/bench/bench.gp figures/data/bench figures
+	@scripts/bench/readme.py
+
+## bench-check: rerun the fast benchmark workloads and fail when a ratio to its reference is worse
+##   than the committed bench.tsv's by more than that run's spread (a regression gate, ~2 min)
+bench-check: deps all $(BENCHES)
+	@scripts/bench/install-refs
+	@SIM_BUILD=$(B) scripts/bench/check.py
 
 # ---- reliability (slow; not part of test) -------------------------------------------------
 # sanitize: everything rebuilt with ASan+UBSan into build-asan/, then every test and every
@@ -143,6 +151,37 @@ fuzz:
 ## check-hard: valgrind, 2 BLAS threads against 1, a second BLAS (slow)
 check-hard: all
 	@SIM_BUILD=$(B) scripts/check-hard
+
+# ---- beyond one machine (optional; never part of make test) --------------------------------
+# The distributed KRR path (common/mpi/pkrr, ScaLAPACK on Open MPI) builds into build-mpi/ and
+# links the single-process library as it is.  Its packages are installed on demand, as pandoc is
+# for the notes: Debian's libscalapack-openmpi-dev and openmpi-bin.
+MB        := build-mpi
+MPICC     ?= mpicc
+MPIRUN    ?= mpirun
+SCALAPACK ?= -lscalapack-openmpi
+# root in a container, and more processes than cores on a laptop: both are allowed for the tests
+MPI_ENV   := OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 \
+             OPENBLAS_NUM_THREADS=1
+.PHONY: mpi test-mpi
+## mpi: the distributed KRR (ScaLAPACK over MPI) into build-mpi/: krr-mnist-mpi and its test
+mpi:
+	@scripts/install-deps mpi
+	@$(MAKE) --no-print-directory $(MB)/krr-mnist-mpi $(MB)/test_pkrr
+$(MB)/pkrr.o: common/mpi/pkrr.c common/mpi/pkrr.h | $(MB)
+	$(MPICC) $(CFLAGS) $(XCFLAGS) -c $< -o $@
+$(MB)/krr-mnist-mpi: tools/krr-mnist-mpi.c $(MB)/pkrr.o $(B)/libcommon.a | $(MB)
+	$(MPICC) $(CFLAGS) $(XCFLAGS) $< $(MB)/pkrr.o -o $@ $(B)/libcommon.a $(SCALAPACK) $(LDLIBS)
+$(MB)/test_pkrr: tests/mpi/test_pkrr.c $(MB)/pkrr.o $(B)/libcommon.a | $(MB)
+	$(MPICC) $(CFLAGS) $(XCFLAGS) $< $(MB)/pkrr.o -o $@ $(B)/libcommon.a $(SCALAPACK) $(LDLIBS)
+$(MB):
+	@mkdir -p $@
+-include $(wildcard $(MB)/*.d)
+## test-mpi: the distributed solve, predictions and pool spectrum equal the single-process ones
+##   to 1e-10 under mpirun -np 1, 2 and 4 (n = 4000, pool M = 2000; oversubscribed on 2 cores)
+test-mpi: mpi
+	@set -o pipefail; for np in 1 2 4; do $(MPI_ENV) $(MPIRUN) -np $$np $(MB)/test_pkrr 4000 2000 | \
+	  { [ $$np = 1 ] && cat || tail -n +2; } || exit 1; done
 
 ## clean: remove build/, build-*/ and site/ (your runs/ stay)
 clean:

@@ -1,4 +1,5 @@
 #include "analogy.h"
+#include "status.h"
 #include <errno.h>
 #include <gsl/gsl_cblas.h>
 #include <math.h>
@@ -6,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "util.h"
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) {
     if (!err || errlen == 0) return;
@@ -19,7 +19,8 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...) {
 static int is_space(unsigned char b) { return b == ' ' || b == '\t' || b == '\r' || b == '\v' || b == '\f'; }
 
 static char *dup_lower(const char *s, size_t n) {
-    char *o = XNEW(char, n + 1);
+    char *o = sim_calloc(n + 1, 1);
+    if (!o) return NULL;
     for (size_t i = 0; i < n; i++) o[i] = (char)(s[i] >= 'A' && s[i] <= 'Z' ? s[i] + 32 : s[i]);
     return o;
 }
@@ -36,10 +37,20 @@ void analogy_free(analogy_set *s) {
 }
 
 int analogy_parse_buffer(const char *buf, size_t n, analogy_set **out, char *err, size_t errlen) {
-    if (!out) { set_err(err, errlen, "analogy: out is NULL"); return 1; }
+    if (!out) {
+        set_err(err, errlen, "analogy: out is NULL");
+        return 1;
+    }
     *out = NULL;
-    if (!buf && n > 0) { set_err(err, errlen, "analogy: NULL buffer of %zu bytes", n); return 1; }
-    analogy_set *s = XNEW(analogy_set, 1);
+    if (!buf && n > 0) {
+        set_err(err, errlen, "analogy: NULL buffer of %zu bytes", n);
+        return 1;
+    }
+    analogy_set *s = sim_calloc(1, sizeof *s);
+    if (!s) {
+        set_err(err, errlen, "analogy: out of memory");
+        return 1;
+    }
     int cap_f = 0, cap_q = 0;
     long line = 0;
     size_t p = 0;
@@ -50,7 +61,10 @@ int analogy_parse_buffer(const char *buf, size_t n, analogy_set **out, char *err
         const char *L = buf + p;
         size_t len = e - p;
         p = e + 1;
-        if (memchr(L, '\0', len)) { set_err(err, errlen, "analogy: line %ld: NUL byte", line); goto fail; }
+        if (memchr(L, '\0', len)) {
+            set_err(err, errlen, "analogy: line %ld: NUL byte", line);
+            goto fail;
+        }
         size_t i = 0;
         while (i < len && is_space((unsigned char)L[i])) i++;
         if (i == len) continue;  // blank line
@@ -59,13 +73,18 @@ int analogy_parse_buffer(const char *buf, size_t n, analogy_set **out, char *err
             while (i < len && is_space((unsigned char)L[i])) i++;
             size_t j = len;
             while (j > i && is_space((unsigned char)L[j - 1])) j--;
-            if (j == i) { set_err(err, errlen, "analogy: line %ld: empty family name after ':'", line); goto fail; }
+            if (j == i) {
+                set_err(err, errlen, "analogy: line %ld: empty family name after ':'", line);
+                goto fail;
+            }
             if (s->n_fam == cap_f) {
                 cap_f = cap_f ? 2 * cap_f : 16;
-                s->family = realloc(s->family, (size_t)cap_f * sizeof *s->family);
-                if (!s->family) DIE("out of memory");
+                char **nf = realloc(s->family, (size_t)cap_f * sizeof *s->family);
+                if (!nf) goto oom;
+                s->family = nf;
             }
-            s->family[s->n_fam++] = dup_lower(L + i, j - i);
+            if (!(s->family[s->n_fam] = dup_lower(L + i, j - i))) goto oom;
+            s->n_fam++;
             continue;
         }
         if (s->n_fam == 0) {
@@ -78,10 +97,14 @@ int analogy_parse_buffer(const char *buf, size_t n, analogy_set **out, char *err
         while (i < len) {
             size_t j = i;
             while (j < len && !is_space((unsigned char)L[j])) j++;
-            if (nw < 4) { wd[nw] = L + i; wl[nw] = j - i; }
+            if (nw < 4) {
+                wd[nw] = L + i;
+                wl[nw] = j - i;
+            }
             nw++;
             if (j - i > ANALOGY_MAX_WORD) {
-                set_err(err, errlen, "analogy: line %ld: a word of %zu bytes (limit %d)", line, j - i, ANALOGY_MAX_WORD);
+                set_err(err, errlen, "analogy: line %ld: a word of %zu bytes (limit %d)", line, j - i,
+                        ANALOGY_MAX_WORD);
                 goto fail;
             }
             i = j;
@@ -93,35 +116,59 @@ int analogy_parse_buffer(const char *buf, size_t n, analogy_set **out, char *err
         }
         if (s->n_q == cap_q) {
             cap_q = cap_q ? 2 * cap_q : 1024;
-            s->fam = realloc(s->fam, (size_t)cap_q * sizeof *s->fam);
-            s->w = realloc(s->w, 4 * (size_t)cap_q * sizeof *s->w);
-            if (!s->fam || !s->w) DIE("out of memory");
+            int *nfam = realloc(s->fam, (size_t)cap_q * sizeof *s->fam);
+            if (nfam) s->fam = nfam;
+            char **nw4 = realloc(s->w, 4 * (size_t)cap_q * sizeof *s->w);
+            if (nw4) s->w = nw4;
+            if (!nfam || !nw4) goto oom;
         }
         s->fam[s->n_q] = s->n_fam - 1;
-        for (int k = 0; k < 4; k++) s->w[4L * s->n_q + k] = dup_lower(wd[k], wl[k]);
-        s->n_q++;
+        for (int k = 0; k < 4; k++) s->w[4L * s->n_q + k] = NULL;
+        s->n_q++;  // counted first, so analogy_free releases a partly copied question
+        for (int k = 0; k < 4; k++)
+            if (!(s->w[4L * (s->n_q - 1) + k] = dup_lower(wd[k], wl[k]))) goto oom;
     }
-    if (s->n_q == 0) { set_err(err, errlen, "analogy: no question in %ld lines", line); goto fail; }
-    s->id = xmalloc(4 * (size_t)s->n_q, sizeof *s->id);
+    if (s->n_q == 0) {
+        set_err(err, errlen, "analogy: no question in %ld lines", line);
+        goto fail;
+    }
+    s->id = sim_alloc(4 * (size_t)s->n_q, sizeof *s->id);
+    if (!s->id) goto oom;
     for (long k = 0; k < 4L * s->n_q; k++) s->id[k] = -1;
     *out = s;
     return 0;
+oom:
+    set_err(err, errlen, "analogy: out of memory at line %ld", line);
 fail:
     analogy_free(s);
     return 1;
 }
 
 int analogy_read_file(const char *path, analogy_set **out, char *err, size_t errlen) {
-    if (!out) { set_err(err, errlen, "analogy: out is NULL"); return 1; }
+    if (!out) {
+        set_err(err, errlen, "analogy: out is NULL");
+        return 1;
+    }
     *out = NULL;
     FILE *f = path ? fopen(path, "rb") : NULL;
-    if (!f) { set_err(err, errlen, "analogy: cannot open %s: %s", path ? path : "(null)", strerror(errno)); return 1; }
+    if (!f) {
+        set_err(err, errlen, "analogy: cannot open %s: %s", path ? path : "(null)", strerror(errno));
+        return 1;
+    }
     size_t cap = 1 << 16, n = 0, got;
-    char *buf = xmalloc(cap, 1);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
-        if (n == cap) buf = realloc(buf, cap *= 2);
-        if (!buf) DIE("out of memory reading %s", path);
+        if (n == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) free(buf);
+            buf = nb;
+        }
+    }
+    if (!buf) {
+        fclose(f);
+        set_err(err, errlen, "analogy: out of memory reading %s", path);
+        return 1;
     }
     fclose(f);
     int st = analogy_parse_buffer(buf, n, out, err, errlen);
@@ -148,12 +195,17 @@ int analogy_resolve(analogy_set *s, int (*lookup)(const char *word, void *ctx), 
 }
 
 analogy_result *analogy_result_alloc(int n_fam) {
-    analogy_result *r = XNEW(analogy_result, 1);
+    analogy_result *r = sim_calloc(1, sizeof *r);
+    if (!r) return NULL;
     r->n_fam = n_fam;
-    r->n_total = XNEW(int, n_fam + 1);
-    r->n_scored = XNEW(int, n_fam + 1);
-    r->n_correct = XNEW(int, n_fam + 1);
-    r->tie_credit = XNEW(double, n_fam + 1);
+    r->n_total = sim_calloc(n_fam + 1, sizeof(int));
+    r->n_scored = sim_calloc(n_fam + 1, sizeof(int));
+    r->n_correct = sim_calloc(n_fam + 1, sizeof(int));
+    r->tie_credit = sim_calloc(n_fam + 1, sizeof(double));
+    if (!r->n_total || !r->n_scored || !r->n_correct || !r->tie_credit) {
+        analogy_result_free(r);
+        return NULL;
+    }
     return r;
 }
 
@@ -170,16 +222,20 @@ int analogy_eval(const analogy_set *s, const double *W, int V, int d, analogy_re
         if (s->id[k] >= V) return 1;
     for (int f = 0; f <= r->n_fam; f++) r->n_total[f] = r->n_scored[f] = r->n_correct[f] = 0, r->tie_credit[f] = 0;
     // Wn (V, d): unit rows (a zero row stays zero and scores 0 against everything).
-    double *Wn = xmalloc((size_t)V * d, sizeof *Wn);
+    double *Wn = sim_alloc((size_t)V * d, sizeof *Wn);
+    double *Q = sim_alloc((size_t)BATCH * d, sizeof *Q);  // Q (B, d): the query vectors
+    double *S = sim_alloc((size_t)BATCH * V, sizeof *S);  // S (B, V) = Q Wn^T
+    int *qi = sim_alloc(BATCH, sizeof *qi);
+    if (!Wn || !Q || !S || !qi) {
+        free(Wn), free(Q), free(S), free(qi);
+        return 1;
+    }
     for (int i = 0; i < V; i++) {
         double nn = 0;
         for (int j = 0; j < d; j++) nn += W[(size_t)i * d + j] * W[(size_t)i * d + j];
         double inv = nn > 0 ? 1 / sqrt(nn) : 0;
         for (int j = 0; j < d; j++) Wn[(size_t)i * d + j] = W[(size_t)i * d + j] * inv;
     }
-    double *Q = xmalloc((size_t)BATCH * d, sizeof *Q);   // Q (B, d): the query vectors
-    double *S = xmalloc((size_t)BATCH * V, sizeof *S);   // S (B, V) = Q Wn^T
-    int *qi = xmalloc(BATCH, sizeof *qi);
     for (int q = 0; q < s->n_q; q++) r->n_total[s->fam[q]]++, r->n_total[s->n_fam]++;
     int q = 0;
     while (q < s->n_q) {
@@ -188,7 +244,8 @@ int analogy_eval(const analogy_set *s, const double *W, int V, int d, analogy_re
             const int *id = s->id + 4L * q;
             if (id[0] < 0 || id[1] < 0 || id[2] < 0 || id[3] < 0) continue;
             for (int j = 0; j < d; j++)
-                Q[(size_t)B * d + j] = Wn[(size_t)id[2] * d + j] + Wn[(size_t)id[1] * d + j] - Wn[(size_t)id[0] * d + j];
+                Q[(size_t)B * d + j] =
+                    Wn[(size_t)id[2] * d + j] + Wn[(size_t)id[1] * d + j] - Wn[(size_t)id[0] * d + j];
             qi[B++] = q;
         }
         if (B == 0) break;

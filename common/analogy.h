@@ -23,19 +23,19 @@
 #define ANALOGY_TIE_REL 1e-9
 
 typedef struct {
-    int n_fam;        // families, in file order
-    char **family;    // family[f]: its name (without the leading ": ")
-    int n_q;          // questions
-    int *fam;         // fam[q]: the family of question q
-    char **w;         // w[4*q + j], j = 0..3: the words a, b, c, d of question q (lower case)
-    int *id;          // id[4*q + j]: token ids after analogy_resolve (-1 = not in vocabulary)
+    int n_fam;      // families, in file order
+    char **family;  // family[f]: its name (without the leading ": ")
+    int n_q;        // questions
+    int *fam;       // fam[q]: the family of question q
+    char **w;       // w[4*q + j], j = 0..3: the words a, b, c, d of question q (lower case)
+    int *id;        // id[4*q + j]: token ids after analogy_resolve (-1 = not in vocabulary)
 } analogy_set;
 
 typedef struct {
     int n_fam;
-    int *n_total;     // [n_fam + 1]: questions per family; index n_fam is the total
-    int *n_scored;    // ... of which all four words are in the vocabulary
-    int *n_correct;   // ... of which the top-1 prediction is d
+    int *n_total;        // [n_fam + 1]: questions per family; index n_fam is the total
+    int *n_scored;       // ... of which all four words are in the vocabulary
+    int *n_correct;      // ... of which the top-1 prediction is d
     double *tie_credit;  // ... summed tie-expected credit (1/T when d is in a T-way tie)
 } analogy_result;
 

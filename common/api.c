@@ -1,20 +1,14 @@
 // api: the public functions of libsimsuite (simsuite.h), over common/'s numerics.
 //
-// Two layers keep every exported function from exiting the process:
-//   1. Every argument is validated here first (finite values, signs, sizes, solvability), so the
-//      numerics below never reach their own DIE paths on user input; the message goes to
-//      ss_last_error(), never to stderr.
-//   2. A safety net for what validation cannot foresee (out of memory inside a module, a solver
-//      bracket that fails on a pathological spectrum): each entry point sets a per-thread jump
-//      target (SS_GUARD).  In the shared library the linker routes common/'s die_at, xmalloc_at
-//      and xcalloc_at to tools/libdie.c (-Wl,--wrap), which formats the message and jumps back
-//      here, so the call returns SS_EFAIL/SS_ENOMEM with that message.  Memory the aborted call
-//      had allocated inside the module is then leaked (only ever on such failures).  In the
-//      static archive (the suite's own programs) DIE keeps its usual exit-with-message.
+// No exported function exits or prints.  Every argument is validated here first (finite values,
+// signs, sizes, solvability), with the message in ss_last_error(); what validation cannot
+// foresee (out of memory inside a module, a solver bracket that fails on a pathological
+// spectrum) comes back from the module as a status with its reason in sim_last_error()
+// (status.h), which is copied into ss_last_error().
 #include "ridgeopt.h"
 #include "simsuite.h"
+#include <lapacke.h>
 #include <math.h>
-#include <setjmp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +18,9 @@
 #include "kernel.h"
 #include "krr.h"
 #include "rfeig.h"
+#include "status.h"
 
 static __thread char ss_err[1024];
-static __thread jmp_buf *ss_jump;  // innermost active guard of this thread, or NULL
-static __thread int ss_jump_status;
 
 const char *ss_version(void) { return SIMSUITE_VERSION; }
 const char *ss_last_error(void) { return ss_err; }
@@ -40,31 +33,6 @@ static int fail(int status, const char *fmt, ...) {
     va_end(ap);
     return status;
 }
-
-// Called by the shared library's die_at/xmalloc wrappers (tools/libdie.c).  Returns 0 when no
-// guard is active (the caller then exits as before), else does not return.
-int ss__throw(int status, const char *msg) {
-    if (!ss_jump) return 0;
-    snprintf(ss_err, sizeof ss_err, "%s", msg);
-    ss_jump_status = status;
-    longjmp(*ss_jump, 1);
-}
-
-// SS_GUARD opens a guarded region in a function returning int; leave it through SS_RETURN.
-#define SS_GUARD                                          \
-    jmp_buf ss_jb_;                                       \
-    jmp_buf *ss_prev_ = ss_jump;                          \
-    if (setjmp(ss_jb_)) {                                 \
-        ss_jump = ss_prev_;                               \
-        return ss_jump_status ? ss_jump_status : SS_EFAIL; \
-    }                                                     \
-    ss_jump = &ss_jb_
-#define SS_RETURN(x)        \
-    do {                    \
-        int r_ = (x);       \
-        ss_jump = ss_prev_; \
-        return r_;          \
-    } while (0)
 
 // ---- spectrum validation ----
 // lam finite; a negative eigenvalue is round-off if |lam| <= 1e-12 max|lam| (then treated as 0,
@@ -88,15 +56,19 @@ static int check_spectrum(size_t M, const double *lam, const double *mult, const
         if (v2 && !(isfinite(v2[i]) && v2[i] >= 0))
             return fail(SS_EINVAL, "squared target coefficient %zu is %g: must be finite and >= 0", i, v2[i]);
     }
-    if (!(isfinite(tail) && tail >= 0)) return fail(SS_EINVAL, "eigenvalue tail mass %g: must be finite and >= 0", tail);
-    if (!(isfinite(v2_tail) && v2_tail >= 0)) return fail(SS_EINVAL, "target tail power %g: must be finite and >= 0", v2_tail);
+    if (!(isfinite(tail) && tail >= 0))
+        return fail(SS_EINVAL, "eigenvalue tail mass %g: must be finite and >= 0", tail);
+    if (!(isfinite(v2_tail) && v2_tail >= 0))
+        return fail(SS_EINVAL, "target tail power %g: must be finite and >= 0", v2_tail);
     if (!(isfinite(noise) && noise >= 0)) return fail(SS_EINVAL, "noise variance %g: must be finite and >= 0", noise);
     int neg = 0;
     for (size_t i = 0; i < M; i++)
         if (lam[i] < 0) {
             if (-lam[i] > 1e-12 * amax)
-                return fail(SS_EINVAL, "eigenvalue %zu is %g < 0 beyond round-off (1e-12 x max |lambda| = %g): "
-                            "a kernel's eigenvalues are >= 0", i, lam[i], 1e-12 * amax);
+                return fail(SS_EINVAL,
+                            "eigenvalue %zu is %g < 0 beyond round-off (1e-12 x max |lambda| = %g): "
+                            "a kernel's eigenvalues are >= 0",
+                            i, lam[i], 1e-12 * amax);
             neg = 1;
         }
     s->lam = lam;
@@ -121,7 +93,8 @@ static int krr_core(const spec_ok *sp, size_t M, const double *mult, const doubl
     if (!(isfinite(n) && n > 0)) return fail(SS_EINVAL, "n = %g: must be finite and > 0", n);
     if (!(isfinite(ridge) && ridge >= 0)) return fail(SS_EINVAL, "ridge = %g: must be finite and >= 0", ridge);
     if (ridge + tail == 0 && !(sp->Npos > n))
-        return fail(SS_ENOROOT, "ridgeless (ridge 0, no tail) with n = %g >= %g positive eigenvalues: KRR interpolates "
+        return fail(SS_ENOROOT,
+                    "ridgeless (ridge 0, no tail) with n = %g >= %g positive eigenvalues: KRR interpolates "
                     "every target exactly, E0 is undefined; give more eigenvalues than n, a tail, or a ridge > 0",
                     n, sp->Npos);
     ef_spectrum s = {.M = M, .lam = sp->lam, .mult = mult, .extra_ridge = tail};
@@ -157,10 +130,9 @@ int ss_krr(size_t M, const double *lam, const double *mult, const double *v2, do
     spec_ok sp;
     int st = check_spectrum(M, lam, mult, v2, tail, v2_tail, noise, &sp);
     if (st) return st;
-    SS_GUARD;
     st = krr_core(&sp, M, mult, v2, tail, v2_tail, n, ridge, noise, out, L_out);
     free(sp.lam_copy);
-    SS_RETURN(st);
+    return st;
 }
 
 // ---- random features ----
@@ -172,15 +144,21 @@ static int rf_core(const spec_ok *sp, size_t M, const double *mult, const double
     if (!(sp->mass > 0)) return fail(SS_EINVAL, "no positive eigenvalue");
     if (ridge + tail == 0) {
         if (k > n && !(sp->Npos > n))
-            return fail(SS_ENOROOT, "ridgeless with n = %g >= %g positive eigenvalues: interpolation is exact, E0 "
-                        "undefined; give more eigenvalues than n, a tail, or a ridge > 0", n, sp->Npos);
+            return fail(SS_ENOROOT,
+                        "ridgeless with n = %g >= %g positive eigenvalues: interpolation is exact, E0 "
+                        "undefined; give more eigenvalues than n, a tail, or a ridge > 0",
+                        n, sp->Npos);
         if (k <= n && !(sp->Npos > k))
-            return fail(SS_ENOROOT, "ridgeless with k = %g >= %g positive eigenvalues: the feature kernel has full "
-                        "rank, no root; give more eigenvalues than k or a ridge > 0", k, sp->Npos);
+            return fail(SS_ENOROOT,
+                        "ridgeless with k = %g >= %g positive eigenvalues: the feature kernel has full "
+                        "rank, no root; give more eigenvalues than k or a ridge > 0",
+                        k, sp->Npos);
     }
     rfeig_task t = {.M = M, .lambda = sp->lam, .mult = mult, .v2 = v2, .noise = noise + v2_tail, .tail = tail};
     rfeig_result r;
-    if (rfeig_solve(&t, n, k, ridge, &r)) return fail(SS_EFAIL, "random-feature solver failed at n = %g, k = %g, ridge = %g", n, k, ridge);
+    if (rfeig_solve(&t, n, k, ridge, &r))
+        return fail(SS_EFAIL, "random-feature solver failed at n = %g, k = %g, ridge = %g: %s", n, k, ridge,
+                    sim_last_error());
     memset(out, 0, sizeof *out);
     out->n = n, out->k = k, out->ridge = ridge, out->noise = noise;
     out->gamma = r.gamma, out->kappa = r.kappa, out->z = r.z, out->q = r.q, out->E0 = r.E0;
@@ -197,10 +175,9 @@ int ss_rf(size_t M, const double *lam, const double *mult, const double *v2, dou
     spec_ok sp;
     int st = check_spectrum(M, lam, mult, v2, tail, v2_tail, noise, &sp);
     if (st) return st;
-    SS_GUARD;
     st = rf_core(&sp, M, mult, v2, tail, v2_tail, n, k, ridge, noise, out);
     free(sp.lam_copy);
-    SS_RETURN(st);
+    return st;
 }
 
 // ---- optimal ridge ----
@@ -255,8 +232,7 @@ static int opt_core(opt_ctx *c, double lo, double hi, int grid, double tol, int 
     if (include_zero) {
         double tr0, te0 = ete_at(c, -INFINITY, &tr0);  // exp(-inf) = 0: the ridgeless system, if solvable
         if (c->status) c->status = 0;
-        else if (te0 <= out->test_mse)
-            out->ridge = 0, out->test_mse = te0, out->train_mse = tr0, out->where = 3;
+        else if (te0 <= out->test_mse) out->ridge = 0, out->test_mse = te0, out->train_mse = tr0, out->where = 3;
     }
     out->test_mse_clean = out->test_mse - c->noise;
     out->fitting_ratio = out->test_mse > 0 ? out->train_mse / out->test_mse : NAN;
@@ -274,11 +250,10 @@ int ss_optimal_ridge(size_t M, const double *lam, const double *mult, const doub
     spec_ok sp;
     int st = check_spectrum(M, lam, mult, v2, tail, v2_tail, noise, &sp);
     if (st) return st;
-    SS_GUARD;
     opt_ctx c = {&sp, M, mult, v2, tail, v2_tail, n, k, noise, 0};
     st = opt_core(&c, lo, hi, grid, tol, include_zero, out);
     free(sp.lam_copy);
-    SS_RETURN(st);
+    return st;
 }
 
 double ss_holdout(double Mpool, double n, double te, double tr) {
@@ -302,8 +277,10 @@ int ss_pool_spectrum(int M, const double *K, int nrhs, const double *y, double *
         for (int j = 0; j < i; j++) {
             double a = K[(size_t)i * M + j], b = K[(size_t)j * M + i];
             if (fabs(a - b) > 1e-10 * amax)
-                return fail(SS_EINVAL, "Gram matrix is not symmetric: K[%d][%d] = %.17g but K[%d][%d] = %.17g "
-                            "(tolerance 1e-10 x max |K| = %.3g)", i, j, a, j, i, b, 1e-10 * amax);
+                return fail(SS_EINVAL,
+                            "Gram matrix is not symmetric: K[%d][%d] = %.17g but K[%d][%d] = %.17g "
+                            "(tolerance 1e-10 x max |K| = %.3g)",
+                            i, j, a, j, i, b, 1e-10 * amax);
         }
     double *A = malloc((size_t)M * M * sizeof *A);
     if (!A) return fail(SS_ENOMEM, "out of memory for a %d x %d Gram matrix", M, M);
@@ -313,21 +290,24 @@ int ss_pool_spectrum(int M, const double *K, int nrhs, const double *y, double *
             double s = 0.5 * (K[(size_t)i * M + j] + K[(size_t)j * M + i]);
             A[(size_t)i * M + j] = A[(size_t)j * M + i] = s;
         }
-    SS_GUARD;
     int info = krr_pool_spectrum(M, A, y ? nrhs : 0, y, lam, y ? v : NULL);
     free(A);
-    if (info) SS_RETURN(fail(SS_EFAIL, "eigendecomposition of the Gram matrix failed (LAPACK info %d)", info));
+    if (info == LAPACK_WORK_MEMORY_ERROR || (info < 0 && !strncmp(sim_last_error(), "out of memory", 13)))
+        return fail(SS_ENOMEM, "%s", sim_last_error());
+    if (info) return fail(SS_EFAIL, "eigendecomposition of the Gram matrix failed (LAPACK info %d)", info);
     // Round-off: eigenvalues of a PSD matrix computed by dsyevd carry errors ~ M eps max|w|.
     double wmax = fabs(lam[0]) > fabs(lam[M - 1]) ? fabs(lam[0]) : fabs(lam[M - 1]);
     double thr = 100.0 * M * 2.220446049250313e-16 * wmax;
     for (int i = 0; i < M; i++)
         if (lam[i] < 0) {
             if (-lam[i] > thr)
-                SS_RETURN(fail(SS_EINVAL, "Gram matrix is not positive semi-definite: eigenvalue/M = %.6g below the "
-                               "round-off bound -%.3g (100 M eps max|eig|/M); is it a kernel Gram matrix?", lam[i], thr));
+                return fail(SS_EINVAL,
+                            "Gram matrix is not positive semi-definite: eigenvalue/M = %.6g below the "
+                            "round-off bound -%.3g (100 M eps max|eig|/M); is it a kernel Gram matrix?",
+                            lam[i], thr);
             lam[i] = 0;
         }
-    SS_RETURN(0);
+    return 0;
 }
 
 // ---- kernels ----
@@ -336,21 +316,22 @@ int ss_kernel_gram(const char *kernel, double bandwidth, int depth, double wstd,
     kernel_spec ks;
     char err[300];
     if (!kernel) return fail(SS_EINVAL, "kernel name is NULL");
-    if (kernel_spec_parse(&ks, kernel, bandwidth, depth, wstd, bstd, err, sizeof err)) return fail(SS_EINVAL, "%s", err);
+    if (kernel_spec_parse(&ks, kernel, bandwidth, depth, wstd, bstd, err, sizeof err))
+        return fail(SS_EINVAL, "%s", err);
     if (n < 1 || d < 1 || !X || !K || (Y && m < 1))
-        return fail(SS_EINVAL, "Gram matrix: need n >= 1, d >= 1 (and m >= 1 with Y); got n = %d, m = %d, d = %d", n, m, d);
+        return fail(SS_EINVAL, "Gram matrix: need n >= 1, d >= 1 (and m >= 1 with Y); got n = %d, m = %d, d = %d", n, m,
+                    d);
     for (size_t i = 0; i < (size_t)n * d; i++)
         if (!isfinite(X[i])) return fail(SS_EINVAL, "X[%zu][%zu] is not finite (%g)", i / d, i % d, X[i]);
     if (Y)
         for (size_t i = 0; i < (size_t)m * d; i++)
             if (!isfinite(Y[i])) return fail(SS_EINVAL, "Y[%zu][%zu] is not finite (%g)", i / d, i % d, Y[i]);
-    SS_GUARD;
     int st = Y ? kernel_gram(&ks, n, m, d, X, Y, K) : kernel_gram_sym(&ks, n, d, X, K);
-    if (st) SS_RETURN(fail(SS_EFAIL, "Gram matrix computation failed"));
+    if (st) return fail(SS_ENOMEM, "Gram matrix computation failed: %s", sim_last_error());
     size_t N = (size_t)n * (Y ? m : n);
     for (size_t i = 0; i < N; i++)
-        if (!isfinite(K[i])) SS_RETURN(fail(SS_EFAIL, "kernel %s gave a non-finite value at entry %zu", kernel, i));
-    SS_RETURN(0);
+        if (!isfinite(K[i])) return fail(SS_EFAIL, "kernel %s gave a non-finite value at entry %zu", kernel, i);
+    return 0;
 }
 
 // ---- Hermite eigenstructure ansatz ----
@@ -363,9 +344,11 @@ int ss_hea_eigenvalues(int d, const double *gamma, const char *kernel, double w,
                        int *deg, int *idx, size_t *P_out) {
     if (d < 1 || !gamma || !lam || P < 1) return fail(SS_EINVAL, "HEA: need d >= 1, gamma, lam and P >= 1");
     if (!kernel || (strcmp(kernel, "gaussian") && strcmp(kernel, "laplace-hea")))
-        return fail(SS_EINVAL, "HEA: kernel '%s' has no level coefficients here (gaussian|laplace-hea)", kernel ? kernel : "(null)");
+        return fail(SS_EINVAL, "HEA: kernel '%s' has no level coefficients here (gaussian|laplace-hea)",
+                    kernel ? kernel : "(null)");
     if (!(isfinite(w) && w > 0)) return fail(SS_EINVAL, "HEA: width w = %g must be finite and > 0", w);
-    if (lmax < 0 || lmax > HERMITE_LMAX) return fail(SS_EINVAL, "HEA: lmax = %d must be in [0, %d]", lmax, HERMITE_LMAX);
+    if (lmax < 0 || lmax > HERMITE_LMAX)
+        return fail(SS_EINVAL, "HEA: lmax = %d must be in [0, %d]", lmax, HERMITE_LMAX);
     double q = 0;
     for (int a = 0; a < d; a++) {
         if (!(isfinite(gamma[a]) && gamma[a] >= 0))
@@ -382,17 +365,17 @@ int ss_hea_eigenvalues(int d, const double *gamma, const char *kernel, double w,
     // Cap P at the number of monomials of degree <= lmax in dp variables, C(dp + lmax, lmax).
     double count = 1;
     for (int l = 1; l <= lmax; l++) count = count * (dp + l) / l;
-    volatile size_t Pm = (double)P > count ? (size_t)count : P;  // volatile: live across setjmp
+    size_t Pm = (double)P > count ? (size_t)count : P;
     double c[HERMITE_LMAX + 1];
-    SS_GUARD;
     // unit-trace data: x -> x/sqrt(q) rescales the width w -> w/sqrt(q) (both kernels are radial)
     if (hermite_level_coeffs(kernel, w / sqrt(q), lmax, c)) {
         free(g);
-        SS_RETURN(fail(SS_EINVAL, "HEA: level coefficients failed for %s, w = %g", kernel, w));
+        return fail(SS_EINVAL, "HEA: level coefficients failed for %s, w = %g", kernel, w);
     }
     hermite_modes m;
-    hermite_modes_enumerate(dp, g, lmax, c, Pm, &m);
+    int st = hermite_modes_enumerate(dp, g, lmax, c, Pm, &m);
     free(g);
+    if (st) return fail(SS_ENOMEM, "HEA: %s", sim_last_error());
     for (size_t r = 0; r < m.P; r++) {
         lam[r] = m.lambda[r];
         if (deg) deg[r] = m.deg[r];
@@ -401,7 +384,7 @@ int ss_hea_eigenvalues(int d, const double *gamma, const char *kernel, double w,
     }
     if (P_out) *P_out = m.P;
     hermite_modes_free(&m);
-    SS_RETURN(0);
+    return 0;
 }
 
 int ss_hermite_h(int nmax, double z, double *h) {

@@ -30,6 +30,6 @@ int blas_get_threads(void) {
 void blas_describe(char *buf, size_t len) {
     char *(*cfg)(void) = (char *(*)(void))dlsym(RTLD_DEFAULT, "openblas_get_config");
     const char *ct = getenv("OPENBLAS_CORETYPE");
-    snprintf(buf, len, "cblas_dgemm from %s%s%s%s, threads %d, OPENBLAS_CORETYPE %s", blas_library(),
-             cfg ? " (" : "", cfg ? cfg() : "", cfg ? ")" : "", blas_get_threads(), ct && *ct ? ct : "unset");
+    snprintf(buf, len, "cblas_dgemm from %s%s%s%s, threads %d, OPENBLAS_CORETYPE %s", blas_library(), cfg ? " (" : "",
+             cfg ? cfg() : "", cfg ? ")" : "", blas_get_threads(), ct && *ct ? ct : "unset");
 }

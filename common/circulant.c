@@ -1,18 +1,18 @@
 // circulant: DFT spectra of circulant kernels and kernels built from prescribed spectra.
 // See circulant.h.  Conventions: conventions.md, Circle and torus.
 #include "circulant.h"
+#include "status.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "util.h"
 
 // ---- circle: kernel -> spectrum ----
 
 int circulant_spectrum(size_t M, const double *r, double *lam) {
     if (M < 2 || !r || !lam) {
-        fprintf(stderr, "circulant_spectrum: need M >= 2 (got %zu) and non-NULL r, lam\n", M);
+        sim_fail(-1, "circulant_spectrum: need M >= 2 (got %zu) and non-NULL r, lam", M);
         return -1;
     }
     // A symmetric circulant matrix has r_j = r_{M-j}; anything else has complex eigenvalues.
@@ -20,13 +20,16 @@ int circulant_spectrum(size_t M, const double *r, double *lam) {
     for (size_t j = 0; j < M; j++) rmax = fmax(rmax, fabs(r[j]));
     for (size_t j = 1; j < M; j++)
         if (fabs(r[j] - r[M - j]) > 1e-12 * rmax) {
-            fprintf(stderr, "circulant_spectrum: first row is not symmetric: r[%zu] = %.17g, r[%zu] = %.17g\n", j,
-                    r[j], M - j, r[M - j]);
+            sim_fail(-1, "circulant_spectrum: first row is not symmetric: r[%zu] = %.17g, r[%zu] = %.17g", j, r[j],
+                     M - j, r[M - j]);
             return -1;
         }
     double *in = fftw_malloc(M * sizeof *in);
     fftw_complex *out = fftw_malloc((M / 2 + 1) * sizeof *out);
-    if (!in || !out) DIE("circulant_spectrum: out of memory for M = %zu", M);
+    if (!in || !out) {
+        fftw_free(in), fftw_free(out);
+        return sim_fail(-1, "circulant_spectrum: out of memory for M = %zu", M);
+    }
     fftw_plan p = fftw_plan_dft_r2c_1d((int)M, in, out, FFTW_ESTIMATE);
     memcpy(in, r, M * sizeof *in);
     fftw_execute(p);
@@ -45,39 +48,46 @@ int circulant_spectrum(size_t M, const double *r, double *lam) {
 
 circulant_torus *circulant_torus_alloc(int D, int G) {
     if (D < 1 || D > 8 || G < 2 || G > (1 << 24)) {
-        fprintf(stderr, "circulant_torus_alloc: need 1 <= D <= 8 and 2 <= G <= 2^24 (got D = %d, G = %d)\n", D, G);
+        sim_fail(-1, "circulant_torus_alloc: need 1 <= D <= 8 and 2 <= G <= 2^24 (got D = %d, G = %d)", D, G);
         return NULL;
     }
     double Nd = pow((double)G, D);
     if (Nd > (double)(1u << 30)) {
-        fprintf(stderr, "circulant_torus_alloc: G^D = %.0f points exceeds 2^30\n", Nd);
+        sim_fail(-1, "circulant_torus_alloc: G^D = %.0f points exceeds 2^30", Nd);
         return NULL;
     }
-    circulant_torus *t = XNEW(circulant_torus, 1);
+    circulant_torus *t = sim_calloc(1, sizeof *t);
+    if (!t) return NULL;
     t->D = D;
     t->G = G;
     t->N = (size_t)Nd;
     t->Nh = t->N / (size_t)G * (size_t)(G / 2 + 1);
-    t->lam = xmalloc(t->N, sizeof *t->lam);
-    t->lam_half = xmalloc(t->Nh, sizeof *t->lam_half);
-    t->k = xmalloc(t->N, sizeof *t->k);
+    t->lam = sim_alloc(t->N, sizeof *t->lam);
+    t->lam_half = sim_alloc(t->Nh, sizeof *t->lam_half);
+    t->k = sim_alloc(t->N, sizeof *t->k);
     t->rbuf = fftw_malloc(t->N * sizeof *t->rbuf);
     t->cbuf = fftw_malloc(t->Nh * sizeof *t->cbuf);
-    if (!t->rbuf || !t->cbuf) DIE("circulant_torus_alloc: out of memory for G^D = %zu", t->N);
+    if (!t->lam || !t->lam_half || !t->k || !t->rbuf || !t->cbuf) {
+        circulant_torus_free(t);
+        return sim_fail(-1, "circulant_torus_alloc: out of memory for G^D = %zu", (size_t)Nd), NULL;
+    }
     int dims[8];
     for (int a = 0; a < D; a++) dims[a] = G;
     // FFTW_ESTIMATE: no timing-dependent plan choice (determinism) and no scribbling on the
     // buffers while planning.
     t->fwd = fftw_plan_dft_r2c(D, dims, t->rbuf, t->cbuf, FFTW_ESTIMATE);
     t->bwd = fftw_plan_dft_c2r(D, dims, t->cbuf, t->rbuf, FFTW_ESTIMATE);
-    if (!t->fwd || !t->bwd) DIE("circulant_torus_alloc: FFTW could not plan a rank-%d transform of side %d", D, G);
+    if (!t->fwd || !t->bwd) {
+        circulant_torus_free(t);
+        return sim_fail(-1, "circulant_torus_alloc: FFTW could not plan a rank-%d transform of side %d", D, G), NULL;
+    }
     return t;
 }
 
 void circulant_torus_free(circulant_torus *t) {
     if (!t) return;
-    fftw_destroy_plan(t->fwd);
-    fftw_destroy_plan(t->bwd);
+    if (t->fwd) fftw_destroy_plan(t->fwd);
+    if (t->bwd) fftw_destroy_plan(t->bwd);
     fftw_free(t->rbuf);
     fftw_free(t->cbuf);
     free(t->lam);
@@ -118,7 +128,7 @@ static size_t neg_index(const circulant_torus *t, const int *x) {
 int circulant_torus_set_spectrum(circulant_torus *t, circulant_spectrum_fn fn, void *par, int normalise,
                                  double *scale) {
     if (!t || !fn) {
-        fprintf(stderr, "circulant_torus_set_spectrum: NULL workspace or spectrum\n");
+        sim_fail(-1, "circulant_torus_set_spectrum: NULL workspace or spectrum");
         return -1;
     }
     int mt[8], x[8];
@@ -127,8 +137,8 @@ int circulant_torus_set_spectrum(circulant_torus *t, circulant_spectrum_fn fn, v
         circulant_torus_signed_freq(t, m, mt);
         double v = fn(t->D, mt, par);
         if (!(v >= 0) || !isfinite(v)) {
-            fprintf(stderr, "circulant_torus_set_spectrum: lam(m) = %g at frequency index %zu (must be finite, >= 0)\n",
-                    v, m);
+            sim_fail(-1, "circulant_torus_set_spectrum: lam(m) = %g at frequency index %zu (must be finite, >= 0)", v,
+                     m);
             return -1;
         }
         t->lam[m] = v;
@@ -137,7 +147,7 @@ int circulant_torus_set_spectrum(circulant_torus *t, circulant_spectrum_fn fn, v
         sum = s1;
     }
     if (!(sum > 0)) {
-        fprintf(stderr, "circulant_torus_set_spectrum: the spectrum sums to %g\n", sum);
+        sim_fail(-1, "circulant_torus_set_spectrum: the spectrum sums to %g", sum);
         return -1;
     }
     // A real symmetric kernel needs lam(-m) = lam(m); c2r would silently symmetrise otherwise.
@@ -145,8 +155,8 @@ int circulant_torus_set_spectrum(circulant_torus *t, circulant_spectrum_fn fn, v
         circulant_torus_coords(t, m, x);
         size_t mm = neg_index(t, x);
         if (fabs(t->lam[m] - t->lam[mm]) > 1e-13 * sum) {
-            fprintf(stderr, "circulant_torus_set_spectrum: lam(m) != lam(-m) at index %zu (%.17g vs %.17g)\n", m,
-                    t->lam[m], t->lam[mm]);
+            sim_fail(-1, "circulant_torus_set_spectrum: lam(m) != lam(-m) at index %zu (%.17g vs %.17g)", m, t->lam[m],
+                     t->lam[mm]);
             return -1;
         }
     }
@@ -189,9 +199,10 @@ size_t circulant_torus_diff(const circulant_torus *t, size_t i, size_t j) {
     return h;
 }
 
-void circulant_torus_gram(const circulant_torus *t, size_t n, const size_t *idx, double *K) {
+int circulant_torus_gram(const circulant_torus *t, size_t n, const size_t *idx, double *K) {
     int D = t->D, G = t->G;
-    int *x = xmalloc(n * (size_t)D, sizeof *x);  // (n, D) coordinates, decoded once
+    int *x = sim_alloc(n * (size_t)D, sizeof *x);  // (n, D) coordinates, decoded once
+    if (!x) return -1;
     for (size_t i = 0; i < n; i++) circulant_torus_coords(t, idx[i], x + i * (size_t)D);
     for (size_t i = 0; i < n; i++) {
         const int *xi = x + i * (size_t)D;
@@ -204,10 +215,10 @@ void circulant_torus_gram(const circulant_torus *t, size_t n, const size_t *idx,
         }
     }
     free(x);
+    return 0;
 }
 
-void circulant_torus_predict(circulant_torus *t, size_t n, const size_t *idx, const double *alpha,
-                             double *fhat) {
+void circulant_torus_predict(circulant_torus *t, size_t n, const size_t *idx, const double *alpha, double *fhat) {
     memset(t->rbuf, 0, t->N * sizeof *t->rbuf);
     for (size_t i = 0; i < n; i++) t->rbuf[idx[i]] += alpha[i];
     fftw_execute(t->fwd);  // A(m) = sum_x a(x) e^{-2 pi i m.x/G}
@@ -225,7 +236,8 @@ static int cmp_desc(const void *a, const void *b) {
 }
 
 size_t circulant_torus_levels(const circulant_torus *t, double *level, double *mult) {
-    double *s = xmalloc(t->N, sizeof *s);
+    double *s = sim_alloc(t->N, sizeof *s);
+    if (!s) return 0;
     memcpy(s, t->lam, t->N * sizeof *s);
     qsort(s, t->N, sizeof *s, cmp_desc);
     size_t L = 0;

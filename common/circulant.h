@@ -57,8 +57,7 @@ void circulant_torus_free(circulant_torus *t);
 // lam so that sum_m lam(m) = 1 (then K(x,x) = k[0] = 1).  Returns 0, or -1 if fn returned a
 // negative or non-finite value or the spectrum sums to zero.  *scale (if non-NULL) receives
 // the factor applied (1 without normalisation).
-int circulant_torus_set_spectrum(circulant_torus *t, circulant_spectrum_fn fn, void *par, int normalise,
-                                 double *scale);
+int circulant_torus_set_spectrum(circulant_torus *t, circulant_spectrum_fn fn, void *par, int normalise, double *scale);
 
 // Max over m of |r2c(k)(m)/N - lam(m)|: the round trip through the forward transform.
 double circulant_torus_roundtrip_error(circulant_torus *t);
@@ -70,22 +69,24 @@ void circulant_torus_signed_freq(const circulant_torus *t, size_t idx, int *mt);
 size_t circulant_torus_diff(const circulant_torus *t, size_t i, size_t j);
 
 // Gram matrix K (n,n) row-major of the grid points idx[0..n-1], by table look-up.
-void circulant_torus_gram(const circulant_torus *t, size_t n, const size_t *idx, double *K);
+// Returns 0, or -1 when memory ran out (status.h).
+int circulant_torus_gram(const circulant_torus *t, size_t n, const size_t *idx, double *K);
 
 // Predictions on the whole grid: fhat (N), fhat(x) = sum_i alpha_i k(x - x_idx[i]), by
 // spikes -> r2c -> times lam -> c2r (no normalisation factor).  Points may repeat.
-void circulant_torus_predict(circulant_torus *t, size_t n, const size_t *idx, const double *alpha,
-                             double *fhat);
+void circulant_torus_predict(circulant_torus *t, size_t n, const size_t *idx, const double *alpha, double *fhat);
 
 // The distinct eigenvalues (exact equality) in descending order with their multiplicities:
 // level (N) and mult (N) are caller-provided; returns the number of levels.  The theory sums
-// over all N modes through these (group equal values first).
+// over all N modes through these (group equal values first).  0 when memory ran out.
 size_t circulant_torus_levels(const circulant_torus *t, double *level, double *mult);
 
 // Ready-made radial spectra (par points to a circulant_radial).  With r2 = |mt|^2:
 //   sobolev  (1 + r2 / ell^2)^(-s)     Weyl's law: sorted decay i^{-2s/D}
 //   heat     exp(-r2 / (2 t))          periodised Gaussian: faster than any power
-typedef struct { double s, ell, t; } circulant_radial;
+typedef struct {
+    double s, ell, t;
+} circulant_radial;
 double circulant_sobolev(int D, const int *mt, void *par);
 double circulant_heat(int D, const int *mt, void *par);
 #endif

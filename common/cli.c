@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "blasinfo.h"
+#include "kernel.h"
 #include "mnist.h"
 #include "util.h"
 
@@ -146,12 +147,14 @@ static void set_value(cli *c, cli_opt *o, const char *arg) {
             if (n >= CLI_LIST_MAX) cli_usage_error(c, "--%s: at most %d entries", nm, CLI_LIST_MAX);
             if (o->type == CLI_ILIST) {
                 long v;
-                if (!parse_long(tok, &v)) cli_usage_error(c, "--%s expects comma-separated integers %s, got '%s'", nm, rng, tok);
+                if (!parse_long(tok, &v))
+                    cli_usage_error(c, "--%s expects comma-separated integers %s, got '%s'", nm, rng, tok);
                 if (v < o->min || v > o->max) cli_usage_error(c, "--%s entries must be %s, got %ld", nm, rng, v);
                 ((cli_ilist *)o->dest)->v[n++] = v;
             } else {
                 double v;
-                if (!parse_double(tok, &v)) cli_usage_error(c, "--%s expects comma-separated finite numbers %s, got '%s'", nm, rng, tok);
+                if (!parse_double(tok, &v))
+                    cli_usage_error(c, "--%s expects comma-separated finite numbers %s, got '%s'", nm, rng, tok);
                 if (v < o->min || v > o->max) cli_usage_error(c, "--%s entries must be %s, got %s", nm, rng, tok);
                 ((cli_dlist *)o->dest)->v[n++] = v;
             }
@@ -224,8 +227,10 @@ const char *cli_repo_root(void) {
     const char *env = getenv("SIMON_SUITE_ROOT");
     if (env && *env) {
         if (!realpath(env, root) || !is_suite_root(root)) {
-            fprintf(stderr, "SIMON_SUITE_ROOT=%s is not a simon-suite checkout (no experiments/ and common/cli.h "
-                            "there); unset it or point it at the repository\n", env);
+            fprintf(stderr,
+                    "SIMON_SUITE_ROOT=%s is not a simon-suite checkout (no experiments/ and common/cli.h "
+                    "there); unset it or point it at the repository\n",
+                    env);
             exit(EXIT_RUNTIME);
         }
         state = 1;
@@ -283,22 +288,23 @@ static void print_help(const cli *c) {
         fprint_value(stdout, o);
         printf("]%s%s\n", *rng ? "  " : "", rng);
     }
-    printf("\ncommon flags:\n"
-           "  --seed S          root of every random stream [1]\n"
-           "  --out DIR         where the TSV files go [runs/%s-<date>-<time>/ in the repository;\n"
-           "                    the published tables in figures/data/ are written only by\n"
-           "                    scripts/make-figure (make figures)]\n"
-           "  --quick           the tiny configuration used by the tests (~2 s)\n"
-           "  --threads N       OpenBLAS threads [1: bit-for-bit reproducible]\n"
-           "  --dataset NAME    the MNIST-format data set: mnist or fashion (Fashion-MNIST) [mnist]\n"
-           "  --mnist-dir DIR   its IDX files, overriding --dataset's directory [mnist: $MNIST_DIR or\n"
-           "                    data/mnist; fashion: $FASHION_MNIST_DIR or data/fashion-mnist; in\n"
-           "                    the repository; `make data` fetches both]\n"
-           "  --help, --version\n"
-           "Flags are spelled out in full (no abbreviations); a value is the next argument or\n"
-           "follows '=' (--out=DIR).  Default paths resolve from the repository ($SIMON_SUITE_ROOT,\n"
-           "else the checkout this binary was built in), so a run from any directory is the same.\n",
-           c->slug);
+    printf(
+        "\ncommon flags:\n"
+        "  --seed S          root of every random stream [1]\n"
+        "  --out DIR         where the TSV files go [runs/%s-<date>-<time>/ in the repository;\n"
+        "                    the published tables in figures/data/ are written only by\n"
+        "                    scripts/make-figure (make figures)]\n"
+        "  --quick           the tiny configuration used by the tests (~2 s)\n"
+        "  --threads N       OpenBLAS threads [1: bit-for-bit reproducible]\n"
+        "  --dataset NAME    the MNIST-format data set: mnist or fashion (Fashion-MNIST) [mnist]\n"
+        "  --mnist-dir DIR   its IDX files, overriding --dataset's directory [mnist: $MNIST_DIR or\n"
+        "                    data/mnist; fashion: $FASHION_MNIST_DIR or data/fashion-mnist; in\n"
+        "                    the repository; `make data` fetches both]\n"
+        "  --help, --version\n"
+        "Flags are spelled out in full (no abbreviations); a value is the next argument or\n"
+        "follows '=' (--out=DIR).  Default paths resolve from the repository ($SIMON_SUITE_ROOT,\n"
+        "else the checkout this binary was built in), so a run from any directory is the same.\n",
+        c->slug);
     if (c->claims) printf("\nclaims checked: %s (one CLAIM line each on stdout)\n", c->claims);
 }
 
@@ -328,7 +334,8 @@ enum { K_SEED, K_OUT, K_QUICK, K_THREADS, K_MNIST, K_DATASET, K_HELP, K_VERSION,
 static const struct {
     const char *name;
     int has_value;
-} common_flags[K_NCOMMON] = {{"seed", 1}, {"out", 1}, {"quick", 0}, {"threads", 1}, {"mnist-dir", 1}, {"dataset", 1}, {"help", 0}, {"version", 0}};
+} common_flags[K_NCOMMON] = {{"seed", 1},      {"out", 1},     {"quick", 0}, {"threads", 1},
+                             {"mnist-dir", 1}, {"dataset", 1}, {"help", 0},  {"version", 0}};
 static unsigned common_given;  // bit k: common flag k was typed
 
 void cli_parse(cli *c, int argc, char **argv) {
@@ -345,7 +352,8 @@ void cli_parse(cli *c, int argc, char **argv) {
         }
     (void)cli_repo_root();  // a $SIMON_SUITE_ROOT that names no checkout fails here, whatever the flags
     if (fcntl(STDOUT_FILENO, F_GETFD) == -1 && errno == EBADF) {
-        fprintf(stderr, "%s: standard output is closed: the CLAIM lines would be lost; redirect it to a file\n", exit_slug);
+        fprintf(stderr, "%s: standard output is closed: the CLAIM lines would be lost; redirect it to a file\n",
+                exit_slug);
         exit(EXIT_RUNTIME);
     }
     int nopt = 0;
@@ -367,7 +375,8 @@ void cli_parse(cli *c, int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
-            if (arg[0] == '-' && arg[1] != '\0') cli_usage_error(c, "unknown flag '%s' (flags are --name, spelled in full)", arg);
+            if (arg[0] == '-' && arg[1] != '\0')
+                cli_usage_error(c, "unknown flag '%s' (flags are --name, spelled in full)", arg);
             cli_usage_error(c, "unexpected argument '%s'", arg);
         }
         const char *name = arg + 2, *eq = strchr(name, '=');
@@ -377,7 +386,8 @@ void cli_parse(cli *c, int argc, char **argv) {
             if (strlen(c->opts[j].name) == nlen && strncmp(c->opts[j].name, name, nlen) == 0) k = j;
         for (int j = 0; j < K_NCOMMON && k < 0 && common < 0; j++)
             if (strlen(common_flags[j].name) == nlen && strncmp(common_flags[j].name, name, nlen) == 0) common = j;
-        if (k < 0 && common < 0) cli_usage_error(c, "unknown flag '--%.*s' (flags are spelled in full)", (int)nlen, name);
+        if (k < 0 && common < 0)
+            cli_usage_error(c, "unknown flag '--%.*s' (flags are spelled in full)", (int)nlen, name);
         int has_value = k >= 0 ? c->opts[k].type != CLI_FLAG : common_flags[common].has_value;
         const char *val = NULL;
         if (has_value) {
@@ -421,9 +431,9 @@ void cli_parse(cli *c, int argc, char **argv) {
     // --dataset fashion reads $FASHION_MNIST_DIR, else data/fashion-mnist; --mnist-dir wins.
     c->dataset = fashion ? "fashion" : "mnist";
     const char *env_mnist = getenv(fashion ? "FASHION_MNIST_DIR" : "MNIST_DIR");
-    c->mnist_dir = mnist ? mnist
-                 : env_mnist && *env_mnist ? env_mnist
-                 : cli_repo_path(fashion ? "data/fashion-mnist" : "data/mnist");
+    c->mnist_dir = mnist                     ? mnist
+                   : env_mnist && *env_mnist ? env_mnist
+                                             : cli_repo_path(fashion ? "data/fashion-mnist" : "data/mnist");
     for (int j = 0; j < nopt; j++) {
         cli_opt *o = &c->opts[j];
         const char **s = o->dest;
@@ -455,22 +465,25 @@ void cli_parse(cli *c, int argc, char **argv) {
     // directory too: a run asked for Fashion-MNIST must not quietly skip it.
     int mnist_named = mnist || (env_mnist && *env_mnist) || fashion;
     if (mnist_named && !mnist_available(c->mnist_dir)) {
-        fprintf(stderr, "%s: no %s IDX files in %s (from %s); run `make data` or point it at the IDX files\n",
-                c->slug, fashion ? "Fashion-MNIST" : "MNIST", c->mnist_dir,
-                mnist ? "--mnist-dir" : env_mnist && *env_mnist ? (fashion ? "$FASHION_MNIST_DIR" : "$MNIST_DIR")
-                                                                : "--dataset fashion");
+        fprintf(stderr, "%s: no %s IDX files in %s (from %s); run `make data` or point it at the IDX files\n", c->slug,
+                fashion ? "Fashion-MNIST" : "MNIST", c->mnist_dir,
+                mnist                     ? "--mnist-dir"
+                : env_mnist && *env_mnist ? (fashion ? "$FASHION_MNIST_DIR" : "$MNIST_DIR")
+                                          : "--dataset fashion");
         exit(EXIT_RUNTIME);
     }
     if (!out) {
         const char *root = cli_repo_root();
         if (root && !cwd_is_root(root))
-            fprintf(stderr, "%s: writing to %s/ (choose with --out; `%s/scripts/plot-run %s` draws it)\n", c->slug, c->out,
-                    root, c->out);
+            fprintf(stderr, "%s: writing to %s/ (choose with --out; `%s/scripts/plot-run %s` draws it)\n", c->slug,
+                    c->out, root, c->out);
         else
-            fprintf(stderr, "%s: writing to %s/ (choose with --out; `make plot RUN=%s` draws it)\n", c->slug, c->out, c->out);
+            fprintf(stderr, "%s: writing to %s/ (choose with --out; `make plot RUN=%s` draws it)\n", c->slug, c->out,
+                    c->out);
     }
     c->seed = (unsigned long)seedv;
     blas_set_threads(c->threads);
+    kernel_set_threads(c->threads);
 }
 
 int cli_given(const cli *c, const char *name) {

@@ -28,8 +28,14 @@
 #include <stdio.h>
 
 #define CLI_LIST_MAX 64
-typedef struct { int n; double v[CLI_LIST_MAX]; } cli_dlist;  // --n-list 8,16,32
-typedef struct { int n; long v[CLI_LIST_MAX]; } cli_ilist;
+typedef struct {
+    int n;
+    double v[CLI_LIST_MAX];
+} cli_dlist;  // --n-list 8,16,32
+typedef struct {
+    int n;
+    long v[CLI_LIST_MAX];
+} cli_ilist;
 
 typedef enum {
     CLI_INT,     // int *dest
@@ -43,29 +49,29 @@ typedef enum {
 } cli_type;
 
 typedef struct {
-    const char *name;     // long flag without the dashes
+    const char *name;  // long flag without the dashes
     cli_type type;
     void *dest;
-    double min, max;      // inclusive bounds for numbers (and for list entries)
+    double min, max;  // inclusive bounds for numbers (and for list entries)
     const char *help;
     const char *choices;  // for CLI_CHOICE
     int given;            // set by cli_parse: the user typed this flag
 } cli_opt;
 
 typedef struct {
-    const char *slug;      // experiment name; default --out is runs/<slug>-<date>-<time>/
-    const char *summary;   // one paragraph for --help
-    const char *claims;    // the claim ids this program checks, e.g. "krr.C1-C9"
-    cli_opt *opts;         // table terminated by {0}
+    const char *slug;     // experiment name; default --out is runs/<slug>-<date>-<time>/
+    const char *summary;  // one paragraph for --help
+    const char *claims;   // the claim ids this program checks, e.g. "krr.C1-C9"
+    cli_opt *opts;        // table terminated by {0}
     // common flags, filled by cli_parse
-    unsigned long seed;    // --seed (default 1)
-    const char *out;       // --out DIR (default runs/<slug>-<date>-<time> in the repository)
-    int quick;             // --quick
-    int threads;           // --threads (OpenBLAS threads; default 1 for determinism)
-    const char *mnist_dir; // --mnist-dir (default: the --dataset's directory, see below)
-    const char *dataset;   // --dataset mnist|fashion (default mnist): the MNIST-format data set;
-                           // fashion's default directory is $FASHION_MNIST_DIR, else
-                           // data/fashion-mnist in the repository; --mnist-dir wins when given
+    unsigned long seed;     // --seed (default 1)
+    const char *out;        // --out DIR (default runs/<slug>-<date>-<time> in the repository)
+    int quick;              // --quick
+    int threads;            // --threads (OpenBLAS threads; default 1 for determinism)
+    const char *mnist_dir;  // --mnist-dir (default: the --dataset's directory, see below)
+    const char *dataset;    // --dataset mnist|fashion (default mnist): the MNIST-format data set;
+                            // fashion's default directory is $FASHION_MNIST_DIR, else
+                            // data/fashion-mnist in the repository; --mnist-dir wins when given
     int argc;
     char **argv;
 } cli;

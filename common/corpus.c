@@ -1,12 +1,12 @@
 #define _GNU_SOURCE
 #include "corpus.h"
+#include "status.h"
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "util.h"
 
 static void set_err(char *err, size_t errlen, const char *fmt, ...) {
     if (!err || errlen == 0) return;
@@ -46,9 +46,10 @@ static int same_word(const char *a, const char *b, int n) {
 }
 
 static long table_add(type_table *t, const char *buf, size_t off, int len) {
-    if (2 * (t->used + 1) > t->cap) {  // grow, keeping the load factor under 1/2
+    if (2 * (t->used + 1) > t->cap) {                 // grow, keeping the load factor under 1/2
         size_t ncap = t->cap ? 2 * t->cap : 1 << 10;  // small start: grows by doubling
-        type_slot *ns = XNEW(type_slot, ncap);
+        type_slot *ns = sim_calloc(ncap, sizeof *ns);
+        if (!ns) return -1;
         for (size_t i = 0; i < t->cap; i++) {
             if (!t->slot[i].len) continue;
             size_t h = hash_bytes(buf + t->slot[i].off, (size_t)t->slot[i].len) & (ncap - 1);
@@ -74,7 +75,10 @@ static long table_add(type_table *t, const char *buf, size_t off, int len) {
 static int next_token(const char *buf, size_t n, size_t *pos, size_t *start) {
     size_t p = *pos;
     while (p < n && !is_letter((unsigned char)buf[p])) p++;
-    if (p >= n) { *pos = n; return 0; }
+    if (p >= n) {
+        *pos = n;
+        return 0;
+    }
     size_t s = p;
     while (p < n && is_letter((unsigned char)buf[p]) && p - s < CORPUS_MAX_WORD) p++;
     *start = s;
@@ -82,7 +86,10 @@ static int next_token(const char *buf, size_t n, size_t *pos, size_t *start) {
     return (int)(p - s);
 }
 
-typedef struct { const char *buf; const type_slot *slot; } rank_ctx;
+typedef struct {
+    const char *buf;
+    const type_slot *slot;
+} rank_ctx;
 static int cmp_rank(const void *pa, const void *pb, void *vctx) {  // count descending, then alphabetical
     const rank_ctx *ctx = vctx;
     const char *sort_buf = ctx->buf;
@@ -110,11 +117,23 @@ int corpus_lookup(const corpus *c, const char *word) {
 }
 
 int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err, size_t errlen) {
-    if (!out) { set_err(err, errlen, "corpus: out is NULL"); return 1; }
+    if (!out) {
+        set_err(err, errlen, "corpus: out is NULL");
+        return 1;
+    }
     *out = NULL;
-    if (V < 1) { set_err(err, errlen, "corpus: vocabulary size V = %d must be >= 1", V); return 1; }
-    if (!buf && n > 0) { set_err(err, errlen, "corpus: NULL buffer of %zu bytes", n); return 1; }
-    if (n == 0) { set_err(err, errlen, "corpus: the input is empty"); return 1; }
+    if (V < 1) {
+        set_err(err, errlen, "corpus: vocabulary size V = %d must be >= 1", V);
+        return 1;
+    }
+    if (!buf && n > 0) {
+        set_err(err, errlen, "corpus: NULL buffer of %zu bytes", n);
+        return 1;
+    }
+    if (n == 0) {
+        set_err(err, errlen, "corpus: the input is empty");
+        return 1;
+    }
 
     // Pass 1: count every type.  slot_of[k] is the table slot of the k-th token.
     type_table t = {0};
@@ -123,6 +142,11 @@ int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err
     int len;
     while ((len = next_token(buf, n, &pos, &start)) > 0) {
         long h = table_add(&t, buf, start, len);  // may move t.slot: index after the call
+        if (h < 0) {
+            free(t.slot);
+            set_err(err, errlen, "corpus: out of memory at %ld distinct words", (long)t.used);
+            return 1;
+        }
         t.slot[h].count++;
         n_tokens++;
     }
@@ -133,23 +157,25 @@ int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err
     }
 
     // Rank the types: count descending, ties alphabetical; keep the top V.
-    long n_types = (long)t.used, *order = XNEW(long, n_types), k = 0;
+    long n_types = (long)t.used, *order = sim_calloc((size_t)n_types, sizeof(long)), k = 0;
+    corpus *c = sim_calloc(1, sizeof *c);
+    int *id_of_slot = sim_alloc(t.cap, sizeof *id_of_slot);
+    if (!order || !c || !id_of_slot) goto oom;
     for (size_t i = 0; i < t.cap; i++)
         if (t.slot[i].len) order[k++] = (long)i;
     rank_ctx ctx = {buf, t.slot};
     qsort_r(order, (size_t)n_types, sizeof *order, cmp_rank, &ctx);
 
-    corpus *c = XNEW(corpus, 1);
     c->V = n_types < V ? (int)n_types : V;
     c->n_tokens = n_tokens;
     c->n_types = n_types;
-    c->word = XNEW(char *, c->V);
-    c->count = XNEW(long, c->V);
-    int *id_of_slot = xmalloc(t.cap, sizeof *id_of_slot);
+    c->word = sim_calloc(c->V, sizeof(char *));
+    c->count = sim_calloc(c->V, sizeof(long));
+    if (!c->word || !c->count) goto oom;
     for (size_t i = 0; i < t.cap; i++) id_of_slot[i] = -1;
     for (int i = 0; i < c->V; i++) {
         type_slot *s = &t.slot[order[i]];
-        c->word[i] = XNEW(char, s->len + 1);
+        if (!(c->word[i] = sim_calloc((size_t)s->len + 1, 1))) goto oom;
         for (int j = 0; j < s->len; j++) c->word[i][j] = lower((unsigned char)buf[s->off + j]);
         c->count[i] = s->count;
         id_of_slot[order[i]] = i;
@@ -157,7 +183,8 @@ int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err
     }
     c->hash_cap_ = 16;
     while (c->hash_cap_ < 2 * (size_t)c->V) c->hash_cap_ *= 2;
-    c->hash_ = xmalloc(c->hash_cap_, sizeof *c->hash_);
+    c->hash_ = sim_alloc(c->hash_cap_, sizeof *c->hash_);
+    if (!c->hash_) goto oom;
     for (size_t i = 0; i < c->hash_cap_; i++) c->hash_[i] = -1;
     for (int i = 0; i < c->V; i++) {
         size_t h = hash_bytes(c->word[i], strlen(c->word[i])) & (c->hash_cap_ - 1);
@@ -166,7 +193,8 @@ int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err
     }
 
     // Pass 2: the in-vocabulary stream.
-    c->ids = XNEW(int, c->n_ids);
+    c->ids = sim_calloc((size_t)c->n_ids, sizeof(int));
+    if (!c->ids) goto oom;
     long p = 0;
     pos = 0;
     while ((len = next_token(buf, n, &pos, &start)) > 0) {
@@ -183,39 +211,69 @@ int corpus_from_buffer(const char *buf, size_t n, int V, corpus **out, char *err
     }
     *out = c;
     return 0;
+oom:
+    free(id_of_slot), free(order), free(t.slot);
+    corpus_free(c);
+    set_err(err, errlen, "corpus: out of memory building a vocabulary of %d words", V);
+    return 1;
 }
 
 int corpus_from_file(const char *path, int V, corpus **out, char *err, size_t errlen) {
-    if (!out) { set_err(err, errlen, "corpus: out is NULL"); return 1; }
+    if (!out) {
+        set_err(err, errlen, "corpus: out is NULL");
+        return 1;
+    }
     *out = NULL;
-    if (!path) { set_err(err, errlen, "corpus: no path"); return 1; }
+    if (!path) {
+        set_err(err, errlen, "corpus: no path");
+        return 1;
+    }
     size_t pl = strlen(path);
     int xz = pl > 3 && strcmp(path + pl - 3, ".xz") == 0;
     FILE *f;
     if (xz) {
         FILE *probe = fopen(path, "rb");
-        if (!probe) { set_err(err, errlen, "corpus: cannot open %s: %s", path, strerror(errno)); return 1; }
+        if (!probe) {
+            set_err(err, errlen, "corpus: cannot open %s: %s", path, strerror(errno));
+            return 1;
+        }
         fclose(probe);
         char cmd[4200];
-        if (pl > 4000 || strchr(path, '\'')) { set_err(err, errlen, "corpus: unsupported path for xz: %s", path); return 1; }
+        if (pl > 4000 || strchr(path, '\'')) {
+            set_err(err, errlen, "corpus: unsupported path for xz: %s", path);
+            return 1;
+        }
         snprintf(cmd, sizeof cmd, "xz -dc '%s'", path);
         f = popen(cmd, "r");
     } else {
         f = fopen(path, "rb");
     }
-    if (!f) { set_err(err, errlen, "corpus: cannot open %s: %s", path, strerror(errno)); return 1; }
+    if (!f) {
+        set_err(err, errlen, "corpus: cannot open %s: %s", path, strerror(errno));
+        return 1;
+    }
     size_t cap = 1 << 20, n = 0, got;
-    char *buf = xmalloc(cap, 1);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
-        if (n == cap) buf = realloc(buf, cap *= 2);
-        if (!buf) DIE("out of memory reading %s (%zu bytes so far)", path, n);
+        if (n == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb) free(buf);
+            buf = nb;
+        }
+    }
+    if (!buf) {
+        if (xz) pclose(f);
+        else fclose(f);
+        set_err(err, errlen, "corpus: out of memory reading %s (%zu bytes so far)", path, n);
+        return 1;
     }
     int ioerr = ferror(f);
     int rc = xz ? pclose(f) : fclose(f);
     if (ioerr || (xz && rc != 0)) {
         free(buf);
-        set_err(err, errlen, "corpus: error reading %s%s", path, xz ? " (is xz installed? sudo apt-get install xz-utils)" : "");
+        set_err(err, errlen, "corpus: error reading %s%s", path,
+                xz ? " (is xz installed? sudo apt-get install xz-utils)" : "");
         return 1;
     }
     int st = corpus_from_buffer(buf, n, V, out, err, errlen);
@@ -230,7 +288,7 @@ int corpus_from_file(const char *path, int V, corpus **out, char *err, size_t er
 
 void corpus_free(corpus *c) {
     if (!c) return;
-    for (int i = 0; i < c->V; i++) free(c->word[i]);
+    for (int i = 0; c->word && i < c->V; i++) free(c->word[i]);
     free(c->word);
     free(c->count);
     free(c->ids);

@@ -23,13 +23,13 @@
 #define CORPUS_MAX_WORD 64
 
 typedef struct {
-    int V;             // vocabulary size (the requested V, or fewer if the corpus has fewer types)
-    char **word;       // word[i]: the i-th most frequent type, NUL-terminated, lower case
-    long *count;       // count[i]: its number of occurrences in the whole corpus
-    long n_tokens;     // tokens in the whole corpus (in and out of vocabulary)
-    long n_types;      // distinct types in the whole corpus
-    long n_ids;        // in-vocabulary tokens
-    int *ids;          // ids[p], p < n_ids: the in-vocabulary stream (OOV tokens deleted)
+    int V;          // vocabulary size (the requested V, or fewer if the corpus has fewer types)
+    char **word;    // word[i]: the i-th most frequent type, NUL-terminated, lower case
+    long *count;    // count[i]: its number of occurrences in the whole corpus
+    long n_tokens;  // tokens in the whole corpus (in and out of vocabulary)
+    long n_types;   // distinct types in the whole corpus
+    long n_ids;     // in-vocabulary tokens
+    int *ids;       // ids[p], p < n_ids: the in-vocabulary stream (OOV tokens deleted)
     // private: open-addressing hash of the vocabulary for corpus_lookup
     int *hash_;
     size_t hash_cap_;

@@ -1,4 +1,5 @@
 #include "eigenframework.h"
+#include "status.h"
 #include <math.h>
 #include <stdio.h>
 
@@ -43,7 +44,7 @@ static double g_of(const ef_spectrum *s, double u, double n, double de, double *
 
 int ef_solve(const ef_spectrum *s, double n, double delta, ef_fit *fit) {
     if (!s || !fit || !(n > 0) || !(delta >= 0) || !(s->extra_ridge >= 0) || (s->M > 0 && !s->lam)) {
-        fprintf(stderr, "ef_solve: bad arguments (n = %g, delta = %g)\n", n, delta);
+        sim_fail(-1, "ef_solve: bad arguments (n = %g, delta = %g)", n, delta);
         return EF_EINVAL;
     }
     double de = delta + s->extra_ridge;
@@ -53,7 +54,7 @@ int ef_solve(const ef_spectrum *s, double n, double delta, ef_fit *fit) {
     for (size_t i = 0; i < s->M; i++) {
         double lam = s->lam[i], m = s->mult ? s->mult[i] : 1.0;
         if (!(lam >= 0)) {
-            fprintf(stderr, "ef_solve: eigenvalue %zu is %g (must be >= 0)\n", i, lam);
+            sim_fail(-1, "ef_solve: eigenvalue %zu is %g (must be >= 0)", i, lam);
             return EF_EINVAL;
         }
         mass += m * lam;
@@ -66,14 +67,10 @@ int ef_solve(const ef_spectrum *s, double n, double delta, ef_fit *fit) {
     double ulo, uhi = log((mass + de) / n);
     // Lower: delta > 0 gives g >= 0 at k = delta/n.  Ridgeless: N+ lam+/(lam+ + k) = n at
     // k = lam+ (N+ - n)/n, so g >= 0 there; no root exists when N+ <= n (and no tail).
-    if (de > 0)
-        ulo = log(de / n);
-    else if (Npos > n)
-        ulo = log(lampos * (Npos - n) / n);
-    else if (s->tail)
-        ulo = uhi - 10;  // infinite tail: a root exists; expand below
-    else
-        return EF_ENOROOT;
+    if (de > 0) ulo = log(de / n);
+    else if (Npos > n) ulo = log(lampos * (Npos - n) / n);
+    else if (s->tail) ulo = uhi - 10;  // infinite tail: a root exists; expand below
+    else return EF_ENOROOT;
     double dg, D, S2, glo, ghi;
     for (int k = 0; (glo = g_of(s, ulo, n, de, &dg, &D, &S2)) < 0; k++) {
         if (k > 100 || ulo < -700) return EF_ENOROOT;
@@ -89,10 +86,8 @@ int ef_solve(const ef_spectrum *s, double n, double delta, ef_fit *fit) {
     for (it = 1; it <= 400; it++) {
         double gu = g_of(s, u, n, de, &dg, &D, &S2);
         if (gu == 0) break;
-        if (gu > 0)
-            ulo = u;
-        else
-            uhi = u;
+        if (gu > 0) ulo = u;
+        else uhi = u;
         double un = u - gu / dg;
         if (!(un > ulo && un < uhi) || fabs(gu / dg) > 0.5 * du) un = 0.5 * (ulo + uhi);
         du = fabs(un - u);
@@ -117,10 +112,9 @@ void ef_learnabilities(const ef_spectrum *s, double kappa, double *L_out) {
     for (size_t i = 0; i < s->M; i++) L_out[i] = s->lam[i] / (s->lam[i] + kappa);
 }
 
-int ef_predict(const ef_spectrum *s, const ef_fit *fit, const double *v2, double v2_tail, double eps2,
-               ef_pred *p) {
+int ef_predict(const ef_spectrum *s, const ef_fit *fit, const double *v2, double v2_tail, double eps2, ef_pred *p) {
     if (!s || !fit || !v2 || !p || !(v2_tail >= 0) || !(eps2 >= 0)) {
-        fprintf(stderr, "ef_predict: bad arguments\n");
+        sim_fail(-1, "ef_predict: bad arguments");
         return EF_EINVAL;
     }
     double kappa = fit->kappa, b = v2_tail, lv = 0, vv = v2_tail;
@@ -142,8 +136,6 @@ int ef_predict(const ef_spectrum *s, const ef_fit *fit, const double *v2, double
 
 double ef_holdout(double Mpool, double n, double te, double tr) { return (Mpool * te - n * tr) / (Mpool - n); }
 
-double ef_powerlaw_kappa(double alpha, double n) {
-    return pow((M_PI / alpha) / sin(M_PI / alpha) / n, alpha);
-}
+double ef_powerlaw_kappa(double alpha, double n) { return pow((M_PI / alpha) / sin(M_PI / alpha) / n, alpha); }
 
 double ef_powerlaw_E0(double alpha, double s) { return alpha / (1 + (alpha - 1) * s); }

@@ -1,13 +1,15 @@
 // eigenframework: the closed-form theory of kernel ridge regression (Simon, Dickens, Karkada,
-// DeWeese, arXiv 2110.03922; identical in all four papers of the thread).  conventions.md,
-// Eigenframework.
+// DeWeese, arXiv 2110.03922; identical in all four papers of the thread).  Notation as in
+// paper-notes/conventions.md, Eigenframework: eigenvalues $\lambda_i$ with multiplicities $m_i$,
+// target coefficients $v_i$, ridge $\delta$, label-noise variance $\epsilon^2$, n samples.
 //
-//   kappa > 0 solves   sum_i m_i lam_i/(lam_i + kappa) + delta/kappa = n         (effective ridge)
-//   L_i = lam_i/(lam_i + kappa),   1 - L_i = kappa/(lam_i + kappa)                (learnability)
-//   E0 = n/(n - sum_i m_i L_i^2)                                                 (overfitting coeff.)
-//   E_te = E0 (sum_i (1-L_i)^2 v_i^2 + eps^2)                                    (test MSE, noisy)
-//   E_tr = (delta/(n kappa))^2 E_te                                              (train MSE)
-//   L(f) = sum_i L_i v_i^2 / sum_i v_i^2,  B = sum (1-L)^2 v^2 + eps^2,  V = (E0 - 1) B
+// - the effective ridge $\kappa > 0$ solves $\sum_i m_i \frac{\lambda_i}{\lambda_i + \kappa} + \frac{\delta}{\kappa} = n$;
+// - learnabilities $L_i = \frac{\lambda_i}{\lambda_i + \kappa}$, $1 - L_i = \frac{\kappa}{\lambda_i + \kappa}$;
+// - the overfitting coefficient $E_0 = \frac{n}{n - \sum_i m_i L_i^2}$;
+// - test MSE $E_{te} = E_0 \left(\sum_i (1 - L_i)^2 v_i^2 + \epsilon^2\right)$, train MSE
+//   $E_{tr} = \left(\frac{\delta}{n \kappa}\right)^2 E_{te}$;
+// - target learnability $L(f) = \sum_i L_i v_i^2 / \sum_i v_i^2$, bias
+//   $B = \sum_i (1 - L_i)^2 v_i^2 + \epsilon^2$ and variance $V = (E_0 - 1) B$.
 //
 // Numerics: Newton on u = log kappa, safeguarded by bisection inside the rigorous
 // bracket [kappa_lo, kappa_hi]; |du| < 1e-13 at exit.  Working in log kappa keeps exponential
@@ -26,9 +28,9 @@
 #include <stddef.h>
 
 // Status codes (0 = success).
-#define EF_EINVAL 1   // bad arguments (message on stderr)
-#define EF_ENOROOT 2  // ridgeless with at most n positive eigenvalues: interpolation is exact, E0 undefined
-#define EF_EMAXITER 3 // no convergence in 400 iterations (never seen; reported, not hidden)
+#define EF_EINVAL 1    // bad arguments (the reason in sim_last_error(), status.h)
+#define EF_ENOROOT 2   // ridgeless with at most n positive eigenvalues: interpolation is exact, E0 undefined
+#define EF_EMAXITER 3  // no convergence in 400 iterations (never seen; reported, not hidden)
 const char *ef_strerror(int status);
 
 // Analytic tail beyond the explicit modes: *S1 = sum L_i, *S2 = sum L_i^2 at this kappa.
@@ -41,7 +43,7 @@ typedef struct {
     double extra_ridge;  // uncaptured mass T >= 0 treated as ridge; 0 if none
     ef_tail_fn tail;     // optional analytic tail (NULL if none)
     void *tail_par;
-    double tail_mass;    // the tail's total eigenvalue mass (enters the upper bracket only)
+    double tail_mass;  // the tail's total eigenvalue mass (enters the upper bracket only)
 } ef_spectrum;
 
 typedef struct {
@@ -72,8 +74,7 @@ typedef struct {
 // Predictions for a target with squared coefficients v2 (M, per mode or per level summed),
 // plus v2_tail >= 0 of target mass beyond the explicit modes (treated as 1 - L = 1),
 // and label-noise variance eps2.
-int ef_predict(const ef_spectrum *s, const ef_fit *fit, const double *v2, double v2_tail, double eps2,
-               ef_pred *p);
+int ef_predict(const ef_spectrum *s, const ef_fit *fit, const double *v2, double v2_tail, double eps2, ef_pred *p);
 
 // Finite-pool correction: held-out error when the spectrum comes from an M-point pool
 // and the n training points are drawn from the same pool: (M E_te - n E_tr)/(M - n).

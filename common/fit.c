@@ -102,7 +102,7 @@ int fit_loglog(const double *x, const double *y, int n, double lo, double hi, fi
     return filtered_fit(x, y, n, 1, 1, lo, hi, 0, out, NULL, NULL);
 }
 
-int fit_semilog_ywindow(const double *x, const double *y, int n, double ylo, double yhi, fit_line_t *out,
-                        int *first, int *last) {
+int fit_semilog_ywindow(const double *x, const double *y, int n, double ylo, double yhi, fit_line_t *out, int *first,
+                        int *last) {
     return filtered_fit(x, y, n, 0, 1, ylo, yhi, 1, out, first, last);
 }

@@ -8,9 +8,9 @@
 #ifndef SIM_FIT_H
 #define SIM_FIT_H
 
-double fit_mean(const double *x, int n);            // NAN when n = 0
-double fit_stderr(const double *x, int n);          // sample sd / sqrt(n); 0 when n < 2
-double fit_median(const double *x, int n);          // does not modify x; NAN when n = 0
+double fit_mean(const double *x, int n);    // NAN when n = 0
+double fit_stderr(const double *x, int n);  // sample sd / sqrt(n); 0 when n < 2
+double fit_median(const double *x, int n);  // does not modify x; NAN when n = 0
 // The q-quantile (0 <= q <= 1) with linear interpolation between order statistics (type 7 of
 // Hyndman & Fan, numpy's default); does not modify x; NAN when n = 0 or q is outside [0, 1].
 double fit_quantile(const double *x, int n, double q);
@@ -35,6 +35,6 @@ int fit_loglog(const double *x, const double *y, int n, double lo, double hi, fi
 // ylo <= y <= yhi (a window on the value, e.g. a singular value's exponential phase), y > 0.
 // *first and *last (either may be NULL) get the first and last index used, -1 if none.
 // Returns 0, or -1 with fewer than 2 points.
-int fit_semilog_ywindow(const double *x, const double *y, int n, double ylo, double yhi, fit_line_t *out,
-                        int *first, int *last);
+int fit_semilog_ywindow(const double *x, const double *y, int n, double ylo, double yhi, fit_line_t *out, int *first,
+                        int *last);
 #endif

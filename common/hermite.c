@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "util.h"
+#include "status.h"
 
 double hermite_he(int n, double z) {
-    if (n < 0) DIE("hermite_he: degree n = %d must be >= 0", n);
+    if (n < 0) return sim_fail(-1, "hermite_he: degree n = %d must be >= 0", n), NAN;
     if (n == 0) return 1.0;
     double hm = 1.0, h = z;  // He_0, He_1
     for (int k = 1; k < n; k++) {
@@ -19,15 +19,19 @@ double hermite_he(int n, double z) {
 }
 
 void hermite_h_array(int nmax, double z, double *h) {
-    if (nmax < 0) DIE("hermite_h_array: nmax = %d must be >= 0", nmax);
+    if (nmax < 0) {
+        sim_fail(-1, "hermite_h_array: nmax = %d must be >= 0 (nothing written)", nmax);
+        return;
+    }
     h[0] = 1.0;
     if (nmax >= 1) h[1] = z;
     for (int k = 1; k < nmax; k++) h[k + 1] = (z * h[k] - sqrt((double)k) * h[k - 1]) / sqrt((double)(k + 1));
 }
 
 double hermite_h(int n, double z) {
-    if (n < 0) DIE("hermite_h: degree n = %d must be >= 0", n);
-    double buf[64], *h = n < 64 ? buf : xmalloc((size_t)n + 1, sizeof *h);
+    if (n < 0) return sim_fail(-1, "hermite_h: degree n = %d must be >= 0", n), NAN;
+    double buf[64], *h = n < 64 ? buf : sim_alloc((size_t)n + 1, sizeof *h);
+    if (!h) return NAN;
     hermite_h_array(n, z, h);
     double r = h[n];
     if (h != buf) free(h);
@@ -97,7 +101,7 @@ void hermite_mono_name(int deg, const int *idx, char *buf, size_t len) {
 }
 
 double hermite_bessel_poly(int n, double x) {
-    if (n < -1) DIE("hermite_bessel_poly: n = %d must be >= -1", n);
+    if (n < -1) return sim_fail(-1, "hermite_bessel_poly: n = %d must be >= -1", n), NAN;
     if (n <= 0) return 1.0;  // y_{-1} = y_0 = 1
     double ym = 1.0, y = 1.0 + x;
     for (int k = 2; k <= n; k++) {
@@ -110,12 +114,10 @@ double hermite_bessel_poly(int n, double x) {
 
 int hermite_level_coeffs(const char *kernel, double w, int lmax, double *c) {
     if (!(w > 0) || !isfinite(w)) {
-        fprintf(stderr, "hermite_level_coeffs: width w = %g must be positive\n", w);
-        return -1;
+        return sim_fail(-1, "hermite_level_coeffs: width w = %g must be positive", w);
     }
     if (lmax < 0) {
-        fprintf(stderr, "hermite_level_coeffs: lmax = %d must be >= 0\n", lmax);
-        return -1;
+        return sim_fail(-1, "hermite_level_coeffs: lmax = %d must be >= 0", lmax);
     }
     if (strcmp(kernel, "gaussian") == 0) {
         // profile exp(-(1-u)/w^2) on the unit sphere: c_l = d^l/du^l at u = 0
@@ -123,13 +125,12 @@ int hermite_level_coeffs(const char *kernel, double w, int lmax, double *c) {
         return 0;
     }
     if (strcmp(kernel, "laplace-hea") == 0) {
-        // profile exp(-sqrt(1-u)/s): c_l = e^{-1/s} y_{l-1}(s) / (2s)^l 
+        // profile exp(-sqrt(1-u)/s): c_l = e^{-1/s} y_{l-1}(s) / (2s)^l
         double s = w;
         for (int l = 0; l <= lmax; l++) c[l] = exp(-1.0 / s) * hermite_bessel_poly(l - 1, s) / pow(2.0 * s, l);
         return 0;
     }
-    fprintf(stderr, "hermite_level_coeffs: unknown kernel '%s' (gaussian|laplace-hea)\n", kernel);
-    return -1;
+    return sim_fail(-1, "hermite_level_coeffs: unknown kernel '%s' (gaussian|laplace-hea)", kernel);
 }
 
 // ---- the priority queue of monomials ----
@@ -137,9 +138,9 @@ int hermite_level_coeffs(const char *kernel, double w, int lmax, double *c) {
 // lambda, and an open-addressing hash set over the arena rejects a tuple pushed twice (the same
 // monomial is reachable from several parents).
 typedef struct {
-    int lmax, stride;     // stride = lmax + 1: deg then lmax indices
-    int *tup;             // (cap, stride)
-    double *lam;          // (cap)
+    int lmax, stride;  // stride = lmax + 1: deg then lmax indices
+    int *tup;          // (cap, stride)
+    double *lam;       // (cap)
     size_t n, cap;
     size_t *heap, nheap;  // arena slots
     size_t *hash, hcap;   // slot + 1, 0 = empty
@@ -154,15 +155,18 @@ static uint64_t tup_hash(const int *t, int stride) {
     return h ^ (h >> 29);
 }
 
-static void pq_rehash(mono_pq *q) {
+// Both return 0, or -1 with "out of memory" recorded (the queue is still valid to free).
+static int pq_rehash(mono_pq *q) {
     free(q->hash);
     q->hcap = q->hcap ? 2 * q->hcap : 1024;
-    q->hash = XNEW(size_t, q->hcap);
+    q->hash = sim_calloc(q->hcap, sizeof *q->hash);
+    if (!q->hash) return -1;
     for (size_t s = 0; s < q->n; s++) {
         size_t h = tup_hash(q->tup + s * q->stride, q->stride) & (q->hcap - 1);
         while (q->hash[h]) h = (h + 1) & (q->hcap - 1);
         q->hash[h] = s + 1;
     }
+    return 0;
 }
 
 static int heap_less(const mono_pq *q, size_t a, size_t b) {  // slot a below slot b?
@@ -170,19 +174,22 @@ static int heap_less(const mono_pq *q, size_t a, size_t b) {  // slot a below sl
     return a > b;  // ties: earlier push first (deterministic)
 }
 
-static void pq_push(mono_pq *q, const int *t, double lam) {
-    if (2 * (q->n + 1) > q->hcap) pq_rehash(q);
+static int pq_push(mono_pq *q, const int *t, double lam) {
+    if (2 * (q->n + 1) > q->hcap && pq_rehash(q)) return -1;
     size_t h = tup_hash(t, q->stride) & (q->hcap - 1);
     while (q->hash[h]) {
-        if (memcmp(q->tup + (q->hash[h] - 1) * q->stride, t, sizeof(int) * q->stride) == 0) return;
+        if (memcmp(q->tup + (q->hash[h] - 1) * q->stride, t, sizeof(int) * q->stride) == 0) return 0;
         h = (h + 1) & (q->hcap - 1);
     }
     if (q->n == q->cap) {
         q->cap = q->cap ? 2 * q->cap : 1024;
-        q->tup = realloc(q->tup, q->cap * q->stride * sizeof *q->tup);
-        q->lam = realloc(q->lam, q->cap * sizeof *q->lam);
-        q->heap = realloc(q->heap, q->cap * sizeof *q->heap);
-        if (!q->tup || !q->lam || !q->heap) DIE("hermite: out of memory at %zu queued monomials", q->n);
+        int *nt = realloc(q->tup, q->cap * q->stride * sizeof *q->tup);
+        if (nt) q->tup = nt;
+        double *nl = realloc(q->lam, q->cap * sizeof *q->lam);
+        if (nl) q->lam = nl;
+        size_t *nh = realloc(q->heap, q->cap * sizeof *q->heap);
+        if (nh) q->heap = nh;
+        if (!nt || !nl || !nh) return sim_fail(-1, "hermite: out of memory at %zu queued monomials", q->n);
     }
     size_t s = q->n++;
     memcpy(q->tup + s * q->stride, t, sizeof(int) * q->stride);
@@ -198,6 +205,7 @@ static void pq_push(mono_pq *q, const int *t, double lam) {
         q->heap[i] = tmp;
         i = p;
     }
+    return 0;
 }
 
 static size_t pq_pop(mono_pq *q) {
@@ -217,19 +225,23 @@ static size_t pq_pop(mono_pq *q) {
     return top;
 }
 
-int hermite_modes_enumerate(int d, const double *gamma, int lmax, const double *c, size_t P,
-                            hermite_modes *out) {
-    if (d < 1) DIE("hermite_modes_enumerate: dimension d = %d must be >= 1", d);
-    if (lmax < 0 || lmax > HERMITE_LMAX) DIE("hermite_modes_enumerate: lmax = %d must be in [0, %d]", lmax, HERMITE_LMAX);
-    if (P < 1) DIE("hermite_modes_enumerate: P must be >= 1");
+int hermite_modes_enumerate(int d, const double *gamma, int lmax, const double *c, size_t P, hermite_modes *out) {
+    memset(out, 0, sizeof *out);
+    if (d < 1) return sim_fail(-1, "hermite_modes_enumerate: dimension d = %d must be >= 1", d);
+    if (lmax < 0 || lmax > HERMITE_LMAX)
+        return sim_fail(-1, "hermite_modes_enumerate: lmax = %d must be in [0, %d]", lmax, HERMITE_LMAX);
+    if (P < 1) return sim_fail(-1, "hermite_modes_enumerate: P must be >= 1");
     for (int a = 0; a < d; a++) {
-        if (!(gamma[a] > 0)) DIE("hermite_modes_enumerate: gamma[%d] = %g must be positive", a, gamma[a]);
+        if (!(gamma[a] > 0))
+            return sim_fail(-1, "hermite_modes_enumerate: gamma[%d] = %g must be positive", a, gamma[a]);
         if (a > 0 && gamma[a] > gamma[a - 1])
-            DIE("hermite_modes_enumerate: gamma must be sorted descending (gamma[%d] = %g > gamma[%d] = %g)", a,
+            return sim_fail(
+                -1, "hermite_modes_enumerate: gamma must be sorted descending (gamma[%d] = %g > gamma[%d] = %g)", a,
                 gamma[a], a - 1, gamma[a - 1]);
     }
     for (int l = 0; l <= lmax; l++)
-        if (!(c[l] >= 0) || !isfinite(c[l])) DIE("hermite_modes_enumerate: level coefficient c[%d] = %g", l, c[l]);
+        if (!(c[l] >= 0) || !isfinite(c[l]))
+            return sim_fail(-1, "hermite_modes_enumerate: level coefficient c[%d] = %g", l, c[l]);
 
     mono_pq q = {.lmax = lmax, .stride = lmax + 1};
     int t[HERMITE_LMAX + 1];
@@ -240,13 +252,14 @@ int hermite_modes_enumerate(int d, const double *gamma, int lmax, const double *
         for (int j = 0; j < lmax; j++) t[1 + j] = j < l ? 0 : -1;
         double lp = c[l];
         for (int i = 0; i < l; i++) lp *= gamma[0];
-        pq_push(&q, t, lp);
+        if (pq_push(&q, t, lp)) goto oom;
     }
     out->d = d;
     out->lmax = lmax;
-    out->lambda = XNEW(double, P);
-    out->deg = XNEW(int, P);
-    out->idx = XNEW(int, P * (size_t)(lmax > 0 ? lmax : 1));
+    out->lambda = sim_calloc(P, sizeof *out->lambda);
+    out->deg = sim_calloc(P, sizeof *out->deg);
+    out->idx = sim_calloc(P * (size_t)(lmax > 0 ? lmax : 1), sizeof *out->idx);
+    if (!out->lambda || !out->deg || !out->idx) goto oom;
     size_t got = 0;
     while (got < P && q.nheap > 0) {
         size_t s = pq_pop(&q);
@@ -267,13 +280,17 @@ int hermite_modes_enumerate(int d, const double *gamma, int lmax, const double *
             t[1 + j] = a + 1;
             double lp = c[l];
             for (int i = 0; i < l; i++) lp *= gamma[t[1 + i]];
-            pq_push(&q, t, lp);
+            if (pq_push(&q, t, lp)) goto oom;
             t[1 + j] = a;
         }
     }
     out->P = got;
     free(q.tup), free(q.lam), free(q.heap), free(q.hash);
     return 0;
+oom:
+    free(q.tup), free(q.lam), free(q.heap), free(q.hash);
+    hermite_modes_free(out);
+    return -1;
 }
 
 void hermite_modes_free(hermite_modes *m) {

@@ -20,6 +20,9 @@
 
 #define HERMITE_LMAX 24  // largest monomial degree the enumeration and the tuples support
 
+// Errors follow status.h: the number-valued functions return NAN for a degree out of range,
+// hermite_modes_enumerate returns -1; the reason is in sim_last_error().
+//
 // He_n(z), probabilists' convention [Abramowitz+Stegun 22.7.14 with He].  n >= 0.
 double hermite_he(int n, double z);
 // h_n(z) = He_n(z)/sqrt(n!).  n >= 0.
@@ -47,12 +50,13 @@ double hermite_bessel_poly(int n, double x);
 // kernel on the unit sphere is the dot-product kernel K(u) = sum_l c_l u^l / l!.
 //   "gaussian"    K = exp(-|x-x'|^2/(2 w^2)):          c_l = e^{-1/w^2} w^{-2l}
 //   "laplace-hea" K = exp(-|x-x'|/(sqrt(2) w)), s = w: c_l = e^{-1/s} y_{l-1}(s)/(2s)^l
-// Returns 0, or -1 for an unknown kernel name or w <= 0 (message on stderr).
+// Returns 0, or -1 for an unknown kernel name or w <= 0 (the reason in sim_last_error()).
 int hermite_level_coeffs(const char *kernel, double w, int lmax, double *c);
 
 // The top P HEA modes.  gamma (d) must be sorted descending and positive; c (lmax+1) the level
 // coefficients.  Modes of degree 0..lmax over indices 0..d-1 are produced in non-increasing
 // lambda (ties in push order, deterministic).  If fewer than P modes exist, P is reduced.
+// Returns 0, or -1 (bad arguments, out of memory) with out zeroed.
 typedef struct {
     int d, lmax;
     size_t P;        // number of modes returned
@@ -60,7 +64,6 @@ typedef struct {
     int *deg;        // (P) degree |alpha|
     int *idx;        // (P, lmax) sorted index tuple of each mode, padded with -1
 } hermite_modes;
-int hermite_modes_enumerate(int d, const double *gamma, int lmax, const double *c, size_t P,
-                            hermite_modes *out);
+int hermite_modes_enumerate(int d, const double *gamma, int lmax, const double *c, size_t P, hermite_modes *out);
 void hermite_modes_free(hermite_modes *m);
 #endif

@@ -1,5 +1,6 @@
 // init: initialisation schemes (see init.h and conventions.md, Initialisations).
 #include "init.h"
+#include "status.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +8,7 @@
 
 int init_normal_scaled(gsl_rng *r, int n_out, int n_in, double alpha, double gain, double *W, double *norm2) {
     if (n_out < 1 || n_in < 1) {
-        fprintf(stderr, "init_normal_scaled: shape (%d, %d) must be positive\n", n_out, n_in);
+        sim_fail(-1, "init_normal_scaled: shape (%d, %d) must be positive", n_out, n_in);
         return -1;
     }
     const double sd = alpha * gain / sqrt((double)n_in);
@@ -39,7 +40,7 @@ static double norm_of(size_t n, const double *x) {
 int init_aligned(size_t n, const double *theta_bar, double r0, double *theta, init_info *info) {
     double nb = norm_of(n, theta_bar);
     if (!(fabs(nb - 1.0) < 1e-10)) {
-        fprintf(stderr, "init_aligned: direction has norm %.17g, not 1\n", nb);
+        sim_fail(-1, "init_aligned: direction has norm %.17g, not 1", nb);
         return -1;
     }
     for (size_t i = 0; i < n; i++) theta[i] = r0 * theta_bar[i];
@@ -56,11 +57,11 @@ int init_balanced_rank1(int n_out, int h, int n_in, const double *u, const doubl
                         double *A, double *W, init_info *info) {
     double nu = norm_of((size_t)n_out, u), ne = norm_of((size_t)h, e), nv = norm_of((size_t)n_in, v);
     if (!(fabs(nu - 1) < 1e-10 && fabs(ne - 1) < 1e-10 && fabs(nv - 1) < 1e-10)) {
-        fprintf(stderr, "init_balanced_rank1: |u| = %.17g, |e| = %.17g, |v| = %.17g must all be 1\n", nu, ne, nv);
+        sim_fail(-1, "init_balanced_rank1: |u| = %.17g, |e| = %.17g, |v| = %.17g must all be 1", nu, ne, nv);
         return -1;
     }
     if (!(m0 >= 0)) {
-        fprintf(stderr, "init_balanced_rank1: m0 = %g must be >= 0\n", m0);
+        sim_fail(-1, "init_balanced_rank1: m0 = %g must be >= 0", m0);
         return -1;
     }
     const double s = sqrt(m0);
@@ -104,8 +105,8 @@ int init_net_normal_scaled(nn *net, unsigned long seed, unsigned long stream, do
     return 0;
 }
 
-void init_note(tsv *t, const init_info *info) {
-    tsv_note(t, "init: scheme=%s seed=%lu stream=%lu alpha=%.10g gain=%.10g s0=%.10g r0=%.10g m0=%.10g norm=%.17g",
-             info->scheme, info->seed, info->stream, info->alpha, info->gain, info->s0, info->r0, info->m0,
-             info->norm);
+void init_describe(const init_info *info, char *buf, size_t len) {
+    snprintf(buf, len,
+             "init: scheme=%s seed=%lu stream=%lu alpha=%.10g gain=%.10g s0=%.10g r0=%.10g m0=%.10g norm=%.17g",
+             info->scheme, info->seed, info->stream, info->alpha, info->gain, info->s0, info->r0, info->m0, info->norm);
 }

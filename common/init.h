@@ -8,20 +8,19 @@
 //   init_net_normal_scaled  every layer of an nn with init_normal_scaled, from its own stream
 //
 // Every scheme can record what it did in an init_info (scheme, seed and stream of the RNG,
-// parameters, the realised ||theta||), which init_note writes into a TSV header, so a table
-// says exactly which weights it started from.  Random numbers come from rng.h streams.
+// parameters, the realised ||theta||), which init_describe turns into one line the program
+// writes into its table header (tsv_note(t, "%s", line)), so a table says exactly which weights it started from.  Random numbers come from rng.h streams.
 #ifndef SIM_INIT_H
 #define SIM_INIT_H
 #include <gsl/gsl_rng.h>
 #include <stddef.h>
 #include "nn.h"
-#include "tsv.h"
 
 typedef struct {
-    char scheme[32];             // "normal_scaled", "normal_abs", "aligned", "balanced_rank1"
-    unsigned long seed, stream;  // RNG stream (rng_alloc(seed, stream)); 0, 0 when deterministic
+    char scheme[32];                 // "normal_scaled", "normal_abs", "aligned", "balanced_rank1"
+    unsigned long seed, stream;      // RNG stream (rng_alloc(seed, stream)); 0, 0 when deterministic
     double alpha, gain, s0, r0, m0;  // the scheme's parameters (unused ones are 0)
-    double norm;                 // realised ||theta|| (Euclidean norm of everything initialised)
+    double norm;                     // realised ||theta|| (Euclidean norm of everything initialised)
 } init_info;
 
 // W (n_out, n_in): iid N(0, (alpha*gain)^2 / n_in).  *norm2 (may be NULL) gets ||W||_F^2.
@@ -38,6 +37,6 @@ int init_balanced_rank1(int n_out, int h, int n_in, const double *u, const doubl
 // rng_alloc(seed, stream); biases set to 0.  Fills info (may be NULL).
 int init_net_normal_scaled(nn *net, unsigned long seed, unsigned long stream, double alpha, double gain,
                            init_info *info);
-// Write "# init: scheme=... seed=... stream=... alpha=... norm=..." into a table header.
-void init_note(tsv *t, const init_info *info);
+// "init: scheme=... seed=... stream=... alpha=... norm=..." into buf (a table header line).
+void init_describe(const init_info *info, char *buf, size_t len);
 #endif

@@ -1,12 +1,11 @@
 #include "kernel.h"
+#include "status.h"
 #include <gsl/gsl_cblas.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "blasinfo.h"
-#include "util.h"
 
 static const struct {
     const char *name;
@@ -19,14 +18,16 @@ static const struct {
 };
 #define NNAMES ((int)(sizeof kernel_names / sizeof kernel_names[0]))
 
-int kernel_spec_parse(kernel_spec *k, const char *name, double bandwidth, int depth, double wstd,
-                      double bstd, char *err, int errlen) {
+int kernel_spec_parse(kernel_spec *k, const char *name, double bandwidth, int depth, double wstd, double bstd,
+                      char *err, int errlen) {
     int found = -1;
     for (int i = 0; i < NNAMES && name; i++)
         if (strcmp(name, kernel_names[i].name) == 0) found = i;
     if (found < 0) {
-        snprintf(err, errlen, "unknown kernel '%s' (laplace, laplace-hea, gaussian, ntk, nngp, relu-ntk, "
-                 "relu-nngp, erf-ntk, erf-nngp, ntk1b)", name ? name : "(null)");
+        snprintf(err, errlen,
+                 "unknown kernel '%s' (laplace, laplace-hea, gaussian, ntk, nngp, relu-ntk, "
+                 "relu-nngp, erf-ntk, erf-nngp, ntk1b)",
+                 name ? name : "(null)");
         return -1;
     }
     k->type = kernel_names[found].type;
@@ -66,12 +67,9 @@ const char *kernel_name(const kernel_spec *k) {
 }
 
 void kernel_describe(const kernel_spec *k, char *buf, int len) {
-    if (kernel_is_radial(k))
-        snprintf(buf, len, "%s bandwidth=%.10g", kernel_name(k), k->bandwidth);
-    else if (k->type == KERNEL_NTK1B)
-        snprintf(buf, len, "ntk1b");
-    else
-        snprintf(buf, len, "%s L=%d wstd=%.10g bstd=%.10g", kernel_name(k), k->depth, k->wstd, k->bstd);
+    if (kernel_is_radial(k)) snprintf(buf, len, "%s bandwidth=%.10g", kernel_name(k), k->bandwidth);
+    else if (k->type == KERNEL_NTK1B) snprintf(buf, len, "ntk1b");
+    else snprintf(buf, len, "%s L=%d wstd=%.10g bstd=%.10g", kernel_name(k), k->depth, k->wstd, k->bstd);
 }
 
 int kernel_is_radial(const kernel_spec *k) {
@@ -122,10 +120,8 @@ static double network_kernel(const kernel_spec *k, double xx, double yy, double 
     int same = (xx == yy && xy == xx);
     for (int h = 1; h <= k->depth; h++) {
         if (same) c = qx;
-        if (erf)
-            erf_moments(qx, qy, c, &Ephi, &Edot);
-        else
-            relu_moments(qx, qy, c, &Ephi, &Edot);
+        if (erf) erf_moments(qx, qy, c, &Ephi, &Edot);
+        else relu_moments(qx, qy, c, &Ephi, &Edot);
         if (h == k->depth) return ntk ? Ephi + Edot * Theta : Ephi;
         double ex, ey, dummy;  // diagonal updates: the same moments at c = q
         if (erf) {
@@ -187,10 +183,12 @@ double kernel_sphere_profile(const kernel_spec *k, double t, double r2, int d_in
 
 int kernel_gram(const kernel_spec *k, int n, int m, int d, const double *X, const double *Y, double *K) {
     if (n < 1 || m < 1 || d < 1 || !X || !Y || !K) {
-        fprintf(stderr, "kernel_gram: bad arguments n=%d m=%d d=%d\n", n, m, d);
+        sim_fail(-1, "kernel_gram: bad arguments n=%d m=%d d=%d", n, m, d);
         return -1;
     }
-    double *nx = xmalloc((size_t)n + m, sizeof *nx), *ny = nx + n;
+    double *nx = sim_alloc((size_t)n + m, sizeof *nx);
+    if (!nx) return -1;
+    double *ny = nx + n;
     for (int i = 0; i < n; i++) nx[i] = cblas_ddot(d, X + (size_t)i * d, 1, X + (size_t)i * d, 1);
     for (int j = 0; j < m; j++) ny[j] = cblas_ddot(d, Y + (size_t)j * d, 1, Y + (size_t)j * d, 1);
     // K = X Y^T: the inner products in one GEMM
@@ -224,20 +222,26 @@ static void *gram_rows(void *arg) {
     return NULL;
 }
 
+static int gram_threads = 1;  // see kernel_set_threads
+
+void kernel_set_threads(int n) { gram_threads = n < 1 ? 1 : n; }
+
 int kernel_gram_sym(const kernel_spec *k, int n, int d, const double *X, double *K) {
     if (n < 1 || d < 1 || !X || !K) {
-        fprintf(stderr, "kernel_gram_sym: bad arguments n=%d d=%d\n", n, d);
+        sim_fail(-1, "kernel_gram_sym: bad arguments n=%d d=%d", n, d);
         return -1;
     }
     // lower triangle of X X^T in one SYRK
     cblas_dsyrk(CblasRowMajor, CblasLower, CblasNoTrans, n, d, 1.0, X, d, 0.0, K, n);
-    double *nx = xmalloc((size_t)n, sizeof *nx);
+    double *nx = sim_alloc((size_t)n, sizeof *nx);
+    if (!nx) return -1;
     for (int i = 0; i < n; i++) nx[i] = K[(size_t)i * n + i];
     // The elementwise pass (an exp and a sqrt per entry) costs as much as the SYRK at d = 784
-    // (measured n = 8000: 1.3 s vs 1.25 s), so it uses as many threads as BLAS was given.  Row i
-    // holds i entries: thread t of T takes rows [n sqrt(t/T), n sqrt((t+1)/T)), equal work.
+    // (measured n = 8000: 1.3 s vs 1.25 s), so it uses kernel_set_threads' count (the programs
+    // give it BLAS's).  Row i holds i entries: thread t of T takes rows [n sqrt(t/T),
+    // n sqrt((t+1)/T)), equal work.
     enum { MAX_T = 16 };
-    int T = blas_get_threads();
+    int T = gram_threads;
     if (T > MAX_T) T = MAX_T;
     if (T < 1 || n < 512) T = 1;
     gram_rows_job job[MAX_T];

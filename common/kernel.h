@@ -37,15 +37,15 @@ typedef enum {
 
 typedef struct {
     kernel_type type;
-    double bandwidth;  // l (laplace, gaussian) or w (laplace-hea); unused by the network kernels
-    int depth;         // L hidden layers (network kernels), >= 1
-    double wstd, bstd; // sigma_w, sigma_b (standard deviations, neural-tangents W_std, b_std)
+    double bandwidth;   // l (laplace, gaussian) or w (laplace-hea); unused by the network kernels
+    int depth;          // L hidden layers (network kernels), >= 1
+    double wstd, bstd;  // sigma_w, sigma_b (standard deviations, neural-tangents W_std, b_std)
 } kernel_spec;
 
 // Fill *k from the --kernel/--bandwidth/--depth/--wstd/--bstd values.  Returns 0, or -1 with
 // a one-line message in err (unknown name, bandwidth <= 0, depth < 1, negative std).
-int kernel_spec_parse(kernel_spec *k, const char *name, double bandwidth, int depth, double wstd,
-                      double bstd, char *err, int errlen);
+int kernel_spec_parse(kernel_spec *k, const char *name, double bandwidth, int depth, double wstd, double bstd,
+                      char *err, int errlen);
 // The canonical name ("laplace", "ntk", "erf-nngp", ...), for TSV headers.
 const char *kernel_name(const kernel_spec *k);
 // A one-line description with every parameter, e.g. "ntk L=4 wstd=1.41421 bstd=0.1".
@@ -64,9 +64,11 @@ double kernel_sphere_profile(const kernel_spec *k, double t, double r2, int d_in
 
 // Gram matrices.  K (n, m) = K(X_i, Y_j) with X (n, d), Y (m, d), inner products by one
 // cblas_dgemm.  Returns 0, or -1 on bad arguments (message on stderr).
-int kernel_gram(const kernel_spec *k, int n, int m, int d, const double *X, const double *Y,
-                double *K);
+int kernel_gram(const kernel_spec *k, int n, int m, int d, const double *X, const double *Y, double *K);
 // The symmetric training Gram K (n, n) of X (n, d): cblas_dsyrk for the inner products, the
 // diagonal set exactly (distance 0), the full matrix filled (both triangles).
+// Threads for kernel_gram_sym's elementwise pass (default 1; the result does not depend on it).
+// Programs set it to their BLAS thread count (cli_parse does); the library never asks BLAS.
+void kernel_set_threads(int n);
 int kernel_gram_sym(const kernel_spec *k, int n, int d, const double *X, double *K);
 #endif

@@ -1,4 +1,5 @@
 #include "krr.h"
+#include "status.h"
 #include <gsl/gsl_cblas.h>
 #include <lapacke.h>
 #include <math.h>
@@ -6,11 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include "linalg.h"
-#include "util.h"
 
 int krr_solve(int n, double *K, double delta, int nrhs, double *Y, int nt, const double *Ktd, double *pred) {
     if (n < 1 || nrhs < 1 || !K || !Y || !(delta >= 0) || nt < 0 || (nt > 0 && (!Ktd || !pred))) {
-        fprintf(stderr, "krr_solve: bad arguments (n = %d, nrhs = %d, nt = %d, delta = %g)\n", n, nrhs, nt, delta);
+        sim_fail(-1, "krr_solve: bad arguments (n = %d, nrhs = %d, nt = %d, delta = %g)", n, nrhs, nt, delta);
         return -1;
     }
     for (int i = 0; i < n; i++) K[(size_t)i * n + i] += delta;
@@ -34,16 +34,21 @@ int krr_trace_inverse(int n, double *K, double delta, double *trace) {
 
 krr_sweep *krr_sweep_alloc(int n, int nt, int nrhs) {
     if (n < 1 || nt < 0 || nrhs < 1) {
-        fprintf(stderr, "krr_sweep_alloc: bad sizes n = %d nt = %d nrhs = %d\n", n, nt, nrhs);
+        sim_fail(-1, "krr_sweep_alloc: bad sizes n = %d nt = %d nrhs = %d", n, nt, nrhs);
         return NULL;
     }
-    krr_sweep *s = XNEW(krr_sweep, 1);
+    krr_sweep *s = sim_calloc(1, sizeof *s);
+    if (!s) return NULL;
     s->n = n, s->nt = nt, s->nrhs = nrhs;
-    s->U = xmalloc((size_t)n * n, sizeof(double));
-    s->w = xmalloc((size_t)n, sizeof(double));
-    s->UtY = xmalloc((size_t)n * nrhs, sizeof(double));
-    s->c = xmalloc((size_t)n * nrhs, sizeof(double));
-    s->KtU = nt > 0 ? xmalloc((size_t)nt * n, sizeof(double)) : NULL;
+    s->U = sim_alloc((size_t)n * n, sizeof(double));
+    s->w = sim_alloc((size_t)n, sizeof(double));
+    s->UtY = sim_alloc((size_t)n * nrhs, sizeof(double));
+    s->c = sim_alloc((size_t)n * nrhs, sizeof(double));
+    s->KtU = nt > 0 ? sim_alloc((size_t)nt * n, sizeof(double)) : NULL;
+    if (!s->U || !s->w || !s->UtY || !s->c || (nt > 0 && !s->KtU)) {
+        krr_sweep_free(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -57,8 +62,7 @@ int krr_sweep_prepare(krr_sweep *s, const double *K, const double *Y, const doub
     memcpy(s->U, K, (size_t)n * n * sizeof(double));
     int info = la_eigh(n, s->U, s->w, 1);
     if (info != 0) return info;
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, s->nrhs, n, 1.0, s->U, n, Y, s->nrhs, 0.0, s->UtY,
-                s->nrhs);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, s->nrhs, n, 1.0, s->U, n, Y, s->nrhs, 0.0, s->UtY, s->nrhs);
     if (s->nt > 0)
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, s->nt, n, n, 1.0, Ktd, n, s->U, n, 0.0, s->KtU, n);
     return 0;
@@ -83,10 +87,11 @@ int krr_sweep_eval(krr_sweep *s, double delta, double *alpha, double *resid, dou
 
 int krr_pool_spectrum(int M, double *K, int nrhs, const double *y, double *lam, double *v) {
     if (M < 1 || !K || !lam || (y && (nrhs < 1 || !v))) {
-        fprintf(stderr, "krr_pool_spectrum: bad arguments (M = %d)\n", M);
+        sim_fail(-1, "krr_pool_spectrum: bad arguments (M = %d)", M);
         return -1;
     }
-    double *w = xmalloc((size_t)M, sizeof *w);
+    double *w = sim_alloc((size_t)M, sizeof *w);
+    if (!w) return -1;
     int info = la_eigh(M, K, w, 1);
     if (info != 0) {
         free(w);

@@ -1,13 +1,14 @@
 // linalg: the dense factorizations the suite needs, through LAPACKE on OpenBLAS.
 //
 // All matrices are row-major, as in the rest of common/.  Functions return LAPACK's info
-// (0 = success) so the caller can say what failed and what to try; none of them allocates
-// memory that outlives the call except the explicit workspaces.
+// (0 = success; < 0 a bad argument, LAPACK_WORK_MEMORY_ERROR when memory ran out, with the
+// reason in sim_last_error() as status.h says; > 0 a numerical failure) so the caller can say
+// what failed and what to try; none of them allocates memory that outlives the call.
 //
 //   la_chol_solve   A X = B for symmetric positive definite A (dposv: Cholesky + solve)
 //   la_eigh         all eigenpairs of a symmetric matrix (dsyevd), eigenvalues ascending
 //   la_eigh_top     the top k eigenpairs (dsyevr, range 'I'), eigenvalues DESCENDING
-//   la_svd_values   singular values (dgesdd), descending; optionally left/right vectors
+//   la_svd          singular values (dgesdd), descending; optionally left/right vectors
 //
 // Cost: dposv n^3/3, dsyevd with vectors ~ 9 n^3 (measured n=4000: 9 s on 2 cores).
 // A full dsyevd above n = 2000 when only the top k are needed is a defect: use la_eigh_top.

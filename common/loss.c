@@ -1,17 +1,17 @@
 // loss: see loss.h.  Every formula is in conventions.md, Losses; the finite-difference checks are
 // in tests/test_training.c.
 #include "loss.h"
+#include "status.h"
 #include <gsl/gsl_cblas.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "linalg.h"
-#include "util.h"
 
 // ---- mean squared error ----
 double loss_mse(int N, int k, const double *F, const double *Y, double c, double *dF) {
-    if (N < 1 || k < 1) DIE("loss_mse: sizes N = %d, k = %d must be >= 1", N, k);
-    if (!(c > 0)) DIE("loss_mse: normalisation c = %g must be > 0 (1/(2N) or 1/(N k))", c);
+    if (N < 1 || k < 1) return sim_fail(-1, "loss_mse: sizes N = %d, k = %d must be >= 1", N, k), NAN;
+    if (!(c > 0)) return sim_fail(-1, "loss_mse: normalisation c = %g must be > 0 (1/(2N) or 1/(N k))", c), NAN;
     double L = 0;
     size_t n = (size_t)N * k;
     for (size_t i = 0; i < n; i++) {
@@ -24,17 +24,22 @@ double loss_mse(int N, int k, const double *F, const double *Y, double c, double
 
 // ---- Barlow Twins ----
 loss_bt_ws *loss_bt_alloc(int n, int d) {
-    if (n < 2 || d < 1) DIE("loss_bt_alloc: n = %d must be >= 2 and d = %d >= 1", n, d);
-    loss_bt_ws *w = XNEW(loss_bt_ws, 1);
+    if (n < 2 || d < 1) return sim_fail(-1, "loss_bt_alloc: n = %d must be >= 2 and d = %d >= 1", n, d), NULL;
+    loss_bt_ws *w = sim_calloc(1, sizeof *w);
+    if (!w) return NULL;
     w->n = n, w->d = d;
-    w->C = XNEW(double, (size_t)d * d);
-    w->G = XNEW(double, (size_t)d * d);
-    w->Zta = XNEW(double, (size_t)n * d);
-    w->Ztb = XNEW(double, (size_t)n * d);
-    w->ga = XNEW(double, (size_t)n * d);
-    w->gb = XNEW(double, (size_t)n * d);
-    w->sa = XNEW(double, d);
-    w->sb = XNEW(double, d);
+    w->C = sim_calloc((size_t)d * d, sizeof(double));
+    w->G = sim_calloc((size_t)d * d, sizeof(double));
+    w->Zta = sim_calloc((size_t)n * d, sizeof(double));
+    w->Ztb = sim_calloc((size_t)n * d, sizeof(double));
+    w->ga = sim_calloc((size_t)n * d, sizeof(double));
+    w->gb = sim_calloc((size_t)n * d, sizeof(double));
+    w->sa = sim_calloc(d, sizeof(double));
+    w->sb = sim_calloc(d, sizeof(double));
+    if (!w->C || !w->G || !w->Zta || !w->Ztb || !w->ga || !w->gb || !w->sa || !w->sb) {
+        loss_bt_free(w);
+        return NULL;
+    }
     return w;
 }
 
@@ -57,14 +62,12 @@ static double bt_weighted(int d, const double *C, double lambda_off, double *G) 
     return L;
 }
 
-double loss_bt_theory(loss_bt_ws *w, const double *Za, const double *Zb, double lambda_off,
-                      double *dZa, double *dZb) {
-    if (!w) DIE("loss_bt_theory: NULL workspace (call loss_bt_alloc(n, d))");
-    if (!(lambda_off >= 0)) DIE("loss_bt_theory: lambda_off = %g must be >= 0", lambda_off);
+double loss_bt_theory(loss_bt_ws *w, const double *Za, const double *Zb, double lambda_off, double *dZa, double *dZb) {
+    if (!w) return sim_fail(-1, "loss_bt_theory: NULL workspace (call loss_bt_alloc(n, d))"), NAN;
+    if (!(lambda_off >= 0)) return sim_fail(-1, "loss_bt_theory: lambda_off = %g must be >= 0", lambda_off), NAN;
     int n = w->n, d = w->d;
     // C = (Za^T Zb + Zb^T Za)/(2n): one dgemm, then symmetrise (C + C^T)/2 exactly.
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, d, n, 1.0 / n, Za, d, Zb, d, 0.0,
-                w->C, d);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, d, n, 1.0 / n, Za, d, Zb, d, 0.0, w->C, d);
     for (int i = 0; i < d; i++)
         for (int j = i; j < d; j++) {
             double s = 0.5 * (w->C[i * d + j] + w->C[j * d + i]);
@@ -72,20 +75,16 @@ double loss_bt_theory(loss_bt_ws *w, const double *Za, const double *Zb, double 
         }
     double L = bt_weighted(d, w->C, lambda_off, w->G);
     // dL/dZa = Zb G / n, dL/dZb = Za G / n  (G symmetric; from dC/dZa = Zb/(2n), twice).
-    if (dZa)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, d, d, 1.0 / n, Zb, d, w->G, d,
-                    0.0, dZa, d);
-    if (dZb)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, d, d, 1.0 / n, Za, d, w->G, d,
-                    0.0, dZb, d);
+    if (dZa) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, d, d, 1.0 / n, Zb, d, w->G, d, 0.0, dZa, d);
+    if (dZb) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, d, d, 1.0 / n, Za, d, w->G, d, 0.0, dZb, d);
     return L;
 }
 
-double loss_bt_linear(int d, int m, const double *W, const double *Gamma, double lambda_off,
-                      double *C, double *WG, double *dW) {
-    if (d < 1 || m < 1) DIE("loss_bt_linear: sizes d = %d, m = %d must be >= 1", d, m);
-    if (!(lambda_off >= 0)) DIE("loss_bt_linear: lambda_off = %g must be >= 0", lambda_off);
-    if (!C || !WG) DIE("loss_bt_linear: C (d,d) and WG (d,m) workspaces are required");
+double loss_bt_linear(int d, int m, const double *W, const double *Gamma, double lambda_off, double *C, double *WG,
+                      double *dW) {
+    if (d < 1 || m < 1) return sim_fail(-1, "loss_bt_linear: sizes d = %d, m = %d must be >= 1", d, m), NAN;
+    if (!(lambda_off >= 0)) return sim_fail(-1, "loss_bt_linear: lambda_off = %g must be >= 0", lambda_off), NAN;
+    if (!C || !WG) return sim_fail(-1, "loss_bt_linear: C (d,d) and WG (d,m) workspaces are required"), NAN;
     // WG = W Gamma (d, m), Gamma symmetric: dsymm from the right.
     cblas_dsymm(CblasRowMajor, CblasRight, CblasUpper, d, m, 1.0, Gamma, m, W, m, 0.0, WG, m);
     // C = W Gamma W^T = WG W^T (d, d), then exact symmetrisation.
@@ -96,13 +95,12 @@ double loss_bt_linear(int d, int m, const double *W, const double *Gamma, double
             C[i * d + j] = C[j * d + i] = s;
         }
     // G = 2 w .* (C - I) is needed only for the gradient; keep it on the stack for small d.
-    double Gs[256], *G = d * d <= 256 ? Gs : XNEW(double, (size_t)d * d);
+    double Gs[256], *G = d * d <= 256 ? Gs : sim_alloc((size_t)d * d, sizeof(double));
+    if (!G) return NAN;
     double L = bt_weighted(d, C, lambda_off, G);
     // dW = 2 G W Gamma = 2 G WG.  (dL/dZa = Zb G/n, dZa/dW pulls back to Xa; summing both
     // views gives G (W (Xb^T Xa + Xa^T Xb)/n) = 2 G W Gamma.)
-    if (dW)
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d, m, d, 2.0, G, d, WG, m, 0.0, dW,
-                    m);
+    if (dW) cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, d, m, d, 2.0, G, d, WG, m, 0.0, dW, m);
     if (G != Gs) free(G);
     return L;
 }
@@ -123,8 +121,7 @@ static void bt_standardise(int n, int d, const double *Z, double *Zt, double *s)
 }
 
 // Backward through the standardisation, per column: dz = (g - mean g - zt mean(g zt)) / s.
-static void bt_unstandardise(int n, int d, const double *g, const double *Zt, const double *s,
-                             double *dZ) {
+static void bt_unstandardise(int n, int d, const double *g, const double *Zt, const double *s, double *dZ) {
     for (int j = 0; j < d; j++) {
         double mg = 0, mgz = 0;
         for (int i = 0; i < n; i++) {
@@ -132,21 +129,18 @@ static void bt_unstandardise(int n, int d, const double *g, const double *Zt, co
             mgz += g[i * d + j] * Zt[i * d + j];
         }
         mg /= n, mgz /= n;
-        for (int i = 0; i < n; i++)
-            dZ[i * d + j] = (g[i * d + j] - mg - Zt[i * d + j] * mgz) / s[j];
+        for (int i = 0; i < n; i++) dZ[i * d + j] = (g[i * d + j] - mg - Zt[i * d + j] * mgz) / s[j];
     }
 }
 
-double loss_bt_original(loss_bt_ws *w, const double *Za, const double *Zb, double lambda,
-                        double *dZa, double *dZb) {
-    if (!w) DIE("loss_bt_original: NULL workspace (call loss_bt_alloc(n, d))");
-    if (!(lambda >= 0)) DIE("loss_bt_original: lambda = %g must be >= 0", lambda);
+double loss_bt_original(loss_bt_ws *w, const double *Za, const double *Zb, double lambda, double *dZa, double *dZb) {
+    if (!w) return sim_fail(-1, "loss_bt_original: NULL workspace (call loss_bt_alloc(n, d))"), NAN;
+    if (!(lambda >= 0)) return sim_fail(-1, "loss_bt_original: lambda = %g must be >= 0", lambda), NAN;
     int n = w->n, d = w->d;
     bt_standardise(n, d, Za, w->Zta, w->sa);
     bt_standardise(n, d, Zb, w->Ztb, w->sb);
     // C = Zta^T Ztb / n (d, d), not symmetrised.
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, d, n, 1.0 / n, w->Zta, d, w->Ztb, d,
-                0.0, w->C, d);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, d, d, n, 1.0 / n, w->Zta, d, w->Ztb, d, 0.0, w->C, d);
     // D = dL/dC: -2 (1 - C_ii) on the diagonal, 2 lambda C_ij off it.  Stored in G.
     double L = 0;
     for (int i = 0; i < d; i++)
@@ -162,10 +156,8 @@ double loss_bt_original(loss_bt_ws *w, const double *Za, const double *Zb, doubl
         }
     if (!dZa && !dZb) return L;
     // dL/dZta = Ztb D^T / n, dL/dZtb = Zta D / n, then through the standardisation.
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, d, d, 1.0 / n, w->Ztb, d, w->G, d,
-                0.0, w->ga, d);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, d, d, 1.0 / n, w->Zta, d, w->G, d,
-                0.0, w->gb, d);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, d, d, 1.0 / n, w->Ztb, d, w->G, d, 0.0, w->ga, d);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, d, d, 1.0 / n, w->Zta, d, w->G, d, 0.0, w->gb, d);
     if (dZa) bt_unstandardise(n, d, w->ga, w->Zta, w->sa, dZa);
     if (dZb) bt_unstandardise(n, d, w->gb, w->Ztb, w->sb, dZb);
     return L;
@@ -173,7 +165,7 @@ double loss_bt_original(loss_bt_ws *w, const double *Za, const double *Zb, doubl
 
 // ---- weight decay ----
 double loss_weight_decay(size_t n, const double *W, double lambda, double *dW) {
-    if (!(lambda >= 0)) DIE("loss_weight_decay: lambda = %g must be >= 0", lambda);
+    if (!(lambda >= 0)) return sim_fail(-1, "loss_weight_decay: lambda = %g must be >= 0", lambda), NAN;
     double s = 0;
     for (size_t i = 0; i < n; i++) {
         s += W[i] * W[i];
@@ -184,11 +176,16 @@ double loss_weight_decay(size_t n, const double *W, double lambda, double *dW) {
 
 // ---- symmetric factorisation ----
 loss_symfact_ws *loss_symfact_alloc(int V, int d) {
-    if (V < 1 || d < 1) DIE("loss_symfact_alloc: V = %d and d = %d must be >= 1", V, d);
-    loss_symfact_ws *w = XNEW(loss_symfact_ws, 1);
+    if (V < 1 || d < 1) return sim_fail(-1, "loss_symfact_alloc: V = %d and d = %d must be >= 1", V, d), NULL;
+    loss_symfact_ws *w = sim_calloc(1, sizeof *w);
+    if (!w) return NULL;
     w->V = V, w->d = d;
-    w->WtW = XNEW(double, (size_t)d * d);
-    w->MW = XNEW(double, (size_t)V * d);
+    w->WtW = sim_calloc((size_t)d * d, sizeof(double));
+    w->MW = sim_calloc((size_t)V * d, sizeof(double));
+    if (!w->WtW || !w->MW) {
+        loss_symfact_free(w);
+        return NULL;
+    }
     return w;
 }
 
@@ -197,9 +194,8 @@ void loss_symfact_free(loss_symfact_ws *w) {
     free(w->WtW), free(w->MW), free(w);
 }
 
-double loss_symfact(loss_symfact_ws *w, const double *M, double normM2, const double *W,
-                    double *dW) {
-    if (!w) DIE("loss_symfact: NULL workspace (call loss_symfact_alloc(V, d))");
+double loss_symfact(loss_symfact_ws *w, const double *M, double normM2, const double *W, double *dW) {
+    if (!w) return sim_fail(-1, "loss_symfact: NULL workspace (call loss_symfact_alloc(V, d))"), NAN;
     int V = w->V, d = w->d;
     size_t VV = (size_t)V * V, Vd = (size_t)V * d;
     if (normM2 < 0) normM2 = la_frob2(VV, M);
@@ -215,8 +211,7 @@ double loss_symfact(loss_symfact_ws *w, const double *M, double normM2, const do
     // dW = W (W^T W) - M W.
     if (dW) {
         memcpy(dW, w->MW, Vd * sizeof *dW);
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, V, d, d, 1.0, W, d, w->WtW, d, -1.0,
-                    dW, d);
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, V, d, d, 1.0, W, d, w->WtW, d, -1.0, dW, d);
     }
     return L;
 }

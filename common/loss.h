@@ -47,15 +47,14 @@ void loss_bt_free(loss_bt_ws *w);
 //   C = (Za^T Zb + Zb^T Za)/(2n),  L = sum_ij w_ij (C_ij - delta_ij)^2,
 //   w_ii = 1, w_ij = lambda_off (i != j).  With G = 2 w .* (C - I):
 //   dL/dZa = Zb G / n,  dL/dZb = Za G / n   (dZa, dZb (n, d), may be NULL).
-double loss_bt_theory(loss_bt_ws *w, const double *Za, const double *Zb, double lambda_off,
-                      double *dZa, double *dZb);
+double loss_bt_theory(loss_bt_ws *w, const double *Za, const double *Zb, double lambda_off, double *dZa, double *dZb);
 
 // Linear model Z = X W^T with W (d, m), given Gamma (m, m) = (Xa^T Xb + Xb^T Xa)/(2n):
 //   C = W Gamma W^T (d, d) into C, L as above, dW (d, m) = 2 G W Gamma (= 4 (C - I) W Gamma
 //   when lambda_off = 1).  WG is a caller workspace (d, m) that receives W Gamma.  C and dW
 //   may not alias W.  dW may be NULL.
-double loss_bt_linear(int d, int m, const double *W, const double *Gamma, double lambda_off,
-                      double *C, double *WG, double *dW);
+double loss_bt_linear(int d, int m, const double *W, const double *Gamma, double lambda_off, double *C, double *WG,
+                      double *dW);
 
 // Original form (Zbontar et al. 2021): per column zt = (z - mean)/s, s = sqrt(var_b + 1e-5)
 // (biased variance), C = Zta^T Ztb / n, L = sum_i (1 - C_ii)^2 + lambda sum_{i!=j} C_ij^2.
@@ -63,8 +62,7 @@ double loss_bt_linear(int d, int m, const double *W, const double *Gamma, double
 // column with upstream g: dL/dz = (g - mean(g) - zt mean(g .* zt)) / s.
 #define LOSS_BT_LAMBDA 5e-3
 #define LOSS_BT_EPS 1e-5
-double loss_bt_original(loss_bt_ws *w, const double *Za, const double *Zb, double lambda,
-                        double *dZa, double *dZb);
+double loss_bt_original(loss_bt_ws *w, const double *Za, const double *Zb, double lambda, double *dZa, double *dZb);
 
 // ---- weight decay ----
 // Returns (lambda/2) ||W||_F^2 over n entries; if dW is non-NULL adds lambda W to it.
@@ -84,8 +82,7 @@ typedef struct {
 } loss_symfact_ws;
 loss_symfact_ws *loss_symfact_alloc(int V, int d);
 void loss_symfact_free(loss_symfact_ws *w);
-double loss_symfact(loss_symfact_ws *w, const double *M, double normM2, const double *W,
-                    double *dW);
+double loss_symfact(loss_symfact_ws *w, const double *M, double normM2, const double *W, double *dW);
 
 // ---- per-pair terms of SGNS and QWEM (scalar score s = w_i . w_j; label +1 or -1) ----
 // SGNS: l(s) = log(1 + exp(-label s)) = log1p(exp(-|x|)) + max(-x, 0) with x = label s;

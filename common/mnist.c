@@ -35,7 +35,8 @@ static int load_core(const char *dir, int train, const size_t *rows, int nrows, 
     unsigned char *bi = NULL, *bl = NULL;
     size_t li, ll;
     if (idx_read_file(pi, &bi, &li, e, sizeof e) || idx_read_file(pl, &bl, &ll, e, sizeof e)) {
-        snprintf(err, errlen, "MNIST not found (%s); run `make data`, or point --mnist-dir / MNIST_DIR at the IDX files", e);
+        snprintf(err, errlen,
+                 "MNIST not found (%s); run `make data`, or point --mnist-dir / MNIST_DIR at the IDX files", e);
         free(bi);
         return -1;
     }

@@ -22,7 +22,6 @@ int mnist_load(const char *dir, int train, mnist_set *out, char *err, size_t err
 // Only the listed rows of a split (indices into the 60000 or 10000 images, any order, repeats
 // allowed), converted in that order: out->n = n, out->x (n, 784), out->y (n).  The files are
 // still validated completely.  Returns 0, or -1 with a message in err.
-int mnist_load_rows(const char *dir, int train, const size_t *rows, int n, mnist_set *out, char *err,
-                    size_t errlen);
+int mnist_load_rows(const char *dir, int train, const size_t *rows, int n, mnist_set *out, char *err, size_t errlen);
 void mnist_free(mnist_set *s);
 #endif

@@ -1,41 +1,46 @@
 // nn: dense MLP forward/backward through cblas_dgemm (see nn.h and conventions.md, Networks and
 // activations).
 #include "nn.h"
+#include "loss.h"
+#include "status.h"
 #include <gsl/gsl_cblas.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "util.h"
 
 nn *nn_alloc(int L, const int *n, nn_act act, int bias, int max_batch) {
     if (L < 1) {
-        fprintf(stderr, "nn_alloc: L = %d weight matrices; need L >= 1\n", L);
+        sim_fail(-1, "nn_alloc: L = %d weight matrices; need L >= 1", L);
         return NULL;
     }
     if (max_batch < 1) {
-        fprintf(stderr, "nn_alloc: max_batch = %d; need >= 1\n", max_batch);
+        sim_fail(-1, "nn_alloc: max_batch = %d; need >= 1", max_batch);
         return NULL;
     }
     if ((int)act < NN_IDENTITY || act > NN_SQUARE) {
-        fprintf(stderr, "nn_alloc: unknown activation %d\n", (int)act);
+        sim_fail(-1, "nn_alloc: unknown activation %d", (int)act);
         return NULL;
     }
     for (int l = 0; l <= L; l++)
         if (n[l] < 1) {
-            fprintf(stderr, "nn_alloc: width n[%d] = %d; need >= 1\n", l, n[l]);
+            sim_fail(-1, "nn_alloc: width n[%d] = %d; need >= 1", l, n[l]);
             return NULL;
         }
-    nn *net = XNEW(nn, 1);
+    nn *net = sim_calloc(1, sizeof(nn));
+    if (!net) return NULL;
     net->L = L;
     net->act = act;
     net->bias = bias ? 1 : 0;
     net->max_batch = max_batch;
-    net->n = XNEW(int, L + 1);
+    net->n = sim_calloc(L + 1, sizeof(int));
+    net->c = sim_calloc(L + 1, sizeof(double));
+    net->off = sim_calloc(L + 1, sizeof(size_t));
+    net->len = sim_calloc(L + 1, sizeof(size_t));
+    net->Z = sim_calloc(L + 1, sizeof(double *));
+    net->H = sim_calloc(L + 1, sizeof(double *));
+    if (!net->n || !net->c || !net->off || !net->len || !net->Z || !net->H) goto oom;
     memcpy(net->n, n, (size_t)(L + 1) * sizeof *n);
-    net->c = XNEW(double, L + 1);
-    net->off = XNEW(size_t, L + 1);
-    net->len = XNEW(size_t, L + 1);
     int nmax = 0;
     size_t np = 0;
     for (int l = 0; l <= L; l++) nmax = n[l] > nmax ? n[l] : nmax;
@@ -46,14 +51,13 @@ nn *nn_alloc(int L, const int *n, nn_act act, int bias, int max_batch) {
         np += net->len[l];
     }
     net->nparams = np;
-    net->theta = XNEW(double, np);
-    net->grad = XNEW(double, np);
-    net->W = XNEW(double *, L + 1);
-    net->b = XNEW(double *, L + 1);
-    net->dW = XNEW(double *, L + 1);
-    net->db = XNEW(double *, L + 1);
-    net->Z = XNEW(double *, L + 1);
-    net->H = XNEW(double *, L + 1);
+    net->theta = sim_calloc(np, sizeof(double));
+    net->grad = sim_calloc(np, sizeof(double));
+    net->W = sim_calloc(L + 1, sizeof(double *));
+    net->b = sim_calloc(L + 1, sizeof(double *));
+    net->dW = sim_calloc(L + 1, sizeof(double *));
+    net->db = sim_calloc(L + 1, sizeof(double *));
+    if (!net->theta || !net->grad || !net->W || !net->b || !net->dW || !net->db) goto oom;
     for (int l = 1; l <= L; l++) {
         net->W[l] = net->theta + net->off[l];
         net->dW[l] = net->grad + net->off[l];
@@ -61,20 +65,25 @@ nn *nn_alloc(int L, const int *n, nn_act act, int bias, int max_batch) {
             net->b[l] = net->W[l] + (size_t)n[l] * n[l - 1];
             net->db[l] = net->dW[l] + (size_t)n[l] * n[l - 1];
         }
-        net->Z[l] = XNEW(double, (size_t)max_batch * n[l]);
-        net->H[l] = l < L ? XNEW(double, (size_t)max_batch * n[l]) : net->Z[l];
+        net->Z[l] = sim_calloc((size_t)max_batch * n[l], sizeof(double));
+        net->H[l] = l < L ? sim_calloc((size_t)max_batch * n[l], sizeof(double)) : net->Z[l];
+        if (!net->Z[l] || !net->H[l]) goto oom;
     }
-    net->dout = XNEW(double, (size_t)max_batch * n[L]);
-    net->D = XNEW(double, (size_t)max_batch * nmax);
-    net->G = XNEW(double, (size_t)max_batch * nmax);
+    net->dout = sim_calloc((size_t)max_batch * n[L], sizeof(double));
+    net->D = sim_calloc((size_t)max_batch * nmax, sizeof(double));
+    net->G = sim_calloc((size_t)max_batch * nmax, sizeof(double));
+    if (!net->dout || !net->D || !net->G) goto oom;
     return net;
+oom:
+    nn_free(net);
+    return NULL;
 }
 
 void nn_free(nn *net) {
     if (!net) return;
-    for (int l = 1; l <= net->L; l++) {
+    for (int l = 1; net->Z && l <= net->L; l++) {
         free(net->Z[l]);
-        if (l < net->L) free(net->H[l]);
+        if (l < net->L && net->H) free(net->H[l]);
     }
     free(net->Z), free(net->H), free(net->W), free(net->b), free(net->dW), free(net->db);
     free(net->theta), free(net->grad), free(net->dout), free(net->D), free(net->G);
@@ -143,8 +152,10 @@ int nn_set_mult(nn *net, int l, double c) {
 // ---- forward ----
 const double *nn_forward(nn *net, int N, const double *X) {
     if (N < 1 || N > net->max_batch)
-        DIE("nn_forward: batch N = %d outside [1, %d]; allocate with a larger max_batch or use nn_predict", N,
-            net->max_batch);
+        return sim_fail(-1,
+                        "nn_forward: batch N = %d outside [1, %d]; allocate with a larger max_batch or use nn_predict",
+                        N, net->max_batch),
+               NULL;
     const int L = net->L, *n = net->n;
     net->N = N;
     net->H[0] = (double *)X;  // read-only reference to the caller's input
@@ -197,8 +208,7 @@ int nn_backward(nn *net, const double *DL, double *dX, int accumulate) {
         const double *Zp = net->Z[l - 1];
         size_t m = (size_t)N * n[l - 1];
         switch (net->act) {
-        case NN_IDENTITY:
-            break;
+        case NN_IDENTITY: break;
         case NN_RELU:
             for (size_t k = 0; k < m; k++)
                 if (!(Zp[k] > 0)) G[k] = 0.0;
@@ -241,7 +251,7 @@ double nn_norm2(const nn *net) {
 }
 
 double nn_layer_norm2(const nn *net, int l) {
-    if (l < 1 || l > net->L) DIE("nn_layer_norm2: layer %d outside [1, %d]", l, net->L);
+    if (l < 1 || l > net->L) return sim_fail(-1, "nn_layer_norm2: layer %d outside [1, %d]", l, net->L), NAN;
     const double *w = net->theta + net->off[l];
     double s = 0;
     for (size_t i = 0; i < net->len[l]; i++) s += w[i] * w[i];
@@ -250,7 +260,7 @@ double nn_layer_norm2(const nn *net, int l) {
 
 int nn_neuron_norms(const nn *net, int l, double *in2, double *out2) {
     if (l < 1 || l >= net->L) {
-        fprintf(stderr, "nn_neuron_norms: layer %d is not hidden (need 1 <= l < L = %d)\n", l, net->L);
+        sim_fail(-1, "nn_neuron_norms: layer %d is not hidden (need 1 <= l < L = %d)", l, net->L);
         return -1;
     }
     const int *n = net->n;
@@ -271,15 +281,8 @@ int nn_neuron_norms(const nn *net, int l, double *in2, double *out2) {
 }
 
 double nn_weight_decay(nn *net, double lam) {
-    double pen = 0;
-    for (int l = 1; l <= net->L; l++) {
-        size_t m = (size_t)net->n[l] * net->n[l - 1];
-        const double *W = net->W[l];
-        double *dW = net->dW[l];
-        for (size_t k = 0; k < m; k++) {
-            pen += W[k] * W[k];
-            dW[k] += lam * W[k];
-        }
-    }
-    return 0.5 * lam * pen;
+    double pen = 0;  // the penalty of each layer is loss_weight_decay's, the one implementation
+    for (int l = 1; l <= net->L; l++)
+        pen += loss_weight_decay((size_t)net->n[l] * net->n[l - 1], net->W[l], lam, net->dW[l]);
+    return pen;
 }

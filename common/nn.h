@@ -51,25 +51,25 @@
 typedef enum { NN_IDENTITY = 0, NN_RELU, NN_TANH, NN_SQUARE } nn_act;
 
 typedef struct {
-    int L;            // number of weight matrices
-    int *n;           // widths n[0..L]
-    nn_act act;       // hidden activation (the read-out is linear)
-    int bias;         // 1 if layers have biases
-    int max_batch;    // the largest N accepted by nn_forward
-    double *c;        // multipliers c[1..L] (default 1)
-    size_t nparams;   // length of theta and grad
-    double *theta;    // all parameters, flat (see the header)
-    double *grad;     // dL/dtheta, same layout
-    double **W, **b;  // W[l] (n_l, n_{l-1}), b[l] (n_l) or NULL; pointers into theta
+    int L;              // number of weight matrices
+    int *n;             // widths n[0..L]
+    nn_act act;         // hidden activation (the read-out is linear)
+    int bias;           // 1 if layers have biases
+    int max_batch;      // the largest N accepted by nn_forward
+    double *c;          // multipliers c[1..L] (default 1)
+    size_t nparams;     // length of theta and grad
+    double *theta;      // all parameters, flat (see the header)
+    double *grad;       // dL/dtheta, same layout
+    double **W, **b;    // W[l] (n_l, n_{l-1}), b[l] (n_l) or NULL; pointers into theta
     double **dW, **db;  // the same blocks of grad
     size_t *off, *len;  // block l of theta: off[l], len[l] (W_l and b_l together)
     // Forward caches, valid after nn_forward with N rows:
-    int N;            // batch size of the latest forward
-    double **Z;       // Z[l] (max_batch, n_l), pre-activations; Z[L] is the output
-    double **H;       // H[l] (max_batch, n_l) for 1 <= l < L; H[0] = the input X (not owned),
-                      // H[L] = Z[L]
-    double *dout;     // (max_batch, n_L): a buffer the caller may use for dL/dF
-    double *D, *G;    // (max_batch, max_l n_l) backward workspaces
+    int N;          // batch size of the latest forward
+    double **Z;     // Z[l] (max_batch, n_l), pre-activations; Z[L] is the output
+    double **H;     // H[l] (max_batch, n_l) for 1 <= l < L; H[0] = the input X (not owned),
+                    // H[L] = Z[L]
+    double *dout;   // (max_batch, n_L): a buffer the caller may use for dL/dF
+    double *D, *G;  // (max_batch, max_l n_l) backward workspaces
 } nn;
 
 // Allocate a network with L >= 1 layers of widths n[0..L] for batches of up to max_batch rows.
@@ -119,6 +119,7 @@ double nn_layer_norm2(const nn *net, int l);
 int nn_neuron_norms(const nn *net, int l, double *in2, double *out2);
 
 // Weight decay (fact): adds lam W_l to dW_l for every layer (not to biases) and returns the
-// penalty (lam/2) sum_l ||W_l||_F^2.
+// penalty (lam/2) sum_l ||W_l||_F^2, layer by layer through loss_weight_decay (loss.h).
+// NAN (status.h) when lam < 0.
 double nn_weight_decay(nn *net, double lam);
 #endif

@@ -1,4 +1,5 @@
 #include "nnls.h"
+#include "status.h"
 #include <float.h>
 #include <gsl/gsl_errno.h>
 #include <lapacke.h>
@@ -6,51 +7,62 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "util.h"
 
 struct nnls_workspace {
-    int m, p, k;      // k = min(m, p)
-    double *QA;       // (m, p) column-major: dgeqrf's compact QR of A
-    double *tau;      // (k)
-    double *bm;       // (m) Q^T b; its first k entries are d
-    double *R;        // (k, p) column-major, leading dimension k: the triangle
-    double *S;        // (k, p) column-major scratch: R restricted to the passive columns, then its QR
-    double *stau;     // (p)
-    double *y;        // (k) scratch right-hand side
-    double *z;        // (p) least-squares solution on the passive set (full length, 0 off P)
-    double *g;        // (p) gradient A^T (b - A c)
-    double *r;        // (max(m, k)) residual scratch
-    int *passive;     // (p) 1 if j is in P
-    int *excluded;    // (p) 1 if j was rejected by the degenerate-step guard since c last changed
-    int *list;        // (p) the passive indices, in the order they joined
+    int m, p, k;    // k = min(m, p)
+    double *QA;     // (m, p) column-major: dgeqrf's compact QR of A
+    double *tau;    // (k)
+    double *bm;     // (m) Q^T b; its first k entries are d
+    double *R;      // (k, p) column-major, leading dimension k: the triangle
+    double *S;      // (k, p) column-major scratch: R restricted to the passive columns, then its QR
+    double *stau;   // (p)
+    double *y;      // (k) scratch right-hand side
+    double *z;      // (p) least-squares solution on the passive set (full length, 0 off P)
+    double *g;      // (p) gradient A^T (b - A c)
+    double *r;      // (max(m, k)) residual scratch
+    int *passive;   // (p) 1 if j is in P
+    int *excluded;  // (p) 1 if j was rejected by the degenerate-step guard since c last changed
+    int *list;      // (p) the passive indices, in the order they joined
     double *work;
     int lwork, iters;
     double tol;
 };
 
+static int all_finite(const double *x, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(x[i])) return 0;
+    return 1;
+}
+
 nnls_workspace *nnls_alloc(int m, int p) {
     if (m < 1 || p < 1) {
-        fprintf(stderr, "nnls_alloc: m = %d and p = %d must both be >= 1\n", m, p);
+        sim_fail(-1, "nnls_alloc: m = %d and p = %d must both be >= 1", m, p);
         return NULL;
     }
-    nnls_workspace *w = XNEW(nnls_workspace, 1);
+    nnls_workspace *w = sim_calloc(1, sizeof(nnls_workspace));
+    if (!w) return NULL;
     w->m = m;
     w->p = p;
     w->k = m < p ? m : p;
     size_t mp = (size_t)m * p, kp = (size_t)w->k * p;
-    w->QA = XNEW(double, mp);
-    w->tau = XNEW(double, w->k);
-    w->bm = XNEW(double, m);
-    w->R = XNEW(double, kp);
-    w->S = XNEW(double, kp);
-    w->stau = XNEW(double, p);
-    w->y = XNEW(double, w->k);
-    w->z = XNEW(double, p);
-    w->g = XNEW(double, p);
-    w->r = XNEW(double, m > w->k ? m : w->k);
-    w->passive = XNEW(int, p);
-    w->excluded = XNEW(int, p);
-    w->list = XNEW(int, p);
+    w->QA = sim_calloc(mp, sizeof(double));
+    w->tau = sim_calloc(w->k, sizeof(double));
+    w->bm = sim_calloc(m, sizeof(double));
+    w->R = sim_calloc(kp, sizeof(double));
+    w->S = sim_calloc(kp, sizeof(double));
+    w->stau = sim_calloc(p, sizeof(double));
+    w->y = sim_calloc(w->k, sizeof(double));
+    w->z = sim_calloc(p, sizeof(double));
+    w->g = sim_calloc(p, sizeof(double));
+    w->r = sim_calloc(m > w->k ? m : w->k, sizeof(double));
+    w->passive = sim_calloc(p, sizeof(int));
+    w->excluded = sim_calloc(p, sizeof(int));
+    w->list = sim_calloc(p, sizeof(int));
+    if (!w->QA || !w->tau || !w->bm || !w->R || !w->S || !w->stau || !w->y || !w->z || !w->g || !w->r || !w->passive ||
+        !w->excluded || !w->list) {
+        nnls_free(w);
+        return NULL;
+    }
     // Workspace queries (lwork = -1) for the largest calls: the QR of A and Q^T b.  The
     // subproblems (k x |P|, |P| <= p) need no more than these.
     double q1 = 0, q2 = 0;
@@ -58,7 +70,11 @@ nnls_workspace *nnls_alloc(int m, int p) {
     LAPACKE_dormqr_work(LAPACK_COL_MAJOR, 'L', 'T', m, 1, w->k, w->QA, m, w->tau, w->bm, m, &q2, -1);
     double q = fmax(fmax(q1, q2), (double)(64 * (p + 1)));
     w->lwork = (int)q;
-    w->work = XNEW(double, w->lwork);
+    w->work = sim_calloc(w->lwork, sizeof(double));
+    if (!w->work) {
+        nnls_free(w);
+        return NULL;
+    }
     return w;
 }
 
@@ -105,7 +121,8 @@ static void reduced_gradient(nnls_workspace *w, const double *c) {
 static int passive_lsq(nnls_workspace *w, int np) {
     int k = w->k;
     if (np > k) return GSL_ESING;  // more passive columns than rows: cannot be independent
-    for (int q = 0; q < np; q++) memcpy(w->S + (size_t)q * k, w->R + (size_t)w->list[q] * k, (size_t)k * sizeof(double));
+    for (int q = 0; q < np; q++)
+        memcpy(w->S + (size_t)q * k, w->R + (size_t)w->list[q] * k, (size_t)k * sizeof(double));
     memcpy(w->y, w->bm, (size_t)k * sizeof(double));
     int info = LAPACKE_dgeqrf_work(LAPACK_COL_MAJOR, k, np, w->S, k, w->stau, w->work, w->lwork);
     if (info == 0)
@@ -119,13 +136,13 @@ static int passive_lsq(nnls_workspace *w, int np) {
 
 int nnls_solve(nnls_workspace *w, const double *A, const double *b, double *c, double *rnorm2) {
     if (!w || !A || !b || !c) {
-        fprintf(stderr, "nnls_solve: NULL argument (w %p, A %p, b %p, c %p)\n", (void *)w, (const void *)A,
-                (const void *)b, (void *)c);
+        sim_fail(-1, "nnls_solve: NULL argument (w %p, A %p, b %p, c %p)", (void *)w, (const void *)A, (const void *)b,
+                 (void *)c);
         return GSL_EINVAL;
     }
     int m = w->m, p = w->p, k = w->k;
-    if (!util_all_finite(A, (size_t)m * p) || !util_all_finite(b, (size_t)m)) {
-        fprintf(stderr, "nnls_solve: A (%d x %d) or b contains a non-finite entry\n", m, p);
+    if (!all_finite(A, (size_t)m * p) || !all_finite(b, (size_t)m)) {
+        sim_fail(-1, "nnls_solve: A (%d x %d) or b contains a non-finite entry", m, p);
         return GSL_EINVAL;
     }
     // 1. A = Q R, d = Q^T b.
@@ -144,7 +161,7 @@ int nnls_solve(nnls_workspace *w, const double *A, const double *b, double *c, d
     if (info == 0)
         info = LAPACKE_dormqr_work(LAPACK_COL_MAJOR, 'L', 'T', m, 1, k, w->QA, m, w->tau, w->bm, m, w->work, w->lwork);
     if (info != 0) {
-        fprintf(stderr, "nnls_solve: LAPACK QR failed (info %d)\n", info);
+        sim_fail(-1, "nnls_solve: LAPACK QR failed (info %d)", info);
         return GSL_EINVAL;
     }
     for (int j = 0; j < p; j++)
@@ -166,8 +183,14 @@ int nnls_solve(nnls_workspace *w, const double *A, const double *b, double *c, d
         int jmax = -1;
         double gmax = w->tol;
         for (int j = 0; j < p; j++)
-            if (!w->passive[j] && !w->excluded[j] && w->g[j] > gmax) { gmax = w->g[j]; jmax = j; }
-        if (jmax < 0) { status = GSL_SUCCESS; break; }  // KKT holds
+            if (!w->passive[j] && !w->excluded[j] && w->g[j] > gmax) {
+                gmax = w->g[j];
+                jmax = j;
+            }
+        if (jmax < 0) {
+            status = GSL_SUCCESS;
+            break;
+        }  // KKT holds
         w->iters++;
         w->passive[jmax] = 1;
         w->list[np++] = jmax;
@@ -197,7 +220,10 @@ int nnls_solve(nnls_workspace *w, const double *A, const double *b, double *c, d
                 int j = w->list[q];
                 if (w->z[j] <= 0) {
                     double a = c[j] / (c[j] - w->z[j]);
-                    if (a < alpha) { alpha = a; qhit = q; }
+                    if (a < alpha) {
+                        alpha = a;
+                        qhit = q;
+                    }
                 }
             }
             for (int q = 0; q < np; q++) {
@@ -210,8 +236,10 @@ int nnls_solve(nnls_workspace *w, const double *A, const double *b, double *c, d
             int nq = 0;
             for (int q = 0; q < np; q++) {
                 int j = w->list[q];
-                if (c[j] <= 0) { c[j] = 0; w->passive[j] = 0; }
-                else w->list[nq++] = j;
+                if (c[j] <= 0) {
+                    c[j] = 0;
+                    w->passive[j] = 0;
+                } else w->list[nq++] = j;
             }
             np = nq;
             if (np == 0) break;

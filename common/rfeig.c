@@ -1,7 +1,7 @@
 #include "rfeig.h"
+#include "status.h"
 #include <math.h>
 #include <stdio.h>
-#include "util.h"
 
 // z(gamma) = sum m L and zq = sum m L (1 - L), accumulated together (one pass).
 static void sums(const rfeig_task *t, double gamma, double *z, double *zq) {
@@ -32,7 +32,10 @@ static double newton_bisect(const rfeig_task *t, fdf_fn f, const double *par, do
         if (uhi - ulo <= 4e-16 * fmax(1.0, fabs(u))) break;
         double un = (isfinite(fu) && df < 0) ? u - fu / df : NAN;
         if (!(un > ulo && un < uhi)) un = 0.5 * (ulo + uhi);
-        if (fabs(un - u) <= 2e-16 * fmax(1.0, fabs(u))) { u = un; break; }
+        if (fabs(un - u) <= 2e-16 * fmax(1.0, fabs(u))) {
+            u = un;
+            break;
+        }
         u = un;
     }
     return u;
@@ -58,7 +61,7 @@ static double solve_z(const rfeig_task *t, double target, double S) {
         sums(t, lo, &z, NULL);
         if (z > target) break;
         if (lo < 1e-300) {
-            fprintf(stderr, "rfeig: z(gamma) = %g never exceeds %g; too few modes\n", z, target);
+            sim_fail(-1, "rfeig: z(gamma) = %g never exceeds %g; too few modes", z, target);
             return NAN;
         }
     }
@@ -89,12 +92,12 @@ static double Gfun(const rfeig_task *t, double gamma, double n, double k, double
 
 int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_result *r) {
     if (!t || !t->lambda || t->M == 0) {
-        fprintf(stderr, "rfeig_solve: empty spectrum\n");
+        sim_fail(-1, "rfeig_solve: empty spectrum");
         return -1;
     }
     if (!(n >= 1) || !(k > 0) || !(ridge >= 0) || !(t->tail >= 0) || !(t->noise >= 0)) {
-        fprintf(stderr, "rfeig_solve: need n >= 1 (%g), k > 0 (%g), ridge >= 0 (%g), tail >= 0 (%g), noise >= 0 (%g)\n",
-                n, k, ridge, t->tail, t->noise);
+        sim_fail(-1, "rfeig_solve: need n >= 1 (%g), k > 0 (%g), ridge >= 0 (%g), tail >= 0 (%g), noise >= 0 (%g)", n,
+                 k, ridge, t->tail, t->noise);
         return -1;
     }
     double S = 0, Ntot = 0;  // trace and count of positive modes, with multiplicity
@@ -105,7 +108,7 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
             Ntot += m;
         }
     if (!(S > 0)) {
-        fprintf(stderr, "rfeig_solve: no positive eigenvalue\n");
+        sim_fail(-1, "rfeig_solve: no positive eigenvalue");
         return -1;
     }
     double de = ridge + t->tail;  // effective ridge: the tail mass acts as extra ridge
@@ -130,13 +133,14 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
         kappa = de / (n - z);
         ridge_over_kappa = n - z;
         if (!(kappa > 0)) {
-            fprintf(stderr, "rfeig: kappa = %g at gamma = %g (k = %g, z = %g); bracket failed\n", kappa, gamma, k, z);
+            sim_fail(-1, "rfeig: kappa = %g at gamma = %g (k = %g, z = %g); bracket failed", kappa, gamma, k, z);
             return -1;
         }
     } else if (k > n) {
         if (Ntot <= n) {
-            fprintf(stderr, "rfeig_solve: ridgeless with %g <= n = %g positive modes: interpolation is exact, E0 undefined\n",
-                    Ntot, n);
+            sim_fail(-1,
+                     "rfeig_solve: ridgeless with %g <= n = %g positive modes: interpolation is exact, E0 undefined",
+                     Ntot, n);
             return -1;
         }
         gamma = solve_z(t, n, S);
@@ -145,8 +149,9 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
         ridge_over_kappa = 0;
     } else {
         if (Ntot <= k) {
-            fprintf(stderr, "rfeig_solve: ridgeless with k = %g >= %g positive modes: the RF kernel has full rank, no root\n",
-                    k, Ntot);
+            sim_fail(-1,
+                     "rfeig_solve: ridgeless with k = %g >= %g positive modes: the RF kernel has full rank, no root", k,
+                     Ntot);
             return -1;
         }
         gamma = solve_z(t, k, S);
@@ -160,7 +165,7 @@ int rfeig_solve(const rfeig_task *t, double n, double k, double ridge, rfeig_res
     double q = z - zq;
     r->gamma = gamma, r->kappa = kappa, r->z = z, r->q = q;
     double ratio = isinf(k) ? 1.0 : (k - z) / (k - q);  // (k - z)/(k - q)
-    if (de == 0 && k < n) ratio = 0;                     // z = k exactly in the limit
+    if (de == 0 && k < n) ratio = 0;                    // z = k exactly in the limit
     double bias = 0;
     if (t->v2)
         for (size_t i = 0; i < t->M; i++) {

@@ -1,9 +1,9 @@
 #include "rng.h"
+#include "status.h"
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include "util.h"
 
 uint64_t rng_mix(uint64_t seed, uint64_t stream) {
     // splitmix64 applied twice: once to the seed, once to (mixed seed + stream).
@@ -19,7 +19,7 @@ uint64_t rng_mix(uint64_t seed, uint64_t stream) {
 
 gsl_rng *rng_alloc(uint64_t seed, uint64_t stream) {
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!r) DIE("gsl_rng_alloc failed (out of memory)");
+    if (!r) return sim_fail(-1, "gsl_rng_alloc failed (out of memory)"), NULL;
     unsigned long s = (unsigned long)(rng_mix(seed, stream) & 0xffffffffUL);
     gsl_rng_set(r, s ? s : 4357);  // mt19937 treats 0 as its default seed 4357
     return r;
@@ -64,11 +64,12 @@ void rng_cube_vertex(uint64_t v, int d, double *x) {
     for (int a = 0; a < d; a++) x[a] = 1.0 - 2.0 * (double)((v >> a) & 1u);
 }
 
-void rng_subset(gsl_rng *r, size_t N, size_t n, size_t *idx) {
-    if (n > N) DIE("rng_subset: cannot draw %zu distinct items from %zu", n, N);
+int rng_subset(gsl_rng *r, size_t N, size_t n, size_t *idx) {
+    if (n > N) return sim_fail(-1, "rng_subset: cannot draw %zu distinct items from %zu", n, N);
     if (N > 64 * n && N > 4096) {
         // Rejection against a bitmap: O(n) expected draws when n << N.
-        unsigned char *seen = xcalloc(N / 8 + 1, 1);
+        unsigned char *seen = sim_calloc(N / 8 + 1, 1);
+        if (!seen) return -1;
         for (size_t k = 0; k < n;) {
             size_t j = (size_t)gsl_rng_uniform_int(r, N);
             if (seen[j >> 3] & (1u << (j & 7))) continue;
@@ -76,9 +77,10 @@ void rng_subset(gsl_rng *r, size_t N, size_t n, size_t *idx) {
             idx[k++] = j;
         }
         free(seen);
-        return;
+        return 0;
     }
-    size_t *perm = xmalloc(N, sizeof *perm);
+    size_t *perm = sim_alloc(N, sizeof *perm);
+    if (!perm) return -1;
     for (size_t i = 0; i < N; i++) perm[i] = i;
     for (size_t i = 0; i < n; i++) {  // partial Fisher-Yates
         size_t j = i + (size_t)gsl_rng_uniform_int(r, N - i);
@@ -88,6 +90,7 @@ void rng_subset(gsl_rng *r, size_t N, size_t n, size_t *idx) {
         idx[i] = perm[i];
     }
     free(perm);
+    return 0;
 }
 
 void rng_permutation(gsl_rng *r, size_t n, size_t *idx) {

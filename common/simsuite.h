@@ -52,22 +52,22 @@ typedef struct {
     double bias, variance;  // B = sum (1-L)^2 v^2 + v2_tail + eps^2, V = (E0 - 1) B
     double fitting_ratio;   // E_tr / E_te
 } ss_krr_result;
-int ss_krr(size_t M, const double *lam, const double *mult, const double *v2, double tail, double v2_tail,
-           double n, double ridge, double noise, ss_krr_result *out, double *L_out /* (M) or NULL */);
+int ss_krr(size_t M, const double *lam, const double *mult, const double *v2, double tail, double v2_tail, double n,
+           double ridge, double noise, ss_krr_result *out, double *L_out /* (M) or NULL */);
 
 // ---- eigenframework of random-feature ridge regression (2311.14646) ----
 // k random features with E[phi phi'] = K (k = INFINITY is KRR).  k = n ridgeless is the
 // double-descent peak: peak = 1 and E0 = test_mse = INFINITY (a result, not an error).
 typedef struct {
     double n, k, ridge, noise;
-    double gamma, kappa;   // the two effective ridges (kappa = 0 ridgeless with k < n)
-    double z, q;           // sum m L, sum m L^2 at gamma
-    double E0, bias;       // bias: sum (1-L)(1 - L (k-z)/(k-q)) v^2 + v2_tail (clean)
+    double gamma, kappa;  // the two effective ridges (kappa = 0 ridgeless with k < n)
+    double z, q;          // sum m L, sum m L^2 at gamma
+    double E0, bias;      // bias: sum (1-L)(1 - L (k-z)/(k-q)) v^2 + v2_tail (clean)
     double test_mse, test_mse_clean, train_mse, fitting_ratio;
     int peak;
 } ss_rf_result;
-int ss_rf(size_t M, const double *lam, const double *mult, const double *v2, double tail, double v2_tail,
-          double n, double k, double ridge, double noise, ss_rf_result *out);
+int ss_rf(size_t M, const double *lam, const double *mult, const double *v2, double tail, double v2_tail, double n,
+          double k, double ridge, double noise, ss_rf_result *out);
 
 // ---- the optimal ridge ----
 // Minimises E_te over delta: a log grid of `grid` points on [lo, hi], refined by Brent's method
@@ -75,14 +75,14 @@ int ss_rf(size_t M, const double *lam, const double *mult, const double *v2, dou
 // sum v^2 + v2_tail + eps^2) and, when include_zero and the ridgeless system is solvable, with
 // delta = 0.  k as in ss_rf (INFINITY for KRR).
 typedef struct {
-    double ridge;           // delta*, 0 or INFINITY
+    double ridge;  // delta*, 0 or INFINITY
     double test_mse, test_mse_clean, train_mse;
-    double fitting_ratio;   // E_tr/E_te at delta* (the paper's fitting ratio; 1 at delta = inf)
-    int where;              // 0 interior, 1 at a grid end, 2 delta = inf, 3 delta = 0
+    double fitting_ratio;  // E_tr/E_te at delta* (the paper's fitting ratio; 1 at delta = inf)
+    int where;             // 0 interior, 1 at a grid end, 2 delta = inf, 3 delta = 0
 } ss_optimum;
-int ss_optimal_ridge(size_t M, const double *lam, const double *mult, const double *v2, double tail,
-                     double v2_tail, double n, double k, double noise, double lo, double hi, int grid,
-                     double tol, int include_zero, ss_optimum *out);
+int ss_optimal_ridge(size_t M, const double *lam, const double *mult, const double *v2, double tail, double v2_tail,
+                     double n, double k, double noise, double lo, double hi, int grid, double tol, int include_zero,
+                     ss_optimum *out);
 
 // Finite-pool correction: the held-out test MSE when the spectrum comes from an M-point pool and
 // the n training points are drawn from that pool: (M E_te - n E_tr)/(M - n).  NaN if n >= M.
@@ -98,8 +98,8 @@ int ss_pool_spectrum(int M, const double *K, int nrhs, const double *y, double *
 // laplace, laplace-hea, gaussian (bandwidth); ntk, nngp, relu-ntk, relu-nngp, erf-ntk, erf-nngp
 // (depth L hidden layers, wstd, bstd); ntk1b.  K (n,m) = K(X_i, Y_j), X (n,d), Y (m,d); Y = NULL
 // gives the symmetric training Gram of X (n,n), diagonal exact.
-int ss_kernel_gram(const char *kernel, double bandwidth, int depth, double wstd, double bstd, int n, int m,
-                   int d, const double *X, const double *Y, double *K);
+int ss_kernel_gram(const char *kernel, double bandwidth, int depth, double wstd, double bstd, int n, int m, int d,
+                   const double *X, const double *Y, double *K);
 
 // ---- Hermite eigenstructure ansatz (2510.14878) ----
 // The top P eigenvalues of a rotation-invariant kernel (gaussian or laplace-hea, width w) on data
@@ -107,8 +107,8 @@ int ss_kernel_gram(const char *kernel, double bandwidth, int depth, double wstd,
 // trace and w with them).  lam (P) non-increasing; deg (P) the monomial degree or NULL; idx
 // (P, lmax) the sorted index tuple (indices into gamma sorted descending, padded with -1) or
 // NULL.  *P_out = number of modes returned (<= P).  lmax <= 24.
-int ss_hea_eigenvalues(int d, const double *gamma, const char *kernel, double w, int lmax, size_t P,
-                       double *lam, int *deg, int *idx, size_t *P_out);
+int ss_hea_eigenvalues(int d, const double *gamma, const char *kernel, double w, int lmax, size_t P, double *lam,
+                       int *deg, int *idx, size_t *P_out);
 // Normalised probabilists' Hermite h_0..h_nmax at z (nmax + 1 values), E[h_m h_n] = delta_mn.
 int ss_hermite_h(int nmax, double z, double *h);
 

@@ -1,11 +1,11 @@
 #include "spectra.h"
+#include "status.h"
 #include <gsl/gsl_sf_bessel.h>
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_zeta.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "util.h"
 
 // ---- sphere ----
 double spectra_sphere_multiplicity(int d, int k) {
@@ -65,15 +65,19 @@ struct spectra_sphere {
 
 spectra_sphere *spectra_sphere_alloc(int d, int kmax, int nodes) {
     if (d < 2 || kmax < 0 || nodes < 2) {
-        fprintf(stderr, "spectra_sphere_alloc: need d >= 2, kmax >= 0, nodes >= 2 (got %d, %d, %d)\n", d, kmax,
-                nodes);
+        sim_fail(-1, "spectra_sphere_alloc: need d >= 2, kmax >= 0, nodes >= 2 (got %d, %d, %d)", d, kmax, nodes);
         return NULL;
     }
-    spectra_sphere *s = XNEW(spectra_sphere, 1);
+    spectra_sphere *s = sim_calloc(1, sizeof *s);
+    if (!s) return NULL;
     s->d = d, s->kmax = kmax, s->nodes = nodes;
-    s->t = xmalloc((size_t)nodes, sizeof(double));
-    s->w = xmalloc((size_t)nodes, sizeof(double));
-    s->P = xmalloc((size_t)kmax + 1, sizeof(double));
+    s->t = sim_alloc((size_t)nodes, sizeof(double));
+    s->w = sim_alloc((size_t)nodes, sizeof(double));
+    s->P = sim_alloc((size_t)kmax + 1, sizeof(double));
+    if (!s->t || !s->w || !s->P) {
+        spectra_sphere_free(s);
+        return NULL;
+    }
     // c_d = Gamma(d/2) / (sqrt(pi) Gamma((d-1)/2)): the density of t = cos theta is
     // c_d (1-t^2)^{(d-3)/2}, i.e. c_d sin^{d-2} theta dtheta in theta.
     double cd = exp(lgamma(d / 2.0) - lgamma((d - 1) / 2.0)) / sqrt(M_PI);
@@ -137,7 +141,7 @@ double spectra_krawtchouk(int d, int k, int h) {
 
 int spectra_cube_levels(int d, const double *g, double *lam) {
     if (d < 1 || d > 60) {
-        fprintf(stderr, "spectra_cube_levels: d = %d must be in [1, 60]\n", d);
+        sim_fail(-1, "spectra_cube_levels: d = %d must be in [1, 60]", d);
         return -1;
     }
     double p = ldexp(1.0, -d);

@@ -13,7 +13,7 @@
 //   power laws lambda_i = i^-alpha:  Hurwitz-zeta tail mass and incomplete-beta tail sums of the
 //       learnabilities, usable as the eigenframework's analytic tail (eigenframework.h).
 //
-// The circle/torus FFTW spectra are in common/circulant (tmp branch), the Hermite
+// The circle/torus FFTW spectra are in common/circulant, the Hermite
 // eigenstructure in common/hermite (kext branch).
 #ifndef SIM_SPECTRA_H
 #define SIM_SPECTRA_H

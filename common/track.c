@@ -1,18 +1,22 @@
 // track: singular values, rank measures, overlaps, snapshot grids (see track.h).
 #include "track.h"
+#include "status.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "linalg.h"
-#include "util.h"
 
 int track_svd(int m, int n, const double *A, double *s, int k, double *Uk) {
     int mn = m < n ? m : n;
-    if (Uk && (k < 1 || k > mn)) DIE("track_svd: k = %d outside [1, %d]", k, mn);
-    double *C = xmalloc((size_t)m * n, sizeof *C);
+    if (Uk && (k < 1 || k > mn)) return sim_fail(-1, "track_svd: k = %d outside [1, %d]", k, mn);
+    double *C = sim_alloc((size_t)m * n, sizeof *C);
+    double *U = Uk ? sim_alloc((size_t)m * mn, sizeof *U) : NULL;
+    double *VT = Uk ? sim_alloc((size_t)mn * n, sizeof *VT) : NULL;
+    if (!C || (Uk && (!U || !VT))) {
+        free(C), free(U), free(VT);
+        return -1;
+    }
     memcpy(C, A, (size_t)m * n * sizeof *C);
-    double *U = Uk ? xmalloc((size_t)m * mn, sizeof *U) : NULL;
-    double *VT = Uk ? xmalloc((size_t)mn * n, sizeof *VT) : NULL;
     int info = la_svd(m, n, C, s, U, VT);
     if (info == 0 && Uk)
         for (int i = 0; i < m; i++)
@@ -22,7 +26,8 @@ int track_svd(int m, int n, const double *A, double *s, int k, double *Uk) {
 }
 
 int track_eig_desc(int d, const double *A, double *w) {
-    double *C = xmalloc((size_t)d * d, sizeof *C);
+    double *C = sim_alloc((size_t)d * d, sizeof *C);
+    if (!C) return -1;
     memcpy(C, A, (size_t)d * d * sizeof *C);
     int info = la_eigh(d, C, w, 0);
     for (int i = 0; i < d / 2; i++) {
@@ -50,9 +55,7 @@ double track_gap(const double *s, int ns) {
     return s[0] / s[1];
 }
 
-double track_stable_rank(const double *s, int ns) {
-    return s[0] > 0 ? sumsq(s, ns) / (s[0] * s[0]) : 0.0;
-}
+double track_stable_rank(const double *s, int ns) { return s[0] > 0 ? sumsq(s, ns) / (s[0] * s[0]) : 0.0; }
 
 double track_overlap(int n, int k, const double *U, int ldu, const double *V, int ldv) {
     // (U_k^T V_k)_{ab} = sum_i U_ia V_ib; k is small (a handful of modes), so a direct loop.
@@ -74,7 +77,11 @@ double track_sq_overlap(int n, const double *u, const double *v) {
 
 int track_gs_residuals(int k, int m, const double *P, double *r2) {
     // Q holds the orthonormalised directions q_1..q_{j-1} (rows).
-    double *Q = xmalloc((size_t)k * m, sizeof *Q), *p = xmalloc((size_t)m, sizeof *p);
+    double *Q = sim_alloc((size_t)k * m, sizeof *Q), *p = sim_alloc((size_t)m, sizeof *p);
+    if (!Q || !p) {
+        free(Q), free(p);
+        return -1;
+    }
     int nq = 0;
     for (int j = 0; j < k; j++) {
         memcpy(p, P + (size_t)j * m, (size_t)m * sizeof *p);

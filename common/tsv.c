@@ -79,7 +79,8 @@ tsv *tsv_open(const cli *c, const char *name, const char *claims) {
         install_signal_cleanup();
         hook_installed = 1;
     }
-    if (tsv_mkdirs(c->out)) DIE("cannot create output directory %s: %s; choose another with --out", c->out, strerror(errno));
+    if (tsv_mkdirs(c->out))
+        DIE("cannot create output directory %s: %s; choose another with --out", c->out, strerror(errno));
     tsv *t = XNEW(tsv, 1);
     snprintf(t->name, sizeof t->name, "%s", name);
     snprintf(t->slug, sizeof t->slug, "%s", c->slug ? c->slug : "the program");
@@ -153,9 +154,11 @@ void tsv_columns(tsv *t, const char *names) {
 }
 
 static int nonfinite_field(const char *s, size_t len) {
-    if (len && (*s == '-' || *s == '+')) { s++; len--; }
-    return (len == 3 && (!strncmp(s, "nan", 3) || !strncmp(s, "inf", 3))) ||
-           (len == 8 && !strncmp(s, "infinity", 8));
+    if (len && (*s == '-' || *s == '+')) {
+        s++;
+        len--;
+    }
+    return (len == 3 && (!strncmp(s, "nan", 3) || !strncmp(s, "inf", 3))) || (len == 8 && !strncmp(s, "infinity", 8));
 }
 
 void tsv_row(tsv *t, const char *fmt, ...) {
@@ -182,14 +185,16 @@ void tsv_row(tsv *t, const char *fmt, ...) {
             DIE("row of %s contains a newline", t->name);
         }
     }
-    if (field != t->ncols) DIE("row %ld of %s has %d fields, the header declares %d", t->rows + 1, t->name, field, t->ncols);
+    if (field != t->ncols)
+        DIE("row %ld of %s has %d fields, the header declares %d", t->rows + 1, t->name, field, t->ncols);
     fputs(buf, t->f);
     fputc('\n', t->f);
     t->rows++;
 }
 
 void tsv_close(tsv *t) {
-    if (fflush(t->f) || fsync(fileno(t->f)) || ferror(t->f)) DIE("error writing %s: %s (disk full?)", t->tmp, strerror(errno));
+    if (fflush(t->f) || fsync(fileno(t->f)) || ferror(t->f))
+        DIE("error writing %s: %s (disk full?)", t->tmp, strerror(errno));
     fclose(t->f);
     t->f = NULL;
     if (rename(t->tmp, t->path)) DIE("cannot rename %s to %s: %s", t->tmp, t->path, strerror(errno));

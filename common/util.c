@@ -52,6 +52,11 @@ double util_now(void) {
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+void *must_at(const char *file, int line, void *p) {
+    if (!p) die_at(file, line, "%s", *sim_last_error() ? sim_last_error() : "a library call failed");
+    return p;
+}
+
 int util_all_finite(const double *x, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (!isfinite(x[i])) return 0;

@@ -19,21 +19,30 @@ static size_t len, pos;
 
 static int get_int(int32_t *v) {
     if (pos + 4 > len) return -1;
-    *v = (int32_t)((uint32_t)buf[pos] << 24 | (uint32_t)buf[pos + 1] << 16 |
-                   (uint32_t)buf[pos + 2] << 8 | buf[pos + 3]);
+    *v =
+        (int32_t)((uint32_t)buf[pos] << 24 | (uint32_t)buf[pos + 1] << 16 | (uint32_t)buf[pos + 2] << 8 | buf[pos + 3]);
     pos += 4;
     return 0;
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2) { fprintf(stderr, "usage: rdb-strings FILE.rdb\n"); return 2; }
+    if (argc != 2) {
+        fprintf(stderr, "usage: rdb-strings FILE.rdb\n");
+        return 2;
+    }
     FILE *f = fopen(argv[1], "rb");
-    if (!f) { perror(argv[1]); return 1; }
+    if (!f) {
+        perror(argv[1]);
+        return 1;
+    }
     fseek(f, 0, SEEK_END);
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
     unsigned char *in = malloc((size_t)n);
-    if (!in || fread(in, 1, (size_t)n, f) != (size_t)n) { fprintf(stderr, "rdb-strings: read failed\n"); return 1; }
+    if (!in || fread(in, 1, (size_t)n, f) != (size_t)n) {
+        fprintf(stderr, "rdb-strings: read failed\n");
+        return 1;
+    }
     fclose(f);
     long off = 0;
     int nobj = 0;
@@ -41,22 +50,32 @@ int main(int argc, char **argv) {
         uLongf ulen = (uLongf)in[off] << 24 | (uLongf)in[off + 1] << 16 | (uLongf)in[off + 2] << 8 | in[off + 3];
         buf = malloc(ulen + 1);
         z_stream z = {0};
-        z.next_in = in + off + 4; z.avail_in = (uInt)(n - off - 4);
-        z.next_out = buf; z.avail_out = (uInt)ulen;
+        z.next_in = in + off + 4;
+        z.avail_in = (uInt)(n - off - 4);
+        z.next_out = buf;
+        z.avail_out = (uInt)ulen;
         if (!buf || inflateInit(&z) != Z_OK || inflate(&z, Z_FINISH) != Z_STREAM_END || z.total_out != ulen) {
-            fprintf(stderr, "rdb-strings: object %d at byte %ld is not a zlib stream of %lu bytes\n", nobj, off, (unsigned long)ulen);
+            fprintf(stderr, "rdb-strings: object %d at byte %ld is not a zlib stream of %lu bytes\n", nobj, off,
+                    (unsigned long)ulen);
             return 1;
         }
         off += 4 + (long)z.total_in;
         inflateEnd(&z);
-        len = ulen; pos = 2;
+        len = ulen;
+        pos = 2;
         int32_t ver, t, flags, m, k;
         if (len < 2 || memcmp(buf, "X\n", 2) || get_int(&ver) || get_int(&t) || get_int(&t)) goto bad;
-        if (ver == 3) { if (get_int(&k) || k < 0 || pos + (size_t)k > len) goto bad; pos += (size_t)k; }
+        if (ver == 3) {
+            if (get_int(&k) || k < 0 || pos + (size_t)k > len) goto bad;
+            pos += (size_t)k;
+        }
         if (get_int(&flags) || (flags & 0xff) != 16 || get_int(&m) || m < 0) goto bad;
         for (int32_t i = 0; i < m; i++) {
             if (get_int(&flags) || (flags & 0xff) != 9 || get_int(&k)) goto bad;
-            if (k < 0) { putchar('\n'); continue; }
+            if (k < 0) {
+                putchar('\n');
+                continue;
+            }
             if (pos + (size_t)k > len) goto bad;
             fwrite(buf + pos, 1, (size_t)k, stdout);
             putchar('\n');

@@ -104,9 +104,11 @@ static int make_mnist_dir(const char *name, const char *bad, long bytes, int bad
     for (int k = 0; k < 4; k++) {
         if (strcmp(files[k], bad) == 0) {
             if (bad_labels)
-                snprintf(cmd, sizeof cmd,
-                         "python3 -c \"import sys; b=bytearray(open('%s/%s','rb').read()); b[8::7]=bytes([200])*len(b[8::7]); "
-                         "open('%s/%s','wb').write(b)\"", real, bad, d, bad);
+                snprintf(
+                    cmd, sizeof cmd,
+                    "python3 -c \"import sys; b=bytearray(open('%s/%s','rb').read()); b[8::7]=bytes([200])*len(b[8::7]); "
+                    "open('%s/%s','wb').write(b)\"",
+                    real, bad, d, bad);
             else snprintf(cmd, sizeof cmd, "head -c %ld %s/%s > %s/%s", bytes, real, bad, d, bad);
         } else snprintf(cmd, sizeof cmd, "ln -sf %s/%s %s/%s", real, files[k], d, files[k]);
         if (system(cmd)) return -1;
@@ -128,7 +130,8 @@ START_TEST(test_corrupt_mnist) {
             snprintf(cmd, sizeof cmd, "%s --mnist-dir %s/%s", progs[p], tmpdir, dirs[k]);
             int rc = run(cmd, &err);
             ck_assert_msg(rc == 1, "%s: exit %d, expected 1 (stderr: %s)", cmd, rc, err);
-            ck_assert_msg(strstr(err, "idx") || strstr(err, "IDX"), "%s: the message does not name the file: %s", cmd, err);
+            ck_assert_msg(strstr(err, "idx") || strstr(err, "IDX"), "%s: the message does not name the file: %s", cmd,
+                          err);
             free(err);
         }
 }
@@ -163,14 +166,16 @@ END_TEST
 START_TEST(test_numerical) {
     char *err;
     // Gaussian kernel, ell = 10, ridgeless, n = 256 on S^4: K is numerically singular.
-    int rc = run("tempered-overfitting --domain sphere --kernel gaussian --bandwidth 10 --n-list 256 --trials 1 --ntest 100",
-                 &err);
+    int rc =
+        run("tempered-overfitting --domain sphere --kernel gaussian --bandwidth 10 --n-list 256 --trials 1 --ntest 100",
+            &err);
     ck_assert_msg(rc == 1 && strstr(err, "--ridge"), "ridgeless Gaussian: exit %d, no hint (stderr: %s)", rc, err);
     free(err);
     // The ridgeless interpolation check: Cholesky succeeds on these numerically singular
     // Gram matrices, but the fit misses its training labels by train MSE / y^2 ~ 1e-3 (TO, l = 3,
     // n = 512 on S^4) and ~0.07 (krr-curves, l = 30, n = 256 on S^7), orders of magnitude over the 1e-6 bound.
-    rc = run("tempered-overfitting --domain sphere --kernel gaussian --bandwidth 3 --n-list 512 --trials 1 --ntest 100", &err);
+    rc = run("tempered-overfitting --domain sphere --kernel gaussian --bandwidth 3 --n-list 512 --trials 1 --ntest 100",
+             &err);
     ck_assert_msg(rc == 1 && strstr(err, "train MSE") && strstr(err, "n = 512") && strstr(err, "--ridge"),
                   "TO ridgeless train check: exit %d (stderr: %s)", rc, err);
     free(err);
@@ -216,7 +221,9 @@ static int read_agf_rounds(const char *path, long rows[][4], double vals[][2], i
         // seed round t epoch neuron n_new freq n_active loss ...
         double t, ep, L;
         long seed, round, neuron, nnew, freq, nact;
-        if (sscanf(line, "%ld %ld %lf %lf %ld %ld %ld %ld %lf", &seed, &round, &t, &ep, &neuron, &nnew, &freq, &nact, &L) != 9) continue;
+        if (sscanf(line, "%ld %ld %lf %lf %ld %ld %ld %ld %lf", &seed, &round, &t, &ep, &neuron, &nnew, &freq, &nact,
+                   &L) != 9)
+            continue;
         rows[n][0] = round, rows[n][1] = neuron, rows[n][2] = nnew, rows[n][3] = nact, vals[n][0] = ep, vals[n][1] = L;
         n++;
     }
@@ -231,8 +238,10 @@ START_TEST(test_agf_kernels) {
     int n[3];
     for (int c = 0; c < 3; c++) {
         char cmd[2048], path[700];
-        snprintf(cmd, sizeof cmd, "rm -rf %s/k%d; %s%s OPENBLAS_NUM_THREADS=1 %s/agf --quick --case modadd-agf --out %s/k%d >/dev/null 2>&1",
-                 tmpdir, c, *core[c] ? "OPENBLAS_CORETYPE=" : "", core[c], bdir, tmpdir, c);
+        snprintf(
+            cmd, sizeof cmd,
+            "rm -rf %s/k%d; %s%s OPENBLAS_NUM_THREADS=1 %s/agf --quick --case modadd-agf --out %s/k%d >/dev/null 2>&1",
+            tmpdir, c, *core[c] ? "OPENBLAS_CORETYPE=" : "", core[c], bdir, tmpdir, c);
         ck_assert_msg(system(cmd) == 0, "agf --quick --case modadd-agf failed with OPENBLAS_CORETYPE=%s", core[c]);
         snprintf(path, sizeof path, "%s/k%d/modadd_agf.tsv", tmpdir, c);
         n[c] = read_agf_rounds(path, rows[c], vals[c], 64);
@@ -242,10 +251,12 @@ START_TEST(test_agf_kernels) {
         ck_assert_msg(n[c] == n[0], "AGF rounds: %d (native) vs %d (OPENBLAS_CORETYPE=%s)", n[0], n[c], core[c]);
         for (int r = 0; r < n[0]; r++) {
             for (int k = 0; k < 4; k++)
-                ck_assert_msg(rows[c][r][k] == rows[0][r][k], "AGF round %d differs with OPENBLAS_CORETYPE=%s", r + 1, core[c]);
+                ck_assert_msg(rows[c][r][k] == rows[0][r][k], "AGF round %d differs with OPENBLAS_CORETYPE=%s", r + 1,
+                              core[c]);
             for (int k = 0; k < 2; k++)
                 ck_assert_msg(fabs(vals[c][r][k] - vals[0][r][k]) <= 1e-6 * fabs(vals[0][r][k]),
-                              "AGF round %d: %.12g vs %.12g with OPENBLAS_CORETYPE=%s", r + 1, vals[0][r][k], vals[c][r][k], core[c]);
+                              "AGF round %d: %.12g vs %.12g with OPENBLAS_CORETYPE=%s", r + 1, vals[0][r][k],
+                              vals[c][r][k], core[c]);
         }
     }
 }

@@ -32,7 +32,7 @@ START_TEST(circle_spectrum_vs_dense) {
     const int Ms[2] = {10, 256};
     for (int q = 0; q < 2; q++) {
         int M = Ms[q];
-        double *r = XNEW(double, M), *lam = XNEW(double, M), *K = XNEW(double, (size_t)M * M), *w = XNEW(double, M);
+        double *r = XNEW(double, M), *lam = XNEW(double, M), *K = XNEW(double, (size_t)M *M), *w = XNEW(double, M);
         for (int j = 0; j < M; j++) r[j] = exp(-2 * sin(M_PI * j / M) / 0.7385);
         for (int j = 1; j <= M / 2; j++) r[M - j] = r[j];  // exact symmetry despite sin rounding
         ck_assert_int_eq(circulant_spectrum((size_t)M, r, lam), 0);
@@ -63,7 +63,11 @@ END_TEST
 // Round trip: r2c(c2r(lam))/N = lam.  Each transform has relative error O(eps log N) of the
 // l2 norm; required: 1e-14 * max lam (measured 1e-17 to 6e-17).
 START_TEST(torus_roundtrip) {
-    struct { int D, G; circulant_spectrum_fn fn; circulant_radial p; } cases[] = {
+    struct {
+        int D, G;
+        circulant_spectrum_fn fn;
+        circulant_radial p;
+    } cases[] = {
         {1, 65536, circulant_sobolev, {1, 1, 0}},
         {4, 32, circulant_sobolev, {4, 1, 0}},
         {4, 32, circulant_heat, {0, 0, 2}},
@@ -77,8 +81,8 @@ START_TEST(torus_roundtrip) {
         for (size_t m = 0; m < t->N; m++) lmax = fmax(lmax, t->lam[m]);
         ck_assert_abs(t->k[0], 1.0, 1e-13);  // normalised: K(x,x) = sum lam = 1
         double err = circulant_torus_roundtrip_error(t);
-        ck_assert_msg(err <= 1e-14 * lmax, "D=%d G=%d: round trip error %.3g > 1e-14 * %.3g", cases[q].D,
-                      cases[q].G, err, lmax);
+        ck_assert_msg(err <= 1e-14 * lmax, "D=%d G=%d: round trip error %.3g > 1e-14 * %.3g", cases[q].D, cases[q].G,
+                      err, lmax);
         circulant_torus_free(t);
     }
 }
@@ -87,7 +91,11 @@ END_TEST
 // The Gram matrix of all N grid points, by table look-up, has eigenvalues N * lam(m): dense
 // dsyevd of K/N must equal the sorted prescribed spectrum (tolerance as circle_spectrum_vs_dense).
 START_TEST(torus_gram_spectrum_vs_dense) {
-    struct { int D, G; circulant_spectrum_fn fn; circulant_radial p; } cases[] = {
+    struct {
+        int D, G;
+        circulant_spectrum_fn fn;
+        circulant_radial p;
+    } cases[] = {
         {1, 256, circulant_sobolev, {1, 1, 0}},
         {2, 16, circulant_heat, {0, 0, 2.385}},
         {3, 6, circulant_sobolev, {1.5, 0.8, 0}},
@@ -97,7 +105,7 @@ START_TEST(torus_gram_spectrum_vs_dense) {
         ck_assert_int_eq(circulant_torus_set_spectrum(t, cases[q].fn, &cases[q].p, 1, NULL), 0);
         size_t N = t->N, *idx = XNEW(size_t, N);
         for (size_t i = 0; i < N; i++) idx[i] = i;
-        double *K = XNEW(double, N * N), *w = XNEW(double, N), *lam = XNEW(double, N);
+        double *K = XNEW(double, N *N), *w = XNEW(double, N), *lam = XNEW(double, N);
         circulant_torus_gram(t, N, idx, K);
         dense_spectrum((int)N, K, w);
         memcpy(lam, t->lam, N * sizeof *lam);
@@ -210,12 +218,16 @@ END_TEST
 // sum_i alpha_i k(x - x_i), for random points (with a repeat) and coefficients.  Rounding:
 // 1e-13 * sum |alpha_i| * k(0).
 START_TEST(torus_predict_vs_direct) {
-    struct { int D, G; } cases[] = {{2, 24}, {3, 8}, {1, 100}};
+    struct {
+        int D, G;
+    } cases[] = {{2, 24}, {3, 8}, {1, 100}};
     gsl_rng *r = rng_alloc(2385, 11);
     circulant_radial hp = {0, 0, 3.1}, sp = {1.25, 1.0, 0};
     for (size_t q = 0; q < 3; q++) {
         circulant_torus *t = circulant_torus_alloc(cases[q].D, cases[q].G);
-        ck_assert_int_eq(circulant_torus_set_spectrum(t, q == 1 ? circulant_sobolev : circulant_heat, q == 1 ? (void *)&sp : (void *)&hp, 1, NULL), 0);
+        ck_assert_int_eq(circulant_torus_set_spectrum(t, q == 1 ? circulant_sobolev : circulant_heat,
+                                                      q == 1 ? (void *)&sp : (void *)&hp, 1, NULL),
+                         0);
         const size_t n = 40;
         size_t idx[40];
         double alpha[40], l1 = 0;
@@ -267,8 +279,14 @@ START_TEST(torus_levels) {
 }
 END_TEST
 
-static double f_bad_neg(int D, const int *mt, void *par) { (void)D, (void)par; return mt[0] == 2 ? -1.0 : 1.0; }
-static double f_bad_odd(int D, const int *mt, void *par) { (void)D, (void)par; return mt[0] > 0 ? 2.0 : 1.0; }
+static double f_bad_neg(int D, const int *mt, void *par) {
+    (void)D, (void)par;
+    return mt[0] == 2 ? -1.0 : 1.0;
+}
+static double f_bad_odd(int D, const int *mt, void *par) {
+    (void)D, (void)par;
+    return mt[0] > 0 ? 2.0 : 1.0;
+}
 START_TEST(torus_bad_input) {
     ck_assert_ptr_null(circulant_torus_alloc(0, 8));
     ck_assert_ptr_null(circulant_torus_alloc(2, 1));

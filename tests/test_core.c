@@ -85,19 +85,40 @@ START_TEST(cli_ok) {
     ck_assert(t_ridge == 2.5 && strcmp(t_kernel, "gaussian") == 0 && t_list.n == 3 && t_list.v[2] == 1000);
 }
 END_TEST
-START_TEST(cli_negative_ridge) { char *a[] = {"t", "--ridge", "-1", NULL}; parse(3, a); }
+START_TEST(cli_negative_ridge) {
+    char *a[] = {"t", "--ridge", "-1", NULL};
+    parse(3, a);
+}
 END_TEST
-START_TEST(cli_nan) { char *a[] = {"t", "--ridge", "nan", NULL}; parse(3, a); }
+START_TEST(cli_nan) {
+    char *a[] = {"t", "--ridge", "nan", NULL};
+    parse(3, a);
+}
 END_TEST
-START_TEST(cli_trailing) { char *a[] = {"t", "--ridge", "0.1x", NULL}; parse(3, a); }
+START_TEST(cli_trailing) {
+    char *a[] = {"t", "--ridge", "0.1x", NULL};
+    parse(3, a);
+}
 END_TEST
-START_TEST(cli_unknown) { char *a[] = {"t", "--rigde", "0.1", NULL}; parse(3, a); }
+START_TEST(cli_unknown) {
+    char *a[] = {"t", "--rigde", "0.1", NULL};
+    parse(3, a);
+}
 END_TEST
-START_TEST(cli_choice) { char *a[] = {"t", "--kernel", "cosine", NULL}; parse(3, a); }
+START_TEST(cli_choice) {
+    char *a[] = {"t", "--kernel", "cosine", NULL};
+    parse(3, a);
+}
 END_TEST
-START_TEST(cli_missing) { char *a[] = {"t", "--ridge", NULL}; parse(2, a); }
+START_TEST(cli_missing) {
+    char *a[] = {"t", "--ridge", NULL};
+    parse(2, a);
+}
 END_TEST
-START_TEST(cli_list) { char *a[] = {"t", "--n-list", "8,,x", NULL}; parse(3, a); }
+START_TEST(cli_list) {
+    char *a[] = {"t", "--n-list", "8,,x", NULL};
+    parse(3, a);
+}
 END_TEST
 
 // ---- tsv: atomic write, non-finite guard ----
@@ -149,7 +170,7 @@ START_TEST(idx_rejects_corrupt) {
     ck_assert(dims[0] == 2 && dims[1] == 2 && dims[2] == 2 && data == ok + 16);
     ck_assert_int_eq(idx_parse(ok, sizeof ok - 1, 0x803, dims, &data, err, sizeof err), -1);  // truncated
     ck_assert(strstr(err, "truncated"));
-    ck_assert_int_eq(idx_parse(ok, 0, 0x803, dims, &data, err, sizeof err), -1);  // empty
+    ck_assert_int_eq(idx_parse(ok, 0, 0x803, dims, &data, err, sizeof err), -1);          // empty
     ck_assert_int_eq(idx_parse(ok, sizeof ok, 0x801, dims, &data, err, sizeof err), -1);  // wrong magic
     ck_assert(strstr(err, "magic"));
     unsigned char huge[16] = {0, 0, 8, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 9};
@@ -191,7 +212,8 @@ END_TEST
 START_TEST(linalg_chol_and_eigh) {
     const int n = 40, k = 5;
     gsl_rng *r = rng_alloc(3, 0);
-    double *X = xmalloc(n * n, 8), *A = xmalloc(n * n, 8), *A2 = xmalloc(n * n, 8), *b = xmalloc(n, 8), *x = xmalloc(n, 8);
+    double *X = xmalloc(n * n, 8), *A = xmalloc(n * n, 8), *A2 = xmalloc(n * n, 8), *b = xmalloc(n, 8),
+           *x = xmalloc(n, 8);
     rng_normal_vec(r, n * n, X);
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0, X, n, X, n, 0.0, A, n);
     for (int i = 0; i < n; i++) A[i * n + i] += 0.5;

@@ -87,7 +87,10 @@ START_TEST(corpus_reads_xz) {
     close(fd);
     char cmd[256], xzpath[300];
     snprintf(cmd, sizeof cmd, "printf 'one two two three three three' | xz -c > %s.xz", path);
-    if (system(cmd) != 0) { unlink(path); return; }  // no xz: nothing to test here
+    if (system(cmd) != 0) {
+        unlink(path);
+        return;
+    }  // no xz: nothing to test here
     snprintf(xzpath, sizeof xzpath, "%s.xz", path);
     char err[256] = "";
     corpus *c = NULL;

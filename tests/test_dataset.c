@@ -44,7 +44,8 @@ START_TEST(dataset_default_directories) {
     ck_assert_str_eq(t_cli.mnist_dir, "data/fashion-mnist");
     ck_assert_str_eq(cli_dataset_title(&t_cli), "Fashion-MNIST");
     // --mnist-dir wins over --dataset's directory; the title follows the content (.verified)
-    char *argv[] = {"t", "--dataset", "fashion", "--mnist-dir", "data/fashion-mnist", "--out", "/tmp/simtest-never", NULL};
+    char *argv[] = {"t",     "--dataset",          "fashion", "--mnist-dir", "data/fashion-mnist",
+                    "--out", "/tmp/simtest-never", NULL};
     t_cli = (cli){.slug = "t", .summary = "test"};
     cli_parse(&t_cli, 7, argv);
     ck_assert_str_eq(t_cli.mnist_dir, "data/fashion-mnist");
@@ -88,7 +89,8 @@ START_TEST(reverse_ntk_quick_fashion) {
     snprintf(cmd, sizeof cmd, "OPENBLAS_NUM_THREADS=1 %s --quick --dataset fashion --out %s/r 2>&1", exe, d);
     int rc = sh(cmd, &out);
     ck_assert_msg(rc == 0, "reverse-ntk --quick --dataset fashion exited %d:\n%s", rc, out);
-    ck_assert_msg(strstr(out, "revntk.C5") && !strstr(out, "revntk.C5  skipped"), "revntk.C5 did not run on Fashion-MNIST:\n%s", out);
+    ck_assert_msg(strstr(out, "revntk.C5") && !strstr(out, "revntk.C5  skipped"),
+                  "revntk.C5 did not run on Fashion-MNIST:\n%s", out);
     free(out);
     // every table names the data set and the hash scripts/fetch-fashion-mnist.sh recorded
     char path[PATH_MAX];
@@ -99,10 +101,13 @@ START_TEST(reverse_ntk_quick_fashion) {
     for (struct dirent *e; (e = readdir(dir));) {
         size_t n = strlen(e->d_name);
         if (n < 5 || strcmp(e->d_name + n - 4, ".tsv") != 0) continue;
-        snprintf(cmd, sizeof cmd, "grep -c '^# dataset: Fashion-MNIST (data/fashion-mnist, sha256 of train-images c59f468a2f672dc8)$' %s/r/%s",
-                 d, e->d_name);
+        snprintf(
+            cmd, sizeof cmd,
+            "grep -c '^# dataset: Fashion-MNIST (data/fashion-mnist, sha256 of train-images c59f468a2f672dc8)$' %s/r/%s",
+            d, e->d_name);
         rc = sh(cmd, &out);
-        ck_assert_msg(rc == 0 && atoi(out) == 1, "%s: its header does not name Fashion-MNIST once (grep: %s)", e->d_name, out);
+        ck_assert_msg(rc == 0 && atoi(out) == 1, "%s: its header does not name Fashion-MNIST once (grep: %s)",
+                      e->d_name, out);
         free(out);
         ntables++;
     }

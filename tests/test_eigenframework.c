@@ -42,7 +42,10 @@ START_TEST(bracket_logic) {
     double *l = xmalloc(M, sizeof *l);
     for (size_t i = 0; i < M; i++) l[i] = pow(i + 1.0, -3);
     spectra_powerlaw_tail tp = {3.0, (double)M, 1.0};
-    ef_spectrum p = {.M = M, .lam = l, .tail = spectra_powerlaw_tail_fn, .tail_par = &tp,
+    ef_spectrum p = {.M = M,
+                     .lam = l,
+                     .tail = spectra_powerlaw_tail_fn,
+                     .tail_par = &tp,
                      .tail_mass = spectra_powerlaw_tail_mass(3.0, M)};
     ck_assert_int_eq(ef_solve(&p, 1e5, 0.0, &f), 0);
     ck_assert_msg(f.kappa > 1.6e-15 && f.kappa < 2.0e-15, "kappa = %g", f.kappa);
@@ -61,7 +64,10 @@ START_TEST(powerlaw_E0) {
         double al = alphas[a];
         for (size_t i = 0; i < M; i++) l[i] = pow(i + 1.0, -al);
         spectra_powerlaw_tail tp = {al, (double)M, 1.0};
-        ef_spectrum p = {.M = M, .lam = l, .tail = spectra_powerlaw_tail_fn, .tail_par = &tp,
+        ef_spectrum p = {.M = M,
+                         .lam = l,
+                         .tail = spectra_powerlaw_tail_fn,
+                         .tail_par = &tp,
                          .tail_mass = spectra_powerlaw_tail_mass(al, M)};
         for (int q = 0; q < 3; q++) {
             ef_fit f;
@@ -120,7 +126,10 @@ START_TEST(ridge_continuum_and_predictions) {
     double *l = xmalloc(M, sizeof *l), *v2 = xmalloc(M, sizeof *v2);
     for (size_t i = 0; i < M; i++) l[i] = pow(i + 1.0, -2), v2[i] = l[i] / (M_PI * M_PI / 6);
     spectra_powerlaw_tail tp = {2.0, (double)M, 1.0};
-    ef_spectrum s = {.M = M, .lam = l, .tail = spectra_powerlaw_tail_fn, .tail_par = &tp,
+    ef_spectrum s = {.M = M,
+                     .lam = l,
+                     .tail = spectra_powerlaw_tail_fn,
+                     .tail_par = &tp,
                      .tail_mass = spectra_powerlaw_tail_mass(2.0, M)};
     ef_fit f;
     double n = 1000, delta = 2.385e-3;

@@ -32,7 +32,7 @@
 #define MAXS 64
 static char slugs[MAXS][128];
 static const char *bdir = "build";  // $SIM_BUILD: the build directory of this BLAS
-static char bdir_abs[4096];           // the same, absolute (for runs from another directory)
+static char bdir_abs[4096];         // the same, absolute (for runs from another directory)
 static int nslugs;
 
 // Experiments whose gnuplot script does not yet draw a --quick run (a missing table aborts it,
@@ -147,10 +147,11 @@ static char *body(const char *path) {
 // change it.
 static char *published_fingerprint(const char *slug) {
     char cmd[1024], *out;
-    snprintf(cmd, sizeof cmd,
-             "cd figures && find data/%s . -maxdepth 1 \\( -path 'data/%s/*' -o -name '%s*' \\) -printf '%%p %%s %%T@\\n' "
-             "2>/dev/null | sort",
-             slug, slug, slug);
+    snprintf(
+        cmd, sizeof cmd,
+        "cd figures && find data/%s . -maxdepth 1 \\( -path 'data/%s/*' -o -name '%s*' \\) -printf '%%p %%s %%T@\\n' "
+        "2>/dev/null | sort",
+        slug, slug, slug);
     run(cmd, &out, NULL);
     return out;
 }
@@ -211,11 +212,11 @@ START_TEST(test_quick_claims_and_determinism) {
     if (l1 && dir1[l1 - 1] == '/') dir1[l1 - 1] = 0;
     char runs_prefix[256];
     snprintf(runs_prefix, sizeof runs_prefix, "runs/%s-", s);
-    ck_assert_msg(strncmp(dir1, runs_prefix, strlen(runs_prefix)) == 0, "%s without --out writes to %s, not to %s<date>-<time>", s,
-                  dir1, runs_prefix);
+    ck_assert_msg(strncmp(dir1, runs_prefix, strlen(runs_prefix)) == 0,
+                  "%s without --out writes to %s, not to %s<date>-<time>", s, dir1, runs_prefix);
     char *after = published_fingerprint(s);
-    ck_assert_msg(strcmp(before, after) == 0, "%s --quick without --out changed the published outputs:\nbefore:\n%s\nafter:\n%s",
-                  s, before, after);
+    ck_assert_msg(strcmp(before, after) == 0,
+                  "%s --quick without --out changed the published outputs:\nbefore:\n%s\nafter:\n%s", s, before, after);
     free(before), free(after);
 
     // every listed claim must print as reproduced
@@ -244,11 +245,13 @@ START_TEST(test_quick_claims_and_determinism) {
         nlisted++;
         char want[300];
         snprintf(want, sizeof want, "CLAIM %s  reproduced", id);
-        ck_assert_msg(strstr(out, want) != NULL, "%s: claim %s did not print as reproduced at --quick:\n%s", s, id, out);
+        ck_assert_msg(strstr(out, want) != NULL, "%s: claim %s did not print as reproduced at --quick:\n%s", s, id,
+                      out);
         for (int k = 0; dname[k]; k++)
             ck_assert_msg(!dflt[k] || strstr(dflt[k], want) != NULL,
                           "%s: quick claim %s is not reproduced in the default run figures/data/%s/%s: a quick "
-                          "check must not claim what the default size refutes", s, id, s, dname[k]);
+                          "check must not claim what the default size refutes",
+                          s, id, s, dname[k]);
     }
     for (int k = 0; dname[k]; k++) free(dflt[k]);
     fclose(f);
@@ -261,8 +264,9 @@ START_TEST(test_quick_claims_and_determinism) {
     ck_assert_msg(rc == 0, "%s --quick run from another directory exited %d; stderr:\n%s", s, rc, err2);
     ck_assert_msg(dir_is_empty_or_missing(away), "%s run from %s wrote files there", s, away);
     char *c1 = claim_statuses(out), *c2 = claim_statuses(out2);
-    ck_assert_msg(strcmp(c1, c2) == 0, "%s: the claims of a run from another directory differ:\nfrom the root:\n%s\nelsewhere:\n%s",
-                  s, c1, c2);
+    ck_assert_msg(strcmp(c1, c2) == 0,
+                  "%s: the claims of a run from another directory differ:\nfrom the root:\n%s\nelsewhere:\n%s", s, c1,
+                  c2);
     free(c1), free(c2), free(err2);
     DIR *d = opendir(dir1);
     ck_assert_msg(d != NULL, "%s: %s was not written", s, dir1);
@@ -277,8 +281,8 @@ START_TEST(test_quick_claims_and_determinism) {
         char *b1 = body(p1), *b2 = body(p2);
         ck_assert_msg(b2 != NULL, "%s: second run did not write %s", s, e->d_name);
         ck_assert_msg(strcmp(b1, b2) == 0,
-                      "%s: %s differs between two runs with the same seed (one from the repository root, one from %s)", s,
-                      e->d_name, away);
+                      "%s: %s differs between two runs with the same seed (one from the repository root, one from %s)",
+                      s, e->d_name, away);
         free(b1);
         free(b2);
         ntables++;
@@ -338,9 +342,10 @@ START_TEST(test_bad_input) {
     const char *s = slugs[_i];
     // an abbreviation (--mnist for --mnist-dir, --thread for --threads), a number in hex or with
     // a space, a flag where a value belongs: each one usage error, before anything is written
-    const char *bad[] = {"--no-such-flag", "--seed abc", "--seed nan", "--seed -3", "--threads 0", "--out", "stray-arg",
-                         "--mnist /nonexistent-mnist", "--thread 1", "--seed 0x10", "--seed ' 5'", "--seed '5 '",
-                         "--out --quick", "--quick=1"};
+    const char *bad[] = {"--no-such-flag", "--seed abc",  "--seed nan",  "--seed -3",
+                         "--threads 0",    "--out",       "stray-arg",   "--mnist /nonexistent-mnist",
+                         "--thread 1",     "--seed 0x10", "--seed ' 5'", "--seed '5 '",
+                         "--out --quick",  "--quick=1"};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         char dir[] = "/tmp/simtest-bXXXXXX";
         ck_assert(mkdtemp(dir));
@@ -391,7 +396,7 @@ START_TEST(test_bad_input) {
     ck_assert_msg(strstr(out, "usage:") != NULL, "%s --help printed no usage", s);
     // defaults as written in the source: %.17g's 0.69999999999999996 or 0.10000000000000001
     // are the shortest round trip gone wrong
-    for (const char *p = out; (p = strpbrk(p, "0123456789")); ) {
+    for (const char *p = out; (p = strpbrk(p, "0123456789"));) {
         size_t n = strspn(p, "0123456789.");
         char num[64];
         snprintf(num, sizeof num, "%.*s", (int)(n < 63 ? n : 63), p);
@@ -414,7 +419,8 @@ START_TEST(test_bad_input) {
             char word[512];
             snprintf(word, sizeof word, "%.*s", (int)(en - st), st);
             char *first = strstr(buf, word);
-            ck_assert_msg(!(first && strstr(first + 1, word)), "%s --help lists the choices %s twice: %s", s, word, buf);
+            ck_assert_msg(!(first && strstr(first + 1, word)), "%s --help lists the choices %s twice: %s", s, word,
+                          buf);
         }
         line = eol ? eol + 1 : NULL;
     }
@@ -430,9 +436,12 @@ START_TEST(test_stdout_full) {
     snprintf(p, sizeof p, "experiments/%s/%s.c", s, s);
     if (access(p, F_OK) != 0) s = slugs[0];
     char cmd[1024], *err;
-    snprintf(cmd, sizeof cmd, "%s/%s --quick --out /tmp/simtest-full-$$ >/dev/full; st=$?; rm -rf /tmp/simtest-full-$$; exit $st", bdir, s);
+    snprintf(cmd, sizeof cmd,
+             "%s/%s --quick --out /tmp/simtest-full-$$ >/dev/full; st=$?; rm -rf /tmp/simtest-full-$$; exit $st", bdir,
+             s);
     int rc = run(cmd, NULL, &err);
-    ck_assert_msg(rc == 1 && strstr(err, "standard output"), "%s >/dev/full: exit %d, expected 1 naming stdout:\n%s", s, rc, err);
+    ck_assert_msg(rc == 1 && strstr(err, "standard output"), "%s >/dev/full: exit %d, expected 1 naming stdout:\n%s", s,
+                  rc, err);
     free(err);
 }
 END_TEST

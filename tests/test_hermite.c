@@ -30,7 +30,8 @@ END_TEST
 // sqrt(pi)).  Tolerance 1e-12: rounding of 30 terms of size up to ~1.
 START_TEST(h_orthonormal) {
     const int nq = 30;
-    gsl_integration_fixed_workspace *w = gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, nq, 0.0, 1.0, 0.0, 0.0);
+    gsl_integration_fixed_workspace *w =
+        gsl_integration_fixed_alloc(gsl_integration_fixed_hermite, nq, 0.0, 1.0, 0.0, 0.0);
     const double *x = gsl_integration_fixed_nodes(w), *wt = gsl_integration_fixed_weights(w);
     double h[11];
     double G[11][11] = {{0}};
@@ -89,8 +90,7 @@ START_TEST(bessel_poly) {
     ck_assert_rel(hermite_bessel_poly(-1, x), 1.0, 0);
     // explicit sum for n = 7
     double s = 0;
-    for (int j = 0; j <= 7; j++)
-        s += gsl_sf_fact(7 + j) / (gsl_sf_fact(7 - j) * gsl_sf_fact(j)) * pow(x / 2, j);
+    for (int j = 0; j <= 7; j++) s += gsl_sf_fact(7 + j) / (gsl_sf_fact(7 - j) * gsl_sf_fact(j)) * pow(x / 2, j);
     ck_assert_rel(hermite_bessel_poly(7, x), s, 1e-14);
 }
 END_TEST
@@ -115,8 +115,7 @@ START_TEST(level_coeffs_vs_profile) {
         for (double u = -1; u <= 1.0001; u += 0.05)
             ck_assert_rel(series(c, 20, u), exp(-(1 - u) / (wg[k] * wg[k])), 1e-12);
         ck_assert_int_eq(hermite_level_coeffs("laplace-hea", wl[k], 19, c), 0);
-        for (double u = -0.5; u <= 0.5001; u += 0.025)
-            ck_assert_rel(series(c, 20, u), exp(-sqrt(1 - u) / wl[k]), 1e-7);
+        for (double u = -0.5; u <= 0.5001; u += 0.025) ck_assert_rel(series(c, 20, u), exp(-sqrt(1 - u) / wl[k]), 1e-7);
         // the Laplace series does NOT converge fast at u = 0.9 (measured 3e-4..3.5e-3):
         // a test that asserts 1e-7 there would have to fail.
         double e9 = fabs(series(c, 20, 0.9) / exp(-sqrt(0.1) / wl[k]) - 1);
@@ -128,7 +127,10 @@ START_TEST(level_coeffs_vs_profile) {
 END_TEST
 
 // The priority queue against exhaustive enumeration plus sort, d = 12, l <= 3.
-typedef struct { double lam; int deg, idx[3]; } mono;
+typedef struct {
+    double lam;
+    int deg, idx[3];
+} mono;
 static int cmp_mono(const void *a, const void *b) {
     double x = ((const mono *)a)->lam, y = ((const mono *)b)->lam;
     return (x < y) - (x > y);

@@ -120,8 +120,8 @@ START_TEST(grad_mse_all_activations) {
                 nn_set_mult(net, depth, 1.7);
                 draw_inputs(r, net, N, X);
                 rng_normal_vec(r, (size_t)N * 3, Y);
-                check_grad(net, N, X, Y, 1.0 / (2 * N), mse, r);      // c = 1/(2N)
-                check_grad(net, N, X, Y, 1.0 / (N * 3.0), mse, r);    // c = 1/(N n_L)
+                check_grad(net, N, X, Y, 1.0 / (2 * N), mse, r);    // c = 1/(2N)
+                check_grad(net, N, X, Y, 1.0 / (N * 3.0), mse, r);  // c = 1/(N n_L)
                 nn_free(net);
             }
     rng_free(r);
@@ -232,8 +232,7 @@ START_TEST(homogeneity_and_euler) {
         double fmaxabs = 0;
         for (int k = 0; k < N * 3; k++) fmaxabs = fmax(fmaxabs, fabs(F0[k]));
         // Entrywise with a floor at the output's scale: rounding in three GEMMs is ~1e-15 of it.
-        for (int k = 0; k < N * 3; k++)
-            ck_assert_abs(F1[k], pow(cc, L) * F0[k], 1e-12 * pow(cc, L) * fmaxabs);
+        for (int k = 0; k < N * 3; k++) ck_assert_abs(F1[k], pow(cc, L) * F0[k], 1e-12 * pow(cc, L) * fmaxabs);
         for (size_t i = 0; i < net->nparams; i++) net->theta[i] /= cc;
         double Nc = nn_neural_corr(net, N, X, Y, 1);
         double dot = cblas_ddot((int)net->nparams, net->grad, 1, net->theta, 1);
@@ -330,8 +329,7 @@ START_TEST(init_schemes) {
     const double alpha = 0.37, gain = sqrt(2.0);
     init_normal_scaled(r, n_out, n_in, alpha, gain, W, &n2);
     for (size_t k = 0; k < (size_t)n_out * n_in; k++) sq[k] = W[k] * W[k];
-    ck_assert_abs(fit_mean(sq, n_out * n_in), alpha * alpha * gain * gain / n_in,
-                  5 * fit_stderr(sq, n_out * n_in));
+    ck_assert_abs(fit_mean(sq, n_out * n_in), alpha * alpha * gain * gain / n_in, 5 * fit_stderr(sq, n_out * n_in));
     ck_assert_rel(n2, la_frob2((size_t)n_out * n_in, W), 1e-14);
     // aligned: theta = r0 theta_bar, norm r0; a non-unit direction is refused
     double tb[5] = {0.1, -0.7, 0.2, 0.3, 0}, th[5];

@@ -22,7 +22,10 @@ static double enumerate_best(int m, int p, const double *A, const double *b, dou
         int s = __builtin_popcount(mask);
         double *z = calloc((size_t)p, sizeof *z);
         if (s > 0) {
-            if (s > m) { free(z); continue; }
+            if (s > m) {
+                free(z);
+                continue;
+            }
             gsl_matrix *As = gsl_matrix_alloc((size_t)m, (size_t)s);
             gsl_vector *tau = gsl_vector_alloc((size_t)s), *x = gsl_vector_alloc((size_t)s),
                        *res = gsl_vector_alloc((size_t)m);
@@ -48,7 +51,10 @@ static double enumerate_best(int m, int p, const double *A, const double *b, dou
             gsl_vector_free(tau);
             gsl_vector_free(x);
             gsl_vector_free(res);
-            if (!ok) { free(z); continue; }
+            if (!ok) {
+                free(z);
+                continue;
+            }
         }
         double obj = 0;
         for (int i = 0; i < m; i++) {
@@ -56,7 +62,10 @@ static double enumerate_best(int m, int p, const double *A, const double *b, dou
             for (int j = 0; j < p; j++) r -= A[i * p + j] * z[j];
             obj += r * r;
         }
-        if (obj < best) { best = obj; memcpy(cbest, z, (size_t)p * sizeof *z); }
+        if (obj < best) {
+            best = obj;
+            memcpy(cbest, z, (size_t)p * sizeof *z);
+        }
         free(z);
     }
     return best;

@@ -131,7 +131,8 @@ START_TEST(cli_single_dash) { parse_args("-q", "--out", "/tmp/simtest-never", NU
 END_TEST
 
 START_TEST(cli_accepts_exact_and_equals) {
-    parse_args("--ridge=2.5e-1", "--trials", "1e1", "--kernel", "gaussian", "--out=/tmp/simtest-x", "--seed", "+9", NULL);
+    parse_args("--ridge=2.5e-1", "--trials", "1e1", "--kernel", "gaussian", "--out=/tmp/simtest-x", "--seed", "+9",
+               NULL);
     ck_assert(t_ridge == 0.25 && t_trials == 10 && strcmp(t_kernel, "gaussian") == 0);
     ck_assert_str_eq(t_cli.out, "/tmp/simtest-x");
     ck_assert_int_eq((int)t_cli.seed, 9);
@@ -164,7 +165,8 @@ START_TEST(cli_help_format) {
     ck_assert(k != NULL);
     const char *eol = strchr(k, '\n');
     const char *first = strstr(k, "laplace|gaussian"), *second = first ? strstr(first + 1, "laplace|gaussian") : NULL;
-    ck_assert_msg(first && first < eol && !(second && second < eol), "--help lists the choices of --kernel twice:\n%s", h);
+    ck_assert_msg(first && first < eol && !(second && second < eol), "--help lists the choices of --kernel twice:\n%s",
+                  h);
     free(h);
 }
 END_TEST
@@ -220,16 +222,19 @@ START_TEST(copied_binary_with_root_variable) {
     if (access(exe, X_OK) != 0 || access("data/mnist", R_OK) != 0) return;  // nothing to compare
     ck_assert(mkdtemp(d) && getcwd(cwd, sizeof cwd));
     char cmd[16384], *a, *b;
-    snprintf(cmd, sizeof cmd, "OPENBLAS_NUM_THREADS=1 %s --quick --seed 7 --out %s/a 2>/dev/null | grep '^CLAIM' | awk '{print $2, $3}'",
+    snprintf(cmd, sizeof cmd,
+             "OPENBLAS_NUM_THREADS=1 %s --quick --seed 7 --out %s/a 2>/dev/null | grep '^CLAIM' | awk '{print $2, $3}'",
              exe, d);
     ck_assert_int_eq(sh(cmd, &a), 0);
-    snprintf(cmd, sizeof cmd,
-             "cp %s %s/ && cd %s && OPENBLAS_NUM_THREADS=1 SIMON_SUITE_ROOT=%s ./reverse-ntk --quick --seed 7 --out b 2>/dev/null "
-             "| grep '^CLAIM' | awk '{print $2, $3}'",
-             exe, d, d, cwd);
+    snprintf(
+        cmd, sizeof cmd,
+        "cp %s %s/ && cd %s && OPENBLAS_NUM_THREADS=1 SIMON_SUITE_ROOT=%s ./reverse-ntk --quick --seed 7 --out b 2>/dev/null "
+        "| grep '^CLAIM' | awk '{print $2, $3}'",
+        exe, d, d, cwd);
     ck_assert_int_eq(sh(cmd, &b), 0);
     ck_assert_msg(strstr(a, "revntk.C5 reproduced"), "reverse-ntk --quick from the root did not use MNIST:\n%s", a);
-    ck_assert_msg(strcmp(a, b) == 0, "a copied binary with SIMON_SUITE_ROOT gives other claims:\nroot:\n%s\ncopy:\n%s", a, b);
+    ck_assert_msg(strcmp(a, b) == 0, "a copied binary with SIMON_SUITE_ROOT gives other claims:\nroot:\n%s\ncopy:\n%s",
+                  a, b);
     free(a), free(b);
     snprintf(cmd, sizeof cmd, "rm -rf %s", d);
     ck_assert_int_eq(system(cmd), 0);
@@ -339,22 +344,25 @@ START_TEST(make_figure_killed_leaves_tables) {
     char cmd[2048], *out;
     // FORCE=1 make-figure in the background; once the program has written its first table (its
     // pid file exists), SIGTERM to make-figure (as `kill` would), then wait for it
-    snprintf(cmd, sizeof cmd,
-             "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_SLEEP=60 FORCE=1 scripts/make-figure fake & mf=$!;"
-             "for i in $(seq 100); do [ -s %s/pid ] && break; sleep 0.1; done; sleep 0.3;"
-             "kill -TERM $mf; wait $mf; echo \"status $?\";"
-             "sleep 0.2; if kill -0 $(cat %s/pid) 2>/dev/null; then echo 'program still running'; kill $(cat %s/pid); fi",
-             fk, fk, fk, fk, fk);
+    snprintf(
+        cmd, sizeof cmd,
+        "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_SLEEP=60 FORCE=1 scripts/make-figure fake & mf=$!;"
+        "for i in $(seq 100); do [ -s %s/pid ] && break; sleep 0.1; done; sleep 0.3;"
+        "kill -TERM $mf; wait $mf; echo \"status $?\";"
+        "sleep 0.2; if kill -0 $(cat %s/pid) 2>/dev/null; then echo 'program still running'; kill $(cat %s/pid); fi",
+        fk, fk, fk, fk, fk);
     sh(cmd, &out);
     ck_assert_msg(strstr(out, "status 130"), "make-figure did not exit 130 on SIGTERM:\n%s", out);
     ck_assert_msg(!strstr(out, "program still running"), "make-figure left the program running:\n%s", out);
-    char *t = fk_file("figures/data/fake/t.tsv"), *c = fk_file("figures/data/fake/claims.txt"), *s = fk_file("figures/data/fake/stale.tsv");
+    char *t = fk_file("figures/data/fake/t.tsv"), *c = fk_file("figures/data/fake/claims.txt"),
+         *s = fk_file("figures/data/fake/stale.tsv");
     ck_assert_msg(t && strstr(t, "old"), "the published table was replaced by a killed run:\n%s", t ? t : "(gone)");
     ck_assert_msg(c && strstr(c, "old"), "the published claims were replaced by a killed run");
     ck_assert_msg(s != NULL, "a published table disappeared in a killed run");
     char p[256];
     snprintf(p, sizeof p, "%s/figures/data", fk);
-    ck_assert_msg(count_matching(p, ".new.") == 0 && count_matching(p, ".old.") == 0, "the scratch directory was left behind");
+    ck_assert_msg(count_matching(p, ".new.") == 0 && count_matching(p, ".old.") == 0,
+                  "the scratch directory was left behind");
     free(t), free(c), free(s), free(out);
     fake_repo_remove();
 }
@@ -363,7 +371,8 @@ END_TEST
 START_TEST(make_figure_failed_leaves_tables) {
     fake_repo();
     char cmd[1024], *out;
-    snprintf(cmd, sizeof cmd, "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_EXIT=1 FORCE=1 scripts/make-figure fake", fk, fk);
+    snprintf(cmd, sizeof cmd,
+             "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_EXIT=1 FORCE=1 scripts/make-figure fake", fk, fk);
     int rc = sh(cmd, &out);
     ck_assert_msg(rc == 1, "make-figure did not fail with its program (status %d):\n%s", rc, out);
     char *t = fk_file("figures/data/fake/t.tsv");
@@ -388,7 +397,8 @@ START_TEST(make_figure_swaps_when_finished) {
          *c2 = fk_file("figures/data/fake/claims-seed2.txt"), *h = fk_file("figures/data/fake/SOURCE_HASH"),
          *svg = fk_file("figures/fake.svg");
     ck_assert_msg(t && strstr(t, "1.5") && t2, "the new tables were not installed");
-    ck_assert_msg(strstr(t, "# command: fake --out figures/data/fake\n"), "the header names the scratch directory:\n%s", t);
+    ck_assert_msg(strstr(t, "# command: fake --out figures/data/fake\n"), "the header names the scratch directory:\n%s",
+                  t);
     ck_assert_msg(s == NULL, "a table the program no longer writes was kept");
     ck_assert_msg(c && strstr(c, "new"), "claims.txt was not installed with the tables");
     ck_assert_msg(c2 && strstr(c2, "seed 2"), "claims-seed2.txt was not carried over");
@@ -407,21 +417,25 @@ START_TEST(verify_compares_tables) {
     ck_assert_int_eq(sh(cmd, NULL), 0);
     snprintf(cmd, sizeof cmd, "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid scripts/verify fake", fk, fk);
     int rc = sh(cmd, &out);
-    ck_assert_msg(rc == 0 && strstr(out, "t.tsv") && strstr(out, "identical"), "identical rerun not verified (%d):\n%s", rc, out);
+    ck_assert_msg(rc == 0 && strstr(out, "t.tsv") && strstr(out, "identical"), "identical rerun not verified (%d):\n%s",
+                  rc, out);
     free(out);
-    snprintf(cmd, sizeof cmd, "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_VALUE=1.5000001 scripts/verify fake", fk, fk);
+    snprintf(cmd, sizeof cmd, "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_VALUE=1.5000001 scripts/verify fake",
+             fk, fk);
     rc = sh(cmd, &out);
     ck_assert_msg(rc == 1 && strstr(out, "DIFFERS") && strstr(out, "t.tsv") && strstr(out, "6.67e-08"),
                   "a changed number was not reported with its size (%d):\n%s", rc, out);
     free(out);
-    snprintf(cmd, sizeof cmd,
-             "unset SIM_BUILD; cd %s; printf '# pattern rtol\\nt.tsv 1e-6  # round-off\\n' > experiments/fake/verify-tolerances;"
-             "FAKE_PIDFILE=%s/pid FAKE_VALUE=1.5000001 scripts/verify fake",
-             fk, fk);
+    snprintf(
+        cmd, sizeof cmd,
+        "unset SIM_BUILD; cd %s; printf '# pattern rtol\\nt.tsv 1e-6  # round-off\\n' > experiments/fake/verify-tolerances;"
+        "FAKE_PIDFILE=%s/pid FAKE_VALUE=1.5000001 scripts/verify fake",
+        fk, fk);
     rc = sh(cmd, &out);
     ck_assert_msg(rc == 0, "verify-tolerances did not loosen t.tsv (%d):\n%s", rc, out);
     free(out);
-    snprintf(cmd, sizeof cmd, "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_STATUS=not-reproduced scripts/verify fake", fk, fk);
+    snprintf(cmd, sizeof cmd,
+             "unset SIM_BUILD; cd %s; FAKE_PIDFILE=%s/pid FAKE_STATUS=not-reproduced scripts/verify fake", fk, fk);
     rc = sh(cmd, &out);
     ck_assert_msg(rc == 1 && strstr(out, "claims"), "a changed claim status was not reported (%d):\n%s", rc, out);
     free(out);
@@ -458,12 +472,13 @@ END_TEST
 START_TEST(make_help_lists_every_target) {
     char *out;
     // every name on a .PHONY line (continuations included) except the per-experiment figure-%
-    int rc = sh("make -s --no-print-directory help > /tmp/simtest-help.$$ || exit 3;"
-                "for t in $(awk '/^\\.PHONY:/{f=1; sub(/^\\.PHONY:/, \"\")} f{print; f = /\\\\$/}' Makefile | tr -d '\\\\');"
-                "do case $t in '$('*) continue;; esac;"
-                "  grep -qE \"^  make $t( |$)\" /tmp/simtest-help.$$ || echo \"missing from make help: $t\"; done;"
-                "rm -f /tmp/simtest-help.$$",
-                &out);
+    int rc =
+        sh("make -s --no-print-directory help > /tmp/simtest-help.$$ || exit 3;"
+           "for t in $(awk '/^\\.PHONY:/{f=1; sub(/^\\.PHONY:/, \"\")} f{print; f = /\\\\$/}' Makefile | tr -d '\\\\');"
+           "do case $t in '$('*) continue;; esac;"
+           "  grep -qE \"^  make $t( |$)\" /tmp/simtest-help.$$ || echo \"missing from make help: $t\"; done;"
+           "rm -f /tmp/simtest-help.$$",
+           &out);
     ck_assert_msg(rc == 0 && !strstr(out, "missing"), "make help (status %d):\n%s", rc, out);
     free(out);
 }
@@ -471,10 +486,11 @@ END_TEST
 
 START_TEST(gitignore_temporaries) {
     char *out;
-    int rc = sh("command -v git >/dev/null || exit 0; git rev-parse --git-dir >/dev/null 2>&1 || exit 0;"
-                "git check-ignore -q figures/data/krr-curves/kappa.tsv.tmp.12345 && "
-                "git check-ignore -q figures/data/.krr-curves.new.123/kappa.tsv && git check-ignore -q runs/x-1/a.tsv",
-                &out);
+    int rc =
+        sh("command -v git >/dev/null || exit 0; git rev-parse --git-dir >/dev/null 2>&1 || exit 0;"
+           "git check-ignore -q figures/data/krr-curves/kappa.tsv.tmp.12345 && "
+           "git check-ignore -q figures/data/.krr-curves.new.123/kappa.tsv && git check-ignore -q runs/x-1/a.tsv",
+           &out);
     ck_assert_msg(rc == 0, ".gitignore does not cover *.tsv.tmp.<pid>, make-figure's scratch or runs/: %s", out);
     free(out);
 }

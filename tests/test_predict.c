@@ -107,7 +107,8 @@ static void read_out(void) {
         char *save = NULL;
         int c = 0;
         if (OT.nc == 0) {
-            for (char *t = strtok_r(line, "\t", &save); t; t = strtok_r(NULL, "\t", &save)) snprintf(OT.names[c++], 32, "%s", t);
+            for (char *t = strtok_r(line, "\t", &save); t; t = strtok_r(NULL, "\t", &save))
+                snprintf(OT.names[c++], 32, "%s", t);
             OT.nc = c;
             continue;
         }
@@ -129,7 +130,11 @@ static int col(const char *name) {
 }
 
 // ---- committed experiment tables ----
-typedef struct { int nr; double v[2000][8]; char s[2000][8]; } exp_table;
+typedef struct {
+    int nr;
+    double v[2000][8];
+    char s[2000][8];
+} exp_table;
 static int read_exp(const char *path, int ncols, exp_table *t) {
     FILE *f = fopen(path, "r");
     if (!f) return 0;
@@ -210,9 +215,10 @@ static void check_levels(const char *panel, int M, const double *lam, const doub
             }
         }
     }
-    fprintf(stderr, "krr-curves %s: eigenpredict vs the experiment's theory: max rel diff %.2g over %d targets x 50 n; "
-            "vs committed %s: %.2g over %d rows%s\n", panel, worst, nt, committed, worst_c, checked_c,
-            have ? "" : " (table absent: not checked)");
+    fprintf(stderr,
+            "krr-curves %s: eigenpredict vs the experiment's theory: max rel diff %.2g over %d targets x 50 n; "
+            "vs committed %s: %.2g over %d rows%s\n",
+            panel, worst, nt, committed, worst_c, checked_c, have ? "" : " (table absent: not checked)");
     free(E);
 }
 
@@ -256,7 +262,10 @@ END_TEST
 // random-features R1 (n = 256, k swept) and R2 (k = 256, n swept): lambda_l = v_l^2 = l^-1.5,
 // M = 2000, eps^2 = 0.5, ridges 1e-3, 0.1, 1, and the optimal-ridge envelope (81-point grid in
 // [1e-6, 1e2] + Brent to 1e-8 in log delta, and delta -> inf), as random-features computes them.
-typedef struct { const rfeig_task *t; double n, k; } opt_par;
+typedef struct {
+    const rfeig_task *t;
+    double n, k;
+} opt_par;
 static double ete_u(double u, void *vp) {
     const opt_par *q = vp;
     rfeig_result r;
@@ -312,8 +321,10 @@ static void check_rf(int which) {
         strcat(list, b);
     }
     char args[9000];
-    snprintf(args, sizeof args, "--spectrum rf.tsv --noise 0.5 --ridge 0.001,0.1,1 --optimal-ridge --ridge-grid 1e-6:1e2:81 "
-             "--ridge-tol 1e-8 %s %s %s", which == 1 ? "--n 256 --k" : "--k 256 --n", list, "");
+    snprintf(args, sizeof args,
+             "--spectrum rf.tsv --noise 0.5 --ridge 0.001,0.1,1 --optimal-ridge --ridge-grid 1e-6:1e2:81 "
+             "--ridge-tol 1e-8 %s %s %s",
+             which == 1 ? "--n 256 --k" : "--k 256 --n", list, "");
     int st = run(args);
     ck_assert_msg(st == 0, "eigenpredict failed: %s", slurp("err.txt"));
     read_out();
@@ -353,9 +364,10 @@ static void check_rf(int which) {
             }
         }
     }
-    fprintf(stderr, "random-features r%d: eigenpredict vs the experiment's theory: max rel diff %.2g (given ridges), "
-            "%.2g (optimal-ridge test MSE) over %d rows; vs committed %s: %.2g over %d rows%s\n", which, worst, worst_opt,
-            OT.nr, path, worst_c, checked_c, have ? "" : " (absent)");
+    fprintf(stderr,
+            "random-features r%d: eigenpredict vs the experiment's theory: max rel diff %.2g (given ridges), "
+            "%.2g (optimal-ridge test MSE) over %d rows; vs committed %s: %.2g over %d rows%s\n",
+            which, worst, worst_opt, OT.nr, path, worst_c, checked_c, have ? "" : " (absent)");
     if (have) ck_assert_int_eq(checked_c, OT.nr);
     free(E), free(lam), free(v2);
 }
@@ -448,8 +460,7 @@ static void write_npy(const char *name, const double *x, int nr, int nc, const c
         if (f4) {
             float v = (float)x[i];
             memcpy(b, &v, 4);
-        } else
-            memcpy(b, &x[i], 8);
+        } else memcpy(b, &x[i], 8);
         int s = f4 ? 4 : 8;
         if (big)
             for (int a = 0; a < s / 2; a++) {
@@ -466,7 +477,8 @@ START_TEST(readers) {
     double x[12] = {1, 1, 0.5, -0.5, 0.25, 0.25, 0.125, 0.0625, 0.0625, 0.5, 0.03125, 0.125};
     FILE *f = tmpfile_w("s.tsv"), *g = tmpfile_w("s.csv");
     fprintf(g, "lambda,v\n");
-    for (int i = 0; i < 6; i++) fprintf(f, "%.17g %.17g\n", x[2 * i], x[2 * i + 1]), fprintf(g, "%.17g,%.17g\n", x[2 * i], x[2 * i + 1]);
+    for (int i = 0; i < 6; i++)
+        fprintf(f, "%.17g %.17g\n", x[2 * i], x[2 * i + 1]), fprintf(g, "%.17g,%.17g\n", x[2 * i], x[2 * i + 1]);
     fclose(f), fclose(g);
     write_npy("s8.npy", x, 6, 2, "<f8");
     write_npy("s4.npy", x, 6, 2, "<f4");
@@ -532,7 +544,8 @@ START_TEST(gram_and_data_routes) {
     for (int i = 0; i < M; i++)
         for (int j = 0; j < M; j++) fprintf(fg, "%.17g%c", K[i * M + j], j == M - 1 ? '\n' : '\t');
     fclose(fx), fclose(fy), fclose(fg);
-    ck_assert_int_eq(run("--data X.csv --labels y.csv --kernel laplace --bandwidth 1.5 --n 5,10,20 --ridge 0.001 --noise 0.01"), 0);
+    ck_assert_int_eq(
+        run("--data X.csv --labels y.csv --kernel laplace --bandwidth 1.5 --n 5,10,20 --ridge 0.001 --noise 0.01"), 0);
     read_out();
     double a[3], ho[3];
     for (int i = 0; i < 3; i++) a[i] = OT.v[i][col("test_mse")], ho[i] = OT.v[i][col("heldout_mse")];
@@ -563,7 +576,9 @@ START_TEST(gram_and_data_routes) {
     fclose(fm);
     ck_assert_int_eq(rows, 2 * M);
     // the HEA route runs and its eigenvalues are non-increasing
-    ck_assert_int_eq(run("--data X.csv --labels y.csv --kernel gaussian --bandwidth 2 --hea --hea-modes 15 --n 5,10 --ridge 0.001"), 0);
+    ck_assert_int_eq(
+        run("--data X.csv --labels y.csv --kernel gaussian --bandwidth 2 --hea --hea-modes 15 --n 5,10 --ridge 0.001"),
+        0);
 }
 END_TEST
 
@@ -591,7 +606,8 @@ START_TEST(api_status) {
     ck_assert(f.peak && isinf(f.E0));
     ss_optimum o;
     ck_assert_int_eq(ss_optimal_ridge(3, lam, NULL, v2, 0, 0, 2, INFINITY, 0.5, 1e-6, 1e2, 41, 1e-10, 1, &o), 0);
-    ck_assert_int_eq(ss_optimal_ridge(3, lam, NULL, v2, 0, 0, 2, INFINITY, 0.5, 1e2, 1e-6, 41, 1e-10, 1, &o), SS_EINVAL);
+    ck_assert_int_eq(ss_optimal_ridge(3, lam, NULL, v2, 0, 0, 2, INFINITY, 0.5, 1e2, 1e-6, 41, 1e-10, 1, &o),
+                     SS_EINVAL);
     // Gram checks
     double K[4] = {1, 0.5, 0.4, 1}, w[2];
     ck_assert_int_eq(ss_pool_spectrum(2, K, 0, NULL, w, NULL), SS_EINVAL);

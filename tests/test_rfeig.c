@@ -42,7 +42,7 @@ START_TEST(krr_limit) {
     ck_assert_int_eq(rfeig_solve(&t, 256, INFINITY, 0.01, &ri), 0);
     double krr = krr_test_mse(&t, 256, 0.01);
     ck_assert_rel(r.Ete, krr, 1e-6);
-    ck_assert_rel(ri.Ete, krr, 1e-9);  // k = inf is KRR exactly; the only error is the bisections
+    ck_assert_rel(ri.Ete, krr, 1e-9);      // k = inf is KRR exactly; the only error is the bisections
     ck_assert_abs(r.Ete, 0.990092, 5e-7);  // the reference's printed 6 digits
     // and against common/eigenframework (the krr branch's KRR solver, Newton in log kappa)
     ef_spectrum es = {.M = NM, .lam = lam};
@@ -122,7 +122,7 @@ START_TEST(forms_agree) {
     }
     ck_assert_rel(r.bias, b, 1e-10);
     ck_assert_rel(r.E0, n / (n - r.q - (r.z - r.q) * (r.z - r.q) / (k - r.q)), 1e-9);
-    ck_assert_rel(r.z + 0.0385 / r.kappa, n, 1e-10);          // the first equation
+    ck_assert_rel(r.z + 0.0385 / r.kappa, n, 1e-10);         // the first equation
     ck_assert_rel(r.kappa, r.gamma * (1 - r.z / k), 1e-12);  // the second
 }
 END_TEST

@@ -11,8 +11,14 @@
 #include "testlib.h"
 #include "util.h"
 
-static double prof_t(double t, void *p) { (void)p; return t; }
-static double prof_t2(double t, void *p) { (void)p; return t * t; }
+static double prof_t(double t, void *p) {
+    (void)p;
+    return t;
+}
+static double prof_t2(double t, void *p) {
+    (void)p;
+    return t * t;
+}
 static double prof_gauss(double t, void *p) { return exp(-(1 - t) * *(double *)p); }
 
 START_TEST(sphere_multiplicities) {

@@ -21,8 +21,7 @@
 // f(ctx, theta) is the loss; g (p) the analytic gradient at theta.
 typedef double (*fd_fn)(void *ctx, const double *theta);
 
-static void fd_check(const char *what, fd_fn f, void *ctx, double *theta, size_t p, const double *g,
-                     gsl_rng *r) {
+static void fd_check(const char *what, fd_fn f, void *ctx, double *theta, size_t p, const double *g, gsl_rng *r) {
     size_t ncoord = p < 50 ? p : 50;
     for (size_t c = 0; c < ncoord; c++) {
         size_t i = p < 50 ? c : gsl_rng_uniform_int(r, p);
@@ -34,8 +33,8 @@ static void fd_check(const char *what, fd_fn f, void *ctx, double *theta, size_t
         theta[i] = t0;
         double gfd = (lp - lm) / (2 * h);
         double den = fabs(g[i]) > 1e-8 ? fabs(g[i]) : 1e-8;
-        ck_assert_msg(fabs(gfd - g[i]) / den <= 1e-6, "%s: coordinate %zu: fd %.12g vs analytic %.12g",
-                      what, i, gfd, g[i]);
+        ck_assert_msg(fabs(gfd - g[i]) / den <= 1e-6, "%s: coordinate %zu: fd %.12g vs analytic %.12g", what, i, gfd,
+                      g[i]);
     }
 }
 
@@ -106,8 +105,7 @@ START_TEST(fd_bt_theory) {
                 Lref += (i == j ? 1 : lams[il]) * (c - (i == j)) * (c - (i == j));
             }
         ck_assert_rel(L, Lref, 1e-12);  // different summation order: a few ulps times d^2 n
-        fd_check(il ? "bt theory lambda_off 0.3" : "bt theory lambda_off 1", bt_f, &b, Z, 2 * n * d,
-                 g, r);
+        fd_check(il ? "bt theory lambda_off 0.3" : "bt theory lambda_off 1", bt_f, &b, Z, 2 * n * d, g, r);
     }
     loss_bt_free(w), free(Z), rng_free(r);
 }
@@ -226,10 +224,8 @@ START_TEST(fd_pairs_tied) {
             for (int sl = 0; sl < 2; sl++) {
                 pair_ctx p = {d, pairs[pi][0], pairs[pi][1], q, sl ? -1.0 : 1.0};
                 double s = cblas_ddot(d, E + p.i * d, 1, E + p.j * d, 1), dl;
-                if (q)
-                    loss_qwem_pair(s, p.label, &dl);
-                else
-                    loss_sgns_pair(s, p.label, &dl);
+                if (q) loss_qwem_pair(s, p.label, &dl);
+                else loss_sgns_pair(s, p.label, &dl);
                 memcpy(E1, E, sizeof E1);
                 loss_pair_update_tied(d, E1 + p.i * d, E1 + p.j * d, 1.0, dl);
                 for (int k = 0; k < V * d; k++) g[k] = E[k] - E1[k];  // = gradient (eta = 1)
@@ -341,8 +337,7 @@ typedef struct {
     int N, p;
     const double *X, *y;
 } ls_ctx;
-static double ls_grad(void *v, const size_t *idx, int B, gsl_rng *data_rng, const double *theta,
-                      double *grad) {
+static double ls_grad(void *v, const size_t *idx, int B, gsl_rng *data_rng, const double *theta, double *grad) {
     ls_ctx *c = v;
     double L = 0, xs[5], ys;
     memset(grad, 0, c->p * sizeof *grad);
@@ -445,7 +440,7 @@ static void mv(void *v, const double *x, double *y) {
 START_TEST(power_iteration) {
     gsl_rng *r = rng_alloc(2385, 8);
     const int n = 40;
-    double *B = randn(r, n * n, 1), *A = XNEW(double, n * n), *E = XNEW(double, n * n), w[40];
+    double *B = randn(r, n * n, 1), *A = XNEW(double, n *n), *E = XNEW(double, n *n), w[40];
     for (int i = 0; i < n; i++)
         for (int j = 0; j < n; j++) A[i * n + j] = 0.5 * (B[i * n + j] + B[j * n + i]);
     memcpy(E, A, n * n * sizeof *A);
@@ -533,10 +528,8 @@ START_TEST(detector_plateau_dwell) {
     // prediction and exactly that plateau is reported.
     double all[5] = {4, 3, 2, 1, 0}, some[4] = {4, 3, 1, 0};
     steps_dwell u[4];
-    ck_assert_int_eq(steps_unpredicted(t, L, n, all, 5, STEPS_FLAT_TOL, STEPS_FLAT_RATIO,
-                                       STEPS_DWELL_BAND, u, 4), 0);
-    ck_assert_int_eq(steps_unpredicted(t, L, n, some, 4, STEPS_FLAT_TOL, STEPS_FLAT_RATIO,
-                                       STEPS_DWELL_BAND, u, 4), 1);
+    ck_assert_int_eq(steps_unpredicted(t, L, n, all, 5, STEPS_FLAT_TOL, STEPS_FLAT_RATIO, STEPS_DWELL_BAND, u, 4), 0);
+    ck_assert_int_eq(steps_unpredicted(t, L, n, some, 4, STEPS_FLAT_TOL, STEPS_FLAT_RATIO, STEPS_DWELL_BAND, u, 4), 1);
     ck_assert_abs(u[0].median, 2.0, 1e-8);
     ck_assert(u[0].ta > ST_T[1] && u[0].tb < ST_T[2]);
     free(t), free(L);

@@ -83,7 +83,8 @@ static void read_npy(const char *path, table *t) {
     FILE *f = fopen(path, "rb");
     if (!f) die_input("cannot open %s: %s", path, strerror(errno));
     unsigned char mag[8];
-    if (fread(mag, 1, 8, f) != 8 || memcmp(mag, "\x93NUMPY", 6) != 0) die_input("%s: not a NumPy .npy file (bad magic)", path);
+    if (fread(mag, 1, 8, f) != 8 || memcmp(mag, "\x93NUMPY", 6) != 0)
+        die_input("%s: not a NumPy .npy file (bad magic)", path);
     int major = mag[6];
     size_t hlen;
     if (major == 1) {
@@ -94,8 +95,7 @@ static void read_npy(const char *path, table *t) {
         unsigned char b[4];
         if (fread(b, 1, 4, f) != 4) die_input("%s: truncated .npy header", path);
         hlen = b[0] | (size_t)b[1] << 8 | (size_t)b[2] << 16 | (size_t)b[3] << 24;
-    } else
-        die_input("%s: .npy format version %d is not supported (1, 2, 3)", path, major);
+    } else die_input("%s: .npy format version %d is not supported (1, 2, 3)", path, major);
     if (hlen > 1 << 20) die_input("%s: .npy header of %zu bytes is implausible", path, hlen);
     char *h = xalloc(hlen + 1, 1);
     if (fread(h, 1, hlen, f) != hlen) die_input("%s: truncated .npy header", path);
@@ -109,7 +109,9 @@ static void read_npy(const char *path, table *t) {
     const char *ty = descr + 1;
     if (!strcmp(ty, "f8")) size = 8;
     else if (!strcmp(ty, "f4")) size = 4;
-    else die_input("%s: dtype '%s' is not supported: save float64 or float32 (np.save(path, a.astype(np.float64)))", path, descr);
+    else
+        die_input("%s: dtype '%s' is not supported: save float64 or float32 (np.save(path, a.astype(np.float64)))",
+                  path, descr);
     uint16_t one = 1;
     int little = *(unsigned char *)&one == 1;
     if (descr[0] == '>') swap = little;
@@ -237,7 +239,8 @@ static void read_text(const char *path, table *t) {
             }
         }
         if (nf != t->nc)
-            die_input("%s: line %zu has %zu fields, expected %zu (as the first line): ragged table", path, lineno, nf, t->nc);
+            die_input("%s: line %zu has %zu fields, expected %zu (as the first line): ragged table", path, lineno, nf,
+                      t->nc);
         if (t->nr == rcap) {
             rcap = rcap ? 2 * rcap : 256;
             t->x = realloc(t->x, rcap * t->nc * sizeof(double));
@@ -275,7 +278,8 @@ static long find_col(const table *t, const char *sel, long fallback, const char 
     }
     for (size_t a = 0; t->names && a < t->nc; a++)
         if (!strcmp(t->names[a], sel)) return (long)a;
-    die_usage("--%s %s: %s has no column named '%s'%s", what, sel, t->path, sel, t->names ? "" : " (it has no header line)");
+    die_usage("--%s %s: %s has no column named '%s'%s", what, sel, t->path, sel,
+              t->names ? "" : " (it has no header line)");
 }
 static long named_col(const table *t, const char *const *names) {
     for (size_t a = 0; t->names && a < t->nc; a++)
@@ -288,7 +292,8 @@ static double *column(const table *t, long c, const char *what) {
     for (size_t i = 0; i < t->nr; i++) {
         v[i] = t->x[i * t->nc + c];
         if (!isfinite(v[i]))
-            die_input("%s: %s value %zu (row %zu, column %ld) is not finite (%g)", t->path, what, i + 1, i + 1, c + 1, v[i]);
+            die_input("%s: %s value %zu (row %zu, column %ld) is not finite (%g)", t->path, what, i + 1, i + 1, c + 1,
+                      v[i]);
     }
     return v;
 }
@@ -302,7 +307,8 @@ static int parse_list(const char *flag, const char *s, double *out, int allow_in
     if (strchr(s, ':')) {
         if (sscanf(s, "%lf:%lf:%lf%c", &a, &b, &c, &tail) != 3 || !(a > 0 && b > a && c >= 2 && c <= LISTMAX) ||
             !isfinite(b) || c != floor(c))
-            die_usage("--%s %s: expected A:B:COUNT with 0 < A < B finite and 2 <= COUNT <= %d integer", flag, s, LISTMAX);
+            die_usage("--%s %s: expected A:B:COUNT with 0 < A < B finite and 2 <= COUNT <= %d integer", flag, s,
+                      LISTMAX);
         for (int i = 0; i < (int)c; i++) out[n++] = a * pow(b / a, i / (c - 1));
         out[0] = a, out[n - 1] = b;
     } else {
@@ -323,7 +329,8 @@ static int parse_list(const char *flag, const char *s, double *out, int allow_in
 }
 static double parse_double(const char *flag, const char *s, double min) {
     double v;
-    if (!parse_num(s, &v) || !isfinite(v) || v < min) die_usage("--%s %s: expected a finite number >= %g", flag, s, min);
+    if (!parse_num(s, &v) || !isfinite(v) || v < min)
+        die_usage("--%s %s: expected a finite number >= %g", flag, s, min);
     return v;
 }
 
@@ -340,60 +347,88 @@ static struct {
     double noise, tail, target_tail, pool, ridge_tol;
     int optimal;
     const char *out, *plot, *modes_out;
-} O = {.bandwidth = NAN, .wstd = 1.4142135623730951, .bstd = 0.1, .depth = 4, .hea_lmax = 8, .ridge_s = "0",
-       .k_s = "inf", .ridge_tol = 1e-8};
+} O = {.bandwidth = NAN,
+       .wstd = 1.4142135623730951,
+       .bstd = 0.1,
+       .depth = 4,
+       .hea_lmax = 8,
+       .ridge_s = "0",
+       .k_s = "inf",
+       .ridge_tol = 1e-8};
 
 static void usage(void) {
-    printf("Usage: " PROG " INPUT [options]\n"
-"The eigenframework theory of kernel ridge regression (Simon et al., arXiv 2110.03922) and of\n"
-"random-feature regression (Simon et al., arXiv 2311.14646) on your own spectrum, Gram matrix or\n"
-"data.  Files: TSV (tab or whitespace), CSV (.csv) or NumPy .npy (float64/float32, C order);\n"
-"text files may start with one line of column names; lines starting with # are skipped.\n"
-"\n"
-"INPUT (one of):\n"
-"  --spectrum FILE      eigenvalues lambda_i (column 'lambda', or the first) and, in the same file,\n"
-"                       target coefficients v_i (column 'v', or the second, if present)\n"
-"    --targets FILE     v_i from a second file instead (its first column, or --v-col)\n"
-"    --lambda-col C --v-col C --v2-col C --mult-col C   columns by name or number (1-based);\n"
-"                       --v2-col reads squared coefficients v_i^2 (per level when --mult-col given)\n"
-"    --tail T           eigenvalue mass beyond the given modes, acting as ridge (default 0)\n"
-"    --target-tail P    target power beyond the given modes, never learned (default 0)\n"
-"    --pool M           the spectrum came from an M-point pool: adds heldout_mse (M E_te - n E_tr)/(M - n)\n"
-"  --gram FILE --labels FILE   an M x M kernel Gram matrix of a sample and its labels y (M):\n"
-"                       lambda = eig(K)/M, v = U^T y / sqrt(M) (the pool spectrum), heldout_mse added\n"
-"  --data FILE --labels FILE --kernel NAME   a data matrix X (M x d, one point per row): the Gram\n"
-"                       matrix of KERNEL, then as --gram.  Kernels: laplace, laplace-hea, gaussian\n"
-"                       (--bandwidth), ntk, nngp, relu-ntk, relu-nngp, erf-ntk, erf-nngp (--depth L\n"
-"                       hidden layers, default 4; --wstd, default sqrt 2; --bstd, default 0.1), ntk1b\n"
-"    --hea              instead of the Gram matrix, the Hermite eigenstructure ansatz (Karkada et al.,\n"
-"                       arXiv 2510.14878) from the data covariance (gaussian, laplace-hea only);\n"
-"                       v by Gram-Schmidt of the Hermite monomials on the whitened data\n"
-"    --hea-modes P      number of HEA modes (default min(M/2, 2000)); --hea-lmax L (default 8)\n"
-"    --y-col C          label column (default the first)\n"
-"\n"
-"PREDICTIONS:\n"
-"  --n LIST             sample sizes: 100,1000 or A:B:COUNT log-spaced (default 1:M/2:50, M = positive\n"
-"                       modes, or the pool size)\n"
-"  --ridge LIST         absolute ridges delta (default 0)\n"
-"  --noise S2           label-noise variance eps^2 (default 0)\n"
-"  --k LIST             numbers of random features (default inf = kernel regression)\n"
-"  --optimal-ridge      also one row per (n, k) at the ridge minimising the test MSE (row = optimal)\n"
-"    --ridge-grid LO:HI:G  its search grid (default 1e-8 T : 1e2 T : 101, T = trace), Brent-refined\n"
-"  --modes FILE         per-mode learnabilities L_i for every (n, ridge) (kernel regression)\n"
-"  --out FILE           output TSV (default stdout); --plot FILE.png  test MSE vs n (gnuplot; needs --out)\n"
-"  --help, --version\n"
-"\n"
-"Columns: n k ridge noise row kappa gamma E0 learnability test_mse test_mse_clean train_mse bias\n"
-"variance fitting_ratio heldout_mse.  test_mse is against noisy test labels (eps^2 included);\n"
-"test_mse_clean = test_mse - eps^2; bias = sum (1-L)^2 v^2 + target tail + eps^2 (random features:\n"
-"the paper's bias factor + eps^2); variance = (E0 - 1) bias; fitting_ratio = train_mse/test_mse.\n"
-"Exit status: 0 ok; 1 bad input data or numerical failure; 2 bad flags.\n"
-"Example:  " PROG " --spectrum spec.tsv --n 10:1000:20 --ridge 0,0.01 --noise 0.1 --out pred.tsv\n");
+    printf("Usage: " PROG
+           " INPUT [options]\n"
+           "The eigenframework theory of kernel ridge regression (Simon et al., arXiv 2110.03922) and of\n"
+           "random-feature regression (Simon et al., arXiv 2311.14646) on your own spectrum, Gram matrix or\n"
+           "data.  Files: TSV (tab or whitespace), CSV (.csv) or NumPy .npy (float64/float32, C order);\n"
+           "text files may start with one line of column names; lines starting with # are skipped.\n"
+           "\n"
+           "INPUT (one of):\n"
+           "  --spectrum FILE      eigenvalues lambda_i (column 'lambda', or the first) and, in the same file,\n"
+           "                       target coefficients v_i (column 'v', or the second, if present)\n"
+           "    --targets FILE     v_i from a second file instead (its first column, or --v-col)\n"
+           "    --lambda-col C --v-col C --v2-col C --mult-col C   columns by name or number (1-based);\n"
+           "                       --v2-col reads squared coefficients v_i^2 (per level when --mult-col given)\n"
+           "    --tail T           eigenvalue mass beyond the given modes, acting as ridge (default 0)\n"
+           "    --target-tail P    target power beyond the given modes, never learned (default 0)\n"
+           "    --pool M           the spectrum came from an M-point pool: adds heldout_mse (M E_te - n E_tr)/(M - n)\n"
+           "  --gram FILE --labels FILE   an M x M kernel Gram matrix of a sample and its labels y (M):\n"
+           "                       lambda = eig(K)/M, v = U^T y / sqrt(M) (the pool spectrum), heldout_mse added\n"
+           "  --data FILE --labels FILE --kernel NAME   a data matrix X (M x d, one point per row): the Gram\n"
+           "                       matrix of KERNEL, then as --gram.  Kernels: laplace, laplace-hea, gaussian\n"
+           "                       (--bandwidth), ntk, nngp, relu-ntk, relu-nngp, erf-ntk, erf-nngp (--depth L\n"
+           "                       hidden layers, default 4; --wstd, default sqrt 2; --bstd, default 0.1), ntk1b\n"
+           "    --hea              instead of the Gram matrix, the Hermite eigenstructure ansatz (Karkada et al.,\n"
+           "                       arXiv 2510.14878) from the data covariance (gaussian, laplace-hea only);\n"
+           "                       v by Gram-Schmidt of the Hermite monomials on the whitened data\n"
+           "    --hea-modes P      number of HEA modes (default min(M/2, 2000)); --hea-lmax L (default 8)\n"
+           "    --y-col C          label column (default the first)\n"
+           "\n"
+           "PREDICTIONS:\n"
+           "  --n LIST             sample sizes: 100,1000 or A:B:COUNT log-spaced (default 1:M/2:50, M = positive\n"
+           "                       modes, or the pool size)\n"
+           "  --ridge LIST         absolute ridges delta (default 0)\n"
+           "  --noise S2           label-noise variance eps^2 (default 0)\n"
+           "  --k LIST             numbers of random features (default inf = kernel regression)\n"
+           "  --optimal-ridge      also one row per (n, k) at the ridge minimising the test MSE (row = optimal)\n"
+           "    --ridge-grid LO:HI:G  its search grid (default 1e-8 T : 1e2 T : 101, T = trace), Brent-refined\n"
+           "  --modes FILE         per-mode learnabilities L_i for every (n, ridge) (kernel regression)\n"
+           "  --out FILE           output TSV (default stdout); --plot FILE.png  test MSE vs n (gnuplot; needs --out)\n"
+           "  --help, --version\n"
+           "\n"
+           "Columns: n k ridge noise row kappa gamma E0 learnability test_mse test_mse_clean train_mse bias\n"
+           "variance fitting_ratio heldout_mse.  test_mse is against noisy test labels (eps^2 included);\n"
+           "test_mse_clean = test_mse - eps^2; bias = sum (1-L)^2 v^2 + target tail + eps^2 (random features:\n"
+           "the paper's bias factor + eps^2); variance = (E0 - 1) bias; fitting_ratio = train_mse/test_mse.\n"
+           "Exit status: 0 ok; 1 bad input data or numerical failure; 2 bad flags.\n"
+           "Example:  " PROG " --spectrum spec.tsv --n 10:1000:20 --ridge 0,0.01 --noise 0.1 --out pred.tsv\n");
 }
 
-enum { OPT_TARGETS = 256, OPT_LAMBDA_COL, OPT_V_COL, OPT_V2_COL, OPT_MULT_COL, OPT_Y_COL, OPT_TAIL, OPT_TTAIL,
-       OPT_POOL, OPT_BW, OPT_DEPTH, OPT_WSTD, OPT_BSTD, OPT_HEA, OPT_HEA_MODES, OPT_HEA_LMAX, OPT_OPT, OPT_GRID,
-       OPT_PLOT, OPT_MODES, OPT_VERSION, OPT_TOL };
+enum {
+    OPT_TARGETS = 256,
+    OPT_LAMBDA_COL,
+    OPT_V_COL,
+    OPT_V2_COL,
+    OPT_MULT_COL,
+    OPT_Y_COL,
+    OPT_TAIL,
+    OPT_TTAIL,
+    OPT_POOL,
+    OPT_BW,
+    OPT_DEPTH,
+    OPT_WSTD,
+    OPT_BSTD,
+    OPT_HEA,
+    OPT_HEA_MODES,
+    OPT_HEA_LMAX,
+    OPT_OPT,
+    OPT_GRID,
+    OPT_PLOT,
+    OPT_MODES,
+    OPT_VERSION,
+    OPT_TOL
+};
 
 static const char *fmtnum(char *buf, double v) {
     if (isinf(v)) snprintf(buf, 32, v > 0 ? "inf" : "-inf");
@@ -427,7 +462,8 @@ static void hea_from_data(const table *X, const double *y, double **lam_out, dou
     for (int a = 0; a < dp; a++) q += gamma[a];
     if (dp == 0) die_input("HEA: the data have zero covariance");
     long P = O.hea_modes ? O.hea_modes : (N / 2 < 2000 ? N / 2 : 2000);
-    if (P >= N) die_usage("--hea-modes %ld: must be below the number of data points %d (Gram-Schmidt of the monomials)", P, N);
+    if (P >= N)
+        die_usage("--hea-modes %ld: must be below the number of data points %d (Gram-Schmidt of the monomials)", P, N);
     if (P < 1) die_usage("--hea needs at least 2 data points");
     double *lam = xalloc(P, sizeof *lam);
     int *deg = xalloc(P, sizeof *deg), lmax = O.hea_lmax, *idx = xalloc((size_t)P * (lmax ? lmax : 1), sizeof *idx);
@@ -446,7 +482,8 @@ static void hea_from_data(const table *X, const double *y, double **lam_out, dou
     double *H = xalloc((size_t)N * got, sizeof *H), *htab = xalloc((size_t)dp * (lmax + 1), sizeof *htab);
     for (int i = 0; i < N; i++) {
         for (int a = 0; a < dp; a++) hermite_h_array(lmax, Z[(size_t)i * dp + a], htab + (size_t)a * (lmax + 1));
-        for (size_t r = 0; r < got; r++) H[(size_t)i * got + r] = hermite_mono_eval_table(deg[r], idx + r * lmax, htab, lmax + 1);
+        for (size_t r = 0; r < got; r++)
+            H[(size_t)i * got + r] = hermite_mono_eval_table(deg[r], idx + r * lmax, htab, lmax + 1);
     }
     double *tau = xalloc(got, sizeof *tau);
     if (LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, N, (int)got, H, (int)got, tau) ||
@@ -465,24 +502,48 @@ static void hea_from_data(const table *X, const double *y, double **lam_out, dou
     *tail = fmax(0.0, 1.0 - sl);  // E K(x,x) = 1 for gaussian and laplace-hea
     *ttail = fmax(0.0, y2 - vs);
     *lam_out = lam, *v2_out = v2, *P_out = got;
-    snprintf(note, notelen, "HEA: %d points, d = %d (%d with positive variance), trace %.10g, %zu modes to degree %d, "
+    snprintf(note, notelen,
+             "HEA: %d points, d = %d (%d with positive variance), trace %.10g, %zu modes to degree %d, "
              "eigenvalue tail 1 - sum lambda = %.6g, unexplained target power %.6g of mean y^2 = %.6g",
              N, d, dp, q, got, lmax, *tail, *ttail, y2);
     free(mu), free(Xc), free(C), free(ev), free(gamma), free(deg), free(idx), free(Z), free(H), free(htab), free(tau);
 }
 
 int main(int argc, char **argv) {
-    static struct option lo[] = {
-        {"spectrum", 1, 0, 's'}, {"targets", 1, 0, OPT_TARGETS}, {"gram", 1, 0, 'g'}, {"data", 1, 0, 'x'},
-        {"labels", 1, 0, 'y'}, {"lambda-col", 1, 0, OPT_LAMBDA_COL}, {"v-col", 1, 0, OPT_V_COL},
-        {"v2-col", 1, 0, OPT_V2_COL}, {"mult-col", 1, 0, OPT_MULT_COL}, {"y-col", 1, 0, OPT_Y_COL},
-        {"tail", 1, 0, OPT_TAIL}, {"target-tail", 1, 0, OPT_TTAIL}, {"pool", 1, 0, OPT_POOL},
-        {"kernel", 1, 0, 'K'}, {"bandwidth", 1, 0, OPT_BW}, {"depth", 1, 0, OPT_DEPTH}, {"wstd", 1, 0, OPT_WSTD},
-        {"bstd", 1, 0, OPT_BSTD}, {"hea", 0, 0, OPT_HEA}, {"hea-modes", 1, 0, OPT_HEA_MODES},
-        {"hea-lmax", 1, 0, OPT_HEA_LMAX}, {"n", 1, 0, 'n'}, {"ridge", 1, 0, 'r'}, {"noise", 1, 0, 'e'},
-        {"k", 1, 0, 'k'}, {"optimal-ridge", 0, 0, OPT_OPT}, {"ridge-grid", 1, 0, OPT_GRID},
-        {"ridge-tol", 1, 0, OPT_TOL}, {"modes", 1, 0, OPT_MODES}, {"out", 1, 0, 'o'}, {"plot", 1, 0, OPT_PLOT},
-        {"help", 0, 0, 'h'}, {"version", 0, 0, OPT_VERSION}, {0, 0, 0, 0}};
+    static struct option lo[] = {{"spectrum", 1, 0, 's'},
+                                 {"targets", 1, 0, OPT_TARGETS},
+                                 {"gram", 1, 0, 'g'},
+                                 {"data", 1, 0, 'x'},
+                                 {"labels", 1, 0, 'y'},
+                                 {"lambda-col", 1, 0, OPT_LAMBDA_COL},
+                                 {"v-col", 1, 0, OPT_V_COL},
+                                 {"v2-col", 1, 0, OPT_V2_COL},
+                                 {"mult-col", 1, 0, OPT_MULT_COL},
+                                 {"y-col", 1, 0, OPT_Y_COL},
+                                 {"tail", 1, 0, OPT_TAIL},
+                                 {"target-tail", 1, 0, OPT_TTAIL},
+                                 {"pool", 1, 0, OPT_POOL},
+                                 {"kernel", 1, 0, 'K'},
+                                 {"bandwidth", 1, 0, OPT_BW},
+                                 {"depth", 1, 0, OPT_DEPTH},
+                                 {"wstd", 1, 0, OPT_WSTD},
+                                 {"bstd", 1, 0, OPT_BSTD},
+                                 {"hea", 0, 0, OPT_HEA},
+                                 {"hea-modes", 1, 0, OPT_HEA_MODES},
+                                 {"hea-lmax", 1, 0, OPT_HEA_LMAX},
+                                 {"n", 1, 0, 'n'},
+                                 {"ridge", 1, 0, 'r'},
+                                 {"noise", 1, 0, 'e'},
+                                 {"k", 1, 0, 'k'},
+                                 {"optimal-ridge", 0, 0, OPT_OPT},
+                                 {"ridge-grid", 1, 0, OPT_GRID},
+                                 {"ridge-tol", 1, 0, OPT_TOL},
+                                 {"modes", 1, 0, OPT_MODES},
+                                 {"out", 1, 0, 'o'},
+                                 {"plot", 1, 0, OPT_PLOT},
+                                 {"help", 0, 0, 'h'},
+                                 {"version", 0, 0, OPT_VERSION},
+                                 {0, 0, 0, 0}};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
@@ -509,7 +570,8 @@ int main(int argc, char **argv) {
         case OPT_HEA_MODES: O.hea_modes = (long)parse_double("hea-modes", optarg, 1); break;
         case OPT_HEA_LMAX: {
             double v = parse_double("hea-lmax", optarg, 0);
-            if (v > HERMITE_LMAX || v != floor(v)) die_usage("--hea-lmax %s: an integer in [0, %d]", optarg, HERMITE_LMAX);
+            if (v > HERMITE_LMAX || v != floor(v))
+                die_usage("--hea-lmax %s: an integer in [0, %d]", optarg, HERMITE_LMAX);
             O.hea_lmax = (int)v;
             break;
         }
@@ -533,8 +595,10 @@ int main(int argc, char **argv) {
     if (optind < argc) die_usage("unexpected argument '%s'", argv[optind]);
     int ninputs = !!O.spectrum + !!O.gram + !!O.data;
     if (ninputs != 1) die_usage("give exactly one input: --spectrum, --gram or --data");
-    if ((O.gram || O.data) && !O.labels) die_usage("--%s needs --labels FILE (the targets y of the sample)", O.gram ? "gram" : "data");
-    if (O.spectrum && O.labels) die_usage("--labels goes with --gram or --data; a spectrum takes --targets (coefficients v_i)");
+    if ((O.gram || O.data) && !O.labels)
+        die_usage("--%s needs --labels FILE (the targets y of the sample)", O.gram ? "gram" : "data");
+    if (O.spectrum && O.labels)
+        die_usage("--labels goes with --gram or --data; a spectrum takes --targets (coefficients v_i)");
     if (O.data && !O.kernel) die_usage("--data needs --kernel NAME");
     if (!O.data && (O.kernel || O.hea)) die_usage("--kernel and --hea go with --data");
     if (O.v_col && O.v2_col) die_usage("--v-col and --v2-col exclude each other");
@@ -569,8 +633,8 @@ int main(int argc, char **argv) {
             read_table(O.targets, &t2);
             tv = &t2;
             if (t2.nr != M)
-                die_input("%s has %zu rows but %s has %zu eigenvalues: one target coefficient per eigenvalue", O.targets, t2.nr,
-                          O.spectrum, M);
+                die_input("%s has %zu rows but %s has %zu eigenvalues: one target coefficient per eigenvalue",
+                          O.targets, t2.nr, O.spectrum, M);
         }
         long cv = -1;
         int squared = 0;
@@ -585,13 +649,17 @@ int main(int argc, char **argv) {
             double *v = column(tv, cv, squared ? "squared target coefficient" : "target coefficient");
             v2 = xalloc(M, sizeof *v2);
             for (size_t i = 0; i < M; i++) {
-                if (squared && v[i] < 0) die_input("%s: squared coefficient %zu is negative (%g)", tv->path, i + 1, v[i]);
+                if (squared && v[i] < 0)
+                    die_input("%s: squared coefficient %zu is negative (%g)", tv->path, i + 1, v[i]);
                 v2[i] = squared ? v[i] : v[i] * v[i];
             }
             free(v);
         }
-        snprintf(note, sizeof note, "spectrum %s: %zu modes%s; targets %s", O.spectrum, M, mult ? " with multiplicities" : "",
-                 cv < 0 ? "none (only kappa, E0, noise terms)" : O.targets ? O.targets : "same file");
+        snprintf(note, sizeof note, "spectrum %s: %zu modes%s; targets %s", O.spectrum, M,
+                 mult ? " with multiplicities" : "",
+                 cv < 0      ? "none (only kappa, E0, noise terms)"
+                 : O.targets ? O.targets
+                             : "same file");
     } else {
         read_table(O.labels, &ty);
         long cy = find_col(&ty, O.y_col, 0, "y-col");
@@ -611,7 +679,8 @@ int main(int argc, char **argv) {
             int Mi = (int)tk.nr;
             double *K;
             if (O.gram) {
-                if (tk.nc != tk.nr) die_input("%s: a Gram matrix must be square (it is %zu x %zu)", tk.path, tk.nr, tk.nc);
+                if (tk.nc != tk.nr)
+                    die_input("%s: a Gram matrix must be square (it is %zu x %zu)", tk.path, tk.nr, tk.nc);
                 K = tk.x;
             } else {
                 K = Kown = xalloc((size_t)Mi * Mi, sizeof *K);
@@ -659,13 +728,16 @@ int main(int argc, char **argv) {
     double glo = 1e-8 * trace, ghi = 1e2 * trace, gg = 101;
     if (O.grid_s) {
         char tl;
-        if (sscanf(O.grid_s, "%lf:%lf:%lf%c", &glo, &ghi, &gg, &tl) != 3 || !(glo > 0 && ghi > glo && isfinite(ghi) && gg >= 3))
+        if (sscanf(O.grid_s, "%lf:%lf:%lf%c", &glo, &ghi, &gg, &tl) != 3 ||
+            !(glo > 0 && ghi > glo && isfinite(ghi) && gg >= 3))
             die_usage("--ridge-grid %s: expected LO:HI:G with 0 < LO < HI and G >= 3", O.grid_s);
     }
     for (int a = 0; a < nn; a++) {
         if (pool > 0 && !(ns[a] < pool))
-            die_usage("--n %g: not below the pool size M = %g: a spectrum estimated on M points cannot predict training "
-                      "sets that large (give --n below %g)", ns[a], pool, pool);
+            die_usage(
+                "--n %g: not below the pool size M = %g: a spectrum estimated on M points cannot predict training "
+                "sets that large (give --n below %g)",
+                ns[a], pool, pool);
         for (int b = 0; b < nk; b++)
             if (isfinite(ks[b]) && ns[a] < 1)
                 die_usage("--n %g with --k %g: the random-feature theory needs n >= 1", ns[a], ks[b]);
@@ -675,16 +747,23 @@ int main(int argc, char **argv) {
             if (ridges[r] + tail == 0)
                 for (int b = 0; b < nk; b++) {
                     if (ks[b] > ns[a] && !(npos > ns[a]))
-                        die_usage("--n %g with ridge 0: the spectrum has only %g positive eigenvalues, so ridgeless "
-                                  "regression interpolates exactly and E0 is undefined; give --n below %g, a --ridge > 0 "
-                                  "or a --tail", ns[a], npos, npos);
+                        die_usage(
+                            "--n %g with ridge 0: the spectrum has only %g positive eigenvalues, so ridgeless "
+                            "regression interpolates exactly and E0 is undefined; give --n below %g, a --ridge > 0 "
+                            "or a --tail",
+                            ns[a], npos, npos);
                     if (ks[b] <= ns[a] && !(npos > ks[b]))
-                        die_usage("--k %g with ridge 0 and n = %g: only %g positive eigenvalues, so the feature kernel "
-                                  "has full rank (need more eigenvalues than k, or a --ridge > 0)", ks[b], ns[a], npos);
+                        die_usage(
+                            "--k %g with ridge 0 and n = %g: only %g positive eigenvalues, so the feature kernel "
+                            "has full rank (need more eigenvalues than k, or a --ridge > 0)",
+                            ks[b], ns[a], npos);
                 }
 
     // ---- compute every row first (nothing written on failure) ----
-    typedef struct { double n, k, ridge, kappa, gamma, E0, L, te, tec, tr, bias, var, fr, ho; int optimal; } row;
+    typedef struct {
+        double n, k, ridge, kappa, gamma, E0, L, te, tec, tr, bias, var, fr, ho;
+        int optimal;
+    } row;
     size_t nrows = (size_t)nn * nk * (nr + O.optimal), at = 0;
     row *R = xalloc(nrows, sizeof *R);
     double *Lbuf = O.modes_out ? xalloc(M, sizeof *Lbuf) : NULL;
@@ -703,7 +782,8 @@ int main(int argc, char **argv) {
                 int st;
                 if (r == nr) {
                     ss_optimum o;
-                    st = ss_optimal_ridge(M, lam, mult, v2, tail, ttail, ns[a], ks[b], O.noise, glo, ghi, (int)gg, O.ridge_tol, 1, &o);
+                    st = ss_optimal_ridge(M, lam, mult, v2, tail, ttail, ns[a], ks[b], O.noise, glo, ghi, (int)gg,
+                                          O.ridge_tol, 1, &o);
                     if (st) die_input("optimal ridge at n = %g, k = %g: %s", ns[a], ks[b], ss_last_error());
                     w.optimal = 1, w.ridge = o.ridge;
                     if (isinf(o.ridge)) {
@@ -713,21 +793,23 @@ int main(int argc, char **argv) {
                         R[at++] = w;
                         continue;
                     }
-                } else
-                    w.ridge = ridges[r];
+                } else w.ridge = ridges[r];
                 if (isinf(ks[b])) {
                     ss_krr_result k;
                     st = ss_krr(M, lam, mult, v2, tail, ttail, ns[a], w.ridge, O.noise, &k, Lbuf);
                     if (st) die_input("n = %g, ridge = %g: %s", ns[a], w.ridge, ss_last_error());
                     w.kappa = w.gamma = k.kappa, w.E0 = k.E0, w.L = k.learnability, w.te = k.test_mse;
-                    w.tec = k.test_mse_clean, w.tr = k.train_mse, w.bias = k.bias, w.var = k.variance, w.fr = k.fitting_ratio;
+                    w.tec = k.test_mse_clean, w.tr = k.train_mse, w.bias = k.bias, w.var = k.variance,
+                    w.fr = k.fitting_ratio;
                     if (fm && r < nr)
-                        for (size_t i = 0; i < M; i++) fprintf(fm, "%.17g\t%.17g\t%zu\t%.17g\t%.17g\n", ns[a], w.ridge, i + 1, lam[i], Lbuf[i]);
+                        for (size_t i = 0; i < M; i++)
+                            fprintf(fm, "%.17g\t%.17g\t%zu\t%.17g\t%.17g\n", ns[a], w.ridge, i + 1, lam[i], Lbuf[i]);
                 } else {
                     ss_rf_result k;
                     st = ss_rf(M, lam, mult, v2, tail, ttail, ns[a], ks[b], w.ridge, O.noise, &k);
                     if (st) die_input("n = %g, k = %g, ridge = %g: %s", ns[a], ks[b], w.ridge, ss_last_error());
-                    w.kappa = k.kappa, w.gamma = k.gamma, w.E0 = k.E0, w.L = NAN, w.te = k.test_mse, w.tec = k.test_mse_clean;
+                    w.kappa = k.kappa, w.gamma = k.gamma, w.E0 = k.E0, w.L = NAN, w.te = k.test_mse,
+                    w.tec = k.test_mse_clean;
                     w.tr = k.train_mse, w.bias = k.bias + O.noise, w.var = (k.E0 - 1) * w.bias, w.fr = k.fitting_ratio;
                 }
                 w.ho = pool > 0 ? ss_holdout(pool, ns[a], w.te, w.tr) : NAN;
@@ -749,33 +831,37 @@ int main(int argc, char **argv) {
     fprintf(f, "\n# param input = %s\n", O.spectrum ? "spectrum" : O.gram ? "gram" : O.hea ? "data-hea" : "data");
     if (O.data) {
         fprintf(f, "# param kernel = %s\n# param bandwidth = %.17g\n", O.kernel, O.bandwidth);
-        if (!O.hea) fprintf(f, "# param depth = %d\n# param wstd = %.17g\n# param bstd = %.17g\n", O.depth, O.wstd, O.bstd);
+        if (!O.hea)
+            fprintf(f, "# param depth = %d\n# param wstd = %.17g\n# param bstd = %.17g\n", O.depth, O.wstd, O.bstd);
     }
     fprintf(f, "# param modes = %zu\n# param positive_modes = %.17g\n# param trace = %.17g\n", M, npos, trace);
     fprintf(f, "# param tail = %.17g\n# param target_tail = %.17g\n# param target_power = %.17g\n", tail, ttail, vsum);
     fprintf(f, "# param noise = %.17g\n# param n-list = %s\n# param ridge-list = %s\n# param k-list = %s\n", O.noise,
             O.n_s ? O.n_s : "default", O.ridge_s, O.k_s);
     if (pool > 0) fprintf(f, "# param pool = %.17g\n", pool);
-    if (O.optimal) fprintf(f, "# param ridge-grid = %.17g:%.17g:%d\n# param ridge-tol = %g\n", glo, ghi, (int)gg, O.ridge_tol);
+    if (O.optimal)
+        fprintf(f, "# param ridge-grid = %.17g:%.17g:%d\n# param ridge-tol = %g\n", glo, ghi, (int)gg, O.ridge_tol);
     fprintf(f, "# %s\n", note);
     fprintf(f, "# version: simsuite %s\n# libraries: GSL %s\n", ss_version(), GSL_VERSION);
     fprintf(f, "# theory: KRR eigenframework (arXiv 2110.03922)%s\n",
             nk > 1 || isfinite(ks[0]) ? "; random-feature eigenframework (arXiv 2311.14646)" : "");
-    fprintf(f, "n\tk\tridge\tnoise\trow\tkappa\tgamma\tE0\tlearnability\ttest_mse\ttest_mse_clean\ttrain_mse\tbias\tvariance\t"
-               "fitting_ratio\theldout_mse\n");
+    fprintf(
+        f,
+        "n\tk\tridge\tnoise\trow\tkappa\tgamma\tE0\tlearnability\ttest_mse\ttest_mse_clean\ttrain_mse\tbias\tvariance\t"
+        "fitting_ratio\theldout_mse\n");
     for (size_t i = 0; i < at; i++) {
         row *w = &R[i];
         char b[16][32];
-        fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fmtnum(b[0], w->n), fmtnum(b[1], w->k),
-                fmtnum(b[2], w->ridge), fmtnum(b[3], O.noise), w->optimal ? "optimal" : "given", fmtnum(b[4], w->kappa),
-                fmtnum(b[5], w->gamma), fmtnum(b[6], w->E0), fmtnum(b[7], w->L), fmtnum(b[8], w->te), fmtnum(b[9], w->tec),
-                fmtnum(b[10], w->tr), fmtnum(b[11], w->bias), fmtnum(b[12], w->var), fmtnum(b[13], w->fr), fmtnum(b[14], w->ho));
+        fprintf(f, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fmtnum(b[0], w->n),
+                fmtnum(b[1], w->k), fmtnum(b[2], w->ridge), fmtnum(b[3], O.noise), w->optimal ? "optimal" : "given",
+                fmtnum(b[4], w->kappa), fmtnum(b[5], w->gamma), fmtnum(b[6], w->E0), fmtnum(b[7], w->L),
+                fmtnum(b[8], w->te), fmtnum(b[9], w->tec), fmtnum(b[10], w->tr), fmtnum(b[11], w->bias),
+                fmtnum(b[12], w->var), fmtnum(b[13], w->fr), fmtnum(b[14], w->ho));
     }
     if (O.out) {
         if (fclose(f)) die_input("writing %s failed", O.out);
         if (rename(tmp, O.out)) die_input("cannot rename %s to %s: %s", tmp, O.out, strerror(errno));
-    } else
-        fflush(stdout);
+    } else fflush(stdout);
     if (O.plot) {
         FILE *g = popen("gnuplot", "w");
         if (!g) die_input("--plot: cannot run gnuplot (install it: apt-get install gnuplot-nox)");
@@ -787,8 +873,8 @@ int main(int argc, char **argv) {
                 if (r == nr && !O.optimal) continue;
                 fprintf(g, "$S%d << EOD\n", ns_);
                 for (size_t i = 0; i < at; i++)
-                    if (R[i].k == ks[b] && (r == nr ? R[i].optimal : !R[i].optimal && R[i].ridge == ridges[r]) && R[i].te > 0 &&
-                        isfinite(R[i].te))
+                    if (R[i].k == ks[b] && (r == nr ? R[i].optimal : !R[i].optimal && R[i].ridge == ridges[r]) &&
+                        R[i].te > 0 && isfinite(R[i].te))
                         fprintf(g, "%.17g %.17g\n", R[i].n, R[i].te);
                 fprintf(g, "EOD\n");
                 char kb[40];
@@ -802,9 +888,13 @@ int main(int argc, char **argv) {
         fprintf(g, "set logscale xy\nset autoscale xfix\nset key outside right\nset grid\n");
         fprintf(g, "set xlabel 'training set size n'\nset ylabel 'predicted test MSE (noisy labels)'\n");
         fprintf(g, "set title \"eigenframework prediction for %s: %zu modes, noise %g\"\n",
-                O.spectrum ? O.spectrum : O.gram ? O.gram : O.data, M, O.noise);
+                O.spectrum ? O.spectrum
+                : O.gram   ? O.gram
+                           : O.data,
+                M, O.noise);
         fprintf(g, "plot ");
-        for (int j = 0; j < ns_; j++) fprintf(g, "%s$S%d using 1:2 with linespoints title '%s'", j ? ", " : "", j, titles[j]);
+        for (int j = 0; j < ns_; j++)
+            fprintf(g, "%s$S%d using 1:2 with linespoints title '%s'", j ? ", " : "", j, titles[j]);
         fprintf(g, "\n");
         if (pclose(g)) die_input("--plot: gnuplot failed drawing %s", O.plot);
     }

@@ -5,9 +5,9 @@
 #   make install PREFIX=DIR        library, header, .pc, eigenpredict, the Python module
 #   make test-predict              predictor, library (installed, via pkg-config) and Python tests
 #
-# The library is common/ compiled again with -fPIC.  Only the ss_* functions of
-# common/simsuite.h are exported (tools/libsimsuite.map); common/'s fatal paths (die_at,
-# xmalloc_at, xcalloc_at) are routed to tools/libdie.c, which turns them into status returns.
+# The library is common/'s numerics compiled again with -fPIC.  Only the ss_* functions of
+# common/simsuite.h are exported (tools/libsimsuite.map); every failure inside is a status
+# return (common/status.h).
 
 ifndef SS_PREDICT_MK
 SS_PREDICT_MK := 1
@@ -23,9 +23,12 @@ PYDIR      ?= $(PREFIX)/lib/python3/dist-packages
 # Debian's python3 (with python3-numpy); another interpreter with NumPy works too.
 PYTHON     ?= $(firstword $(wildcard /usr/bin/python3) python3)
 
-SS_PIC_OBJ := $(COMMON_SRC:common/%.c=$(B)/pic/common/%.o) $(B)/pic/tools/libdie.o
+# The library is common/'s numerics only: the program layer (util's DIE and x-allocators, cli,
+# tsv, claim, progress, blasinfo) is left out, so -z defs makes the link itself prove that no
+# path inside libsimsuite can exit the process (status.h: only programs exit).
+SS_PROGRAM_ONLY := util cli tsv claim progress blasinfo
+SS_PIC_OBJ := $(patsubst common/%.c,$(B)/pic/common/%.o,$(filter-out $(SS_PROGRAM_ONLY:%=common/%.c),$(COMMON_SRC)))
 SS_SO      := $(B)/libsimsuite.so.$(SS_VERSION)
-SS_WRAP    := -Wl,--wrap=die_at -Wl,--wrap=xmalloc_at -Wl,--wrap=xcalloc_at
 
 .PHONY: lib install uninstall-check test-predict
 all: $(B)/eigenpredict
@@ -35,11 +38,8 @@ lib: $(SS_SO) $(B)/libsimsuite.so $(B)/simsuite.pc
 $(B)/pic/common/%.o: common/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XCFLAGS) -fPIC -c $< -o $@
-$(B)/pic/tools/libdie.o: tools/libdie.c common/simsuite.h
-	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(XCFLAGS) -fPIC -c $< -o $@
 $(SS_SO): $(SS_PIC_OBJ) tools/libsimsuite.map
-	$(CC) -shared -Wl,-soname,libsimsuite.so.$(SS_MAJOR) -Wl,--version-script=tools/libsimsuite.map $(SS_WRAP) \
+	$(CC) -shared -Wl,-soname,libsimsuite.so.$(SS_MAJOR) -Wl,--version-script=tools/libsimsuite.map \
 	  -Wl,-z,defs -o $@ $(SS_PIC_OBJ) $(LDLIBS)
 $(B)/libsimsuite.so: $(SS_SO)
 	@ln -sf libsimsuite.so.$(SS_VERSION) $(B)/libsimsuite.so.$(SS_MAJOR)

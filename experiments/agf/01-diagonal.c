@@ -1,5 +1,4 @@
-// agf, chapter 1: (A) the diagonal linear network and (A') its whitened design: AGF against GD, claims agf.C2, agf.C3.
-// Included at file scope by agf.c (the spine: parameters, helpers, main).
+// ---- (A, A') the diagonal linear network, AGF against GD (claims agf.C2, agf.C3) ----
 
 // ---- (A) diagonal network: data ----
 //
@@ -37,9 +36,7 @@ static diag_data diag_make(int n, int p, double rho, int whiten, const cli_dlist
     rng_free(r);
     return D;
 }
-static void diag_free(diag_data *D) {
-    free(D->X), free(D->y), free(D->bstar);
-}
+static void diag_free(diag_data *D) { free(D->X), free(D->y), free(D->bstar); }
 
 // L(beta) = (1/2n) |X beta - y|^2 and g = X^T (X beta - y)/n (g may be NULL); res (n) workspace.
 static double diag_loss(const diag_data *D, const double *beta, double *res, double *g) {
@@ -124,9 +121,7 @@ static diag_agf diag_agf_run(const diag_data *D) {
     free(beta), free(S), free(g), free(res), free(Ab), free(gam), free(state);
     return A;
 }
-static void diag_agf_free(diag_agf *A) {
-    free(A->tt), free(A->coord), free(A->sign), free(A->loss), free(A->beta);
-}
+static void diag_agf_free(diag_agf *A) { free(A->tt), free(A->coord), free(A->sign), free(A->loss), free(A->beta); }
 
 // ---- (A) diagonal network: experiment (GD on u, v) ----
 //
@@ -137,9 +132,7 @@ typedef struct {
     long n;
     double *tt, *loss;
 } series;
-static void series_free(series *s) {
-    free(s->tt), free(s->loss);
-}
+static void series_free(series *s) { free(s->tt), free(s->loss); }
 
 static series diag_gd(const diag_data *D, double alpha, double eta, double tt_end, const double *thr, double *act) {
     const int p = D->p;
@@ -305,8 +298,7 @@ static void case_diag(void) {
                     at4.max_ratio_err > at8.max_ratio_err && at8.max_ratio_err > at16.max_ratio_err,
                     "max |ratio - 1| at alpha = 1e-4 > 1e-8 > 1e-16; value at 1e-16 (1e-4, 1e-8 on the line above)",
                     at16.max_ratio_err, "strictly decreasing");
-    else
-        claim_skip("agf.C2d", CLAIM_EXPERIMENT, "needs alpha = 1e-4, 1e-8 and 1e-16 in --alphas");
+    else claim_skip("agf.C2d", CLAIM_EXPERIMENT, "needs alpha = 1e-4, 1e-8 and 1e-16 in --alphas");
     if (have4 && have8 && have16)
         printf("# agf.C2d: max |ratio - 1| = %.4f (1e-4), %.4f (1e-8), %.4f (1e-16)\n", at4.max_ratio_err,
                at8.max_ratio_err, at16.max_ratio_err);

@@ -1,5 +1,4 @@
-// agf, chapter 2: (B) the two-layer linear network: step times and plateaus, claims agf.C4a-f.
-// Included at file scope by agf.c (the spine: parameters, helpers, main).
+// ---- (B) the two-layer linear network (claims agf.C4a-f) ----
 
 // ---- (B) two-layer linear network: theory ----
 //

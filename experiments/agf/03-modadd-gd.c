@@ -1,5 +1,4 @@
-// agf, chapter 3: (C) modular addition: the template, its predicted levels, the analytic bound and GD.
-// Included at file scope by agf.c (the spine: parameters, helpers, main).
+// ---- (C) modular addition: the template, its levels, the bound and GD ----
 
 // ---- (C) modular addition: the template and its predicted levels ----
 //
@@ -156,9 +155,7 @@ static void neuron_norms(const nn *net, const size_t *map, int H, int P3, double
 // before
 //     tau_k = (1/theta_0 - 1) / (3 u_max,k)      (gradient-flow time),
 // with theta_0 the largest initial neuron norm.  In epochs: tau_k / (eta/(1 - beta)).
-static double xhat(const modadd_task *T, int k) {
-    return sqrt(T->P[k] / fpow(T, k, 1.0));
-}  // |x^_k|
+static double xhat(const modadd_task *T, int k) { return sqrt(T->P[k] / fpow(T, k, 1.0)); }  // |x^_k|
 static double umax_k(const modadd_task *T, int k) {
     const double p = T->p, xk = xhat(T, k);
     return (2 / p) * sqrt(2 * p / 27) * xk * xk * xk / (p * p);

@@ -1,5 +1,4 @@
-// agf, chapter 4: (D) AGF's rounds on modular addition, as the paper's code runs them.
-// Included at file scope by agf.c (the spine: parameters, helpers, main).
+// ---- (D) AGF's rounds on modular addition, as the paper's code runs them ----
 
 // ---- (D) AGF on modular addition, as the paper runs it ----
 //
@@ -67,9 +66,7 @@ typedef struct {
 static qnet qnet_alloc(int p, int H) {
     return (qnet){p, H, XNEW(double, (size_t)H *p), XNEW(double, (size_t)H *p), XNEW(double, H)};
 }
-static void qnet_free(qnet *q) {
-    free(q->zu), free(q->zv), free(q->h);
-}
+static void qnet_free(qnet *q) { free(q->zu), free(q->zv), free(q->h); }
 
 // F (N, p) = the outputs of neurons th (H, 3p) on every pair (a, b), sample a p + b.
 static void qnet_forward(qnet *q, const modadd_task *T, int H, const double *th, double *F) {

@@ -1,5 +1,4 @@
-// agf, chapter 5: (C, D) measurement: GD's dwells and order, the bound, AGF's levels and times; claims agf.C1, agf.C5,
-// agf.C6. Included at file scope by agf.c (the spine: parameters, helpers, main).
+// ---- (C, D) GD and AGF against the formulas and each other (claims agf.C1, agf.C5, agf.C6) ----
 
 // ---- (C, D) measurement: dwells, order, the bound, AGF levels and times ----
 //
@@ -184,8 +183,7 @@ static void case_modadd(int run_gd, int run_agf) {
                         "modadd GD: half-rise order = decreasing |x^_k| in every seed (1 = yes)", order_ok, "1");
         claim_report("agf.C1d", CLAIM_EXPERIMENT, "modadd GD: unpredicted dwells (count over seeds)", n_unpred);
         if (n_unpred) printf("# agf.C1d: unpredicted dwell medians %s\n", unpred_vals);
-        if (P.scaled)
-            claim_skip("agf.C5c", CLAIM_EXPERIMENT, "the bound is for plain gradient flow (--scaled 0)");
+        if (P.scaled) claim_skip("agf.C5c", CLAIM_EXPERIMENT, "the bound is for plain gradient flow (--scaled 0)");
         else
             claim_check("agf.C5c", CLAIM_EXPERIMENT, bound_ok,
                         "modadd GD: min over frequencies of half-rise epoch / bound tau_k", min_bound_ratio,
@@ -288,10 +286,8 @@ static void case_modadd(int run_gd, int run_agf) {
                 double best = INFINITY;
                 for (int r = 0; r < A->nr; r++) best = fmin(best, fabs(A->loss[r] / T.lev[j] - 1));
                 int reached = A->nr && A->loss[A->nr - 1] <= T.lev[j] * (1 + 1e-3);
-                if (reached)
-                    max_lev_err = fmax(max_lev_err, best);
-                else
-                    agf_ok = 0;
+                if (reached) max_lev_err = fmax(max_lev_err, best);
+                else agf_ok = 0;
                 printf(" L_%d %s (%.2g)", j, reached ? "reached" : "not reached", best);
             }
             // Order: the round at which each frequency's magnitude first reaches |x^_k|/2.
@@ -326,16 +322,11 @@ static void case_modadd(int run_gd, int run_agf) {
                         ratio, nbig, ra >= 0 ? A->nact[ra] : -1);
                 if (run_gd) {
                     double *lo = j == T.nlev ? &lo_last : &lo_later, *hi = j == T.nlev ? &hi_last : &hi_later;
-                    if (j == 1)
-                        first_err = isnan(ratio) ? INFINITY : fmax(first_err, fabs(ratio - 1));
-                    else if (isnan(ratio))
-                        *lo = 0, *hi = INFINITY;
-                    else
-                        *lo = fmin(*lo, ratio), *hi = fmax(*hi, ratio);
-                    if (j > 1 && j == T.nlev)
-                        nlast++;
-                    else if (j > 1)
-                        nlater++;
+                    if (j == 1) first_err = isnan(ratio) ? INFINITY : fmax(first_err, fabs(ratio - 1));
+                    else if (isnan(ratio)) *lo = 0, *hi = INFINITY;
+                    else *lo = fmin(*lo, ratio), *hi = fmax(*hi, ratio);
+                    if (j > 1 && j == T.nlev) nlast++;
+                    else if (j > 1) nlater++;
                     if (nbig >= 0 && ra >= 0)
                         max_dn = abs(nbig - A->nact[ra]) > max_dn ? abs(nbig - A->nact[ra]) : max_dn;
                 }
@@ -356,8 +347,7 @@ static void case_modadd(int run_gd, int run_agf) {
         claim_check("agf.C5a", CLAIM_EXPERIMENT, agf_ok && max_lev_err <= AGF_LEVEL_TOL,
                     "AGF: max |plateau/L_k - 1| over levels L_1..L_K-1", max_lev_err,
                     "0.003 (and every level reached)");
-        if (onehot)
-            claim_skip("agf.C5b", CLAIM_EXPERIMENT, "--mags onehot: no order predicted");
+        if (onehot) claim_skip("agf.C5b", CLAIM_EXPERIMENT, "--mags onehot: no order predicted");
         else
             claim_check("agf.C5b", CLAIM_EXPERIMENT, order_ok,
                         "AGF: frequencies learned in decreasing |x^_k| (1 = yes)", order_ok, "1");
@@ -377,15 +367,13 @@ static void case_modadd(int run_gd, int run_agf) {
                             "AGF/GD drops to the later nonzero levels, ratio farthest from 1",
                             fabs(hi_later - 1) > fabs(1 - lo_later) ? hi_later : lo_later,
                             "ratios in [" STR(AGF_LATER_LO) ", " STR(AGF_LATER_HI) "]");
-            else
-                claim_skip("agf.C6b", CLAIM_EXPERIMENT, "no drop between the first and the last in this template");
+            else claim_skip("agf.C6b", CLAIM_EXPERIMENT, "no drop between the first and the last in this template");
             if (nlast)
                 claim_check("agf.C6c", CLAIM_EXPERIMENT, lo_last >= AGF_LATER_LO && hi_last <= AGF_LATER_HI,
                             "AGF/GD last drop (the weakest frequency), ratio farthest from 1",
                             fabs(hi_last - 1) > fabs(1 - lo_last) ? hi_last : lo_last,
                             "ratios in [" STR(AGF_LATER_LO) ", " STR(AGF_LATER_HI) "]");
-            else
-                claim_skip("agf.C6c", CLAIM_EXPERIMENT, "one frequency only");
+            else claim_skip("agf.C6c", CLAIM_EXPERIMENT, "one frequency only");
             claim_report("agf.C6d", CLAIM_EXPERIMENT,
                          "max |GD neurons with |theta| > 0.1 - AGF active neurons| at the drops", max_dn);
             printf("# agf.C6: ratios %s", ratios);

@@ -1,5 +1,4 @@
-// agf, chapter 6: (E) the ablation: per-neuron-scaled GD grows cohorts; claim agf.C7.
-// Included at file scope by agf.c (the spine: parameters, helpers, main).
+// ---- (E) the ablation: per-neuron-scaled GD grows cohorts (claim agf.C7) ----
 
 // ---- (E) ablation: per-neuron-scaled GD grows cohorts ----
 //

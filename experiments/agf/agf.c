@@ -96,12 +96,11 @@
 #define COH_RATIO 3.0        // agf.C7: scaled GD grows at least 3x as many large neurons as momentum GD
 #define STR_(x) #x
 #define STR(x) STR_(x)
-#define DIAG_TAIL \
-    5.0               // diagonal GD runs to t~_last + max(5, 40/ln(1/alpha)).  At 0.5 seed 3's
-                      // design ended GD before its last drop (t_GD/t_AGF = inf at every alpha);
-                      // with 5 the drop is seen: 1.89 of AGF's time at alpha = 1e-16, 2.81 at 1e-8,
-                      // 4.77 at 1e-4, so it converges with alpha but slowly (agf.C2, the note).
-                      // Seeds 1 and 2 are unchanged (their drops come well inside 0.5).
+// DIAG_TAIL: diagonal GD runs to t~_last + max(5, 40/ln(1/alpha)).  At 0.5 seed 3's design ended GD
+// before its last drop (t_GD/t_AGF = inf at every alpha); with 5 the drop is seen: 1.89 of AGF's time
+// at alpha = 1e-16, 2.81 at 1e-8, 4.77 at 1e-4, so it converges with alpha but slowly (agf.C2, the
+// note).  Seeds 1 and 2 are unchanged (their drops come well inside 0.5).
+#define DIAG_TAIL 5.0
 #define LIN_TAIL 1.5  // linear GD runs to 1.5 tau_r
 #define MAXROW 1200   // rows written per GD curve (the detectors use every step)
 
@@ -213,10 +212,8 @@ static double interp(const double *t, const double *x, size_t n, double tq) {
     size_t lo = 0, hi = n - 1;
     while (hi - lo > 1) {
         size_t mid = (lo + hi) / 2;
-        if (t[mid] <= tq)
-            lo = mid;
-        else
-            hi = mid;
+        if (t[mid] <= tq) lo = mid;
+        else hi = mid;
     }
     if (t[hi] == t[lo]) return x[lo];
     double f = (tq - t[lo]) / (t[hi] - t[lo]);
@@ -239,9 +236,7 @@ static void orthonormalise_columns(int m, int r, double *Q) {
 }
 
 // Row stride for writing about MAXROW rows of an n-sample curve.
-static long thin(long n) {
-    return n / MAXROW > 1 ? n / MAXROW : 1;
-}
+static long thin(long n) { return n / MAXROW > 1 ? n / MAXROW : 1; }
 
 #include "01-diagonal.c"
 #include "02-linear.c"

@@ -529,7 +529,7 @@ static void part_scaling(const dataset *D) {
             char name[128];
             snprintf(name, sizeof name, "teacher_loss_L%d_a%g.tsv", L, alpha);
             tsv *tl = tsv_open(&C, name, "relu.C1");
-            init_note(tl, &info);
+            { char ib[512]; init_describe(&info, ib, sizeof ib); tsv_note(tl, "%s", ib); }
             tsv_columns(tl, "iter\tt\tloss");
             gd_result R;
             gd_run(net, D, P.lr, P.escape_frac, P.max_iter, POST_ESCAPE, tl, NULL, &R);
@@ -809,7 +809,7 @@ static void part_mnist(void) {
     tsv *tl = tsv_open(&C, "mnist_loss.tsv", "relu.C7");
     tsv_note(tl, "MNIST: first %d training images, 2x2 pooled (din %d), centred; targets one-hot - 0.1; L = %d, "
                  "width %d, alpha %g, eta %g", N, D.din, L, width, alpha, lr);
-    init_note(tl, &info);
+    { char ib[512]; init_describe(&info, ib, sizeof ib); tsv_note(tl, "%s", ib); }
     tsv_columns(tl, "iter\tt\tloss");
     keep_store keep;
     memset(&keep, 0, sizeof keep);

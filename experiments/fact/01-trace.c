@@ -1,5 +1,4 @@
-// fact, chapter: the trace -- FACT, the NFA and the FACT-NFA link along one training run; claims fact.C1-C6.
-// Included at file scope by fact.c (the spine: parameters, data, network, the FACT measurement, main).
+// ---- the trace: FACT, the NFA and F against AGOP^1/2 along training (claims fact.C1-C6) ----
 
 // ---- measurement (claims) ----
 //
@@ -115,7 +114,9 @@ static void header_notes(tsv *t, const dataset *D, const dataset *Dt, const init
              D->Lnull);
     tsv_note(t, "test: %d held-out points (rng stream %d), L_null = %.10g; biases %s (not weight-decayed)", Dt->n,
              STREAM_TEST, Dt->Lnull, P.bias);
-    init_note(t, info);
+    char ib[512];
+    init_describe(info, ib, sizeof ib);
+    tsv_note(t, "%s", ib);
 }
 
 static void write_matrices(const fact_ws *w) {

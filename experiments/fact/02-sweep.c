@@ -1,5 +1,4 @@
-// fact, chapter: the weight-decay sweep (no claim).
-// Included at file scope by fact.c (the spine: parameters, data, network, the FACT measurement, main).
+// ---- the weight-decay sweep (no claim) ----
 
 static void part_sweep(const dataset *D, const dataset *Dt, const record *trace0, const record *traceT) {
     fact_ws *w = fact_alloc(D->n, D->d, P.width);

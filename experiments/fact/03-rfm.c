@@ -1,5 +1,4 @@
-// fact, chapter: FACT-RFM against RFM on a sparse parity; claims fact.C7, fact.C8.
-// Included at file scope by fact.c (the spine: parameters, data, network, the FACT measurement, main).
+// ---- FACT-RFM against RFM on a sparse parity (claims fact.C7, fact.C8) ----
 
 // ---- FACT-RFM: the method ----
 //

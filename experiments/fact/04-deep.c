@@ -1,5 +1,4 @@
-// fact, chapter: FACT at every layer of a three-layer network; claim fact.C9.
-// Included at file scope by fact.c (the spine: parameters, data, network, the FACT measurement, main).
+// ---- FACT at every layer of a three-layer network (claims fact.C9a, fact.C9b) ----
 
 // ---- the deep network ----
 //
@@ -26,6 +25,7 @@ typedef struct {
 static void deep_measure(nn *net, const dataset *D, const dataset *Dt, double lam, deep_rec *R) {
     const int n = D->n, d = D->d, Nd = net->n[1];
     const double *f = nn_forward(net, n, D->X);
+    if (!f) DIE("deep: nn_forward: %s", sim_last_error());
     const double c2 = net->c[2], c3 = net->c[3];
     double *r = XNEW(double, n), *d2 = XNEW(double, (size_t)n *Nd), *d1 = XNEW(double, (size_t)n *Nd);
     double *Gh = XNEW(double, (size_t)n *Nd), *A = XNEW(double, (size_t)Nd *Nd), *B = XNEW(double, (size_t)Nd *Nd);
@@ -108,13 +108,14 @@ static void part_deep(const dataset *D, const dataset *Dt) {
     int widths[4] = {D->d, Nd, Nd, 1};
     nn *net = nn_alloc(3, widths, (nn_act)nn_act_parse(P.act), !strcmp(P.bias, "on"), D->n > Dt->n ? D->n : Dt->n);
     if (!net) DIE("nn_alloc failed for the three-layer net (%d, %d, %d, 1)", D->d, Nd, Nd);
-    nn_set_mult(net, 2, 1.0 / sqrt((double)Nd));
-    nn_set_mult(net, 3, 1.0 / sqrt((double)Nd));
+    if (nn_set_mult(net, 2, 1.0 / sqrt((double)Nd)) || nn_set_mult(net, 3, 1.0 / sqrt((double)Nd)))
+        DIE("deep: nn_set_mult: %s", sim_last_error());
     gsl_rng *rg = rng_alloc(C.seed, STREAM_DEEP_INIT);
     double n2;
-    init_normal_scaled(rg, Nd, D->d, 1.0, 1.0, net->W[1], &n2);
-    init_normal_abs(rg, (size_t)Nd * Nd, 1.0, net->W[2], &n2);
-    init_normal_abs(rg, (size_t)Nd, 1.0, net->W[3], &n2);
+    if (init_normal_scaled(rg, Nd, D->d, 1.0, 1.0, net->W[1], &n2) ||
+        init_normal_abs(rg, (size_t)Nd * Nd, 1.0, net->W[2], &n2) ||
+        init_normal_abs(rg, (size_t)Nd, 1.0, net->W[3], &n2))
+        DIE("deep: initialisation: %s", sim_last_error());
     rng_free(rg);
     deep_rec *R = XNEW(deep_rec, logs + 1);
     const long T = P.deep_steps;

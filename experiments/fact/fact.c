@@ -236,9 +236,7 @@ static double mat_pearson(int m, const double *A, const double *B) {
     return ab / sqrt(aa * bb);
 }
 
-static double frob(int m, const double *A) {
-    return sqrt(cblas_ddot(m, A, 1, A, 1));
-}
+static double frob(int m, const double *A) { return sqrt(cblas_ddot(m, A, 1, A, 1)); }
 
 // The symmetric PSD square root of a symmetric (d, d) matrix A into R: eigenvalues
 // from dsyevd, those below 0 (rounding; the AGOP is PSD) clipped to 0.  V, w are workspaces

@@ -1,5 +1,4 @@
-// sgd-local-maxima, chapter 1: SGD converges to the local maximum where the Lyapunov exponent is
-// negative; claims sgdmax.C1-C5.  Included at file scope by sgd-local-maxima.c (the spine).
+// ---- SGD converges to the local maximum where Lambda_B < 0 (claims sgdmax.C1-C5) ----
 
 // ---- experiment ----
 //
@@ -186,8 +185,7 @@ static void maximum_claims(const max_result *m) {
                 nel++;
                 fmn = fmin(fmn, cells[i].f_max);
             }
-        if (!nel)
-            claim_skip("sgdmax.C2", CLAIM_EXPERIMENT, "no grid point with Lambda_B < 0 and kappa_B >= 0.2");
+        if (!nel) claim_skip("sgdmax.C2", CLAIM_EXPERIMENT, "no grid point with Lambda_B < 0 and kappa_B >= 0.2");
         else {
             snprintf(what, sizeof what, "min fraction at max over %d grid points with Lambda_B < 0, kappa_B >= 0.2",
                      nel);
@@ -202,8 +200,7 @@ static void maximum_claims(const max_result *m) {
                 nel++;
                 fmx = fmax(fmx, cells[i].f_max);
             }
-        if (!nel)
-            claim_skip("sgdmax.C3", CLAIM_EXPERIMENT, "no grid point with Lambda_B >= 0.02");
+        if (!nel) claim_skip("sgdmax.C3", CLAIM_EXPERIMENT, "no grid point with Lambda_B >= 0.02");
         else {
             snprintf(what, sizeof what, "max fraction at max over %d grid points with Lambda_B >= 0.02", nel);
             claim_check("sgdmax.C3", CLAIM_EXPERIMENT, fmx <= 0.1, what, fmx, "<= 0.1");
@@ -228,8 +225,7 @@ static void maximum_claims(const max_result *m) {
                     "grid points where W_emp != W_th (allowed: the one nearest each edge)", nd,
                     "only edge-adjacent points");
     }
-    if (mu >= 0)
-        claim_skip("sgdmax.C5", CLAIM_EXPERIMENT, "mu >= 0: w = 0 is a minimum of L, not a maximum");
+    if (mu >= 0) claim_skip("sgdmax.C5", CLAIM_EXPERIMENT, "mu >= 0: w = 0 is a minimum of L, not a maximum");
     else {  // C5
         int nat = 0;
         double dev = 0;
@@ -318,19 +314,14 @@ static void part_maximum(const double *etas, int ne) {
             for (int run = 0; run < R; run++) {
                 run_result res = sgd_run(r, &S, P.steps, counts, NULL);
                 double aw = fabs(res.w_final);
-                if (res.diverged)
-                    ndiv++;
-                else if (aw < AT_MAX)
-                    nmax++;
-                else if (aw > ESCAPED)
-                    nesc++;
+                if (res.diverged) ndiv++;
+                else if (aw < AT_MAX) nmax++;
+                else if (aw > ESCAPED) nesc++;
                 for (int h = 0; h < 2; h++)
                     if (ib == 0 && j == jh[h]) {
                         int bin = (int)floor((res.w_final + 1) / 2 * HIST_BINS);
-                        if (!res.diverged && bin >= 0 && bin < HIST_BINS)
-                            hist_sgd[h][bin]++;
-                        else
-                            hist_out_sgd[h]++;
+                        if (!res.diverged && bin >= 0 && bin < HIST_BINS) hist_sgd[h][bin]++;
+                        else hist_out_sgd[h]++;
                     }
             }
             rng_free(r);

@@ -1,5 +1,4 @@
-// sgd-local-maxima, chapter 2: SGD escapes a saddle of a neural-network-like loss arbitrarily
-// slowly; claims sgdmax.C6-C8.  Included at file scope by sgd-local-maxima.c (the spine).
+// ---- SGD escapes a saddle arbitrarily slowly (claims sgdmax.C6-C8) ----
 
 // ---- the saddle: theory ----
 //
@@ -30,9 +29,9 @@
 
 #define SAD_R0 1e-30  // start radius
 #define SAD_R1 1e-2   // escape radius
-#define SAD_FLOOR \
-    1e-150          // |theta| below this: converged to the saddle, run stopped (a return
-                    // from here would need 300 nats against a negative drift)
+// SAD_FLOOR: |theta| below this is converged to the saddle and the run stops (a return from here
+// would need 300 nats against a negative drift).
+#define SAD_FLOOR 1e-150
 #define SAD_CAP 20  // a run is cut at SAD_CAP T_pred steps (or sad_cap_steps where Lambda_+ <= 0)
 
 static double sad_lambda(double eta, double sign) {
@@ -89,8 +88,7 @@ static void saddle_claims(const sad_cell *c, int ne) {
         }
         if (c[j].t_gd_mean != c[j].t_gd_mean) gdmiss++;
     }
-    if (!npos)
-        claim_skip("sgdmax.C6", CLAIM_EXPERIMENT, "no grid point with Lambda_+ > 0");
+    if (!npos) claim_skip("sgdmax.C6", CLAIM_EXPERIMENT, "no grid point with Lambda_+ > 0");
     else {
         snprintf(what, sizeof what,
                  "max over %d grid points with Lambda_+ > 0 of |mean T / T_pred - 1| / (3 se + overshoot bound)", npos);
@@ -109,8 +107,7 @@ static void saddle_claims(const sad_cell *c, int ne) {
         claim_check("sgdmax.C7", CLAIM_EXPERIMENT, fl.slope >= -1.1 && fl.slope <= -0.9 && ratio >= 10, what, fl.slope,
                     tol);
     }
-    if (!nneg)
-        claim_skip("sgdmax.C8", CLAIM_EXPERIMENT, "no grid point beyond eta* (Lambda_+ <= 0)");
+    if (!nneg) claim_skip("sgdmax.C8", CLAIM_EXPERIMENT, "no grid point beyond eta* (Lambda_+ <= 0)");
     else {
         const double f = (double)maxesc / c[0].R;
         snprintf(what, sizeof what, "max fraction of SGD runs escaping over %d grid points with Lambda_+ <= 0", nneg);
@@ -141,10 +138,8 @@ static void part_saddle(void) {
         int ng = 0;
         for (int k = 0; k < R; k++) {
             const long t = sad_run(r, eta, cap, 0);
-            if (t > 0)
-                ts[q->escaped++] = (double)t;
-            else if (t == -1)
-                q->at_saddle++;
+            if (t > 0) ts[q->escaped++] = (double)t;
+            else if (t == -1) q->at_saddle++;
             const long g = sad_run(r, eta, (long)(SAD_CAP * q->t_gd_pred), 1);
             if (g > 0) tg[ng++] = (double)g;
         }

@@ -1,5 +1,4 @@
-// sgd-local-maxima, chapter 3: SGD leaves a flat minimum for a sharp one; claims sgdmax.C9, sgdmax.C10.
-// Included at file scope by sgd-local-maxima.c (the spine).
+// ---- SGD leaves a flat minimum for a sharp one (claims sgdmax.C9, sgdmax.C10) ----
 
 // ---- sharp against flat: theory ----
 //
@@ -25,9 +24,7 @@
 #define SH_AT 1e-9  // |w -+ 1| below this at the end: at that minimum
 #define SH_DIVERGED 1e3
 
-static double sh_dphi(double w) {
-    return (w * w - 1) * (w - P.sh_m);
-}
+static double sh_dphi(double w) { return (w * w - 1) * (w - P.sh_m); }
 static double sh_dpsi(double w) {
     const double v = 0.5 * (w + 1);
     if (fabs(v) >= 1) return 0;
@@ -39,9 +36,7 @@ static double sh_lambda_flat(double eta) {
     const double hf = 2 * (1 + P.sh_m);
     return 0.5 * log(fabs(1 - eta * (hf + P.sh_A))) + 0.5 * log(fabs(1 - eta * (hf - P.sh_A)));
 }
-static double sh_lambda_sharp(double eta) {
-    return log(fabs(1 - eta * 2 * (1 - P.sh_m)));
-}
+static double sh_lambda_sharp(double eta) { return log(fabs(1 - eta * 2 * (1 - P.sh_m))); }
 
 typedef struct {
     double eta, lam_f, lam_s, kappa_f;
@@ -83,8 +78,7 @@ static void sharp_claims(const sh_cell *c, int ne) {
         if (c[j].lam_f < 0 && c[j].kappa_f >= 0.2) nB++, fmin_flat = fmin(fmin_flat, (double)c[j].flat / c[j].R);
         gdbad += c[j].R - c[j].gd_flat;
     }
-    if (!nA || !nB)
-        claim_skip("sgdmax.C9", CLAIM_EXPERIMENT, "the grid lacks points on one side of the prediction");
+    if (!nA || !nB) claim_skip("sgdmax.C9", CLAIM_EXPERIMENT, "the grid lacks points on one side of the prediction");
     else {
         snprintf(what, sizeof what,
                  "min fraction at the sharp minimum over %d points with Lambda_f >= 0.02, Lambda_s <= -0.1", nA);
@@ -115,14 +109,10 @@ static void part_sharp(void) {
         for (int k = 0; k < R; k++) {
             long ta = 0;
             const int o = sh_run(r, eta, P.sh_steps, 0, &ta);
-            if (o == 1)
-                q->sharp++, tsum += ta;
-            else if (o == 0)
-                q->flat++;
-            else if (o == -1)
-                q->diverged++;
-            else
-                q->other++;
+            if (o == 1) q->sharp++, tsum += ta;
+            else if (o == 0) q->flat++;
+            else if (o == -1) q->diverged++;
+            else q->other++;
             q->gd_flat += sh_run(r, eta, P.sh_steps, 1, &ta) == 0;
         }
         rng_free(r);

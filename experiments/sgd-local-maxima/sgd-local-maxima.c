@@ -161,9 +161,7 @@ enum {                        // rng streams, each its own generator (common/rng
 };
 // The stream of the SGD runs at batch size B and grid point j (j < 1000 for B up to MAX_B, so
 // below STREAM_SADDLE).
-static unsigned stream_grid(int B, int j) {
-    return STREAM_GRID * (unsigned)B + (unsigned)j;
-}
+static unsigned stream_grid(int B, int j) { return STREAM_GRID * (unsigned)B + (unsigned)j; }
 
 // ---- theory ----
 //
@@ -204,9 +202,7 @@ static double lyapunov(const batch_law *L, double eta, double *s2) {
     return m;
 }
 
-static double lyap_gsl(double eta, void *law) {
-    return lyapunov(law, eta, NULL);
-}
+static double lyap_gsl(double eta, void *law) { return lyapunov(law, eta, NULL); }
 
 // Brent's method on Lambda_B in [lo, hi] (a sign change).
 static double lyap_root(batch_law *L, double lo, double hi) {
@@ -240,10 +236,8 @@ static int lyap_windows(int B, double hi, double edges[2 * MAX_WIN]) {
         int neg = lyapunov(&L, e, NULL) < 0;
         if (neg != inside) {
             double r = lyap_root(&L, prev, e);
-            if (neg)
-                edges[2 * nw] = r;
-            else
-                edges[2 * nw++ + 1] = r;
+            if (neg) edges[2 * nw] = r;
+            else edges[2 * nw++ + 1] = r;
             inside = neg;
         }
         prev = e;

@@ -8,8 +8,9 @@ if have(f"{B}/bench/bench_mlp"):
     for args, label in ((("128", "16", "32", "4", "6"), "teacher L=6 w=32"),
                         (("500", "784", "64", "10", "6"), "mnist L=6 w=64")):
         steps = "200" if QUICK else "2000"
-        pair("mlp step (nn)", label, [f"{B}/bench/bench_mlp", *args, steps],
-             [PY, "scripts/bench/ref_mlp.py", *args, steps], note="vs PyTorch CPU float64")
+        for th in ("1", "2"):  # a 1-thread row for every training workload
+            pair("mlp step (nn)", label, [f"{B}/bench/bench_mlp", *args, steps],
+                 [PY, "scripts/bench/ref_mlp.py", *args, steps], note="vs PyTorch CPU float64", threads=th)
 
 # 4. Gram matrices, MNIST-sized, vs numpy written the idiomatic way -----------------------------
 if have(f"{B}/bench/bench_kernels"):
@@ -17,7 +18,7 @@ if have(f"{B}/bench/bench_kernels"):
     for kind in ("laplace", "gaussian"):
         pair(f"gram {kind}", f"n={n},d={d}", [f"{B}/bench/bench_kernels", "gram", kind, str(n), str(d)],
              [PY, "scripts/bench/ref_linalg.py", "gram", kind, str(n), str(d)],
-             flops=float(n) * n * d, dgemm_rate=R, note="vs numpy GEMM + elementwise")
+             flops=float(n) * n * d, dgemm_rate=R, note="vs numpy GEMM + in-place elementwise")
 
 # 5. eigenframework solve, 10^6 eigenvalues -----------------------------------------------------
     M = "100000" if QUICK else "1000000"
@@ -66,14 +67,18 @@ if have(f"{B}/bench/bench_sgns") and have(sgns_corpus):
                        if q.endswith(".txt"))
         if os.environ.get("ANALOGIES") and os.path.exists(os.environ["ANALOGIES"]):
             qsets.append(os.environ["ANALOGIES"])
-        for size in ("20", "100"):
-            for th in ("1", "2"):
+        for size, th, sample in (("20", "1", "0"), ("20", "2", "0"), ("100", "1", "0"), ("100", "2", "0"),
+                                 ("100", "1", "1e-3")):  # the last: word2vec's default subsampling
+            if True:
                 args = ["-train", sgns_corpus, "-size", size, "-threads", th, "-window", "5", "-negative", "5",
-                        "-sample", "0", "-min-count", "5", "-iter", "1", "-alpha", "0.025",
+                        "-sample", sample, "-min-count", "5", "-iter", "1", "-alpha", "0.025",
                         "-questions", ",".join(qsets), "-top", "30000"]
-                ro, rr = (os.path.join(tmp, f"sgns-{who}-{size}-{th}.txt") for who in ("ours", "ref"))
-                pair("word2vec sgns", f"d={size},t={th}", [f"{B}/bench/bench_sgns", "train", *args, "-report", ro],
-                     [PY, W2V_REF, *args, "-report", rr])
+                ro, rr = (os.path.join(tmp, f"sgns-{who}-{size}-{th}-{sample}.txt") for who in ("ours", "ref"))
+                tag = f"d={size},t={th}" + (f",sample={sample}" if sample != "0" else "")
+                if not want("word2vec sgns", tag):
+                    continue
+                pair("word2vec sgns", tag, [f"{B}/bench/bench_sgns", "train", *args, "-report", ro],
+                     [PY, W2V_REF, *args, "-report", rr], threads=th)
                 bo, br = _sgns_blocks(ro), _sgns_blocks(rr)
                 med = lambda bl, k: statistics.median(b[k] for b in bl if k in b)
                 accs = []
@@ -88,8 +93,8 @@ if have(f"{B}/bench/bench_sgns") and have(sgns_corpus):
                 print("    " + note.split("; ", 1)[1].replace("; ", "\n    "), flush=True)
                 co, cr = [b["cpu_seconds"] for b in bo], [b["cpu_seconds"] for b in br]
                 mco, mcr = statistics.median(co), statistics.median(cr)
-                rows.append(("word2vec sgns (cpu time)", f"d={size},t={th}", mco, min(co), max(co), mcr, min(cr),
+                rows.append(("word2vec sgns (cpu time)", tag, mco, min(co), max(co), mcr, min(cr),
                              max(cr), mco / mcr, float("nan"), float("nan"),
                              "training CPU s (all threads) per 1e6 words, same runs"))
-                print(f"{'word2vec sgns (cpu time)':28s} {f'd={size},t={th}':>14s}  ours {mco:9.4f} s  "
+                print(f"{'word2vec sgns (cpu time)':28s} {tag:>14s}  ours {mco:9.4f} s  "
                       f"ref {mcr:9.4f} s  ratio {mco / mcr:5.2f}", flush=True)

@@ -16,7 +16,8 @@
 #include "util.h"
 
 int main(int argc, char **argv) {
-    blas_set_threads(getenv("BENCH_THREADS") ? atoi(getenv("BENCH_THREADS")) : 1);
+    blas_set_threads(getenv("BENCH_THREADS") ? atoi(getenv("BENCH_THREADS")) : 1),
+        kernel_set_threads(blas_get_threads());
     if (argc == 5 && !strcmp(argv[1], "gram")) {
         int n = atoi(argv[3]), d = atoi(argv[4]);
         kernel_spec k;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "blasinfo.h"
+#include "kernel.h"
 #include "linalg.h"
 #include "rng.h"
 #include "util.h"
@@ -31,11 +32,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: bench_linalg dgemm|chol|eigh|eigtop|makespd ...\n");
         return 2;
     }
-    blas_set_threads(1);
+    blas_set_threads(1), kernel_set_threads(blas_get_threads());
     const char *mode = argv[1];
     if (!strcmp(mode, "dgemm") && argc == 4) {
         int n = atoi(argv[2]);
-        blas_set_threads(atoi(argv[3]));
+        blas_set_threads(atoi(argv[3])), kernel_set_threads(blas_get_threads());
         gsl_rng *r = rng_alloc(1, 0);
         double *A = xmalloc((size_t)n * n, 8), *B = xmalloc((size_t)n * n, 8), *C = xmalloc((size_t)n * n, 8);
         rng_normal_vec(r, (size_t)n * n, A);
@@ -52,7 +53,7 @@ int main(int argc, char **argv) {
         gsl_rng *r = rng_alloc(1, 0);
         double *X = xmalloc((size_t)n * n, 8), *A = xmalloc((size_t)n * n, 8);
         rng_normal_vec(r, (size_t)n * n, X);
-        blas_set_threads(2);
+        blas_set_threads(2), kernel_set_threads(blas_get_threads());
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, n, n, n, 1.0 / n, X, n, X, n, 0, A, n);
         for (int i = 0; i < n; i++) A[(size_t)i * n + i] += 1.0;
         FILE *f = xfopen(argv[2], "wb", NULL);
@@ -62,7 +63,8 @@ int main(int argc, char **argv) {
     }
     if (argc < 4) return 2;
     int n = atoi(argv[3]);
-    if (getenv("BENCH_THREADS")) blas_set_threads(atoi(getenv("BENCH_THREADS")));
+    if (getenv("BENCH_THREADS"))
+        blas_set_threads(atoi(getenv("BENCH_THREADS"))), kernel_set_threads(blas_get_threads());
     double *A = load(argv[2], (size_t)n * n);
     double *w = xmalloc((size_t)n, 8);
     double t = util_now();

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "blasinfo.h"
+#include "kernel.h"
 #include "init.h"
 #include "nn.h"
 #include "rng.h"
@@ -20,7 +21,8 @@ int main(int argc, char **argv) {
     }
     int N = atoi(argv[1]), din = atoi(argv[2]), w = atoi(argv[3]), dout = atoi(argv[4]), L = atoi(argv[5]);
     long steps = atol(argv[6]);
-    blas_set_threads(getenv("BENCH_THREADS") ? atoi(getenv("BENCH_THREADS")) : 1);
+    blas_set_threads(getenv("BENCH_THREADS") ? atoi(getenv("BENCH_THREADS")) : 1),
+        kernel_set_threads(blas_get_threads());
     int *n = XNEW(int, L + 1);
     n[0] = din;
     for (int l = 1; l < L; l++) n[l] = w;

@@ -60,8 +60,16 @@ struct params {
     double sample, alpha;
     long seed;
 };
-static struct params P = {.size = 100, .window = 5, .negative = 5, .min_count = 5, .iter = 1, .threads = 1,
-                          .top = 30000, .sample = 0, .alpha = 0.025, .seed = 1};
+static struct params P = {.size = 100,
+                          .window = 5,
+                          .negative = 5,
+                          .min_count = 5,
+                          .iter = 1,
+                          .threads = 1,
+                          .top = 30000,
+                          .sample = 0,
+                          .alpha = 0.025,
+                          .seed = 1};
 
 typedef struct {
     const char *name;
@@ -70,26 +78,28 @@ typedef struct {
     double lo, hi;
 } flag;
 static const flag flags[] = {
-    {"-train", 's', &P.train, 0, 0},          {"-vectors", 's', &P.vectors, 0, 0},
-    {"-output", 's', &P.output, 0, 0},        {"-report", 's', &P.report, 0, 0},
-    {"-questions", 's', &P.questions, 0, 0},  {"-size", 'i', &P.size, 1, 4096},
-    {"-window", 'i', &P.window, 1, 100},      {"-negative", 'i', &P.negative, 1, 100},
+    {"-train", 's', &P.train, 0, 0},           {"-vectors", 's', &P.vectors, 0, 0},
+    {"-output", 's', &P.output, 0, 0},         {"-report", 's', &P.report, 0, 0},
+    {"-questions", 's', &P.questions, 0, 0},   {"-size", 'i', &P.size, 1, 4096},
+    {"-window", 'i', &P.window, 1, 100},       {"-negative", 'i', &P.negative, 1, 100},
     {"-min-count", 'i', &P.min_count, 1, 1e9}, {"-iter", 'i', &P.iter, 1, 1000},
-    {"-threads", 'i', &P.threads, 1, 256},    {"-top", 'i', &P.top, 1, INT_MAX},
-    {"-sample", 'd', &P.sample, 0, 1},        {"-alpha", 'd', &P.alpha, 1e-9, 10},
+    {"-threads", 'i', &P.threads, 1, 256},     {"-top", 'i', &P.top, 1, INT_MAX},
+    {"-sample", 'd', &P.sample, 0, 1},         {"-alpha", 'd', &P.alpha, 1e-9, 10},
     {"-seed", 'l', &P.seed, 0, 1e18},
 };
 
 static void usage(const char *msg, const char *arg) {
-    fprintf(stderr, "bench_sgns: %s%s%s; usage: bench_sgns train -train FILE [-size D -window W -negative K "
-                    "-sample T -min-count M -iter I -alpha A -threads N -seed S -questions F,.. -top N "
-                    "-output VEC -report FILE] | eval -vectors VEC [-questions F,.. -top N -report FILE]\n",
+    fprintf(stderr,
+            "bench_sgns: %s%s%s; usage: bench_sgns train -train FILE [-size D -window W -negative K "
+            "-sample T -min-count M -iter I -alpha A -threads N -seed S -questions F,.. -top N "
+            "-output VEC -report FILE] | eval -vectors VEC [-questions F,.. -top N -report FILE]\n",
             msg, arg ? " " : "", arg ? arg : "");
     exit(EXIT_USAGE);
 }
 
 static void parse_flags(int argc, char **argv) {
-    if (argc < 2 || (strcmp(argv[1], "train") && strcmp(argv[1], "eval"))) usage("first argument must be", "train|eval");
+    if (argc < 2 || (strcmp(argv[1], "train") && strcmp(argv[1], "eval")))
+        usage("first argument must be", "train|eval");
     P.mode = argv[1];
     for (int a = 2; a < argc; a += 2) {
         const flag *f = NULL;
@@ -98,7 +108,10 @@ static void parse_flags(int argc, char **argv) {
         if (!f) usage("unknown flag", argv[a]);
         if (a + 1 >= argc) usage("missing value for", argv[a]);
         const char *v = argv[a + 1];
-        if (f->type == 's') { *(const char **)f->ptr = v; continue; }
+        if (f->type == 's') {
+            *(const char **)f->ptr = v;
+            continue;
+        }
         char *end;
         double x = strtod(v, &end);
         if (end == v || *end || x < f->lo || x > f->hi || (f->type != 'd' && x != floor(x)))
@@ -156,13 +169,13 @@ static void parse_flags(int argc, char **argv) {
 // - No allocation inside the loop: each thread owns its sentence buffer and neu1e.
 typedef struct {
     int V, d, w, k, iter, T;
-    long n;             // in-vocabulary tokens per epoch
-    const int *ids;     // ids[0..n): the stream, ids < V
-    const double *keep; // keep[i]: subsampling keep probability (1 = always)
+    long n;              // in-vocabulary tokens per epoch
+    const int *ids;      // ids[0..n): the stream, ids < V
+    const double *keep;  // keep[i]: subsampling keep probability (1 = always)
     gsl_ran_discrete_t *noise;
     float *syn0, *syn1neg;  // (V, d) each
     double alpha0;
-    atomic_long done;   // words trained so far, all threads
+    atomic_long done;  // words trained so far, all threads
 } model;
 
 typedef struct {
@@ -314,8 +327,8 @@ static void evaluate(const char *const *word, const float *vec, int V, int d, co
         const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
         snprintf(name, sizeof name, "%.*s", (int)strcspn(base, "."), base);
         const char *stat[4] = {"acc", "tieacc", "coverage", "scored"};
-        double val[4] = {analogy_acc(res, s->n_fam), analogy_tie_acc(res, s->n_fam),
-                         analogy_coverage(res, s->n_fam), res->n_scored[s->n_fam]};
+        double val[4] = {analogy_acc(res, s->n_fam), analogy_tie_acc(res, s->n_fam), analogy_coverage(res, s->n_fam),
+                         res->n_scored[s->n_fam]};
         for (int j = 0; j < 4; j++) snprintf(key, sizeof key, "%s_%s", stat[j], name), say(rep, key, val[j]);
         analogy_result_free(res), analogy_free(s);
     }
@@ -381,8 +394,15 @@ int main(int argc, char **argv) {
         if (cp->ids[p] < V) cp->ids[n++] = cp->ids[p];
 
     // Noise distribution, subsampling, init (stream 1), one RNG stream per thread
-    model m = {.V = V, .d = P.size, .w = P.window, .k = P.negative, .iter = P.iter, .T = P.threads, .n = n,
-               .ids = cp->ids, .alpha0 = P.alpha};
+    model m = {.V = V,
+               .d = P.size,
+               .w = P.window,
+               .k = P.negative,
+               .iter = P.iter,
+               .T = P.threads,
+               .n = n,
+               .ids = cp->ids,
+               .alpha0 = P.alpha};
     double *q = XNEW(double, V), *keep = XNEW(double, V);
     for (int i = 0; i < V; i++) {
         q[i] = pow((double)cp->count[i], 0.75);
