@@ -26,23 +26,26 @@
 //      against the blow-up time t* = r_0^{-(L-2)} / (L (L-2) s*) (relu.C5); the linear network's
 //      closed form s*_lin = L^{-L/2} sigma_max(Y^T X / N) (relu.C6); s* against depth (relu.X1).
 //   5. MNIST, 6 layers: top singular values of W_l and Delta W_l at snapshots (relu.C7).
+//   6. "Deeper layers become more linear": per hidden layer, the share of pre-activation energy on
+//      each unit's majority sign, in the optimal direction (relu.C8a) and for GD at the escape
+//      (relu.C8b).
 //
 // Writes (figures/data/deep-relu-first-step/): teacher_loss_L{L}_a{alpha}.tsv, teacher_escape.tsv,
-// teacher_rank.tsv, optimal.tsv, optimal_aligned.tsv, optimal_depth.tsv, mnist_loss.tsv,
-// mnist_sv.tsv.
+// teacher_rank.tsv, escape_linearity.tsv, optimal.tsv, optimal_aligned.tsv, optimal_linearity.tsv,
+// optimal_depth.tsv, depth_linearity.tsv, mnist_loss.tsv, mnist_sv.tsv.
 //
 // Run:  build/deep-relu-first-step                  (all parts, ~1 min on one core)
 //       build/deep-relu-first-step --quick          (< 2 s; MNIST skipped)
 //       build/deep-relu-first-step --part optimal --depths 5   (optimum and linear reference at L = 5)
 //       build/deep-relu-first-step --part scaling --depths 3,5 --alphas '0.02,0.01;0.2,0.1'
 #include <gsl/gsl_cblas.h>
-#include <gsl/gsl_fit.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "claim.h"
 #include "cli.h"
+#include "fit.h"
 #include "mnist.h"
 #include "init.h"
 #include "linalg.h"
@@ -59,27 +62,27 @@
 // of samples, theta all weights, r = |theta|, s* = max of the neural correlation on the unit
 // sphere, eta_l = s_1^2/|A|_F^2 (rank-one-ness) and rho_l = s_1/s_2 (gap ratio) of a layer.
 // (The step size is written `lr` in the code so that it is not confused with eta_l.)
-#define MAXD 16            // most depths in one sweep
-#define POST_ESCAPE 1.5    // teacher GD runs continue to 1.5 x the escape iteration (shows the drop)
-#define MNIST_POST 2.5     // MNIST runs continue to 2.5 x the escape iteration (shows the second drop)
-#define STEEP_END 0.05     // the first drop is over when the one-step decrease < 5% of its largest
-#define KKT_TOL 1e-4       // ascent stops when |grad N - L N theta| / |grad N| < KKT_TOL
-#define NSV 10             // singular values written per layer for MNIST (the paper's figure)
+#define MAXD 16          // most depths in one sweep
+#define POST_ESCAPE 1.5  // teacher GD runs continue to 1.5 x the escape iteration (shows the drop)
+#define MNIST_POST 2.5   // MNIST runs continue to 2.5 x the escape iteration (shows the second drop)
+#define STEEP_END 0.05   // the first drop is over when the one-step decrease < 5% of its largest
+#define KKT_TOL 1e-4     // ascent stops when |grad N - L N theta| / |grad N| < KKT_TOL
+#define NSV 10           // singular values written per layer for MNIST (the paper's figure)
 
 struct params {
-    const char *part;       // all | scaling | optimal | mnist
-    cli_ilist depths;       // L values of the sweep (weight matrices)
-    const char *alphas;     // one comma list per depth, ';'-separated
-    int width;              // hidden width of the student
-    double lr;              // GD step size eta
-    long max_iter;          // cap on GD iterations per run
-    double escape_frac;     // escape: C < escape_frac * C_0
-    const char *data;       // teacher | mnist (data of the scaling and optimal parts)
+    const char *part;    // all | scaling | optimal | mnist
+    cli_ilist depths;    // L values of the sweep (weight matrices)
+    const char *alphas;  // one comma list per depth, ';'-separated
+    int width;           // hidden width of the student
+    double lr;           // GD step size eta
+    long max_iter;       // cap on GD iterations per run
+    double escape_frac;  // escape: C < escape_frac * C_0
+    const char *data;    // teacher | mnist (data of the scaling and optimal parts)
     int n, din, dout, teacher_hidden;
     long teacher_seed;
-    const char *activation; // relu | linear
-    const char *init;       // random | aligned (scaling part)
-    double r0;              // aligned-init radius (optimal part)
+    const char *activation;  // relu | linear
+    const char *init;        // random | aligned (scaling part)
+    double r0;               // aligned-init radius (optimal part)
     int restarts, ascent_iters;
 };
 static struct params P = {
@@ -123,17 +126,19 @@ static cli_opt opts[] = {
     {"teacher-hidden", CLI_INT, &P.teacher_hidden, 1, 4096, "teacher hidden width", 0, 0},
     {"teacher-seed", CLI_LONG, &P.teacher_seed, 0, 4e9, "seed of the teacher and its data", 0, 0},
     {"activation", CLI_CHOICE, &P.activation, 0, 0, "student activation", "relu|linear", 0},
-    {"init", CLI_CHOICE, &P.init, 0, 0, "scaling-part init: random, or r0 times the optimal direction", "random|aligned", 0},
+    {"init", CLI_CHOICE, &P.init, 0, 0, "scaling-part init: random, or r0 times the optimal direction",
+     "random|aligned", 0},
     {"r0", CLI_DOUBLE, &P.r0, 1e-8, 100, "aligned-init radius |theta(0)|", 0, 0},
     {"restarts", CLI_INT, &P.restarts, 1, 10000, "restarts of the escape-direction ascent", 0, 0},
     {"ascent-iters", CLI_INT, &P.ascent_iters, 1, 10000000, "iterations per ascent restart", 0, 0},
     {0}};
 
 static cli C = {.slug = "deep-relu-first-step",
-                .summary = "Escape of deep bias-free ReLU nets from the saddle at the origin: escape time "
-                           "~ alpha^-(L-2), rank-one growth of Delta W_l for l >= 2, optimal escape directions "
-                           "(Bantzis, Simon, Jacot, arXiv 2505.21722).",
-                .claims = "relu.C1-C7 relu.X1",
+                .summary =
+                    "Escape of deep bias-free ReLU nets from the saddle at the origin: escape time "
+                    "~ alpha^-(L-2), rank-one growth of Delta W_l for l >= 2, optimal escape directions "
+                    "(Bantzis, Simon, Jacot, arXiv 2505.21722).",
+                .claims = "relu.C1-C9 relu.X1",
                 .opts = opts};
 
 static int n_alpha[MAXD];
@@ -147,7 +152,8 @@ static void parse_alphas(void) {
     size_t len = strlen(buf);
     if (strpbrk(buf, ",;") == buf || (len && strchr(",;", buf[len - 1])) || strstr(buf, ",,") || strstr(buf, ";;") ||
         strstr(buf, ",;") || strstr(buf, ";,"))
-        cli_usage_error(&C, "--alphas: empty entry in '%s' (comma lists of positive numbers, ';' between depths)", P.alphas);
+        cli_usage_error(&C, "--alphas: empty entry in '%s' (comma lists of positive numbers, ';' between depths)",
+                        P.alphas);
     int g = 0;
     char *save1, *grp = strtok_r(buf, ";", &save1);
     for (; grp; grp = strtok_r(NULL, ";", &save1), g++) {
@@ -190,9 +196,9 @@ typedef struct {
 } dataset;
 
 static dataset teacher_data(int N, int din, int dout, int h, unsigned long tseed) {
-    dataset D = {N, din, dout, XNEW(double, (size_t)N * din), XNEW(double, (size_t)N * dout), "teacher"};
+    dataset D = {N, din, dout, XNEW(double, (size_t)N *din), XNEW(double, (size_t)N *dout), "teacher"};
     gsl_rng *r = rng_alloc(tseed, 0);
-    double *B = XNEW(double, (size_t)h * din), *A = XNEW(double, (size_t)dout * h), *Hh = XNEW(double, (size_t)N * h);
+    double *B = XNEW(double, (size_t)h *din), *A = XNEW(double, (size_t)dout *h), *Hh = XNEW(double, (size_t)N *h);
     rng_normal_vec(r, (size_t)N * din, D.X);
     for (size_t k = 0; k < (size_t)h * din; k++) B[k] = rng_normal(r) / sqrt((double)din);
     for (size_t k = 0; k < (size_t)dout * h; k++) A[k] = rng_normal(r) / sqrt((double)h);
@@ -210,7 +216,7 @@ static dataset mnist_data(const char *dir, int N) {
     if (mnist_load(dir, 1, &ms, merr, sizeof merr)) DIE("%s", merr);
     if (N > ms.n) DIE("MNIST subset N = %d exceeds the %d training images; lower --n", N, ms.n);
     const int side = ms.rows / 2, din = side * side, dout = 10;
-    dataset D = {N, din, dout, XNEW(double, (size_t)N * din), XNEW(double, (size_t)N * dout), "mnist"};
+    dataset D = {N, din, dout, XNEW(double, (size_t)N *din), XNEW(double, (size_t)N *dout), "mnist"};
     for (int s = 0; s < N; s++) {
         const double *img = ms.x + (size_t)s * ms.d;
         for (int i = 0; i < side; i++)
@@ -250,9 +256,7 @@ static nn *student(int L, int width, const dataset *D, nn_act act) {
 // From the aligned init thetabar = thetabar* (the maximiser, value s*), with L >= 3,
 //     r(t)^{-(L-2)} = r_0^{-(L-2)} - L (L-2) s* t,
 // so r blows up at  t* = r_0^{-(L-2)} / (L (L-2) s*)   (t*/eta GD iterations).
-static double t_blowup(double r0, int L, double s_star) {
-    return pow(r0, -(double)(L - 2)) / (L * (L - 2.0) * s_star);
-}
+static double t_blowup(double r0, int L, double s_star) { return pow(r0, -(double)(L - 2)) / (L * (L - 2.0) * s_star); }
 // Random init at scale alpha: substituting r = alpha rho, t = alpha^{-(L-2)} tau removes alpha
 // from the small-r ODE, so t_esc is proportional to alpha^{-(L-2)}: slope -(L-2) in log-log.
 // For sigma = id: N(theta) = <W_L ... W_1, Y^T X / N>, maximised by rank-one layers
@@ -260,8 +264,8 @@ static double t_blowup(double r0, int L, double s_star) {
 static double s_star_linear(const dataset *D, int L) {
     double *M = XNEW(double, (size_t)D->dout * D->din), s[256];
     // M = Y^T X / N  (dout, din): the cross-covariance "Y X^T / N" of the column convention
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D->dout, D->din, D->N, 1.0 / D->N, D->Y, D->dout, D->X,
-                D->din, 0.0, M, D->din);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D->dout, D->din, D->N, 1.0 / D->N, D->Y, D->dout, D->X, D->din,
+                0.0, M, D->din);
     if (track_svd(D->dout, D->din, M, s, 0, NULL)) DIE("dgesdd failed on Y^T X / N");
     free(M);
     return pow((double)L, -L / 2.0) * s[0];
@@ -283,11 +287,11 @@ typedef struct {
 } keep_store;
 
 typedef struct {
-    double C0, iter_esc;           // interpolated crossing of frac C_0 (the escape)
-    long k_esc, k_steep, k_end;    // first iteration below frac C_0; steepest step of the first drop; last
+    double C0, iter_esc;         // interpolated crossing of frac C_0 (the escape)
+    long k_esc, k_steep, k_end;  // first iteration below frac C_0; steepest step of the first drop; last
     double C_end, C_steep;
     double *theta0, *theta_esc, *theta_steep;  // copies (nparams each)
-    double drift;                  // max_i |Delta(|in_i|^2 - |out_i|^2)| / max(|in_i|^2, |out_i|^2)
+    double drift;                              // max_i |Delta(|in_i|^2 - |out_i|^2)| / max(|in_i|^2, |out_i|^2)
 } gd_result;
 
 static double loss_and_grad(nn *net, const dataset *D) {
@@ -465,7 +469,7 @@ typedef struct {
 
 static layer_rank rank_of(const nn *net, const double *theta, const double *base, int l) {
     const int m = net->n[l], k = net->n[l - 1], mn = m < k ? m : k;
-    double *A = XNEW(double, (size_t)m * k), *s = XNEW(double, mn);
+    double *A = XNEW(double, (size_t)m *k), *s = XNEW(double, mn);
     const double *w = theta + net->off[l];
     for (size_t i = 0; i < (size_t)m * k; i++) A[i] = w[i] - (base ? base[net->off[l] + i] : 0.0);
     if (track_svd(m, k, A, s, 0, NULL)) DIE("dgesdd failed on layer %d", l);
@@ -475,415 +479,64 @@ static layer_rank rank_of(const nn *net, const double *theta, const double *base
     return R;
 }
 
-// Least-squares slope of ln t against ln alpha (GSL's linear fit).
-static double loglog_slope(int n, const double *alpha, const double *t) {
-    double x[CLI_LIST_MAX], y[CLI_LIST_MAX], c0, c1, cov00, cov01, cov11, ss;
-    for (int i = 0; i < n; i++) x[i] = log(alpha[i]), y[i] = log(t[i]);
-    gsl_fit_linear(x, 1, y, 1, (size_t)n, &c0, &c1, &cov00, &cov01, &cov11, &ss);
-    return c1;
+// Linearity of a hidden layer on the data ("deeper layers become more linear").  A ReLU unit
+// acts linearly on the data set when its pre-activation never changes sign over the samples:
+// never negative, it is the identity; never positive, the zero map.  Exact zeros are common (a
+// rank-one layer fed by a half-rectified signal is zero on half the data, where relu is linear
+// too) and the units a direction does not use keep tiny random weights, so we measure sign
+// changes by energy: with $E_\pm = \sum_n (z_{n,i})_\pm^2$ over the N samples,
+//   $\mathrm{lin}_i = \max(E_+, E_-) / (E_+ + E_-) \in [1/2, 1]$,
+// 1 for a unit that never changes sign, 1/2 for a symmetric one (z = u (v.x) with Gaussian x).
+// Per hidden layer l (1 <= l < L):
+//   lin = the mean of lin_i over units, and on = the fraction of (unit, sample) pairs with z > 0,
+// each unit weighted by |row i of W_l| |column i of W_{l+1}| (its share of the path from input to
+// output), so that units the direction does not use do not count.  A rank-one layer W_l = u v^T
+// whose input h_{l-1} >= 0 has v.h_{l-1} of one sign has z_l = u (v.h_{l-1}): lin = 1.
+typedef struct {
+    double lin, on;
+} layer_lin;
+
+// Fills lin[1..L-1] for the parameters theta (net->theta is restored afterwards).
+static void linearity(nn *net, const double *theta, const dataset *D, layer_lin *lin) {
+    const size_t np = net->nparams;
+    double *save = XNEW(double, np);
+    memcpy(save, net->theta, np * sizeof *save);
+    memcpy(net->theta, theta, np * sizeof *save);
+    nn_forward(net, D->N, D->X);
+    for (int l = 1; l < net->L; l++) {
+        const int m = net->n[l], k = net->n[l - 1], mo = net->n[l + 1];
+        double wsum = 0, wlin = 0, won = 0;
+        for (int i = 0; i < m; i++) {
+            double in = cblas_dnrm2(k, net->W[l] + (size_t)i * k, 1), out = cblas_dnrm2(mo, net->W[l + 1] + i, m);
+            double w = in * out, ep = 0, em = 0;
+            int pos = 0;
+            for (int s = 0; s < D->N; s++) {
+                double z = net->Z[l][(size_t)s * m + i];
+                if (z > 0) ep += z * z, pos++;
+                else em += z * z;
+            }
+            if (!(ep + em > 0)) continue;  // a unit that is exactly zero on the data carries no path
+            wsum += w;
+            wlin += w * fmax(ep, em) / (ep + em);
+            won += w * pos / (double)D->N;
+        }
+        lin[l].lin = wsum > 0 ? wlin / wsum : NAN;
+        lin[l].on = wsum > 0 ? won / wsum : NAN;
+    }
+    memcpy(net->theta, save, np * sizeof *save);
+    free(save);
 }
 
-// ---- part A: the escape-time sweep ----
+// The student's activation, and the ascent that part A's aligned init borrows from part B.
 static nn_act student_act(void) { return (nn_act)nn_act_parse(P.activation); }
 
 static double optimal_direction(nn *net, const dataset *D, int restarts, int iters, double *best_tb,
                                 ascent_result *best, ascent_result *all, double **dirs);
 
-static void part_scaling(const dataset *D) {
-    const int aligned = !strcmp(P.init, "aligned");
-    tsv *te = tsv_open(&C, "teacher_escape.tsv", "relu.C1");
-    tsv_allow_nonfinite(te, 1);  // t_pred is nan for random init; t_esc nan when a run never escapes
-    tsv_note(te, "data=%s N=%d din=%d dout=%d; iter_esc = the steepest step of the first drop (the largest one-step "
-                 "decrease after C < %g C_0), t_esc = eta iter_esc; iter_cross = first C < %g C_0, interpolated; "
-                 "C_esc = C at iter_esc", D->name, D->N, D->din, D->dout, P.escape_frac, P.escape_frac);
-    tsv_note(te, "t_pred = r0^-(L-2)/(L(L-2)s*) for aligned init (nan for random init)");
-    tsv_columns(te, "L\talpha\tr0\titer_esc\tt_esc\tt_pred\tC0\titer_cross\tC_esc_over_C0");
-    tsv *tr = tsv_open(&C, "teacher_rank.tsv", "relu.C2 relu.C3");
-    tsv_note(tr, "rank measures at the escape iteration; dW = W(t_esc) - W(0); drift = max over hidden neurons "
-                 "of |change of |in|^2-|out|^2| / max(|in|^2,|out|^2) up to the escape");
-    tsv_columns(tr, "L\talpha\tlayer\teta_dW\trho_dW\teta_W\trho_W\tnormsq_W\tdrift");
-    printf("# escape-time sweep (%s data, width %d, eta = %g, init %s)\n", D->name, P.width, P.lr, P.init);
-    printf("# iter_esc: the steepest step of the first drop; rank measures at the %g C_0 crossing\n", P.escape_frac);
-    printf("#  L   alpha      r0   iter_esc      t_esc   per layer l: eta(dW_l) rho(dW_l) | eta(W_l)   drift\n");
-    int c1_ok = 1, c1_any = 0, c2a_ok = 1, c2b_ok = 1, c2_any = 0;
-    double c1_worst = 0, c2_min_eta = INFINITY, c2_min_rho_ratio = INFINITY, c2_max_eta1 = 0, c2b_margin = INFINITY;
-    for (int di = 0; di < P.depths.n; di++) {
-        const int L = (int)P.depths.v[di];
-        double t_esc[CLI_LIST_MAX];
-        nn *net = student(L, P.width, D, student_act());
-        double *tstar = NULL, s_star = NAN;
-        if (aligned) {
-            tstar = XNEW(double, net->nparams);
-            ascent_result best;
-            s_star = optimal_direction(net, D, P.restarts, P.ascent_iters, tstar, &best, NULL, NULL);
-        }
-        for (int ai = 0; ai < n_alpha[di]; ai++) {
-            const double alpha = alpha_of[di][ai];
-            init_info info;
-            init_net_normal_scaled(net, C.seed, 1, alpha, 1.0, &info);
-            double r0 = info.norm, t_pred = NAN;
-            if (aligned) {
-                init_aligned(net->nparams, tstar, r0, net->theta, &info);
-                t_pred = L >= 3 ? t_blowup(r0, L, s_star) : NAN;
-            }
-            char name[128];
-            snprintf(name, sizeof name, "teacher_loss_L%d_a%g.tsv", L, alpha);
-            tsv *tl = tsv_open(&C, name, "relu.C1");
-            { char ib[512]; init_describe(&info, ib, sizeof ib); tsv_note(tl, "%s", ib); }
-            tsv_columns(tl, "iter\tt\tloss");
-            gd_result R;
-            gd_run(net, D, P.lr, P.escape_frac, P.max_iter, POST_ESCAPE, tl, NULL, &R);
-            tsv_close(tl);
-            double it_esc = R.k_steep >= 0 ? (double)R.k_steep : NAN;
-            t_esc[ai] = P.lr * it_esc;
-            tsv_row(te, "%d\t%.6g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.8g", L, alpha, r0, it_esc, t_esc[ai],
-                    t_pred, R.C0, R.iter_esc, R.k_steep >= 0 ? R.C_steep / R.C0 : NAN);
-            printf("# %2d %7.4g %7.4g %10.0f %10.4g  ", L, alpha, r0, it_esc, t_esc[ai]);
-            if (R.k_esc < 0) {
-                printf(" no escape within %ld iterations\n", P.max_iter);
-                c2a_ok = c2b_ok = 0;
-                gd_result_free(&R);
-                continue;
-            }
-            double min_eta_deep = INFINITY, eta1 = NAN;
-            for (int l = 1; l <= L; l++) {
-                layer_rank dW = rank_of(net, R.theta_esc, R.theta0, l), W = rank_of(net, R.theta_esc, NULL, l);
-                tsv_row(tr, "%d\t%.6g\t%d\t%.10g\t%.10g\t%.10g\t%.10g\t%.10g\t%.6g", L, alpha, l, dW.eta, dW.rho, W.eta,
-                        W.rho, W.normsq, R.drift);
-                printf(" %d:%.4f %.3g|%.2f", l, dW.eta, dW.rho, W.eta);
-                if (l == 1) {
-                    eta1 = dW.eta;
-                    continue;
-                }
-                // relu.C2a: eta(dW_l) >= 0.95 and rho(dW_l) >= l^{1/4} for every l >= 2
-                min_eta_deep = fmin(min_eta_deep, dW.eta);
-                c2_min_eta = fmin(c2_min_eta, dW.eta);
-                c2_min_rho_ratio = fmin(c2_min_rho_ratio, dW.rho / pow(l, 0.25));
-                if (!(dW.eta >= 0.95 && dW.rho >= pow(l, 0.25))) c2a_ok = 0;
-            }
-            printf("  drift %.2g\n", R.drift);
-            // relu.C2b: layer 1 is less rank-one than every deeper layer
-            c2_any = 1;
-            c2_max_eta1 = fmax(c2_max_eta1, eta1);
-            c2b_margin = fmin(c2b_margin, min_eta_deep - eta1);
-            if (!(eta1 < min_eta_deep)) c2b_ok = 0;
-            gd_result_free(&R);
-        }
-        // relu.C1: slope of ln t_esc against ln alpha is -(L-2) within 5% (L >= 3)
-        if (L >= 3 && n_alpha[di] >= 2) {
-            int finite = 1;
-            for (int ai = 0; ai < n_alpha[di]; ai++) finite &= isfinite(t_esc[ai]);
-            double slope = finite ? loglog_slope(n_alpha[di], alpha_of[di], t_esc) : NAN;
-            double dev = fabs(slope / (-(L - 2.0)) - 1);
-            printf("# L = %d: fitted slope %.4f, predicted %d\n", L, slope, -(L - 2));
-            c1_any = 1;
-            if (!(dev <= 0.05)) c1_ok = 0;
-            c1_worst = isfinite(dev) ? fmax(c1_worst, dev) : INFINITY;
-        }
-        free(tstar);
-        nn_free(net);
-    }
-    tsv_close(te);
-    tsv_close(tr);
-    if (c1_any) claim_check("relu.C1", CLAIM_EXPERIMENT, c1_ok, "max over L of |slope/(-(L-2)) - 1|", c1_worst, "0.05");
-    else claim_skip("relu.C1", CLAIM_EXPERIMENT, "needs a depth L >= 3 with at least two alphas");
-    if (c2_any) {
-        claim_check("relu.C2a", CLAIM_EXPERIMENT, c2a_ok, "min over runs, l >= 2 of eta(dW_l)", c2_min_eta,
-                    ">= 0.95, and rho(dW_l) >= l^(1/4)");
-        printf("#   (min over runs, l >= 2 of rho(dW_l) / l^(1/4) = %.4g)\n", c2_min_rho_ratio);
-        claim_check("relu.C2b", CLAIM_EXPERIMENT, c2b_ok, "min over runs of min_{l>=2} eta(dW_l) - eta(dW_1)", c2b_margin, "> 0");
-        printf("#   (max over runs of eta(dW_1) = %.4f)\n", c2_max_eta1);
-    } else {
-        claim_skip("relu.C2a", CLAIM_EXPERIMENT, "no run escaped");
-        claim_skip("relu.C2b", CLAIM_EXPERIMENT, "no run escaped");
-    }
-}
-
-// relu.C3: balancedness at a small step (L = 4, the largest alpha of the L = 4 list).
-static void part_balance(const dataset *D) {
-    int di = -1;
-    for (int i = 0; i < P.depths.n; i++)
-        if (P.depths.v[i] == 4) di = i;
-    if (di < 0 || strcmp(P.init, "random") || strcmp(P.activation, "relu")) {
-        claim_skip("relu.C3", CLAIM_IDENTITY, "needs depth 4 in --depths, random init, relu");
-        return;
-    }
-    double alpha = alpha_of[di][0];
-    for (int ai = 1; ai < n_alpha[di]; ai++) alpha = fmax(alpha, alpha_of[di][ai]);
-    nn *net = student(4, P.width, D, NN_RELU);
-    init_net_normal_scaled(net, C.seed, 1, alpha, 1.0, NULL);
-    gd_result R;
-    long cap = (long)fmin(1e9, P.max_iter * (P.lr / C3_LR));
-    gd_run(net, D, C3_LR, P.escape_frac, cap, 1.0, NULL, NULL, &R);
-    printf("# balancedness at eta = %g (L = 4, alpha = %g): escape at iteration %.1f (t = %.4g), drift %.3g\n", C3_LR,
-           alpha, R.iter_esc, C3_LR * R.iter_esc, R.drift);
-    if (R.k_esc < 0) claim_check("relu.C3", CLAIM_IDENTITY, 0, "no escape within the iteration cap; drift", NAN, "1e-3");
-    else claim_check("relu.C3", CLAIM_IDENTITY, R.drift <= 1e-3, "max per-neuron |drift of |in|^2-|out|^2| / max(|in|^2,|out|^2)",
-                     R.drift, "1e-3");
-    gd_result_free(&R);
-    nn_free(net);
-}
-
-// ---- part B: the optimal escape direction, aligned init, linear reference ----
-//
-// Best of `restarts` ascents from random Gaussian directions (stream 4 of --seed).  Returns s*
-// and leaves the best direction in best_tb; all[] and dirs[] (optional) get every restart.
-static double optimal_direction(nn *net, const dataset *D, int restarts, int iters, double *best_tb,
-                                ascent_result *best, ascent_result *all, double **dirs) {
-    gsl_rng *r = rng_alloc(C.seed, 4);
-    double *tb = XNEW(double, net->nparams);
-    best->s = -INFINITY;
-    for (int k = 0; k < restarts; k++) {
-        ascent_result a = ascent(net, D, r, iters, tb);
-        progress("ascent L=%d restart %d: s = %.6g, KKT %.2g after %d iterations", net->L, k, a.s, a.kkt, a.iters);
-        if (all) all[k] = a;
-        if (dirs) memcpy(dirs[k], tb, net->nparams * sizeof *tb);
-        if (a.s > best->s) *best = a, memcpy(best_tb, tb, net->nparams * sizeof *tb);
-    }
-    if (!(best->s > 0))
-        DIE("the escape-direction ascent (L = %d) found no direction with positive correlation (s* = %g) in %d "
-            "restarts: every start had its ReLU units dead (grad N = 0); raise --width or --restarts",
-            net->L, best->s, restarts);
-    free(tb);
-    rng_free(r);
-    return best->s;
-}
-
-// The depth of the optimal-direction part and of its linear reference: the first of --depths
-// when given, else 4.
-static int optimal_depth(void) { return cli_given(&C, "depths") ? (int)P.depths.v[0] : 4; }
-
-static void part_optimal(const dataset *D) {
-    const nn_act act = student_act();
-    const int L = optimal_depth();
-    tsv *to = tsv_open(&C, "optimal.tsv", "relu.C4 relu.C6");
-    tsv_note(to, "data=%s N=%d; Riemannian ascent of N on |theta| = 1 (N1), %d iterations max, KKT tol %g", D->name,
-             D->N, P.ascent_iters, KKT_TOL);
-    tsv_note(to, "kkt_residual is nan for a restart that started where grad N = 0 (every ReLU unit dead)");
-    tsv_allow_nonfinite(to, 1);
-    tsv_columns(to, "L\tactivation\trestart\ts_star\tkkt_residual\titers\tlayer\tnormsq\trho\teta");
-    // relu.C4: the optimum of the student's activation at depth L
-    nn *net = student(L, P.width, D, act);
-    ascent_result *all = XNEW(ascent_result, P.restarts), best;
-    double *tstar = XNEW(double, net->nparams);
-    double **dirs = XNEW(double *, P.restarts);
-    for (int k = 0; k < P.restarts; k++) dirs[k] = XNEW(double, net->nparams);
-    double s_star = optimal_direction(net, D, P.restarts, P.ascent_iters, tstar, &best, all, dirs);
-    int ibest = 0, nsame = 0;
-    for (int k = 0; k < P.restarts; k++) {
-        if (all[k].s == s_star) ibest = k;
-        if (fabs(all[k].s / s_star - 1) <= 1e-3) nsame++;
-        for (int l = 1; l <= L; l++) {
-            layer_rank W = rank_of(net, dirs[k], NULL, l);
-            tsv_row(to, "%d\t%s\t%d\t%.12g\t%.6g\t%d\t%d\t%.10g\t%.10g\t%.10g", L, P.activation, k, all[k].s, all[k].kkt,
-                    all[k].iters, l, W.normsq, W.rho, W.eta);
-        }
-    }
-    printf("# optimal escape direction (%s, L = %d, %d restarts): s* = %.6e (N2: %.6f), KKT residual %.2g,"
-           " %d/%d restarts within 1e-3\n",
-           P.activation, L, P.restarts, s_star, pow(L, L / 2.0) * s_star, best.kkt, nsame, P.restarts);
-    int norm_ok = 1, rho_ok = 1;
-    double worst_norm = 0, min_rho_ratio = INFINITY;
-    for (int l = 1; l <= L; l++) {
-        layer_rank W = rank_of(net, tstar, NULL, l);
-        printf("#   layer %d: |W_l|^2 = %.5f  rho = %.4g  eta = %.6f\n", l, W.normsq, W.rho, W.eta);
-        worst_norm = fmax(worst_norm, fabs(W.normsq - 1.0 / L));
-        if (!(fabs(W.normsq - 1.0 / L) <= 1e-3)) norm_ok = 0;
-        if (l >= 2) {
-            min_rho_ratio = fmin(min_rho_ratio, W.rho / pow(l, 0.25));
-            if (!(W.rho >= pow(l, 0.25))) rho_ok = 0;
-        }
-    }
-    (void)ibest;
-    claim_check("relu.C4a", CLAIM_IDENTITY, best.kkt < 1e-3, "KKT residual of the best restart", best.kkt, "1e-3");
-    claim_check("relu.C4b", CLAIM_IDENTITY, norm_ok, "max_l ||W_l|^2 - 1/L|", worst_norm, "1e-3");
-    claim_check("relu.C4c", CLAIM_IDENTITY, rho_ok, "min_{l>=2} rho_l / l^(1/4)", min_rho_ratio, ">= 1");
-    claim_check("relu.C4d", CLAIM_IDENTITY, 2 * nsame >= P.restarts, "fraction of restarts within 1e-3 of the best",
-                (double)nsame / P.restarts, ">= 0.5");
-    tsv_close(to);
-
-    // relu.C5: GD from r0 thetabar*; blow-up iteration against t*/eta.  The small-r flow has r -> inf
-    // at t*; the loss falls fastest where r passes through O(1), so the blow-up is read as the
-    // steepest step of the drop (the escape crossing, earlier, is written beside it).
-    tsv *ta = tsv_open(&C, "optimal_aligned.tsv", "relu.C5");
-    tsv_note(ta, "GD (eta = %g) from theta(0) = r0 thetabar*; iter_blowup = the steepest step of the drop; iter_esc = "
-                 "first C < %g C_0 (interpolated); iter_pred = r0^-(L-2) / (L (L-2) s* eta)", P.lr, P.escape_frac);
-    tsv_allow_nonfinite(ta, 1);  // iter_blowup and ratio are nan when no blow-up happened within the cap
-    tsv_columns(ta, "L\tactivation\tr0\ts_star\titer_blowup\titer_esc\titer_pred\tratio");
-    if (L >= 3) {
-        init_info info;
-        init_aligned(net->nparams, tstar, P.r0, net->theta, &info);
-        double pred = t_blowup(P.r0, L, s_star) / P.lr;
-        gd_result R;
-        long cap = (long)fmin(P.max_iter, 10 * pred + 1000);
-        gd_run(net, D, P.lr, P.escape_frac, cap, POST_ESCAPE, NULL, NULL, &R);
-        double blow = R.k_steep >= 0 ? (double)R.k_steep : NAN, ratio = blow / pred;
-        tsv_row(ta, "%d\t%s\t%.6g\t%.12g\t%.10g\t%.10g\t%.10g\t%.10g", L, P.activation, P.r0, s_star, blow, R.iter_esc,
-                pred, ratio);
-        printf("# aligned init r0 = %g: steepest step of the drop at iteration %.0f (C < %g C_0 at %.2f), predicted "
-               "t*/eta = %.2f, ratio %.4f\n", P.r0, blow, P.escape_frac, R.iter_esc, pred, ratio);
-        if (R.k_esc < 0)
-            fprintf(stderr, "deep-relu-first-step: no blow-up from the aligned init within %ld iterations (predicted "
-                            "%.0f): lower --lr or raise --max-iter\n", cap, pred);
-        claim_check("relu.C5", CLAIM_EXPERIMENT, fabs(ratio - 1) <= 0.02, "iter_blowup (steepest step) / (t*/eta)", ratio,
-                    "[0.98, 1.02]");
-        gd_result_free(&R);
-    } else {
-        claim_skip("relu.C5", CLAIM_EXPERIMENT, "the blow-up formula needs L >= 3");
-    }
-    tsv_close(ta);
-    for (int k = 0; k < P.restarts; k++) free(dirs[k]);
-    free(dirs), free(all), free(tstar);
-    nn_free(net);
-}
-
-// relu.C6: the linear network's optimum against s*_lin = L^{-L/2} sigma_max(Y^T X / N), written
-// to optimal_linear.tsv.
-static void part_linear(const dataset *D, int restarts, int iters) {
-    const int L = optimal_depth();
-    nn *net = student(L, P.width, D, NN_IDENTITY);
-    double *tstar = XNEW(double, net->nparams);
-    ascent_result best;
-    double s = optimal_direction(net, D, restarts, iters, tstar, &best, NULL, NULL);
-    double s_lin = s_star_linear(D, L), min_rho = INFINITY;
-    tsv *t = tsv_open(&C, "optimal_linear.tsv", "relu.C6");
-    tsv_note(t, "sigma = id, L = %d: s*_lin = L^(-L/2) sigma_max(Y^T X/N) = %.15g", L, s_lin);
-    tsv_columns(t, "L\ts_star\ts_lin\tkkt_residual\tlayer\tnormsq\trho\teta");
-    for (int l = 1; l <= L; l++) {
-        layer_rank W = rank_of(net, tstar, NULL, l);
-        min_rho = fmin(min_rho, W.rho);
-        tsv_row(t, "%d\t%.15g\t%.15g\t%.6g\t%d\t%.10g\t%.10g\t%.10g", L, s, s_lin, best.kkt, l, W.normsq, W.rho, W.eta);
-    }
-    tsv_close(t);
-    printf("# linear reference L = %d: s* = %.10e, L^(-L/2) sigma_max = %.10e, KKT %.2g, min rho_l %.3g\n", L, s,
-           s_lin, best.kkt, min_rho);
-    double rel = fabs(s / s_lin - 1);
-    claim_check("relu.C6", CLAIM_IDENTITY, rel <= 1e-6 && min_rho > 1e4, "|s*/s*_lin - 1| (and min rho_l > 1e4)", rel, "1e-6");
-    free(tstar);
-    nn_free(net);
-}
-
-// relu.X1: s~* = L^{L/2} s* (normalisation N2) against depth, printed, never gated.
-static void part_depth(const dataset *D, int restarts) {
-    tsv *t = tsv_open(&C, "optimal_depth.tsv", "relu.X1");
-    tsv_note(t, "s_tilde = L^(L/2) s* (N2: |W_l|_F = 1 per layer, for a balanced optimum)");
-    tsv_columns(t, "L\ts_star\ts_tilde\tkkt_residual");
-    double first = NAN, last = NAN;
-    for (int L = 2; L <= 6; L++) {
-        nn *net = student(L, P.width, D, student_act());
-        double *tb = XNEW(double, net->nparams);
-        ascent_result best;
-        double s = optimal_direction(net, D, restarts, P.ascent_iters, tb, &best, NULL, NULL);
-        double st = pow(L, L / 2.0) * s;
-        tsv_row(t, "%d\t%.10g\t%.10g\t%.4g", L, s, st, best.kkt);
-        printf("# depth %d: s* = %.5e  s~* = %.5f  (KKT %.1g)\n", L, s, st, best.kkt);
-        if (L == 2) first = st;
-        last = st;
-        free(tb);
-        nn_free(net);
-    }
-    tsv_close(t);
-    claim_report("relu.X1", CLAIM_EXPERIMENT, "s~*(L=6) / s~*(L=2)", last / first);
-}
-
-// ---- part C: MNIST, depth 6 ----
-static void part_mnist(void) {
-    if (C.quick) {
-        claim_skip("relu.C7a", CLAIM_EXPERIMENT, "--quick does not run the MNIST part");
-        claim_skip("relu.C7b", CLAIM_EXPERIMENT, "--quick does not run the MNIST part");
-        return;
-    }
-    if (!mnist_available(C.mnist_dir)) {
-        claim_skip("relu.C7a", CLAIM_EXPERIMENT, "MNIST absent: run make data");
-        claim_skip("relu.C7b", CLAIM_EXPERIMENT, "MNIST absent: run make data");
-        return;
-    }
-    const int L = cli_given(&C, "depths") ? (int)P.depths.v[0] : MNIST_L;
-    const int width = cli_given(&C, "width") ? P.width : MNIST_WIDTH, N = cli_given(&C, "n") ? P.n : MNIST_N;
-    const double alpha = cli_given(&C, "alphas") ? alpha_of[0][0] : MNIST_ALPHA,
-                 lr = cli_given(&C, "lr") ? P.lr : MNIST_LR;
-    dataset D = mnist_data(C.mnist_dir, N);
-    nn *net = student(L, width, &D, NN_RELU);
-    init_info info;
-    init_net_normal_scaled(net, C.seed, 1, alpha, 1.0, &info);
-    tsv *tl = tsv_open(&C, "mnist_loss.tsv", "relu.C7");
-    tsv_note(tl, "MNIST: first %d training images, 2x2 pooled (din %d), centred; targets one-hot - 0.1; L = %d, "
-                 "width %d, alpha %g, eta %g", N, D.din, L, width, alpha, lr);
-    { char ib[512]; init_describe(&info, ib, sizeof ib); tsv_note(tl, "%s", ib); }
-    tsv_columns(tl, "iter\tt\tloss");
-    keep_store keep;
-    memset(&keep, 0, sizeof keep);
-    gd_result R;
-    gd_run(net, &D, lr, P.escape_frac, P.max_iter, MNIST_POST, tl, &keep, &R);
-    tsv_close(tl);
-    if (R.k_esc < 0) {
-        claim_check("relu.C7a", CLAIM_EXPERIMENT, 0, "no escape within --max-iter; iterations", (double)P.max_iter, "escape");
-        claim_skip("relu.C7b", CLAIM_EXPERIMENT, "no escape");
-    } else {
-        // Snapshots: 0, the kept iterate nearest 0.5 k_esc, the escape (C < frac C_0), the steepest
-        // step of the first drop (the escape itself if the run stopped before it), the end.
-        const double *snap[5];
-        long it[5];
-        const char *label[5] = {"init", "half", "escape", "steepest", "end"};
-        int jh = 0;
-        for (int j = 0; j < keep.n; j++)
-            if (labs(keep.iter[j] - R.k_esc / 2) < labs(keep.iter[jh] - R.k_esc / 2)) jh = j;
-        snap[0] = R.theta0, it[0] = 0;
-        snap[1] = keep.theta[jh], it[1] = keep.iter[jh];
-        snap[2] = R.theta_esc, it[2] = R.k_esc;
-        if (R.k_steep >= 0) snap[3] = R.theta_steep, it[3] = R.k_steep;
-        else snap[3] = R.theta_esc, it[3] = R.k_esc;
-        snap[4] = net->theta, it[4] = R.k_end;
-        tsv *ts = tsv_open(&C, "mnist_sv.tsv", "relu.C7");
-        tsv_allow_nonfinite(ts, 1);  // sv_k is nan when a layer has fewer than k singular values
-        tsv_note(ts, "top %d singular values of W_l (kind W) and of W_l - W_l(0) (kind dW) at the snapshots "
-                     "init, half (nearest kept iterate to 0.5 escape), escape (first C < %g C_0), steepest (largest "
-                     "one-step decrease of the first drop), end (%g x escape)",
-                 NSV, P.escape_frac, MNIST_POST);
-        tsv_columns(ts, "snapshot\titer\tlayer\tkind\teta\trho\tsv_1\tsv_2\tsv_3\tsv_4\tsv_5\tsv_6\tsv_7\tsv_8\tsv_9\tsv_10");
-        printf("# MNIST L = %d: C_0 = %.4f, escape (C < %g C_0) at %ld (interpolated %.1f), steepest step of the "
-               "first drop at %ld (C = %.4f C_0), end %ld (C = %.4f C_0)\n",
-               L, R.C0, P.escape_frac, R.k_esc, R.iter_esc, R.k_steep, R.C_steep / R.C0, R.k_end, R.C_end / R.C0);
-        int a_ok = 1, b_ok = 1;
-        double eta1 = 0, min_margin = INFINITY, min_rho_ratio = INFINITY, eta1_st = 0, margin_st = INFINITY;
-        for (int s = 0; s < 5; s++)
-            for (int kind = 0; kind < 2; kind++) {
-                if (kind == 1 && s == 0) continue;  // dW = 0 at init
-                for (int l = 1; l <= L; l++) {
-                    layer_rank A = rank_of(net, snap[s], kind ? R.theta0 : NULL, l);
-                    double v[NSV];
-                    for (int i = 0; i < NSV; i++) v[i] = i < A.ns ? A.s[i] : NAN;
-                    tsv_row(ts, "%s\t%ld\t%d\t%s\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g\t%.8g",
-                            label[s], it[s], l, kind ? "dW" : "W", A.eta, A.rho, v[0], v[1], v[2], v[3], v[4], v[5],
-                            v[6], v[7], v[8], v[9]);
-                    if (s == 2) {  // relu.C7 at the escape
-                        printf("#   layer %d %-2s at escape: eta %.3f  rho %.3g\n", l, kind ? "dW" : "W", A.eta, A.rho);
-                        if (kind == 1 && l == 1) eta1 = A.eta;
-                        if (kind == 1 && l >= 2) {
-                            min_margin = fmin(min_margin, A.eta - eta1);
-                            min_rho_ratio = fmin(min_rho_ratio, A.rho / pow(l, 0.25));
-                            if (!(A.eta > eta1)) a_ok = 0;
-                            if (!(A.rho >= pow(l, 0.25))) b_ok = 0;
-                        }
-                    }
-                    if (s == 3 && kind == 1) {  // the same margin at the steepest step, printed
-                        if (l == 1) eta1_st = A.eta;
-                        else margin_st = fmin(margin_st, A.eta - eta1_st);
-                    }
-                }
-            }
-        tsv_close(ts);
-        printf("#   at the steepest step: eta(dW_1) = %.3f, min_{l>=2} eta(dW_l) - eta(dW_1) = %.3f\n", eta1_st, margin_st);
-        char what[160];
-        snprintf(what, sizeof what, "min_{l>=2} eta(dW_l) - eta(dW_1) at escape (eta(dW_1) = %.3f)", eta1);
-        claim_check("relu.C7a", CLAIM_EXPERIMENT, a_ok, what, min_margin, "> 0");
-        claim_check("relu.C7b", CLAIM_EXPERIMENT, b_ok, "min_{l>=2} rho(dW_l) / l^(1/4) at escape", min_rho_ratio, ">= 1");
-    }
-    for (int j = 0; j < KEEP_MAX; j++) free(keep.theta[j]);
-    gd_result_free(&R);
-    nn_free(net);
-    data_free(&D);
-}
+// ---- the parts, one chapter each ----
+#include "01-escape-time.c"
+#include "02-optimal-direction.c"
+#include "03-mnist.c"
 
 // ---- main ----
 int main(int argc, char **argv) {

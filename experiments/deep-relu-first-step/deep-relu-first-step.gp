@@ -1,7 +1,8 @@
 # deep-relu-first-step.gp: the escape of deep ReLU nets from the saddle at the origin.
 #   gnuplot -c deep-relu-first-step.gp DATADIR OUTDIR
 # Writes OUTDIR/deep-relu-first-step.{png,svg} (2 x 2: loss curves, escape-time scaling, rank-one-
-# ness and gap ratio of Delta W_l per layer) and OUTDIR/deep-relu-first-step-mnist.{png,svg}
+# ness and gap ratio of Delta W_l per layer; 2 x 3 with the linearity of each layer at the escape
+# and in the optimal direction when those tables exist) and OUTDIR/deep-relu-first-step-mnist.{png,svg}
 # (the paper's figure: loss and the top singular values of each layer of a depth-6 net on MNIST).
 datadir = ARG1
 outdir = ARG2
@@ -16,6 +17,13 @@ have(f) = system(sprintf("test -s %s && echo 1 || echo 0", f)) + 0
 have_mnist = have(msv) && have(mloss)
 have_esc = have(esc) && have(rk)
 have_opt = have(opt)
+elin = datadir.'/escape_linearity.tsv'
+olin = datadir.'/optimal_linearity.tsv'
+dlin = datadir.'/depth_linearity.tsv'
+have_elin = have(elin)
+have_olin = have(olin)
+have_dlin = have(dlin)
+ncol = (have_elin || have_olin) ? 3 : 2
 if (!have_esc) { esc = '/dev/null'; rk = '/dev/null' }
 if (!have_opt) { opt = '/dev/null' }
 notrun(what) = sprintf("%s: not run in this run", what)
@@ -61,9 +69,10 @@ lmax = lmax > lmaxm ? lmax : lmaxm
 optbest = system(sprintf("awk -F'\t' 'BEGIN {r = -1} !/^#/ && $1 != \"L\" && $4 > b {b = $4; r = $3} END {print r}' %s", opt)) + 0
 
 do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1200, 900))
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, ncol == 3 ? 1800 : 1200, 900))
     set output sprintf("%s/deep-relu-first-step.%s", outdir, fmt)
-    set multiplot layout 2,2 margins 0.07,0.98,0.07,0.95 spacing 0.09,0.11
+    if (ncol == 3) { set multiplot layout 2,3 margins 0.05,0.99,0.07,0.95 spacing 0.06,0.11 } \
+    else { set multiplot layout 2,2 margins 0.07,0.98,0.07,0.95 spacing 0.09,0.11 }
 
     # (a) loss curves: plateau at C_0, then the escape (marked where C first falls below efrac C_0)
     set title sprintf("(a) loss from small init (%s data): plateau at C_0, then escape", dataname)
@@ -138,6 +147,41 @@ do for [fmt in "png svg"] {
          opt using ($3 == optbest ? $7 : NaN):9 with points pt 3 ps 2 lc rgb 'black' title "optimal direction (W_l)", \
          x**0.25 with lines lc rgb '#666666' dt 2 lw 2 title "bound l^{1/4}"
     unset format y
+
+    # (e) linearity of each hidden layer at the escape: layer 1 near 1/2, deeper layers near 1
+    if (ncol == 3) {
+        unset logscale y
+        set title sprintf("(e) linearity of hidden layer l on the data, GD when C first < %g C_0", efrac)
+        set ylabel "lin_l: share of |z|^2 on each unit's majority sign"
+        set yrange [0.45:1.05]
+        set xrange [0.5:lmax - 0.5]
+        set key bottom right font ",9"
+        if (have_elin) {
+        plot 1 with lines lc rgb '#000000' lw 1.5 title "1: linear (never changes sign)", \
+             0.5 with lines lc rgb '#000000' dt 2 lw 1.5 title "1/2: symmetric (z = u v·x)", \
+             for [k=1:words(runs)] elin using ($1 == runL(word(runs, k)) && sprintf("%g", $2) eq runA(word(runs, k)) ? $3 : NaN):4 \
+                with linespoints lt colL(runL(word(runs, k))) dt nthA(k) pt ptf(nthA(k)) \
+                title sprintf("L=%d, α=%s", runL(word(runs, k)), runA(word(runs, k))), \
+             (have_olin ? olin : '/dev/null') using 2:3 with linespoints pt 3 ps 2 lc rgb 'black' lw 1 \
+                title "optimal direction"
+        } else {
+        plot 1 with lines lc rgb '#000000' lw 1.5 title "1: linear (never changes sign)", \
+             0.5 with lines lc rgb '#000000' dt 2 lw 1.5 title "1/2: symmetric (z = u v·x)", \
+             (have_olin ? olin : '/dev/null') using 2:3 with linespoints pt 3 ps 2 lc rgb 'black' lw 1 \
+                title "optimal direction"
+        }
+
+        # (f) the optimal escape direction at each depth
+        set title "(f) linearity per layer in the optimal escape direction, depths 2-6"
+        lf = have_dlin ? dlin : olin
+        dl = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"L\" && !s[$1]++ {print $1}' %s", lf))
+        set xrange [0.5:(words(dl) > 0 ? word(dl, words(dl)) - 0.5 : 1.5)]
+        plot 1 with lines lc rgb '#000000' lw 1.5 title "1: linear", \
+             0.5 with lines lc rgb '#000000' dt 2 lw 1.5 title "1/2: symmetric", \
+             for [i=1:words(dl)] lf using ($1 == word(dl, i) + 0 ? $2 + 0.04 * (i - 3) : NaN):3 with linespoints lt i pt 7 \
+                title sprintf("L = %s", word(dl, i))
+        unset xrange
+    }
     unset multiplot
     unset output
 }

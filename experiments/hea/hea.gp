@@ -177,3 +177,58 @@ do for [fmt in "png svg"] {
     unset multiplot
     unset output
 }
+
+# Figure 3 (hea-nets): (a) the eigenspace-overlap heat map (rows: HEA modes by rank bin; columns:
+# the kernel's empirical eigenvectors by rank bin; a diagonal map means the eigenfunctions are the
+# Hermite polynomials); (b) time to learn each Hermite monomial by a trained ReLU net against the
+# kernel-regime prediction ln 2/(2 lambda_HEA), with the identity line.  Parts not run are left out.
+ov = datadir.'/overlap.tsv'
+ml = datadir.'/mlp_ttl.tsv'
+npart = have(ov) + have(ml)
+if (npart > 0) {
+    ovN = have(ov) ? system(sprintf("sed -n 's/^# Gaussian data.*N = \\([0-9]*\\) samples.*/\\1/p' '%s'", ov)) : ""
+    ovK = have(ov) ? system(sprintf("sed -n 's/^# Gaussian data.*top K = \\([0-9]*\\) .*/\\1/p' '%s'", ov)) : ""
+    ovnote = sprintf("Gaussian data d = 200, γ_a ∝ (a+6)^{-3}, Gaussian kernel w = 6; N = %s, top %s modes", ovN, ovK)
+    do for [fmt in "png svg"] {
+        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 560 * npart, 520))
+        set output sprintf("%s/hea-nets.%s", outdir, fmt)
+        set multiplot layout 1, npart title "Are the eigenfunctions Hermite polynomials, and does a trained net learn them in HEA order?" font ",12"
+        if (have(ov)) {
+            unset logscale; set autoscale
+            set title "(a) eigenspace overlap, HEA modes vs empirical eigenvectors\n{/*0.8 ".ovnote."}" font ",11"
+            set xlabel "empirical eigenvector rank bin (first rank)"
+            set ylabel "HEA mode rank bin (first rank)"
+            set size ratio -1
+            set view map
+            set cbrange [0:1]
+            set cblabel "mean squared overlap"
+            set palette defined (0 'white', 0.3 '#9ecae1', 1 '#08306b')
+            set xtics ("1" 0, "2" 1, "4" 2, "8" 3, "16" 4, "32" 5, "64" 6, "128" 7, "256" 8, "512" 9)
+            set ytics ("1" 0, "2" 1, "4" 2, "8" 3, "16" 4, "32" 5, "64" 6, "128" 7, "256" 8, "512" 9)
+            set xrange [-0.5:*]; set yrange [-0.5:*]
+            unset key
+            plot ov using 2:1:5 with image notitle, \
+                 ov using 2:1:(sprintf("%.2f", $5)) with labels font ",8" notitle
+            set xtics autofreq; set ytics autofreq; unset view; set size noratio
+            set key
+        }
+        if (have(ml)) {
+            unset logscale; set autoscale
+            set title "(b) time to learn h_α(z): trained 1HL ReLU net vs ln 2 / (2 λ_{HEA})" font ",11"
+            set logscale xy
+            set xrange [2:200]
+            set yrange [2:200]
+            set size ratio -1
+            set xlabel "predicted time t^* = ln 2 / (2 λ_{HEA})"
+            set ylabel "measured time (relative test MSE first ≤ 1/2)"
+            set key top left font ",9"
+            plot x with lines lc rgb 'gray60' title "t = t^*", \
+                 ml using ($2 == 1 && $5 > 0 ? $4 : 1/0):5 with points pt 7 ps 1.4 lc rgb DC[2] title "degree 1", \
+                 ml using ($2 == 2 && $5 > 0 ? $4 : 1/0):5 with points pt 5 ps 1.4 lc rgb DC[3] title "degree 2", \
+                 ml using ($5 > 0 ? $4 : 1/0):5:1 with labels offset 1.2, -0.6 font ",8" left notitle
+            set size noratio
+        }
+        unset multiplot
+        unset output
+    }
+}

@@ -22,7 +22,7 @@ colmax(f, c) = system(sprintf("awk -F'\t' '!/^#/ && $%d + 0 > m {m = $%d + 0} EN
 cons = datadir.'/conservation.tsv'
 kidx(s) = (s eq "laplace") ? 0 : (s eq "gaussian") ? 1 : 2
 do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1100, 480))
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1200, 500))
     set output sprintf("%s/krr-curves-conservation.%s", outdir, fmt)
     if (!have(cons)) {
         set title "Conservation of learnability on the circle Z_{10}"
@@ -32,21 +32,30 @@ do for [fmt in "png svg"] {
         unset label 1
     } else {
         ncons = system(sprintf("awk -F'\t' '!/^#/ && $2 ~ /^[0-9]+$/ && !s[$2]++ {printf \"%%s \", $2}' '%s'", cons))
-        set multiplot layout 1,words(ncons) title "Conservation of learnability on the circle Z_{10} (ridgeless KRR, one training set per bar)"
-        set xrange [-0.6:2.6]
-        set xtics ("Laplace\nℓ = 1" 0, "Gaussian\nℓ = 0.5" 1, "ReLU NTK\nL = 4" 2)
+        set multiplot layout 1,words(ncons) title "Conservation of learnability on the circle Z_{10}: ridgeless KRR and ReLU nets trained by GD (NTK parametrisation), one training set per n"
+        nets = datadir.'/conservation_net.tsv'
+        netw = have(nets) ? uniq(nets, 1) : ""
+        nw = words(netw)
+        wpos(w) = 3 + sum [i=1:nw] ((w == word(netw, i) + 0) ? i - 1 : 0)
+        set xrange [-0.6:2.6 + nw]
+        set xtics ("Laplace\nℓ=1" 0, "Gauss.\nℓ=0.5" 1, "NTK\nL=4" 2)
+        do for [i=1:nw] { set xtics add (sprintf("net\nw=%s", word(netw, i)) 2 + i) }
         set bmargin 4
         set ylabel "stacked D-learnability L^{(D)}(φ_k) of the 10 Fourier modes"
         set key outside right top vertical title "frequency k" noopaque
         do for [nn in ncons] {
             n = nn + 0
             set yrange [0:n*1.25]
-            set title sprintf("n = %d: every bar sums to n = %d", n, n)
+            set title sprintf("n = %d: kernels sum to %d exactly, trained nets nearly", n, n)
             cum = 0
-            # rows are grouped by kernel, mode 0 first: restart the running sum at mode 0
+            cumn = 0
+            # rows are grouped by kernel (nets: by width and init), mode 0 first: restart the running
+            # sum at mode 0; nets: the first initialisation of each width
             plot cons skip 1 using (kidx(strcol(1))):((column(2) == n) ? (cum = ($3 == 0 ? 0 : cum) + $5, cum - $5/2) : NaN):(0.32):($5/2):($4+1) \
                      with boxxyerror fs solid 0.85 border lc rgb "white" lc variable notitle, \
                  for [k=0:5] NaN with boxes fs solid 0.85 lt (k+1) title sprintf("%d", k), \
+                 (nw > 0 ? nets : cons) skip 1 using (nw > 0 ? wpos($1) : NaN):((nw > 0 && column(2) == n && column(3) == 0) ? (cumn = ($4 == 0 ? 0 : cumn) + $7, cumn - $7/2) : NaN):(0.32):(abs($7)/2):($5+1) \
+                     with boxxyerror fs solid 0.85 border lc rgb "white" lc variable notitle, \
                  n with lines dt 2 lw 2 lc rgb "black" title "n"
         }
         unset multiplot
@@ -58,16 +67,19 @@ load 'figures/style.gp'
 set datafile separator "\t"
 
 # ---- Figure 2: learning curves (paper Fig. 2: cube, sphere, MNIST panels) ----
-panels = "cube sphere mnist_0v1 mnist_3v8"
-pname(p) = (p eq "cube") ? "cube" : (p eq "sphere") ? "sphere" : (p eq "mnist_0v1") ? "MNIST 0 vs 1" : "MNIST 3 vs 8"
-tname(p) = (p eq "cube") ? "k = " : (p eq "sphere") ? "degree k = " : ""
+panels_all = "circle cube sphere mnist_0v1 mnist_3v8"
+# the circle column only when the run wrote it (older runs and single-panel runs have none)
+panels = have(datadir.'/learning_circle.tsv') ? panels_all : "cube sphere mnist_0v1 mnist_3v8"
+npan = words(panels)
+pname(p) = (p eq "circle") ? "circle" : (p eq "cube") ? "cube" : (p eq "sphere") ? "sphere" : (p eq "mnist_0v1") ? "MNIST 0 vs 1" : "MNIST 3 vs 8"
+tname(p) = (p eq "cube" || p eq "circle") ? "k = " : (p eq "sphere") ? "degree k = " : ""
 # panel title from the table's note: domain and kernel (MNIST: the task, kernel and pool)
 ptitle(f, p) = strstrt(p, "mnist") ? system(sprintf("awk '/^# MNIST/ {match($0, /MNIST [0-9] vs [0-9]/); t = substr($0, RSTART, RLENGTH); match($0, /kernel [^,]*/); k = substr($0, RSTART+7, RLENGTH-7); sub(/ wstd.*/, \"\", k); match($0, /pool M = [0-9]*/); print t \", \" k \", \" substr($0, RSTART, RLENGTH); exit}' '%s'", f)) \
-             : system(sprintf("awk '/^# (cube|sphere)/ {sub(/^# /, \"\"); sub(/cube [{]-1,1[}]\\^/, \"hypercube d = \"); n = index($0, \", ridge\"); print (n ? substr($0, 1, n-1) : $0); exit}' '%s'", f))
+             : system(sprintf("awk '/^# (cube|sphere|circle)/ {sub(/^# /, \"\"); sub(/cube [{]-1,1[}]\\^/, \"hypercube d = \"); sub(/ [(]unit radius[)]/, \"\"); sub(/ wstd=[^ ,]*/, \"\"); sub(/ bstd=[^ ,]*/, \"\"); sub(/ of M = /, \" \"); n = index($0, \", ridge\"); print (n ? substr($0, 1, n-1) : $0); exit}' '%s'", f))
 do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1600, 800))
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 400 * npan, 800))
     set output sprintf("%s/krr-curves-learning.%s", outdir, fmt)
-    set multiplot layout 2,4 title "KRR learning curves: eigenframework theory (lines) vs experiment (points, ±1 s.e.)"
+    set multiplot layout 2,npan title "KRR learning curves: eigenframework theory (lines) vs experiment (points, ±1 s.e.)"
     set logscale x
     set format x "10^{%L}"
     do for [row in "L mse"] {
@@ -75,7 +87,7 @@ do for [fmt in "png svg"] {
             lf = datadir.'/learning_'.p.'.tsv'
             tf = datadir.'/theory_'.p.'.tsv'
             ok = have(lf)
-            set title (row eq "L" ? (ok ? ptitle(lf, p) : pname(p)).(p eq "cube" ? "\nparities χ_{1..k}" : p eq "sphere" ? "\nzonal harmonics of degree k" : "") : "") font ",10"
+            set title (row eq "L" ? (ok ? ptitle(lf, p) : pname(p)).(p eq "circle" ? "\nmodes √2 cos kθ" : p eq "cube" ? "\nparities χ_{1..k}" : p eq "sphere" ? "\nzonal harmonics of degree k" : "") : "") font ",10"
             set xlabel (row eq "L" ? "" : "training set size n")
             set ylabel (row eq "L" ? "learnability L" : "test MSE")
             # x from 1 to a little beyond the largest measured n of this panel
@@ -96,9 +108,18 @@ do for [fmt in "png svg"] {
                     tl = uniq(lf, 2)
                     # the cube table holds every level: draw the paper's parities k = 0, 1, 3, d
                     if (p eq "cube" && words(tl) > 5) { tl = sprintf("%s %s %s %s", word(tl,1), word(tl,2), word(tl,4), word(tl,words(tl))) }
+                    # trained networks (cube only): one hollow square per training set, beside the KRR mean
+                    nf = datadir.'/learning_cube_net.tsv'
+                    hn = (p eq "cube") && have(nf)
+                    cN = (row eq "L") ? 9 : 10
+                    nwid = hn ? system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]+$/ {print $1; exit}' '%s'", nf)) : ""
                     plot for [i=1:words(tl)] tf skip 1 using 1:($2 == word(tl,i)+0 ? column(cT) : NaN) with lines lt i notitle, \
                          for [i=1:words(tl)] lf skip 1 using 1:($2 == word(tl,i)+0 ? column(cL) : NaN):(column(cL+1)) \
-                              with yerrorbars lt i pt 7 title sprintf("%s%s", tname(p), word(tl,i))
+                              with yerrorbars lt i pt 7 title sprintf("%s%s", tname(p), word(tl,i)), \
+                         for [i=1:words(tl)] (hn ? nf : lf) skip 1 using (hn ? 1.12*$2 : NaN):(hn && $3 == word(tl,i)+0 ? column(cN) : NaN) \
+                              with points lt i pt 4 ps 1.3 notitle, \
+                         (hn ? nf : lf) skip 1 using (NaN):(NaN) with points lc rgb "black" pt 4 ps 1.3 \
+                              title (hn ? sprintf("net, width %s", nwid) : "")
                 }
             }
         }

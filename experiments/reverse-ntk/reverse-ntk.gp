@@ -175,3 +175,82 @@ do for [fmt in "png svg"] {
     unset multiplot
     unset output
 }
+
+# ---- reverse-ntk-nets.png: trained networks (parts 3 and 4) ----
+# (a) parity: test accuracy of trial 1 of each net against time t = lr x step, with the trials'
+#     mean (end point, +-1 SE) and ridgeless NTK regression of each net's kernel (dashed);
+# (b) parity: the two NTKs on [-1, 1] (the designed one is ~4.6 (delta(x,x') - delta(x,-x')));
+# (c) trainable mimic: the 4HL ReLU NTK, the mimic's NTK and the 1HL ReLU NTK;
+# (d) trainable mimic: test MSE against step, trained nets (points) and each NTK's kernel-regime
+#     curve (lines).  A part the run did not ask for is left out.
+pf = datadir.'/parity.tsv'
+pc = datadir.'/parity_curves.tsv'
+pk = datadir.'/parity_kernels.tsv'
+qk = datadir.'/mimic_kernel.tsv'
+qc = datadir.'/mimic_curves.tsv'
+have_parity = fexists(pf) && fexists(pc) && fexists(pk)
+have_mimic = fexists(qk) && fexists(qc)
+npan = 2 * have_parity + 2 * have_mimic
+if (npan > 0) {
+    isn(s) = strcol(1) eq s
+    pval(net, col) = real(system(sprintf("awk -F'\t' '$1 == \"%s\" {print $%d}' '%s'", net, col, pf)))
+    do for [fmt in "png svg"] {
+        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1100, 450 * (npan / 2)))
+        set output sprintf("%s/reverse-ntk-nets.%s", outdir, fmt)
+        set multiplot layout npan / 2, 2 title "Trained networks: a designed activation on parity, and a trainable mimic of a 4HL ReLU net" font ",13"
+        unset logscale; set autoscale
+        if (have_parity) {
+            acc_phi = pval("phi1", 3); acc_relu = pval("relu4", 3); se_phi = pval("phi1", 4); se_relu = pval("relu4", 4)
+            k_phi = pval("phi1", 10); k_relu = pval("relu4", 10); R = pval("phi1", 2)
+            set title sprintf("(a) parity: test accuracy (mean of %d trials: 1HL φ %.1f%%, 4HL ReLU %.1f%%)", R, acc_phi, acc_relu) font ",10"
+            set xlabel "time t = η · step"
+            set ylabel "test accuracy (%)"
+            set logscale x
+            set xrange [0.2:600]
+            set yrange [0:105]
+            set key at graph 0.02, graph 0.98 left top Left reverse font ",8" spacing 0.9 maxrows 5
+            plot pc using ($3 > 0 ? $3 : 1/0):(isn("phi1") ? $6 : 1/0) with linespoints pt 7 ps 0.6 lc rgb C[2] title "1HL ½ sin 6z, trial 1", \
+                 pc using ($3 > 0 ? $3 : 1/0):(isn("relu4") ? $6 : 1/0) with linespoints pt 5 ps 0.6 lc rgb C[1] title "4HL ReLU, trial 1", \
+                 k_phi with lines dt 2 lw 2 lc rgb C[2] title sprintf("NTK regression, designed kernel (%.1f%%)", k_phi), \
+                 k_relu with lines dt 2 lw 2 lc rgb C[1] title sprintf("NTK regression, ReLU (%.1f%%)", k_relu), \
+                 50 with lines dt 3 lc rgb '#888888' title "chance"
+            unset logscale x
+            set key default
+            set title "(b) parity: the two NTKs (cube cosines ξ = 1 - 2h/11)" font ",10"
+            set xlabel "ξ"
+            set ylabel "Θ(ξ)"
+            set xrange [-1.05:1.05]
+            set yrange [*:*]
+            set key top left font ",9"
+            plot pk using 1:2 with lines lw 2 lc rgb C[2] title "1HL φ = ½ sin 6z", \
+                 pk using 1:3 with lines lw 2 lc rgb C[1] title "4HL ReLU (W √2, b 0.1)"
+        }
+        if (have_mimic) {
+            set title "(c) trainable mimic: the three NTKs" font ",10"
+            set xlabel "ξ"
+            set ylabel "Θ(ξ)"
+            set xrange [-1.05:1.05]
+            set yrange [*:*]
+            set key top left font ",9"
+            plot qk using 1:2 with lines lw 6 lc rgb '#9ecae1' title "4HL ReLU (target)", \
+                 qk using 1:3 with lines lw 1.5 lc rgb '#08306b' title "1HL mimic a relu(z-b)+cz+d+e cos(fz+g)", \
+                 qk using 1:4 with lines lw 1.5 dt 2 lc rgb C[2] title "1HL ReLU"
+            set title "(d) mimic: test MSE, nets (points) vs NTK curves (lines)" font ",10"
+            set xlabel "GD step"
+            set ylabel "test MSE"
+            set logscale x
+            set xrange [0.8:400]
+            set yrange [*:*]
+            set key bottom left font ",9"
+            plot qc using ($1 > 0 ? $1 : 1/0):3 with points pt 7 ps 0.8 lc rgb C[1] title "4HL ReLU net", \
+                 qc using ($1 > 0 ? $1 : 1/0):5 with points pt 5 ps 0.8 lc rgb '#08306b' title "1HL mimic net", \
+                 qc using ($1 > 0 ? $1 : 1/0):7 with points pt 9 ps 0.8 lc rgb C[2] title "1HL ReLU net", \
+                 qc using ($1 > 0 ? $1 : 1/0):9 with lines lw 2 lc rgb C[1] title "4HL ReLU NTK", \
+                 qc using ($1 > 0 ? $1 : 1/0):11 with lines lw 2 lc rgb '#08306b' title "mimic NTK", \
+                 qc using ($1 > 0 ? $1 : 1/0):13 with lines lw 2 dt 2 lc rgb C[2] title "1HL ReLU NTK"
+            unset logscale x
+        }
+        unset multiplot
+        unset output
+    }
+}

@@ -167,3 +167,45 @@ do for [fmt in "png svg"] {
     set ytics autofreq
     set title font ""
 }
+
+# ---- the sharpness figure: top Hessian eigenvalue against gamma (when sharpness.tsv exists) ----
+st = datadir.'/sharpness.tsv'
+if (have(st)) {
+    Ls = hdr(st, "depth") + 0
+    s1 = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"gamma\" && ($1 - 1)^2 < 1e-9 {print $5 / $6; exit}' %s", st))
+    cS = s1 ne "" ? s1 + 0 : 1
+    g0 = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"gamma\" {print $1; exit}' %s", st)) + 0
+    S0 = system(sprintf("awk -F'\t' '!/^#/ && $1 != \"gamma\" {print $5; exit}' %s", st)) + 0
+    do for [fmt in "png svg"] {
+        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1300, 560))
+        set output sprintf("%s/richness-phase-sharpness.%s", outdir, fmt)
+        set multiplot layout 1,2 margins 0.07,0.98,0.12,0.9 spacing 0.09
+        set logscale xy
+        set format x "10^{%T}"
+        set format y "10^{%T}"
+        set xrange [*:*]
+        set yrange [*:*]
+        set xlabel "richness γ"
+        set ylabel "S = N λ_{max}(Hessian of the test loss)"
+        set title sprintf("(a) sharpness against γ, depth-%d muP MLP: γ^{-2} lazy, γ^{-2/L} rich", Ls)
+        set key bottom left font ",9"
+        plot st using 1:5 with points pt 7 ps 1.3 lt 1 title "after T steps at the grid's best η", \
+             st using 1:4 with points pt 6 ps 1.3 lt 2 title "at init", \
+             st using 1:($1 >= 0.99 ? $6 * cS : NaN) with lines lt 1 dt 2 lw 1.5 \
+                title "toy law 2/η_{max} (T1), scaled to the MLP at γ = 1", \
+             st using 1:($1 <= 0.11 ? S0 * ($1 / g0)**(-2) : NaN) with lines lc rgb '#666666' dt 3 lw 1.5 \
+                title "slope -2 (lazy), through γ_{min}", \
+             st using 1:($1 >= 0.99 ? cS * (2 / (2 / (Ls * 2**(2.0 * (Ls - 1) / Ls)))) * 1.8 * $1**(-2.0 / Ls) : NaN) \
+                with lines lc rgb '#888888' dt 4 lw 1.5 title sprintf("slope -2/L = -%.2f (asymptote, offset)", 2.0 / Ls)
+        set title "(b) the best η sits at a fixed fraction of the stability edge η S = 2"
+        unset logscale y
+        unset format y
+        set yrange [0:2.3]
+        set ylabel "η_{best} × S_{end}"
+        set key bottom right font ",9"
+        plot 2 with lines lc rgb '#000000' lw 1.5 title "stability edge η S = 2", \
+             st using 1:7 with linespoints pt 7 ps 1.3 lt 1 title "grid argmin η × S_{end}"
+        unset multiplot
+        unset output
+    }
+}

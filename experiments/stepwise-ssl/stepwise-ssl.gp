@@ -5,11 +5,11 @@
 #  (c) kernel (ntk1b, representer form): eigenvalues of C and theory, loss on the right axis;
 #      log time axis (the constant mode's step is 30x earlier than the others)
 #  (d) ReLU MLP, small init: loss (left) and eig C (right)
-#  (e) ReLU MLP, standard init (1 x He), same axes and time range: no steps
+#  (e) ReLU MLP, standard init (1 x He), same axes, its own (shorter) run: no steps
 #  (f) measured half-rise times against predictors G (filled) and P (open), y = x
 # Titles come from the run's own `# param` header lines (data, n, d, init scale); a panel whose
-# table the run did not write says "not run in this run", and a missing table never stops the
-# script: the PNG and the SVG are always both written.
+# table the run did not write is left out (the layout shrinks), and a missing table never stops
+# the script.  Part 6 draws its own figure, stepwise-ssl-net (the call at the end).
 datadir = ARG1
 outdir = ARG2
 load 'figures/style.gp'
@@ -26,7 +26,6 @@ mst = datadir.'/mlp_std.tsv'
 have(file) = int(system(sprintf("test -s '%s' && echo 1 || echo 0", file)))
 # the value of `# param KEY = VALUE` in a table's header
 param(file, key) = system(sprintf("sed -n 's/^# param %s = //p' '%s' | head -1", key, file))
-notrun = "not run in this run"
 hl = have(lt) && have(ls_)
 hk = have(kt) && have(ks)
 hm = have(ms)
@@ -64,6 +63,8 @@ if (hm) {
 if (hs) {
     stats mst using ($2 < 0.5 ? $1 : 1/0) nooutput
     t_std_half = STATS_min
+    stats mst using 1 nooutput
+    tstd = STATS_max
     if (!hm) { stats mst using 1 nooutput; md = STATS_columns - 2; tmlp = STATS_max; width = param(mst, "width") }
 }
 
@@ -71,10 +72,17 @@ if (hs) {
 array MC[16] = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#999933', '#F0E442', \
                 '#7f7f7f', '#8c564b', '#1f77b4', '#bcbd22', '#17becf', '#9467bd', '#ff7f0e', '#2ca02c']
 
+# Only the panels whose tables the run wrote are drawn: (a), (b) linear; (c) kernel; (d), (e) MLP;
+# (f) step times (linear or kernel).
+npan = 2 * hl + hk + hm + hs + (hl || hk)
+rows = npan > 3 ? 2 : 1
+cols = npan > 4 ? 3 : (npan == 4 ? 2 : (npan > 0 ? npan : 1))
 do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1800, 1050))
+    if (npan == 0) { break }
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 600 * cols, 525 * rows))
     set output sprintf("%s/stepwise-ssl.%s", outdir, fmt)
-    set multiplot layout 2,3 title "Barlow Twins from small initialization learns one eigenmode at a time (Simon et al. 2023, arXiv 2303.15438)" font ",14"
+    eval sprintf("set multiplot layout %d,%d title \"%s\" font \",14\"", rows, cols, \
+         "Barlow Twins from small initialization learns one eigenmode at a time (Simon et al. 2023, arXiv 2303.15438)")
 
     # (a) loss staircase with predicted step times
     set xlabel "effective time t = η × step"
@@ -90,7 +98,7 @@ do for [fmt in "png svg"] {
              lt using 1:2 with lines lw 3 lc rgb '#0072B2' title "GD (experiment)", \
              lt using 1:(sum [j=1:d] (1 - column(2 + d + j))**2) with lines dt 2 lw 1.5 lc rgb '#000000' title "theory Σ_j (1 - c_j(t))^2"
         unset arrow
-    } else { set title "(a) linear BT: loss"; set label 1 "linear part: ".notrun at graph 0.3, 0.5; unset key; plot [0:1][0:1] NaN notitle; set key; unset label 1 }
+    }
 
     # (b) embedding eigenvalues, theory logistics dashed
     set ylabel "eigenvalue c_j of C"
@@ -101,7 +109,7 @@ do for [fmt in "png svg"] {
         set key bottom right font ",10"
         plot for [j=1:d] lt using 1:(column(2 + j)) with lines lw 2.5 lc rgb MC[(j - 1) % 16 + 1] title (j == 1 ? "GD, one colour per j" : ""), \
              for [j=1:d] lt using 1:(column(2 + d + j)) with lines dt 2 lw 1.5 lc rgb '#000000' title (j == 1 ? "theory: logistic from predictor G" : "")
-    } else { set title "(b) linear BT: eigenvalues of C"; set label 1 "linear part: ".notrun at graph 0.3, 0.5; unset key; plot [0:1][0:1] NaN notitle; set key; unset label 1 }
+    }
 
     # (c) kernel version, loss on the right axis, log time (step 1 is ~30x earlier than step 2)
     if (hk) {
@@ -124,7 +132,7 @@ do for [fmt in "png svg"] {
         set ytics mirror
         unset logscale x
         set format x "%g"
-    } else { set title "(c) kernel version"; set label 1 "kernel part: ".notrun at graph 0.3, 0.5; unset key; plot [0:1][0:1] NaN notitle; set key; unset label 1 }
+    }
 
     # (d), (e) MLP small vs standard init, same axes
     do for [panel=1:2] {
@@ -132,9 +140,9 @@ do for [fmt in "png svg"] {
         f = panel == 1 ? ms : mst
         set ylabel "loss (thick)"
         if (ok) {
-            set title (panel == 1 ? sprintf("(d) ReLU MLP (width %s), small init (%g × He): steps", width, alpha) \
-                                  : sprintf("(e) ReLU MLP (width %s), standard init (1 × He): no steps", width))
-            set xrange [0:tmlp]
+            set title (panel == 1 ? sprintf("(d) ReLU MLP on latent data (width %s), small init (%g × He): steps", width, alpha) \
+                                  : sprintf("(e) ReLU MLP on latent data (width %s), standard init (1 × He): no steps", width))
+            if (panel == 1) { set xrange [0:tmlp] } else { set xrange [0:tstd] }
             set yrange [0:md + 0.3]
             set ytics 1
             set y2range [0:1.1 * (md + 0.3) / md]
@@ -151,11 +159,6 @@ do for [fmt in "png svg"] {
             unset y2tics
             unset y2label
             set ytics mirror
-        } else {
-            set title (panel == 1 ? "(d) ReLU MLP, small init" : "(e) ReLU MLP, standard init")
-            set label 1 (panel == 1 ? "MLP part: " : "standard-init MLP: ").notrun at graph 0.25, 0.5
-            unset key; plot [0:1][0:1] NaN notitle; set key
-            unset label 1
         }
     }
 
@@ -180,7 +183,11 @@ do for [fmt in "png svg"] {
              fk using (hk ? $3 : NaN):5 with points pt 4 ps 1.2 lc rgb '#D55E00' title (hk ? "kernel, predictor P" : "")
         unset logscale
         set format xy "%g"
-    } else { set label 1 "linear and kernel parts: ".notrun at graph 0.2, 0.5; unset key; plot [0:1][0:1] NaN notitle; set key; unset label 1 }
+    }
     unset multiplot
     unset output
 }
+
+# Part 6 (the ReLU network on MNIST pairs, three losses): its own figure, stepwise-ssl-net.png/svg,
+# drawn only from the tables that exist.
+call "experiments/stepwise-ssl/stepwise-ssl-net.gp" datadir outdir

@@ -1,8 +1,10 @@
 # tempered-overfitting.gp: benign, tempered or catastrophic overfitting in ridgeless KRR.
 #   gnuplot -c tempered-overfitting.gp DATADIR OUTDIR
-# Writes OUTDIR/tempered-overfitting-{regimes,sphere,torus,noise-profiles}.{png,svg}:
+# Writes OUTDIR/tempered-overfitting-{regimes,sphere,universality,torus,noise-profiles,networks}.{png,svg}:
 #   regimes         E0 - 1 (excess risk / sigma^2) against n for the three spectral regimes (T1)
-#   sphere          Laplace vs Gaussian kernels on S^{d-1}, excess against n (T2; paper Fig. 4 style)
+#   sphere          Laplace, ReLU NTK and Gaussian kernels on S^4 and S^9, excess against n (T2; Fig. 4 style)
+#   universality    excess/theory of the catastrophic kernels: real domain vs a Gaussian design with its spectrum
+#   networks        the MNIST MLP noise profile and the S^3 MLP's test MSE along training (T5)
 #   torus           prescribed spectra on the torus and the circle by FFTW, with the FFTW checks (T3)
 #   noise-profiles  clean test error against the label-flip rate p, sphere and MNIST (T4)
 # It draws whatever the run wrote: the default run's tables, or the one series of a user's run
@@ -19,9 +21,9 @@ has(name) = system(sprintf("test -s '%s' && echo 1 || echo 0", f(name))) + 0
 # the files of the run matching a glob, as a space-separated list of base names
 glob(pat) = system(sprintf("cd '%s' && ls %s 2>/dev/null | tr '\\n' ' '", datadir, pat))
 # a table's description: its first header line that is not provenance, up to the first ';'
-desc(name) = system(sprintf("awk '/^# / && !/^# (experiment:|table:|claims:|command:|param |libraries:|blas:)/ {sub(/^# /, \"\"); sub(/;.*/, \"\"); print; exit}' '%s'", f(name)))
+desc(name) = system(sprintf("awk '/^# / && !/^# (experiment:|table:|claims:|command:|param |libraries:|blas:|dataset:|init:)/ {sub(/^# /, \"\"); sub(/;.*/, \"\"); print; exit}' '%s'", f(name)))
 # short legend label: the description cut at its third comma and before any parenthesis
-short(name) = system(sprintf("awk '/^# / && !/^# (experiment:|table:|claims:|command:|param |libraries:|blas:)/ {sub(/^# /, \"\"); sub(/;.*/, \"\"); sub(/ \\(.*/, \"\"); n = split($0, a, \", \"); print a[1] (n > 1 ? \", \" a[2] : \"\") (n > 2 ? \", \" a[3] : \"\"); exit}' '%s' | sed -E 's/_([0-9]+)/_{\\1}/g; s/ell =/ℓ =/g; s/delta =/δ =/g; s/sqrt2/√2/g; s/lambda_j/λ_j/g'", f(name)))
+short(name) = system(sprintf("awk '/^# / && !/^# (experiment:|table:|claims:|command:|param |libraries:|blas:|dataset:|init:)/ {sub(/^# /, \"\"); sub(/;.*/, \"\"); sub(/ \\(.*/, \"\"); n = split($0, a, \", \"); print a[1] (n > 1 ? \", \" a[2] : \"\") (n > 2 ? \", \" a[3] : \"\"); exit}' '%s' | sed -E 's/_([0-9]+)/_{\\1}/g; s/ell =/ℓ =/g; s/delta =/δ =/g; s/sqrt2/√2/g; s/lambda_j/λ_j/g'", f(name)))
 # theory-<series>.tsv belongs to excess-<series>.tsv; user runs name them the same way
 theory_of(ex) = "theory-" . ex[8:strlen(ex)]
 notrun(what) = sprintf("%s: not run in this run", what)
@@ -29,7 +31,7 @@ red = '#D55E00'; green = '#009E73'; blue1 = '#56B4E9'; blue2 = '#0072B2'; blue3 
 array PAL[6] = [blue2, red, green, '#CC79A7', '#E69F00', blue3]
 
 # ---- Figure 1: the regimes at a glance ----
-des = glob('excess-design-*.tsv')
+des = system(sprintf("cd '%s' && ls excess-design-*.tsv 2>/dev/null | grep -v -e 'excess-design-sphere' -e 'excess-design-torus' | tr '\\n' ' '", datadir))
 have_regimes = has('theory-power2.tsv') || words(des) > 0
 if (have_regimes) do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1300, 720))
@@ -73,44 +75,83 @@ if (have_regimes) do for [fmt in "png svg"] {
 unset label
 unset format
 
-# ---- Figure 2: kernels on the sphere ----
+# ---- Figure 2: kernels on the sphere, S^4 and S^9 ----
 sph = glob('excess-sphere-*.tsv')
-if (words(sph) > 0) do for [fmt in "png svg"] {
-    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1000, 700))
+s10 = glob('excess-sphere10-*.tsv')
+if (words(sph) + words(s10) > 0) do for [fmt in "png svg"] {
+    two = words(s10) > 0 && words(sph) > 0
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, two ? 1500 : 1000, 700))
     set output sprintf("%s/tempered-overfitting-sphere.%s", outdir, fmt)
+    if (two) { set multiplot layout 1,2 margins 0.06,0.98,0.1,0.9 spacing 0.07,0.1 }
     default = has('excess-sphere-laplace.tsv') && has('excess-sphere-gaussian.tsv')
-    set title (default ? "Kernel regression on S^4 with pure-noise labels (σ^2 = 1): Laplace tempered, Gaussian catastrophic" : "Kernel regression on the sphere with pure-noise labels: excess against n")
-    set logscale xy
-    set autoscale
-    set xrange [24:*]
-    set yrange [*:*]
-    set format x "%g"
-    set format y "%g"
-    set xlabel "training-set size n"
-    set ylabel "clean excess test MSE  E_x[f̂(x)^2]"
-    set key inside bottom left
-    P = "NaN notitle"
-    do for [i=1:words(sph)] {
-        ex = word(sph, i)
-        col = ex eq 'excess-sphere-laplace.tsv' ? blue2 : ex eq 'excess-sphere-gaussian.tsv' ? red : ex eq 'excess-sphere-gaussian-ridge.tsv' ? green : PAL[(i-1)%6+1]
-        th = ex eq 'excess-sphere-gaussian-ridge.tsv' ? 'theory-sphere-gaussian-ridge0.1.tsv' : theory_of(ex)
-        # the ridgeless Gaussian is heavy-tailed: medians and quartiles; the others means
-        heavy = ex eq 'excess-sphere-gaussian.tsv'
-        if (has(th)) {
-            P = P . sprintf(", '%s' u 1:4 w l lw 2 lc rgb '%s' t '%s: theory (E_0 - 1)σ^2'", f(th), col, short(ex))
+    do for [panel=1:2] {
+        set_ = panel == 1 ? sph : s10
+        if (words(set_) == 0) { continue }
+        if (panel == 1) {
+            set title (default ? "(a) S^4 (d = 5), pure-noise labels (σ^2 = 1): Laplace and ReLU NTK tempered, Gaussian catastrophic" : "Kernel regression on the sphere with pure-noise labels: excess against n") font ",11"
         } else {
-            P = P . sprintf(", '%s' u 1:3 w p pt 4 ps 1.4 lc rgb '%s' t '%s: theory at these n'", f(ex), col, short(ex))
+            set title "(b) S^9 (d = 10): the same kernels; the tempered level σ^2/(d-1) is lower" font ",11"
         }
-        if (heavy) {
-            P = P . sprintf(", '%s' u 1:6:7:8 w yerrorbars pt 5 lc rgb '%s' t '%s: median, 25-75%%'", f(ex), col, short(ex))
-        } else {
-            P = P . sprintf(", '%s' u 1:4:5 w yerrorbars pt 7 lc rgb '%s' t '%s: mean ± s.e.'", f(ex), col, short(ex))
+        set logscale xy
+        set autoscale
+        set xrange [24:*]
+        set yrange [*:*]
+        set format x "%g"
+        set format y "%g"
+        set xlabel "training-set size n"
+        set ylabel "clean excess test MSE  E_x[f̂(x)^2]"
+        if (panel == 1) { set key inside bottom left font ",9" } else { set key inside top left font ",9" }
+        P = "NaN notitle"
+        if (panel == 1 && default) { P = P . ", 0.25 w l dt 3 lw 1.5 lc rgb grey t 'σ^2/(d-1) = 0.25: Laplace and NTK limit'" }
+        if (panel == 2) { P = P . ", 1.0/9 w l dt 3 lw 1.5 lc rgb grey t 'σ^2/(d-1) = 1/9: Laplace limit'" }
+        do for [i=1:words(set_)] {
+            ex = word(set_, i)
+            col = ex eq 'excess-sphere-laplace.tsv' || ex eq 'excess-sphere10-laplace.tsv' ? blue2 : ex eq 'excess-sphere-gaussian.tsv' || ex eq 'excess-sphere10-gaussian.tsv' ? red : ex eq 'excess-sphere-gaussian-ridge.tsv' ? green : ex eq 'excess-sphere-ntk1b.tsv' ? '#CC79A7' : PAL[(i-1)%6+1]
+            th = ex eq 'excess-sphere-gaussian-ridge.tsv' ? 'theory-sphere-gaussian-ridge0.1.tsv' : theory_of(ex)
+            # the ridgeless Gaussian is heavy-tailed: medians and quartiles; the others means
+            heavy = ex eq 'excess-sphere-gaussian.tsv' || ex eq 'excess-sphere10-gaussian.tsv'
+            lab = ex eq 'excess-sphere10-laplace.tsv' ? 'S^9, laplace ℓ = 1, ridgeless' : ex eq 'excess-sphere10-gaussian.tsv' ? 'S^9, gaussian ℓ = 1/√2, ridgeless' : short(ex)
+            if (has(th)) {
+                P = P . sprintf(", '%s' u 1:4 w l lw 2 lc rgb '%s' t '%s: theory (E_0 - 1)σ^2'", f(th), col, lab)
+            } else {
+                P = P . sprintf(", '%s' u 1:3 w p pt 4 ps 1.4 lc rgb '%s' t '%s: theory at these n'", f(ex), col, lab)
+            }
+            if (heavy) {
+                P = P . sprintf(", '%s' u 1:6:7:8 w yerrorbars pt 5 lc rgb '%s' t '%s: median, 25-75%%'", f(ex), col, lab)
+            } else {
+                P = P . sprintf(", '%s' u 1:4:5 w yerrorbars pt 7 lc rgb '%s' t '%s: mean ± s.e.'", f(ex), col, lab)
+            }
         }
+        eval "plot " . P
     }
-    eval "plot " . P
+    if (two) { unset multiplot }
     unset output
 }
 unset label
+
+# ---- Figure 2b: the catastrophic regime, real domain vs a Gaussian design with the same spectrum ----
+if (has('excess-design-sphere-gaussian.tsv') || has('excess-design-torus-heat.tsv')) do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1000, 650))
+    set output sprintf("%s/tempered-overfitting-universality.%s", outdir, fmt)
+    set title "Catastrophic kernels: measured excess / eigenframework theory.\nGaussian design with the exact spectrum (open) follows the theory; the real domain (filled) does not" font ",11"
+    set logscale x
+    unset logscale y
+    set xrange [24:2600]
+    set yrange [0.6:2.6]
+    set format x "%g"
+    set format y "%g"
+    set xlabel "training-set size n"
+    set ylabel "excess / theory (E_0 - 1)σ^2"
+    set key inside top left font ",10"
+    P = "1 w l dt 3 lw 1.5 lc rgb grey t 'theory'"
+    if (has('excess-sphere-gaussian.tsv')) { P = P . sprintf(", '%s' u 1:($6/$3) w lp pt 5 lw 2 lc rgb red t 'S^4 Gaussian kernel, real sphere (median)'", f('excess-sphere-gaussian.tsv')) }
+    if (has('excess-design-sphere-gaussian.tsv')) { P = P . sprintf(", '%s' u 1:($4/$3):($5/$3) w yerrorlines pt 4 dt 2 lw 2 lc rgb red t 'same spectrum, Gaussian design (mean ± s.e.)'", f('excess-design-sphere-gaussian.tsv')) }
+    if (has('excess-torus-heat.tsv')) { P = P . sprintf(", '%s' u 1:($4/$3):($5/$3) w yerrorlines pt 7 lw 2 lc rgb blue2 t 'T^4 heat kernel, real torus (mean ± s.e.)'", f('excess-torus-heat.tsv')) }
+    if (has('excess-design-torus-heat.tsv')) { P = P . sprintf(", '%s' u 1:($4/$3):($5/$3) w yerrorlines pt 6 dt 2 lw 2 lc rgb blue2 t 'same spectrum, Gaussian design (mean ± s.e.)'", f('excess-design-torus-heat.tsv')) }
+    if (has('excess-sphere10-gaussian.tsv')) { P = P . sprintf(", '%s' u 1:($6/$3) w lp pt 9 lw 1.5 lc rgb '#E69F00' t 'S^9 Gaussian kernel, real sphere (median)'", f('excess-sphere10-gaussian.tsv')) }
+    eval "plot " . P
+    unset output
+}
 
 # ---- Figure 3: prescribed spectra on the torus and circle (FFTW) ----
 tor = glob('excess-torus-*.tsv')
@@ -253,8 +294,73 @@ if (have_sph || have_mn) do for [fmt in "png svg"] {
             P = P . sprintf(", '%s' u 3:(sel('nn1', %d) ? $4 : NaN):5 w yerrorlines lw 2 dt 3 pt 9 lc %d t '1-NN, n = %d'", f(file), nn, k, nn)
             P = P . sprintf(", '%s' u 3:(sel('nn1', %d) ? $7 : NaN) w l lw 1 lc rgb grey t '%s'", f(file), nn, k == 1 ? "1-NN formula e_0 + p(1 - 2e_0)" : "")
         }
+        if (panel == 2 && has('noise-mnist-gaussian.tsv')) {
+            P = P . sprintf(", '%s' u 3:(sel('krr_ridgeless', 1000) ? $4 : NaN):5 w yerrorlines lw 2 pt 13 lc rgb '#CC79A7' t 'Gaussian-kernel KRR ridgeless, n = 1000'", f('noise-mnist-gaussian.tsv'))
+        }
         eval "plot " . P
     }
+    unset multiplot
+    unset output
+}
+
+# ---- Figure 5: networks (CPU-scale analogues of the paper's Fig. 3 and Fig. 8) ----
+have_mlp = has('mlp-mnist.tsv'); have_es = has('mlp-sphere-curves.tsv')
+if (have_mlp || have_es) do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1300, 600))
+    set output sprintf("%s/tempered-overfitting-networks.%s", outdir, fmt)
+    set multiplot layout 1,2 margins 0.06,0.98,0.12,0.86 spacing 0.08,0.1
+    set label 99 "Networks trained to interpolation (CPU-scale analogues of the paper MLP and WideResNet runs)" at screen 0.5, 0.96 center font ",13"
+    # (a) MNIST noise profile of the interpolating MLP
+    unset logscale xy
+    set xrange [-0.01:0.41]
+    set yrange [0:0.85]
+    set format x "%g"
+    set format y "%g"
+    set xlabel "label-flip probability p"
+    set ylabel "clean test error"
+    set key inside top left font ",9"
+    set title "(a) binary MNIST, 14x14 images: MLP interpolating flipped labels" font ",11"
+    if (have_mlp) {
+        nlist = system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]/ && !s[$1]++ {printf \"%%s \", $1}' '%s'", f('mlp-mnist.tsv')))
+        sel1(n) = ($1 == n)
+        P = "0.5 w l dt 4 lw 1 lc rgb grey t 'chance (catastrophic)'"
+        do for [k=1:words(nlist)] {
+            nn = word(nlist, k) + 0
+            P = P . sprintf(", '%s' u 2:(sel1(%d) ? $3 : NaN) w lp lw 2.5 pt 7 lc %d t 'MLP, n = %d'", f('mlp-mnist.tsv'), nn, k, nn)
+            P = P . sprintf(", '%s' u 2:(sel1(%d) ? $5 : NaN) w lp lw 1.5 dt 2 pt 5 lc %d t 'Laplace KRR ridgeless, n = %d'", f('mlp-mnist.tsv'), nn, k, nn)
+            P = P . sprintf(", '%s' u 2:(sel1(%d) ? $6 : NaN) w lp lw 1.5 dt 3 pt 9 lc %d t '1-NN, n = %d'", f('mlp-mnist.tsv'), nn, k, nn)
+            P = P . sprintf(", '%s' u 2:(sel1(%d) ? $7 : NaN) w l lw 1 lc rgb grey t '%s'", f('mlp-mnist.tsv'), nn, k == 1 ? "1-NN line through the MLP e_0: e_0 + p(1 - 2e_0)" : "")
+        }
+        eval "plot " . P
+    } else {
+        set label 1 notrun("MNIST MLP") at graph 0.5, graph 0.5 center
+        plot NaN notitle
+        unset label 1
+    }
+    # (b) S^3: test MSE along training
+    set title "(b) S^3, y = 1 + N(0,1): early stopping is benign, interpolation tempered" font ",11"
+    set logscale x
+    set xrange [4:*]
+    set yrange [0:3]
+    set xlabel "training step"
+    set ylabel "MSE (test: against fresh noisy labels)"
+    set key inside top left font ",9"
+    if (have_es) {
+        nlist = system(sprintf("awk -F'\t' '!/^#/ && $1 ~ /^[0-9]/ && !s[$1]++ {printf \"%%s \", $1}' '%s'", f('mlp-sphere-curves.tsv')))
+        P = "1 w l dt 3 lw 1.5 lc rgb grey t 'noise floor σ^2 = 1 (Bayes)'"
+        do for [k=1:words(nlist)] {
+            nn = word(nlist, k) + 0
+            P = P . sprintf(", '%s' u ($2 > 0 && $1 == %d ? $2 : NaN):4 w l lw 2.5 lc %d t 'test, n = %d'", f('mlp-sphere-curves.tsv'), nn, k, nn)
+            P = P . sprintf(", '%s' u ($2 > 0 && $1 == %d ? $2 : NaN):3 w l lw 1.5 dt 2 lc %d t 'train, n = %d'", f('mlp-sphere-curves.tsv'), nn, k, nn)
+            P = P . sprintf(", '%s' u ($2 > 0 && $1 == %d ? $2 : NaN):5 w l lw 1 dt 4 lc %d t '%s'", f('mlp-sphere-curves.tsv'), nn, k, sprintf("NTK ridgeless 1 + (E_0 - 1)σ^2, n = %d", nn))
+        }
+        eval "plot " . P
+    } else {
+        set label 1 notrun("S^3 MLP") at graph 0.5, graph 0.5 center
+        plot NaN notitle
+        unset label 1
+    }
+    unset label 99
     unset multiplot
     unset output
 }

@@ -201,3 +201,129 @@ do for [fmt in "png svg"] {
     unset multiplot
     unset output
 }
+
+# ---- real SGNS figure (part D): untied, subsampled word2vec from small init ----
+rl = have("real_traj.tsv") && have("real_theory.tsv") && have("real_steps.tsv")
+ra = have("real_analogy.tsv")
+if (rl) {
+    realrun = system(sprintf("sed -n 's/^# untied SGNS on \\([^:]*\\): /\\1: /p' '%s' | head -1", f("real_traj.tsv")))
+    ov8 = note("real_steps.tsv", "overlap_O8")
+}
+if (rl) {
+do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1600, 560))
+    set output sprintf("%s/word2vec-steps-sgns.%s", outdir, fmt)
+    set multiplot layout 1, 3 margins 0.05, 0.95, 0.13, 0.82 spacing 0.07
+    set xtics autofreq; set ytics autofreq; set mxtics default; unset grid; set grid; unset arrow
+    set format x "%g"
+    set label 9 "real SGNS word2vec from small init: untied input/output vectors, subsampling 1e-5, negatives from unigram^0.75" at screen 0.5, 0.965 center font ",12" noenhanced
+    set label 8 realrun at screen 0.5, 0.925 center font ",10" noenhanced
+    # (a) singular values of the score matrix against epochs
+    set title "(a) singular values of W_in W_out^T: one direction at a time" noenhanced
+    set logscale y
+    set format y "10^{%L}"
+    unset logscale x
+    set xrange [*:*]; set autoscale xfix
+    set autoscale y
+    set xlabel "epoch"
+    set ylabel "singular value σ_k"
+    set key bottom right font ",9" maxrows 5
+    plot for [k=1:10] f("real_traj.tsv") using 1:(column(2+k)) with lines lw 2 lc rgb kc(k) title sprintf("σ_{%d}", k)
+    unset label 9; unset label 8
+    # (b) normalised, on the t/t_1 axis, with QWEM's theory on this vocabulary's M*
+    set title "(b) SGNS (solid) and QWEM theory (dotted) on their t/τ_1 axes"
+    set logscale x
+    unset logscale y
+    set format y "%g"
+    set xrange [0.1:100]
+    set yrange [0:1.1]
+    set xlabel "t / τ_1 (SGNS: τ_1 = half-rise of σ_1; theory: of mode 1)"
+    set ylabel "σ_k / σ_k(end)   (theory: σ_k / λ_k)"
+    set key top left font ",9" maxrows 4
+    plot for [k=1:10] f("real_traj.tsv") using 2:(column(12+k)) with lines lw 2 lc rgb kc(k) title (k == 1 ? "SGNS, modes 1-10" : ""), \
+         for [k=1:10] f("real_theory.tsv") using 1:(column(1+k)) with lines dt 3 lw 2 lc rgb kc(k) title (k == 1 ? "QWEM theory, modes 1-10" : "")
+    # (c) analogy accuracy along training
+    set title sprintf("(c) analogy accuracy of W_in along training\n(SGNS-M* top-8 subspace overlap at the end: %.2f)", ov8) noenhanced
+    unset logscale x
+    set xrange [*:*]; set autoscale xfix
+    set yrange [0:*]
+    set xlabel "epoch"
+    set ylabel "top-1 accuracy (%, 3CosAdd, in-vocabulary questions)"
+    set key top left
+    if (ra) {
+        plot f("real_analogy.tsv") using 1:(100*$3) with linespoints lw 2 pt 7 lc rgb C[1] title "SGNS W_in" noenhanced
+    } else { set label 1 "analogies: ".notrun at graph 0.3, 0.5; unset key; plot [0:1][0:1] NaN notitle; set key; unset label 1 }
+    unset multiplot
+    unset output
+}
+}
+
+# ---- init contrast figure (part E; the paper's Fig. 2): large against tiny init ----
+ct = have("contrast_qwem_large.tsv") && have("contrast_qwem_small.tsv") && have("contrast_sgns_large.tsv") && have("contrast_sgns_small.tsv") && have("contrast_theory_large.tsv") && have("contrast_theory_small.tsv")
+if (ct) {
+do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 900))
+    set output sprintf("%s/word2vec-steps-init.%s", outdir, fmt)
+    set multiplot layout 2, 3 margins 0.06, 0.98, 0.08, 0.87 spacing 0.06, 0.13
+    set xtics autofreq; set ytics autofreq; unset grid; set grid; unset arrow; unset label
+    set format x "%g"; set xrange [*:*]; set autoscale xfix
+    set label 9 "word2vec-like init (0.1, top row) blurs the steps that a tiny init (bottom row) makes sharp; registry corpus, V = 1000 (the paper's Fig. 2)" at screen 0.5, 0.965 center font ",12"
+    unset logscale y
+    set format y "%g"
+    set logscale x
+    set yrange [0:1.1]
+    set key top left font ",9"
+    do for [row in "large small"] {
+        do for [m in "sgns qwem theory"] {
+            name = sprintf("contrast_%s_%s.tsv", m, row)
+            set title sprintf("%s, %s init\n%s", (m eq "sgns" ? "SGNS (untied, subsampled)" : (m eq "qwem" ? "QWEM gradient descent" : "QWEM theory")), row, \
+                 system(sprintf("sed -n 's/.*init row norm \\([-0-9.eE+]*\\).*/init row norm \\1/p; s/.*sigma_0 = s^2 = \\([-0-9.eE+]*\\).*/σ_0 = \\1/p' '%s' | head -1", f(name)))) noenhanced
+            set xlabel "t / τ_1"
+            set ylabel (m eq "sgns" ? "σ_k / σ_k(end)" : "σ_k / λ_k")
+            if (m eq "sgns") { set xrange [*:*]; set autoscale xfix } else { set xrange [0.1:12] }
+            plot for [k=1:10] f(name) using 1:(column(1+k)) with lines lw 2 lc rgb kc(k) title (k == 1 ? "modes 1-10" : "")
+            unset label 9
+        }
+    }
+    unset multiplot
+    unset output
+}
+}
+
+# ---- task vectors (part F; the paper's Fig. 4) on the closed-form embedding ----
+tv = have("taskvec_snr.tsv") && have("taskvec_proj.tsv")
+if (tv) {
+do for [fmt in "png svg"] {
+    eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1300, 520))
+    set output sprintf("%s/word2vec-steps-taskvec.%s", outdir, fmt)
+    set multiplot layout 1, 2 margins 0.07, 0.97, 0.13, 0.86 spacing 0.09
+    set xtics autofreq; set ytics autofreq; unset grid; set grid; unset arrow; unset label
+    set format x "%g"; set format y "%g"
+    set label 9 "task vectors w_b - w_a of the closed-form embedding V_dΛ_d^{1/2} (registry corpus), per analogy family" at screen 0.5, 0.955 center font ",12"
+    ntv = ncols("taskvec_snr.tsv") - 1
+    array tok[ntv]
+    do for [j=1:ntv] { tok[j] = hascol("taskvec_snr.tsv", 1 + j) }
+    tname(j) = system(sprintf("awk -F'\t' '!/^#/ {print $%d; exit}' '%s'", 1 + j, f("taskvec_snr.tsv")))[5:]
+    set title "(a) SNR = λ_max(R_d R_dᵀ) / (trace(R_d R_dᵀ) / rank) against d" noenhanced
+    set offsets 0, 0, graph 0.45, 0
+    set logscale x
+    unset logscale y
+    set xrange [1.5:500]
+    set yrange [0:*]
+    set xlabel "embedding dimension d"
+    set ylabel "SNR"
+    set key top right vertical maxcols 1 maxrows 6 font ",9"
+    plot for [j=1:ntv] f("taskvec_snr.tsv") using 1:(tok[j] ? column(1+j) : NaN) with linespoints lw 2 pt 7 ps 0.7 lc rgb kc(j) title (tok[j] ? tname(j) : tname(j)." (no pairs in vocab.)") noenhanced
+    unset label 9
+    set offsets 0, 0, 0, 0
+    set title "(b) where the mean task vector lives: its cumulative share in eigenfeatures 1..k"
+    set xrange [1:400]
+    set yrange [0:1.05]
+    set xlabel "eigenfeature k of M^*"
+    set ylabel "cumulative share Σ_{j≤k} r_j^2 / |r|^2"
+    set key bottom right font ",9"
+    plot for [j=1:ntv] f("taskvec_proj.tsv") using 1:(tok[j] ? (j == j ? (cum_j = ($1 == 1 ? 0 : cum_j) + column(2+j)) : 0) : NaN) with lines lw 2 lc rgb kc(j) title (tok[j] ? tname(j) : "") noenhanced
+    unset multiplot
+    unset output
+}
+}

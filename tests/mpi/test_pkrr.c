@@ -37,10 +37,58 @@ static void row(const char *what, int n, double err) {
     if (!(err <= TOL)) bad = 1;
 }
 
+// `test_pkrr --time N`: no comparison, only the distributed path timed (the scaling table in
+// README): Gram formation (Laplace kernel, d = 10: cheap, so the dense algebra dominates),
+// Cholesky factor + solve, and the prediction GEMM, in seconds of wall time on rank 0.
+static int time_only(int n) {
+    int d = 10, r = 1, nt = 1000;
+    kernel_spec k;
+    char err[256];
+    if (kernel_spec_parse(&k, "laplace", 2.0, 1, 1, 0, err, sizeof err)) DIE("%s", err);
+    gsl_rng *g = MUST(rng_alloc(2385, 0));
+    double *X = MUST(sim_alloc((size_t)(n + nt) * d, 8)), *Y = MUST(sim_alloc((size_t)n * r, 8));
+    rng_normal_vec(g, (size_t)(n + nt) * d, X);
+    rng_normal_vec(g, (size_t)n * r, Y);
+    pkrr_grid G;
+    if (pkrr_grid_init(MPI_COMM_WORLD, 0, 0, 128, 0, &G)) DIE("%s", sim_last_error());
+    pkrr_mat K, Yd, Kt, F;
+    double used = 0;
+    if (pkrr_mat_alloc(&G, n, n, &K, &used) || pkrr_mat_alloc(&G, n, r, &Yd, &used) ||
+        pkrr_mat_alloc(&G, nt, n, &Kt, &used) || pkrr_mat_alloc(&G, nt, r, &F, &used))
+        DIE("%s", sim_last_error());
+    MPI_Barrier(MPI_COMM_WORLD);
+    double t0 = MPI_Wtime();
+    if (pkrr_gram(&G, &k, d, X, X, 1e-2, &K) || pkrr_gram(&G, &k, d, X + (size_t)n * d, X, 0, &Kt))
+        DIE("%s", sim_last_error());
+    pkrr_from_full(&G, Y, &Yd);
+    MPI_Barrier(MPI_COMM_WORLD);
+    double t1 = MPI_Wtime();
+    if (pkrr_chol_solve(&G, &K, &Yd)) DIE("%s", sim_last_error());
+    MPI_Barrier(MPI_COMM_WORLD);
+    double t2 = MPI_Wtime();
+    if (pkrr_gemm(&G, &Kt, &Yd, &F)) DIE("%s", sim_last_error());
+    MPI_Barrier(MPI_COMM_WORLD);
+    double t3 = MPI_Wtime();
+    if (rank == 0)
+        printf("%d\t%d\t%dx%d\t%.2f\t%.2f\t%.2f\t%.1f\t%.2f\n", size, n, G.nprow, G.npcol, t1 - t0, t2 - t1, t3 - t2,
+               (double)n * n * n / 3 / (t2 - t1) / 1e9, pkrr_mat_bytes(&G, n, n) / 1e9);
+    pkrr_mat_free(&K), pkrr_mat_free(&Yd), pkrr_mat_free(&Kt), pkrr_mat_free(&F);
+    pkrr_grid_free(&G);
+    free(X), free(Y), rng_free(g);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (argc == 3 && !strcmp(argv[1], "--time")) {
+        if (rank == 0 && getenv("HEADER"))
+            printf("procs\tn\tgrid\tgram_s\tcholesky_s\tpredict_s\tgflops\tgram_GB_per_proc\n");
+        time_only(atoi(argv[2]));
+        MPI_Finalize();
+        return 0;
+    }
     int n = argc > 1 ? atoi(argv[1]) : 4000, M = argc > 2 ? atoi(argv[2]) : 2000, nt = 1000, d = 10, r = 3;
     double delta = 1e-2;
     kernel_spec k;
