@@ -1,12 +1,14 @@
 # fact.gp: the Features At Convergence Theorem against the Neural Feature Ansatz.
 #   gnuplot -c fact.gp DATADIR OUTDIR
 # Titles and labels come from the run's own "# param" header lines; a part the run did not ask
-# for is drawn as a one-line "not run in this run" figure.
+# for is left out (its figure is not drawn).
 # Writes OUTDIR/fact.{png,svg}: (a) 1 - cos(W^T W, .) for FACT, AGOP^(1/2) and AGOP against the GD
 # step, with FACT's theory bound from the weight gradient; (b) the FACT residual rho against its
 # exact bound rho_raw, the gradient norm and the asymmetry of F; (c)-(e) the final W^T W, F_sym and
 # AGOP^(1/2) on one diverging scale.  And OUTDIR/fact-lambda.{png,svg} (if sweep.tsv exists): the
-# same agreement at the end of training against the weight decay lambda.
+# same agreement at the end of training against the weight decay lambda.  OUTDIR/fact-rfm (if
+# rfm.tsv exists): FACT-RFM against RFM on a sparse parity.  OUTDIR/fact-deep (if deep.tsv exists):
+# FACT at every layer of a three-layer net against each layer's stationarity bound.
 datadir = ARG1
 outdir = ARG2
 load 'figures/style.gp'
@@ -18,7 +20,10 @@ fexists(f) = system(sprintf("test -s '%s' && echo 1 || echo 0", f)) + 0
 have_trace = fexists(tr) && fexists(mx)
 have_sweep = fexists(sw)
 # the run's own parameters, from the header of whichever table this run wrote
-hdr = have_trace ? tr : sw
+rf = datadir.'/rfm.tsv'
+rd = datadir.'/rfm_diag.tsv'
+dp = datadir.'/deep.tsv'
+hdr = have_trace ? tr : have_sweep ? sw : fexists(dp) ? dp : rf
 param(f, name) = system(sprintf("awk '/^# param %s = / {print $5; exit}' '%s' 2>/dev/null", name, f))
 lam = param(hdr, 'lambda')
 act = param(hdr, 'act')
@@ -46,19 +51,6 @@ if (have_trace) {
     tl = (lastcol(17) + 0) / (lastcol(18) + 0)
 }
 
-if (!have_trace) {
-    do for [fmt in "png svg"] {
-        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 900, 300))
-        set output sprintf("%s/fact.%s", outdir, fmt)
-        unset border; unset tics; unset key
-        set label 1 "FACT along training: the trace was not run in this run (--part sweep); see fact-lambda" at screen 0.5, 0.5 center font ",13"
-        plot [0:1][0:1] NaN
-        unset label 1
-        unset output
-    }
-    set border; set tics
-}
-
 if (have_trace) {
 do for [fmt in "png svg"] {
     eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1300, 950))
@@ -75,7 +67,7 @@ do for [fmt in "png svg"] {
     set origin 0.0, 0.47
     set size noratio 0.5, 0.49
     set lmargin 10; set rmargin 2; set tmargin 2.5; set bmargin 3.5
-    set title "(a) agreement with W^TW along training"
+    set title "(a) agreement with W^TW along training (dotted: F_{sym} against AGOP^{1/2})"
     set xlabel "GD step t"
     set ylabel "1 - cos(W^TW, M)"
     set logscale y
@@ -87,7 +79,8 @@ do for [fmt in "png svg"] {
          tr using 1:(omc($4)) with linespoints lt 1 lw 1 pt 7 title "M = F_{sym} (FACT)", \
          tr using 1:(omc($7)) with linespoints lt 2 lw 1 pt 5 title "M = AGOP^{1/2} (NFA)", \
          tr using 1:(omc($8)) with linespoints lt 3 lw 1 pt 9 title "M = AGOP", \
-         tr using 1:($4 < 0 ? omc($4) : NaN) with points pt 6 ps 2.2 lc rgb 'black' title "cos < 0 (FACT at t = 0)"
+         tr using 1:($4 < 0 ? omc($4) : NaN) with points pt 6 ps 2.2 lc rgb 'black' title "cos < 0 (FACT at t = 0)", \
+         tr using 1:(omc($22)) with linespoints lt 4 lw 1.5 dt 3 pt 13 title "FACT vs NFA: 1 - cos(F_{sym}, AGOP^{1/2})"
 
     # ---- (b) the FACT residual and its bound from the weight gradient ----
     set origin 0.5, 0.47
@@ -130,19 +123,6 @@ do for [fmt in "png svg"] {
 }
 }
 
-if (!have_sweep) {
-    reset
-    load 'figures/style.gp'
-    do for [fmt in "png svg"] {
-        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 900, 300))
-        set output sprintf("%s/fact-lambda.%s", outdir, fmt)
-        unset border; unset tics; unset key
-        set label 1 "FACT against weight decay: the sweep was not run in this run (--part trace)" at screen 0.5, 0.5 center font ",13"
-        plot [0:1][0:1] NaN
-        unset label 1
-        unset output
-    }
-}
 if (have_sweep) {
     reset
     load 'figures/style.gp'
@@ -177,6 +157,82 @@ if (have_sweep) {
              sw using 1:7 with points lt 1 pt 7 ps 1.2 title "ρ", \
              0.25 with lines lt 7 dt 3 lw 1 title "fact.C4 threshold on the test loss (0.25 L_{null})"
         unset multiplot
+        unset output
+    }
+}
+
+if (fexists(rf)) {
+    reset
+    load 'figures/style.gp'
+    rparam(name) = system(sprintf("awk '/^# param %s = / {print $5; exit}' '%s' 2>/dev/null", name, rf))
+    rd_ = rparam('rfm-d'); sup = rparam('rfm-support'); rbw = rparam('rfm-bw'); rreg = rparam('rfm-reg')
+    nlist = system(sprintf("awk -F'\t' '!/^#/ && $1 == \"fact\" && $3 == 0 {printf \"%%s \", $2}' %s", rf))
+    nmax = word(nlist, words(nlist))
+    k = words(system(sprintf("echo %s | tr ',' ' '", sup)))
+    do for [fmt in "png svg"] {
+        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1500, 560))
+        set output sprintf("%s/fact-rfm.%s", outdir, fmt)
+        set multiplot layout 1,3 title sprintf("FACT-RFM (M ← PSD part of the FACT matrix) against RFM (M ← AGOP): sparse parity of x_{%s}, x uniform on \\{0,1\\}^{%s}, Laplace kernel L = %s, ridge %s", sup, rd_, rbw, rreg) font ",12"
+        set bmargin 10; set tmargin 3
+        set title "(a) test accuracy along the iterations"
+        set xlabel "iteration (fit with M_k; M_0 = I)"
+        set ylabel "test accuracy"
+        set yrange [0.3:1.15]
+        set key at graph 0.98, graph 0.70 right top font ",8" samplen 2
+        sel(m, n) = sprintf("< awk -F'\t' '$1 == \"%s\" && $2 == %s' %s", m, n, rf)
+        plot for [i=1:words(nlist)] sel("fact", word(nlist, i)) using 3:6 with linespoints lt i lw 2 pt 7 title sprintf("FACT-RFM, n = %s", word(nlist, i)), \
+             for [i=1:words(nlist)] sel("agop", word(nlist, i)) using 3:6 with linespoints lt i lw 1 dt 2 pt 6 title sprintf("RFM, n = %s", word(nlist, i)), \
+             0.5 with lines lt 7 dt 3 lw 1 title "chance (M = I prediction)", \
+             1 with lines lt 8 dt 3 lw 1 title "learned"
+        set title "(b) share of |M|_F^2 on the support block"
+        set ylabel "share"
+        set logscale y
+        set format y "10^{%L}"
+        set yrange [1e-3:2]
+        set key outside below center horizontal maxrows 4 font ",9"
+        plot for [i=1:words(nlist)] sel("fact", word(nlist, i)) using 3:7 with linespoints lt i lw 2 pt 7 title sprintf("FACT-RFM, n = %s", word(nlist, i)), \
+             for [i=1:words(nlist)] sel("agop", word(nlist, i)) using 3:7 with linespoints lt i lw 1 dt 2 pt 6 title sprintf("RFM, n = %s", word(nlist, i)), \
+             (k*1.0)/rd_ with lines lt 7 dt 3 title "M = I", \
+             1 with lines lt 8 dt 3 title "M on the support only"
+        unset logscale y
+        set format y "%g"
+        set title sprintf("(c) diagonal of the final M at n = %s (support %s)", nmax, sup)
+        set xlabel "coordinate k"
+        set ylabel "M_{kk} (tr M = d)"
+        set yrange [0:*]
+        set xrange [0.5:rd_+0.5]
+        set key inside top right font ",9"
+        set style fill solid 0.6 noborder
+        set boxwidth 0.4
+        set key top right font ",9"
+        plot rd using ($1-0.2):2 with boxes lt 1 title "FACT-RFM", \
+             rd using ($1+0.2):3 with boxes lt 2 title "RFM (AGOP)", \
+             1 with lines lt 7 dt 3 title "M = I"
+        unset multiplot
+        unset output
+    }
+}
+
+if (fexists(dp)) {
+    reset
+    load 'figures/style.gp'
+    cosbound(x) = x < 1 ? x**2 / (1 + sqrt(1 - x**2)) : NaN
+    dparam(name) = system(sprintf("awk '/^# param %s = / {print $5; exit}' '%s' 2>/dev/null", name, dp))
+    dw = dparam('deep-width'); dlam = dparam('lambda'); dact = dparam('act')
+    do for [fmt in "png svg"] {
+        eval sprintf("set terminal %s", sprintf(fmt eq "png" ? png_term : svg_term, 1000, 520))
+        set output sprintf("%s/fact-deep.%s", outdir, fmt)
+        set title sprintf("FACT at every layer of a three-layer %s net (widths d, %s, %s, 1; λ = %s): 1 - cos(W_l^TW_l, F_{l,sym}) and its bound", dact, dw, dw, dlam) font ",12"
+        set xlabel "GD step t"
+        set ylabel "1 - cos(W_l^TW_l, F_{l,sym})"
+        set logscale y
+        set format y "10^{%L}"
+        set yrange [1e-7:3]
+        set key bottom left font ",10"
+        lay(l) = sprintf("< awk -F'\t' '$3 == %d' %s", l, dp)
+        array LN[3] = ["layer 1 (x → h_1)", "layer 2 (h_1 → h_2)", "layer 3 (readout)"]
+        plot for [l=1:3] lay(l) using 1:(1 - $4) with linespoints lt l lw 1.5 pt 7 title LN[l], \
+             for [l=1:3] lay(l) using 1:(cosbound($6)) with lines lt l dt 2 lw 1.5 title sprintf("bound from stationarity, layer %d", l)
         unset output
     }
 }
