@@ -89,7 +89,7 @@ if have(f"{B}/bench/bench_sgns") and have(sgns_corpus):
                 wps = (med(bo, "words_per_sec_thread"), med(br, "words_per_sec_thread"))
                 note = (f"s per 1e6 words per thread, vs word2vec.c; words/s/thread ours {wps[0]:.0f} ref {wps[1]:.0f}"
                         f" (ours/ref {wps[0] / wps[1]:.2f}); " + "; ".join(accs))
-                rows[-1] = rows[-1][:-1] + (note,)
+                rows[-1] = rows[-1][:-1] + (note + "; " + rows[-1][-1],)  # keep threads and load
                 print("    " + note.split("; ", 1)[1].replace("; ", "\n    "), flush=True)
                 co, cr = [b["cpu_seconds"] for b in bo], [b["cpu_seconds"] for b in br]
                 mco, mcr = statistics.median(co), statistics.median(cr)
