@@ -20,7 +20,7 @@ B       ?= build$(if $(filter -lopenblas,$(BLAS)),,-$(subst -l,,$(firstword $(BL
 
 COMMON_SRC := $(wildcard common/*.c)
 COMMON_OBJ := $(COMMON_SRC:common/%.c=$(B)/common/%.o)
-SLUGS      := $(notdir $(wildcard experiments/*))
+SLUGS      := $(notdir $(patsubst %/,%,$(wildcard experiments/*/)))
 EXPS       := $(SLUGS:%=$(B)/%)
 TEST_SRC   := $(wildcard tests/test_*.c)
 TESTS      := $(TEST_SRC:tests/%.c=$(B)/tests/%)
