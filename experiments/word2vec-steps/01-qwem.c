@@ -296,7 +296,7 @@ static double lambda_min(int V, const double *M) {
 // ---- experiment: one QWEM run from small init (synthetic and text alike) ----
 //
 // Step size $h = \min(0.1/\lambda_1, 1/|\lambda_\mathrm{min}|)$ (the program refuses
-// $h|\lambda_\mathrm{min}| \ge 2$), run to $t_\mathrm{end} = $ tef $\cdot\,\tau_d^P$, W(0) iid
+// $h|\lambda_\mathrm{min}| \ge 2$), run to $t_\mathrm{end} =$ tef $\cdot\,\tau_d^P$, W(0) iid
 // N(0, s^2/d), snapshots at 40 log-spaced times in $[0.3\tau_1^P, t_\mathrm{end}]$ and at the end.
 typedef struct {
     // set by the caller
