@@ -188,30 +188,32 @@ typedef struct {
     double *y;    // (n, r) targets
 } dataset;
 
-// The task's images of one split, standardised with (mu, sd), targets by task.
-static void load_task(int train, double mu, double sd, dataset *D) {
-    mnist_set s;
+// One split of MNIST, read by this process itself (a missing file on any process ends the job).
+static void load_split(int train, mnist_set *s) {
     char err[1024];
-    if (mnist_load(P.mnist_dir, train, &s, err, sizeof err)) {
-        fprintf(stderr, "krr-mnist-mpi (rank %d): %s\n", rank_world, err);  // each process reads its own copy
+    if (mnist_load(P.mnist_dir, train, s, err, sizeof err)) {
+        fprintf(stderr, "krr-mnist-mpi (rank %d): %s\n", rank_world, err);
         MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
     }
+}
+
+// The task's images of a split, standardised with (mu, sd), targets by task.
+static void task_from(const mnist_set *s, double mu, double sd, dataset *D) {
     int a = -1, b = -1, ten = !strcmp(P.task, "tenclass");
     if (!ten && (sscanf(P.task, "%d-%d", &a, &b) != 2 || a < 0 || a > 9 || b < 0 || b > 9 || a == b))
         usage_error("--task expects A-B (two different digits) or tenclass, got '%s'", P.task);
-    D->d = s.d, D->r = ten ? 10 : 1, D->n = 0;
-    D->x = MUST(sim_alloc((size_t)s.n * s.d, sizeof(double)));
-    D->y = MUST(sim_alloc((size_t)s.n * D->r, sizeof(double)));
-    for (int i = 0; i < s.n; i++) {
-        int lab = s.y[i];
+    D->d = s->d, D->r = ten ? 10 : 1, D->n = 0;
+    D->x = MUST(sim_alloc((size_t)s->n * s->d, sizeof(double)));
+    D->y = MUST(sim_alloc((size_t)s->n * D->r, sizeof(double)));
+    for (int i = 0; i < s->n; i++) {
+        int lab = s->y[i];
         if (!ten && lab != a && lab != b) continue;
-        for (int j = 0; j < s.d; j++) D->x[(size_t)D->n * s.d + j] = (s.x[(size_t)i * s.d + j] - mu) / sd;
+        for (int j = 0; j < s->d; j++) D->x[(size_t)D->n * s->d + j] = (s->x[(size_t)i * s->d + j] - mu) / sd;
         if (ten)
             for (int c = 0; c < 10; c++) D->y[(size_t)D->n * 10 + c] = (c == lab) - 0.1;
         else D->y[D->n] = lab == a ? 1.0 : -1.0;
         D->n++;
     }
-    mnist_free(&s);
 }
 
 // Rows idx[0..m) of D as a new dataset (no copy of the pixels' meaning, just a gather).
@@ -264,19 +266,19 @@ int main(int argc, char **argv) {
     char err[256];
     if (kernel_spec_parse(&k, P.kernel, P.bandwidth, P.depth, P.wstd, P.bstd, err, sizeof err)) usage_error("%s", err);
 
-    // Standardisation constants of the whole training split (as krr-curves), then the task.
-    mnist_set all;
-    if (mnist_load(P.mnist_dir, 1, &all, err, sizeof err)) {
-        fprintf(stderr, "krr-mnist-mpi (rank %d): %s\n", rank_world, err);
-        MPI_Abort(MPI_COMM_WORLD, EXIT_RUNTIME);
-    }
-    double s1 = 0, s2 = 0, N = (double)all.n * all.d;
-    for (size_t i = 0; i < (size_t)all.n * all.d; i++) s1 += all.x[i], s2 += all.x[i] * all.x[i];
+    // Standardisation constants of the whole training split (as krr-curves), then the task; each
+    // split is read and converted once.
+    mnist_set split;
+    load_split(1, &split);
+    double s1 = 0, s2 = 0, N = (double)split.n * split.d;
+    for (size_t i = 0; i < (size_t)split.n * split.d; i++) s1 += split.x[i], s2 += split.x[i] * split.x[i];
     double mu = s1 / N, sd = sqrt(s2 / N - mu * mu);
-    mnist_free(&all);
     dataset TR, TE;
-    load_task(1, mu, sd, &TR);
-    load_task(0, mu, sd, &TE);
+    task_from(&split, mu, sd, &TR);
+    mnist_free(&split);
+    load_split(0, &split);
+    task_from(&split, mu, sd, &TE);
+    mnist_free(&split);
     if (P.ntest > TE.n) usage_error("--ntest %d: the task has %d test images", P.ntest, TE.n);
     TE.n = P.ntest;  // the first ntest (the test split's order)
     for (int i = 0; i < P.nn; i++)
