@@ -13,7 +13,7 @@ BLAS    ?= -lopenblas
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
 # The flags the code needs are kept apart from CFLAGS, so `make CFLAGS=...` only adds to them.
-XCFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -ffp-contract=off -fno-fast-math -Icommon -MMD -MP
+XCFLAGS := -std=gnu11 -Wall -Wextra -Wshadow -ffp-contract=off -fno-fast-math -fopenmp-simd -Icommon -MMD -MP
 LDLIBS  := -lgsl $(BLAS) -llapacke -llapack $(BLAS) -lfftw3 -lz -lm -lpthread -ldl
 # A second BLAS gets its own build directory, so switching never runs stale binaries.
 B       ?= build$(if $(filter -lopenblas,$(BLAS)),,-$(subst -l,,$(firstword $(BLAS))))

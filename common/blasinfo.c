@@ -2,6 +2,7 @@
 #include "blasinfo.h"
 #include <dlfcn.h>
 #include <gsl/gsl_cblas.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,14 +18,24 @@ const char *blas_library(void) {
     return "unknown";
 }
 
+// OpenBLAS's thread-count hooks, looked up once: nn switches threads around every small GEMM
+// (nn.c), where a dlsym per call would cost more than the switch.
+static void (*set_threads_fn)(int);
+static int (*get_threads_fn)(void);
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+static void find_hooks(void) {
+    set_threads_fn = (void (*)(int))dlsym(RTLD_DEFAULT, "openblas_set_num_threads");
+    get_threads_fn = (int (*)(void))dlsym(RTLD_DEFAULT, "openblas_get_num_threads");
+}
+
 void blas_set_threads(int n) {
-    void (*set)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "openblas_set_num_threads");
-    if (set) set(n);
+    pthread_once(&hooks_once, find_hooks);
+    if (set_threads_fn) set_threads_fn(n);
 }
 
 int blas_get_threads(void) {
-    int (*get)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "openblas_get_num_threads");
-    return get ? get() : 1;
+    pthread_once(&hooks_once, find_hooks);
+    return get_threads_fn ? get_threads_fn() : 1;
 }
 
 void blas_describe(char *buf, size_t len) {

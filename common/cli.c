@@ -12,6 +12,7 @@
 #include "blasinfo.h"
 #include "kernel.h"
 #include "mnist.h"
+#include "nn.h"
 #include "util.h"
 
 #ifndef SUITE_VERSION
@@ -484,6 +485,7 @@ void cli_parse(cli *c, int argc, char **argv) {
     c->seed = (unsigned long)seedv;
     blas_set_threads(c->threads);
     kernel_set_threads(c->threads);
+    nn_set_threads(c->threads, blas_set_threads);
 }
 
 int cli_given(const cli *c, const char *name) {

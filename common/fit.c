@@ -2,6 +2,7 @@
 #include "fit.h"
 
 #include <gsl/gsl_fit.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,4 +106,13 @@ int fit_loglog(const double *x, const double *y, int n, double lo, double hi, fi
 int fit_semilog_ywindow(const double *x, const double *y, int n, double ylo, double yhi, fit_line_t *out, int *first,
                         int *last) {
     return filtered_fit(x, y, n, 0, 1, ylo, yhi, 1, out, first, last);
+}
+
+double fit_spearman(const double *x, const double *y, int n) {
+    if (n < 2) return NAN;
+    double *work = malloc(2 * (size_t)n * sizeof *work);  // GSL ranks copies in it
+    if (!work) return NAN;
+    double r = gsl_stats_spearman(x, 1, y, 1, (size_t)n, work);
+    free(work);
+    return r;
 }

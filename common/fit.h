@@ -15,6 +15,10 @@ double fit_median(const double *x, int n);  // does not modify x; NAN when n = 0
 // Hyndman & Fan, numpy's default); does not modify x; NAN when n = 0 or q is outside [0, 1].
 double fit_quantile(const double *x, int n, double q);
 
+// Spearman's rank correlation of x and y (n pairs): Pearson's correlation of their ranks, tied
+// values sharing their mean rank (GSL's gsl_stats_spearman).  NAN when n < 2 or memory runs out.
+double fit_spearman(const double *x, const double *y, int n);
+
 // A fitted line y = intercept + slope x over npts points; slope_se is NAN when npts < 3.
 typedef struct {
     double slope, intercept, slope_se;

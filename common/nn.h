@@ -64,12 +64,13 @@ typedef struct {
     double **dW, **db;  // the same blocks of grad
     size_t *off, *len;  // block l of theta: off[l], len[l] (W_l and b_l together)
     // Forward caches, valid after nn_forward with N rows:
-    int N;          // batch size of the latest forward
-    double **Z;     // Z[l] (max_batch, n_l), pre-activations; Z[L] is the output
-    double **H;     // H[l] (max_batch, n_l) for 1 <= l < L; H[0] = the input X (not owned),
-                    // H[L] = Z[L]
-    double *dout;   // (max_batch, n_L): a buffer the caller may use for dL/dF
-    double *D, *G;  // (max_batch, max_l n_l) backward workspaces
+    int N;                     // batch size of the latest forward
+    double **Z;                // Z[l] (max_batch, n_l), pre-activations; Z[L] is the output
+    double **H;                // H[l] (max_batch, n_l) for 1 <= l < L; H[0] = the input X (not owned),
+                               // H[L] = Z[L]
+    double *dout;              // (max_batch, n_L): a buffer the caller may use for dL/dF
+    double *D, *G;             // (max_batch, max_l n_l) backward workspaces
+    struct nn_helper *helper;  // the backward pass's second thread (nn.c), or NULL
 } nn;
 
 // Allocate a network with L >= 1 layers of widths n[0..L] for batches of up to max_batch rows.
@@ -77,6 +78,13 @@ typedef struct {
 // arguments.
 nn *nn_alloc(int L, const int *n, nn_act act, int bias, int max_batch);
 void nn_free(nn *net);
+
+// Threads.  A program that runs BLAS on threads > 1 says so here, with the function that sets
+// BLAS's thread count (blasinfo's blas_set_threads): nn then runs each product too small for
+// BLAS's threads to pay on one thread, and dL/dW_l beside dL/dH_{l-1} on a helper thread of the
+// network (nn.c, one GEMM).  Until then nn leaves BLAS's threads alone.  The setting is global,
+// like BLAS's own: nets used from several threads at once need threads = 1.
+void nn_set_threads(int threads, void (*set_blas_threads)(int));
 
 // Parse / name an activation ("identity" (also "linear"), "relu", "tanh", "square").
 // nn_act_parse returns -1 for an unknown name.

@@ -1,6 +1,7 @@
 // test_core: the plumbing modules of common/: rng, cli, tsv, idx, linalg, util.
 #define _GNU_SOURCE
 #include <gsl/gsl_cblas.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -333,6 +334,17 @@ END_TEST
 
 // The build links GSL's cblas_* against the BLAS named by `make BLAS=...` (OpenBLAS by
 // default); the dynamic linker must agree, or every dense figure runs ~20x slower.
+// fit_spearman against hand-computed values: one swap in each half of 1..5 leaves
+// sum d^2 = 4, rho = 1 - 6*4/(5*24) = 0.8; ties share their mean rank, so x = (1, 2, 2, 3)
+// ranks as (1, 2.5, 2.5, 4) against y's (1, 2, 3, 4): rho = 4.5/sqrt(4.5 * 5).
+START_TEST(fit_spearman_ranks) {
+    const double x[] = {1, 2, 3, 4, 5}, y[] = {20, 10, 40, 30, 50}, xt[] = {1, 2, 2, 3}, yt[] = {-3, 0, 1, 9};
+    ck_assert_double_eq_tol(fit_spearman(x, y, 5), 0.8, 1e-15);
+    ck_assert_double_eq_tol(fit_spearman(xt, yt, 4), 4.5 / sqrt(22.5), 1e-15);
+    ck_assert(isnan(fit_spearman(x, y, 1)));
+}
+END_TEST
+
 START_TEST(blas_binding) {
     const char *want = getenv("BLAS_EXPECT");
     const char *got = blas_library();
@@ -370,6 +382,7 @@ Suite *make_suite(void) {
     t = tcase_create("linalg");
     tcase_add_test(t, linalg_chol_and_eigh);
     tcase_add_test(t, linalg_svd_wide_range);
+    tcase_add_test(t, fit_spearman_ranks);
     tcase_add_test(t, blas_binding);
     suite_add_tcase(s, t);
     return s;

@@ -8,6 +8,7 @@
 #include <float.h>
 #include <math.h>
 #include <string.h>
+#include "blasinfo.h"
 #include "fit.h"
 #include "init.h"
 #include "linalg.h"
@@ -319,6 +320,42 @@ START_TEST(determinism) {
 }
 END_TEST
 
+// One forward and backward pass of a (500, 100) -> 64 -> 64 -> 10 tanh net with biases and
+// dL/dX: its output, gradient and dL/dX are the same bits at one BLAS thread and at two.  Every
+// product is below nn.c's threading threshold (the largest, 500 x 64 x 100, is 3.2e6
+// multiply-adds), so at two threads each runs on one thread, dW_l beside dH_{l-1} on the
+// network's helper thread: a race between the two (the deltas swapped before dW_l has read
+// them, say) shows as different bits.  (A product large enough for OpenBLAS's own threads may
+// differ in its last bits between thread counts: OpenBLAS's threaded GEMM blocks differently.)
+static void pass(int threads, double *out) {
+    const int N = 500, n[] = {100, 64, 64, 10};
+    blas_set_threads(threads), nn_set_threads(threads, blas_set_threads);
+    nn *net = nn_alloc(3, n, NN_TANH, 1, N);
+    gsl_rng *r = rng_alloc(11, 0);
+    rng_normal_vec(r, net->nparams, net->theta);
+    for (size_t i = 0; i < net->nparams; i++) net->theta[i] *= 0.1;
+    double *X = xmalloc((size_t)N * n[0], sizeof *X), *dX = xmalloc((size_t)N * n[0], sizeof *dX);
+    rng_normal_vec(r, (size_t)N * n[0], X);
+    const double *F = nn_forward(net, N, X);
+    for (int k = 0; k < N * n[3]; k++) net->dout[k] = F[k] - 0.5;
+    nn_backward(net, net->dout, dX, 0);
+    memcpy(out, net->grad, net->nparams * sizeof *out);
+    out[net->nparams] = dX[(size_t)N * n[0] - 1] + dX[0];
+    out[net->nparams + 1] = F[N * n[3] - 1];
+    nn_free(net), rng_free(r), free(X), free(dX);
+    blas_set_threads(1), nn_set_threads(1, NULL);
+}
+
+START_TEST(threads_same_bits) {
+    size_t np = 100 * 64 + 64 * 64 + 64 * 10 + 64 + 64 + 10 + 2;
+    double *a = xmalloc(np, sizeof *a), *b = xmalloc(np, sizeof *b);
+    pass(1, a);
+    pass(2, b);
+    ck_assert(memcmp(a, b, np * sizeof *a) == 0);
+    free(a), free(b);
+}
+END_TEST
+
 // ---- init ----
 // init_normal_scaled: entries have variance (alpha gain)^2/fan_in (5 standard errors over 2e5
 // entries), realised norm recorded exactly; aligned and balanced rank-one closed forms.
@@ -486,6 +523,7 @@ Suite *make_suite(void) {
     tcase_add_test(t, homogeneity_and_euler);
     tcase_add_test(t, conservation_drift);
     tcase_add_test(t, determinism);
+    tcase_add_test(t, threads_same_bits);
     tcase_add_test(t, init_schemes);
     tcase_add_test(t, svd_ten_decades);
     tcase_add_test(t, subset_eigen);

@@ -50,19 +50,6 @@ static void relu_ntk_level_coeffs(int lmax, double *cl_out) {
 //   strongly anisotropic data ($d_{eff} \approx 12$) are too large, or the finite-width net is slower
 //   there; the rank order over all nine targets (Spearman) is reported, not asserted.
 
-// Spearman's rank correlation (no ties expected: times and eigenvalues are continuous).
-static double spearman_rank(int m, const double *x, const double *y) {
-    double rx[16], ry[16], mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
-    for (int i = 0; i < m; i++) {
-        rx[i] = ry[i] = 0;
-        for (int j = 0; j < m; j++) rx[i] += x[j] < x[i], ry[i] += y[j] < y[i];
-        mx += rx[i] / m, my += ry[i] / m;
-    }
-    for (int i = 0; i < m; i++)
-        sxy += (rx[i] - mx) * (ry[i] - my), sxx += (rx[i] - mx) * (rx[i] - mx), syy += (ry[i] - my) * (ry[i] - my);
-    return sxy / sqrt(sxx * syy);
-}
-
 typedef struct {
     const char *name;
     int deg, idx[4];
@@ -151,7 +138,7 @@ static void run_mlp(int quick, tsv *Tm) {
         else if (tg[q].deg == 1) r1[n1++] = temp[q] / tth[q];
         else r2[n2++] = temp[q] / tth[q];
     }
-    double rho = spearman_rank(ntg, rt_, rl_), lo = INFINITY, hi = 0;
+    double rho = fit_spearman(rt_, rl_, ntg), lo = INFINITY, hi = 0;
     for (int i = 0; i < n1; i++) lo = fmin(lo, r1[i]), hi = fmax(hi, r1[i]);
     const double med2 = n2 ? fit_median(r2, n2) : NAN;
     char what[200];

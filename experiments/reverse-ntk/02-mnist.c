@@ -201,20 +201,6 @@ static void depth_sweep(mnist_task *T, double t0) {
     free(cc), free(Th), free(Kn), free(Kt), free(res);
 }
 
-// Spearman's rank correlation of two m-vectors (no ties expected: fit errors and measured
-// deviations are continuous).
-static double spearman(int m, const double *x, const double *y) {
-    double rx[DMAX + 1], ry[DMAX + 1], mx = 0, my = 0, sxy = 0, sxx = 0, syy = 0;
-    for (int i = 0; i < m; i++) {
-        rx[i] = ry[i] = 0;
-        for (int j = 0; j < m; j++) rx[i] += x[j] < x[i], ry[i] += y[j] < y[i];
-        mx += rx[i] / m, my += ry[i] / m;
-    }
-    for (int i = 0; i < m; i++)
-        sxy += (rx[i] - mx) * (ry[i] - my), sxx += (rx[i] - mx) * (rx[i] - mx), syy += (ry[i] - my) * (ry[i] - my);
-    return sxy / sqrt(sxx * syy);
-}
-
 // Per mimic degree, over the splits: mean and standard error of [0] r = MSE_mimic/MSE_target,
 // [1] |r - 1|, [2] accuracy difference (pp), [3] the prediction distance.
 typedef struct {
@@ -361,7 +347,7 @@ static void part_mnist(int asked) {
             if (ms[i].D > top->D) top = &ms[i];
         double fl[DMAX + 1], dev[DMAX + 1], pdv[DMAX + 1];
         for (int i = 0; i < nms; i++) fl[i] = ms[i].l2, dev[i] = ms[i].mean[1], pdv[i] = ms[i].mean[3];
-        const double sp_dev = spearman(nms, fl, dev), sp_pd = spearman(nms, fl, pdv);
+        const double sp_dev = fit_spearman(fl, dev, nms), sp_pd = fit_spearman(fl, pdv, nms);
         // The MSE ratio is not monotone in the degree (degree 4 is further from the target than
         // degree 2 at every size we ran; degree 2 is +19% at n = 2000 and -4% at n = 300), so its
         // rank correlation with the fit error is printed, not asserted.  The predictions

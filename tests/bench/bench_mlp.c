@@ -22,7 +22,7 @@ int main(int argc, char **argv) {
     int N = atoi(argv[1]), din = atoi(argv[2]), w = atoi(argv[3]), dout = atoi(argv[4]), L = atoi(argv[5]);
     long steps = atol(argv[6]);
     blas_set_threads(getenv("BENCH_THREADS") ? atoi(getenv("BENCH_THREADS")) : 1),
-        kernel_set_threads(blas_get_threads());
+        kernel_set_threads(blas_get_threads()), nn_set_threads(blas_get_threads(), blas_set_threads);
     int *n = XNEW(int, L + 1);
     n[0] = din;
     for (int l = 1; l < L; l++) n[l] = w;
