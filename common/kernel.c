@@ -1,4 +1,5 @@
 #include "kernel.h"
+#include "linalg.h"
 #include "status.h"
 #include <gsl/gsl_cblas.h>
 #include <math.h>
@@ -258,13 +259,7 @@ int kernel_gram_sym(const kernel_spec *k, int n, int d, const double *X, double 
     gram_rows(&job[0]);
     for (int t = 1; t < started; t++) pthread_join(tid[t], NULL);
     for (int t = started; t < T; t++) gram_rows(&job[t]);
-    // Mirror the lower triangle into the upper one tile by tile: a plain column-order copy
-    // misses the cache on every write (measured: 0.8 s of a 1.2 s Gram at n = 4000).
-    enum { TILE = 64 };
-    for (int ib = 0; ib < n; ib += TILE)
-        for (int jb = 0; jb <= ib; jb += TILE)
-            for (int i = ib; i < ib + TILE && i < n; i++)
-                for (int j = jb; j < jb + TILE && j < i; j++) K[(size_t)j * n + i] = K[(size_t)i * n + j];
+    la_mirror_lower(n, K);
     free(nx);
     return 0;
 }

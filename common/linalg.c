@@ -40,19 +40,8 @@ int la_eigh(int n, double *A, double *w, int vectors) {
     return 0;
 }
 
-// The row-major lower triangle of A copied onto its upper one, in 64 x 64 tiles (a plain walk
-// down a column strides n doubles per read).  At n = 4000 it takes 14 ms beside dsyevr's 3-6 s.
-static void mirror_lower(int n, double *A) {
-    enum { T = 64 };
-    for (int ib = 0; ib < n; ib += T)
-        for (int jb = ib; jb < n; jb += T)
-            for (int i = ib; i < ib + T && i < n; i++)
-                for (int j = jb > i + 1 ? jb : i + 1; j < jb + T && j < n; j++)
-                    A[(size_t)i * n + j] = A[(size_t)j * n + i];
-}
-
 // dsyevr runs on the column-major LOWER triangle, i.e. the row-major upper one, filled from the
-// lower by mirror_lower: its tridiagonal reduction (dsytrd, 70% of the time in dsymv, 17% in
+// lower by la_mirror_lower (14 ms at n = 4000): its tridiagonal reduction (dsytrd, 70% of the time in dsymv, 17% in
 // the dsyr2k update) is 8-10% faster on 'L' than on 'U' with OpenBLAS 0.3.21 at 2 threads
 // (measured at n = 4000, k = 200: 3.1-3.8 s against 3.8-3.9 s), and level at 1 thread.
 int la_eigh_top(int n, double *A, int k, double *w, double *Z) {
@@ -67,7 +56,7 @@ int la_eigh_top(int n, double *A, int k, double *w, double *Z) {
         free(isuppz), free(wa), free(Zc);
         return LAPACK_WORK_MEMORY_ERROR;
     }
-    mirror_lower(n, A);
+    la_mirror_lower(n, A);
     int info = LAPACKE_dsyevr(LAPACK_COL_MAJOR, Z ? 'V' : 'N', 'I', 'L', n, A, n, 0.0, 0.0, n - k + 1, n, 0.0, &m, wa,
                               Zc ? Zc : wa, Zc ? n : 1, isuppz);
     if (info == 0) {
@@ -109,4 +98,15 @@ double la_frob2(size_t n, const double *A) {
     double s = 0;
     for (size_t i = 0; i < n; i++) s += A[i] * A[i];
     return s;
+}
+
+// In 64 x 64 tiles: a plain walk down a column strides n doubles per read and misses the cache
+// on every write (measured 0.8 s of a 1.2 s Gram at n = 4000 before kernel_gram_sym used this).
+void la_mirror_lower(int n, double *A) {
+    enum { T = 64 };
+    for (int ib = 0; ib < n; ib += T)
+        for (int jb = ib; jb < n; jb += T)
+            for (int i = ib; i < ib + T && i < n; i++)
+                for (int j = jb > i + 1 ? jb : i + 1; j < jb + T && j < n; j++)
+                    A[(size_t)i * n + j] = A[(size_t)j * n + i];
 }

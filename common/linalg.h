@@ -28,6 +28,8 @@ int la_eigh(int n, double *A, double *w, int vectors);
 // Top k eigenpairs: w (k) descending, Z (n,k) the matching eigenvectors as columns (or NULL).
 // A is destroyed.
 int la_eigh_top(int n, double *A, int k, double *w, double *Z);
+// Copy the row-major lower triangle of A (n,n) onto its upper one, making A symmetric in full.
+void la_mirror_lower(int n, double *A);
 // Singular values s (min(m,n)) of A (m,n), descending; U (m,min) and VT (min,n) if non-NULL.
 // A is destroyed.
 int la_svd(int m, int n, double *A, double *s, double *U, double *VT);

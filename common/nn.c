@@ -180,30 +180,22 @@ void nn_set_threads(int threads, void (*set_threads)(int)) {
     set_blas_threads = set_threads;
 }
 
-typedef struct {
+typedef struct {  // the arguments of cblas_dgemm (row-major), in its order
     enum CBLAS_TRANSPOSE ta, tb;
-    int m, n, k, lda, ldb, ldc;
-    double alpha, beta;
-    const double *A, *B;
+    int m, n, k;
+    double alpha;
+    const double *A;
+    int lda;
+    const double *B;
+    int ldb;
+    double beta;
     double *C;
+    int ldc;
 } gemm_call;
 
-// A product in cblas_dgemm's argument order (row-major).
 static gemm_call gemm_args(enum CBLAS_TRANSPOSE ta, enum CBLAS_TRANSPOSE tb, int m, int n, int k, double alpha,
                            const double *A, int lda, const double *B, int ldb, double beta, double *C, int ldc) {
-    return (gemm_call){.ta = ta,
-                       .tb = tb,
-                       .m = m,
-                       .n = n,
-                       .k = k,
-                       .lda = lda,
-                       .ldb = ldb,
-                       .ldc = ldc,
-                       .alpha = alpha,
-                       .beta = beta,
-                       .A = A,
-                       .B = B,
-                       .C = C};
+    return (gemm_call){ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc};
 }
 
 static void gemm_run(const gemm_call *g) {
@@ -235,8 +227,8 @@ static void gemm(const gemm_call *g) {
 // dL/dW_l and dL/dH_{l-1} are independent products of D_l.  When the program runs BLAS on two
 // or more threads (nn_set_threads) and both products are pairable (above), they run side by
 // side, each on one BLAS thread: dW on a helper thread the network owns, dH on the caller.  Each
-// product is the same call as in sequence, so the numbers do not change.  The helper starts on first use and
-// sleeps on a condition variable between products; nn_free stops it.
+// product is the same call as in sequence, so the numbers do not change.  The helper starts on
+// first use and sleeps on a condition variable between products; nn_free stops it.
 struct nn_helper {
     pthread_t thread;
     pthread_mutex_t mu;
